@@ -1,0 +1,147 @@
+"""The main window: four tabs, File and Help menus, a status bar, remembered geometry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+
+import explorer
+from explorer.ui.tabs.base import ExplorerTab, PendingTab
+
+SETTINGS_ORG = "explorer"
+SETTINGS_APP = "explorer"
+
+
+def make_settings() -> QSettings:
+    """The app's QSettings (window geometry, last tab, recent files, preferences)."""
+    return QSettings(SETTINGS_ORG, SETTINGS_APP)
+
+
+def build_tabs() -> list[ExplorerTab]:
+    """Create the four tabs in their order on screen."""
+    return [
+        PendingTab(
+            "Distributions",
+            "distributions",
+            "Drag two discrete distributions P and Q and watch entropy, cross entropy and "
+            "KL divergence follow.",
+        ),
+        PendingTab(
+            "Losses",
+            "losses",
+            "Every PyTorch loss with every reduction: its value, gradient and curve.",
+        ),
+        PendingTab(
+            "Model",
+            "model",
+            "A configurable MLP shown as the module tree nn.Module keeps.",
+        ),
+        PendingTab(
+            "Training",
+            "training",
+            "Train the MLP on the numpy engine and watch it learn, live.",
+        ),
+    ]
+
+
+class MainWindow(QMainWindow):
+    """The explorer's window. Tests construct it with ``qtbot.addWidget(MainWindow())``."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("explorer")
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        for tab in build_tabs():
+            self.tabs.addTab(tab, tab.title)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+        self._restore_settings()
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    # -- tabs -----------------------------------------------------------------------------
+    def tab(self, export_name: str) -> ExplorerTab:
+        """The tab whose export name is ``export_name`` ('distributions', 'losses', ...)."""
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if widget.export_name == export_name:
+                return widget
+        raise KeyError(f"no tab named {export_name!r}")
+
+    def all_tabs(self) -> list[ExplorerTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def show_tab(self, export_name: str) -> None:
+        self.tabs.setCurrentWidget(self.tab(export_name))
+
+    # -- menus ----------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = QAction("&Export...", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setStatusTip("Export the current tab's plots as PNG, SVG and CSV")
+        self.export_action.triggered.connect(self._on_export_triggered)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about_action = QAction("&About explorer", self)
+        about_action.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about_action)
+        self.help_menu = help_menu
+
+    def about_text(self) -> str:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        return (
+            f"<h3>explorer {explorer.__version__}</h3>"
+            "<p>A visual explorer for the mathematics of training a neural network: "
+            "information theory, PyTorch's losses, nn.Module internals and training, "
+            "on a numpy engine that mirrors torch.nn.</p>"
+            f"<p>Qt {qVersion()} · PySide6 {pyside_version} · pyqtgraph {pg.__version__} · "
+            f"numpy {np.__version__}</p>"
+        )
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, "About explorer", self.about_text())
+
+    def _on_export_triggered(self) -> None:
+        self.statusBar().showMessage("Export is not available yet", 5000)
+
+    # -- settings -------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        settings = make_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        index = settings.value("window/tab", 0)
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            index = 0
+        if 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        make_settings().setValue("window/tab", index)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        settings = make_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+        for tab in self.all_tabs():
+            tab.shutdown()
+        super().closeEvent(event)
+
+
