@@ -539,7 +539,9 @@ class Tensor:
 
     def t(self) -> Tensor:
         if self.data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
         return self if self.data.ndim < 2 else self.transpose(0, 1)
 
     @property

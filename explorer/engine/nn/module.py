@@ -1,0 +1,590 @@
+"""``nn.Module``: the base class of every layer and model, mirroring ``torch.nn.Module``.
+
+The registries (``_parameters``, ``_buffers``, ``_modules`` and the hook dicts) are ordered
+dicts created with ``super().__setattr__``; :meth:`Module.__setattr__` routes a
+:class:`Parameter` into ``_parameters`` and a Module into ``_modules``, which is how
+``self.linear1 = nn.Linear(...)`` makes ``linear1`` a child without any registration call.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from explorer.engine.nn.parameter import Parameter
+from explorer.engine.tensor import Tensor
+
+
+def _addindent(text: str, num_spaces: int) -> str:
+    """Indent every line but the first by ``num_spaces`` (blank lines stay empty)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    first = lines.pop(0)
+    rest = [(num_spaces * " ") + line if line.strip() else "" for line in lines]
+    return first + "\n" + "\n".join(rest)
+
+
+def _torch_size(shape: tuple[int, ...]) -> str:
+    """A shape written as torch writes it in messages: ``torch.Size([10, 256])``."""
+    return f"torch.Size([{', '.join(str(n) for n in shape)}])"
+
+
+class _IncompatibleKeys(NamedTuple):
+    """What :meth:`Module.load_state_dict` returns: the keys that did not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
+            f"unexpected_keys={self.unexpected_keys})"
+        )
+
+    __str__ = __repr__
+
+
+class RemovableHandle:
+    """Returned by ``register_*_hook``; :meth:`remove` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks_dict: OrderedDict):
+        self.hooks_dict = hooks_dict
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self.hooks_dict.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class Module:
+    """Base class for all neural network modules, as ``torch.nn.Module``.
+
+    Subclasses assign their layers and parameters as attributes in ``__init__`` (after
+    calling ``super().__init__()``) and override :meth:`forward`. Call the module, not
+    ``forward``: :meth:`__call__` also runs the registered hooks.
+
+    Examples
+    --------
+    >>> from explorer.engine import nn
+    >>> import explorer.engine.nn.functional as F
+    >>> class Model(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.linear1 = nn.Linear(784, 256)
+    ...         self.linear2 = nn.Linear(256, 10)
+    ...     def forward(self, x):
+    ...         return self.linear2(F.relu(self.linear1(x)))
+    >>> [name for name, _ in Model().named_parameters()]
+    ['linear1.weight', 'linear1.bias', 'linear2.weight', 'linear2.bias']
+    >>> list(Model().parameters(recurse=False))
+    []
+    """
+
+    training: bool
+    _version: int = 1
+
+    def __init__(self) -> None:
+        # super().__setattr__ because our own __setattr__ needs these dicts to exist first
+        set_ = super().__setattr__
+        set_("training", True)
+        set_("_parameters", OrderedDict())
+        set_("_buffers", OrderedDict())
+        set_("_non_persistent_buffers_set", set())
+        set_("_backward_hooks", OrderedDict())
+        set_("_is_full_backward_hook", None)
+        set_("_forward_hooks", OrderedDict())
+        set_("_forward_pre_hooks", OrderedDict())
+        set_("_state_dict_hooks", OrderedDict())
+        set_("_load_state_dict_pre_hooks", OrderedDict())
+        set_("_modules", OrderedDict())
+
+    # -- forward and hooks ----------------------------------------------------------------
+    def forward(self, *input: Any) -> Any:  # noqa: A002 (torch's name)
+        """Define the computation performed at every call; subclasses must override it."""
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for hook in tuple(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in tuple(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False
+    ) -> RemovableHandle:
+        """Run ``hook(module, args)`` before forward; a non-None result replaces ``args``."""
+        return self._add_hook(self._forward_pre_hooks, hook, prepend)
+
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False
+    ) -> RemovableHandle:
+        """Run ``hook(module, args, output)`` after forward; a non-None result replaces it."""
+        return self._add_hook(self._forward_hooks, hook, prepend)
+
+    @staticmethod
+    def _add_hook(hooks: OrderedDict, hook: Callable[..., Any], prepend: bool) -> RemovableHandle:
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    # -- registration ---------------------------------------------------------------------
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a parameter (or a ``None`` placeholder) under ``name``."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        self._check_name(name, "parameter")
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)"
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Add a buffer: state that is not a parameter (saved in ``state_dict`` if persistent)."""
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        self._check_name(name, "buffer")
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                "(torch Tensor or None required)"
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name`` (``self.name = module`` does the same)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_name(name, "module")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        self._modules[name] = module
+
+    register_module = add_module
+
+    @staticmethod
+    def _check_name(name: Any, kind: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self._remove_everywhere(name)
+            self.register_parameter(name, value)
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
+                )
+            params[name] = None
+        elif isinstance(value, Module):
+            if self.__dict__.get("_modules") is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._remove_everywhere(name)
+            self._modules[name] = value
+        elif name in self.__dict__.get("_modules", ()):
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
+                )
+            self._modules[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                    "(torch.Tensor or None expected)"
+                )
+            self._buffers[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def _remove_everywhere(self, name: str) -> None:
+        """Forget ``name`` wherever it lives, before it is re-registered as something else."""
+        self.__dict__.pop(name, None)
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: look in the registries
+        for registry in ("_parameters", "_buffers", "_modules"):
+            members = self.__dict__.get(registry)
+            if members is not None and name in members:
+                return members[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._parameters:
+            del self._parameters[name]
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent_buffers_set.discard(name)
+        elif name in self._modules:
+            del self._modules[name]
+        else:
+            super().__delattr__(name)
+
+    def __dir__(self) -> list[str]:
+        keys = [
+            *dir(self.__class__),
+            *self.__dict__,
+            *self._parameters,
+            *self._modules,
+            *self._buffers,
+        ]
+        return sorted(key for key in keys if not key[0].isdigit())
+
+    # -- traversal ------------------------------------------------------------------------
+    def _named_members(
+        self,
+        get_members_fn: Callable[[Module], Any],
+        prefix: str = "",
+        recurse: bool = True,
+        remove_duplicate: bool = True,
+    ) -> Iterator[tuple[str, Any]]:
+        """Yield (dotted name, member) for this module's (and its descendants') members."""
+        memo: set[int] = set()
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
+        for module_prefix, module in modules:
+            for key, value in get_members_fn(module):
+                if value is None or id(value) in memo:
+                    continue
+                if remove_duplicate:
+                    memo.add(id(value))
+                yield module_prefix + ("." if module_prefix else "") + key, value
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Yield the parameters of this module and, if ``recurse``, of all descendants."""
+        for _name, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` with dotted names such as ``'linear1.weight'``."""
+        yield from self._named_members(
+            lambda module: module._parameters.items(),
+            prefix=prefix,
+            recurse=recurse,
+            remove_duplicate=remove_duplicate,
+        )
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Yield the buffers of this module and, if ``recurse``, of all descendants."""
+        for _name, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Yield ``(name, buffer)`` with dotted names."""
+        yield from self._named_members(
+            lambda module: module._buffers.items(),
+            prefix=prefix,
+            recurse=recurse,
+            remove_duplicate=remove_duplicate,
+        )
+
+    def children(self) -> Iterator[Module]:
+        """Yield the immediate child modules."""
+        for _name, module in self.named_children():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, child)`` for the immediate children, each module once."""
+        memo: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in memo:
+                memo.add(id(module))
+                yield name, module
+
+    def modules(self) -> Iterator[Module]:
+        """Yield this module and every descendant, depth first."""
+        for _name, module in self.named_modules():
+            yield module
+
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """Yield ``(dotted name, module)`` for this module (name ``prefix``) and descendants."""
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is None:
+                continue
+            yield from module.named_modules(
+                memo, prefix + ("." if prefix else "") + name, remove_duplicate
+            )
+
+    def get_submodule(self, target: str) -> Module:
+        """The descendant at dotted path ``target`` (``''`` is this module)."""
+        module = self
+        for item in target.split(".") if target else []:
+            if item not in module._modules or module._modules[item] is None:
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = module._modules[item]
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at dotted path ``target`` such as ``'linear1.weight'``."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if name not in module._parameters:
+            raise AttributeError(f"{module._get_name()} has no parameter `{name}`")
+        return module._parameters[name]
+
+    # -- state ----------------------------------------------------------------------------
+    def state_dict(
+        self, *, destination: OrderedDict | None = None, prefix: str = "", keep_vars: bool = False
+    ) -> OrderedDict[str, Any]:
+        """Parameters and persistent buffers by dotted name, as copied numpy arrays.
+
+        Parameters
+        ----------
+        destination : OrderedDict, optional
+            Fill this dict instead of a new one.
+        prefix : str
+            Prepended to every key.
+        keep_vars : bool
+            Give the Parameter/Tensor objects themselves instead of array copies.
+        """
+        if destination is None:
+            destination = OrderedDict()
+        for name, module in self.named_modules(prefix=prefix.rstrip(".")):
+            head = name + "." if name else ""
+            members = itertools.chain(
+                module._parameters.items(),
+                (
+                    (k, v)
+                    for k, v in module._buffers.items()
+                    if k not in module._non_persistent_buffers_set
+                ),
+            )
+            for key, value in members:
+                if value is not None:
+                    destination[head + key] = value if keep_vars else value.data.copy()
+            for hook in module._state_dict_hooks.values():
+                result = hook(module, destination, head, {})
+                if result is not None:
+                    destination = result
+        return destination
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True):
+        """Copy arrays from ``state_dict`` into this module's parameters and buffers, in place.
+
+        Values are cast to each parameter's dtype; the Parameter objects stay the same (so
+        an optimizer holding them keeps working).
+
+        Parameters
+        ----------
+        state_dict : Mapping[str, array_like]
+            Keys as :meth:`state_dict` gives them; values ndarrays or Tensors.
+        strict : bool
+            Raise on missing or unexpected keys (shape mismatches always raise).
+
+        Returns
+        -------
+        NamedTuple
+            ``(missing_keys, unexpected_keys)``.
+
+        Raises
+        ------
+        RuntimeError
+            "Error(s) in loading state_dict for MLP: ..." listing missing keys, unexpected
+            keys and size mismatches, worded as torch words them.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        missing_keys: list[str] = []
+        error_msgs: list[str] = []
+        expected: set[str] = set()
+        for name, module in self.named_modules():
+            head = name + "." if name else ""
+            for hook in module._load_state_dict_pre_hooks.values():
+                hook(state_dict, head, {}, strict, missing_keys, [], error_msgs)
+            local = itertools.chain(
+                module._parameters.items(),
+                (
+                    (k, v)
+                    for k, v in module._buffers.items()
+                    if k not in module._non_persistent_buffers_set
+                ),
+            )
+            for key, target in local:
+                if target is None:
+                    continue
+                full = head + key
+                expected.add(full)
+                if full not in state_dict:
+                    missing_keys.append(full)
+                    continue
+                value = state_dict[full]
+                source = np.asarray(value.data if isinstance(value, Tensor) else value)
+                if source.dtype.kind not in "biuf":
+                    error_msgs.append(
+                        f'While copying the parameter named "{full}", expected a numeric '
+                        f"array from checkpoint but received dtype {source.dtype}"
+                    )
+                    continue
+                if source.shape != target.data.shape:
+                    error_msgs.append(
+                        f"size mismatch for {full}: copying a param with shape "
+                        f"{_torch_size(source.shape)} from checkpoint, the shape in current "
+                        f"model is {_torch_size(target.data.shape)}."
+                    )
+                    continue
+                target.data[...] = source
+        unexpected_keys = [key for key in state_dict if key not in expected]
+        if strict:
+            if unexpected_keys:
+                listed = ", ".join(f'"{k}"' for k in unexpected_keys)
+                error_msgs.insert(0, f"Unexpected key(s) in state_dict: {listed}. ")
+            if missing_keys:
+                listed = ", ".join(f'"{k}"' for k in missing_keys)
+                error_msgs.insert(0, f"Missing key(s) in state_dict: {listed}. ")
+        if error_msgs:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {self._get_name()}:\n\t"
+                + "\n\t".join(error_msgs)
+            )
+        return _IncompatibleKeys(missing_keys, unexpected_keys)
+
+    # -- modes and conversions ------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (Dropout active) on this module and its descendants."""
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode; same as ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (e.g. to freeze a model)."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's ``.grad`` to None (or to zeros with ``set_to_none=False``)."""
+        for param in self.parameters():
+            if param.grad is None:
+                continue
+            if set_to_none:
+                param.grad = None
+            else:
+                param.grad[...] = 0
+
+    def apply(self, fn: Callable[[Module], None]) -> Module:
+        """Call ``fn`` on every descendant (children first) and then on this module."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    def _apply_to_arrays(self, fn: Callable[[np.ndarray], np.ndarray]) -> Module:
+        """Replace every parameter's and buffer's array (and grad) by ``fn`` of it, in place."""
+        for module in self.modules():
+            for tensor in itertools.chain(module._parameters.values(), module._buffers.values()):
+                if tensor is None:
+                    continue
+                tensor.data = fn(tensor.data)
+                if tensor.grad is not None:
+                    tensor.grad = fn(tensor.grad)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Cast floating point parameters and buffers to ``dtype`` (float32 or float64)."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got {dtype}")
+        return self._apply_to_arrays(
+            lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a
+        )
+
+    def float(self) -> Module:
+        """Cast floating point parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Cast floating point parameters and buffers to float64."""
+        return self.to(np.float64)
+
+    # -- printing -------------------------------------------------------------------------
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def extra_repr(self) -> str:
+        """The module's own settings for ``repr``, one item per line; override in layers."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
+            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
+        ]
+        lines = extra_lines + child_lines
+        main = self._get_name() + "("
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                main += extra_lines[0]
+            else:
+                main += "\n  " + "\n  ".join(lines) + "\n"
+        return main + ")"
