@@ -1,0 +1,85 @@
+import doctest
+import math
+
+import numpy as np
+import pytest
+
+import explorer.info.comparison
+import explorer.info.continuous
+import explorer.info.discrete
+import explorer.info.editing
+import explorer.info.units
+from explorer.info import (
+    compare,
+    cross_entropy,
+    entropy,
+    js_divergence,
+    kl_divergence,
+    kl_terms,
+    sensitivity_curve,
+    set_probability,
+)
+
+
+def test_compare_matches_the_single_functions():
+    p, q = [0.1, 0.6, 0.3], [0.3, 0.3, 0.4]
+    for base in (2, math.e, 10):
+        c = compare(p, q, base)
+        assert c.entropy_p == pytest.approx(entropy(p, base))
+        assert c.entropy_q == pytest.approx(entropy(q, base))
+        assert c.cross_entropy_pq == pytest.approx(cross_entropy(p, q, base))
+        assert c.cross_entropy_qp == pytest.approx(cross_entropy(q, p, base))
+        assert c.kl_pq == pytest.approx(kl_divergence(p, q, base))
+        assert c.kl_qp == pytest.approx(kl_divergence(q, p, base))
+        assert c.js == pytest.approx(js_divergence(p, q, base))
+        np.testing.assert_allclose(c.kl_pq_terms, kl_terms(p, q, base))
+
+
+def test_compare_seed_example_and_unit():
+    c = compare([1, 0, 0], [0.8, 0.1, 0.1], "nats")
+    assert c.unit == "nats"
+    assert c.cross_entropy_pq == pytest.approx(math.log(1 / 0.8))
+    assert c.kl_qp == math.inf
+    assert set(c.as_dict()) == {
+        "entropy_p",
+        "entropy_q",
+        "cross_entropy_pq",
+        "cross_entropy_qp",
+        "kl_pq",
+        "kl_qp",
+        "js",
+    }
+
+
+def test_sensitivity_curve_matches_set_probability_pointwise():
+    p, q = [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]
+    t, kl, cross = sensitivity_curve(p, q, 1, base=2, num=11)
+    assert t[0] == 0 and t[-1] == 1 and t.size == 11
+    for i in range(1, 10):
+        q_t = set_probability(q, 1, t[i])
+        assert kl[i] == pytest.approx(kl_divergence(p, q_t))
+        assert cross[i] == pytest.approx(cross_entropy(p, q_t))
+    # Both ends rule out something P allows: infinite there, never NaN.
+    assert kl[0] == kl[-1] == math.inf
+    assert not np.isnan(kl).any() and not np.isnan(cross).any()
+
+
+def test_sensitivity_curve_with_one_hot_q_spreads_the_rest_evenly():
+    t, kl, _ = sensitivity_curve([0.25, 0.25, 0.5], [0, 1, 0], 1, num=5)
+    assert kl[2] == pytest.approx(kl_divergence([0.25, 0.25, 0.5], [0.25, 0.5, 0.25]))
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        explorer.info.comparison,
+        explorer.info.continuous,
+        explorer.info.discrete,
+        explorer.info.editing,
+        explorer.info.units,
+        explorer.info,
+    ],
+)
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
