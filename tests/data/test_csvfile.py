@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from explorer.data import DataError, load_csv
+
+
+def write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_numeric_file_without_header(tmp_path):
+    data = load_csv(write(tmp_path, "1,2,0\n3.5,-4e-1,1\n\n5,6,2\n"))
+    np.testing.assert_allclose(data.x, [[1, 2], [3.5, -0.4], [5, 6]])
+    np.testing.assert_array_equal(data.y, [0, 1, 2])
+    assert data.num_classes == 3 and data.name == "data.csv"
+
+
+def test_header_is_detected_and_string_labels_are_mapped(tmp_path):
+    data = load_csv(write(tmp_path, "x,y,species\n1,2,setosa\n3,4,virginica\n5,6,setosa\n"))
+    np.testing.assert_array_equal(data.y, [0, 1, 0])
+    assert data.class_names == ["setosa", "virginica"]
+
+
+def test_label_column_by_index_and_by_name(tmp_path):
+    path = write(tmp_path, "label,a,b\n1,0.5,0.25\n0,1,2\n")
+    first = load_csv(path, label_column=0)
+    named = load_csv(path, label_column="label")
+    np.testing.assert_array_equal(first.x, named.x)
+    np.testing.assert_array_equal(first.y, [1, 0])
+    np.testing.assert_allclose(first.x, [[0.5, 0.25], [1, 2]])
+
+
+def test_explicit_header_flags(tmp_path):
+    path = write(tmp_path, "1,2,0\n3,4,1\n")
+    assert len(load_csv(path, has_header=True)) == 1
+    assert len(load_csv(path, has_header=False)) == 2
+
+
+def test_feature_shape_and_delimiter(tmp_path):
+    data = load_csv(write(tmp_path, "1;2;3;4;1\n5;6;7;8;0\n"), delimiter=";", feature_shape=(2, 2))
+    assert data.feature_shape == (2, 2) and data.is_image
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("\n\n", "the file is empty"),
+        ("a,b,label\n", "header but no data rows"),
+        ("1,2,0\n3,abc,1\n", "row 2, column 2 ('column 2') is not a number: 'abc'"),
+        ("x,y,label\n1,2,0\n3,,1\n", "row 3, column 2 ('y') is empty"),
+        ("1,2,0\n3,inf,1\n", "row 2, column 2 ('column 2') is not a finite number: 'inf'"),
+        ("1,2,0\n3,4\n", "row 2 has 2 columns but row 1 has 3"),
+        ("1,2,0\n3,4,\n", "row 2, label column 3 is empty"),
+        ("1\n2\n", "need at least one feature and a label"),
+        ("1,2,5000\n", "implies more than 1000 classes"),
+    ],
+)
+def test_bad_files_name_file_row_column_and_cell(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    assert str(info.value).startswith(str(path))
+    assert message in str(info.value)
+
+
+def test_bad_label_column_and_size(tmp_path):
+    path = write(tmp_path, "a,b\n1,0\n")
+    with pytest.raises(DataError, match="label column 5 does not exist"):
+        load_csv(path, label_column=5)
+    with pytest.raises(DataError, match="no column named 'c'"):
+        load_csv(path, label_column="c")
+    with pytest.raises(DataError, match="more than the limit of 3"):
+        load_csv(path, max_bytes=3)
+    with pytest.raises(DataError, match="cannot open"):
+        load_csv(tmp_path / "missing.csv")
+
+
+def test_binary_file_is_rejected(tmp_path):
+    path = tmp_path / "blob.csv"
+    path.write_bytes(b"\xff\xfe\x00\x81garbage")
+    with pytest.raises(DataError, match="not a UTF-8 text file"):
+        load_csv(path)
