@@ -13,7 +13,7 @@ from explorer.engine.dtypes import double, float32, float64
 from explorer.engine.random import manual_seed
 from explorer.engine.tensor import Tensor, is_grad_enabled, no_grad, tensor
 
-from explorer.engine import nn  # isort: skip (nn needs Tensor first)
+from explorer.engine import nn, optim  # isort: skip (they need Tensor first)
 
 __all__ = [
     "Tensor",
@@ -24,5 +24,6 @@ __all__ = [
     "manual_seed",
     "nn",
     "no_grad",
+    "optim",
     "tensor",
 ]

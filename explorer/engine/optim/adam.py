@@ -1,0 +1,115 @@
+"""``optim.Adam``: adaptive moment estimation, with AMSGrad."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from explorer.engine.optim.optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    r"""Adam, with torch's exact update rule.
+
+    For each parameter with gradient ``g`` at step ``t`` (1, 2, ...)::
+
+        g = g + weight_decay * p                     (p *= 1 - lr * wd if decoupled)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
+        v_max = max(v_max, v)                        if amsgrad (then used instead of v)
+        p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    Parameters
+    ----------
+    params : iterable
+        Parameters or parameter groups (see :class:`Optimizer`).
+    lr : float
+        Learning rate (default 1e-3).
+    betas : (float, float)
+        Decay rates of the first and second moment averages (default (0.9, 0.999)).
+    eps : float
+        Added to the denominator for stability (default 1e-8).
+    weight_decay : float
+        L2 penalty (default 0).
+    amsgrad : bool
+        Use the running maximum of the second moment (AMSGrad).
+    maximize : bool
+        Maximise the objective instead of minimising it.
+    decoupled_weight_decay : bool
+        Decay the weights directly (AdamW) instead of adding to the gradient.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def step(self) -> None:
+        """Apply one update to every parameter that has a gradient."""
+        for group in self.param_groups:
+            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            beta1, beta2 = group["betas"]
+            for param in group["params"]:
+                grad = param.grad
+                if grad is None:
+                    continue
+                p = param.data
+                if group["maximize"]:
+                    grad = -grad
+                state = self.state.setdefault(param, {})
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = np.zeros_like(p)
+                    state["exp_avg_sq"] = np.zeros_like(p)
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = np.zeros_like(p)
+                state["step"] += 1
+                step = state["step"]
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        p *= 1 - lr * weight_decay
+                    else:
+                        grad = grad + weight_decay * p
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                exp_avg += (grad - exp_avg) * (1 - beta1)  # torch's lerp_
+                exp_avg_sq *= beta2
+                exp_avg_sq += (1 - beta2) * grad * grad
+                if group["amsgrad"]:
+                    np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
+                    second = state["max_exp_avg_sq"]
+                else:
+                    second = exp_avg_sq
+                step_size = lr / (1 - beta1**step)
+                denom = np.sqrt(second) / math.sqrt(1 - beta2**step) + eps
+                p -= step_size * (exp_avg / denom)
