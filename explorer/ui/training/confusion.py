@@ -1,0 +1,74 @@
+"""A confusion matrix as a heatmap with counts, rows = true class, columns = predicted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+MAX_ANNOTATED = 12  # beyond this many classes the numbers would not fit in their cells
+
+
+class ConfusionMatrixPlot(pg.PlotWidget):
+    """Counts of (true, predicted) pairs; each row is shaded by its share of the true class."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setTitle("Confusion matrix (validation)", size="10pt")
+        self.plot_item.setLabel("left", "true class")
+        self.plot_item.setLabel("bottom", "predicted class")
+        self.plot_item.setAspectLocked(True)
+        self.plot_item.invertY(True)
+        self.plot_item.hideButtons()
+        self.plot_item.setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(
+            pg.ColorMap([0.0, 0.5, 1.0], [(247, 251, 255), (107, 174, 214), (8, 48, 107)])
+        )
+        self.plot_item.addItem(self.image)
+        self._texts: list[pg.TextItem] = []
+        self._matrix = np.zeros((0, 0), dtype=np.int64)
+        self._class_names: list[str] = []
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._matrix
+
+    def set_matrix(self, matrix, class_names: list[str] | None = None) -> None:
+        matrix = np.asarray(matrix, dtype=np.int64)
+        n = matrix.shape[0]
+        names = list(class_names) if class_names else [str(i) for i in range(n)]
+        if matrix.shape != self._matrix.shape or names != self._class_names:
+            self._rebuild(n, names)
+        self._matrix = matrix
+        totals = matrix.sum(axis=1, keepdims=True)
+        share = np.divide(matrix, totals, out=np.zeros(matrix.shape, float), where=totals > 0)
+        self.image.setImage(share, autoLevels=False, levels=(0.0, 1.0))
+        self.image.setRect(QRectF(-0.5, -0.5, n, n))
+        for (i, j), text in zip(np.ndindex(n, n), self._texts, strict=False):
+            text.setText(str(matrix[i, j]))
+            text.setColor((255, 255, 255) if share[i, j] > 0.55 else (30, 30, 30))
+
+    def clear(self) -> None:
+        self._rebuild(0, [])
+        self._matrix = np.zeros((0, 0), dtype=np.int64)
+        self.image.clear()
+
+    def _rebuild(self, n: int, names: list[str]) -> None:
+        for text in self._texts:
+            self.plot_item.removeItem(text)
+        self._texts = []
+        self._class_names = names
+        if n <= MAX_ANNOTATED:
+            for i, j in np.ndindex(n, n):
+                text = pg.TextItem("", anchor=(0.5, 0.5))
+                text.setPos(j, i)
+                self.plot_item.addItem(text)
+                self._texts.append(text)
+        short = [name if len(name) <= 8 else name[:7] + "…" for name in names]
+        ticks = [list(enumerate(short))]
+        self.plot_item.getAxis("bottom").setTicks(ticks)
+        self.plot_item.getAxis("left").setTicks(ticks)
+        if n:
+            self.plot_item.setRange(xRange=(-0.5, n - 0.5), yRange=(-0.5, n - 0.5), padding=0)

@@ -1,0 +1,249 @@
+"""Dataset controls: the kind of data and its parameters, files for IDX and CSV, the split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from explorer.data import (
+    SYNTHETIC_DATASETS,
+    DataError,
+    Dataset,
+    load_csv,
+    load_digits,
+    load_idx,
+    make_synthetic,
+)
+
+FILE_KINDS = {
+    "digits": ("Digits 8×8 (1,797 images)", "The UCI handwritten digits shipped with the app"),
+    "idx": ("MNIST IDX files…", "An images file and a labels file in MNIST's IDX format (.gz ok)"),
+    "csv": ("CSV file…", "Numeric feature columns and one label column"),
+}
+DEFAULT_KIND = "spiral"
+
+
+class DatasetPanel(QWidget):
+    """Chooses and loads the dataset; ``sigChanged`` fires when any choice changes."""
+
+    sigChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.kind = QComboBox(objectName="datasetKind")
+        self.kind.setToolTip("Which data to train on: a 2-D toy set, the digits, or your files")
+        for name, spec in SYNTHETIC_DATASETS.items():
+            self.kind.addItem(spec.title, name)
+            self.kind.setItemData(self.kind.count() - 1, spec.description, 3)
+        for name, (title, tip) in FILE_KINDS.items():
+            self.kind.addItem(title, name)
+            self.kind.setItemData(self.kind.count() - 1, tip, 3)
+        form.addRow("Dataset", self.kind)
+
+        self.pages = QStackedWidget()
+        self.params: dict[str, dict[str, QSpinBox | QDoubleSpinBox]] = {}
+        for name, spec in SYNTHETIC_DATASETS.items():
+            self.pages.addWidget(self._synthetic_page(name, spec))
+        self.pages.addWidget(QWidget())  # digits need no parameters
+        self.pages.addWidget(self._idx_page())
+        self.pages.addWidget(self._csv_page())
+        form.addRow(self.pages)
+
+        self.val_fraction = QDoubleSpinBox(objectName="valFraction")
+        self.val_fraction.setRange(0.05, 0.5)
+        self.val_fraction.setSingleStep(0.05)
+        self.val_fraction.setValue(0.2)
+        self.val_fraction.setToolTip("Share of the samples held out for validation")
+        self.standardize = QCheckBox("Standardize features", objectName="standardize")
+        self.standardize.setToolTip(
+            "Shift and scale every feature to mean 0, std 1 (fitted on the training part)"
+        )
+        form.addRow("Validation", self.val_fraction)
+        form.addRow(self.standardize)
+
+        self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
+        self.val_fraction.valueChanged.connect(self.sigChanged)
+        self.standardize.toggled.connect(self.sigChanged)
+        self._on_kind_current_index_changed(self.kind.currentIndex())
+
+    # -- pages ----------------------------------------------------------------------------
+    def _synthetic_page(self, name: str, spec) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        widgets = {}
+        labels = {"n_samples": "Samples", "noise": "Noise", "num_classes": "Classes",
+                  "seed": "Data seed", "factor": "Inner radius"}
+        for param in spec.params:
+            if param.kind is int:
+                box = QSpinBox()
+                box.setRange(int(param.minimum), int(param.maximum))
+                box.setValue(int(param.default))
+            else:
+                box = QDoubleSpinBox()
+                box.setDecimals(3)
+                box.setSingleStep(0.01)
+                box.setRange(float(param.minimum), float(param.maximum))
+                box.setValue(float(param.default))
+            box.setObjectName(f"{name}_{param.name}")
+            box.setToolTip(param.help)
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(self.sigChanged)
+            widgets[param.name] = box
+            form.addRow(labels.get(param.name, param.name), box)
+        self.params[name] = widgets
+        return page
+
+    def _file_row(self, name: str, tip: str) -> tuple[QWidget, QLineEdit]:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        edit = QLineEdit(objectName=name)
+        edit.setPlaceholderText("no file chosen")
+        edit.setToolTip(tip)
+        edit.editingFinished.connect(self.sigChanged)
+        button = QPushButton("Open…", objectName=f"{name}Open")
+        button.setToolTip(tip)
+        button.clicked.connect(lambda: self._choose_file(edit))
+        layout.addWidget(edit, 1)
+        layout.addWidget(button)
+        return row, edit
+
+    def _idx_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        row, self.idx_images = self._file_row("idxImages", "The IDX images file (idx3-ubyte)")
+        form.addRow("Images", row)
+        row, self.idx_labels = self._file_row("idxLabels", "The IDX labels file (idx1-ubyte)")
+        form.addRow("Labels", row)
+        return page
+
+    def _csv_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        row, self.csv_path = self._file_row("csvPath", "A CSV file: numeric features, a label")
+        form.addRow("File", row)
+        self.csv_label_column = QSpinBox(objectName="csvLabelColumn")
+        self.csv_label_column.setRange(-1000, 1000)
+        self.csv_label_column.setValue(-1)
+        self.csv_label_column.setToolTip("Index of the label column; -1 is the last column")
+        self.csv_label_column.valueChanged.connect(self.sigChanged)
+        form.addRow("Label column", self.csv_label_column)
+        return page
+
+    def _choose_file(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open data file", edit.text())
+        if path:
+            edit.setText(path)
+            self.sigChanged.emit()
+
+    def _on_kind_current_index_changed(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        kind = self.kind_name()
+        self.standardize.blockSignals(True)
+        self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)
+        self.standardize.blockSignals(False)
+        self.sigChanged.emit()
+
+    # -- reading --------------------------------------------------------------------------
+    def kind_name(self) -> str:
+        return self.kind.currentData()
+
+    def description(self) -> dict[str, Any]:
+        """The choices as a JSON-serializable dict (also the panel's state)."""
+        kind = self.kind_name()
+        out: dict[str, Any] = {"kind": kind}
+        if kind in SYNTHETIC_DATASETS:
+            out.update({k: box.value() for k, box in self.params[kind].items()})
+        elif kind == "idx":
+            out.update(images=self.idx_images.text(), labels=self.idx_labels.text())
+        elif kind == "csv":
+            out.update(path=self.csv_path.text(), label_column=self.csv_label_column.value())
+        out.update(val_fraction=round(self.val_fraction.value(), 4),
+                   standardize=self.standardize.isChecked())
+        return out
+
+    def load(self) -> Dataset:
+        """Build or read the chosen dataset; DataError with a clear message otherwise."""
+        kind = self.kind_name()
+        if kind in SYNTHETIC_DATASETS:
+            return make_synthetic(kind, **{k: b.value() for k, b in self.params[kind].items()})
+        if kind == "digits":
+            return load_digits()
+        if kind == "idx":
+            images, labels = self.idx_images.text().strip(), self.idx_labels.text().strip()
+            if not images or not labels:
+                raise DataError("choose both an IDX images file and an IDX labels file")
+            return load_idx(Path(images), Path(labels))
+        path = self.csv_path.text().strip()
+        if not path:
+            raise DataError("choose a CSV file")
+        return load_csv(Path(path), label_column=self.csv_label_column.value())
+
+    # -- state ----------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        return self.description()
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        kind = state.get("kind", DEFAULT_KIND)
+        index = self.kind.findData(kind)
+        if index < 0:
+            raise ValueError(f"dataset kind must be one of {self.kinds()}; got {kind!r}")
+        self.blockSignals(True)
+        try:
+            self.kind.setCurrentIndex(index)
+            if kind in SYNTHETIC_DATASETS:
+                for key, box in self.params[kind].items():
+                    if key in state:
+                        _set_number(box, state[key], f"dataset {key}")
+            elif kind == "idx":
+                self.idx_images.setText(_text(state.get("images", ""), "dataset images"))
+                self.idx_labels.setText(_text(state.get("labels", ""), "dataset labels"))
+            elif kind == "csv":
+                self.csv_path.setText(_text(state.get("path", ""), "dataset path"))
+                _set_number(self.csv_label_column, state.get("label_column", -1),
+                            "dataset label_column")
+            if "val_fraction" in state:
+                _set_number(self.val_fraction, state["val_fraction"], "dataset val_fraction")
+            if "standardize" in state:
+                self.standardize.setChecked(bool(state["standardize"]))
+        finally:
+            self.blockSignals(False)
+        self.sigChanged.emit()
+
+    def kinds(self) -> list[str]:
+        return [self.kind.itemData(i) for i in range(self.kind.count())]
+
+
+def _set_number(box, value: Any, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} must be a number; got {value!r}")
+    if not box.minimum() <= value <= box.maximum():
+        raise ValueError(f"{what} must be between {box.minimum()} and {box.maximum()}; "
+                         f"got {value!r}")
+    box.setValue(value)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or len(value) > 4096:
+        raise ValueError(f"{what} must be a path string; got {value!r}")
+    return value

@@ -1,0 +1,99 @@
+"""Decision regions of a 2-D classifier: class probabilities as a colored heatmap, with points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Signal
+
+from explorer.ui.training.palette import class_colors, color
+
+REGION_STRENGTH = 0.55  # how far a fully confident region moves from white to its class color
+
+
+def blend_regions(probabilities: np.ndarray, num_classes: int) -> np.ndarray:
+    """RGB image (H, W, 3) in [0, 1]: class colors mixed by probability, faded by doubt.
+
+    Where the model is sure the color is its class's; where it is unsure (all
+    probabilities near 1/C) it fades to white, as in TensorFlow Playground.
+    """
+    probs = np.asarray(probabilities, dtype=np.float32)
+    colors = class_colors(num_classes)
+    mixed = probs @ colors
+    floor = 1.0 / num_classes
+    confidence = np.clip((probs.max(axis=-1) - floor) / (1.0 - floor), 0.0, 1.0)
+    alpha = (REGION_STRENGTH * confidence)[..., None]
+    return (1.0 - alpha) + alpha * mixed
+
+
+class DecisionRegionPlot(pg.PlotWidget):
+    """The model's decision regions over the plane with the training/validation points.
+
+    ``sigPointClicked(index)`` reports a click on a validation point (its index in the
+    validation set), so the tab can show that sample's P and Q.
+    """
+
+    sigPointClicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setTitle("Decision regions", size="10pt")
+        self.plot_item.setLabel("left", "x₂")
+        self.plot_item.setLabel("bottom", "x₁")
+        self.plot_item.setAspectLocked(True)
+        self.plot_item.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.plot_item.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
+        self.val_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen((20, 20, 20), width=1.2))
+        self.val_points.sigClicked.connect(self._on_val_points_clicked)
+        self.selected = pg.ScatterPlotItem(
+            size=16, pen=pg.mkPen((0, 0, 0), width=2), brush=None, symbol="o"
+        )
+        for item in (self.train_points, self.val_points, self.selected):
+            self.plot_item.addItem(item)
+        self._num_classes = 2
+        self._val_x = np.empty((0, 2))
+
+    def set_points(self, train_x, train_y, val_x, val_y, num_classes: int) -> None:
+        """Scatter the data, colored by true class (validation points outlined dark)."""
+        self._num_classes = int(num_classes)
+        brushes = [pg.mkBrush(*color(i)) for i in range(self._num_classes)]
+        self.train_points.setData(
+            pos=np.asarray(train_x), brush=[brushes[k] for k in np.asarray(train_y)]
+        )
+        self._val_x = np.asarray(val_x)
+        self.val_points.setData(
+            pos=self._val_x,
+            brush=[brushes[k] for k in np.asarray(val_y)],
+            data=np.arange(len(self._val_x)),
+        )
+        self.selected.setData([], [])
+
+    def set_regions(self, extent: tuple[float, float, float, float], probabilities) -> None:
+        """Show probabilities ``(H, W, C)`` sampled on the grid covering ``extent``.
+
+        ``extent`` is ``(x_min, x_max, y_min, y_max)``; row 0 of the grid is ``y_min``.
+        """
+        x0, x1, y0, y1 = extent
+        rgb = blend_regions(probabilities, self._num_classes)
+        self.image.setImage((rgb * 255).astype(np.uint8), autoLevels=False, levels=(0, 255))
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+
+    def clear_regions(self) -> None:
+        self.image.clear()
+
+    def region_image(self) -> np.ndarray | None:
+        return self.image.image
+
+    def select(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self._val_x):
+            self.selected.setData([], [])
+            return
+        self.selected.setData(pos=self._val_x[index : index + 1])
+
+    def _on_val_points_clicked(self, item, points, ev=None) -> None:
+        if len(points):
+            self.sigPointClicked.emit(int(points[0].data()))

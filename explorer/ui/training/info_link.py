@@ -1,0 +1,169 @@
+"""The link to information theory: a sample's label P, the model's output Q, and H(P, Q).
+
+For one validation sample, P is its one-hot label and Q the softmax of the model's
+logits. The cross entropy H(P, Q) in nats is exactly that sample's cross-entropy loss, and
+the panel shows both numbers side by side (the loss as the engine computed it).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.info import cross_entropy
+
+P_COLOR = (90, 90, 90)
+Q_COLOR = (31, 119, 180)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis in float64 (stable: the max is subtracted first)."""
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class InfoLinkPanel(QWidget):
+    """Bars of P (one-hot label) and Q (softmax output) for the chosen validation sample."""
+
+    sigOpenDistributions = Signal(object, object)  # p, q as float lists
+    sigSampleChanged = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Validation sample"))
+        self.sample = QSpinBox(objectName="infoSample")
+        self.sample.setRange(0, 0)
+        self.sample.setToolTip("Which validation sample to look at (or click one in the plots)")
+        self.sample.valueChanged.connect(self._on_sample_value_changed)
+        top.addWidget(self.sample)
+        self.hardest = QPushButton("Hardest", objectName="infoHardest")
+        self.hardest.setToolTip("Pick the validation sample with the largest loss")
+        self.hardest.clicked.connect(self._on_hardest_clicked)
+        top.addWidget(self.hardest)
+        top.addStretch(1)
+        self.open_button = QPushButton("Open in Distributions", objectName="openInDistributions")
+        self.open_button.setToolTip("Show this P and Q in the Distributions tab")
+        self.open_button.clicked.connect(self._on_open_clicked)
+        top.addWidget(self.open_button)
+        layout.addLayout(top)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot_item = self.plot.getPlotItem()
+        self.plot_item.setTitle("P = one-hot label, Q = softmax(model output)", size="10pt")
+        self.plot_item.setLabel("left", "probability")
+        self.plot_item.setYRange(0, 1.05, padding=0)
+        self.plot_item.setMouseEnabled(x=False, y=False)
+        self.plot_item.hideButtons()
+        self.legend = self.plot_item.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=P_COLOR, name="P")
+        self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=Q_COLOR, name="Q")
+        self.plot_item.addItem(self.p_bars)
+        self.plot_item.addItem(self.q_bars)
+        self.legend.addItem(self.p_bars, "P (label)")
+        self.legend.addItem(self.q_bars, "Q (model)")
+        layout.addWidget(self.plot, 1)
+
+        numbers = QGridLayout()
+        self.cross_entropy_label = QLabel(objectName="infoCrossEntropy")
+        self.cross_entropy_label.setToolTip("H(P, Q) = -Σ p log q, in nats (explorer.info)")
+        self.loss_label = QLabel(objectName="infoLoss")
+        self.loss_label.setToolTip("This sample's cross-entropy loss, as the engine computed it")
+        for label in (self.cross_entropy_label, self.loss_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        numbers.addWidget(self.cross_entropy_label, 0, 0)
+        numbers.addWidget(self.loss_label, 0, 1)
+        layout.addLayout(numbers)
+
+        self._logits = np.zeros((0, 0))
+        self._labels = np.zeros(0, dtype=np.int64)
+        self._losses = np.zeros(0)
+        self._class_names: list[str] = []
+        self._p = np.zeros(0)
+        self._q = np.zeros(0)
+        self._update()
+
+    # -- data -----------------------------------------------------------------------------
+    def set_outputs(self, logits, labels, losses, class_names: list[str]) -> None:
+        """The model's validation logits (n, C), true labels and per-sample CE losses."""
+        self._logits = np.asarray(logits, dtype=np.float64)
+        self._labels = np.asarray(labels, dtype=np.int64)
+        self._losses = np.asarray(losses, dtype=np.float64)
+        if class_names != self._class_names:
+            self._class_names = list(class_names)
+            short = [n if len(n) <= 6 else n[:5] + "…" for n in class_names]
+            self.plot_item.getAxis("bottom").setTicks([list(enumerate(short))])
+        self.sample.blockSignals(True)
+        self.sample.setRange(0, max(0, len(self._labels) - 1))
+        self.sample.blockSignals(False)
+        self._update()
+
+    def clear(self) -> None:
+        self.set_outputs(np.zeros((0, 0)), np.zeros(0), np.zeros(0), [])
+
+    def select(self, index: int) -> None:
+        self.sample.setValue(index)
+
+    def values(self) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """(P, Q, H(P, Q) in nats, the sample's loss) as shown; empty before any output."""
+        if not self._p.size:
+            return self._p, self._q, math.nan, math.nan
+        i = self.sample.value()
+        return self._p, self._q, cross_entropy(self._p, self._q, base=math.e), self._losses[i]
+
+    # -- view -----------------------------------------------------------------------------
+    def _update(self) -> None:
+        i = self.sample.value()
+        has = 0 <= i < len(self._labels) and self._logits.ndim == 2
+        self.open_button.setEnabled(has)
+        self.hardest.setEnabled(has)
+        if not has:
+            self._p = self._q = np.zeros(0)
+            self.p_bars.setOpts(x=[], height=[])
+            self.q_bars.setOpts(x=[], height=[])
+            self.cross_entropy_label.setText("H(P, Q) = —")
+            self.loss_label.setText("loss = —  (train or step first)")
+            return
+        classes = self._logits.shape[1]
+        self._p = np.eye(classes)[self._labels[i]]
+        self._q = softmax(self._logits[i])
+        xs = np.arange(classes)
+        self.p_bars.setOpts(x=xs - 0.2, height=self._p)
+        self.q_bars.setOpts(x=xs + 0.2, height=self._q)
+        self.plot_item.setXRange(-0.6, classes - 0.4, padding=0)
+        h = cross_entropy(self._p, self._q, base=math.e)
+        true = self._class_names[self._labels[i]] if self._class_names else self._labels[i]
+        self.cross_entropy_label.setText(
+            f"<b>H(P, Q) = {h:.4f} nats</b><br>label {true}, q = {self._q[self._labels[i]]:.4f}"
+        )
+        self.loss_label.setText(
+            f"<b>loss = {self._losses[i]:.4f} nats</b><br>F.cross_entropy(logits, y)"
+        )
+
+    def _on_sample_value_changed(self, index: int) -> None:
+        self._update()
+        self.sigSampleChanged.emit(index)
+
+    def _on_hardest_clicked(self) -> None:
+        if self._losses.size:
+            self.sample.setValue(int(np.argmax(self._losses)))
+
+    def _on_open_clicked(self) -> None:
+        if self._p.size:
+            self.sigOpenDistributions.emit(self._p.tolist(), self._q.tolist())

@@ -1,0 +1,250 @@
+"""Live training curves: loss per step (raw + smoothed) with validation loss, and accuracy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from explorer.ui.training.palette import color
+from explorer.ui.training.series import GrowingSeries
+
+RAW_ALPHA = 60
+
+
+@dataclass
+class CurveData:
+    """One run's curves, as the plots overlay them (x = optimizer step or epoch)."""
+
+    name: str
+    steps: np.ndarray
+    losses: np.ndarray
+    val_steps: np.ndarray
+    val_losses: np.ndarray
+    epochs: np.ndarray
+    val_accuracy: np.ndarray
+    train_accuracy: np.ndarray | None = None
+
+
+def _style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
+    plot.setTitle(title, size="10pt")
+    plot.setLabel("left", left)
+    plot.setLabel("bottom", bottom)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(True)
+
+
+class LossCurvePlot(pg.PlotWidget):
+    """Training loss per step, smoothed by a debiased EMA over the faint raw line.
+
+    Validation loss per epoch is drawn as markers at the step that ended the epoch. Other
+    runs can be overlaid (smoothed line only) with a legend. Points arrive through
+    :meth:`append_steps`; nothing is redrawn until :meth:`refresh`, which the tab calls from
+    its display timer, so the paint rate is independent of the training rate.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.plot_item = self.getPlotItem()
+        _style_plot(self.plot_item, "Loss", "loss", "step")
+        self.legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self._series = GrowingSeries(smoothing=0.6)
+        self._val_x = np.empty(0)
+        self._val_y = np.empty(0)
+        self._dirty = False
+        self._name = "current run"
+        base = color(0)
+        self.raw_curve = self._make_curve(pg.mkPen((*base, RAW_ALPHA), width=1))
+        self.smooth_curve = self._make_curve(pg.mkPen(base, width=2), name=self._name)
+        self.val_curve = self.plot_item.plot(
+            [],
+            [],
+            pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine),
+            symbol="o",
+            symbolSize=7,
+            symbolBrush=pg.mkBrush("w"),
+            symbolPen=pg.mkPen(base, width=2),
+            name="validation",
+        )
+        self._overlays: list[pg.PlotDataItem] = []
+        self._overlay_data: list[CurveData] = []
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((0, 0, 0, 70)))
+        self.cursor.setZValue(20)
+        self.cursor.hide()
+        self.plot_item.addItem(self.cursor, ignoreBounds=True)
+        self.readout = pg.TextItem("", anchor=(0, 0), color=(30, 30, 30), fill=(255, 255, 255, 210))
+        self.readout.setZValue(30)
+        self.readout.hide()
+        self.plot_item.addItem(self.readout, ignoreBounds=True)
+        self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+    def _make_curve(self, pen, name: str | None = None) -> pg.PlotDataItem:
+        curve = self.plot_item.plot([], [], pen=pen, name=name)
+        # Peak downsampling keeps spikes visible; clipping skips points outside the view.
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        curve.setSkipFiniteCheck(True)
+        return curve
+
+    # -- data -----------------------------------------------------------------------------
+    @property
+    def smoothing(self) -> float:
+        return self._series.smoothing
+
+    def set_smoothing(self, weight: float) -> None:
+        self._series.set_smoothing(weight)
+        for item, data in zip(self._overlays, self._overlay_data, strict=True):
+            item.setData(data.steps, _smooth(data.losses, weight))
+        self._dirty = True
+        self.refresh()
+
+    def set_log_y(self, on: bool) -> None:
+        self.plot_item.setLogMode(y=bool(on))
+
+    def is_log_y(self) -> bool:
+        return bool(self.plot_item.ctrl.logYCheck.isChecked())
+
+    def set_run_name(self, name: str) -> None:
+        self._name = name
+        _rename_legend_entry(self.legend, self.smooth_curve, name)
+
+    def clear_run(self) -> None:
+        self._series.clear()
+        self._val_x = np.empty(0)
+        self._val_y = np.empty(0)
+        self._dirty = True
+        self.refresh()
+
+    def append_steps(self, steps, losses) -> None:
+        self._series.extend(steps, losses)
+        self._dirty = True
+
+    def set_validation(self, steps, losses) -> None:
+        self._val_x = np.asarray(steps, dtype=np.float64)
+        self._val_y = np.asarray(losses, dtype=np.float64)
+        self._dirty = True
+
+    def set_run(self, steps, losses, val_steps, val_losses) -> None:
+        """Replace the current run's curves at once (restoring a session, switching runs)."""
+        self._series.clear()
+        self._series.extend(steps, losses)
+        self.set_validation(val_steps, val_losses)
+        self.refresh()
+
+    def set_overlays(self, runs: list[CurveData]) -> None:
+        """Show other runs' smoothed losses in their own colors, named in the legend."""
+        for item in self._overlays:
+            self.legend.removeItem(item)
+            self.plot_item.removeItem(item)
+        self._overlays = []
+        self._overlay_data = list(runs)
+        for index, run in enumerate(runs, start=1):
+            pen = pg.mkPen(color(index), width=2)
+            item = self._make_curve(pen, name=run.name)
+            item.setData(run.steps, _smooth(run.losses, self.smoothing))
+            self._overlays.append(item)
+
+    def overlay_names(self) -> list[str]:
+        return [run.name for run in self._overlay_data]
+
+    def refresh(self) -> None:
+        """Push buffered points to the curves; cheap when nothing changed."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        series = self._series
+        self.raw_curve.setData(series.x, series.y)
+        self.smooth_curve.setData(series.x, series.smoothed)
+        self.val_curve.setData(self._val_x, self._val_y)
+
+    # -- hover read-out -------------------------------------------------------------------
+    def readout_text(self, x: float) -> str:
+        """What the hover read-out says at step ``x`` ('' when there is no data there)."""
+        series = self._series
+        if len(series) == 0:
+            return ""
+        i = int(np.clip(np.searchsorted(series.x, x), 0, len(series) - 1))
+        if i > 0 and abs(series.x[i - 1] - x) < abs(series.x[i] - x):
+            i -= 1
+        text = (
+            f"step {series.x[i]:.0f}   loss {series.y[i]:.4g}   "
+            f"smoothed {series.smoothed[i]:.4g}"
+        )
+        if self._val_x.size:
+            j = int(np.argmin(np.abs(self._val_x - series.x[i])))
+            text += f"\nvalidation {self._val_y[j]:.4g} (epoch {j + 1})"
+        return text
+
+    def _on_scene_mouse_moved(self, pos) -> None:
+        vb = self.plot_item.vb
+        if not self.plot_item.sceneBoundingRect().contains(pos):
+            self.cursor.hide()
+            self.readout.hide()
+            return
+        point = vb.mapSceneToView(pos)
+        text = self.readout_text(point.x())
+        if not text:
+            return
+        self.cursor.setPos(point.x())
+        self.cursor.show()
+        self.readout.setText(text)
+        (x0, x1), (y0, y1) = vb.viewRange()
+        self.readout.setPos(x0 + 0.02 * (x1 - x0), y1 - 0.02 * (y1 - y0))
+        self.readout.show()
+
+
+def _rename_legend_entry(legend: pg.LegendItem, item, name: str) -> None:
+    for sample, label in legend.items:
+        if sample.item is item:
+            label.setText(name)
+
+
+def _smooth(values: np.ndarray, weight: float) -> np.ndarray:
+    series = GrowingSeries(capacity=max(1, len(values)), smoothing=weight)
+    series.extend(np.arange(len(values)), values)
+    return series.smoothed.copy()
+
+
+class AccuracyPlot(pg.PlotWidget):
+    """Validation (and training) accuracy per epoch, in percent, with overlaid runs."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.plot_item = self.getPlotItem()
+        _style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
+        self.plot_item.setYRange(0, 100, padding=0.02)
+        self.legend = self.plot_item.addLegend(offset=(-10, -10), labelTextSize="8pt")
+        base = color(0)
+        self.val_curve = self.plot_item.plot(
+            [], [], pen=pg.mkPen(base, width=2), symbol="o", symbolSize=6,
+            symbolBrush=pg.mkBrush(base), symbolPen=None, name="validation",
+        )
+        self.train_curve = self.plot_item.plot(
+            [], [], pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine), name="training",
+        )
+        self._overlays: list[pg.PlotDataItem] = []
+
+    def set_run(self, epochs, val_accuracy, train_accuracy=None) -> None:
+        self.val_curve.setData(np.asarray(epochs, float), 100.0 * np.asarray(val_accuracy, float))
+        if train_accuracy is None or len(train_accuracy) == 0:
+            self.train_curve.setData([], [])
+        else:
+            n = len(train_accuracy)
+            self.train_curve.setData(
+                np.asarray(epochs, float)[:n], 100.0 * np.asarray(train_accuracy, float)
+            )
+
+    def set_overlays(self, runs: list[CurveData]) -> None:
+        for item in self._overlays:
+            self.legend.removeItem(item)
+            self.plot_item.removeItem(item)
+        self._overlays = []
+        for index, run in enumerate(runs, start=1):
+            c = color(index)
+            item = self.plot_item.plot(
+                run.epochs, 100.0 * np.asarray(run.val_accuracy, float), pen=pg.mkPen(c, width=2),
+                symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(c), symbolPen=None, name=run.name,
+            )
+            self._overlays.append(item)

@@ -1,0 +1,264 @@
+"""Run a training job off the GUI thread: a worker QObject in a QThread, results by signal.
+
+The worker object has no parent and is moved to a QThread that the
+:class:`TrainingController` owns. The controller never calls the worker directly across
+threads: it queues slots through its own signals and flips thread-safe flags (pause, stop)
+that the worker checks between optimizer steps. ``QThread.terminate()`` is never used;
+:meth:`TrainingController.shutdown` sets the stop flag, ends the thread's event loop and
+waits, so closing the window mid-run leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+import weakref
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from explorer.ui.training.gate import ModelGate
+
+EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the GUI
+VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running
+
+
+class TrainingJob(Protocol):
+    """What the worker drives; implemented by :class:`explorer.ui.training.job.TrainerJob`."""
+
+    run_id: int
+    done: bool
+    diverged: str | None
+
+    def step(self) -> dict[str, Any]:
+        """One optimizer step: ``{"step", "loss", "samples", "epoch_finished"}``."""
+
+    def epoch_report(self) -> dict[str, Any]:
+        """Evaluation after an epoch (validation loss/accuracy, confusion, probabilities)."""
+
+    def view(self) -> dict[str, Any] | None:
+        """A cheap live picture of the model (decision regions), or None."""
+
+
+class TrainingWorker(QObject):
+    """Steps a :class:`TrainingJob` until paused, stopped, finished or diverged."""
+
+    sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds"}
+    sigEpochFinished = Signal(object)  # {"run", **job.epoch_report()}
+    sigView = Signal(object)  # {"run", **job.view()}
+    # {"run", "reason": paused|stopped|done|diverged|error, "message"}
+    sigStopped = Signal(object)
+
+    def __init__(self, job: TrainingJob, gate: ModelGate):
+        super().__init__()  # no parent: it is moved to its own thread
+        self._job = job
+        self._gate = gate
+        self._pause = threading.Event()
+        self._stop = threading.Event()
+
+    # -- flags, safe to call from any thread ----------------------------------------------
+    def request_pause(self) -> None:
+        self._pause.set()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    # -- slots, run in the worker's thread -----------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        """Train until paused, stopped, done or diverged."""
+        self._pause.clear()
+        self._loop(max_steps=None)
+
+    @Slot(int)
+    def run_steps(self, count: int) -> None:
+        """Take ``count`` optimizer steps (the Step button), then report as paused."""
+        self._loop(max_steps=count)
+
+    def _loop(self, max_steps: int | None) -> None:
+        job = self._job
+        steps: list[int] = []
+        losses: list[float] = []
+        samples = 0
+        started = last_emit = last_view = time.perf_counter()
+        taken = 0
+
+        def flush() -> None:
+            nonlocal samples, started
+            if not steps:
+                return
+            now = time.perf_counter()
+            self.sigSteps.emit(
+                {
+                    "run": job.run_id,
+                    "steps": list(steps),
+                    "losses": list(losses),
+                    "samples": samples,
+                    "seconds": now - started,
+                }
+            )
+            steps.clear()
+            losses.clear()
+            samples = 0
+            started = now
+
+        reason, message = "paused", ""
+        try:
+            while not job.done:
+                if self._stop.is_set():
+                    reason = "stopped"
+                    break
+                if max_steps is None and self._pause.is_set():
+                    break
+                if max_steps is not None and taken >= max_steps:
+                    break
+                with self._gate.worker_turn():
+                    event = job.step()
+                taken += 1
+                if job.diverged:
+                    break
+                steps.append(int(event["step"]))
+                losses.append(float(event["loss"]))
+                samples += int(event["samples"])
+                now = time.perf_counter()
+                if event.get("epoch_finished"):
+                    flush()
+                    with self._gate.worker_turn():
+                        report = job.epoch_report()
+                    self.sigEpochFinished.emit({"run": job.run_id, **report})
+                elif now - last_emit >= EMIT_INTERVAL:
+                    flush()
+                    last_emit = now
+                if now - last_view >= VIEW_INTERVAL:
+                    self._emit_view()
+                    last_view = time.perf_counter()
+        except Exception as exc:  # a bug in a job must not kill the thread silently
+            flush()
+            self.sigStopped.emit(
+                {"run": job.run_id, "reason": "error", "message": f"{exc}",
+                 "details": traceback.format_exc()}
+            )
+            return
+        flush()
+        if job.diverged:
+            reason, message = "diverged", job.diverged
+        elif job.done:
+            reason = "done"
+        if reason != "stopped":
+            self._emit_view()
+        self.sigStopped.emit({"run": job.run_id, "reason": reason, "message": message})
+
+    def _emit_view(self) -> None:
+        with self._gate.worker_turn():
+            view = self._job.view()
+        if view is not None:
+            self.sigView.emit({"run": self._job.run_id, **view})
+
+
+class TrainingController(QObject):
+    """Owns the worker thread of the active job; lives in the GUI thread.
+
+    Its signals re-emit the worker's (already in the GUI thread, filtered to the active
+    job), so the tab connects once and never sees a stale run's late results.
+    """
+
+    sigSteps = Signal(object)
+    sigEpochFinished = Signal(object)
+    sigView = Signal(object)
+    sigStopped = Signal(object)
+
+    _sigRun = Signal()
+    _sigRunSteps = Signal(int)
+    _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+    @classmethod
+    def running_threads(cls) -> list[QThread]:
+        """Worker threads still running (tests assert none is left behind)."""
+        return [t for t in cls._threads if t.isRunning()]
+
+    def __init__(self, gate: ModelGate | None = None, parent=None):
+        super().__init__(parent)
+        self.gate = gate or ModelGate()
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._job: TrainingJob | None = None
+        self._running = False
+
+    @property
+    def job(self) -> TrainingJob | None:
+        return self._job
+
+    def is_running(self) -> bool:
+        """True while the worker is stepping (not paused, not finished)."""
+        return self._running
+
+    def has_thread(self) -> bool:
+        return self._thread is not None
+
+    def attach(self, job: TrainingJob) -> None:
+        """Make ``job`` the active one, in a fresh thread, without starting to step."""
+        self.shutdown()
+        self._job = job
+        self._thread = QThread()
+        self._thread.setObjectName(f"training-run-{job.run_id}")
+        self._worker = TrainingWorker(job, self.gate)
+        self._worker.moveToThread(self._thread)
+        self._worker.sigSteps.connect(self._on_worker_steps)
+        self._worker.sigEpochFinished.connect(self._on_worker_epoch_finished)
+        self._worker.sigView.connect(self._on_worker_view)
+        self._worker.sigStopped.connect(self._on_worker_stopped)
+        self._sigRun.connect(self._worker.run)
+        self._sigRunSteps.connect(self._worker.run_steps)
+        TrainingController._threads.add(self._thread)
+        self._thread.start()
+
+    def run(self) -> None:
+        """Start or resume stepping."""
+        if self._worker is None or self._running:
+            return
+        self._running = True
+        self._sigRun.emit()
+
+    def step(self, count: int = 1) -> None:
+        if self._worker is None or self._running:
+            return
+        self._running = True
+        self._sigRunSteps.emit(count)
+
+    def pause(self) -> None:
+        if self._worker is not None:
+            self._worker.request_pause()
+
+    def shutdown(self) -> None:
+        """Stop the worker between two steps, end its thread and wait for it."""
+        if self._thread is None:
+            return
+        self._worker.request_stop()
+        self._thread.quit()
+        self._thread.wait()
+        self._thread = None
+        self._worker = None
+        self._job = None
+        self._running = False
+
+    def _is_current(self, payload: dict) -> bool:
+        return self._job is not None and payload.get("run") == self._job.run_id
+
+    def _on_worker_steps(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self.sigSteps.emit(payload)
+
+    def _on_worker_epoch_finished(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self.sigEpochFinished.emit(payload)
+
+    def _on_worker_view(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self.sigView.emit(payload)
+
+    def _on_worker_stopped(self, payload: dict) -> None:
+        if not self._is_current(payload):
+            return
+        self._running = False
+        self.sigStopped.emit(payload)

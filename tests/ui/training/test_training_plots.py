@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+
+from explorer.ui.training.confusion import ConfusionMatrixPlot
+from explorer.ui.training.decision import DecisionRegionPlot, blend_regions
+from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
+from explorer.ui.training.samples import SampleGrid
+from explorer.ui.training.series import GrowingSeries
+
+
+def tensorboard_ema(values, weight):
+    last, out = 0.0, []
+    for i, v in enumerate(values, start=1):
+        last = last * weight + (1 - weight) * v
+        out.append(last / (1 - weight**i))
+    return np.array(out)
+
+
+def test_series_grows_and_smooths_like_tensorboard():
+    series = GrowingSeries(capacity=2, smoothing=0.9)
+    values = np.random.default_rng(0).random(50)
+    for chunk in np.array_split(values, 7):
+        series.extend(np.arange(len(chunk)), chunk)
+    assert len(series) == 50
+    np.testing.assert_allclose(series.smoothed, tensorboard_ema(values, 0.9))
+    series.set_smoothing(0.5)
+    np.testing.assert_allclose(series.smoothed, tensorboard_ema(values, 0.5))
+    with pytest.raises(ValueError, match="1.0"):
+        series.set_smoothing(1.0)
+
+
+def test_loss_plot_draws_raw_smoothed_and_validation(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.append_steps([1, 2, 3], [3.0, 2.0, 1.0])
+    plot.set_validation([3], [1.5])
+    plot.refresh()
+    x, y = plot.raw_curve.getData()
+    assert list(x) == [1, 2, 3] and list(y) == [3.0, 2.0, 1.0]
+    assert plot.smooth_curve.getData()[1][0] == pytest.approx(3.0)  # debiased: no pull to 0
+    assert list(plot.val_curve.getData()[1]) == [1.5]
+    assert "step 2" in plot.readout_text(2.2)
+    assert "validation 1.5" in plot.readout_text(3)
+    plot.set_log_y(True)
+    assert plot.is_log_y()
+
+
+def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    run = CurveData("lr 0.1", np.arange(3.0), np.ones(3), np.empty(0), np.empty(0),
+                    np.arange(1.0, 2.0), np.array([0.5]))
+    plot.set_overlays([run])
+    labels = [label.text for _, label in plot.legend.items]
+    assert "lr 0.1" in labels
+    plot.set_overlays([])
+    assert "lr 0.1" not in [label.text for _, label in plot.legend.items]
+
+
+def test_accuracy_plot_in_percent(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.set_run([1, 2], [0.5, 0.75], [0.6, 0.8])
+    assert list(plot.val_curve.getData()[1]) == [50.0, 75.0]
+    assert list(plot.train_curve.getData()[1]) == [60.0, 80.0]
+
+
+def test_regions_fade_to_white_where_the_model_is_unsure():
+    probs = np.array([[[0.5, 0.5], [1.0, 0.0]]])
+    rgb = blend_regions(probs, 2)
+    np.testing.assert_allclose(rgb[0, 0], [1, 1, 1])
+    assert rgb[0, 1].min() < 0.9
+
+
+def test_decision_plot_shows_points_and_regions(qtbot):
+    plot = DecisionRegionPlot()
+    qtbot.addWidget(plot)
+    plot.set_points(np.zeros((4, 2)), [0, 1, 0, 1], np.ones((2, 2)), [0, 1], 2)
+    plot.set_regions((-1, 1, -1, 1), np.full((5, 5, 2), 0.5))
+    assert plot.region_image().shape == (5, 5, 3)
+    assert len(plot.val_points.data) == 2
+
+
+def test_confusion_matrix_shows_counts(qtbot):
+    plot = ConfusionMatrixPlot()
+    qtbot.addWidget(plot)
+    plot.set_matrix([[3, 1], [0, 4]], ["a", "b"])
+    assert [t.toPlainText() for t in plot._texts] == ["3", "1", "0", "4"]
+
+
+def test_sample_grid_captions_predictions(qtbot):
+    grid = SampleGrid(count=4, columns=2)
+    qtbot.addWidget(grid)
+    grid.set_samples(np.random.default_rng(0).random((6, 8, 8)), [1, 2, 3, 4, 5, 6],
+                     [str(i) for i in range(10)])
+    grid.set_predictions([1, 2, 0, 4])
+    assert grid.captions() == ["1", "2", "0 (3)", "4"]

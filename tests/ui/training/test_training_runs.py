@@ -1,0 +1,51 @@
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer.ui.training.runs import MAX_STORED_POINTS, Run, RunListModel
+
+
+def make_run(run_id=1, n=5):
+    return Run(run_id=run_id, name=f"run {run_id}", config={"lr": 0.1},
+               steps=list(range(1, n + 1)), losses=[1.0 / k for k in range(1, n + 1)],
+               val_steps=[n], val_losses=[0.3], val_accuracy=[0.9], status="done")
+
+
+def test_run_round_trips_through_a_dict():
+    run = make_run()
+    again = Run.from_dict(run.to_dict())
+    assert again == run
+
+
+def test_long_curves_are_thinned_when_stored():
+    run = make_run(n=3 * MAX_STORED_POINTS)
+    stored = run.to_dict()
+    assert len(stored["steps"]) <= MAX_STORED_POINTS
+    assert Run.from_dict(stored).steps[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [("name", "", "run name"), ("losses", ["a"], "numbers"), ("status", "weird", "status"),
+     ("run_id", -1, "run_id"), ("losses", [1.0] * (MAX_STORED_POINTS + 1), "at most")],
+)
+def test_bad_stored_runs_are_rejected_with_a_message(key, value, message):
+    data = make_run().to_dict()
+    data[key] = value
+    with pytest.raises(ValueError, match=message):
+        Run.from_dict(data)
+
+
+def test_model_renames_toggles_and_removes(qtbot):
+    model = RunListModel()
+    model.add(make_run(1))
+    model.add(make_run(2))
+    assert model.rowCount() == 2
+    assert model.rename(0, "he init")
+    assert model.run_at(0).name == "he init"
+    assert model.data(model.index(0), Qt.ItemDataRole.DisplayRole).startswith("he init")
+    with qtbot.waitSignal(model.sigOverlayChanged):
+        model.set_overlay(1, False)
+    assert model.data(model.index(1), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    model.remove(0)
+    assert [r.name for r in model.runs()] == ["run 2"]
+    assert model.next_id() == 3

@@ -1,0 +1,92 @@
+import math
+
+from explorer.ui.training.gate import ModelGate
+from explorer.ui.training.worker import TrainingController
+from tests.ui.training.fakes import ScriptedJob
+
+
+def collect(controller):
+    got = {"steps": [], "losses": [], "epochs": [], "stopped": [], "views": []}
+    controller.sigSteps.connect(lambda p: (got["steps"].extend(p["steps"]),
+                                           got["losses"].extend(p["losses"])))
+    controller.sigEpochFinished.connect(lambda p: got["epochs"].append(p["epoch"]))
+    controller.sigStopped.connect(lambda p: got["stopped"].append(p))
+    controller.sigView.connect(lambda p: got["views"].append(p))
+    return got
+
+
+def test_runs_a_job_to_the_end_and_reports_everything(qtbot):
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(ScriptedJob([1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]))
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.run()
+    assert got["steps"] == list(range(1, 9))
+    assert got["losses"] == [1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    assert got["epochs"] == [1, 2]
+    assert got["stopped"][-1]["reason"] == "done"
+    assert got["views"], "a final view is sent when the run ends"
+    assert not controller.is_running()
+    controller.shutdown()
+
+
+def test_step_takes_exactly_the_requested_steps(qtbot):
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(ScriptedJob([1.0] * 10))
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.step(1)
+    assert got["steps"] == [1]
+    assert got["stopped"][-1]["reason"] == "paused"
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.step(3)
+    assert got["steps"] == [1, 2, 3, 4]
+    controller.shutdown()
+
+
+def test_divergence_ends_with_the_jobs_message_and_no_nan_point(qtbot):
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(ScriptedJob([1.0, 2.0, math.nan, 1.0]))
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.run()
+    assert got["stopped"][-1]["reason"] == "diverged"
+    assert got["stopped"][-1]["message"] == "diverged at step 3"
+    assert all(math.isfinite(v) for v in got["losses"])
+    controller.shutdown()
+
+
+def test_shutdown_mid_run_stops_the_thread(qtbot):
+    controller = TrainingController()
+    controller.attach(ScriptedJob([1.0] * 10_000_000))
+    controller.run()
+    qtbot.waitUntil(lambda: controller.job.taken > 10, timeout=5000)
+    controller.shutdown()
+    assert TrainingController.running_threads() == []
+    assert not controller.has_thread()
+
+
+def test_pause_then_resume_continues_where_it_stopped(qtbot):
+    controller = TrainingController()
+    got = collect(controller)
+    job = ScriptedJob([1.0] * 1_000_000)
+    controller.attach(job)
+    controller.run()
+    qtbot.waitUntil(lambda: job.taken > 5, timeout=5000)
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.pause()
+    assert got["stopped"][-1]["reason"] == "paused"
+    paused_at = job.taken
+    controller.run()
+    qtbot.waitUntil(lambda: job.taken > paused_at + 5, timeout=5000)
+    controller.shutdown()
+    qtbot.wait(10)  # late signals from the stopped worker must not arrive as current
+    assert got["steps"] == list(range(1, len(got["steps"]) + 1))
+
+
+def test_gate_lets_the_gui_in_between_steps():
+    gate = ModelGate()
+    with gate.gui_turn():
+        pass
+    with gate.worker_turn():
+        pass
