@@ -1,0 +1,242 @@
+"""``cross_entropy`` and ``nll_loss`` as fused ops, with torch's checks and edge cases.
+
+Inputs are ``(C)``, ``(N, C)`` or ``(N, C, d1, ...)``; the class dimension is moved last and
+everything else flattened into rows, so one code path serves every shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
+from explorer.engine.tensor import Tensor
+
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long or Byte
+
+
+def log_softmax_rows(x: np.ndarray) -> np.ndarray:
+    """Stable log-softmax over the last axis, as ATen: ``(x - max) - log(sum(exp(x - max)))``."""
+    shifted = x - np.max(x, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def _to_rows(x: np.ndarray) -> np.ndarray:
+    """``(C)`` -> ``(1, C)``; ``(N, C, d...)`` -> ``(N * d..., C)``."""
+    if x.ndim == 1:
+        return x[None, :]
+    return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+
+
+def _from_rows(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Inverse of :func:`_to_rows` for an array of the input's ``shape``."""
+    if len(shape) == 1:
+        return rows.reshape(shape)
+    moved = rows.reshape((shape[0], *shape[2:], shape[1]))
+    return np.moveaxis(moved, -1, 1)
+
+
+def _check_input(name: str, input: Tensor) -> int:
+    if input.ndim < 1:
+        raise ValueError(f"{name}: expected an input with 1 or more dimensions, got a 0-D input")
+    if input.data.dtype.kind != "f":
+        raise ValueError(f"{name}: the input must be floating point, got {input.dtype}")
+    return input.shape[0] if input.ndim == 1 else input.shape[1]
+
+
+def _check_weight(name: str, weight, classes: int, dtype: np.dtype) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = as_tensor(weight).data
+    if w.ndim != 1 or w.shape[0] != classes:
+        raise ValueError(
+            f"weight tensor should be defined either for all {classes} classes or no "
+            f"classes but got weight tensor of shape: {list(w.shape)}"
+        )
+    return w.astype(dtype, copy=False)
+
+
+def _check_class_target(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
+    """Validate class-index targets; return them flattened to rows."""
+    t = target.data
+    if t.dtype not in _INDEX_DTYPES:
+        raise ValueError(
+            "expected target dtype to be int64 (Long) or uint8 (Byte) for class indices, "
+            f"but got {t.dtype}"
+        )
+    shape = input.shape
+    if input.ndim == 1:
+        if t.ndim != 0:
+            raise ValueError(
+                f"a 1-D input {shape} takes a 0-D class-index target, got target shape {t.shape}"
+            )
+    elif input.ndim == 2:
+        if t.ndim > 1:
+            raise ValueError(
+                "0D or 1D target tensor expected, multi-target not supported; "
+                f"got target shape {t.shape} for input shape {shape}"
+            )
+        if t.ndim == 0 or t.shape[0] != shape[0]:
+            size = t.shape[0] if t.ndim else "a 0-D target"
+            raise ValueError(
+                f"Expected input batch_size ({shape[0]}) to match target batch_size ({size}); "
+                f"input shape {shape}, target shape {t.shape}."
+            )
+    elif t.shape != (shape[0], *shape[2:]):
+        raise ValueError(
+            f"Expected target size {[shape[0], *shape[2:]]}, got {list(t.shape)} "
+            f"(input shape {shape})"
+        )
+    flat = t.reshape(-1).astype(np.int64)
+    classes = shape[0] if input.ndim == 1 else shape[1]
+    bad = (flat != ignore_index) & ((flat < 0) | (flat >= classes))
+    if bad.any():
+        raise ValueError(
+            f"Target {flat[bad][0]} is out of bounds: class indices must be in "
+            f"[0, {classes - 1}] (or ignore_index={ignore_index})"
+        )
+    return flat
+
+
+def _class_index_terms(logp: np.ndarray, t: np.ndarray, w: np.ndarray | None, ignore_index):
+    """Per-row NLL, selected weights and the non-ignored mask."""
+    keep = t != ignore_index
+    safe = np.where(keep, t, 0)
+    rows = np.arange(len(t))
+    picked = logp[rows, safe]
+    w_sel = np.ones_like(picked) if w is None else w[safe]
+    w_sel = np.where(keep, w_sel, 0)
+    nll = np.where(keep, -w_sel * picked, 0)
+    return nll, w_sel, keep, rows, safe
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log likelihood of class-index targets given log-probabilities ``input``.
+
+    ``l_n = -w[y_n] x[n, y_n]`` (0 where ``y_n == ignore_index``); ``'mean'`` divides by the
+    sum of the selected weights, so with every target ignored it is NaN, as in torch.
+    """
+    input, target = as_tensor(input), as_tensor(target)
+    reduction = resolve_reduction(size_average, reduce, reduction)
+    classes = _check_input("nll_loss", input)
+    w = _check_weight("nll_loss", weight, classes, input.dtype)
+    t = _check_class_target(input, target, ignore_index)
+    x = _to_rows(input.data)
+    nll, w_sel, keep, rows, safe = _class_index_terms(x, t, w, ignore_index)
+    denom = w_sel.sum() if reduction == "mean" else None
+
+    def grad_input(g):
+        grad = np.zeros_like(x)
+        with np.errstate(invalid="ignore"):
+            grad[rows[keep], safe[keep]] = -(w_sel * g)[keep]
+        return _from_rows(grad, input.shape)
+
+    t_shape = target.shape
+    return finish(
+        nll.reshape(t_shape), reduction, (input,), (lambda g: grad_input(g.reshape(-1)),),
+        "NllLoss", denom=denom,
+    )  # fmt: skip
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross entropy between logits ``input`` and class indices or class probabilities.
+
+    A target with the input's shape holds probabilities (floating point); otherwise it holds
+    class indices (int64) of shape ``()``, ``(N)`` or ``(N, d1, ...)``. Log-softmax is
+    computed stably, so logits of +-1000 give finite values and gradients.
+
+    With class indices, ``'mean'`` divides by the sum of the selected weights (NaN when every
+    target is ignored); with probabilities it divides by the number of rows. With
+    ``label_smoothing = e`` the loss is ``(1 - e) * nll + e / C * smooth`` where ``smooth``
+    is ``-sum_c w_c log p_c`` reduced the same way, as torch 2.13.
+
+    Examples
+    --------
+    >>> from explorer.engine import Tensor
+    >>> round(cross_entropy(Tensor([[2.0, 0.0, 0.0]]), Tensor([0])).item(), 4)
+    0.2395
+    """
+    input, target = as_tensor(input), as_tensor(target)
+    reduction = resolve_reduction(size_average, reduce, reduction)
+    classes = _check_input("cross_entropy", input)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    w = _check_weight("cross_entropy", weight, classes, input.dtype)
+    logp = log_softmax_rows(_to_rows(input.data))
+    if target.shape == input.shape:
+        return _cross_entropy_probs(input, target, logp, w, reduction, label_smoothing)
+    t = _check_class_target(input, target, ignore_index)
+    nll, w_sel, keep, rows, safe = _class_index_terms(logp, t, w, ignore_index)
+    eps = label_smoothing
+    values = nll
+    denom = w_sel.sum() if reduction == "mean" else None
+    if eps > 0:
+        smooth = -(logp.sum(axis=1) if w is None else (logp * w).sum(axis=1))
+        smooth = np.where(keep, smooth, 0)
+        values = (1 - eps) * nll + (eps / classes) * smooth
+
+    def grad_input(g):
+        g = g.reshape(-1)
+        grad_logp = np.zeros_like(logp)
+        with np.errstate(invalid="ignore"):
+            grad_logp[rows[keep], safe[keep]] = -(w_sel * g * (1 - eps))[keep]
+            if eps > 0:
+                spread = -(eps / classes) * (np.ones(classes, logp.dtype) if w is None else w)
+                grad_logp += np.where(keep[:, None], spread * g[:, None], 0)
+        return _from_rows(_log_softmax_backward(grad_logp, logp), input.shape)
+
+    return finish(
+        values.reshape(target.shape), reduction, (input,), (grad_input,), "NllLoss",
+        denom=denom,
+    )  # fmt: skip
+
+
+def _log_softmax_backward(grad: np.ndarray, logp: np.ndarray) -> np.ndarray:
+    """ATen's rule: ``grad - exp(out) * sum(grad)`` over the class axis."""
+    return grad - np.exp(logp) * grad.sum(axis=1, keepdims=True)
+
+
+def _cross_entropy_probs(input, target, logp, w, reduction, eps) -> Tensor:
+    """Cross entropy with a probability target of the input's shape."""
+    if target.data.dtype.kind != "f":
+        raise ValueError(
+            "Expected floating point type for target with class probabilities, "
+            f"got {target.dtype}"
+        )
+    classes = logp.shape[1]
+    p = _to_rows(target.data)
+    p_smooth = p * (1 - eps) + eps / classes if eps > 0 else p
+    weighted = logp if w is None else logp * w
+    values = -(weighted * p_smooth).sum(axis=1)
+    out_shape = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
+    denom = values.size if reduction == "mean" else None
+
+    def grad_input(g):
+        g = g.reshape(-1, 1)
+        scaled = p_smooth if w is None else p_smooth * w
+        return _from_rows(_log_softmax_backward(-scaled * g, logp), input.shape)
+
+    def grad_target(g):
+        grad = -weighted * g.reshape(-1, 1)
+        return _from_rows(grad * (1 - eps) if eps > 0 else grad, input.shape)
+
+    return finish(
+        values.reshape(out_shape), reduction, (input, target), (grad_input, grad_target),
+        "CrossEntropy", denom=denom,
+    )  # fmt: skip
