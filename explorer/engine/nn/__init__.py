@@ -5,24 +5,44 @@ from explorer.engine.nn.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, 
 from explorer.engine.nn.container import ModuleList, Sequential
 from explorer.engine.nn.dropout import Dropout
 from explorer.engine.nn.linear import Identity, Linear
+from explorer.engine.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from explorer.engine.nn.mlp import MLP
 from explorer.engine.nn.module import Module, RemovableHandle
 from explorer.engine.nn.parameter import Parameter
 
 __all__ = [
     "MLP",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
     "Dropout",
+    "HuberLoss",
     "Identity",
+    "KLDivLoss",
+    "L1Loss",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
+    "MSELoss",
     "Module",
     "ModuleList",
+    "NLLLoss",
     "Parameter",
     "ReLU",
     "RemovableHandle",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Tanh",
     "functional",
