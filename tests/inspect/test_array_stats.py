@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
+
+
+def test_stats_match_numpy():
+    values = np.random.default_rng(0).normal(size=(30, 40)).astype(np.float32)
+    values[0, :10] = 0
+    stats = ArrayStats.of(values)
+    assert stats.count == 1200
+    assert stats.mean == pytest.approx(values.mean(dtype=np.float64))
+    assert stats.std == pytest.approx(values.std(dtype=np.float64))
+    assert (stats.min, stats.max) == (values.min(), values.max())
+    assert stats.zero_fraction == pytest.approx(10 / 1200)
+
+
+def test_histogram_counts_every_value():
+    values = np.random.default_rng(1).normal(size=1000)
+    edges, counts = histogram(values, bins=30)
+    assert len(edges) == len(counts) + 1 == 31
+    assert counts.sum() == 1000
+
+
+def test_constant_array_gets_one_bin_around_its_value():
+    edges, counts = histogram(np.zeros(256), bins=30)
+    assert edges.tolist() == [-0.5, 0.5]
+    assert counts.tolist() == [256.0]
+
+
+def test_empty_and_nonfinite_arrays_do_not_break():
+    assert histogram(np.array([]))[1].sum() == 0
+    edges, counts = histogram(np.array([1.0, np.nan, 2.0, np.inf]))
+    assert counts.sum() == 2
+    assert np.isnan(ArrayStats.of(np.array([])).mean)
+
+
+def test_symmetric_limit_is_three_rms_capped_by_the_peak():
+    values = np.random.default_rng(2).normal(size=10_000)
+    rms = np.sqrt(np.mean(values**2))
+    assert symmetric_limit(values) == pytest.approx(min(3 * rms, np.abs(values).max()))
+    assert symmetric_limit(np.array([0.0, 0.5])) == pytest.approx(0.5)
+    assert symmetric_limit(np.zeros(5)) == 1.0
