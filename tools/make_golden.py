@@ -14,6 +14,7 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parent
 GOLDEN_MODULES = [
     "golden_losses",
+    "golden_modules",
 ]
 
 

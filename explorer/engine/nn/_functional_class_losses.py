@@ -216,8 +216,7 @@ def _cross_entropy_probs(input, target, logp, w, reduction, eps) -> Tensor:
     """Cross entropy with a probability target of the input's shape."""
     if target.data.dtype.kind != "f":
         raise ValueError(
-            "Expected floating point type for target with class probabilities, "
-            f"got {target.dtype}"
+            f"Expected floating point type for target with class probabilities, got {target.dtype}"
         )
     classes = logp.shape[1]
     p = _to_rows(target.data)
