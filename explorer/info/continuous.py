@@ -104,14 +104,19 @@ def gaussian_grid(
     mu_q: float | None = None,
     sigma_q: float | None = None,
     num: int = 4001,
+    half_width: float = GRID_HALF_WIDTH,
 ) -> np.ndarray:
-    """Evenly spaced points covering P's mass (and Q's, when given), for plots and integrals."""
+    """Evenly spaced points covering P's mass (and Q's, when given), for plots and integrals.
+
+    The grid spans mu +- ``half_width`` sigma of each distribution (14 for integrals;
+    about 4 is enough for a plot).
+    """
     mu_p, sigma_p = check_gaussian(mu_p, sigma_p, "P")
-    low, high = mu_p - GRID_HALF_WIDTH * sigma_p, mu_p + GRID_HALF_WIDTH * sigma_p
+    low, high = mu_p - half_width * sigma_p, mu_p + half_width * sigma_p
     if mu_q is not None and sigma_q is not None:
         mu_q, sigma_q = check_gaussian(mu_q, sigma_q, "Q")
-        low = min(low, mu_q - GRID_HALF_WIDTH * sigma_q)
-        high = max(high, mu_q + GRID_HALF_WIDTH * sigma_q)
+        low = min(low, mu_q - half_width * sigma_q)
+        high = max(high, mu_q + half_width * sigma_q)
     if num < 2:
         raise ValueError(f"num must be at least 2; got {num!r}")
     return np.linspace(low, high, int(num))

@@ -127,7 +127,7 @@ class DistributionPair:
     curve and the one-hot preset act on.
     """
 
-    def __init__(self, p=(0.5, 0.3, 0.2), q=(0.2, 0.3, 0.5)):
+    def __init__(self, p=(0.6, 0.3, 0.1), q=(0.2, 0.35, 0.45)):
         self.p = np.array([1.0])
         self.q = np.array([1.0])
         self.selected = 0

@@ -1,0 +1,1 @@
+"""Reusable pyqtgraph plots: items created once, updated with setData/setOpts."""

@@ -1,0 +1,111 @@
+"""Colors, fonts and small helpers shared by the Distributions tab's plots."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+# Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
+P_COLOR = QColor(31, 119, 180)
+Q_COLOR = QColor(255, 127, 14)
+KL_COLOR = QColor(214, 39, 40)
+CROSS_COLOR = QColor(148, 103, 189)
+TEXT_COLOR = QColor(40, 40, 40)
+AXIS_COLOR = QColor(90, 90, 90)
+GRID_ALPHA = 0.25
+
+
+def alpha(color: QColor, value: int) -> QColor:
+    faded = QColor(color)
+    faded.setAlpha(value)
+    return faded
+
+
+def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
+    """A white, non-interactive PlotItem with dark axes, a title and labelled axes."""
+    plot = pg.PlotItem()
+    plot.setTitle(title, color=TEXT_COLOR.name(), size="10pt")
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(AXIS_COLOR))
+        axis.setTextPen(pg.mkPen(TEXT_COLOR))
+        font = QFont()
+        font.setPointSizeF(8.0)
+        axis.setStyle(tickFont=font)
+        # Probabilities and bits read better as 0.2 than as "200 (x0.001)".
+        axis.enableAutoSIPrefix(False)
+    if x_label:
+        plot.setLabel("bottom", x_label, color=TEXT_COLOR.name(), size="9pt")
+    if y_label:
+        plot.setLabel("left", y_label, color=TEXT_COLOR.name(), size="9pt")
+    plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
+    # The read-outs follow the sliders: zooming with the mouse would only fight the autoscale.
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    return plot
+
+
+def finite_top(values, floor: float = 0.05) -> float:
+    """A y-axis top for ``values``: 15 % above the largest finite magnitude, at least ``floor``."""
+    array = np.abs(np.asarray(values, dtype=np.float64))
+    finite = array[np.isfinite(array)]
+    top = float(finite.max()) if finite.size else 0.0
+    return max(top * 1.15, floor)
+
+
+def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Replace +-inf by +-cap (what the plot draws) and return which entries were infinite."""
+    array = np.asarray(values, dtype=np.float64)
+    infinite = np.isinf(array)
+    return np.where(infinite, np.copysign(cap, array), array), infinite
+
+
+class InfinityMarks:
+    """A pool of "∞" labels with an upward arrow marker, for bars or points that are infinite.
+
+    Created once with the plot (up to ``capacity`` marks); ``show`` moves and reveals as many
+    as needed, so a slider move never creates plot items.
+    """
+
+    def __init__(self, plot: pg.PlotItem, capacity: int, color: QColor = KL_COLOR):
+        self.markers = pg.PlotDataItem(
+            [], [], pen=None, symbol="t1", symbolSize=11, symbolBrush=color, symbolPen=None
+        )
+        self.markers.setZValue(20)
+        plot.addItem(self.markers)
+        font = QFont()
+        font.setPointSizeF(11.0)
+        font.setBold(True)
+        self.labels = []
+        for _ in range(capacity):
+            label = pg.TextItem("∞", color=color, anchor=(0.5, 1.0))
+            label.setFont(font)
+            label.setZValue(20)
+            label.hide()
+            plot.addItem(label, ignoreBounds=True)
+            self.labels.append(label)
+
+    def show(self, xs, ys) -> None:
+        xs = np.asarray(xs, dtype=np.float64)
+        ys = np.asarray(ys, dtype=np.float64)
+        self.markers.setData(xs, ys)
+        for i, label in enumerate(self.labels):
+            if i < xs.size:
+                label.setPos(float(xs[i]), float(ys[i]))
+                label.show()
+            elif label.isVisible():
+                label.hide()
+
+    def count(self) -> int:
+        return sum(1 for label in self.labels if label.isVisible())
+
+
+def nice_number(value: float) -> str:
+    """Short text for a value on a bar: '0.322', '∞'."""
+    if math.isinf(value):
+        return "∞"
+    return f"{value + 0.0:.3f}"

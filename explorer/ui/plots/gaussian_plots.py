@@ -1,0 +1,88 @@
+"""The Gaussian mode's two plots: both densities, and the KL integrand p log(p/q)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from explorer.ui.plots.distribution_style import (
+    KL_COLOR,
+    P_COLOR,
+    Q_COLOR,
+    TEXT_COLOR,
+    alpha,
+    make_plot,
+)
+
+
+class GaussianDensitiesPlot:
+    """p(x) and q(x), filled."""
+
+    def __init__(self):
+        self.plot = make_plot("Densities p(x) and q(x)", "x", "density")
+        self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        self.p_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(P_COLOR, width=2),
+            fillLevel=0,
+            brush=alpha(P_COLOR, 60),
+            name="p(x) = N(μₚ, σₚ²)",
+        )
+        self.q_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(Q_COLOR, width=2),
+            fillLevel=0,
+            brush=alpha(Q_COLOR, 60),
+            name="q(x) = N(μ_q, σ_q²)",
+        )
+        self.plot.addItem(self.p_curve)
+        self.plot.addItem(self.q_curve)
+
+    def update(self, x: np.ndarray, p: np.ndarray, q: np.ndarray) -> None:
+        self.p_curve.setData(x, p)
+        self.q_curve.setData(x, q)
+        top = max(float(p.max()), float(q.max())) * 1.12
+        self.plot.setXRange(float(x[0]), float(x[-1]), padding=0)
+        self.plot.setYRange(0, top, padding=0)
+
+
+class GaussianIntegrandPlot:
+    """The integrand p(x) log(p(x)/q(x)) whose area is KL(P||Q), and q log(q/p) dashed."""
+
+    def __init__(self):
+        self.plot = make_plot("Integrand p(x) log(p(x)/q(x)): its area is KL(P‖Q)", "x", "")
+        self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(TEXT_COLOR, width=1))
+        self.plot.addItem(self.zero)
+        self.pq_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(KL_COLOR, width=2),
+            fillLevel=0,
+            brush=alpha(KL_COLOR, 70),
+            name="p log(p/q) → KL(P‖Q)",
+        )
+        self.qp_curve = pg.PlotDataItem(
+            [],
+            [],
+            pen=pg.mkPen(alpha(Q_COLOR, 220), width=1.5, style=Qt.PenStyle.DashLine),
+            name="q log(q/p) → KL(Q‖P)",
+        )
+        self.plot.addItem(self.qp_curve)
+        self.plot.addItem(self.pq_curve)
+        self._unit = ""
+
+    def update(self, x: np.ndarray, pq: np.ndarray, qp: np.ndarray, unit: str) -> None:
+        self.pq_curve.setData(x, pq)
+        self.qp_curve.setData(x, qp)
+        both = np.concatenate([pq, qp])
+        low, high = min(float(both.min()), 0.0), max(float(both.max()), 1e-3)
+        span = high - low
+        self.plot.setXRange(float(x[0]), float(x[-1]), padding=0)
+        self.plot.setYRange(low - 0.05 * span, high + 0.1 * span, padding=0)
+        if unit != self._unit:
+            self.plot.setLabel("left", f"{unit} per unit x")
+            self._unit = unit

@@ -1,0 +1,458 @@
+"""The Distributions tab: drag P and Q, watch entropy, cross entropy, KL and JS follow.
+
+The tab only wires controls to ``explorer.info``: a ``DistributionPair`` holds P and Q, every
+change goes through it, and ``_refresh`` shows one ``compare`` result everywhere. Plot items
+are created once (see ``explorer.ui.plots.distribution_plots``) and only updated.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.info import (
+    SEED_EXAMPLES,
+    DistributionPair,
+    compare,
+    resolve_base,
+    sensitivity_curve,
+)
+from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
+from explorer.info.units import base_label
+from explorer.ui.plots.distribution_plots import (
+    ContributionsPlot,
+    DecompositionPlot,
+    DistributionBarsPlot,
+    SensitivityPlot,
+)
+from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.widgets.distribution_sliders import DistributionSliders
+from explorer.ui.widgets.gaussian_panel import PARAMETERS, GaussianPanel
+from explorer.ui.widgets.measure_readouts import MeasureReadouts
+
+MODES = ("discrete", "gaussian")
+UNIT_TEXT = {2.0: "bits (log₂)", math.e: "nats (ln)", 10.0: "hartleys (log₁₀)"}
+EXAMPLE_BUTTONS = {
+    "q-close": ("exampleQClose", "Q ≈ P"),
+    "q-wrong": ("exampleQWrong", "Q wrong"),
+    "q-equals-p": ("exampleQEqualsP", "Q = P"),
+}
+STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed")
+
+
+def _button(text: str, name: str, tip: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    button.clicked.connect(slot)
+    return button
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+class DistributionsTab(ExplorerTab):
+    """Two discrete distributions P and Q (or two Gaussians) and every measure between them.
+
+    Automation: ``set_distributions(p, q)``, ``distributions()``, ``set_base(base)``,
+    ``set_mode(mode)``, ``state()``/``restore_state()``, ``export_items()``.
+    """
+
+    title = "Distributions"
+    export_name = "distributions"
+    sigDistributionsChanged = Signal(object, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("distributionsTab")
+        self.pair = DistributionPair()
+        self.base = 2.0
+        self.comparison = None
+
+        self.modes = QStackedWidget()
+        self.modes.setObjectName("distributionsModes")
+        self.modes.addWidget(self._build_discrete_page())
+        self.gaussian = GaussianPanel()
+        self.modes.addWidget(self.gaussian)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_top_bar())
+        layout.addWidget(self.modes, 1)
+
+        self.sliders.set_count(self.pair.k)
+        self.sliders.sigProbabilityChanged.connect(self._on_sliders_probability_changed)
+        self.sliders.sigCategorySelected.connect(self._on_sliders_category_selected)
+        self._refresh()
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_top_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.mode_group = QButtonGroup(self)
+        for index, (name, text, tip) in enumerate(
+            (
+                (
+                    "modeDiscrete",
+                    "Discrete P, Q",
+                    "Two distributions over K categories, edited with sliders",
+                ),
+                (
+                    "modeGaussian",
+                    "Gaussians",
+                    "Two normal densities: KL as an integral, in closed form and numerically",
+                ),
+            )
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            self.mode_group.addButton(button, index)
+            bar.addWidget(button)
+        self.mode_group.button(0).setChecked(True)
+        self.mode_group.idClicked.connect(self._on_mode_group_id_clicked)
+        bar.addSpacing(16)
+        bar.addWidget(_caption("Unit"))
+        self.base_combo = QComboBox()
+        self.base_combo.setObjectName("logBase")
+        for base, text in UNIT_TEXT.items():
+            self.base_combo.addItem(text, base_label(base))
+        self.base_combo.setToolTip(
+            "The logarithm's base: 2 gives bits, e gives nats (PyTorch's losses use nats), "
+            "10 gives hartleys. Every number and plot follows."
+        )
+        self.base_combo.currentIndexChanged.connect(self._on_base_combo_index_changed)
+        bar.addWidget(self.base_combo)
+        # Presets that only make sense for the discrete page live in a box hidden with it.
+        self.discrete_only = QWidget()
+        extra = QHBoxLayout(self.discrete_only)
+        extra.setContentsMargins(16, 0, 0, 0)
+        extra.setSpacing(6)
+        extra.addWidget(
+            _button(
+                "Q := P",
+                "copyPToQ",
+                "Copy P into Q: KL becomes 0 and H(P,Q) = H(P)",
+                self._on_copy_clicked,
+            )
+        )
+        extra.addWidget(
+            _button(
+                "Swap P ↔ Q",
+                "swapPQ",
+                "Exchange P and Q: KL(P‖Q) and KL(Q‖P) trade places",
+                self._on_swap_clicked,
+            )
+        )
+        extra.addSpacing(16)
+        extra.addWidget(_caption("Examples from the notes"))
+        for example, (name, text) in EXAMPLE_BUTTONS.items():
+            p, q, what = SEED_EXAMPLES[example]
+            tip = f"The lecture notes' example P = {list(p)}, Q = {list(q)}: {what}"
+            extra.addWidget(_button(text, name, tip, self._make_example_slot(example)))
+        bar.addWidget(self.discrete_only)
+        bar.addStretch(1)
+        return bar
+
+    def _build_discrete_page(self) -> QWidget:
+        page = QWidget()
+        self.readouts = MeasureReadouts()
+        self.readouts.setFixedWidth(250)
+        self.bars = DistributionBarsPlot()
+        self.contributions = ContributionsPlot()
+        self.decomposition = DecompositionPlot()
+        self.sensitivity = SensitivityPlot()
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setObjectName("distributionPlots")
+        self.graphics.setBackground("w")
+        self.graphics.addItem(self.bars.plot, row=0, col=0)
+        self.graphics.addItem(self.contributions.plot, row=0, col=1)
+        self.graphics.addItem(self.decomposition.plot, row=1, col=0)
+        self.graphics.addItem(self.sensitivity.plot, row=1, col=1)
+        self.graphics.setToolTip(
+            "Top: P and Q, and what each category adds to KL(P‖Q) (∞ marks a qᵢ = 0 < pᵢ). "
+            "Bottom: cross entropy split into entropy + KL in both directions, and how KL "
+            "and cross entropy change as the selected category's q moves."
+        )
+        upper = QWidget()
+        upper_layout = QHBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.readouts)
+        upper_layout.addWidget(self.graphics, 1)
+
+        lower = QFrame()
+        lower.setObjectName("equalizer")
+        lower.setStyleSheet(
+            "QFrame#equalizer { background: #fafbfc; border: 1px solid #d8dbe0;"
+            " border-radius: 6px; }"
+        )
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(8, 6, 8, 4)
+        lower_layout.setSpacing(4)
+        lower_layout.addLayout(self._build_equalizer_bar())
+        self.sliders = DistributionSliders()
+        self.sliders.setObjectName("distributionSliders")
+        lower_layout.addWidget(self.sliders, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([470, 260])
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        return page
+
+    def _build_equalizer_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(_caption("Categories K"))
+        self.count_spin = QSpinBox()
+        self.count_spin.setObjectName("categoryCount")
+        self.count_spin.setRange(MIN_CATEGORIES, MAX_CATEGORIES)
+        self.count_spin.setToolTip(
+            f"Number of categories K ({MIN_CATEGORIES} to {MAX_CATEGORIES}). New categories "
+            "get 1/K each; removed ones give their mass back to the rest."
+        )
+        self.count_spin.valueChanged.connect(self._on_count_spin_value_changed)
+        bar.addWidget(self.count_spin)
+        bar.addSpacing(16)
+        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+            name = which.upper()
+            swatch = QLabel(f"<b style='color:{color.name()}'>■ {name}</b>")
+            swatch.setToolTip(
+                "P: the true distribution (the labels)"
+                if which == "p"
+                else "Q: the model's distribution (the prediction)"
+            )
+            bar.addWidget(swatch)
+            for preset, text, tip in (
+                ("uniform", "Uniform", f"Set {name} to 1/K in every category"),
+                ("one-hot", "One-hot", f"Put all of {name}'s mass on the selected category"),
+                ("random", "Random", f"Draw {name} at random from the simplex with the seed"),
+            ):
+                button_name = f"{which}{''.join(w.title() for w in preset.split('-'))}"
+                bar.addWidget(
+                    _button(text, button_name, tip, self._make_preset_slot(which, preset))
+                )
+            bar.addSpacing(8)
+        bar.addWidget(_caption("seed"))
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("randomSeed")
+        self.seed_spin.setRange(0, 1_000_000)
+        self.seed_spin.setToolTip("Seed of the next Random preset (it then moves on by one)")
+        bar.addWidget(self.seed_spin)
+        bar.addStretch(1)
+        bar.addWidget(_caption("Selected category"))
+        self.selected_spin = QSpinBox()
+        self.selected_spin.setObjectName("selectedCategory")
+        self.selected_spin.setToolTip(
+            "The selected category: shaded in the bars, its q swept in the sensitivity plot, "
+            "and where One-hot puts the mass. Pressing a slider selects its category too."
+        )
+        self.selected_spin.valueChanged.connect(self._on_selected_spin_value_changed)
+        bar.addWidget(self.selected_spin)
+        return bar
+
+    # -- public API ----------------------------------------------------------------------------
+    def distributions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(P, Q) as float arrays summing to 1 (copies)."""
+        return self.pair.p.copy(), self.pair.q.copy()
+
+    def set_distributions(self, p, q) -> None:
+        """Show P and Q (normalized; K = their common length, 2..32). ValueError if bad."""
+        self.pair.set(p, q)
+        self._refresh()
+
+    def set_base(self, base: float | str) -> None:
+        """Switch the unit: 2 / e / 10 or "bits" / "nats" / "hartleys". ValueError if other."""
+        self.base = resolve_base(base)
+        index = self.base_combo.findData(base_label(self.base))
+        blocked = self.base_combo.blockSignals(True)
+        self.base_combo.setCurrentIndex(index)
+        self.base_combo.blockSignals(blocked)
+        self.gaussian.set_base(self.base)
+        self._refresh()
+
+    def set_mode(self, mode: str) -> None:
+        """Show the 'discrete' or the 'gaussian' page."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+        index = MODES.index(mode)
+        self.mode_group.button(index).setChecked(True)
+        self.modes.setCurrentIndex(index)
+        self.discrete_only.setVisible(mode == "discrete")
+
+    def mode(self) -> str:
+        return MODES[self.modes.currentIndex()]
+
+    def export_items(self) -> dict[str, pg.PlotItem]:
+        items = {
+            "distributions": self.bars.plot,
+            "kl-contributions": self.contributions.plot,
+            "decomposition": self.decomposition.plot,
+            "sensitivity": self.sensitivity.plot,
+        }
+        items.update(self.gaussian.export_items())
+        return items
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode(),
+            "k": self.pair.k,
+            "p": self.pair.p.tolist(),
+            "q": self.pair.q.tolist(),
+            "base": base_label(self.base),
+            "selected": self.pair.selected,
+            "gaussian": self.gaussian.parameters(),
+            "random_seed": self.seed_spin.value(),
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Apply a ``state()`` dict (any subset of its keys); ValueError naming a bad entry."""
+        if not isinstance(state, dict):
+            raise ValueError(f"state must be a dict; got {type(state).__name__}")
+        unknown = sorted(set(state) - set(STATE_KEYS))
+        if unknown:
+            raise ValueError(f"unknown Distributions state entries: {unknown}")
+        # Validate everything on a scratch pair before touching the widgets.
+        scratch = DistributionPair(self.pair.p, self.pair.q)
+        try:
+            if "p" in state or "q" in state:
+                scratch.set(state.get("p", self.pair.p), state.get("q", self.pair.q))
+            if "k" in state and state["k"] != scratch.k:
+                raise ValueError(f"k is {state['k']!r} but p and q have {scratch.k} categories")
+            if "selected" in state:
+                scratch.select(state["selected"])
+            base = resolve_base(state.get("base", base_label(self.base)))
+            mode = state.get("mode", self.mode())
+            if mode not in MODES:
+                raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+            gaussian = state.get("gaussian", {})
+            if not isinstance(gaussian, dict):
+                raise ValueError(f"gaussian must be a dict of {list(PARAMETERS)}; got {gaussian!r}")
+            seed = state.get("random_seed", self.seed_spin.value())
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 1_000_000:
+                raise ValueError(f"random_seed must be an integer 0..1000000; got {seed!r}")
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"bad Distributions state: {error}") from None
+        self.gaussian.set_parameters(gaussian)
+        self.seed_spin.setValue(seed)
+        self.pair = scratch
+        self.set_base(base)
+        self.set_mode(mode)
+
+    # -- slots ---------------------------------------------------------------------------------
+    def _on_sliders_probability_changed(self, which: str, index: int, value: float) -> None:
+        self.pair.set_probability(which, index, value)
+        self.pair.select(index)
+        self._refresh()
+
+    def _on_sliders_category_selected(self, index: int) -> None:
+        if index != self.pair.selected:
+            self.pair.select(index)
+            self._refresh()
+
+    def _on_selected_spin_value_changed(self, index: int) -> None:
+        self._on_sliders_category_selected(index)
+
+    def _on_count_spin_value_changed(self, k: int) -> None:
+        self.pair.set_category_count(k)
+        self._refresh()
+
+    def _on_base_combo_index_changed(self, index: int) -> None:
+        self.set_base(self.base_combo.itemData(index))
+
+    def _on_mode_group_id_clicked(self, index: int) -> None:
+        self.set_mode(MODES[index])
+
+    def _on_copy_clicked(self) -> None:
+        self.pair.copy_p_to_q()
+        self._refresh()
+
+    def _on_swap_clicked(self) -> None:
+        self.pair.swap()
+        self._refresh()
+
+    def _make_preset_slot(self, which: str, preset: str):
+        def slot() -> None:
+            seed = self.seed_spin.value()
+            self.pair.apply_preset(which, preset, seed=seed)
+            if preset == "random":
+                self.seed_spin.setValue((seed + 1) % (self.seed_spin.maximum() + 1))
+            self._refresh()
+
+        return slot
+
+    def _make_example_slot(self, example: str):
+        def slot() -> None:
+            self.pair.apply_seed_example(example)
+            self._refresh()
+
+        return slot
+
+    # -- the one place that shows the state ----------------------------------------------------
+    def _refresh(self) -> None:
+        pair, base = self.pair, self.base
+        k, selected = pair.k, pair.selected
+        if self.sliders.count() != k:
+            self.sliders.set_count(k)
+        for spin, value, maximum in (
+            (self.count_spin, k, MAX_CATEGORIES),
+            (self.selected_spin, selected, k - 1),
+        ):
+            blocked = spin.blockSignals(True)
+            if spin is self.selected_spin:
+                spin.setMaximum(maximum)
+            spin.setValue(value)
+            spin.blockSignals(blocked)
+        self.sliders.set_distributions(pair.p, pair.q)
+        self.sliders.set_selected(selected)
+        c = compare(pair.p, pair.q, base)
+        self.comparison = c
+        self.readouts.show_comparison(c)
+        self.bars.update(pair.p, pair.q, selected)
+        self.contributions.update(c.kl_pq_terms, c.unit)
+        self.decomposition.update(c)
+        t, kl, cross = sensitivity_curve(pair.p, pair.q, selected, base)
+        self.sensitivity.update(
+            t,
+            kl,
+            cross,
+            float(pair.q[selected]),
+            c.kl_pq,
+            c.cross_entropy_pq,
+            c.entropy_p,
+            selected,
+            c.unit,
+        )
+        self.sigDistributionsChanged.emit(pair.p.copy(), pair.q.copy())
+
+
+__all__ = ["DistributionsTab"]

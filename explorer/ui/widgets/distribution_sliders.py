@@ -1,0 +1,191 @@
+"""An equalizer of vertical sliders: for each category a P slider beside a Q slider.
+
+Sliders run 0..1000 (probability x 1000); each shows its probability underneath. The widget
+only reports moves (``sigProbabilityChanged``); the tab asks the core to renormalize and
+writes every slider back with ``set_distributions`` (signals blocked: no ping-pong).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+
+from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+
+#: Slider steps per unit of probability.
+RESOLUTION = 1000
+
+_SLIDER_STYLE = """
+QSlider::groove:vertical {{ background: #e4e6eb; width: 6px; border-radius: 3px; }}
+QSlider::add-page:vertical {{ background: {color}; width: 6px; border-radius: 3px; }}
+QSlider::sub-page:vertical {{ background: #e4e6eb; width: 6px; border-radius: 3px; }}
+QSlider::handle:vertical {{
+    background: white; border: 2px solid {color}; height: 10px; width: 10px;
+    margin: 0 -4px; border-radius: 7px;
+}}
+QSlider::handle:vertical:focus {{ background: {color}; }}
+QSlider::handle:vertical:disabled {{ border-color: #aaa; }}
+"""
+
+_INDEX_STYLE = "QLabel {{ color: {fg}; background: {bg}; border-radius: 3px; font-weight: {w}; }}"
+
+
+def probability_text(value: float) -> str:
+    """What the label under a slider says: three decimals, exactly '0' or '1' at the ends."""
+    if value == 0.0:
+        return "0"
+    if value == 1.0:
+        return "1"
+    return f"{value:.3f}"
+
+
+class CategoryColumn(QWidget):
+    """One category: its P and Q sliders side by side, their probabilities, its index."""
+
+    def __init__(self, index: int, parent=None):
+        super().__init__(parent)
+        self.index = index
+        self.sliders = {}
+        self.labels = {}
+        sliders_row = QHBoxLayout()
+        sliders_row.setContentsMargins(0, 0, 0, 0)
+        sliders_row.setSpacing(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addLayout(sliders_row, 1)
+        for which, color, name in (("p", P_COLOR, "P"), ("q", Q_COLOR, "Q")):
+            slider = QSlider(Qt.Orientation.Vertical)
+            slider.setObjectName(f"{which}Slider{index}")
+            slider.setRange(0, RESOLUTION)
+            slider.setSingleStep(10)
+            slider.setPageStep(100)
+            slider.setMinimumHeight(60)
+            slider.setStyleSheet(_SLIDER_STYLE.format(color=color.name()))
+            slider.setToolTip(
+                f"{name}({index}): drag, or focus and use the arrow keys (±0.01; PgUp/PgDn "
+                f"±0.1). The other categories of {name} are rescaled so it still sums to 1."
+            )
+            sliders_row.addWidget(slider)
+            self.sliders[which] = slider
+        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+            label = QLabel("0")
+            label.setObjectName(f"{which}Probability{index}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet(f"QLabel {{ color: {color.darker(115).name()}; }}")
+            font = label.font()
+            font.setPointSizeF(8.0)
+            label.setFont(font)
+            label.setToolTip(f"{which.upper()}({index}), the probability of category {index}")
+            layout.addWidget(label)
+            self.labels[which] = label
+        self.index_label = QLabel(str(index))
+        self.index_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.index_label.setToolTip(f"Category {index}")
+        layout.addWidget(self.index_label)
+        self.set_selected(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setMaximumWidth(84)
+        self._shown = {"p": None, "q": None}
+
+    def set_selected(self, selected: bool) -> None:
+        if selected:
+            style = _INDEX_STYLE.format(fg="white", bg="#444", w=700)
+        else:
+            style = _INDEX_STYLE.format(fg="#555", bg="transparent", w=400)
+        self.index_label.setStyleSheet(style)
+
+    def show_value(self, which: str, value: float) -> None:
+        """Put the slider and its label at ``value`` without emitting anything."""
+        slider = self.sliders[which]
+        position = int(round(value * RESOLUTION))
+        if slider.value() != position:
+            blocked = slider.blockSignals(True)
+            slider.setValue(position)
+            slider.blockSignals(blocked)
+        text = probability_text(value)
+        if self._shown[which] != text:
+            self.labels[which].setText(text)
+            self._shown[which] = text
+
+
+class DistributionSliders(QWidget):
+    """K category columns (2..32), each with a P and a Q slider.
+
+    Signals
+    -------
+    sigProbabilityChanged(str, int, float)
+        The user moved slider ``which`` ('p' or 'q') of category ``index`` to a probability.
+    sigCategorySelected(int)
+        The user pressed or focused a slider of a category.
+    """
+
+    sigProbabilityChanged = Signal(str, int, float)
+    sigCategorySelected = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.columns: list[CategoryColumn] = []
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(4, 2, 4, 2)
+        self._layout.setSpacing(2)
+        self._layout.addStretch(1)
+        self._layout.addStretch(1)
+        self._selected = -1
+
+    def count(self) -> int:
+        return len(self.columns)
+
+    def slider(self, which: str, index: int) -> QSlider:
+        return self.columns[index].sliders[which]
+
+    def set_count(self, k: int) -> None:
+        """Show ``k`` columns: add or remove (and delete) columns at the end."""
+        while len(self.columns) > k:
+            column = self.columns.pop()
+            self._layout.removeWidget(column)
+            # Unparent first so findChildren stops seeing it before deleteLater runs.
+            column.setParent(None)
+            column.deleteLater()
+        while len(self.columns) < k:
+            column = CategoryColumn(len(self.columns), self)
+            for which, slider in column.sliders.items():
+                slider.valueChanged.connect(self._make_slot(which, column.index))
+                slider.sliderPressed.connect(self._make_select(column.index))
+                slider.installEventFilter(self)
+            self._layout.insertWidget(self._layout.count() - 1, column, 1)
+            self.columns.append(column)
+        if self._selected >= k:
+            self._selected = -1
+
+    def set_distributions(self, p: np.ndarray, q: np.ndarray) -> None:
+        """Show P and Q (lengths must equal ``count()``) without emitting signals."""
+        for column, p_i, q_i in zip(self.columns, p, q, strict=True):
+            column.show_value("p", float(p_i))
+            column.show_value("q", float(q_i))
+
+    def set_selected(self, index: int) -> None:
+        if index == self._selected:
+            return
+        if 0 <= self._selected < len(self.columns):
+            self.columns[self._selected].set_selected(False)
+        self._selected = index
+        self.columns[index].set_selected(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QSlider):
+            for column in self.columns:
+                if watched in column.sliders.values():
+                    self.sigCategorySelected.emit(column.index)
+                    break
+        return super().eventFilter(watched, event)
+
+    def _make_slot(self, which: str, index: int):
+        def slot(position: int) -> None:
+            self.sigProbabilityChanged.emit(which, index, position / RESOLUTION)
+
+        return slot
+
+    def _make_select(self, index: int):
+        return lambda: self.sigCategorySelected.emit(index)

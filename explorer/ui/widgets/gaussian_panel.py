@@ -1,0 +1,227 @@
+"""The Distributions tab's Gaussian mode: mu and sigma of P and Q, densities, KL integral."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.info import (
+    format_value,
+    gaussian_grid,
+    gaussian_kl,
+    gaussian_kl_integrand,
+    gaussian_kl_numeric,
+    gaussian_pdf,
+    unit_name,
+)
+from explorer.ui.plots.distribution_style import KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.plots.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
+
+#: name -> (minimum, maximum, default, what it is)
+PARAMETERS = {
+    "mu_p": (-5.0, 5.0, 0.0, "Mean μ of P"),
+    "sigma_p": (0.1, 5.0, 1.0, "Standard deviation σ of P (must be > 0)"),
+    "mu_q": (-5.0, 5.0, 1.0, "Mean μ of Q"),
+    "sigma_q": (0.1, 5.0, 1.5, "Standard deviation σ of Q (must be > 0)"),
+}
+STEPS_PER_UNIT = 100
+PLOT_POINTS = 801
+
+
+class ParameterControl(QWidget):
+    """A horizontal slider and a spin box showing the same value (0.01 resolution)."""
+
+    sigValueChanged = Signal(float)
+
+    def __init__(self, name: str, label: str, color, parent=None):
+        super().__init__(parent)
+        low, high, default, meaning = PARAMETERS[name]
+        camel = name.replace("_p", "P").replace("_q", "Q")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName(f"{camel}Slider")
+        self.slider.setRange(round(low * STEPS_PER_UNIT), round(high * STEPS_PER_UNIT))
+        self.slider.setSingleStep(5)
+        self.slider.setPageStep(50)
+        self.spin = QDoubleSpinBox()
+        self.spin.setObjectName(f"{camel}Spin")
+        self.spin.setRange(low, high)
+        self.spin.setDecimals(2)
+        self.spin.setSingleStep(0.05)
+        self.spin.setKeyboardTracking(False)
+        tip = f"{meaning}, from {low:g} to {high:g}. Drag, use the arrow keys, or type a value."
+        self.slider.setToolTip(tip)
+        self.spin.setToolTip(tip)
+        name_label = QLabel(label)
+        name_label.setStyleSheet(f"color: {color.darker(110).name()}; font-weight: 600;")
+        name_label.setMinimumWidth(28)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(name_label)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.spin)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.spin.valueChanged.connect(self._on_spin_value_changed)
+        self.set_value(default)
+
+    def value(self) -> float:
+        return float(self.spin.value())
+
+    def set_value(self, value: float) -> None:
+        """Show ``value`` in both controls without emitting."""
+        for widget, shown in (
+            (self.spin, value),
+            (self.slider, round(value * STEPS_PER_UNIT)),
+        ):
+            blocked = widget.blockSignals(True)
+            widget.setValue(shown)
+            widget.blockSignals(blocked)
+
+    def _on_slider_value_changed(self, position: int) -> None:
+        value = position / STEPS_PER_UNIT
+        blocked = self.spin.blockSignals(True)
+        self.spin.setValue(value)
+        self.spin.blockSignals(blocked)
+        self.sigValueChanged.emit(value)
+
+    def _on_spin_value_changed(self, value: float) -> None:
+        blocked = self.slider.blockSignals(True)
+        self.slider.setValue(round(value * STEPS_PER_UNIT))
+        self.slider.blockSignals(blocked)
+        self.sigValueChanged.emit(float(value))
+
+
+class GaussianPanel(QWidget):
+    """Controls, read-outs and plots of KL between two Gaussians."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("gaussianPanel")
+        self.base = 2.0
+        self.controls: dict[str, ParameterControl] = {}
+        side = QFrame()
+        side.setObjectName("gaussianControls")
+        side.setStyleSheet(
+            "QFrame#gaussianControls { background: #fafbfc; border: 1px solid #d8dbe0;"
+            " border-radius: 6px; }"
+        )
+        side.setFixedWidth(330)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 10, 12, 10)
+        for title, color, names in (
+            ("P = N(μₚ, σₚ²), the true distribution", P_COLOR, ("mu_p", "sigma_p")),
+            ("Q = N(μ_q, σ_q²), the model", Q_COLOR, ("mu_q", "sigma_q")),
+        ):
+            side_layout.addWidget(QLabel(f"<b>{title}</b>"))
+            for name in names:
+                control = ParameterControl(name, "μ" if name.startswith("mu") else "σ", color)
+                control.sigValueChanged.connect(self._on_parameter_value_changed)
+                side_layout.addWidget(control)
+                self.controls[name] = control
+            side_layout.addSpacing(6)
+        side_layout.addWidget(QLabel("<b>KL divergence</b>"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.addWidget(QLabel("<i>closed form</i>"), 0, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(QLabel("<i>∫ numeric</i>"), 0, 2, Qt.AlignmentFlag.AlignRight)
+        self.values: dict[str, QLabel] = {}
+        rows = (
+            ("KL(P‖Q)", "gaussianKlPQValue", "gaussianKlPQNumericValue"),
+            ("KL(Q‖P)", "gaussianKlQPValue", "gaussianKlQPNumericValue"),
+        )
+        for row, (symbol, closed_name, numeric_name) in enumerate(rows, start=1):
+            label = QLabel(symbol)
+            label.setStyleSheet(f"color: {KL_COLOR.name()}; font-weight: 600;")
+            grid.addWidget(label, row, 0)
+            for column, name, tip in (
+                (1, closed_name, "ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²)/(2σ_q²) − ½, exact"),
+                (2, numeric_name, "∫ p(x) log(p(x)/q(x)) dx by the trapezoid rule"),
+            ):
+                value = QLabel("")
+                value.setObjectName(name)
+                value.setToolTip(f"{symbol}: {tip}")
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                grid.addWidget(value, row, column)
+                self.values[name] = value
+        side_layout.addLayout(grid)
+        formula = QLabel(
+            "KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx<br>"
+            "= ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²) / (2σ_q²) − ½ nats"
+        )
+        formula.setWordWrap(True)
+        formula.setStyleSheet("color: #444; margin-top: 6px;")
+        side_layout.addWidget(formula)
+        side_layout.addStretch(1)
+
+        self.densities = GaussianDensitiesPlot()
+        self.integrand = GaussianIntegrandPlot()
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.addItem(self.densities.plot, row=0, col=0)
+        self.graphics.addItem(self.integrand.plot, row=1, col=0)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(side)
+        layout.addWidget(self.graphics, 1)
+        self.refresh()
+
+    # -- state ---------------------------------------------------------------------------
+    def parameters(self) -> dict[str, float]:
+        return {name: control.value() for name, control in self.controls.items()}
+
+    def set_parameters(self, values: dict[str, float]) -> None:
+        """Set some of mu_p, sigma_p, mu_q, sigma_q; ValueError naming a bad one."""
+        for name, value in values.items():
+            if name not in PARAMETERS:
+                raise ValueError(
+                    f"unknown Gaussian parameter {name!r}; expected {list(PARAMETERS)}"
+                )
+            low, high, _, _ = PARAMETERS[name]
+            if not isinstance(value, (int, float)) or not (low <= value <= high):
+                raise ValueError(f"{name} must be a number from {low:g} to {high:g}; got {value!r}")
+        for name, value in values.items():
+            self.controls[name].set_value(float(value))
+        self.refresh()
+
+    def set_base(self, base: float) -> None:
+        self.base = base
+        self.refresh()
+
+    # -- updates ---------------------------------------------------------------------------
+    def _on_parameter_value_changed(self, _value: float) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        mu_p, sigma_p, mu_q, sigma_q = (self.parameters()[n] for n in PARAMETERS)
+        base = self.base
+        x = gaussian_grid(mu_p, sigma_p, mu_q, sigma_q, num=PLOT_POINTS, half_width=4.0)
+        self.densities.update(x, gaussian_pdf(x, mu_p, sigma_p), gaussian_pdf(x, mu_q, sigma_q))
+        self.integrand.update(
+            x,
+            gaussian_kl_integrand(x, mu_p, sigma_p, mu_q, sigma_q, base),
+            gaussian_kl_integrand(x, mu_q, sigma_q, mu_p, sigma_p, base),
+            unit_name(base),
+        )
+        numbers = {
+            "gaussianKlPQValue": gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base),
+            "gaussianKlPQNumericValue": gaussian_kl_numeric(mu_p, sigma_p, mu_q, sigma_q, base),
+            "gaussianKlQPValue": gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base),
+            "gaussianKlQPNumericValue": gaussian_kl_numeric(mu_q, sigma_q, mu_p, sigma_p, base),
+        }
+        for name, value in numbers.items():
+            self.values[name].setText(format_value(value, base))
+
+    def export_items(self) -> dict[str, pg.PlotItem]:
+        return {
+            "gaussian-densities": self.densities.plot,
+            "gaussian-integrand": self.integrand.plot,
+        }

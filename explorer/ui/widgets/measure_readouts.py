@@ -1,0 +1,143 @@
+"""The seven read-outs of the Distributions tab: entropies, cross entropies, KLs and JS."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
+
+from explorer.info import Comparison, format_value
+from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+
+#: (objectName, Comparison field, symbol, color, what it means)
+READOUTS = (
+    (
+        "entropyPValue",
+        "entropy_p",
+        "H(P)",
+        P_COLOR,
+        "Entropy of P: the average surprise −Σ pᵢ log pᵢ of outcomes drawn from P.",
+    ),
+    ("entropyQValue", "entropy_q", "H(Q)", Q_COLOR, "Entropy of Q: −Σ qᵢ log qᵢ."),
+    (
+        "crossEntropyValue",
+        "cross_entropy_pq",
+        "H(P,Q)",
+        CROSS_COLOR,
+        "Cross entropy −Σ pᵢ log qᵢ: the average surprise when outcomes come from P but you "
+        "expect Q. The classification loss with P the labels and Q the prediction.",
+    ),
+    (
+        "crossEntropyQPValue",
+        "cross_entropy_qp",
+        "H(Q,P)",
+        CROSS_COLOR,
+        "Cross entropy the other way round: −Σ qᵢ log pᵢ.",
+    ),
+    (
+        "klPQValue",
+        "kl_pq",
+        "KL(P‖Q)",
+        KL_COLOR,
+        "Kullback–Leibler divergence Σ pᵢ log(pᵢ/qᵢ) = H(P,Q) − H(P) ≥ 0: the extra surprise "
+        "of expecting Q when P is true. ∞ when some qᵢ = 0 < pᵢ.",
+    ),
+    (
+        "klQPValue",
+        "kl_qp",
+        "KL(Q‖P)",
+        KL_COLOR,
+        "KL the other way round: Σ qᵢ log(qᵢ/pᵢ). Differs from KL(P‖Q): KL is not symmetric.",
+    ),
+    (
+        "jsValue",
+        "js",
+        "JS(P,Q)",
+        CROSS_COLOR,
+        "Jensen–Shannon divergence ½KL(P‖M) + ½KL(Q‖M) with M = (P+Q)/2: symmetric, always "
+        "finite, at most 1 bit.",
+    ),
+)
+
+
+class MeasureReadouts(QFrame):
+    """A card of labelled values; each value label's text starts with the number (or ∞)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("measureReadouts")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "QFrame#measureReadouts { background: #fafbfc; border: 1px solid #d8dbe0;"
+            " border-radius: 6px; }"
+        )
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 10, 12, 10)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        title = QLabel("<b>Measures</b>")
+        grid.addWidget(title, 0, 0, 1, 2)
+        self.values: dict[str, QLabel] = {}
+        self._fields: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
+        for row, (name, field, symbol, color, meaning) in enumerate(READOUTS, start=1):
+            symbol_label = QLabel(symbol)
+            symbol_label.setStyleSheet(f"color: {color.darker(110).name()}; font-weight: 600;")
+            symbol_label.setToolTip(meaning)
+            value = QLabel("")
+            value.setObjectName(name)
+            value.setToolTip(meaning)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            font = value.font()
+            font.setFamily("DejaVu Sans Mono")
+            font.setStyleHint(font.StyleHint.Monospace)
+            font.setPointSizeF(font.pointSizeF() + 1)
+            value.setFont(font)
+            grid.addWidget(symbol_label, row, 0)
+            grid.addWidget(value, row, 1)
+            self.values[name] = value
+            self._fields[name] = field
+        self.identity = QLabel("")
+        self.identity.setObjectName("identityCheck")
+        self.identity.setWordWrap(True)
+        self.identity.setToolTip(
+            "The identity that ties the measures together, checked with the current numbers."
+        )
+        self.identity.setStyleSheet("color: #444;")
+        grid.addWidget(self.identity, len(READOUTS) + 1, 0, 1, 2)
+        notes = QLabel(
+            "<p style='margin-bottom:2px'><b>Reading it</b></p>"
+            "P is the truth (the labels), Q the model. Training a classifier with cross "
+            "entropy lowers H(P,Q); since H(P) is fixed, that is the same as lowering "
+            "KL(P‖Q). A q<sub>i</sub> = 0 where p<sub>i</sub> &gt; 0 makes both infinite (∞)."
+        )
+        notes.setObjectName("readingNotes")
+        notes.setWordWrap(True)
+        notes.setStyleSheet("color: #555;")
+        grid.addWidget(notes, len(READOUTS) + 2, 0, 1, 2)
+        grid.setRowStretch(len(READOUTS) + 3, 1)
+        grid.setColumnStretch(1, 1)
+
+    def show_comparison(self, c: Comparison) -> None:
+        for name, label in self.values.items():
+            text = format_value(getattr(c, self._fields[name]), c.base)
+            if self._shown.get(name) != text:
+                label.setText(text)
+                self._shown[name] = text
+        identity = (
+            "<p style='margin-bottom:2px'><b>Identities</b></p>"
+            "H(P,Q) = H(P) + KL(P‖Q)<br>"
+            f"{_short(c.cross_entropy_pq)} = {_short(c.entropy_p)} + {_short(c.kl_pq)}<br>"
+            "H(Q,P) = H(Q) + KL(Q‖P)<br>"
+            f"{_short(c.cross_entropy_qp)} = {_short(c.entropy_q)} + {_short(c.kl_qp)}"
+        )
+        if self._shown.get("identity") != identity:
+            self.identity.setText(identity)
+            self._shown["identity"] = identity
+
+    def text(self, name: str) -> str:
+        return self.values[name].text()
+
+
+def _short(value: float) -> str:
+    return format_value(value, None, decimals=4)
