@@ -90,6 +90,9 @@ class ContributionsPlot:
     def update(self, terms: np.ndarray, unit: str) -> None:
         k = terms.size
         top = finite_top(terms)
+        if np.isinf(terms).any():
+            # An infinite bar has no true height: give it a readable scale of one unit.
+            top = max(top, 1.0)
         heights, infinite = clamp_infinite(terms, top * 0.9)
         x = np.arange(k, dtype=np.float64)
         brushes = [self._positive if h >= 0 else self._negative for h in heights]
@@ -147,7 +150,7 @@ class DecompositionPlot:
         entropies = np.array([c.entropy_p, c.entropy_q])
         kls = np.array([c.kl_pq, c.kl_qp])
         totals = entropies + kls
-        top = finite_top(totals, floor=0.1)
+        top = finite_top(totals, floor=1.0 if np.isinf(kls).any() else 0.1)
         kl_heights = np.where(np.isinf(kls), np.maximum(top * 0.88 - entropies, 0.0), kls)
         self.entropy_bars.setOpts(height=entropies)
         self.kl_bars.setOpts(y0=entropies, height=kl_heights)
@@ -220,7 +223,7 @@ class SensitivityPlot:
         unit: str,
     ) -> None:
         top = finite_top(np.concatenate([kl, cross, [entropy_p]]), floor=0.1)
-        cap = top * 0.92
+        cap = top * 0.85
         kl_shown, _ = clamp_infinite(kl, cap)
         cross_shown, _ = clamp_infinite(cross, cap)
         self.kl_curve.setData(t, np.minimum(kl_shown, cap))

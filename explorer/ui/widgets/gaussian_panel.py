@@ -155,7 +155,9 @@ class GaussianPanel(QWidget):
         side_layout.addLayout(grid)
         formula = QLabel(
             "KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx<br>"
-            "= ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²) / (2σ_q²) − ½ nats"
+            "= ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²)/(2σ_q²) − ½<br>"
+            "in nats; divide by ln 2 for bits. The numeric column integrates the red "
+            "curve on the right."
         )
         formula.setWordWrap(True)
         formula.setStyleSheet("color: #444; margin-top: 6px;")
