@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
 from explorer.ui.tabs.base import ExplorerTab, PendingTab
+from explorer.ui.tabs.distributions import DistributionsTab
 
 SETTINGS_ORG = "explorer"
 SETTINGS_APP = "explorer"
@@ -23,12 +24,7 @@ def make_settings() -> QSettings:
 def build_tabs() -> list[ExplorerTab]:
     """Create the four tabs in their order on screen."""
     return [
-        PendingTab(
-            "Distributions",
-            "distributions",
-            "Drag two discrete distributions P and Q and watch entropy, cross entropy and "
-            "KL divergence follow.",
-        ),
+        DistributionsTab(),
         PendingTab(
             "Losses",
             "losses",
