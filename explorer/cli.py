@@ -1,22 +1,361 @@
-"""The headless command line: ``explorer export ...`` and ``explorer screenshot ...``."""
+"""The headless command line: ``explorer export <tab> ...`` and ``explorer screenshot ...``.
+
+Parsing and validation happen here without Qt, so ``explorer --help`` and every argument error
+work on any machine; bad arguments print one line and exit with code 2, never a traceback.
+Only a command that renders imports the Qt side (``explorer.ui.headless``), after setting
+``QT_QPA_PLATFORM=offscreen`` so that no display is needed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+TAB_NAMES = ("distributions", "losses", "model", "training")
+MAX_SCREENSHOT_SIDE = 8192
+MAX_CATEGORIES = 32
 
 
+class UsageError(Exception):
+    """A bad argument found after parsing; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (no usage block) and never a traceback."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- argument types (each error message quotes the bad value) ----------------------------
+def _distribution(text: str) -> list[float]:
+    parts = [part.strip() for part in text.split(",")]
+    if not text.strip() or any(part == "" for part in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers")
+    values = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a list of numbers ({part!r} is not a number)"
+            ) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} has a non-finite entry {part!r}")
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} has a negative entry {part!r}")
+        values.append(value)
+    if len(values) > MAX_CATEGORIES:
+        raise argparse.ArgumentTypeError(f"{len(values)} categories; at most {MAX_CATEGORIES}")
+    if sum(values) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is all zeros; it cannot be normalized")
+    return values
+
+
+def _base(text: str) -> float:
+    from explorer.info import resolve_base
+
+    try:
+        return resolve_base(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _integer(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    return parse
+
+
+def _real(low: float, high: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range ({low:g} to {high:g})")
+        return value
+
+    return parse
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in formats if f not in ("png", "svg", "csv")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: formats are png, svg and csv")
+    return formats
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="folder to write into (created if missing)",
+    )
+    parser.add_argument(
+        "--formats",
+        type=_formats,
+        default=("png", "svg", "csv"),
+        metavar="LIST",
+        help="which figure formats to write, e.g. png,svg (default: png,svg,csv)",
+    )
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument(
+        "--width",
+        type=_integer(16, 16384),
+        metavar="PX",
+        help="PNG width in pixels; the height keeps the plot's aspect ratio",
+    )
+    size.add_argument(
+        "--scale",
+        type=_real(0.1, 16),
+        metavar="X",
+        help="PNG size as a multiple of the plot's size in the app (default 1)",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite files that already exist")
+
+
+# -- the parser ---------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from explorer import __version__
+
+    parser = _Parser(
         prog="explorer",
         description="A visual explorer for the mathematics of training a neural network. "
-        "Run with no arguments to open the app.",
+        "Run with no arguments to open the app; the commands below need no display.",
+        epilog="Examples:\n"
+        "  explorer export distributions --p 1,0,0 --q 0.8,0.1,0.1 --out figs\n"
+        "  explorer screenshot --tab distributions --out distributions.png\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"explorer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    export = commands.add_parser(
+        "export",
+        help="write a tab's figures (PNG, SVG, CSV) and numbers into a folder",
+        description="Write a tab's figures as PNG, SVG and CSV, plus its numbers as JSON. "
+        "Files are named <tab>-<plot>.<ext>; existing files are kept unless --force.",
+    )
+    tabs = export.add_subparsers(dest="tab", metavar="TAB", required=True, parser_class=_Parser)
+
+    dist = tabs.add_parser(
+        "distributions",
+        help="P and Q as bars, KL contributions, the H(P,Q) decomposition, sensitivity",
+        description="Export the Distributions tab for two discrete distributions P and Q, "
+        "and metrics.json with entropy, cross entropy, KL (both ways) and JS. "
+        'Entries are normalized to sum 1; infinity is written as "inf".',
+    )
+    dist.add_argument(
+        "--p",
+        required=True,
+        type=_distribution,
+        metavar="LIST",
+        help="P as comma-separated non-negative numbers, e.g. 1,0,0",
+    )
+    dist.add_argument(
+        "--q",
+        required=True,
+        type=_distribution,
+        metavar="LIST",
+        help="Q, with as many entries as P, e.g. 0.8,0.1,0.1",
+    )
+    dist.add_argument(
+        "--base",
+        type=_base,
+        default=2.0,
+        metavar="B",
+        help="logarithm base: 2 (bits, default), e (nats) or 10 (hartleys)",
+    )
+    _add_output_options(dist)
+    dist.set_defaults(run=_run_export_distributions)
+
+    shot = commands.add_parser(
+        "screenshot",
+        help="render a tab as the app shows it, to a PNG",
+        description="Render the main window showing one tab, offscreen, to a PNG file.",
+    )
+    shot.add_argument(
+        "--tab",
+        required=True,
+        type=str.lower,
+        choices=TAB_NAMES,
+        metavar="NAME",
+        help=f"the tab to show: {', '.join(TAB_NAMES)}",
+    )
+    shot.add_argument("--out", required=True, type=Path, metavar="FILE.png", help="PNG to write")
+    shot.add_argument(
+        "--width",
+        type=_integer(320, MAX_SCREENSHOT_SIDE),
+        default=1280,
+        metavar="PX",
+        help="window width in pixels (default 1280)",
+    )
+    shot.add_argument(
+        "--height",
+        type=_integer(240, MAX_SCREENSHOT_SIDE),
+        default=820,
+        metavar="PX",
+        help="window height in pixels (default 820)",
+    )
+    shot.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    shot.set_defaults(run=_run_screenshot)
     return parser
 
 
+# -- running ------------------------------------------------------------------------------
 def run_cli(argv: list[str]) -> int:
+    """Parse ``argv`` and run the command; return the exit code."""
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and argument errors
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"explorer {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("explorer: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 (a command-line tool reports, never dumps)
+        print(f"explorer {args.command}: failed: {exc}", file=sys.stderr)
+        if os.environ.get("EXPLORER_DEBUG"):
+            raise
+        return EXIT_FAILED
+
+
+def _use_offscreen_qt() -> None:
+    # Before the first Qt import: the CLI renders without any display.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _output_folder(args) -> Path:
+    from explorer.io.atomic import WriteLocationError, check_writable_folder
+
+    try:
+        return check_writable_folder(args.out, create=True)
+    except WriteLocationError as exc:
+        raise UsageError(f"--out: {exc}") from None
+
+
+def _export_options(args):
+    return {"formats": args.formats, "width": args.width, "scale": args.scale}
+
+
+def _metric(value: float):
+    """JSON has no infinity: write it as the string "inf"."""
+    value = float(value)
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if math.isnan(value):
+        return "nan"
+    return value
+
+
+def distribution_metrics(p, q, base: float) -> dict:
+    """The numbers ``metrics.json`` holds for P and Q, from ``explorer.info``."""
+    from explorer.info import cross_entropy, entropy, js_divergence, kl_divergence
+
+    return {
+        "base": _metric(base),
+        "entropy_p": _metric(entropy(p, base=base)),
+        "entropy_q": _metric(entropy(q, base=base)),
+        "cross_entropy": _metric(cross_entropy(p, q, base=base)),
+        "cross_entropy_qp": _metric(cross_entropy(q, p, base=base)),
+        "kl_pq": _metric(kl_divergence(p, q, base=base)),
+        "kl_qp": _metric(kl_divergence(q, p, base=base)),
+        "js": _metric(js_divergence(p, q, base=base)),
+    }
+
+
+def _write_json(path: Path, data: dict, force: bool) -> Path:
+    from explorer.io.atomic import write_text_atomic
+
+    if path.exists() and not force:
+        raise UsageError(f"{str(path)!r} exists; pass --force to overwrite it")
+    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def _refuse_existing(paths: list[Path], force: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing[:6])
+        more = f" and {len(existing) - 6} more" if len(existing) > 6 else ""
+        raise UsageError(f"would overwrite {names}{more}; pass --force to overwrite")
+
+
+def _run_export_distributions(args) -> int:
+    if len(args.p) != len(args.q):
+        raise UsageError(
+            f"--p has {len(args.p)} entries and --q has {len(args.q)}; they must match"
+        )
+    try:
+        metrics = distribution_metrics(args.p, args.q, args.base)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    out = _output_folder(args)
+    _refuse_existing([out / "metrics.json"], args.force)
+    _use_offscreen_qt()
+    from explorer.ui.headless import export_distributions
+
+    written = export_distributions(
+        args.p,
+        args.q,
+        args.base,
+        out,
+        _export_options(args),
+        overwrite=args.force,
+        refuse=_refuse_existing,
+    )
+    written.append(_write_json(out / "metrics.json", metrics, args.force))
+    _report(written, out)
+    return EXIT_OK
+
+
+def _run_screenshot(args) -> int:
+    out: Path = args.out
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"--out must name a .png file; got {str(out)!r}")
+    from explorer.io.atomic import WriteLocationError, check_writable_folder
+
+    try:
+        check_writable_folder(out.parent if str(out.parent) else Path("."), create=True)
+    except WriteLocationError as exc:
+        raise UsageError(f"--out: {exc}") from None
+    _refuse_existing([out], args.force)
+    _use_offscreen_qt()
+    from explorer.ui.headless import screenshot
+
+    screenshot(args.tab, out, args.width, args.height)
+    _report([out], out.parent)
+    return EXIT_OK
+
+
+def _report(written: list[Path], folder: Path) -> None:
+    print(f"wrote {len(written)} file(s) to {folder}:", file=sys.stderr)
+    for path in written:
+        print(path)

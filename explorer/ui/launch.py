@@ -1,15 +1,48 @@
-"""Start the desktop app: check for a display, build the window, run the event loop."""
+"""Start the desktop app: check for a display and Qt's libraries, build the window, run.
+
+Everything that can fail before a window exists is checked here, before ``QApplication`` is
+created, because Qt aborts the process (no exception, a core dump) when its platform plugin
+cannot start. Each failure prints one line and returns exit code 2.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
+from collections.abc import Callable
 
 NO_DISPLAY_MESSAGE = (
     "explorer: no display available. Set DISPLAY (or run under Xvfb), or make figures "
     "headless with `explorer export ...` (see `explorer --help`); "
     "QT_QPA_PLATFORM=offscreen runs the app without a screen."
 )
+
+# What Qt's xcb platform plugin (PySide6 6.10) loads, and the Debian/Ubuntu package of each.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxcb.so.1": "libxcb1",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libX11.so.6": "libx11-6",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libdbus-1.so.3": "libdbus-1-3",
+}
 
 
 def has_display() -> bool:
@@ -21,11 +54,60 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_gui(argv: list[str]) -> int:
-    """Open the main window and run until it is closed; return the exit code."""
+def platform_is_xcb() -> bool:
+    """True when Qt will use its X11 (xcb) plugin: Linux, an X display, no other choice made."""
+    if not sys.platform.startswith("linux"):
+        return False
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    if chosen:
+        return chosen.split(":")[0].split(";")[0] == "xcb"
+    wayland = os.environ.get("WAYLAND_DISPLAY") and (
+        os.environ.get("XDG_SESSION_TYPE") == "wayland"
+    )
+    return bool(os.environ.get("DISPLAY")) and not wayland
+
+
+def _can_load(soname: str) -> bool:
+    # The dynamic loader itself is the truth: it sees LD_LIBRARY_PATH as Qt will.
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
+def missing_xcb_libraries(can_load: Callable[[str], bool] = _can_load) -> list[str]:
+    """The sonames from ``XCB_LIBRARIES`` that cannot be loaded."""
+    return [soname for soname in XCB_LIBRARIES if not can_load(soname)]
+
+
+def missing_libraries_message(missing: list[str]) -> str:
+    packages = sorted({XCB_LIBRARIES[m] for m in missing})
+    return (
+        f"explorer: Qt's X11 (xcb) platform plugin cannot load; missing system libraries: "
+        f"{', '.join(missing)}. On Debian/Ubuntu install them with: sudo apt-get install "
+        f"{' '.join(packages)}. (Headless figures need none of this: `explorer export ...`.)"
+    )
+
+
+def preflight() -> str | None:
+    """The one-line reason the GUI cannot start, or None when it can."""
     if not has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return NO_DISPLAY_MESSAGE
+    if platform_is_xcb():
+        missing = missing_xcb_libraries()
+        if missing:
+            return missing_libraries_message(missing)
+    return None
+
+
+def run_gui(argv: list[str]) -> int:
+    """Open the main window and run until it is closed; return the exit code (0 on close)."""
+    problem = preflight()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
     from explorer.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
@@ -34,5 +116,12 @@ def run_gui(argv: list[str]) -> int:
     app.setOrganizationName(SETTINGS_ORG)
     app.setApplicationName(SETTINGS_APP)
     window = MainWindow()
+    window.install_fault_handler()
     window.show()
-    return app.exec()
+    # After the first paint, so a message about the last session has a window to sit on.
+    QTimer.singleShot(0, window.sessions.restore_last)
+    code = app.exec()
+    # Delete the window while Qt still runs: PySide6 may crash at exit otherwise.
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 import explorer
 from explorer.ui.tabs.base import ExplorerTab, PendingTab
 from explorer.ui.tabs.distributions import DistributionsTab
+from explorer.ui.tabs.model import ModelTab
 
 SETTINGS_ORG = "explorer"
 SETTINGS_APP = "explorer"
@@ -30,11 +31,7 @@ def build_tabs() -> list[ExplorerTab]:
             "losses",
             "Every PyTorch loss with every reduction: its value, gradient and curve.",
         ),
-        PendingTab(
-            "Model",
-            "model",
-            "A configurable MLP shown as the module tree nn.Module keeps.",
-        ),
+        ModelTab(),
         PendingTab(
             "Training",
             "training",

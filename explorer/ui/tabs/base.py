@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -29,6 +30,16 @@ class ExplorerTab(QWidget):
 
     def restore_state(self, state: dict[str, Any]) -> None:
         del state
+
+    def session_arrays(self) -> dict[str, np.ndarray]:
+        """Large numeric data for the session's ``.npz`` (e.g. trained weights by
+        state_dict key); ``state()`` keeps only what is small. Default: none."""
+        return {}
+
+    def restore_session_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take back what ``session_arrays()`` gave, after ``restore_state``; raise
+        ValueError naming a bad key or shape."""
+        del arrays
 
     def shutdown(self) -> None:
         """Stop any background work; called before the app quits."""

@@ -1,0 +1,127 @@
+"""The Qt side of the command line: build tabs offscreen, export them, take screenshots.
+
+The CLI sets ``QT_QPA_PLATFORM=offscreen`` before importing this module. Every widget made
+here is closed and deleted before the QApplication goes away (otherwise PySide6 can crash at
+interpreter exit, which would turn a good export into a bad exit code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from explorer.io.atomic import atomic_path
+from explorer.ui.export import ExportError, ExportOptions, export_items, planned_files
+
+WINDOW_SIZE = (1280, 820)
+
+
+@contextlib.contextmanager
+def offscreen_app() -> Iterator[list[QWidget]]:
+    """A QApplication on the offscreen platform; yields a list to put made widgets in.
+
+    On exit those widgets are shut down, closed and deleted while the application still
+    exists (closing every top-level widget instead would also hit pyqtgraph's menus, which
+    Python owns, and crash).
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from explorer.ui.main_window import SETTINGS_APP, SETTINGS_ORG
+
+    app = QApplication.instance() or QApplication(["explorer"])
+    app.setOrganizationName(SETTINGS_ORG)
+    app.setApplicationName(SETTINGS_APP)
+    made: list[QWidget] = []
+    try:
+        yield made
+    finally:
+        release(made)
+
+
+def release(widgets: list[QWidget]) -> None:
+    """Shut down, close and delete ``widgets`` now."""
+    for widget in widgets:
+        tabs = widget.all_tabs() if hasattr(widget, "all_tabs") else [widget]
+        for tab in tabs:
+            if hasattr(tab, "shutdown"):
+                tab.shutdown()
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+
+
+def show_offscreen(widget: QWidget, width: int, height: int) -> None:
+    """Lay ``widget`` out at ``width`` x ``height`` as if on screen, and paint it once."""
+    widget.resize(width, height)
+    widget.show()
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def build_tab(export_name: str):
+    """A fresh tab (as the app builds it) by export name; KeyError if it does not exist."""
+    from explorer.ui.main_window import build_tabs
+
+    tabs = build_tabs()
+    chosen = None
+    for tab in tabs:
+        if tab.export_name == export_name:
+            chosen = tab
+        else:
+            release([tab])
+    if chosen is None:
+        raise KeyError(f"no tab named {export_name!r}")
+    return chosen
+
+
+def export_tab(
+    tab,
+    out: Path,
+    options: dict,
+    overwrite: bool,
+    refuse: Callable[[list[Path], bool], None] | None = None,
+) -> list[Path]:
+    """Lay ``tab`` out offscreen and write its plots into ``out``."""
+    show_offscreen(tab, *WINDOW_SIZE)
+    export_options = ExportOptions(**options)
+    items = tab.export_items()
+    if not items:
+        raise ExportError(f"the {tab.title} tab has no plots to export")
+    if refuse is not None:
+        refuse(planned_files(items, out, tab.export_name, export_options), overwrite)
+    return export_items(items, out, tab.export_name, export_options, overwrite=overwrite)
+
+
+def export_distributions(p, q, base: float, out: Path, options: dict, overwrite: bool, refuse=None):
+    """The Distributions tab for P and Q in ``base``, exported into ``out``."""
+    with offscreen_app() as made:
+        tab = build_tab("distributions")
+        made.append(tab)
+        tab.set_base(base)
+        tab.set_distributions(p, q)
+        return export_tab(tab, out, options, overwrite, refuse)
+
+
+def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
+    """The main window showing ``tab_name``, rendered offscreen to the PNG ``out``."""
+    with offscreen_app() as made:
+        from explorer.ui.main_window import MainWindow
+
+        window = MainWindow()
+        made.append(window)
+        window.show_tab(tab_name)
+        show_offscreen(window, width, height)
+        image = window.grab().toImage()
+        with atomic_path(out) as tmp:
+            if not image.save(str(tmp), "PNG"):
+                raise ExportError(f"could not write {str(out)!r}")
+            check = QImage(str(tmp))
+            if check.isNull():
+                raise ExportError(f"{str(out)!r} did not come out as a readable PNG")
+        return out

@@ -1,0 +1,279 @@
+"""File > Save session / Open session / Recent sessions, and the session kept across restarts.
+
+The controller collects every tab's ``state()`` and ``session_arrays()`` into an
+``explorer.io.session.Session`` and gives them back with ``restore_state`` /
+``restore_session_arrays``. A tab that refuses its state (ValueError) is reset to the state it
+had when the window was built, and the problem is reported; a file that cannot be read leaves
+the window as it is. States saved for tabs that are not built yet are kept and written again,
+so a session survives a version of the app that lacks a tab.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from explorer.io.session import SESSION_SUFFIX, Session, SessionError, load_session, save_session
+from explorer.ui.faults import LOGGER_NAME, data_dir
+from explorer.ui.tabs.base import PendingTab
+
+MAX_RECENT = 8
+AUTOSAVE_NAME = "last-session.json"
+FILE_FILTER = "Explorer sessions (*.json);;All files (*)"
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+class SessionController:
+    """Saves and restores the window's tabs.
+
+    ``tabs()`` returns the window's ExplorerTabs in order; ``current()``/``set_current(name)``
+    read and set the tab showing. The interactions ``ask_save_path()``, ``ask_open_path()``
+    and ``report_error(text)`` are attributes so tests can answer them.
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        tabs: Callable[[], list],
+        current: Callable[[], str],
+        set_current: Callable[[str], None],
+        settings_factory: Callable,
+        status: Callable[[str], None],
+    ):
+        self._window = window
+        self._tabs = tabs
+        self._current = current
+        self._set_current = set_current
+        self._settings = settings_factory
+        self._status = status
+        self._defaults: dict[str, dict] = {}
+        self.remember_defaults()
+        self._kept: dict[str, dict] = {}
+        self._kept_arrays: dict[str, dict] = {}
+        self.autosave_enabled = False
+        self.ask_save_path = self._ask_save_path
+        self.ask_open_path = self._ask_open_path
+        self.report_error = self._error_dialog
+
+    def remember_defaults(self) -> None:
+        """Note every tab's current state as the one to go back to when a session is bad."""
+        self._defaults = {tab.export_name: self._state_of(tab) for tab in self._tabs()}
+
+    # -- the document ------------------------------------------------------------------------
+    def collect(self) -> Session:
+        """The window's state as a Session."""
+        session = Session(tabs=dict(self._kept), arrays=dict(self._kept_arrays))
+        for tab in self._tabs():
+            if isinstance(tab, PendingTab):
+                continue
+            state = self._state_of(tab)
+            if state is not None:
+                session.tabs[tab.export_name] = state
+            try:
+                arrays = tab.session_arrays()
+            except Exception:  # a tab's bug must not make the whole session unsaveable
+                log.exception("tab %s: session_arrays() failed", tab.export_name)
+                arrays = {}
+            if arrays:
+                session.arrays[tab.export_name] = arrays
+            else:
+                session.arrays.pop(tab.export_name, None)
+        session.current_tab = self._current()
+        return session
+
+    def apply(self, session: Session) -> list[str]:
+        """Restore ``session`` into the tabs; return the problems (each names its tab)."""
+        problems = []
+        names = set()
+        for tab in self._tabs():
+            name = tab.export_name
+            names.add(name)
+            if isinstance(tab, PendingTab):
+                if name in session.tabs:
+                    self._kept[name] = session.tabs[name]
+                if name in session.arrays:
+                    self._kept_arrays[name] = session.arrays[name]
+                continue
+            state = session.tabs.get(name)
+            if state is None:
+                continue
+            try:
+                tab.restore_state(state)
+                if session.arrays.get(name):
+                    tab.restore_session_arrays(session.arrays[name])
+            except (ValueError, TypeError, KeyError) as exc:
+                problems.append(f"{tab.title or name}: {exc}")
+                self._reset(tab)
+        for name, state in session.tabs.items():
+            if name not in names:
+                self._kept[name] = state
+        if session.current_tab:
+            try:
+                self._set_current(session.current_tab)
+            except KeyError:
+                pass
+        return problems
+
+    def _reset(self, tab) -> None:
+        default = self._defaults.get(tab.export_name)
+        if default is None:
+            return
+        try:
+            tab.restore_state(default)
+        except Exception:
+            log.exception("tab %s: could not go back to its defaults", tab.export_name)
+
+    def _state_of(self, tab):
+        try:
+            return tab.state()
+        except Exception:
+            log.exception("tab %s: state() failed", tab.export_name)
+            return None
+
+    # -- files ---------------------------------------------------------------------------------
+    def save_to(self, path: str | Path) -> bool:
+        """Save the session to ``path``; report a failure; True on success."""
+        path = Path(path)
+        if path.suffix.lower() != SESSION_SUFFIX:
+            path = path.with_name(path.name + SESSION_SUFFIX)
+        try:
+            save_session(path, self.collect())
+        except (SessionError, OSError) as exc:
+            self._fail(f"Could not save the session: {_why(exc)}")
+            return False
+        self._add_recent(path)
+        self._status(f"Session saved to {path}")
+        return True
+
+    def open_from(self, path: str | Path) -> bool:
+        """Open the session at ``path``; on any problem report it and keep or reset tabs."""
+        path = Path(path)
+        try:
+            session = load_session(path)
+        except SessionError as exc:
+            self._fail(f"{exc}. The current state is kept.")
+            return False
+        problems = self.apply(session)
+        self._add_recent(path)
+        if problems:
+            self._fail(
+                f"Session {path.name} was opened, but some tabs were reset to defaults:\n"
+                + "\n".join(problems)
+            )
+            return False
+        self._status(f"Session opened from {path}")
+        return True
+
+    def save_dialog(self) -> None:
+        path = self.ask_save_path()
+        if path:
+            self.save_to(path)
+
+    def open_dialog(self) -> None:
+        path = self.ask_open_path()
+        if path:
+            self.open_from(path)
+
+    # -- the session kept across restarts ----------------------------------------------------
+    def autosave_path(self) -> Path:
+        stored = self._settings().value("session/last")
+        if isinstance(stored, str) and stored:
+            return Path(stored)
+        return data_dir() / AUTOSAVE_NAME
+
+    def autosave(self) -> None:
+        """Called on quit: never raises, never asks."""
+        if not self.autosave_enabled:
+            return
+        path = self.autosave_path()
+        try:
+            save_session(path, self.collect())
+            self._settings().setValue("session/last", str(path))
+        except Exception:
+            log.exception("could not save the last session to %s", path)
+
+    def restore_last(self) -> bool:
+        """Called on start: open the last session if there is one. Enables autosave."""
+        self.autosave_enabled = True
+        path = self.autosave_path()
+        if not path.exists():
+            return False
+        try:
+            session = load_session(path)
+        except SessionError as exc:
+            self._fail(f"The last session could not be restored ({exc}); starting with defaults.")
+            return False
+        problems = self.apply(session)
+        if problems:
+            self._fail("Parts of the last session were reset to defaults:\n" + "\n".join(problems))
+        else:
+            self._status("Restored the last session")
+        return not problems
+
+    # -- recent files ----------------------------------------------------------------------------
+    def recent(self) -> list[str]:
+        value = self._settings().value("session/recent", [])
+        if isinstance(value, str):  # QSettings hands back a one-item list as a string
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [v for v in value if isinstance(v, str) and v][:MAX_RECENT]
+
+    def _add_recent(self, path: Path) -> None:
+        entry = str(Path(path).resolve())
+        items = [entry] + [p for p in self.recent() if p != entry]
+        self._settings().setValue("session/recent", items[:MAX_RECENT])
+
+    def clear_recent(self) -> None:
+        self._settings().setValue("session/recent", [])
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        """Rebuild the Recent sessions menu (connected to its aboutToShow)."""
+        menu.clear()
+        entries = self.recent()
+        for index, entry in enumerate(entries, start=1):
+            action = menu.addAction(f"&{index} {Path(entry).name}")
+            action.setToolTip(entry)
+            action.setStatusTip(entry)
+            action.triggered.connect(lambda _=False, p=entry: self.open_from(p))
+        if not entries:
+            menu.addAction("No recent sessions").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear recent sessions")
+        clear.setEnabled(bool(entries))
+        clear.triggered.connect(self.clear_recent)
+
+    # -- interactions ----------------------------------------------------------------------------
+    def _fail(self, text: str) -> None:
+        log.warning("%s", text)
+        self._status(text.splitlines()[0])
+        self.report_error(text)
+
+    def _start_dir(self) -> str:
+        recent = self.recent()
+        return str(Path(recent[0]).parent) if recent else str(data_dir())
+
+    def _ask_save_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Save session", str(Path(self._start_dir()) / "session.json"), FILE_FILTER
+        )
+        return path
+
+    def _ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, "Open session", self._start_dir(), FILE_FILTER
+        )
+        return path
+
+    def _error_dialog(self, text: str) -> None:
+        QMessageBox.warning(self._window, "Session", text)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
+    return str(exc)

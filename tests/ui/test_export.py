@@ -1,0 +1,212 @@
+import csv
+import os
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from fake_tab import FakeTab
+from PySide6.QtGui import QImage
+
+from explorer.io.atomic import WriteLocationError
+from explorer.ui import MainWindow
+from explorer.ui.export import (
+    ExportError,
+    ExportOptions,
+    csv_tables,
+    export_items,
+    export_png,
+    planned_files,
+    png_size,
+)
+from explorer.ui.export_dialog import ExportController, ExportDialog
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = FakeTab()
+    qtbot.addWidget(widget)
+    widget.resize(600, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.hide()
+
+
+def read_csv(path):
+    with open(path, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_every_plot_is_written_in_every_format_and_checks_out(tab, tmp_path):
+    options = ExportOptions(width=640)
+    written = export_items(tab.export_items(), tmp_path, "fake", options)
+    names = sorted(p.name for p in written)
+    assert names == sorted(
+        f"fake-{plot}.{ext}"
+        for plot in ("curves", "bars", "image")
+        for ext in ("png", "svg", "csv")
+    )
+    assert sorted(os.listdir(tmp_path)) == names  # no temporary files left
+    for path in written:
+        if path.suffix == ".png":
+            image = QImage(str(path))
+            assert image.width() == 640 and image.height() > 10
+        elif path.suffix == ".svg":
+            assert ET.parse(path).getroot().tag.endswith("svg")
+    assert read_csv(tmp_path / "fake-curves.csv")[0] == ["square_x", "square_y", "root_x", "root_y"]
+    assert read_csv(tmp_path / "fake-curves.csv")[3][:2] == ["0.5", "0.25"]
+    bars = read_csv(tmp_path / "fake-bars.csv")
+    assert bars[0] == ["bars0_x", "bars0_bottom", "bars0_height", "bars0_width"]
+    assert [row[2] for row in bars[1:]] == ["0.5", "0.3", "0.2"]
+    image = read_csv(tmp_path / "fake-image.csv")
+    assert image[0] == ["row", "col0", "col1", "col2", "col3"]
+    assert image[3] == ["2", "8", "9", "10", "11"]
+
+
+def test_scale_sets_the_png_size(tab, tmp_path):
+    item = tab.export_items()["curves"]
+    width, height = png_size(item, ExportOptions())
+    export_png(item, tmp_path / "x.png", ExportOptions(scale=2))
+    image = QImage(str(tmp_path / "x.png"))
+    assert image.width() == round(width * 2)
+    assert abs(image.height() - 2 * height) <= 2
+
+
+def test_never_overwrites_unless_told(tab, tmp_path):
+    items = tab.export_items()
+    options = ExportOptions(formats=("csv",))
+    (tmp_path / "fake-curves.csv").write_text("mine")
+    with pytest.raises(FileExistsError, match="fake-curves.csv"):
+        export_items(items, tmp_path, "fake", options)
+    assert (tmp_path / "fake-curves.csv").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["fake-curves.csv"]
+    export_items(items, tmp_path, "fake", options, overwrite=True)
+    assert (tmp_path / "fake-curves.csv").read_text().startswith("square_x")
+
+
+def test_unwritable_location_fails_cleanly(tab, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    for folder in (blocker / "sub", tmp_path / "missing", blocker):
+        with pytest.raises(WriteLocationError):
+            export_items(tab.export_items(), folder, "fake")
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_a_failed_render_leaves_no_partial_file(tab, tmp_path, monkeypatch):
+    monkeypatch.setattr(pg.exporters.ImageExporter, "export", lambda self, fileName=None: False)
+    with pytest.raises(ExportError, match="could not write image"):
+        export_png(tab.export_items()["curves"], tmp_path / "x.png")
+    assert os.listdir(tmp_path) == []
+
+
+def test_image_with_points_writes_matrix_and_data(qtbot):
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.addItem(pg.ImageItem(np.ones((2, 2))))
+    plot.plot([1, 2], [3, 4], pen=None, symbol="o", name="points")
+    tables = csv_tables(plot.getPlotItem())
+    assert [(suffix, header[:2]) for suffix, header, _ in tables] == [
+        ("", ["row", "col0"]),
+        ("-data", ["points_x", "points_y"]),
+    ]
+    assert [
+        p.name
+        for p in planned_files(
+            {"map": plot.getPlotItem()}, ".", "t", ExportOptions(formats=("csv",))
+        )
+    ] == [
+        "t-map.csv",
+        "t-map-data.csv",
+    ]
+
+
+def test_options_are_validated():
+    with pytest.raises(ValueError, match="formats"):
+        ExportOptions(formats=("gif",))
+    with pytest.raises(ValueError, match="width"):
+        ExportOptions(width=0)
+
+
+def test_dialog_lists_files_and_marks_existing_ones(tab, tmp_path, qtbot):
+    (tmp_path / "fake-curves.png").write_bytes(b"x")
+    dialog = ExportDialog("the Fake tab's plots", {"fake": tab.export_items()})
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(tmp_path))
+    dialog.format_boxes["svg"].setChecked(False)
+    texts = [dialog.preview.item(i).text() for i in range(dialog.preview.count())]
+    assert texts[0].startswith("fake-curves.png") and "exists" in texts[0]
+    assert not any(".svg" in t for t in texts)
+    dialog.scale_radio.setChecked(True)
+    assert dialog.options().scale == dialog.scale_spin.value() and dialog.options().width is None
+    for box in dialog.format_boxes.values():
+        box.setChecked(False)
+    assert dialog.preview.count() == 0
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def make_controller(window, answers):
+    messages = []
+    controller = ExportController(window, lambda: None, messages.append)
+    controller.choose = lambda what, items: answers["choose"]
+    controller.confirm_overwrite = lambda paths: (
+        answers.setdefault("asked", []).append(paths) or answers["overwrite"]
+    )
+    controller.report_error = lambda text: answers.setdefault("errors", []).append(text)
+    return controller, messages
+
+
+def test_controller_asks_once_before_overwriting(tab, tmp_path, qtbot):
+    options = ExportOptions(formats=("png", "csv"))
+    answers = {"choose": (tmp_path, options), "overwrite": False}
+    controller, messages = make_controller(tab, answers)
+    assert len(controller.export("fake", [tab])) == 6
+    (tmp_path / "extra").write_text("")
+    assert controller.export("fake", [tab]) == []
+    assert len(answers["asked"]) == 1 and len(answers["asked"][0]) == 6
+    assert "cancelled" in messages[-1]
+    answers["overwrite"] = True
+    assert len(controller.export("fake", [tab])) == 6
+    assert "Exported 6 file(s)" in messages[-1]
+
+
+def test_controller_reports_an_unwritable_folder(tab, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    answers = {"choose": (blocker / "x", ExportOptions()), "overwrite": True}
+    controller, messages = make_controller(tab, answers)
+    assert controller.export("fake", [tab]) == []
+    assert "Export failed" in answers["errors"][0] and str(blocker / "x") in answers["errors"][0]
+    assert messages[-1].startswith("Export failed")
+
+
+def test_main_window_export_all_skips_tabs_without_plots(qtbot, tmp_path, monkeypatch):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    fake = FakeTab("fakeextra")
+    window.tabs.addTab(fake, "Fake")
+    answers = {"choose": (tmp_path, ExportOptions(formats=("png",))), "overwrite": True}
+    window.exporter.choose = lambda what, items: (
+        answers.setdefault("items", items),
+        answers["choose"],
+    )[1]
+    window.export_all_action.trigger()
+    assert "fakeextra" in answers["items"]
+    assert {p.name for p in tmp_path.iterdir()} >= {"fakeextra-curves.png", "fakeextra-bars.png"}
+    for path in tmp_path.glob("fakeextra-*.png"):
+        assert QImage(str(path)).width() > 10  # a tab that was never shown still renders
+
+
+def test_file_menu_offers_export_sessions_and_quit(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    texts = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
+    assert texts == [
+        "Export...",
+        "Export all tabs...",
+        "Open session...",
+        "Save session...",
+        "Recent sessions",
+        "Quit",
+    ]

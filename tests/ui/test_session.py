@@ -1,0 +1,142 @@
+import json
+
+import numpy as np
+import pytest
+from fake_tab import FakeTab
+
+from explorer.io.session import SESSION_VERSION, arrays_path
+from explorer.ui import MainWindow
+from explorer.ui.tabs.base import PendingTab
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.tabs.addTab(FakeTab("fake"), "Fake")
+    win.sessions.remember_defaults()
+    win.errors = []
+    win.sessions.report_error = win.errors.append
+    return win
+
+
+def test_round_trip_restores_states_arrays_and_current_tab(window, tmp_path):
+    fake = window.tab("fake")
+    fake.count.setValue(42)
+    fake.arrays = {"linear1.weight": np.arange(6.0).reshape(2, 3)}
+    window.show_tab("fake")
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    assert arrays_path(path).exists()
+    assert json.loads(path.read_text())["version"] == SESSION_VERSION
+
+    fake.count.setValue(1)
+    fake.arrays = {}
+    window.tabs.setCurrentIndex(0)
+    assert window.sessions.open_from(path)
+    assert fake.count.value() == 42
+    assert fake.arrays["linear1.weight"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert window.tabs.currentWidget() is fake
+    assert window.sessions.recent()[0] == str(path.resolve())
+    assert window.errors == []
+
+
+def test_suffix_is_added(window, tmp_path):
+    assert window.sessions.save_to(tmp_path / "lab")
+    assert (tmp_path / "lab.json").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "{", "not json", '{"format": "explorer-session", "version": 99}', "[1]"],
+)
+def test_corrupt_files_give_a_message_and_keep_the_window_working(window, tmp_path, content):
+    fake = window.tab("fake")
+    fake.count.setValue(7)
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 7
+    assert len(window.errors) == 1 and str(path) in window.errors[0]
+    assert window.statusBar().currentMessage()
+
+
+def test_a_wrongly_typed_tab_state_resets_that_tab_to_defaults(window, tmp_path):
+    fake = window.tab("fake")
+    path = tmp_path / "typed.json"
+    doc = {
+        "format": "explorer-session",
+        "version": 1,
+        "tabs": {"fake": {"count": "many"}},
+    }
+    path.write_text(json.dumps(doc))
+    fake.count.setValue(50)
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 3  # the default the tab was built with
+    assert "count" in window.errors[0] and "Fake" in window.errors[0]
+
+
+def test_states_of_pending_and_unknown_tabs_survive_a_save(window, tmp_path):
+    pending = next(t for t in window.all_tabs() if isinstance(t, PendingTab))
+    path = tmp_path / "in.json"
+    doc = {
+        "format": "explorer-session",
+        "version": 1,
+        "tabs": {pending.export_name: {"x": 1}, "future-tab": {"y": [1, 2]}},
+    }
+    path.write_text(json.dumps(doc))
+    assert window.sessions.open_from(path)
+    out = tmp_path / "out.json"
+    window.sessions.save_to(out)
+    tabs = json.loads(out.read_text())["tabs"]
+    assert tabs[pending.export_name] == {"x": 1}
+    assert tabs["future-tab"] == {"y": [1, 2]}
+    assert tabs["fake"] == {"count": 3}
+
+
+def test_last_session_is_saved_on_quit_and_restored_on_start(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    first = MainWindow()
+    qtbot.addWidget(first)
+    assert not first.sessions.restore_last()  # nothing saved yet; enables autosave
+    first.tabs.setCurrentIndex(2)
+    first.close()
+    assert first.sessions.autosave_path().exists()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.tabs.setCurrentIndex(0)
+    assert second.sessions.restore_last()
+    assert second.tabs.currentIndex() == 2
+    second.sessions.autosave_enabled = False
+
+
+def test_a_corrupt_last_session_starts_with_defaults(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    errors = []
+    window.sessions.report_error = errors.append
+    path = window.sessions.autosave_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'{"format": "explorer-session", "vers')
+    assert not window.sessions.restore_last()
+    assert "starting with defaults" in errors[0]
+    window.sessions.autosave_enabled = False
+
+
+def test_recent_menu_lists_sessions_and_clears(window, tmp_path):
+    for name in ("a", "b"):
+        window.sessions.save_to(tmp_path / f"{name}.json")
+    window.sessions.fill_recent_menu(window.recent_menu)
+    texts = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert texts[:2] == ["&1 b.json", "&2 a.json"]
+    window.recent_menu.actions()[-1].trigger()
+    assert window.sessions.recent() == []
+
+
+def test_save_failure_is_reported(window, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert not window.sessions.save_to(blocker / "s.json")
+    assert "Could not save" in window.errors[0]
