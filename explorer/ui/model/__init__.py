@@ -1,0 +1,1 @@
+"""The Model tab's widgets: the module tree model, the weight and forward-pass panels."""

@@ -1,0 +1,240 @@
+"""Forward-pass inspector: one sample through the model, every layer's activations shown.
+
+The numbers come from :func:`explorer.inspect.forward_trace.forward_trace`, which uses the
+engine's forward hooks and removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
+from explorer.inspect.module_info import format_shape
+from explorer.ui.model.plot_style import TABLEAU, style_plot
+
+RANDOM_SOURCE = "random"
+DATASET_SOURCE = "dataset"
+TABLE_COLUMNS = ("value", "shape", "mean", "std", "min", "max", "zeros")
+BINS = 40
+
+
+def _sample_from(provider: Callable[..., Any], index: int) -> tuple[Any, Any]:
+    """Call a provider as ``provider(index)`` or ``provider()``; split off an optional label."""
+    takes_index = bool(inspect.signature(provider).parameters)
+    result = provider(index) if takes_index else provider()
+    if isinstance(result, tuple) and len(result) == 2:
+        return result
+    return result, None
+
+
+class ForwardPanel(QWidget):
+    """Controls, a per-layer statistics table and overlaid activation histograms."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._model = None
+        self._features = 0
+        self._provider: Callable[..., Any] | None = None
+        self._provider_name = "dataset"
+        self.last_trace: ForwardTrace | None = None
+
+        self.source = QComboBox()
+        self.source.setObjectName("sampleSource")
+        self.source.addItem("Random sample, N(0, 1)", RANDOM_SOURCE)
+        self.source.addItem("Dataset sample", DATASET_SOURCE)
+        self.source.setToolTip(
+            "Where the input comes from: standard normal noise, or a sample of the Training "
+            "tab's dataset (available once a dataset is loaded there)"
+        )
+        self.sample_index = QSpinBox()
+        self.sample_index.setObjectName("sampleIndex")
+        self.sample_index.setRange(0, 10_000_000)
+        self.sample_index.setPrefix("sample #")
+        self.sample_index.setToolTip(
+            "Which sample: the dataset index, or the seed of the random sample"
+        )
+        self.run_button = QPushButton("Run forward pass")
+        self.run_button.setObjectName("runForward")
+        self.run_button.setToolTip(
+            "Run model(x) once with a forward hook on every layer, record what each layer "
+            "outputs, then remove the hooks"
+        )
+        self.run_button.clicked.connect(self._on_run_button_clicked)
+        controls = QHBoxLayout()
+        controls.addWidget(self.source, 1)
+        controls.addWidget(self.sample_index)
+        controls.addWidget(self.run_button)
+
+        self.message = QLabel("Run a forward pass to see what each layer produces.")
+        self.message.setObjectName("forwardMessage")
+        self.message.setWordWrap(True)
+        self.message.setToolTip("The input used, the model's output and any problem")
+
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setObjectName("activationTable")
+        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        self.table.setToolTip(
+            "Statistics of every value the hooks saw, in forward order; 'zeros' is the share "
+            "of exact zeros (dead ReLU units)"
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.setObjectName("activationPlot")
+        self.graphics.setToolTip("Histogram of each layer's values for this sample")
+        self.plot = style_plot(
+            self.graphics.addPlot(), "values seen by the forward hooks", "count", "value"
+        )
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self._curves: list[pg.PlotDataItem] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.graphics, 3)
+        self._update_source_enabled()
+
+    def export_items(self) -> dict[str, pg.PlotItem]:
+        return {"activations": self.plot}
+
+    # -- wiring ---------------------------------------------------------------------------
+    def set_model(self, model, input_features: int = 0) -> None:
+        """Inspect ``model``, whose first layer takes ``input_features`` values."""
+        self._model = model
+        self._features = input_features
+        self.last_trace = None
+        self.table.setRowCount(0)
+        for curve in self._curves:
+            curve.setData([], [])
+        self.message.setText("Run a forward pass to see what each layer produces.")
+
+    def set_sample_provider(self, provider: Callable[..., Any] | None, name: str = "") -> None:
+        self._provider = provider
+        self._provider_name = name or "dataset"
+        self.source.setItemText(1, f"Sample from {self._provider_name}")
+        self._update_source_enabled()
+
+    def _update_source_enabled(self) -> None:
+        # A disabled combo entry says plainly that no dataset is there yet.
+        item = self.source.model().item(1)
+        item.setEnabled(self._provider is not None)
+        if self._provider is None and self.source.currentData() == DATASET_SOURCE:
+            self.source.setCurrentIndex(0)
+
+    def source_key(self) -> str:
+        return self.source.currentData()
+
+    # -- running --------------------------------------------------------------------------
+    def _on_run_button_clicked(self) -> None:
+        self.run()
+
+    def _sample(self) -> tuple[np.ndarray, str]:
+        index = self.sample_index.value()
+        features = self._features
+        if self.source_key() == DATASET_SOURCE and self._provider is not None:
+            x, label = _sample_from(self._provider, index)
+            where = f"{self._provider_name} sample #{index}"
+            if label is not None:
+                where += f" (label {label})"
+        else:
+            x = np.random.default_rng(index).standard_normal(features)
+            where = f"random N(0, 1) sample, seed {index}"
+        dtype = next(self._model.parameters()).dtype
+        return prepare_input(x, features, dtype), where
+
+    def run(self) -> ForwardTrace | None:
+        """Trace one forward pass and show it; returns the trace (None on a refused input)."""
+        if self._model is None:
+            self.message.setText("Build a model first.")
+            return None
+        try:
+            x, where = self._sample()
+        except (ValueError, IndexError, KeyError, TypeError) as error:
+            self.message.setText(f"<span style='color:#b00020'>Cannot run: {error}</span>")
+            return None
+        trace = forward_trace(self._model, x, bins=BINS)
+        self.last_trace = trace
+        self._show(trace, where)
+        return trace
+
+    def _show(self, trace: ForwardTrace, where: str) -> None:
+        output = trace.output
+        predicted = int(np.argmax(output[0])) if output.ndim == 2 and output.shape[1] else None
+        self.message.setText(
+            f"Input: {where}. Output {format_shape(output.shape)}"
+            + (f", argmax = {predicted}." if predicted is not None else ".")
+            + " Hooks removed afterwards."
+        )
+        self.table.setRowCount(len(trace.values))
+        for row, value in enumerate(trace.values):
+            s = value.stats
+            cells = (
+                value.label,
+                format_shape(value.shape),
+                f"{s.mean:.4g}",
+                f"{s.std:.4g}",
+                f"{s.min:.4g}",
+                f"{s.max:.4g}",
+                f"{100 * s.zero_fraction:.1f}%",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        self._show_histograms(trace)
+
+    def _show_histograms(self, trace: ForwardTrace) -> None:
+        while len(self._curves) < len(trace.values):
+            color = TABLEAU[len(self._curves) % len(TABLEAU)]
+            curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(color, width=2))
+            self.plot.addItem(curve)
+            self._curves.append(curve)
+        self.legend.clear()
+        for index, curve in enumerate(self._curves):
+            if index < len(trace.values):
+                value = trace.values[index]
+                curve.setData(value.edges, value.counts)
+                curve.setVisible(True)
+                self.legend.addItem(curve, value.label)
+            else:
+                curve.setData([], [])
+                curve.setVisible(False)
+        self.plot.enableAutoRange()
+
+    def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What each visible histogram curve shows, by legend label (for tests and scripts)."""
+        if self.last_trace is None:
+            return {}
+        return {
+            value.label: curve.getData()
+            for value, curve in zip(self.last_trace.values, self._curves, strict=False)
+        }

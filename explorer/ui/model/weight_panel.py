@@ -1,0 +1,196 @@
+"""The selected parameter as a heatmap with a colour bar, and histograms of values and grad.
+
+Items are created once; :meth:`WeightPanel.refresh` only calls ``setImage``/``setData``, so
+the Training tab can call it many times a second while a model trains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
+from explorer.inspect.module_info import TreeNode, format_shape
+from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, set_title, style_plot
+
+DIVERGING_MAP = "CET-D1A"
+HIST_BINS = 60
+VALUE_COLOR = TABLEAU[0]
+GRAD_COLOR = TABLEAU[1]
+NO_GRADIENT = "no gradient yet"
+
+
+def _histogram_plot(title: str, bottom: str) -> pg.PlotItem:
+    plot = style_plot(pg.PlotItem(), title, "count", bottom)
+    plot.showGrid(x=True, y=True, alpha=0.2)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    return plot
+
+
+def _step_curve(color) -> pg.PlotDataItem:
+    return pg.PlotDataItem(
+        stepMode="center", fillLevel=0, pen=pg.mkPen(color, width=1.5), brush=(*color, 90)
+    )
+
+
+class WeightPanel(QWidget):
+    """Heatmap (``weight-heatmap``), value histogram and gradient histogram of one parameter."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._node: TreeNode | None = None
+        self._image_shape: tuple[int, ...] = ()
+        self.title = QLabel("Select a parameter in the module tree")
+        self.title.setObjectName("weightTitle")
+        self.title.setWordWrap(True)
+        self.title.setToolTip("The parameter shown below and its summary statistics")
+        self.hover = QLabel(" ")
+        self.hover.setObjectName("weightHover")
+        self.hover.setToolTip("The value under the mouse in the heatmap")
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.setObjectName("weightPlots")
+        self.graphics.setToolTip(
+            "Heatmap: row i is output unit i, column j input feature j (weight[i, j]). "
+            "Colours diverge from white at 0; the bar spans ±3 RMS."
+        )
+        self.heatmap_plot = style_plot(
+            pg.PlotItem(), "weight", "output unit i (row)", "input feature j (column)"
+        )
+        self.heatmap_plot.invertY(True)
+        self.heatmap_plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.heatmap_plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(
+            values=(-1.0, 1.0),
+            colorMap=pg.colormap.get(DIVERGING_MAP),
+            interactive=False,
+            width=14,
+        )
+        bar_axis = self.colorbar.getAxis("right")
+        bar_axis.setPen(pg.mkPen(AXIS_COLOR))
+        bar_axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        bar_axis.setLabel("value", color=AXIS_COLOR)
+        self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
+
+        self.values_plot = _histogram_plot("values", "value")
+        self.values_curve = _step_curve(VALUE_COLOR)
+        self.values_plot.addItem(self.values_curve)
+        zero_pen = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
+        self.values_plot.addItem(pg.InfiniteLine(0, angle=90, pen=zero_pen))
+
+        self.grad_plot = _histogram_plot("gradient", "gradient value")
+        self.grad_curve = _step_curve(GRAD_COLOR)
+        self.grad_plot.addItem(self.grad_curve)
+        self.grad_message = pg.TextItem(NO_GRADIENT, color=(110, 110, 110), anchor=(0.5, 0.5))
+        self.grad_message.setToolTip(
+            "param.grad is None until a backward pass (e.g. one training step) fills it"
+        )
+        self.grad_plot.addItem(self.grad_message, ignoreBounds=True)
+        self.grad_message.setPos(0.5, 0.5)
+
+        self.graphics.addItem(self.heatmap_plot, row=0, col=0, colspan=2)
+        self.graphics.addItem(self.values_plot, row=1, col=0)
+        self.graphics.addItem(self.grad_plot, row=1, col=1)
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.heatmap_plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.hover)
+
+    def export_items(self) -> dict[str, pg.PlotItem]:
+        return {
+            "weight-heatmap": self.heatmap_plot,
+            "weight-histogram": self.values_plot,
+            "gradient-histogram": self.grad_plot,
+        }
+
+    def node(self) -> TreeNode | None:
+        return self._node
+
+    def show_parameter(self, node: TreeNode | None) -> None:
+        """Show ``node`` (a parameter or buffer node); None clears the panel."""
+        self._node = node
+        self._image_shape = ()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the parameter's values and gradient (they change in place while training)."""
+        node = self._node
+        if node is None:
+            self.image.clear()
+            self.values_curve.setData([], [])
+            self.grad_curve.setData([], [])
+            self.title.setText("Select a parameter in the module tree")
+            return
+        data = node.obj.data
+        self._show_image(node, data)
+        edges, counts = histogram(data, HIST_BINS)
+        self.values_curve.setData(edges, counts)
+        self._show_gradient(node)
+        stats = ArrayStats.of(data)
+        self.title.setText(
+            f"<b>{node.code}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
+            f"std {stats.std:.3g} &nbsp;·&nbsp; min {stats.min:.3g} &nbsp;·&nbsp; "
+            f"max {stats.max:.3g}"
+        )
+
+    def _show_image(self, node: TreeNode, data: np.ndarray) -> None:
+        # A bias is drawn as a column: entry i belongs to output unit i, like row i above.
+        image = data if data.ndim == 2 else data.reshape(-1, 1)
+        limit = symmetric_limit(image)
+        self.image.setImage(image, autoLevels=False, levels=(-limit, limit))
+        self.colorbar.setLevels((-limit, limit))
+        if image.shape != self._image_shape:
+            self._image_shape = image.shape
+            set_title(self.heatmap_plot, f"{node.code}  {format_shape(data.shape)}")
+            self.heatmap_plot.setLabel(
+                "bottom", "input feature j (column)" if data.ndim == 2 else "(one column)"
+            )
+            self.heatmap_plot.autoRange(padding=0)
+        set_title(self.values_plot, f"values of {node.code}")
+        set_title(self.grad_plot, f"{node.code}.grad")
+
+    def _show_gradient(self, node: TreeNode) -> None:
+        grad = getattr(node.obj, "grad", None)
+        if grad is None:
+            self.grad_curve.setData([], [])
+            self.grad_curve.setVisible(False)
+            self.grad_message.setVisible(True)
+            self.grad_plot.setXRange(0, 1, padding=0)
+            self.grad_plot.setYRange(0, 1, padding=0)
+            for side in ("left", "bottom"):
+                self.grad_plot.getAxis(side).setStyle(showValues=False)
+            return
+        edges, counts = histogram(np.asarray(grad), HIST_BINS)
+        self.grad_curve.setData(edges, counts)
+        self.grad_curve.setVisible(True)
+        self.grad_message.setVisible(False)
+        for side in ("left", "bottom"):
+            self.grad_plot.getAxis(side).setStyle(showValues=True)
+        self.grad_plot.enableAutoRange()
+
+    def gradient_message(self) -> str:
+        """The text shown in place of the gradient histogram, '' when a histogram is shown."""
+        return self.grad_message.toPlainText() if self.grad_message.isVisible() else ""
+
+    def _on_scene_mouse_moved(self, position) -> None:
+        if self._node is None or not self.heatmap_plot.sceneBoundingRect().contains(position):
+            return
+        point = self.heatmap_plot.vb.mapSceneToView(position)
+        data = self._node.obj.data
+        image = data if data.ndim == 2 else data.reshape(-1, 1)
+        row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+        if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
+            index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"
+            self.hover.setText(f"{self._node.code}{index} = {image[row, col]:.5g}")
+        else:
+            self.hover.setText(" ")

@@ -1,0 +1,333 @@
+"""The Model tab: configure an MLP and see it as the module tree ``nn.Module`` keeps.
+
+The tab owns the one model the app trains: the Training tab reads it with :meth:`model`,
+hears about new ones through ``sigModelChanged``, calls :meth:`refresh_parameters` (throttled)
+while it trains and :meth:`mark_trained` so a rebuild asks before discarding trained weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.inspect.mlp_config import (
+    DEFAULT_CONFIG,
+    DEFAULT_PARAMETER_BUDGET,
+    build_mlp,
+    check_parameter_budget,
+    validate_config,
+)
+from explorer.inspect.module_info import first_weight, model_totals
+from explorer.ui.model.config_form import ModelConfigForm
+from explorer.ui.model.forward_panel import DATASET_SOURCE, RANDOM_SOURCE, ForwardPanel
+from explorer.ui.model.introspection_panel import IntrospectionPanel
+from explorer.ui.model.module_tree_model import ModuleTreeModel
+from explorer.ui.model.weight_panel import WeightPanel
+from explorer.ui.tabs.base import ExplorerTab
+
+BUDGET_KEY = "model/parameter_budget"
+VIEWS = ("weights", "forward")
+# Widest expected content per column, so widths are set once, without reading every row.
+COLUMN_SAMPLES = (
+    "linear10  ",
+    "Parameter",
+    "(2048, 2048)",
+    "4,196,352",
+    "float32",
+    "requires_grad",
+    "-0.0001234",
+    "0.01234",
+    "0.0001234",
+)
+
+
+def ask_rebuild(parent: QWidget) -> bool:
+    """Ask before a rebuild throws away trained weights."""
+    answer = QMessageBox.question(
+        parent,
+        "Rebuild the model?",
+        "The current model holds trained weights. Building a new model discards them "
+        "(the Training tab will train the new one). Build anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def load_parameter_budget() -> int:
+    """The parameter budget from the app's settings (default 50 million)."""
+    from explorer.ui.main_window import make_settings  # the window imports this module
+
+    value = make_settings().value(BUDGET_KEY, DEFAULT_PARAMETER_BUDGET)
+    try:
+        budget = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PARAMETER_BUDGET
+    return budget if budget > 0 else DEFAULT_PARAMETER_BUDGET
+
+
+class ModelTab(ExplorerTab):
+    """Configure, build and inspect the shared ``nn.MLP``."""
+
+    title = "Model"
+    export_name = "model"
+    sigModelChanged = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("modelTab")
+        self._model = None
+        self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
+        self._trained = False
+        self._stale = False
+        # Replaced in tests: called with this tab, returns True to go ahead.
+        self.confirm_rebuild: Callable[[QWidget], bool] = ask_rebuild
+
+        self.form = ModelConfigForm()
+        self.form.set_budget(load_parameter_budget())
+        self.form.sigBuildRequested.connect(self._on_form_build_requested)
+        self.form.sigBudgetChanged.connect(self._on_form_budget_changed)
+
+        self.tree_model = ModuleTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("moduleTree")
+        self.tree.setModel(self.tree_model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setToolTip(
+            "The live module tree: modules and the parameters in their _parameters. "
+            "Select a row to list its parameters() and show its weights."
+        )
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        metrics = self.tree.fontMetrics()
+        for column, sample in enumerate(COLUMN_SAMPLES):
+            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
+        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+
+        self.totals = QLabel(" ")
+        self.totals.setObjectName("modelTotals")
+        self.totals.setToolTip("torchinfo's totals: sum(p.numel() for p in model.parameters())")
+
+        self.introspection = IntrospectionPanel()
+        self.weights = WeightPanel()
+        self.forward = ForwardPanel()
+        self.views = QTabWidget()
+        self.views.setObjectName("modelViews")
+        self.views.addTab(self.weights, "Weights")
+        self.views.addTab(self.forward, "Forward pass")
+        self.views.setTabToolTip(0, "Heatmap and histograms of the selected parameter")
+        self.views.setTabToolTip(1, "One sample through the model, seen by forward hooks")
+        self.views.currentChanged.connect(self._on_views_current_changed)
+        self.forward.run_button.clicked.connect(self.introspection.refresh_internals)
+
+        tree_box = QWidget()
+        tree_layout = QVBoxLayout(tree_box)
+        tree_layout.setContentsMargins(0, 0, 0, 0)
+        tree_layout.addWidget(self.tree, 1)
+        tree_layout.addWidget(self.totals)
+        left_split = QSplitter(Qt.Orientation.Vertical)
+        left_split.addWidget(tree_box)
+        left_split.addWidget(self.introspection)
+        left_split.setSizes([230, 400])
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(left_split, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.views)
+        self.splitter.setSizes([760, 520])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+
+        self.build_model(confirm=False)
+
+    # -- the API the Training tab uses ------------------------------------------------------
+    def model(self):
+        """The current ``nn.MLP`` (the very instance the Training tab trains)."""
+        return self._model
+
+    def model_config(self) -> dict[str, Any]:
+        """The configuration the current model was built from (a copy)."""
+        return {**self._config, "hidden_sizes": list(self._config["hidden_sizes"])}
+
+    def set_model_config(self, config: dict[str, Any], build: bool = True) -> bool:
+        """Show ``config`` in the form and, if ``build``, build it.
+
+        Raises ValueError (form untouched) if the configuration is invalid or above the
+        parameter budget. Returns True when a new model was built (False if the person
+        chose to keep a trained model).
+        """
+        config = validate_config(config)
+        check_parameter_budget(config, self.form.budget)
+        self.form.set_config(config)
+        return self.build_model() if build else False
+
+    def set_sample_provider(self, provider: Callable[..., Any] | None, name: str = "") -> None:
+        """Let the forward inspector draw samples: ``provider(index)`` (or ``provider()``)
+        returns one sample's features, or ``(features, label)``; None removes it."""
+        self.forward.set_sample_provider(provider, name)
+
+    def mark_trained(self, trained: bool = True) -> None:
+        """Record whether the model holds trained weights (a rebuild then asks first)."""
+        self._trained = bool(trained)
+        self._update_totals()
+
+    def is_trained(self) -> bool:
+        return self._trained
+
+    def refresh_parameters(self) -> None:
+        """Parameter values or gradients changed in place: re-read what is on screen.
+
+        Cheap by design: the tree re-reads the statistic columns of painted rows only, and
+        the weight panel reuses its items. When the tab is hidden nothing is computed until
+        it is shown again.
+        """
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self.tree_model.refresh_statistics()
+        if self.views.currentWidget() is self.weights:
+            self.weights.refresh()
+
+    # -- building ---------------------------------------------------------------------------
+    def build_model(self, confirm: bool = True) -> bool:
+        """Build the form's configuration; refuse (with a message) if invalid or too large."""
+        try:
+            config = self.form.config()
+            check_parameter_budget(config, self.form.budget)
+        except ValueError as error:
+            self.form.show_error(f"Not built: {error}")
+            return False
+        if confirm and self._trained and not self.confirm_rebuild(self):
+            self.form.show_error("Not built: the trained model was kept.")
+            return False
+        self._install(build_mlp(config), config)
+        return True
+
+    def _install(self, model, config: dict[str, Any]) -> None:
+        selected = self.selected_path()
+        self._model, self._config, self._trained = model, config, False
+        self.tree_model.set_model(model)
+        self.tree.expandAll()
+        self.introspection.set_model(model)
+        self.forward.set_model(model, config["input_features"])
+        self._update_totals()
+        keep = selected is not None and self.tree_model.index_of(selected).isValid()
+        self.select(selected if keep else "")
+        self.sigModelChanged.emit(model)
+
+    def _update_totals(self) -> None:
+        if self._model is None:
+            self.totals.setText(" ")
+            return
+        text = model_totals(self._model).summary()
+        if self._trained:
+            text += "   · trained"
+        self.totals.setText(text)
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_path(self) -> str | None:
+        node = self.tree_model.node(self.tree.currentIndex())
+        return node.path if node is not None else None
+
+    def select(self, path: str) -> None:
+        """Select the node with qualified name ``path`` ('' = the root, 'linear1.weight')."""
+        index = self.tree_model.index_of(path)
+        if not index.isValid():
+            raise ValueError(f"no module or parameter named {path!r} in the model")
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+
+    def _on_tree_current_changed(self, current, _previous) -> None:
+        node = self.tree_model.node(current)
+        self.introspection.show_node(node)
+        self.weights.show_parameter(first_weight(node) if node is not None else None)
+
+    def _on_form_build_requested(self) -> None:
+        self.build_model()
+
+    def _on_form_budget_changed(self, budget: int) -> None:
+        from explorer.ui.main_window import make_settings
+
+        make_settings().setValue(BUDGET_KEY, budget)
+
+    def _on_views_current_changed(self, _index: int) -> None:
+        if self.views.currentWidget() is self.weights:
+            self.weights.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh_parameters()
+
+    # -- ExplorerTab ------------------------------------------------------------------------
+    def export_items(self) -> dict[str, pg.GraphicsObject]:
+        return {**self.weights.export_items(), **self.forward.export_items()}
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "config": self.model_config(),
+            "selected": self.selected_path() or "",
+            "recurse": self.introspection.recurse.isChecked(),
+            "view": VIEWS[self.views.currentIndex()],
+            "sample_source": self.forward.source_key(),
+            "sample_index": self.forward.sample_index.value(),
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError(f"model tab state must be a dict; got {state!r}")
+        unknown = sorted(set(state) - set(self.state()))
+        if unknown:
+            raise ValueError(f"unknown model tab state key(s): {', '.join(unknown)}")
+        config = validate_config(state.get("config", self.model_config()))
+        check_parameter_budget(config, self.form.budget)
+        recurse = state.get("recurse", True)
+        if not isinstance(recurse, bool):
+            raise ValueError(f"recurse must be true or false; got {recurse!r}")
+        view = state.get("view", "weights")
+        if view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS}; got {view!r}")
+        source = state.get("sample_source", RANDOM_SOURCE)
+        if source not in (RANDOM_SOURCE, DATASET_SOURCE):
+            raise ValueError(f"sample_source must be 'random' or 'dataset'; got {source!r}")
+        index = state.get("sample_index", 0)
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise ValueError(f"sample_index must be a whole number >= 0; got {index!r}")
+        selected = state.get("selected", "")
+        if not isinstance(selected, str):
+            raise ValueError(f"selected must be a qualified name; got {selected!r}")
+
+        self.form.set_config(config)
+        self.build_model(confirm=False)
+        self.introspection.recurse.setChecked(recurse)
+        self.views.setCurrentIndex(VIEWS.index(view))
+        self.forward.sample_index.setValue(index)
+        position = self.forward.source.findData(source)
+        if self.forward.source.model().item(position).isEnabled():
+            self.forward.source.setCurrentIndex(position)
+        if self.tree_model.index_of(selected).isValid():
+            self.select(selected)
+        else:
+            self.introspection.show_node(self.tree_model.node(self.tree.currentIndex()))
