@@ -168,6 +168,10 @@ class GaussianPanel(QWidget):
         self.integrand = GaussianIntegrandPlot()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
+        self.graphics.setToolTip(
+            "Top: the densities of P and Q. Bottom: the integrand p log(p/q); the area under "
+            "the red curve (above the axis minus below it) is KL(P‖Q)."
+        )
         self.graphics.addItem(self.densities.plot, row=0, col=0)
         self.graphics.addItem(self.integrand.plot, row=1, col=0)
         layout = QHBoxLayout(self)
