@@ -206,6 +206,8 @@ def _classification(c: _Cases) -> None:
         c.add("cross_entropy", big, np.array([1, 1]), reduction=red, label_smoothing=smoothing)
         c.add("cross_entropy", big, c.probs((2, 3)), reduction=red, label_smoothing=smoothing)
     c.add("cross_entropy", c.normal((3, 4)), np.array([0, 1, 2], dtype=np.uint8))
+    for shape, red in itertools.product([(32, 2), (64, 10)], REDUCTIONS):  # the training case
+        c.add("cross_entropy", c.normal(shape, 3.0), c.classes(shape[:1], shape[1]), reduction=red)
     # rejected: out-of-range class, float class targets, int probabilities, bad weight, ...
     c.add("cross_entropy", c.normal((3, 5)), np.array([0, 1, 5]))
     c.add("nll_loss", c.normal((3, 5)), np.array([0, -1, 2]))

@@ -135,6 +135,20 @@ def test_ignore_index_drops_the_row_from_loss_and_denominator():
     assert out.item() == pytest.approx(-(logp[0, 1] + logp[2, 0]) / 2)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_plain_cross_entropy_fast_path_gives_the_general_paths_numbers(reduction):
+    x = RNG.standard_normal((16, 7)).astype(np.float32)
+    target = Tensor(RNG.integers(0, 7, 16))
+    fast, general = Tensor(x, requires_grad=True), Tensor(x, requires_grad=True)
+    out_fast = F.cross_entropy(fast, target, reduction=reduction)
+    ones = Tensor(np.ones(7, dtype=np.float32))  # a weight forces the general path
+    out_general = F.cross_entropy(general, target, weight=ones, reduction=reduction)
+    out_fast.backward()
+    out_general.backward()
+    np.testing.assert_allclose(out_fast.data, out_general.data, rtol=1e-6)
+    np.testing.assert_allclose(fast.grad, general.grad, rtol=1e-6, atol=1e-8)
+
+
 def test_cross_entropy_keeps_extra_dimensions_for_none():
     x = randn(2, 3, 4, 5)
     target = Tensor(RNG.integers(0, 3, (2, 4, 5)))
