@@ -60,20 +60,26 @@ def _check(n_samples: int, noise: float, num_classes: int = 2) -> None:
 
 
 def make_spiral(
-    n_samples: int = 900, noise: float = 0.05, num_classes: int = 3, seed: int = 0
+    n_samples: int = 900,
+    noise: float = 0.05,
+    num_classes: int = 3,
+    turns: float = 1.0,
+    seed: int = 0,
 ) -> Dataset:
     """Interleaved spiral arms, one per class (the CS231n spiral, as in TF Playground).
 
-    Arm ``k`` starts at the centre at angle ``2 pi k / num_classes`` and turns 0.75 of a
-    revolution while its radius grows to 1; ``noise`` is the standard deviation of Gaussian
+    Arm ``k`` starts near the centre at angle ``2 pi k / num_classes`` and makes ``turns``
+    revolutions while its radius grows to 1; ``noise`` is the standard deviation of Gaussian
     jitter added to each coordinate.
     """
     _check(n_samples, noise, num_classes)
+    if not (math.isfinite(turns) and 0 < turns <= 5):
+        raise DataError(f"turns must be in (0, 5]; got {turns}")
     rng = np.random.default_rng(seed)
     points = []
     for k, size in enumerate(_class_sizes(n_samples, num_classes)):
         radius = np.linspace(0.05, 1.0, size)
-        angle = 2 * np.pi * k / num_classes + 1.5 * np.pi * radius
+        angle = 2 * np.pi * k / num_classes + 2 * np.pi * turns * radius
         arm = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
         points.append(arm + noise * rng.standard_normal((size, 2)))
     return _finish("spiral", points, rng, [f"arm {k}" for k in range(num_classes)])
@@ -207,6 +213,7 @@ SYNTHETIC_DATASETS: dict[str, SyntheticSpec] = {
             ParamSpec("n_samples", int, 900, 20, MAX_SAMPLES, "Total number of points"),
             _noise(0.05),
             _classes(3),
+            ParamSpec("turns", float, 1.0, 0.25, 5.0, "Revolutions each arm makes"),
             _SEED,
         ),
     ),

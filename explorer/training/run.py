@@ -1,0 +1,116 @@
+"""Set a run up from a :class:`~explorer.training.config.RunSpec`: data, model, trainer.
+
+The CLI (``explorer export training``) and the Training tab build runs the same way:
+
+>>> from explorer.training import DEFAULT_RUN, setup_run
+>>> run = setup_run(DEFAULT_RUN.with_training(epochs=1, seed=3))
+>>> run.model.input_features, run.model.output_features
+(2, 3)
+
+Seeds: ``RunSpec.dataset_params["seed"]`` (default 0) draws a synthetic dataset;
+``TrainingConfig.seed`` draws the split, the weight initialisation and the batch order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.data import (
+    SYNTHETIC_DATASETS,
+    DataError,
+    Dataset,
+    Standardizer,
+    load_digits,
+    make_synthetic,
+    train_val_split,
+)
+from explorer.engine import manual_seed, nn
+from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
+from explorer.training.trainer import Trainer
+
+DATASET_NAMES: tuple[str, ...] = (*SYNTHETIC_DATASETS, "digits")
+
+
+def load_dataset(name: str, **params: Any) -> Dataset:
+    """A built-in dataset by name: a synthetic generator (validated params) or ``"digits"``."""
+    if name == "digits":
+        if params:
+            raise DataError(f"digits takes no parameters; got {', '.join(sorted(params))}")
+        return load_digits()
+    if name not in SYNTHETIC_DATASETS:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
+    return make_synthetic(name, **params)
+
+
+def default_run_for(name: str) -> RunSpec:
+    """The recommended run for a built-in dataset (the digits run for images, else the spiral's
+    settings with that dataset)."""
+    if name == "digits":
+        return DIGITS_RUN
+    return RunSpec(
+        dataset=name,
+        hidden_sizes=DEFAULT_RUN.hidden_sizes,
+        training=TrainingConfig(**DEFAULT_RUN.training.to_dict()),
+    )
+
+
+def prepare_data(
+    dataset: Dataset, config: TrainingConfig, standardize: bool | None = None
+) -> tuple[Dataset, Dataset, Standardizer | None]:
+    """Split with ``config.val_fraction``/``config.seed`` and optionally standardize.
+
+    ``standardize=None`` standardizes data that is not 2-D. Returns ``(train, val, scaler)``
+    with ``scaler`` None when not standardized.
+    """
+    train, val = train_val_split(dataset, config.val_fraction, seed=config.seed)
+    if standardize is None:
+        standardize = not dataset.is_2d
+    if not standardize:
+        return train, val, None
+    scaler = Standardizer().fit(train)
+    return scaler.transform(train), scaler.transform(val), scaler
+
+
+def build_model(spec: RunSpec, input_features: int, output_features: int) -> nn.MLP:
+    """``nn.MLP`` as ``spec`` describes, initialised from ``spec.training.seed``."""
+    manual_seed(spec.training.seed)
+    return nn.MLP(
+        input_features,
+        spec.hidden_sizes,
+        output_features,
+        activation=spec.activation,
+        init_weight=spec.init_weight,
+        init_bias=spec.init_bias,
+    )
+
+
+@dataclass
+class PreparedRun:
+    """Everything :func:`setup_run` built."""
+
+    spec: RunSpec
+    dataset: Dataset
+    train: Dataset
+    val: Dataset
+    standardizer: Standardizer | None
+    model: nn.MLP
+    trainer: Trainer
+
+
+def setup_run(spec: RunSpec, dataset: Dataset | None = None) -> PreparedRun:
+    """Load (or take) the dataset, split it, build the model and its trainer.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        Validated here (ValueError naming a bad field).
+    dataset : Dataset, optional
+        Use this data (e.g. a loaded IDX or CSV file) instead of ``spec.dataset``.
+    """
+    spec.validate()
+    data = dataset if dataset is not None else load_dataset(spec.dataset, **spec.dataset_params)
+    train, val, scaler = prepare_data(data, spec.training, spec.standardize)
+    model = build_model(spec, data.num_features, data.num_classes)
+    trainer = Trainer(model, train, val, spec.training)
+    return PreparedRun(spec, data, train, val, scaler, model, trainer)

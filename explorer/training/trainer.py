@@ -1,0 +1,347 @@
+"""The training loop the Training tab, the CLI and the tests all share: :class:`Trainer`.
+
+A :class:`Trainer` owns one model, a training and a validation :class:`~explorer.data.Dataset`
+and a :class:`~explorer.training.config.TrainingConfig`. It advances one batch per
+:meth:`Trainer.step`, so a GUI worker can interleave steps with pause/stop checks and a CLI
+can simply call :meth:`Trainer.run`:
+
+>>> from explorer.training import DEFAULT_RUN, setup_run
+>>> run = setup_run(DEFAULT_RUN.with_training(epochs=2))
+>>> history = run.trainer.run(callback=lambda result: None)
+>>> len(history.epochs)
+2
+
+Each step is: forward a batch, compute the loss, and if it is finite, ``zero_grad``,
+``backward``, ``optimizer.step()``. A non-finite loss (or validation loss) stops the run:
+:attr:`Trainer.diverged` holds a message such as ``"diverged at step 12: loss is nan -- try a
+smaller learning rate (now 5)"``, nothing non-finite is recorded and nothing is raised.
+
+Determinism: the batch order comes from ``numpy.random.default_rng(config.seed)``, so the same
+initial weights and seed give an identical history. :meth:`Trainer.reset` restores the weights
+the trainer started from (or re-initialises them from the seed) and clears the history.
+
+Thread use: a Trainer is not thread-safe; a GUI calls it from one worker thread only.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.data import Dataset
+from explorer.engine import Tensor, manual_seed, nn, no_grad
+from explorer.training.config import TrainingConfig
+from explorer.training.history import EpochRecord, History
+from explorer.training.objective import compute_loss, make_optimizer
+
+EVAL_BATCH = 8192
+MAX_GRID_RESOLUTION = 2048
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one :meth:`Trainer.step` did.
+
+    ``step`` is the 1-based global step, ``epoch`` the 1-based epoch the batch belonged to,
+    ``loss`` the batch loss (NaN/inf only when the step diverged), ``samples`` the batch's
+    size (0 when the step diverged: nothing was learnt), ``epoch_finished`` the
+    epoch's record when this step completed it, ``done`` whether training is over and
+    ``diverged`` the divergence message or None.
+    """
+
+    step: int
+    epoch: int
+    loss: float
+    samples: int
+    epoch_finished: EpochRecord | None
+    done: bool
+    diverged: str | None
+
+
+class Trainer:
+    """Train ``model`` on ``train`` and evaluate on ``val`` as ``config`` says.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps ``(N, train.num_features)`` to ``(N, train.num_classes)`` logits. It is trained
+        in place (the Training tab trains the Model tab's instance).
+    train, val : Dataset
+        Same feature count and number of classes.
+    config : TrainingConfig
+        Validated on construction (ValueError naming the bad field).
+    """
+
+    def __init__(self, model: nn.Module, train: Dataset, val: Dataset, config: TrainingConfig):
+        config.validate()
+        if train.num_features != val.num_features or train.num_classes != val.num_classes:
+            raise ValueError(
+                f"train ({train.num_features} features, {train.num_classes} classes) and val "
+                f"({val.num_features} features, {val.num_classes} classes) do not match"
+            )
+        self.model = model
+        self.train_data = train
+        self.val_data = val
+        self.config = config
+        self._check_model_shape()
+        self._initial_state = {k: v.copy() for k, v in model.state_dict().items()}
+        self.reset()
+
+    def _check_model_shape(self) -> None:
+        try:
+            with no_grad(), np.errstate(all="ignore"):
+                out = self.model(Tensor(self.train_data.x[:1]))
+        except Exception as error:  # the message must name both shapes, whatever failed
+            raise ValueError(
+                f"the model cannot take this data's {self.train_data.num_features} features: "
+                f"{error}"
+            ) from error
+        if tuple(out.shape) != (1, self.train_data.num_classes):
+            raise ValueError(
+                f"the model outputs {out.shape[-1]} values per sample but the data has "
+                f"{self.train_data.num_classes} classes"
+            )
+
+    # ----------------------------------------------------------------- state
+    def reset(self, reinitialize: bool = False) -> None:
+        """Start over: weights back to where this trainer began, empty history.
+
+        With ``reinitialize=True`` the weights are instead drawn afresh from
+        ``config.seed`` (``manual_seed(seed)`` then the model's ``init_params()`` or each
+        submodule's ``reset_parameters()``), and that becomes the new starting point.
+        """
+        if reinitialize:
+            reinitialize_model(self.model, self.config.seed)
+            self._initial_state = {k: v.copy() for k, v in self.model.state_dict().items()}
+        else:
+            self.model.load_state_dict(self._initial_state)
+        self.model.zero_grad()
+        self.optimizer = make_optimizer(self.model, self.config)
+        self.history = History()
+        self.global_step = 0
+        self.epoch = 0  # completed epochs
+        self.done = False
+        self.diverged: str | None = None
+        self._rng = np.random.default_rng(self.config.seed)
+        self._order: np.ndarray | None = None
+        self._cursor = 0
+        self._epoch_loss = 0.0
+        self._epoch_correct = 0
+        self._epoch_seen = 0
+        self._epoch_step_seconds = 0.0
+        self.seconds = 0.0
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.train_data) / self.config.batch_size)
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.config.epochs
+
+    @property
+    def progress(self) -> float:
+        """Fraction of the planned steps done, 0..1 (1 once done, even after divergence)."""
+        return 1.0 if self.done else self.global_step / self.total_steps
+
+    # ------------------------------------------------------------- training
+    def step(self) -> StepResult | None:
+        """Train on one batch; None if training is already done."""
+        if self.done:
+            return None
+        started = time.perf_counter()
+        if self._order is None:
+            n = len(self.train_data)
+            self._order = self._rng.permutation(n) if self.config.shuffle else np.arange(n)
+            self._cursor = 0
+        batch = self._order[self._cursor : self._cursor + self.config.batch_size]
+        self._cursor += len(batch)
+        labels = self.train_data.y[batch]
+        self.model.train()
+        with np.errstate(all="ignore"):
+            logits = self.model(Tensor(self.train_data.x[batch]))
+            loss = compute_loss(logits, labels, self.config.loss)
+            value = float(loss.item())
+            if not math.isfinite(value):
+                return self._diverge(self.global_step + 1, value, started)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+        self.global_step += 1
+        self.history.add_step(value)
+        self._epoch_loss += value * len(batch)
+        self._epoch_correct += int(np.count_nonzero(logits.data.argmax(axis=1) == labels))
+        self._epoch_seen += len(batch)
+        elapsed = time.perf_counter() - started
+        self._epoch_step_seconds += elapsed
+        self.seconds += elapsed
+        epoch = self.epoch + 1
+        finished = None
+        if self._cursor >= len(self._order):
+            finished = self._finish_epoch()
+        return StepResult(
+            self.global_step, epoch, value, len(batch), finished, self.done, self.diverged
+        )
+
+    def _finish_epoch(self) -> EpochRecord | None:
+        started = time.perf_counter()
+        val_loss, val_accuracy, _ = self.evaluate(self.val_data)
+        if not math.isfinite(val_loss):
+            self._diverge(self.global_step, val_loss, started, what="validation loss")
+            return None
+        self.seconds += time.perf_counter() - started
+        self.epoch += 1
+        record = EpochRecord(
+            epoch=self.epoch,
+            step=self.global_step,
+            train_loss=self._epoch_loss / self._epoch_seen,
+            train_accuracy=self._epoch_correct / self._epoch_seen,
+            val_loss=val_loss,
+            val_accuracy=val_accuracy,
+            seconds=self.seconds,
+            samples_per_second=self._epoch_seen / max(self._epoch_step_seconds, 1e-9),
+        )
+        self.history.add_epoch(record)
+        self._order = None
+        self._epoch_loss = 0.0
+        self._epoch_correct = self._epoch_seen = 0
+        self._epoch_step_seconds = 0.0
+        if self.epoch >= self.config.epochs:
+            self.done = True
+        return record
+
+    def _diverge(self, step: int, value: float, started: float, what: str = "loss") -> StepResult:
+        self.seconds += time.perf_counter() - started
+        self.diverged = (
+            f"diverged at step {step}: {what} is {value} — try a smaller learning rate "
+            f"(now {self.config.lr:g})"
+        )
+        self.done = True
+        return StepResult(step, self.epoch + 1, value, 0, None, True, self.diverged)
+
+    def run_epoch(self) -> EpochRecord | None:
+        """Step until the current epoch ends; its record, or None if training ended first."""
+        for result in self.iter_steps():
+            if result.epoch_finished is not None:
+                return result.epoch_finished
+        return None
+
+    def iter_steps(self) -> Iterator[StepResult]:
+        """Yield one :class:`StepResult` per step until training is done (or diverges)."""
+        while (result := self.step()) is not None:
+            yield result
+
+    def run(
+        self,
+        callback: Callable[[StepResult], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> History:
+        """Train to the end; ``callback(result)`` after each step, ``should_stop()`` before.
+
+        Returns the history (also :attr:`history`). Stopping early leaves the trainer ready
+        to continue with another :meth:`run` or :meth:`step`.
+        """
+        while not self.done and not (should_stop is not None and should_stop()):
+            result = self.step()
+            if callback is not None and result is not None:
+                callback(result)
+        return self.history
+
+    # ----------------------------------------------------------- evaluation
+    def _logits(self, x: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+        """Logits of ``x`` in batches, in eval mode and without a graph."""
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            with no_grad(), np.errstate(all="ignore"):
+                for start in range(0, len(x), EVAL_BATCH):
+                    part = slice(start, start + EVAL_BATCH)
+                    yield part, self.model(Tensor(x[part])).data
+        finally:
+            self.model.train(was_training)
+
+    def _outputs(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        """Per-sample losses (n,) float64 and probabilities (n, C) float32, in one pass."""
+        losses = np.empty(len(dataset), dtype=np.float64)
+        probabilities = np.empty((len(dataset), dataset.num_classes), dtype=np.float32)
+        for part, logits in self._logits(dataset.x):
+            logits = Tensor(logits)
+            losses[part] = compute_loss(logits, dataset.y[part], self.config.loss, "none").data
+            probabilities[part] = nn.functional.softmax(logits, dim=1).data
+        return losses, probabilities
+
+    def sample_losses(self, dataset: Dataset) -> np.ndarray:
+        """Each sample's loss under the configured loss, shape (n,) float64.
+
+        For cross entropy this is ``H(P, Q)`` in nats with P the one-hot label and Q the
+        model's softmax output: the Training tab's link to the Distributions tab.
+        """
+        return self._outputs(dataset)[0]
+
+    def evaluate(self, dataset: Dataset) -> tuple[float, float, np.ndarray]:
+        """``(mean loss, accuracy, probabilities (n, C))`` of the model on ``dataset``."""
+        losses, probabilities = self._outputs(dataset)
+        accuracy = float(np.mean(probabilities.argmax(axis=1) == dataset.y))
+        return float(losses.mean()), accuracy, probabilities
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Softmax class probabilities for the rows of ``x``, shape (n, C) float32."""
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        out = np.empty((len(x), self.train_data.num_classes), dtype=np.float32)
+        for part, logits in self._logits(x):
+            out[part] = nn.functional.softmax(Tensor(logits), dim=1).data
+        return out
+
+    def confusion_matrix(self, dataset: Dataset) -> np.ndarray:
+        """Counts (C, C) int64: row = true class, column = predicted class."""
+        classes = dataset.num_classes
+        predicted = self.predict_proba(dataset.x).argmax(axis=1)
+        flat = np.bincount(dataset.y * classes + predicted, minlength=classes * classes)
+        return flat.reshape(classes, classes)
+
+    def decision_grid(
+        self,
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        resolution: int | tuple[int, int] = 100,
+    ) -> np.ndarray:
+        """Class probabilities on a regular grid over the 2-D input plane.
+
+        Returns float32 of shape ``(ny, nx, C)``: entry ``[i, j]`` is the model's output at
+        ``(xs[j], ys[i])`` with ``xs = linspace(*xlim, nx)``, ``ys = linspace(*ylim, ny)``
+        (``resolution`` is ``nx = ny`` or ``(nx, ny)``). Coordinates are in the model's input
+        space, i.e. the space of the datasets given to the trainer.
+        """
+        if self.train_data.num_features != 2:
+            raise ValueError(
+                f"decision regions need 2-D data; this data has "
+                f"{self.train_data.num_features} features"
+            )
+        nx, ny = (resolution, resolution) if isinstance(resolution, int) else resolution
+        for n in (nx, ny):
+            if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID_RESOLUTION:
+                raise ValueError(f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {n!r}")
+        xs = np.linspace(xlim[0], xlim[1], nx, dtype=np.float32)
+        ys = np.linspace(ylim[0], ylim[1], ny, dtype=np.float32)
+        gx, gy = np.meshgrid(xs, ys)
+        points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+        return self.predict_proba(points).reshape(ny, nx, -1)
+
+
+def reinitialize_model(model: nn.Module, seed: int) -> None:
+    """Draw fresh weights exactly as constructing the model after ``manual_seed(seed)`` would.
+
+    Every submodule's ``reset_parameters()`` runs in construction order (as the layers'
+    constructors do), then the model's own ``init_params()`` if it has one (as ``nn.MLP``'s
+    constructor does), so ``build_model`` and a re-initialisation give the same weights.
+    """
+    manual_seed(seed)
+    for module in model.modules():
+        if hasattr(module, "reset_parameters"):
+            module.reset_parameters()
+    if hasattr(model, "init_params"):
+        model.init_params()

@@ -1,0 +1,229 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from explorer.data import Dataset, make_synthetic, train_val_split
+from explorer.engine import Tensor, manual_seed, nn, no_grad, optim
+from explorer.info import cross_entropy as info_cross_entropy
+from explorer.training import (
+    DEFAULT_RUN,
+    Trainer,
+    TrainingConfig,
+    compute_loss,
+    make_optimizer,
+    setup_run,
+)
+
+
+def small_run(**changes):
+    params = {"n_samples": 150, "seed": 1}
+    spec = DEFAULT_RUN.with_training(**({"epochs": 3, "batch_size": 16} | changes))
+    spec.dataset_params = params
+    return setup_run(spec)
+
+
+def test_steps_walk_through_epochs_with_a_smaller_last_batch():
+    run = small_run(epochs=2)
+    trainer = run.trainer
+    n = len(run.train)  # 120 training samples -> batches 16 x 7 + 8
+    assert trainer.steps_per_epoch == math.ceil(n / 16) == 8
+    results = list(trainer.iter_steps())
+    assert [r.step for r in results] == list(range(1, 17))
+    assert [r.epoch for r in results] == [1] * 8 + [2] * 8
+    assert [r.samples for r in results[:8]] == [16] * 7 + [n - 7 * 16]
+    finished = [r.epoch_finished for r in results if r.epoch_finished is not None]
+    assert [(f.epoch, f.step) for f in finished] == [(1, 8), (2, 16)]
+    assert results[-1].done and trainer.done and trainer.progress == 1.0
+    assert trainer.step() is None
+    history = trainer.history
+    assert history.num_steps == 16 and len(history.epochs) == 2
+    first = history.epochs[0]
+    assert first.train_loss == pytest.approx(
+        np.average(history.step_losses()[:8], weights=[16] * 7 + [8])
+    )
+    assert 0 <= first.train_accuracy <= 1 and first.samples_per_second > 0
+    assert history.epochs[1].seconds >= first.seconds > 0
+
+
+def test_same_seed_gives_an_identical_history_and_another_seed_does_not():
+    a, b, c = small_run().trainer, small_run().trainer, small_run(seed=1).trainer
+    for trainer in (a, b, c):
+        trainer.run()
+    np.testing.assert_array_equal(a.history.step_losses(), b.history.step_losses())
+    assert (
+        a.history.epoch_column("val_loss").tolist() == b.history.epoch_column("val_loss").tolist()
+    )
+    assert not np.array_equal(a.history.step_losses(), c.history.step_losses())
+
+
+def test_reset_restores_the_start_and_replays_identically():
+    trainer = small_run().trainer
+    start = {k: v.copy() for k, v in trainer.model.state_dict().items()}
+    trainer.run()
+    losses = trainer.history.step_losses().copy()
+    trainer.reset()
+    assert trainer.global_step == 0 and trainer.history.num_steps == 0 and not trainer.done
+    for key, value in start.items():
+        np.testing.assert_array_equal(trainer.model.state_dict()[key], value)
+    trainer.run()
+    np.testing.assert_array_equal(trainer.history.step_losses(), losses)
+
+
+def test_reset_reinitialize_draws_from_the_seed():
+    trainer = small_run().trainer
+    start = {k: v.copy() for k, v in trainer.model.state_dict().items()}
+    trainer.run()
+    trainer.reset(reinitialize=True)
+    # build_model seeds with the same config seed, so re-initialising reproduces the start.
+    for key, value in start.items():
+        np.testing.assert_array_equal(trainer.model.state_dict()[key], value)
+
+
+def test_run_stops_when_asked_and_continues_later():
+    trainer = small_run(epochs=2).trainer
+    seen = []
+    trainer.run(callback=seen.append, should_stop=lambda: len(seen) >= 5)
+    assert len(seen) == 5 and not trainer.done
+    record = trainer.run_epoch()
+    assert record.epoch == 1 and trainer.global_step == 8
+    trainer.run()
+    assert trainer.done and len(trainer.history.epochs) == 2
+    assert trainer.run_epoch() is None
+
+
+def exploding_trainer(lr=10.0):
+    rng = np.random.default_rng(0)
+    data = Dataset(rng.normal(size=(64, 2)) * 1e20, rng.integers(0, 2, 64), 2)
+    train, val = train_val_split(data)
+    manual_seed(0)
+    model = nn.MLP(2, (4,), 2)
+    return Trainer(model, train, val, TrainingConfig(optimizer="sgd", lr=lr, epochs=5))
+
+
+def test_divergence_stops_with_a_message_and_records_nothing_non_finite():
+    trainer = exploding_trainer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarnings either
+        history = trainer.run()
+    assert trainer.done
+    assert trainer.diverged.startswith(f"diverged at step {history.num_steps + 1}: loss is ")
+    assert trainer.diverged.endswith("— try a smaller learning rate (now 10)")
+    assert np.all(np.isfinite(history.step_losses()))
+    assert all(np.isfinite(list(r.__dict__.values())).all() for r in history.epochs)
+    assert trainer.step() is None
+
+
+def test_divergence_result_is_reported_by_the_step():
+    trainer = exploding_trainer()
+    results = list(trainer.iter_steps())
+    last = results[-1]
+    assert last.done and last.diverged == trainer.diverged and last.samples == 0
+    assert not math.isfinite(last.loss)
+    trainer.reset()
+    assert trainer.diverged is None and not trainer.done
+
+
+def test_evaluate_matches_per_sample_losses_and_information_theory():
+    run = small_run()
+    run.trainer.run_epoch()
+    loss, accuracy, probabilities = run.trainer.evaluate(run.val)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
+    assert accuracy == np.mean(probabilities.argmax(axis=1) == run.val.y)
+    per_sample = run.trainer.sample_losses(run.val)
+    assert loss == pytest.approx(per_sample.mean())
+    # A sample's cross-entropy loss is H(P, Q): P its one-hot label, Q the softmax output.
+    i = 3
+    p = np.eye(run.val.num_classes)[run.val.y[i]]
+    assert per_sample[i] == pytest.approx(
+        info_cross_entropy(p, probabilities[i].astype(np.float64), base="e"), rel=1e-4
+    )
+
+
+def test_mse_loss_is_squared_error_of_softmax_against_one_hot():
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 3.0]], dtype=np.float32)
+    labels = np.array([0, 1])
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    expected = ((probs - np.eye(3)[labels]) ** 2).mean()
+    assert compute_loss(Tensor(logits), labels, "mse").item() == pytest.approx(expected, rel=1e-6)
+    per_sample = compute_loss(Tensor(logits), labels, "none" and "mse", "none").data
+    assert per_sample.mean() == pytest.approx(expected, rel=1e-6)
+
+
+def test_mse_training_learns_too():
+    trainer = small_run(loss="mse", epochs=4).trainer
+    trainer.run()
+    losses = trainer.history.epoch_column("train_loss")
+    assert losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "momentum"),
+    [("sgd", optim.SGD, 0), ("momentum", optim.SGD, 0.9), ("adam", optim.Adam, None)],
+)
+def test_optimizer_choice(name, kind, momentum):
+    model = nn.MLP(2, (3,), 2)
+    opt = make_optimizer(model, TrainingConfig(optimizer=name, lr=0.05, weight_decay=1e-3))
+    assert isinstance(opt, kind)
+    group = opt.param_groups[0]
+    assert group["lr"] == 0.05 and group["weight_decay"] == 1e-3
+    if momentum is not None:
+        assert group["momentum"] == momentum
+
+
+def test_confusion_matrix_counts_every_sample():
+    run = small_run()
+    run.trainer.run()
+    matrix = run.trainer.confusion_matrix(run.val)
+    assert matrix.shape == (3, 3) and matrix.sum() == len(run.val)
+    np.testing.assert_array_equal(matrix.sum(axis=1), run.val.class_counts())
+    _, accuracy, _ = run.trainer.evaluate(run.val)
+    assert np.trace(matrix) / len(run.val) == pytest.approx(accuracy)
+
+
+def test_decision_grid_layout():
+    run = small_run()
+    grid = run.trainer.decision_grid((-1.0, 1.0), (-2.0, 2.0), resolution=(5, 3))
+    assert grid.shape == (3, 5, 3) and grid.dtype == np.float32
+    np.testing.assert_allclose(grid.sum(axis=2), 1, rtol=1e-5)
+    corner = run.trainer.predict_proba(np.array([[1.0, -2.0]]))  # x max, y min
+    np.testing.assert_allclose(grid[0, -1], corner[0], rtol=1e-6)
+    big = run.trainer.decision_grid((-1, 1), (-1, 1), resolution=300)
+    assert big.shape == (300, 300, 3)
+    with pytest.raises(ValueError, match="resolution must be from 2 to 2048; got 1"):
+        run.trainer.decision_grid((-1, 1), (-1, 1), resolution=1)
+
+
+def test_decision_grid_needs_2d_data():
+    data = Dataset(np.random.default_rng(0).normal(size=(20, 3)), np.arange(20) % 2, 2)
+    train, val = train_val_split(data)
+    trainer = Trainer(nn.MLP(3, (4,), 2), train, val, TrainingConfig())
+    with pytest.raises(ValueError, match="decision regions need 2-D data; this data has 3"):
+        trainer.decision_grid((0, 1), (0, 1))
+
+
+def test_evaluation_leaves_no_graph_and_keeps_the_mode():
+    run = small_run()
+    run.model.eval()
+    run.trainer.evaluate(run.val)
+    assert not run.model.training
+    run.model.train()
+    run.trainer.predict_proba(run.val.x)
+    assert run.model.training
+    with no_grad():
+        pass
+
+
+def test_mismatched_model_or_data_is_refused():
+    data = make_synthetic("moons", n_samples=40)
+    train, val = train_val_split(data)
+    with pytest.raises(ValueError, match="cannot take this data's 2 features"):
+        Trainer(nn.MLP(5, (4,), 2), train, val, TrainingConfig())
+    with pytest.raises(ValueError, match="outputs 4 values per sample but the data has 2"):
+        Trainer(nn.MLP(2, (4,), 4), train, val, TrainingConfig())
+    other = make_synthetic("blobs", n_samples=40, num_classes=3)
+    with pytest.raises(ValueError, match="do not match"):
+        Trainer(nn.MLP(2, (4,), 2), train, other, TrainingConfig())
+    with pytest.raises(ValueError, match="lr must be"):
+        Trainer(nn.MLP(2, (4,), 2), train, val, TrainingConfig(lr=-1))
