@@ -38,16 +38,22 @@ class ArrayStats:
         )
 
 
-def histogram(array: np.ndarray, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
+def histogram(
+    array: np.ndarray, bins: int = 60, stats: ArrayStats | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(edges, counts)`` of ``array`` over its own range, ready for ``stepMode='center'``.
 
+    Pass ``stats`` (of the same array) to reuse its min and max instead of another pass.
     A constant array (a zero-initialized bias) gets one bin of width 1 around its value
     instead of numpy's degenerate range.
     """
     values = np.asarray(array).ravel()
     if values.size == 0:
         return np.array([0.0, 1.0]), np.array([0.0])
-    low, high = float(values.min()), float(values.max())
+    if stats is not None:
+        low, high = stats.min, stats.max
+    else:
+        low, high = float(values.min()), float(values.max())
     if not np.isfinite(low) or not np.isfinite(high):
         values = values[np.isfinite(values)]
         if values.size == 0:
@@ -59,16 +65,17 @@ def histogram(array: np.ndarray, bins: int = 60) -> tuple[np.ndarray, np.ndarray
     return edges, counts.astype(float)
 
 
-def symmetric_limit(array: np.ndarray) -> float:
+def symmetric_limit(array: np.ndarray, stats: ArrayStats | None = None) -> float:
     """Colour limit for a diverging map centred on 0: 3 RMS, capped at the largest |value|.
 
     Using the RMS rather than the maximum keeps the bulk of the weights visible when a few
-    outliers are large; it costs one pass over the data.
+    outliers are large. With ``stats`` of the same array it costs no pass over the data
+    (RMS² = std² + mean²).
     """
-    values = np.asarray(array)
-    if values.size == 0:
+    stats = stats if stats is not None else ArrayStats.of(array)
+    if stats.count == 0:
         return 1.0
-    peak = float(np.max(np.abs(values)))
-    rms = float(np.sqrt(np.mean(np.square(values, dtype=np.float64))))
+    peak = max(abs(stats.min), abs(stats.max))
+    rms = float(np.sqrt(stats.std**2 + stats.mean**2))
     limit = min(peak, 3.0 * rms)
     return limit if limit > 0 and np.isfinite(limit) else 1.0

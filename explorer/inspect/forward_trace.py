@@ -35,8 +35,9 @@ class ForwardTrace:
 
 
 def _traced(label: str, path: str, array: np.ndarray, bins: int) -> TracedValue:
-    edges, counts = histogram(array, bins)
-    return TracedValue(label, path, tuple(array.shape), ArrayStats.of(array), edges, counts)
+    stats = ArrayStats.of(array)
+    edges, counts = histogram(array, bins, stats)
+    return TracedValue(label, path, tuple(array.shape), stats, edges, counts)
 
 
 def prepare_input(x, input_features: int, dtype) -> np.ndarray:

@@ -41,3 +41,11 @@ def test_symmetric_limit_is_three_rms_capped_by_the_peak():
     assert symmetric_limit(values) == pytest.approx(min(3 * rms, np.abs(values).max()))
     assert symmetric_limit(np.array([0.0, 0.5])) == pytest.approx(0.5)
     assert symmetric_limit(np.zeros(5)) == 1.0
+
+
+def test_reusing_stats_gives_the_same_answers():
+    values = np.random.default_rng(3).normal(size=(64, 32)).astype(np.float32)
+    stats = ArrayStats.of(values)
+    for a, b in zip(histogram(values, 20), histogram(values, 20, stats), strict=True):
+        np.testing.assert_allclose(a, b)
+    assert symmetric_limit(values, stats) == pytest.approx(symmetric_limit(values))

@@ -34,6 +34,8 @@ class ModuleTreeModel(QAbstractItemModel):
         self._root: TreeNode | None = None
         # Column text per node, filled lazily and dropped when statistics are refreshed.
         self._cache: dict[int, tuple[str, ...]] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # -- content --------------------------------------------------------------------------
     def set_model(self, model) -> None:
@@ -114,9 +116,7 @@ class ModuleTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and node.is_module and column in (0, 1):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802

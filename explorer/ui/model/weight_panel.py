@@ -132,21 +132,20 @@ class WeightPanel(QWidget):
             self.title.setText("Select a parameter in the module tree")
             return
         data = node.obj.data
-        self._show_image(node, data)
-        edges, counts = histogram(data, HIST_BINS)
+        stats = ArrayStats.of(data)
+        self._show_image(node, data, symmetric_limit(data, stats))
+        edges, counts = histogram(data, HIST_BINS, stats)
         self.values_curve.setData(edges, counts)
         self._show_gradient(node)
-        stats = ArrayStats.of(data)
         self.title.setText(
             f"<b>{node.code}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
             f"std {stats.std:.3g} &nbsp;·&nbsp; min {stats.min:.3g} &nbsp;·&nbsp; "
             f"max {stats.max:.3g}"
         )
 
-    def _show_image(self, node: TreeNode, data: np.ndarray) -> None:
+    def _show_image(self, node: TreeNode, data: np.ndarray, limit: float) -> None:
         # A bias is drawn as a column: entry i belongs to output unit i, like row i above.
         image = data if data.ndim == 2 else data.reshape(-1, 1)
-        limit = symmetric_limit(image)
         self.image.setImage(image, autoLevels=False, levels=(-limit, limit))
         self.colorbar.setLevels((-limit, limit))
         if image.shape != self._image_shape:
