@@ -65,6 +65,20 @@ def test_float32_stays_float32_and_float64_stays_float64(dtype, index):
     assert np.all(np.isfinite(input.grad))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, p: F.binary_cross_entropy(p, p, weight=Tensor(np.ones(3))),
+        lambda x, p: F.binary_cross_entropy_with_logits(x, p, pos_weight=Tensor(np.ones(3))),
+        lambda x, p: F.mse_loss(x, x, weight=Tensor(np.ones((4, 3)))),
+        lambda x, p: F.cross_entropy(x, Tensor([0, 1, 2, 0]), weight=Tensor(np.ones(3))),
+    ],
+)
+def test_a_float64_weight_keeps_a_float32_loss_float32(call):
+    x = Tensor(RNG.standard_normal((4, 3)).astype(np.float32))
+    assert call(x, Tensor(probs(4, 3, dtype=np.float32))).dtype == np.float32
+
+
 def test_kl_div_batchmean_is_the_true_kl_and_mean_divides_by_every_element():
     p, q = probs(4, 6), probs(4, 6)
     true_kl = np.sum(p * np.log(p / q)) / 4

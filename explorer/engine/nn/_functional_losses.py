@@ -61,7 +61,7 @@ def _pointwise(
     values, slope = loss_and_slope(diff)
     denom = None
     if weight is not None:
-        weight = as_tensor(weight).data
+        weight = as_tensor(weight).data.astype(values.dtype, copy=False)
         if weight.shape != input.shape:
             raise ValueError(
                 f"Weights and input must have the same size: weight has shape "
@@ -261,7 +261,7 @@ def binary_cross_entropy(
                 f"all elements of {label} should be between 0 and 1; "
                 f"got {float(array[bad].flat[0])!r} at index {where}"
             )
-    w = _broadcast_weight("weight", weight, x.shape)
+    w = _broadcast_weight("weight", weight, x)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_x, log_1mx = np.log(x), np.log1p(-x)
         values = (y - 1) * np.maximum(log_1mx, -100) - y * np.maximum(log_x, -100)
@@ -300,8 +300,8 @@ def binary_cross_entropy_with_logits(
             f"({torch_size(input.shape)})"
         )
     x, y = input.data, target.data
-    w = _broadcast_weight("weight", weight, x.shape)
-    pw = _broadcast_weight("pos_weight", pos_weight, x.shape)
+    w = _broadcast_weight("weight", weight, x)
+    pw = _broadcast_weight("pos_weight", pos_weight, x)
     log_sig = _log_sigmoid(x)
     with np.errstate(over="ignore"):
         sig = 1 / (1 + np.exp(-x))
@@ -331,13 +331,14 @@ def _log_sigmoid(x: np.ndarray) -> np.ndarray:
     return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
 
 
-def _broadcast_weight(name: str, weight, shape: tuple[int, ...]) -> np.ndarray | None:
-    """``weight`` as an array broadcast to ``shape``, or a ValueError naming both shapes."""
+def _broadcast_weight(name: str, weight, x: np.ndarray) -> np.ndarray | None:
+    """``weight`` in ``x``'s dtype broadcast to its shape, or a ValueError naming both shapes."""
     if weight is None:
         return None
     array = as_tensor(weight).data
+    shape = x.shape
     try:
-        return np.broadcast_to(array, shape)
+        return np.broadcast_to(array.astype(x.dtype, copy=False), shape)
     except ValueError:
         raise ValueError(
             f"{name} of shape {array.shape} cannot be broadcast to the input shape {shape}"
