@@ -161,7 +161,8 @@ class Trainer:
         batch = self._order[self._cursor : self._cursor + self.config.batch_size]
         self._cursor += len(batch)
         labels = self.train_data.y[batch]
-        self.model.train()
+        if not self.model.training:  # train() walks every module: skip when a no-op
+            self.model.train()
         with np.errstate(all="ignore"):
             logits = self.model(Tensor(self.train_data.x[batch]))
             loss = compute_loss(logits, labels, self.config.loss)
@@ -255,14 +256,16 @@ class Trainer:
     def _logits(self, x: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
         """Logits of ``x`` in batches, in eval mode and without a graph."""
         was_training = self.model.training
-        self.model.eval()
+        if was_training:
+            self.model.eval()
         try:
             with no_grad(), np.errstate(all="ignore"):
                 for start in range(0, len(x), EVAL_BATCH):
                     part = slice(start, start + EVAL_BATCH)
                     yield part, self.model(Tensor(x[part])).data
         finally:
-            self.model.train(was_training)
+            if was_training:
+                self.model.train()
 
     def _outputs(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample losses (n,) float64 and probabilities (n, C) float32, in one pass."""
