@@ -12,7 +12,8 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Run the explorer; return the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") or any(a in ("-h", "--help") for a in argv[:1]):
+    # A command word or --help/--version means the command line; Qt options mean the app.
+    if argv and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version")):
         from explorer.cli import run_cli
 
         return run_cli(argv)

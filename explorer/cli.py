@@ -128,7 +128,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         "--scale",
         type=_real(0.1, 16),
         metavar="X",
-        help="PNG size as a multiple of the plot's size in the app (default 1)",
+        help="PNG size as a multiple of the plot's size in the app (default 2)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite files that already exist")
 
@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(dist)
     dist.set_defaults(run=_run_export_distributions)
 
+    _add_training_parser(tabs)
+
     shot = commands.add_parser(
         "screenshot",
         help="render a tab as the app shows it, to a PNG",
@@ -219,6 +221,87 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     shot.set_defaults(run=_run_screenshot)
     return parser
+
+
+def _add_training_parser(tabs) -> None:
+    from explorer.training import DATASET_NAMES, DEFAULT_RUN, LOSSES, OPTIMIZERS
+    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
+
+    training = DEFAULT_RUN.training
+    train = tabs.add_parser(
+        "training",
+        help="train the MLP headless; loss and accuracy curves, history, metrics, weights",
+        description="Train an MLP on a built-in dataset without a display, with a progress "
+        "bar on stderr, then write the loss and accuracy curves (PNG, SVG, CSV), history.csv "
+        "(one row per epoch), metrics.json and weights.npz (keyed like PyTorch's state_dict). "
+        f"Without options this is the app's default run ({DEFAULT_RUN.dataset}, "
+        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}).",
+    )
+    train.add_argument(
+        "--dataset",
+        type=str.lower,
+        choices=DATASET_NAMES,
+        default=DEFAULT_RUN.dataset,
+        metavar="NAME",
+        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
+    )
+    train.add_argument(
+        "--epochs",
+        type=_integer(1, MAX_EPOCHS),
+        metavar="N",
+        help="passes over the training data (default: the dataset's default run)",
+    )
+    train.add_argument(
+        "--seed",
+        type=_integer(0, MAX_SEED),
+        metavar="S",
+        help="seed of the split, the initial weights and the batch order (default 0)",
+    )
+    train.add_argument(
+        "--batch-size", type=_integer(1, MAX_BATCH_SIZE), metavar="B", help="samples per step"
+    )
+    train.add_argument("--lr", type=_real(1e-8, 10), metavar="LR", help="learning rate")
+    train.add_argument(
+        "--optimizer",
+        type=str.lower,
+        choices=OPTIMIZERS,
+        metavar="NAME",
+        help=f"one of {', '.join(OPTIMIZERS)}",
+    )
+    train.add_argument(
+        "--loss",
+        type=str.lower,
+        choices=LOSSES,
+        metavar="NAME",
+        help=f"one of {', '.join(LOSSES)}",
+    )
+    train.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        metavar="LIST",
+        help="hidden layer sizes, e.g. 32,32 (empty string for none)",
+    )
+    _add_output_options(train)
+    train.set_defaults(run=_run_export_training)
+
+
+def _hidden_sizes(text: str) -> tuple[int, ...]:
+    if not text.strip():
+        return ()
+    sizes = []
+    for part in text.split(","):
+        try:
+            size = int(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a list of layer sizes ({part.strip()!r} is not a whole number)"
+            ) from None
+        if not 1 <= size <= 16384:
+            raise argparse.ArgumentTypeError(f"layer size {size} is out of range (1 to 16384)")
+        sizes.append(size)
+    if len(sizes) > 8:
+        raise argparse.ArgumentTypeError(f"{len(sizes)} hidden layers; at most 8")
+    return tuple(sizes)
 
 
 # -- running ------------------------------------------------------------------------------
@@ -262,7 +345,8 @@ def _output_folder(args) -> Path:
 
 
 def _export_options(args):
-    return {"formats": args.formats, "width": args.width, "scale": args.scale}
+    scale = args.scale if args.scale is not None or args.width is not None else 2.0
+    return {"formats": args.formats, "width": args.width, "scale": scale}
 
 
 def _metric(value: float):
@@ -334,6 +418,103 @@ def _run_export_distributions(args) -> int:
     written.append(_write_json(out / "metrics.json", metrics, args.force))
     _report(written, out)
     return EXIT_OK
+
+
+TRAINING_FIGURES = ("loss", "accuracy")
+
+
+def training_spec(args):
+    """The RunSpec the arguments describe: the dataset's default run, with overrides."""
+    from dataclasses import replace
+
+    from explorer.training import default_run_for
+
+    spec = default_run_for(args.dataset)
+    changes = {
+        key: value
+        for key, value in (
+            ("epochs", args.epochs),
+            ("seed", args.seed),
+            ("batch_size", args.batch_size),
+            ("lr", args.lr),
+            ("optimizer", args.optimizer),
+            ("loss", args.loss),
+        )
+        if value is not None
+    }
+    spec = spec.with_training(**changes)
+    if args.hidden is not None:
+        spec = replace(spec, hidden_sizes=args.hidden)
+    try:
+        return spec.validate()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def training_metrics(history, seconds: float, diverged: str | None) -> dict:
+    last = history.last_epoch
+    metrics = {
+        "train_loss": None if last is None else _metric(last.train_loss),
+        "val_loss": None if last is None else _metric(last.val_loss),
+        "val_accuracy": None if last is None else _metric(last.val_accuracy),
+        "epochs": 0 if last is None else last.epoch,
+        "seconds": round(seconds, 3),
+    }
+    if diverged:
+        metrics["diverged"] = diverged
+    return metrics
+
+
+def _run_export_training(args) -> int:
+    import time
+
+    from explorer.progress import ProgressBar
+    from explorer.training import save_weights, setup_run
+
+    spec = training_spec(args)
+    out = _output_folder(args)
+    figures = [out / f"training-{name}.{fmt}" for name in TRAINING_FIGURES for fmt in args.formats]
+    fixed = [out / "history.csv", out / "metrics.json", out / "weights.npz"]
+    _refuse_existing(figures + fixed, args.force)
+    try:
+        run = setup_run(spec)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    trainer = run.trainer
+    config = spec.training
+    bar = ProgressBar(trainer.total_steps, label=f"training {spec.dataset}")
+    epoch_line = {"text": ""}
+
+    def on_step(result) -> None:
+        if result.epoch_finished is not None:
+            record = result.epoch_finished
+            epoch_line["text"] = (
+                f"epoch {record.epoch}/{config.epochs}  val_loss {record.val_loss:.4f}  "
+                f"val_acc {100 * record.val_accuracy:.1f}%"
+            )
+        bar.update(result.step, epoch_line["text"] or f"loss {result.loss:.4f}")
+
+    started = time.perf_counter()
+    history = trainer.run(callback=on_step)
+    seconds = time.perf_counter() - started
+    bar.finish(epoch_line["text"])
+    if trainer.diverged:
+        print(f"explorer export training: {trainer.diverged}", file=sys.stderr)
+
+    _use_offscreen_qt()
+    from explorer.ui.headless import export_training_figures
+
+    written = export_training_figures(history, spec, out, _export_options(args), args.force)
+    history.write_csv(out / "history.csv")
+    written.append(out / "history.csv")
+    written.append(
+        _write_json(
+            out / "metrics.json", training_metrics(history, seconds, trainer.diverged), True
+        )
+    )
+    written.append(save_weights(run.model, out / "weights.npz"))
+    _report(written, out)
+    return EXIT_FAILED if trainer.diverged else EXIT_OK
 
 
 def _run_screenshot(args) -> int:

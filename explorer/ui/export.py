@@ -52,6 +52,22 @@ class ExportOptions:
             raise ValueError(f"PNG scale must be 0.1 to 16; got {self.scale}")
 
 
+def shown_items(tab) -> dict[str, pg.GraphicsObject]:
+    """``tab.export_items()`` without plots on pages the tab hides (another mode's page).
+
+    A tab that was never shown still counts its plots as shown: only plots hidden explicitly
+    inside the tab (e.g. the non-current page of a QStackedWidget) are left out.
+    """
+    items = tab.export_items()
+    shown = {}
+    for name, item in items.items():
+        scene = item.scene() if hasattr(item, "scene") else None
+        views = scene.views() if scene is not None else []
+        if not views or any(view is tab or view.isVisibleTo(tab) for view in views):
+            shown[name] = item
+    return shown or dict(items)
+
+
 # -- what would be written ----------------------------------------------------------------
 def file_stem(prefix: str, name: str) -> str:
     """``distributions`` + ``kl-contributions`` -> ``distributions-kl-contributions``."""
@@ -376,5 +392,6 @@ __all__ = [
     "export_svg",
     "existing_files",
     "planned_files",
+    "shown_items",
     "png_size",
 ]

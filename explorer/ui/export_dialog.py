@@ -38,6 +38,7 @@ from explorer.ui.export import (
     existing_files,
     export_items,
     planned_files,
+    shown_items,
 )
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
@@ -244,7 +245,7 @@ class ExportController:
 
     def export(self, what: str, tabs: list) -> list[Path]:
         """Export ``tabs`` (ExplorerTab widgets); returns the files written (empty if none)."""
-        items = {tab.export_name: tab.export_items() for tab in tabs}
+        items = {tab.export_name: shown_items(tab) for tab in tabs}
         items = {name: plots for name, plots in items.items() if plots}
         if not items:
             self._status(f"Nothing to export: {what} has no plots yet")

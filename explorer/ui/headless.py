@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.io.atomic import atomic_path
-from explorer.ui.export import ExportError, ExportOptions, export_items, planned_files
+from explorer.ui.export import (
+    ExportError,
+    ExportOptions,
+    export_items,
+    planned_files,
+    shown_items,
+)
 
 WINDOW_SIZE = (1280, 820)
 
@@ -37,10 +44,23 @@ def offscreen_app() -> Iterator[list[QWidget]]:
     app.setOrganizationName(SETTINGS_ORG)
     app.setApplicationName(SETTINGS_APP)
     made: list[QWidget] = []
+    previous = qInstallMessageHandler(_quiet_qt_messages)
     try:
         yield made
     finally:
         release(made)
+        qInstallMessageHandler(previous)
+
+
+# Harmless notices of the offscreen platform that would only confuse a terminal user.
+_QUIET = ("propagateSizeHints",)
+
+
+def _quiet_qt_messages(mode, context, message: str) -> None:
+    if any(text in message for text in _QUIET):
+        return
+    if mode in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        print(f"Qt: {message}", file=sys.stderr)
 
 
 def release(widgets: list[QWidget]) -> None:
@@ -90,7 +110,7 @@ def export_tab(
     """Lay ``tab`` out offscreen and write its plots into ``out``."""
     show_offscreen(tab, *WINDOW_SIZE)
     export_options = ExportOptions(**options)
-    items = tab.export_items()
+    items = shown_items(tab)
     if not items:
         raise ExportError(f"the {tab.title} tab has no plots to export")
     if refuse is not None:
@@ -125,3 +145,36 @@ def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
             if check.isNull():
                 raise ExportError(f"{str(out)!r} did not come out as a readable PNG")
         return out
+
+
+def export_training_figures(history, spec, out: Path, options: dict, overwrite: bool):
+    """The loss and accuracy curves of a finished run, drawn by the Training tab's plots."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
+
+    with offscreen_app() as made:
+        host = QWidget()
+        made.append(host)
+        loss_plot = LossCurvePlot()
+        accuracy_plot = AccuracyPlot()
+        layout = QVBoxLayout(host)
+        layout.addWidget(loss_plot)
+        layout.addWidget(accuracy_plot)
+        name = f"{spec.dataset}, {spec.training.optimizer} lr {spec.training.lr:g}"
+        loss_plot.set_run_name(name)
+        accuracy_plot.set_run_name(name)
+        loss_plot.set_run(
+            history.step_numbers(),
+            history.step_losses(),
+            history.epoch_column("step"),
+            history.epoch_column("val_loss"),
+        )
+        accuracy_plot.set_run(
+            history.epoch_column("epoch"),
+            history.epoch_column("val_accuracy"),
+            history.epoch_column("train_accuracy"),
+        )
+        show_offscreen(host, WINDOW_SIZE[0] // 2, WINDOW_SIZE[1])
+        items = {"loss": loss_plot.plot_item, "accuracy": accuracy_plot.plot_item}
+        return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)

@@ -76,8 +76,9 @@ def _can_load(soname: str) -> bool:
     return True
 
 
-def missing_xcb_libraries(can_load: Callable[[str], bool] = _can_load) -> list[str]:
+def missing_xcb_libraries(can_load: Callable[[str], bool] | None = None) -> list[str]:
     """The sonames from ``XCB_LIBRARIES`` that cannot be loaded."""
+    can_load = can_load or _can_load
     return [soname for soname in XCB_LIBRARIES if not can_load(soname)]
 
 

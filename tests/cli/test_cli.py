@@ -1,0 +1,209 @@
+"""The command line, run as the user runs it: `python -m explorer ...` in a subprocess."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer.cli import run_cli
+from explorer.info import cross_entropy, entropy, js_divergence, kl_divergence
+
+ROOT = Path(explorer.__file__).resolve().parent.parent
+
+
+def run(*args, timeout=120):
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def png_size(path):
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    assert not image.isNull(), path
+    return image.width(), image.height()
+
+
+def csv_header(path):
+    with open(path, newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def check_figures(folder, prefix, width):
+    pngs = sorted(folder.glob(f"{prefix}-*.png"))
+    assert pngs
+    for png in pngs:
+        assert png_size(png)[0] == width
+        assert ET.parse(png.with_suffix(".svg")).getroot().tag.endswith("svg")
+        assert csv_header(png.with_suffix(".csv"))
+    return [p.stem.removeprefix(f"{prefix}-") for p in pngs]
+
+
+def test_export_distributions_writes_figures_and_the_numbers_of_explorer_info(tmp_path):
+    out = tmp_path / "figs"
+    result = run(
+        "export",
+        "distributions",
+        "--p",
+        "1,0,0",
+        "--q",
+        "0.8,0.1,0.1",
+        "--base",
+        "2",
+        "--out",
+        str(out),
+        "--width",
+        "640",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    p, q = [1, 0, 0], [0.8, 0.1, 0.1]
+    assert metrics["base"] == 2
+    assert metrics["entropy_p"] == entropy(p, base=2)
+    assert metrics["entropy_q"] == entropy(q, base=2)
+    assert metrics["cross_entropy"] == cross_entropy(p, q, base=2)
+    assert round(metrics["cross_entropy"], 4) == 0.3219  # the seed's worked example
+    assert metrics["cross_entropy_qp"] == "inf"  # q has mass where p has none
+    assert metrics["kl_pq"] == kl_divergence(p, q, base=2)
+    assert metrics["kl_qp"] == "inf"
+    assert metrics["js"] == js_divergence(p, q, base=2)
+    names = check_figures(out, "distributions", 640)
+    assert "kl-contributions" in names
+    header = csv_header(out / "distributions-kl-contributions.csv")
+    assert any(h.endswith("_x") for h in header) and any(h.endswith("_height") for h in header)
+
+
+def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_path):
+    from explorer.training import HISTORY_COLUMNS
+
+    out = tmp_path / "run"
+    result = run(
+        "export",
+        "training",
+        "--dataset",
+        "spiral",
+        "--epochs",
+        "2",
+        "--seed",
+        "1",
+        "--out",
+        str(out),
+        "--width",
+        "500",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "100.0%" in result.stderr  # the progress bar, plain text when not a terminal
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics) == {"train_loss", "val_loss", "val_accuracy", "epochs", "seconds"}
+    assert metrics["epochs"] == 2 and 0 <= metrics["val_accuracy"] <= 1
+    with open(out / "history.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(HISTORY_COLUMNS) and len(rows) == 2
+    assert float(rows[-1]["val_loss"]) == pytest.approx(metrics["val_loss"])
+    with np.load(out / "weights.npz", allow_pickle=False) as weights:
+        assert weights["linear1.weight"].shape[1] == 2
+    assert sorted(check_figures(out, "training", 500)) == ["accuracy", "loss"]
+    assert "validation_y" in csv_header(out / "training-loss.csv")
+
+
+def test_screenshot_renders_the_window_showing_a_tab(tmp_path):
+    out = tmp_path / "shots" / "dist.png"
+    result = run("screenshot", "--tab", "distributions", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert png_size(out) == (1280, 820)
+
+
+def test_help_works_without_qt():
+    code = (
+        "import sys, contextlib, io\n"
+        "from explorer.app import main\n"
+        "for argv in (['--help'], ['export', '--help'], ['export', 'distributions', '--help'],"
+        " ['export', 'training', '--help'], ['screenshot', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert main(argv) == 0, argv\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_bad_argument_in_a_real_process_is_one_line_and_exit_2(tmp_path):
+    result = run("export", "distributions", "--p", "1,x,0", "--q", "1,1,1", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "'x' is not a number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "distributions", "--p", "1,x", "--q", "1,1"], "'x' is not a number"),
+        (["export", "distributions", "--p", "1,-0.5", "--q", "1,1"], "negative entry"),
+        (["export", "distributions", "--p", "0,0", "--q", "1,1"], "all zeros"),
+        (["export", "distributions", "--p", "1,0,0", "--q", "1,1"], "they must match"),
+        (["export", "distributions", "--p", "1,0", "--q", "1,1", "--base", "3"], "base must be"),
+        (["export", "distributions", "--p", "1,0", "--q", "1,1", "--width", "-5"], "out of range"),
+        (["export", "training", "--dataset", "mnist-ish"], "invalid choice"),
+        (["export", "training", "--epochs", "-3"], "out of range"),
+        (["export", "training", "--epochs", "two"], "not a whole number"),
+        (["export", "training", "--lr", "-1"], "out of range"),
+        (["export", "training", "--hidden", "32,x"], "not a whole number"),
+        (["export", "nothing"], "invalid choice"),
+        (["screenshot", "--tab", "settings", "--out", "x.png"], "invalid choice"),
+        (["screenshot", "--tab", "model", "--out", "x.jpg"], "must name a .png"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(capsys, tmp_path, argv, message):
+    if "--out" not in argv:
+        argv = [*argv, "--out", str(tmp_path / "out")]
+    assert run_cli(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_out_fails_cleanly_with_nothing_left_behind(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    argv = ["export", "distributions", "--p", "1,0", "--q", "1,1", "--out", str(blocker / "d")]
+    assert run_cli(argv) == 2
+    err = capsys.readouterr().err
+    assert "cannot create folder" in err and str(blocker / "d") in err
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_existing_files_are_kept_unless_forced(capsys, tmp_path):
+    (tmp_path / "metrics.json").write_text("mine")
+    argv = ["export", "distributions", "--p", "1,0", "--q", "1,1", "--out", str(tmp_path)]
+    assert run_cli(argv) == 2
+    assert "--force" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == ["metrics.json"]
+    assert (tmp_path / "metrics.json").read_text() == "mine"
+
+
+def test_no_command_prints_help(capsys):
+    assert run_cli([]) == 0
+    assert "export" in capsys.readouterr().out

@@ -1,0 +1,90 @@
+"""Starting the app: one clear line instead of Qt's abort, and exit code 0 on close."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import explorer
+from explorer.ui import launch
+
+ROOT = Path(explorer.__file__).resolve().parent.parent
+
+
+def test_no_display_gives_one_line_and_exit_2_in_a_real_process(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert "\n" not in line
+    assert "explorer export" in line and "QT_QPA_PLATFORM=offscreen" in line
+
+
+def test_missing_xcb_libraries_are_named_with_their_debian_packages(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert launch.platform_is_xcb()
+    missing = {"libxcb-cursor.so.0", "libxkbcommon-x11.so.0"}
+    monkeypatch.setattr(launch, "_can_load", lambda soname: soname not in missing)
+    assert launch.run_gui([]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "libxcb-cursor0" in err and "libxkbcommon-x11-0" in err
+    assert "sudo apt-get install" in err
+
+
+def test_platform_detection(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert not launch.platform_is_xcb()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert launch.platform_is_xcb()
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert not launch.platform_is_xcb()
+
+
+def test_every_listed_library_loads_here():
+    # The development machine has them all; a typo in a soname would show up here.
+    assert launch.missing_xcb_libraries() == []
+
+
+def test_the_app_exits_0_when_its_window_is_closed(tmp_path):
+    script = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv)
+        from explorer.ui.launch import run_gui
+        from explorer.ui.main_window import MainWindow
+
+        def close():
+            for widget in app.topLevelWidgets():
+                if isinstance(widget, MainWindow):
+                    widget.close()
+
+        QTimer.singleShot(300, close)
+        sys.exit(run_gui([]))
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list((tmp_path / "data").rglob("last-session.json"))  # autosaved on quit
