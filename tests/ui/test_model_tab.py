@@ -337,3 +337,19 @@ def test_main_window_shows_the_model_tab(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     assert isinstance(window.tab("model"), ModelTab)
+
+
+def test_unapplied_edits_are_flagged_until_built(qtbot, tab):
+    message = child(tab, "configMessage")
+    assert "press Build" not in message.text()
+    configure(qtbot, tab, 784, "128", 10)
+    assert "784-128-10" in message.text() and "press Build model" in message.text()
+    tab.build_model()
+    assert "press Build" not in message.text()
+
+
+def test_a_provider_without_samples_is_reported(tab):
+    tab.set_sample_provider(lambda index: None, "digits")
+    tab.forward.source.setCurrentIndex(1)
+    assert tab.forward.run() is None
+    assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()

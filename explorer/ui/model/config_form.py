@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -59,6 +60,7 @@ class ModelConfigForm(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("nn.MLP configuration", parent)
         self.budget = DEFAULT_PARAMETER_BUDGET
+        self.built_config: dict[str, Any] | None = None
         self.input_features = _spin(
             "inputFeatures",
             1,
@@ -105,6 +107,7 @@ class ModelConfigForm(QGroupBox):
         self.message = QLabel(" ")
         self.message.setObjectName("configMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
 
         grid = QGridLayout(self)
@@ -200,9 +203,14 @@ class ModelConfigForm(QGroupBox):
             }
         )
 
+    def set_built_config(self, config: dict[str, Any]) -> None:
+        """Remember what the current model was built from, to flag unapplied edits."""
+        self.built_config = config
+        self._on_field_edited()
+
     def show_error(self, text: str) -> None:
         self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(text)
+        self.message.setText(html.escape(text, quote=False))
 
     def _on_field_edited(self, *_args) -> None:
         try:
@@ -218,7 +226,9 @@ class ModelConfigForm(QGroupBox):
         itemsize = 4 if config["dtype"] == "float32" else 8
         sizes = "-".join(str(n) for n in layer_sizes(config))
         self.message.setStyleSheet(OK_STYLE)
+        pending = self.built_config is not None and config != self.built_config
         self.message.setText(
             f"{sizes}: {len(layer_sizes(config)) - 1} Linear layer(s), {count:,} parameters "
             f"({count * itemsize / 1e6:.2f} MB); budget {self.budget:,}"
+            + (" · <b>edited: press Build model to apply</b>" if pending else "")
         )

@@ -6,6 +6,7 @@ engine's forward hooks and removes them afterwards.
 
 from __future__ import annotations
 
+import html
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
 from explorer.inspect.module_info import format_shape
-from explorer.ui.model.plot_style import TABLEAU, style_plot
+from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, style_plot
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
@@ -40,6 +41,8 @@ def _sample_from(provider: Callable[..., Any], index: int) -> tuple[Any, Any]:
     """Call a provider as ``provider(index)`` or ``provider()``; split off an optional label."""
     takes_index = bool(inspect.signature(provider).parameters)
     result = provider(index) if takes_index else provider()
+    if result is None:
+        return None, None
     if isinstance(result, tuple) and len(result) == 2:
         return result
     return result, None
@@ -86,6 +89,7 @@ class ForwardPanel(QWidget):
         self.message = QLabel("Run a forward pass to see what each layer produces.")
         self.message.setObjectName("forwardMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The input used, the model's output and any problem")
 
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
@@ -96,6 +100,10 @@ class ForwardPanel(QWidget):
             "of exact zeros (dead ReLU units)"
         )
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -104,20 +112,23 @@ class ForwardPanel(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setObjectName("activationPlot")
-        self.graphics.setToolTip("Histogram of each layer's values for this sample")
+        self.graphics.setToolTip(
+            "Histogram of each value the hooks saw; click a legend entry to hide or show it, "
+            "select a table row to highlight its curve"
+        )
         self.plot = style_plot(
             self.graphics.addPlot(), "values seen by the forward hooks", "count", "value"
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=AXIS_COLOR)
         self._curves: list[pg.PlotDataItem] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.graphics, 3)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.graphics, 2)
         self._update_source_enabled()
 
     def export_items(self) -> dict[str, pg.PlotItem]:
@@ -159,6 +170,8 @@ class ForwardPanel(QWidget):
         features = self._features
         if self.source_key() == DATASET_SOURCE and self._provider is not None:
             x, label = _sample_from(self._provider, index)
+            if x is None:
+                raise ValueError(f"{self._provider_name} has no sample to give yet")
             where = f"{self._provider_name} sample #{index}"
             if label is not None:
                 where += f" (label {label})"
@@ -176,7 +189,8 @@ class ForwardPanel(QWidget):
         try:
             x, where = self._sample()
         except (ValueError, IndexError, KeyError, TypeError) as error:
-            self.message.setText(f"<span style='color:#b00020'>Cannot run: {error}</span>")
+            text = html.escape(str(error), quote=False)
+            self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
             return None
         trace = forward_trace(self._model, x, bins=BINS)
         self.last_trace = trace
@@ -229,6 +243,12 @@ class ForwardPanel(QWidget):
                 curve.setData([], [])
                 curve.setVisible(False)
         self.plot.enableAutoRange()
+
+    def _on_table_current_cell_changed(self, row: int, *_args) -> None:
+        for index, curve in enumerate(self._curves):
+            color = TABLEAU[index % len(TABLEAU)]
+            curve.setPen(pg.mkPen(color, width=4 if index == row else 1.5))
+            curve.setZValue(10 if index == row else 0)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each visible histogram curve shows, by legend label (for tests and scripts)."""

@@ -144,7 +144,7 @@ class ModelTab(ExplorerTab):
         left_split = QSplitter(Qt.Orientation.Vertical)
         left_split.addWidget(tree_box)
         left_split.addWidget(self.introspection)
-        left_split.setSizes([230, 400])
+        left_split.setSizes([280, 350])
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -228,6 +228,7 @@ class ModelTab(ExplorerTab):
     def _install(self, model, config: dict[str, Any]) -> None:
         selected = self.selected_path()
         self._model, self._config, self._trained = model, config, False
+        self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
         self.introspection.set_model(model)
