@@ -1,0 +1,163 @@
+"""Build a loss from the chosen options and run it through the engine: value and gradient.
+
+This is the seed's ``output = loss(input, target); output.backward()``, with the engine's
+modules, so what the Losses tab shows is what the engine computes.
+
+Examples
+--------
+>>> import numpy as np
+>>> from explorer.lossbench.spec import LossOptions
+>>> result = evaluate("L1", LossOptions(), np.array([[1.0, -1.0]]), np.array([[0.0, 0.0]]))
+>>> round(result.value, 6), result.grad.tolist()
+(1.0, [[0.5, -0.5]])
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+import explorer.engine.nn.functional as F
+from explorer.engine import Tensor, nn
+from explorer.lossbench.spec import (
+    CLASS_INDICES,
+    LOSSES,
+    LossOptions,
+    LossSpec,
+    effective_reduction,
+    target_kind,
+    uses_legacy,
+)
+
+# What the engine (like PyTorch) raises when it rejects a combination.
+ENGINE_ERRORS = (ValueError, RuntimeError, IndexError, TypeError)
+
+
+class LossRejected(ValueError):
+    """The engine rejected this loss, options and tensors; the message is the engine's."""
+
+
+@dataclass(frozen=True)
+class LossResult:
+    """What one evaluation gives.
+
+    Attributes
+    ----------
+    output : ndarray
+        The loss's output: a 0-d array, or the per-element losses for reduction='none'.
+    value : float
+        The output as a number (its sum for reduction='none', which is what is backpropagated).
+    grad : ndarray
+        d value / d input, from the engine's backward, shaped like the input.
+    reduction : str
+        The reduction applied (the deprecated size_average/reduce may have overridden it).
+    warnings : tuple of str
+        Warnings the engine issued (deprecated arguments, KLDiv's 'mean').
+    """
+
+    output: np.ndarray
+    value: float
+    grad: np.ndarray
+    reduction: str
+    warnings: tuple[str, ...]
+
+
+def constructor_kwargs(spec: LossSpec, options: LossOptions, dtype: str = "float32") -> dict:
+    """The keyword arguments of the loss's constructor, as plain Python/numpy values.
+
+    Per-class vectors are arrays of ``dtype``; the deprecated size_average/reduce are only given
+    when set (they then override reduction, so reduction is left out).
+    """
+    kwargs: dict = {}
+    for name in spec.options:
+        if name in ("probability_target", "log_softmax_input"):
+            continue
+        if name in ("size_average", "reduce"):
+            value = getattr(options, name)
+            if value is not None:
+                kwargs[name] = value
+        elif name == "reduction":
+            if not uses_legacy(spec, options):
+                kwargs[name] = options.reduction
+        elif name in ("weight", "pos_weight"):
+            value = getattr(options, name)
+            if value is not None:
+                kwargs[name] = np.asarray(value, dtype=dtype)
+        else:
+            kwargs[name] = getattr(options, name)
+    return kwargs
+
+
+def build_loss(kind: str, options: LossOptions, dtype: str = "float32"):
+    """The engine's loss module for ``kind`` ('L1', 'CrossEntropy', ...) with ``options``."""
+    spec = LOSSES[kind]
+    kwargs = {
+        name: Tensor(value) if isinstance(value, np.ndarray) else value
+        for name, value in constructor_kwargs(spec, options, dtype).items()
+    }
+    return getattr(nn, spec.class_name)(**kwargs)
+
+
+def target_array(
+    kind: str, options: LossOptions, target: np.ndarray, dtype: str = "float32"
+) -> np.ndarray:
+    """The target as the loss takes it: int64 class indices of shape (N,), else ``dtype``."""
+    if target_kind(LOSSES[kind], options) == CLASS_INDICES:
+        return np.asarray(target, dtype=np.int64).reshape(-1)
+    return np.asarray(target, dtype=dtype)
+
+
+def evaluate(
+    kind: str,
+    options: LossOptions,
+    input: np.ndarray,
+    target: np.ndarray,
+    dtype: str = "float32",
+) -> LossResult:
+    """Run the loss on ``input`` and ``target`` and backpropagate to the input.
+
+    ``input`` and ``target`` are cast to ``dtype`` ('float32', PyTorch's default, or
+    'float64'), as ``torch.tensor(values, dtype=...)`` would.
+
+    Raises
+    ------
+    LossRejected
+        When the engine rejects the combination (its message, e.g. "Target 7 is out of
+        bounds."). Nothing else escapes.
+    """
+    spec = LOSSES[kind]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            loss = build_loss(kind, options, dtype)
+            x = Tensor(np.asarray(input, dtype=dtype), requires_grad=True)
+            y = Tensor(target_array(kind, options, target, dtype))
+            fed = F.log_softmax(x, dim=1) if _applies_log_softmax(spec, options) else x
+            output = loss(fed, y)
+            # backward needs a scalar: for reduction='none' that is output.sum(), as in torch
+            total = output if output.dim() == 0 else output.sum()
+            total.backward()
+        except ENGINE_ERRORS as error:
+            raise LossRejected(_message(error)) from None
+    values = np.asarray(output.detach(), dtype=np.float64)
+    grad = np.asarray(x.grad if x.grad is not None else np.zeros(x.shape), dtype=np.float64)
+    messages = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return LossResult(
+        output=values,
+        value=float(total.item()),
+        grad=grad,
+        reduction=effective_reduction(options, spec),
+        warnings=messages,
+    )
+
+
+def _applies_log_softmax(spec: LossSpec, options: LossOptions) -> bool:
+    return "log_softmax_input" in spec.options and options.log_softmax_input
+
+
+def _message(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    # KeyError-style messages arrive quoted; everything else reads as is
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == "'" else text

@@ -1,0 +1,80 @@
+"""Check a saved Losses tab state (a JSON dict) before anything is restored from it.
+
+Examples
+--------
+>>> kind, options, shape, seed, x, t = tensors_from_state(
+...     {"loss": "L1", "options": {}, "shape": [1, 2], "seed": 0,
+...      "input": [[0.5, 1.0]], "target": [[0.0, 0.0]]})
+>>> kind, shape, x.dtype
+('L1', (1, 2), dtype('float64'))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from explorer.lossbench.spec import CLASS_INDICES, LOSSES, LossOptions, target_kind
+from explorer.lossbench.tensors import check_shape, shape_for
+
+KEYS = ("loss", "options", "shape", "seed", "input", "target")
+
+
+def tensors_from_state(state: dict[str, Any]):
+    """``(kind, options, (n, c), seed, input, target)`` from a state dict.
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad or missing entry and quoting its value.
+    """
+    if not isinstance(state, dict):
+        raise ValueError(f"the Losses state must be a dict; got {state!r}")
+    missing = [key for key in KEYS if key not in state]
+    if missing:
+        raise ValueError(f"the Losses state has no {missing[0]!r} entry")
+    kind = state["loss"]
+    if kind not in LOSSES:
+        raise ValueError(f"state 'loss': unknown loss {kind!r}; one of {', '.join(LOSSES)}")
+    try:
+        options = LossOptions.from_dict(state["options"])
+    except ValueError as error:
+        raise ValueError(f"state 'options': {error}") from None
+    shape = state["shape"]
+    if not isinstance(shape, (list, tuple)) or len(shape) != 2:
+        raise ValueError(f"state 'shape' must be [N, C]; got {shape!r}")
+    try:
+        check_shape(*shape)
+    except ValueError as error:
+        raise ValueError(f"state 'shape': {error}") from None
+    n, c = int(shape[0]), int(shape[1])
+    seed = state["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError(f"state 'seed' must be an integer in [0, 2**31); got {seed!r}")
+    x = _array("input", state["input"], (n, c), np.float64)
+    kind_of_target = target_kind(LOSSES[kind], options)
+    integer = kind_of_target == CLASS_INDICES
+    t = _array(
+        "target",
+        state["target"],
+        shape_for(kind_of_target, n, c),
+        np.int64 if integer else np.float64,
+    )
+    return kind, options, (n, c), seed, x, t
+
+
+def _array(name: str, values: Any, shape: tuple[int, ...], dtype) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"state {name!r} is not a table of numbers: {values!r}") from None
+    if array.shape != shape:
+        raise ValueError(f"state {name!r} must have shape {shape}; got {array.shape}")
+    bad = np.argwhere(~np.isfinite(array))
+    if bad.size:
+        where = tuple(int(i) for i in bad[0])
+        raise ValueError(f"state {name!r}{list(where)} is not a finite number: {array[where]!r}")
+    if dtype == np.int64 and np.any(array != np.round(array)):
+        raise ValueError(f"state {name!r} must hold integer class indices; got {values!r}")
+    return array.astype(dtype)

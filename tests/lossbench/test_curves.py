@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from explorer.lossbench.curves import (
+    CONFIDENTLY_WRONG_BELOW,
+    classification_curves,
+    regression_curves,
+)
+
+
+def test_regression_slopes_show_each_loss_character():
+    c = regression_curves(delta=1.5, beta=0.5, target=0.0, points=121)
+    x = c.prediction
+    np.testing.assert_allclose(c.loss["L1"], np.abs(x), atol=1e-12)
+    np.testing.assert_allclose(c.loss["MSE"], x**2, atol=1e-12)
+    np.testing.assert_allclose(c.derivative["MSE"], 2 * x, atol=1e-12)
+    far = np.abs(x) > 1.5
+    np.testing.assert_allclose(np.abs(c.derivative["L1"][x != 0]), 1)
+    np.testing.assert_allclose(np.abs(c.derivative["Huber"][far]), 1.5)
+    np.testing.assert_allclose(np.abs(c.derivative["SmoothL1"][np.abs(x) > 0.5]), 1)
+    near = np.abs(x) < 0.5
+    np.testing.assert_allclose(c.derivative["SmoothL1"][near], x[near] / 0.5, atol=1e-12)
+
+
+def test_huber_is_delta_times_smooth_l1_with_beta_delta():
+    a = regression_curves(delta=2.0, beta=2.0, points=51)
+    np.testing.assert_allclose(a.loss["Huber"], 2.0 * a.loss["SmoothL1"], rtol=1e-12)
+
+
+def test_target_moves_the_curves():
+    c = regression_curves(target=1.0, points=5)
+    assert c.prediction[2] == 1.0 and c.loss["MSE"][2] == 0
+
+
+def test_squared_error_gradient_vanishes_where_confidently_wrong_cross_entropy_does_not():
+    c = classification_curves(points=500)
+    p = c.probability
+    np.testing.assert_allclose(c.ce_grad, p - 1, atol=1e-9)
+    np.testing.assert_allclose(c.se_grad, 2 * (p - 1) * p * (1 - p), atol=1e-9)
+    np.testing.assert_allclose(c.ce, -np.log(p), rtol=1e-9)
+    np.testing.assert_allclose(c.se, (1 - p) ** 2, rtol=1e-9)
+    wrong = p < CONFIDENTLY_WRONG_BELOW
+    assert np.all(np.abs(c.se_grad[wrong]) < 0.2)
+    assert np.all(np.abs(c.ce_grad[wrong]) > 0.9)
+    assert abs(c.se_grad[0]) < 0.01 and c.ce_grad[0] == pytest.approx(-1, abs=0.01)

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from explorer.lossbench.state import tensors_from_state
+
+
+def good():
+    return {
+        "loss": "CrossEntropy",
+        "options": {"reduction": "sum", "weight": [1, 2, 3]},
+        "shape": [2, 3],
+        "seed": 4,
+        "input": [[0.5, 1.0, -1.0], [0.0, 0.0, 2.0]],
+        "target": [2, 0],
+    }
+
+
+def test_a_good_state_gives_typed_tensors():
+    kind, options, shape, seed, x, t = tensors_from_state(good())
+    assert (kind, shape, seed) == ("CrossEntropy", (2, 3), 4)
+    assert options.weight == (1.0, 2.0, 3.0) and options.reduction == "sum"
+    assert x.dtype == np.float64 and t.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("loss", "Hinge", "state 'loss': unknown loss 'Hinge'"),
+        ("options", {"delta": "x"}, "state 'options': delta must be a number"),
+        ("shape", [2, 30], "state 'shape': C must be between 1 and 16; got 30"),
+        ("shape", 5, "state 'shape' must be \\[N, C\\]"),
+        ("seed", -1, "state 'seed' must be an integer"),
+        ("input", [[1, 2, 3]], "state 'input' must have shape \\(2, 3\\)"),
+        ("input", [[1, 2, "a"], [1, 2, 3]], "state 'input' is not a table of numbers"),
+        ("input", [[1, 2, float("inf")], [1, 2, 3]], "state 'input'\\[0, 2\\] is not a finite"),
+        ("target", [0.5, 1], "state 'target' must hold integer class indices"),
+    ],
+)
+def test_bad_entries_are_named(key, value, message):
+    state = good()
+    state[key] = value
+    with pytest.raises(ValueError, match=message):
+        tensors_from_state(state)
+
+
+def test_missing_entry_is_named():
+    state = good()
+    del state["seed"]
+    with pytest.raises(ValueError, match="no 'seed' entry"):
+        tensors_from_state(state)
