@@ -178,3 +178,13 @@ def export_training_figures(history, spec, out: Path, options: dict, overwrite: 
         show_offscreen(host, WINDOW_SIZE[0] // 2, WINDOW_SIZE[1])
         items = {"loss": loss_plot.plot_item, "accuracy": accuracy_plot.plot_item}
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)
+
+
+def export_model(config: dict, parameter: str, out: Path, options: dict, overwrite: bool, refuse):
+    """The Model tab built from ``config``, showing ``parameter``, exported into ``out``."""
+    with offscreen_app() as made:
+        tab = build_tab("model")
+        made.append(tab)
+        tab.set_model_config(config)
+        tab.select(parameter)
+        return export_tab(tab, out, options, overwrite, refuse)

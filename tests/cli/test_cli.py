@@ -207,3 +207,45 @@ def test_existing_files_are_kept_unless_forced(capsys, tmp_path):
 def test_no_command_prints_help(capsys):
     assert run_cli([]) == 0
     assert "export" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_export_model_writes_plots_repr_summary_and_weights(tmp_path):
+    out = tmp_path / "model"
+    result = run(
+        "export",
+        "model",
+        "--input-features",
+        "20",
+        "--hidden",
+        "16,8",
+        "--output-features",
+        "3",
+        "--parameter",
+        "linear2.weight",
+        "--out",
+        str(out),
+        "--width",
+        "400",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "model.txt").read_text().startswith("MLP(\n  (linear1): Linear(in_features=20")
+    summary = json.loads((out / "model.json").read_text())
+    assert summary["total_params"] == 20 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3
+    assert summary["state_dict"]["linear2.weight"] == [8, 16]
+    with np.load(out / "weights.npz", allow_pickle=False) as weights:
+        weight = weights["linear2.weight"]
+    with open(out / "model-weight-heatmap.csv", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    matrix = np.array([[float(v) for v in row[1:]] for row in rows])
+    assert matrix.shape in (weight.shape, weight.T.shape)
+    assert np.allclose(matrix if matrix.shape == weight.shape else matrix.T, weight, atol=1e-8)
+    assert "weight-heatmap" in check_figures(out, "model", 400)
+
+
+def test_model_arguments_are_checked_before_anything_is_built(capsys, tmp_path):
+    argv = ["export", "model", "--input-features", "100000", "--hidden", "10000"]
+    assert run_cli([*argv, "--out", str(tmp_path / "o")]) == 2
+    assert "budget" in capsys.readouterr().err.lower()
+    assert run_cli(["export", "model", "--parameter", "linear9.bias", "--out", str(tmp_path)]) == 2
+    assert "linear1.weight" in capsys.readouterr().err
