@@ -35,14 +35,20 @@ class Standardizer:
 
     def fit(self, data: Dataset | np.ndarray) -> Standardizer:
         """Learn the mean and standard deviation of every column; returns ``self``."""
-        x = np.asarray(data.x if isinstance(data, Dataset) else data, dtype=np.float64)
+        x = np.asarray(data.x if isinstance(data, Dataset) else data)
         if x.ndim != 2 or x.shape[0] == 0:
             raise DataError(
                 f"Standardizer.fit needs a non-empty (n, features) array; got shape {x.shape}"
             )
-        std = x.std(axis=0)
-        self.mean = x.mean(axis=0).astype(np.float32)
-        self.scale = np.where(std > 1e-8 * np.maximum(1.0, np.abs(self.mean)), std, 1.0).astype(
+        mean = x.mean(axis=0, dtype=np.float64)
+        # Chunks keep the float64 temporaries small for MNIST-sized data.
+        squares = np.zeros_like(mean)
+        for start in range(0, x.shape[0], 8192):
+            centred = x[start : start + 8192].astype(np.float64) - mean
+            squares += np.einsum("ij,ij->j", centred, centred)
+        std = np.sqrt(squares / x.shape[0])
+        self.mean = mean.astype(np.float32)
+        self.scale = np.where(std > 1e-8 * np.maximum(1.0, np.abs(mean)), std, 1.0).astype(
             np.float32
         )
         return self

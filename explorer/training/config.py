@@ -201,7 +201,11 @@ class RunSpec:
 
     def with_training(self, **changes: Any) -> RunSpec:
         """A copy with some TrainingConfig fields changed (e.g. ``epochs=5, seed=1``)."""
-        return replace(self, training=replace(self.training, **changes))
+        return replace(
+            self,
+            dataset_params=dict(self.dataset_params),
+            training=replace(self.training, **changes),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (``training`` nested, ``hidden_sizes`` as a list)."""

@@ -13,7 +13,8 @@ Seeds: ``RunSpec.dataset_params["seed"]`` (default 0) draws a synthetic dataset;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 from typing import Any
 
 from explorer.data import (
@@ -44,15 +45,14 @@ def load_dataset(name: str, **params: Any) -> Dataset:
 
 
 def default_run_for(name: str) -> RunSpec:
-    """The recommended run for a built-in dataset (the digits run for images, else the spiral's
-    settings with that dataset)."""
+    """A fresh copy of the recommended run for a built-in dataset.
+
+    ``"digits"`` gets :data:`DIGITS_RUN`; every other name the default run's settings
+    (:data:`DEFAULT_RUN`) with that dataset and its default parameters.
+    """
     if name == "digits":
-        return DIGITS_RUN
-    return RunSpec(
-        dataset=name,
-        hidden_sizes=DEFAULT_RUN.hidden_sizes,
-        training=TrainingConfig(**DEFAULT_RUN.training.to_dict()),
-    )
+        return copy.deepcopy(DIGITS_RUN)
+    return replace(copy.deepcopy(DEFAULT_RUN), dataset=name, dataset_params={})
 
 
 def prepare_data(

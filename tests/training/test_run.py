@@ -26,7 +26,9 @@ def test_dataset_names_and_loading():
 
 def test_default_runs():
     assert DEFAULT_RUN.dataset == "spiral" and DEFAULT_RUN.training.loss == "cross_entropy"
-    assert default_run_for("digits") is DIGITS_RUN
+    assert default_run_for("digits") == DIGITS_RUN
+    assert default_run_for("digits") is not DIGITS_RUN
+    assert default_run_for("spiral") == DEFAULT_RUN
     moons = default_run_for("moons")
     assert moons.dataset == "moons" and moons.training == DEFAULT_RUN.training
     assert moons.training is not DEFAULT_RUN.training
