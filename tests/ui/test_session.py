@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 import pytest
-from fake_tab import FakeTab
+from tests.ui.fake_tab import FakeTab
 
 from explorer.io.session import SESSION_VERSION, arrays_path
 from explorer.ui import MainWindow
