@@ -19,6 +19,8 @@ array([2., 4., 6.], dtype=float32)
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -27,12 +29,21 @@ import numpy as np
 
 BackwardFn = Callable[[np.ndarray], Sequence[np.ndarray | None]]
 
-_state = threading.local()
+
+class _GradMode(threading.local):
+    grad_enabled = True  # class default: every new thread starts with grad enabled
+
+
+_state = _GradMode()
+# Creation order: an op's output is always newer than its inputs, so sorting a graph's nodes
+# newest first is a valid reverse topological order.
+_creation_counter = itertools.count()
+_creation_order = operator.attrgetter("_seq")
 
 
 def is_grad_enabled() -> bool:
     """Whether operations record the graph (False inside :func:`no_grad`)."""
-    return getattr(_state, "grad_enabled", True)
+    return _state.grad_enabled
 
 
 @contextlib.contextmanager
@@ -93,7 +104,9 @@ class Tensor:
         Convert to this dtype.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "__weakref__")
+    __slots__ = (
+        "data", "grad", "requires_grad", "_parents", "_backward", "_op", "_seq", "__weakref__",
+    )  # fmt: skip
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -108,6 +121,7 @@ class Tensor:
         self._parents: tuple[Tensor, ...] = ()
         self._backward: BackwardFn | None = None
         self._op = ""
+        self._seq = next(_creation_counter)
 
     # -- graph construction ---------------------------------------------------------------
     @classmethod
@@ -119,14 +133,17 @@ class Tensor:
         out.data = data
         out.grad = None
         out._op = op
-        if is_grad_enabled() and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out._parents = tuple(parents)
-            out._backward = backward
-        else:
-            out.requires_grad = False
-            out._parents = ()
-            out._backward = None
+        out._seq = next(_creation_counter)
+        out.requires_grad = False
+        out._parents = ()
+        out._backward = None
+        if is_grad_enabled():
+            for parent in parents:
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out._parents = tuple(parents)
+                    out._backward = backward
+                    break
         return out
 
     @property
@@ -156,48 +173,60 @@ class Tensor:
                     f"Mismatch in shape: grad_output[0] has a shape of {seed.shape} and "
                     f"output[0] has a shape of {self.data.shape}."
                 )
-        order = self._topological_order()
         grads: dict[int, np.ndarray] = {id(self): seed}
-        for node in order:
-            grad = grads.pop(id(node), None)
+        # keys whose pending gradient may alias another array (the seed, a view, a
+        # pass-through): a leaf copies those, and adopts the freshly computed ones as they are
+        shared = {id(self)}
+        for node in self._topological_order():
+            key = id(node)
+            grad = grads.pop(key, None)
             if grad is None:
                 continue
             if node._backward is None:
-                node.grad = grad.copy() if node.grad is None else node.grad + grad
+                if node.grad is not None:
+                    node.grad = node.grad + grad
+                elif key in shared or type(grad) is not np.ndarray:
+                    node.grad = np.array(grad, dtype=node.data.dtype)
+                else:
+                    node.grad = grad
                 continue
             parent_grads = node._backward(grad)
+            repeated = len(parent_grads) > 1 and len(set(map(id, parent_grads))) < len(parent_grads)
             for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
-                parent_grad = unbroadcast(np.asarray(parent_grad), parent.data.shape)
-                assert parent_grad.shape == parent.data.shape, (parent._op, parent_grad.shape)
+                shape = parent.data.shape
+                if parent_grad.shape != shape:
+                    parent_grad = unbroadcast(np.asarray(parent_grad), shape)
+                    assert parent_grad.shape == shape, (parent._op, parent_grad.shape)
                 if parent_grad.dtype != parent.data.dtype:
                     parent_grad = parent_grad.astype(parent.data.dtype)
                 key = id(parent)
                 if key in grads:
                     grads[key] = grads[key] + parent_grad
+                    shared.discard(key)
                 else:
                     grads[key] = parent_grad
+                    if (
+                        repeated
+                        or parent_grad is grad
+                        or getattr(parent_grad, "base", None) is not None
+                    ):
+                        shared.add(key)
 
     def _topological_order(self) -> list[Tensor]:
-        """Nodes from this output back to the leaves, each after every node that uses it."""
-        order: list[Tensor] = []
-        visited: set[int] = set()
-        stack: list[tuple[Tensor, bool]] = [(self, False)]
+        """The nodes that need a gradient, each after every node that uses it (newest first)."""
+        nodes = [self]
+        seen = {id(self)}
+        stack = [self]
         while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-                continue
-            if id(node) in visited:
-                continue
-            visited.add(id(node))
-            stack.append((node, True))
-            for parent in node._parents:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
-        order.reverse()
-        return order
+            for parent in stack.pop()._parents:
+                if parent.requires_grad and id(parent) not in seen:
+                    seen.add(id(parent))
+                    nodes.append(parent)
+                    stack.append(parent)
+        nodes.sort(key=_creation_order, reverse=True)
+        return nodes
 
     # -- plain accessors ------------------------------------------------------------------
     @property
@@ -227,6 +256,17 @@ class Tensor:
                 f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
             )
         return self.data.reshape(()).item()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.data.reshape(()))
 
     def numpy(self) -> np.ndarray:
         if self.requires_grad:
@@ -299,17 +339,13 @@ class Tensor:
 
     def __add__(self, other: Any) -> Tensor:
         other = self._coerce(other)
-        return Tensor._from_op(
-            self.data + other.data, (self, other), lambda g: (g, g), "Add"
-        )
+        return Tensor._from_op(self.data + other.data, (self, other), lambda g: (g, g), "Add")
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Tensor:
         other = self._coerce(other)
-        return Tensor._from_op(
-            self.data - other.data, (self, other), lambda g: (g, -g), "Sub"
-        )
+        return Tensor._from_op(self.data - other.data, (self, other), lambda g: (g, -g), "Sub")
 
     def __rsub__(self, other: Any) -> Tensor:
         return self._coerce(other) - self
@@ -533,9 +569,7 @@ class Tensor:
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         out = np.swapaxes(self.data, dim0, dim1)
-        return Tensor._from_op(
-            out, (self,), lambda g: (np.swapaxes(g, dim0, dim1),), "Transpose"
-        )
+        return Tensor._from_op(out, (self,), lambda g: (np.swapaxes(g, dim0, dim1),), "Transpose")
 
     def t(self) -> Tensor:
         if self.data.ndim > 2:

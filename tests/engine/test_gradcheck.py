@@ -181,3 +181,32 @@ def test_a_composed_network(x, w1, w2):
         return F.log_softmax(F.linear(hidden, c), dim=1)
 
     assert_gradients_match(net, x, w1, w2)
+
+
+def test_leaf_gradients_never_alias_each_other_or_the_seed():
+    from explorer.engine import Tensor
+
+    a = Tensor(np.ones(3), requires_grad=True)
+    b = Tensor(np.ones(3), requires_grad=True)
+    seed = np.array([1.0, 2.0, 3.0])
+    (a + b).backward(seed)
+    a.grad[...] = 0
+    np.testing.assert_array_equal(b.grad, seed)
+    assert a.grad is not seed and b.grad is not seed
+    c = Tensor(np.ones((2, 3)), requires_grad=True)
+    c.reshape(6).sum().backward()
+    c.grad[...] += 1  # writable, not a read-only broadcast view
+    np.testing.assert_array_equal(c.grad, np.full((2, 3), 2.0))
+
+
+def test_backward_order_is_correct_for_diamonds_and_reuse():
+    from explorer.engine import Tensor
+
+    x = Tensor(np.array([0.5, -1.5]), requires_grad=True)
+    h = x * 3.0
+    left, right = h.tanh(), h * h
+    out = (left * right + h).sum()
+    out.backward()
+    hv = 3.0 * x.data
+    expected = 3.0 * ((1 - np.tanh(hv) ** 2) * hv**2 + np.tanh(hv) * 2 * hv + 1)
+    np.testing.assert_allclose(x.grad, expected)

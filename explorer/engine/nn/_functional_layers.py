@@ -66,7 +66,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             grad_w = g2.T @ x2
         if bias is None:
             return grad_x, grad_w
-        return grad_x, grad_w, (g2.sum(axis=0) if bias.requires_grad else None)
+        return grad_x, grad_w, (np.add.reduce(g2, axis=0) if bias.requires_grad else None)
 
     return Tensor._from_op(out, parents, backward, "Addmm" if bias is not None else "Mm")
 

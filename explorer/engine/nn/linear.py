@@ -104,7 +104,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return linear(input, self.weight, self.bias)
+        params = self._parameters  # direct lookup: forward runs every step
+        return linear(input, params["weight"], params["bias"])
 
     def extra_repr(self) -> str:
         return (

@@ -143,10 +143,10 @@ class MLP(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         act = _ACTIVATION_FNS[self.activation]
-        layers = self.layers
-        for layer in layers[:-1]:
+        *hidden, last = self._modules.values()
+        for layer in hidden:
             x = act(layer(x))
-        return layers[-1](x)
+        return last(x)
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """Total number of parameter elements (only those requiring grad if asked)."""
