@@ -12,6 +12,7 @@ import explorer
 from explorer.ui.tabs.base import ExplorerTab, PendingTab
 from explorer.ui.tabs.distributions import DistributionsTab
 from explorer.ui.tabs.model import ModelTab
+from explorer.ui.tabs.training import TrainingTab
 
 SETTINGS_ORG = "explorer"
 SETTINGS_APP = "explorer"
@@ -24,6 +25,7 @@ def make_settings() -> QSettings:
 
 def build_tabs() -> list[ExplorerTab]:
     """Create the four tabs in their order on screen."""
+    model = ModelTab()
     return [
         DistributionsTab(),
         PendingTab(
@@ -31,12 +33,8 @@ def build_tabs() -> list[ExplorerTab]:
             "losses",
             "Every PyTorch loss with every reduction: its value, gradient and curve.",
         ),
-        ModelTab(),
-        PendingTab(
-            "Training",
-            "training",
-            "Train the MLP on the numpy engine and watch it learn, live.",
-        ),
+        model,
+        TrainingTab(model_tab=model),  # trains the Model tab's very instance
     ]
 
 
@@ -56,6 +54,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self._restore_settings()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
 
     # -- tabs -----------------------------------------------------------------------------
     def tab(self, export_name: str) -> ExplorerTab:
@@ -71,6 +70,13 @@ class MainWindow(QMainWindow):
 
     def show_tab(self, export_name: str) -> None:
         self.tabs.setCurrentWidget(self.tab(export_name))
+
+    def _on_training_open_distributions(self, p, q) -> None:
+        # A sample's one-hot label P and softmax output Q; in nats H(P, Q) is its loss.
+        distributions = self.tab("distributions")
+        distributions.set_distributions(p, q)
+        distributions.set_base("nats")
+        self.show_tab("distributions")
 
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -45,15 +45,16 @@ class ConfusionMatrixPlot(pg.PlotWidget):
         totals = matrix.sum(axis=1, keepdims=True)
         share = np.divide(matrix, totals, out=np.zeros(matrix.shape, float), where=totals > 0)
         self.image.setImage(share, autoLevels=False, levels=(0.0, 1.0))
+        self.image.show()
         self.image.setRect(QRectF(-0.5, -0.5, n, n))
         for (i, j), text in zip(np.ndindex(n, n), self._texts, strict=False):
             text.setText(str(matrix[i, j]))
             text.setColor((255, 255, 255) if share[i, j] > 0.55 else (30, 30, 30))
 
-    def clear(self) -> None:
+    def clear_matrix(self) -> None:
         self._rebuild(0, [])
         self._matrix = np.zeros((0, 0), dtype=np.int64)
-        self.image.clear()
+        self.image.hide()  # ImageItem.clear() would stop later setImage calls from drawing
 
     def _rebuild(self, n: int, names: list[str]) -> None:
         for text in self._texts:

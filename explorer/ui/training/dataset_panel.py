@@ -46,6 +46,7 @@ class DatasetPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         form = QFormLayout(self)
+        form.setVerticalSpacing(3)
         form.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox(objectName="datasetKind")
         self.kind.setToolTip("Which data to train on: a 2-D toy set, the digits, or your files")
@@ -87,10 +88,16 @@ class DatasetPanel(QWidget):
     def _synthetic_page(self, name: str, spec) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setVerticalSpacing(3)
         form.setContentsMargins(0, 0, 0, 0)
         widgets = {}
-        labels = {"n_samples": "Samples", "noise": "Noise", "num_classes": "Classes",
-                  "seed": "Data seed", "factor": "Inner radius"}
+        labels = {
+            "n_samples": "Samples",
+            "noise": "Noise",
+            "num_classes": "Classes",
+            "seed": "Data seed",
+            "factor": "Inner radius",
+        }
         for param in spec.params:
             if param.kind is int:
                 box = QSpinBox()
@@ -107,7 +114,7 @@ class DatasetPanel(QWidget):
             box.setKeyboardTracking(False)
             box.valueChanged.connect(self.sigChanged)
             widgets[param.name] = box
-            form.addRow(labels.get(param.name, param.name), box)
+            form.addRow(labels.get(param.name, param.name.replace("_", " ").capitalize()), box)
         self.params[name] = widgets
         return page
 
@@ -129,6 +136,7 @@ class DatasetPanel(QWidget):
     def _idx_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setVerticalSpacing(3)
         form.setContentsMargins(0, 0, 0, 0)
         row, self.idx_images = self._file_row("idxImages", "The IDX images file (idx3-ubyte)")
         form.addRow("Images", row)
@@ -139,6 +147,7 @@ class DatasetPanel(QWidget):
     def _csv_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setVerticalSpacing(3)
         form.setContentsMargins(0, 0, 0, 0)
         row, self.csv_path = self._file_row("csvPath", "A CSV file: numeric features, a label")
         form.addRow("File", row)
@@ -178,8 +187,10 @@ class DatasetPanel(QWidget):
             out.update(images=self.idx_images.text(), labels=self.idx_labels.text())
         elif kind == "csv":
             out.update(path=self.csv_path.text(), label_column=self.csv_label_column.value())
-        out.update(val_fraction=round(self.val_fraction.value(), 4),
-                   standardize=self.standardize.isChecked())
+        out.update(
+            val_fraction=round(self.val_fraction.value(), 4),
+            standardize=self.standardize.isChecked(),
+        )
         return out
 
     def load(self) -> Dataset:
@@ -220,8 +231,9 @@ class DatasetPanel(QWidget):
                 self.idx_labels.setText(_text(state.get("labels", ""), "dataset labels"))
             elif kind == "csv":
                 self.csv_path.setText(_text(state.get("path", ""), "dataset path"))
-                _set_number(self.csv_label_column, state.get("label_column", -1),
-                            "dataset label_column")
+                _set_number(
+                    self.csv_label_column, state.get("label_column", -1), "dataset label_column"
+                )
             if "val_fraction" in state:
                 _set_number(self.val_fraction, state["val_fraction"], "dataset val_fraction")
             if "standardize" in state:
@@ -238,8 +250,9 @@ def _set_number(box, value: Any, what: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{what} must be a number; got {value!r}")
     if not box.minimum() <= value <= box.maximum():
-        raise ValueError(f"{what} must be between {box.minimum()} and {box.maximum()}; "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{what} must be between {box.minimum()} and {box.maximum()}; got {value!r}"
+        )
     box.setValue(value)
 
 

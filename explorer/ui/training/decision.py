@@ -81,12 +81,13 @@ class DecisionRegionPlot(pg.PlotWidget):
         rgb = blend_regions(probabilities, self._num_classes)
         self.image.setImage((rgb * 255).astype(np.uint8), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.image.show()
 
     def clear_regions(self) -> None:
-        self.image.clear()
+        self.image.hide()  # ImageItem.clear() would stop later setImage calls from drawing
 
     def region_image(self) -> np.ndarray | None:
-        return self.image.image
+        return self.image.image if self.image.isVisible() else None
 
     def select(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self._val_x):

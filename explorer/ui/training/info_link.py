@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
+from explorer.ui.training.plots import add_legend
 
 P_COLOR = (90, 90, 90)
 Q_COLOR = (31, 119, 180)
@@ -71,9 +72,9 @@ class InfoLinkPanel(QWidget):
         self.plot_item.setYRange(0, 1.05, padding=0)
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.plot_item.hideButtons()
-        self.legend = self.plot_item.addLegend(offset=(-5, 5), labelTextSize="8pt")
-        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=P_COLOR, name="P")
-        self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=Q_COLOR, name="Q")
+        self.legend = add_legend(self.plot_item, offset=(-5, 5))
+        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=P_COLOR)
+        self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=Q_COLOR)
         self.plot_item.addItem(self.p_bars)
         self.plot_item.addItem(self.q_bars)
         self.legend.addItem(self.p_bars, "P (label)")

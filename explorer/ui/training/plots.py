@@ -28,6 +28,17 @@ class CurveData:
     train_accuracy: np.ndarray | None = None
 
 
+def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
+    """A legend on a translucent white card, readable over the curves."""
+    return plot.addLegend(
+        offset=offset,
+        labelTextSize="8pt",
+        labelTextColor=(40, 40, 40),
+        brush=pg.mkBrush(255, 255, 255, 215),
+        pen=pg.mkPen(200, 200, 200),
+    )
+
+
 def _style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.setTitle(title, size="10pt")
     plot.setLabel("left", left)
@@ -49,7 +60,7 @@ class LossCurvePlot(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.plot_item = self.getPlotItem()
         _style_plot(self.plot_item, "Loss", "loss", "step")
-        self.legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = add_legend(self.plot_item, offset=(-10, 10))
         self._series = GrowingSeries(smoothing=0.6)
         self._val_x = np.empty(0)
         self._val_y = np.empty(0)
@@ -169,8 +180,7 @@ class LossCurvePlot(pg.PlotWidget):
         if i > 0 and abs(series.x[i - 1] - x) < abs(series.x[i] - x):
             i -= 1
         text = (
-            f"step {series.x[i]:.0f}   loss {series.y[i]:.4g}   "
-            f"smoothed {series.smoothed[i]:.4g}"
+            f"step {series.x[i]:.0f}   loss {series.y[i]:.4g}   smoothed {series.smoothed[i]:.4g}"
         )
         if self._val_x.size:
             j = int(np.argmin(np.abs(self._val_x - series.x[i])))
@@ -215,14 +225,23 @@ class AccuracyPlot(pg.PlotWidget):
         self.plot_item = self.getPlotItem()
         _style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
         self.plot_item.setYRange(0, 100, padding=0.02)
-        self.legend = self.plot_item.addLegend(offset=(-10, -10), labelTextSize="8pt")
+        self.legend = add_legend(self.plot_item, offset=(-10, -10))
         base = color(0)
         self.val_curve = self.plot_item.plot(
-            [], [], pen=pg.mkPen(base, width=2), symbol="o", symbolSize=6,
-            symbolBrush=pg.mkBrush(base), symbolPen=None, name="validation",
+            [],
+            [],
+            pen=pg.mkPen(base, width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=pg.mkBrush(base),
+            symbolPen=None,
+            name="validation",
         )
         self.train_curve = self.plot_item.plot(
-            [], [], pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine), name="training",
+            [],
+            [],
+            pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine),
+            name="training accuracy",
         )
         self._overlays: list[pg.PlotDataItem] = []
 
@@ -236,6 +255,9 @@ class AccuracyPlot(pg.PlotWidget):
                 np.asarray(epochs, float)[:n], 100.0 * np.asarray(train_accuracy, float)
             )
 
+    def set_run_name(self, name: str) -> None:
+        _rename_legend_entry(self.legend, self.val_curve, name)
+
     def set_overlays(self, runs: list[CurveData]) -> None:
         for item in self._overlays:
             self.legend.removeItem(item)
@@ -244,7 +266,13 @@ class AccuracyPlot(pg.PlotWidget):
         for index, run in enumerate(runs, start=1):
             c = color(index)
             item = self.plot_item.plot(
-                run.epochs, 100.0 * np.asarray(run.val_accuracy, float), pen=pg.mkPen(c, width=2),
-                symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(c), symbolPen=None, name=run.name,
+                run.epochs,
+                100.0 * np.asarray(run.val_accuracy, float),
+                pen=pg.mkPen(c, width=2),
+                symbol="o",
+                symbolSize=5,
+                symbolBrush=pg.mkBrush(c),
+                symbolPen=None,
+                name=run.name,
             )
             self._overlays.append(item)

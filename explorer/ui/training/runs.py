@@ -69,9 +69,7 @@ class Run:
         if self.dataset:
             lines.append("dataset: " + ", ".join(f"{k}={v}" for k, v in self.dataset.items()))
         if self.model_config:
-            lines.append(
-                "model: " + ", ".join(f"{k}={v}" for k, v in self.model_config.items())
-            )
+            lines.append("model: " + ", ".join(f"{k}={v}" for k, v in self.model_config.items()))
         if self.config:
             lines.append("training: " + ", ".join(f"{k}={v}" for k, v in self.config.items()))
         if self.message:
@@ -109,8 +107,7 @@ class Run:
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
             raise ValueError(f"run name must be 1..{MAX_NAME_LENGTH} characters; got {name!r}")
         curves = {}
-        for key in ("steps", "losses", "val_steps", "val_losses", "val_accuracy",
-                    "train_accuracy"):
+        for key in ("steps", "losses", "val_steps", "val_losses", "val_accuracy", "train_accuracy"):
             curves[key] = _float_list(data.get(key, []), key)
         if len(curves["steps"]) != len(curves["losses"]):
             raise ValueError("run 'steps' and 'losses' differ in length")
@@ -130,8 +127,15 @@ class Run:
         message = data.get("message", "")
         if not isinstance(message, str):
             raise ValueError(f"run message must be a string; got {message!r}")
-        return cls(run_id=run_id, name=name, status=status, message=message[:500],
-                   overlay=bool(data.get("overlay", True)), **dicts, **curves)
+        return cls(
+            run_id=run_id,
+            name=name,
+            status=status,
+            message=message[:500],
+            overlay=bool(data.get("overlay", True)),
+            **dicts,
+            **curves,
+        )
 
 
 def _float_list(value: Any, key: str) -> list[float]:

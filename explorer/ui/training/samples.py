@@ -66,8 +66,11 @@ class SampleGrid(pg.PlotWidget):
         tiles = mosaic(images, self.columns, pad, caption)
         finite = tiles[np.isfinite(tiles)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        self.image.setImage(np.nan_to_num(tiles, nan=low), autoLevels=False,
-                            levels=(low, high if high > low else low + 1))
+        self.image.setImage(
+            np.nan_to_num(tiles, nan=low),
+            autoLevels=False,
+            levels=(low, high if high > low else low + 1),
+        )
         self.image.setRect(QRectF(0, 0, tiles.shape[1], tiles.shape[0]))
         for text in self._texts:
             self.plot_item.removeItem(text)

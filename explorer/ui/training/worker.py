@@ -37,8 +37,9 @@ class TrainingJob(Protocol):
     def epoch_report(self) -> dict[str, Any]:
         """Evaluation after an epoch (validation loss/accuracy, confusion, probabilities)."""
 
-    def view(self) -> dict[str, Any] | None:
-        """A cheap live picture of the model (decision regions), or None."""
+    def view(self, final: bool = False) -> dict[str, Any] | None:
+        """A cheap live picture of the model (decision regions), or None; ``final`` adds the
+        full validation outputs (sent when the worker stops stepping)."""
 
 
 class TrainingWorker(QObject):
@@ -136,8 +137,12 @@ class TrainingWorker(QObject):
         except Exception as exc:  # a bug in a job must not kill the thread silently
             flush()
             self.sigStopped.emit(
-                {"run": job.run_id, "reason": "error", "message": f"{exc}",
-                 "details": traceback.format_exc()}
+                {
+                    "run": job.run_id,
+                    "reason": "error",
+                    "message": f"{exc}",
+                    "details": traceback.format_exc(),
+                }
             )
             return
         flush()
@@ -145,13 +150,13 @@ class TrainingWorker(QObject):
             reason, message = "diverged", job.diverged
         elif job.done:
             reason = "done"
-        if reason != "stopped":
-            self._emit_view()
+        if reason not in ("stopped", "diverged"):  # a diverged model has nothing to show
+            self._emit_view(final=True)
         self.sigStopped.emit({"run": job.run_id, "reason": reason, "message": message})
 
-    def _emit_view(self) -> None:
+    def _emit_view(self, final: bool = False) -> None:
         with self._gate.worker_turn():
-            view = self._job.view()
+            view = self._job.view(final=final)
         if view is not None:
             self.sigView.emit({"run": self._job.run_id, **view})
 

@@ -26,12 +26,16 @@ class ScriptedJob:
         self.taken += 1
         if not math.isfinite(loss):
             self.diverged = f"diverged at step {self.taken}"
-        return {"step": self.taken, "loss": loss, "samples": self.batch,
-                "epoch_finished": self.taken % self.steps_per_epoch == 0}
+        return {
+            "step": self.taken,
+            "loss": loss,
+            "samples": self.batch,
+            "epoch_finished": self.taken % self.steps_per_epoch == 0,
+        }
 
     def epoch_report(self):
         return {"epoch": self.taken // self.steps_per_epoch, "val_loss": 0.5}
 
-    def view(self):
+    def view(self, final=False):
         self.views += 1
-        return {"views": self.views}
+        return {"views": self.views, "final": final}

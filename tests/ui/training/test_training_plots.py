@@ -48,8 +48,15 @@ def test_loss_plot_draws_raw_smoothed_and_validation(qtbot):
 def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
     plot = LossCurvePlot()
     qtbot.addWidget(plot)
-    run = CurveData("lr 0.1", np.arange(3.0), np.ones(3), np.empty(0), np.empty(0),
-                    np.arange(1.0, 2.0), np.array([0.5]))
+    run = CurveData(
+        "lr 0.1",
+        np.arange(3.0),
+        np.ones(3),
+        np.empty(0),
+        np.empty(0),
+        np.arange(1.0, 2.0),
+        np.array([0.5]),
+    )
     plot.set_overlays([run])
     labels = [label.text for _, label in plot.legend.items]
     assert "lr 0.1" in labels
@@ -91,7 +98,8 @@ def test_confusion_matrix_shows_counts(qtbot):
 def test_sample_grid_captions_predictions(qtbot):
     grid = SampleGrid(count=4, columns=2)
     qtbot.addWidget(grid)
-    grid.set_samples(np.random.default_rng(0).random((6, 8, 8)), [1, 2, 3, 4, 5, 6],
-                     [str(i) for i in range(10)])
+    grid.set_samples(
+        np.random.default_rng(0).random((6, 8, 8)), [1, 2, 3, 4, 5, 6], [str(i) for i in range(10)]
+    )
     grid.set_predictions([1, 2, 0, 4])
     assert grid.captions() == ["1", "2", "0 (3)", "4"]

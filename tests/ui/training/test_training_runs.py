@@ -5,9 +5,17 @@ from explorer.ui.training.runs import MAX_STORED_POINTS, Run, RunListModel
 
 
 def make_run(run_id=1, n=5):
-    return Run(run_id=run_id, name=f"run {run_id}", config={"lr": 0.1},
-               steps=list(range(1, n + 1)), losses=[1.0 / k for k in range(1, n + 1)],
-               val_steps=[n], val_losses=[0.3], val_accuracy=[0.9], status="done")
+    return Run(
+        run_id=run_id,
+        name=f"run {run_id}",
+        config={"lr": 0.1},
+        steps=list(range(1, n + 1)),
+        losses=[1.0 / k for k in range(1, n + 1)],
+        val_steps=[n],
+        val_losses=[0.3],
+        val_accuracy=[0.9],
+        status="done",
+    )
 
 
 def test_run_round_trips_through_a_dict():
@@ -25,8 +33,13 @@ def test_long_curves_are_thinned_when_stored():
 
 @pytest.mark.parametrize(
     ("key", "value", "message"),
-    [("name", "", "run name"), ("losses", ["a"], "numbers"), ("status", "weird", "status"),
-     ("run_id", -1, "run_id"), ("losses", [1.0] * (MAX_STORED_POINTS + 1), "at most")],
+    [
+        ("name", "", "run name"),
+        ("losses", ["a"], "numbers"),
+        ("status", "weird", "status"),
+        ("run_id", -1, "run_id"),
+        ("losses", [1.0] * (MAX_STORED_POINTS + 1), "at most"),
+    ],
 )
 def test_bad_stored_runs_are_rejected_with_a_message(key, value, message):
     data = make_run().to_dict()

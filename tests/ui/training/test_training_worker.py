@@ -7,8 +7,9 @@ from tests.ui.training.fakes import ScriptedJob
 
 def collect(controller):
     got = {"steps": [], "losses": [], "epochs": [], "stopped": [], "views": []}
-    controller.sigSteps.connect(lambda p: (got["steps"].extend(p["steps"]),
-                                           got["losses"].extend(p["losses"])))
+    controller.sigSteps.connect(
+        lambda p: (got["steps"].extend(p["steps"]), got["losses"].extend(p["losses"]))
+    )
     controller.sigEpochFinished.connect(lambda p: got["epochs"].append(p["epoch"]))
     controller.sigStopped.connect(lambda p: got["stopped"].append(p))
     controller.sigView.connect(lambda p: got["views"].append(p))

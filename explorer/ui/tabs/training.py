@@ -1,0 +1,477 @@
+"""The Training tab: train the Model tab's MLP on the numpy engine and watch it learn.
+
+Threading: a :class:`TrainingController` runs the active run's :class:`TrainerJob` in a
+worker thread; results arrive by signal and are drawn by a ~30 Hz display timer, apart
+from the training rate. The model is shared with the Model tab, so every read of it from
+the GUI thread while a run is live (the Model tab's live heatmaps, saving weights) goes
+through :class:`ModelGate`: the worker holds the gate for each step, the GUI reads only
+between two steps, never a half-updated parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
+
+from explorer.data import DataError, Dataset
+from explorer.engine import nn
+from explorer.training import Trainer, prepare_data
+from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.training.display import RunDisplay
+from explorer.ui.training.gate import ModelGate
+from explorer.ui.training.job import SAMPLE_GRID_SIZE, TrainerJob
+from explorer.ui.training.model_link import ModelLink
+from explorer.ui.training.runs import MAX_RUNS, Run, RunListModel
+from explorer.ui.training.view import TrainingView
+from explorer.ui.training.worker import TrainingController
+
+DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
+MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
+ERROR_STYLE = "color: #b00020;"
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class TrainingTab(ExplorerTab):
+    """Live training with every curve, run comparison, weights I/O and the P/Q link."""
+
+    title = "Training"
+    export_name = "training"
+    sigOpenDistributions = Signal(object, object)  # p, q
+
+    def __init__(self, model_tab=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("trainingTab")
+        self.model_tab = model_tab
+        # Replaced in tests: dialogs would block.
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
+        self.ask_save_path: Callable[[], str] = self._ask_save_path
+        self.ask_open_path: Callable[[], str] = self._ask_open_path
+
+        self.gate = ModelGate()
+        self.link = ModelLink(model_tab, self.gate)
+        self.controller = TrainingController(self.gate, self)
+        self.runs = RunListModel(self)
+        self.view = TrainingView(self.runs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        v = self.view
+        self.loss_plot = v.loss_plot
+
+        self._dataset: Dataset | None = None
+        self._train: Dataset | None = None
+        self._val: Dataset | None = None
+        self._raw_val = None
+        self.display = RunDisplay(self.view, self.runs)
+        self._trainer: Trainer | None = None
+        self._ticks = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(DISPLAY_INTERVAL_MS)
+        self._timer.timeout.connect(self._on_display_timer_timeout)
+
+        v.start.clicked.connect(self.start)
+        v.pause.clicked.connect(self._on_pause_clicked)
+        v.step.clicked.connect(self.step)
+        v.reset.clicked.connect(self.reset)
+        v.save_weights.clicked.connect(self._on_save_weights_clicked)
+        v.load_weights.clicked.connect(self._on_load_weights_clicked)
+        v.adapt.clicked.connect(self.adapt_model)
+        v.dataset.sigChanged.connect(self._on_dataset_changed)
+        v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
+        v.log_y.toggled.connect(self.loss_plot.set_log_y)
+        v.runs_panel.sigDeleteRequested.connect(self.delete_run)
+        v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
+        v.info_link.sigSampleChanged.connect(v.decision_plot.select)
+        v.decision_plot.sigPointClicked.connect(v.info_link.select)
+        v.sample_grid.sigSampleClicked.connect(v.info_link.select)
+        self.runs.sigOverlayChanged.connect(self.display.update_overlays)
+        self.controller.sigSteps.connect(self.display.on_steps)
+        self.controller.sigEpochFinished.connect(self.display.on_epoch)
+        self.controller.sigView.connect(self.display.on_view)
+        self.controller.sigStopped.connect(self._on_controller_stopped)
+        if model_tab is not None:
+            model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._on_dataset_changed()
+        self._update_buttons()
+
+    # -- model and data ---------------------------------------------------------------------
+    def model(self) -> nn.Module:
+        """The model being trained: the Model tab's instance, or this tab's own."""
+        return self.link.model()
+
+    def dataset(self) -> Dataset | None:
+        return self._dataset
+
+    def adapt_model(self) -> bool:
+        """Give the model this data's input and output sizes (hidden layers kept)."""
+        if self._dataset is None or self.controller.has_thread() and not self._run_finished():
+            return False
+        built = self.link.adapt(self._dataset)
+        self._update_banner()
+        return built
+
+    def _on_dataset_changed(self) -> None:
+        try:
+            self._dataset = self.view.dataset.load()
+        except (DataError, ValueError, OSError) as error:
+            self._dataset = None
+            self._train = self._val = self._raw_val = None
+            self.show_message(f"Data not loaded: {error}", error=True)
+            self._update_banner()
+            self._update_buttons()
+            return
+        self.show_message("")
+        self._prepare(self.view.settings.config(self.view.dataset.val_fraction.value()))
+        self._update_banner()
+        self._update_buttons()
+
+    def _prepare(self, config) -> None:
+        """Split (and standardize) the data; show its points or images before any training."""
+        data = self._dataset
+        standardize = self.view.dataset.standardize.isChecked()
+        self._train, self._val, scaler = prepare_data(data, config, standardize)
+        raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
+        self._raw_val = raw
+        v = self.view
+        if data.is_2d:
+            v.picture.setCurrentWidget(v.decision_plot)
+            v.decision_plot.set_points(
+                self._train.x, self._train.y, self._val.x, self._val.y, data.num_classes
+            )
+            v.decision_plot.clear_regions()
+        elif data.is_image:
+            v.picture.setCurrentWidget(v.sample_grid)
+            images = raw[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
+            v.sample_grid.set_samples(images, self._val.y, data.class_names)
+        else:
+            v.picture.setCurrentWidget(v.no_picture)
+        v.confusion_plot.clear_matrix()
+        v.info_link.clear()
+        self.link.set_sample_provider(self._sample, data.name)
+
+    def _sample(self, index: int = 0):
+        val = self._val
+        if val is None:
+            return None
+        i = int(index) % len(val)
+        return val.x[i], int(val.y[i])
+
+    def _update_banner(self) -> None:
+        v, data = self.view, self._dataset
+        v.adapt_banner.setVisible(data is not None and not self.link.fits(data))
+        if data is not None:
+            v.adapt_label.setText(self.link.mismatch_text(data))
+
+    # -- actions ----------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start a new run (fresh weights unless 'continue from current weights')."""
+        if self.controller.is_running() or not self._new_run():
+            return False
+        self.controller.run()
+        self._timer.start()
+        self._update_buttons()
+        return True
+
+    def step(self) -> bool:
+        """Train on one batch; starts a new run when none can continue."""
+        if self.controller.is_running():
+            return False
+        if (self._run_finished() or not self.controller.has_thread()) and not self._new_run():
+            return False
+        self.controller.step(1)
+        self._timer.start()
+        self._update_buttons()
+        return True
+
+    def pause(self) -> None:
+        self.controller.pause()
+
+    def resume(self) -> None:
+        if self.controller.has_thread() and not self._run_finished():
+            self.controller.run()
+            self._timer.start()
+            self._update_buttons()
+
+    def reset(self) -> None:
+        """Stop the run (kept in the list) and draw fresh weights from the seed."""
+        self._stop_active("stopped")
+        self.link.reinitialize(int(self.view.settings.seed.value()))
+        self.display.show(None)
+        self.view.decision_plot.clear_regions()
+        self.view.confusion_plot.clear_matrix()
+        self.view.info_link.clear()
+        self.view.progress.setValue(0)
+        self.view.progress.setFormat("Ready")
+        self._update_buttons()
+
+    def delete_run(self, row: int) -> None:
+        run = self.runs.run_at(row)
+        if run is self.display.run:
+            self.reset()
+        self.runs.remove(row)
+
+    def _on_pause_clicked(self) -> None:
+        if self.controller.is_running():
+            self.pause()
+        else:
+            self.resume()
+
+    # -- run lifecycle ----------------------------------------------------------------------
+    def _run_finished(self) -> bool:
+        job = self.controller.job
+        return job is None or job.done
+
+    def _stop_active(self, status: str) -> None:
+        """End the live run's thread; an unfinished run is marked ``status``."""
+        had_thread = self.controller.has_thread()
+        self.controller.shutdown()
+        self._timer.stop()
+        run = self.display.run
+        if had_thread and run is not None and run.status in ("running", "paused", "new"):
+            run.status = status
+            self.runs.touch(run.run_id)
+        self._trainer = None
+
+    def _new_run(self) -> bool:
+        """Build a trainer for the current data, model and settings; attach it to a worker."""
+        self._stop_active("stopped")
+        if self._dataset is None:
+            self.show_message("Choose a dataset that loads first.", error=True)
+            return False
+        if not self.link.fits(self._dataset) and not self._offer_adapt():
+            return False
+        settings = self.view.settings
+        try:
+            config = settings.config(self.view.dataset.val_fraction.value())
+            self._prepare(config)
+            trainer = Trainer(self.model(), self._train, self._val, config)
+            if not settings.keep_weights.isChecked():
+                trainer.reset(reinitialize=True)
+        except (DataError, ValueError) as error:
+            self.show_message(f"Cannot start: {error}", error=True)
+            return False
+        run = Run(
+            run_id=self.runs.next_id(),
+            name="",
+            config=config.to_dict(),
+            model_config=self.link.config(),
+            dataset=self.view.dataset.description(),
+            status="running",
+        )
+        run.name = self._run_name(run)
+        self.runs.add(run)
+        self._trainer = trainer
+        self.display.begin(
+            run,
+            trainer.steps_per_epoch,
+            config.epochs,
+            config.batch_size,
+            self._val.y,
+            self._dataset.class_names,
+        )
+        self.controller.attach(TrainerJob(run.run_id, trainer))
+        self.link.mark_trained(True)
+        self.show_message("")
+        return True
+
+    def _offer_adapt(self) -> bool:
+        """Adapt the model to the data; ask first if that discards trained weights."""
+        data = self._dataset
+        question = (
+            f"{self.link.mismatch_text(data)} Rebuild it with those sizes (its trained "
+            "weights are discarded)?"
+        )
+        if self.link.is_trained() and not self.confirm(self, "Adapt the model?", question):
+            self.show_message("Not started: the model does not fit the data.", error=True)
+            return False
+        if not self.adapt_model():
+            self.show_message("Not started: the model was not rebuilt.", error=True)
+            return False
+        return True
+
+    def _run_name(self, run: Run) -> str:
+        c, m = run.config, run.model_config
+        loss = "MSE" if c["loss"] == "mse" else "CE"
+        hidden = "-".join(str(h) for h in m.get("hidden_sizes", []))
+        return (
+            f"#{run.run_id} {run.dataset['kind']} {hidden} {m.get('init_weight', '')} "
+            f"{c['optimizer']} lr={c['lr']:g} {loss}"
+        ).replace("  ", " ")
+
+    # -- worker reports -----------------------------------------------------------------------
+    def _on_controller_stopped(self, payload: dict) -> None:
+        text = self.display.on_stopped(payload)
+        reason = payload["reason"]
+        if reason != "paused":
+            self._timer.stop()
+        self._on_display_timer_timeout()
+        self.link.refresh()
+        if text:
+            self.show_message(
+                text, error=reason in ("diverged", "error"), details=payload.get("details", "")
+            )
+        self._update_buttons()
+
+    def _on_display_timer_timeout(self) -> None:
+        self.display.tick()
+        self._ticks += 1
+        if self._ticks % MODEL_REFRESH_TICKS == 0:
+            self.link.refresh()
+
+    def _on_model_tab_model_changed(self, model) -> None:
+        trainer = self._trainer
+        if trainer is not None and trainer.model is not model and self.controller.has_thread():
+            self._stop_active("stopped")
+            self.show_message(
+                "The model was rebuilt in the Model tab; the run was stopped.", error=True
+            )
+        self._update_banner()
+        self._update_buttons()
+
+    def _on_smoothing_value_changed(self, value: int) -> None:
+        self.view.smoothing_label.setText(f"{value / 100:.2f}")
+        self.loss_plot.set_smoothing(value / 100)
+
+    # -- view state ---------------------------------------------------------------------------
+    def show_message(self, text: str, error: bool = False, details: str = "") -> None:
+        label = self.view.message
+        label.setText(text)
+        label.setStyleSheet(ERROR_STYLE if error else "")
+        label.setToolTip(details)
+        label.setVisible(bool(text))
+
+    def message(self) -> str:
+        return "" if self.view.message.isHidden() else self.view.message.text()
+
+    def _update_buttons(self) -> None:
+        v = self.view
+        running = self.controller.is_running()
+        live = self.controller.has_thread() and not self._run_finished()
+        v.start.setEnabled(not running and self._dataset is not None)
+        v.pause.setEnabled(live)
+        v.pause.setText("Pause" if running or not live else "Resume")
+        v.step.setEnabled(not running and self._dataset is not None)
+        v.load_weights.setEnabled(not live)
+        v.dataset.setEnabled(not live)
+        v.settings.setEnabled(not live)
+        v.adapt.setEnabled(not live)
+
+    # -- weights ------------------------------------------------------------------------------
+    def _ask_save_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save weights", "weights.npz", "NumPy archives (*.npz)"
+        )
+        return path
+
+    def _ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load weights", "", "NumPy archives (*.npz);;All files (*)"
+        )
+        return path
+
+    def _on_save_weights_clicked(self) -> None:
+        path = self.ask_save_path()
+        if path:
+            self.save_weights(path)
+
+    def _on_load_weights_clicked(self) -> None:
+        path = self.ask_open_path()
+        if path:
+            self.load_weights(path)
+
+    def save_weights(self, path: str) -> bool:
+        try:
+            written = self.link.save(path)
+        except OSError as error:
+            self.show_message(f"Weights not saved: {path}: {error.strerror or error}", error=True)
+            return False
+        self.show_message(f"Saved the model's state_dict to {written}")
+        return True
+
+    def load_weights(self, path: str) -> bool:
+        if self.controller.has_thread() and not self._run_finished():
+            self.show_message("Reset the run before loading weights.", error=True)
+            return False
+        try:
+            self.link.load(path)
+        except ValueError as error:
+            self.show_message(f"Weights not loaded: {error}", error=True)
+            return False
+        self.view.settings.keep_weights.setChecked(True)
+        self.show_message(
+            f"Loaded {path}. Start continues from these weights "
+            "('Continue from current weights' is on)."
+        )
+        return True
+
+    # -- ExplorerTab --------------------------------------------------------------------------
+    def export_items(self) -> dict[str, Any]:
+        v = self.view
+        items = {"loss": v.loss_plot.plot_item, "accuracy": v.accuracy_plot.plot_item}
+        if v.picture.currentWidget() is v.decision_plot:
+            items["decision-regions"] = v.decision_plot.plot_item
+        elif v.picture.currentWidget() is v.sample_grid:
+            items["validation-samples"] = v.sample_grid.plot_item
+        items["confusion-matrix"] = v.confusion_plot.plot_item
+        items["sample-cross-entropy"] = v.info_link.plot_item
+        return items
+
+    def state(self) -> dict[str, Any]:
+        current = self.display.run
+        return {
+            "dataset": self.view.dataset.state(),
+            "settings": self.view.settings.state(),
+            "smoothing": self.view.smoothing.value(),
+            "log_y": self.view.log_y.isChecked(),
+            "runs": [run.to_dict() for run in self.runs.runs()],
+            "current_run": None if current is None else current.run_id,
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError(f"training state must be an object; got {type(state).__name__}")
+        runs = state.get("runs", [])
+        if not isinstance(runs, list):
+            raise ValueError("training 'runs' must be a list")
+        try:
+            restored = [Run.from_dict(r) for r in runs[:MAX_RUNS]]
+        except ValueError as error:
+            raise ValueError(f"training runs: {error}") from None
+        smoothing = state.get("smoothing", 60)
+        if (
+            isinstance(smoothing, bool)
+            or not isinstance(smoothing, int)
+            or not (0 <= smoothing <= 99)
+        ):
+            raise ValueError(f"training smoothing must be an integer 0..99; got {smoothing!r}")
+        self._stop_active("stopped")
+        for key, panel in (("dataset", self.view.dataset), ("settings", self.view.settings)):
+            if key in state:
+                try:
+                    panel.restore_state(state[key])
+                except (ValueError, TypeError) as error:
+                    raise ValueError(f"training {key}: {error}") from None
+        self.view.smoothing.setValue(smoothing)
+        self.view.log_y.setChecked(bool(state.get("log_y", False)))
+        self.runs.replace_all(restored)
+        current = (
+            self.runs.find(state.get("current_run"))
+            if isinstance(state.get("current_run"), int)
+            else None
+        )
+        self.display.show(current)
+        self._update_buttons()
+
+    def shutdown(self) -> None:
+        """Stop the worker between two steps and wait for its thread (window close, quit)."""
+        self._stop_active("stopped")

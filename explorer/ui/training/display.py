@@ -1,0 +1,167 @@
+"""Draw a run: worker results -> the run's record and the plots; progress; overlays.
+
+The tab forwards the controller's signals here. Points are buffered by the plots and
+painted by :meth:`RunDisplay.tick`, which the tab's ~30 Hz display timer calls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer.ui.training.job import SAMPLE_GRID_SIZE
+from explorer.ui.training.progress import SpeedMeter, progress_text
+from explorer.ui.training.runs import Run, RunListModel
+from explorer.ui.training.view import TrainingView
+
+
+class RunDisplay:
+    """Keeps the current run's record and its plots in step with the worker's reports."""
+
+    def __init__(self, view: TrainingView, runs: RunListModel):
+        self.view = view
+        self.runs = runs
+        self.run: Run | None = None
+        self.speed = SpeedMeter()
+        self.step = 0
+        self.steps_per_epoch = 1
+        self.epochs = 1
+        self.batch_size = 1
+        self.val_labels = np.zeros(0, dtype=np.int64)
+        self.class_names: list[str] = []
+        self.state = ""
+
+    # -- a run begins, ends, is shown -----------------------------------------------------
+    def begin(
+        self,
+        run: Run,
+        steps_per_epoch: int,
+        epochs: int,
+        batch_size: int,
+        val_labels: np.ndarray,
+        class_names: list[str],
+    ) -> None:
+        self.run = run
+        self.speed.reset()
+        self.step = 0
+        self.steps_per_epoch, self.epochs, self.batch_size = steps_per_epoch, epochs, batch_size
+        self.val_labels = np.asarray(val_labels)
+        self.class_names = list(class_names)
+        self.state = ""
+        self.show(run)
+        self.view.confusion_plot.clear_matrix()
+        self.view.info_link.clear()
+
+    def show(self, run: Run | None) -> None:
+        """Draw ``run`` as the current run (None: an empty chart)."""
+        self.run = run
+        v = self.view
+        if run is None:
+            v.loss_plot.set_run([], [], [], [])
+            v.loss_plot.set_run_name("current run")
+            v.accuracy_plot.set_run([], [], [])
+        else:
+            v.loss_plot.set_run(run.steps, run.losses, run.val_steps, run.val_losses)
+            v.loss_plot.set_run_name(run.name)
+            epochs = np.arange(1, len(run.val_accuracy) + 1)
+            v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
+        v.accuracy_plot.set_run_name(run.name if run else "current run")
+        self.update_overlays()
+
+    def update_overlays(self) -> None:
+        others = [r.curves() for r in self.runs.runs() if r.overlay and r is not self.run]
+        self.view.loss_plot.set_overlays(others)
+        self.view.accuracy_plot.set_overlays(others)
+        if self.run is not None:
+            self.view.loss_plot.set_run_name(self.run.name)
+            self.view.accuracy_plot.set_run_name(self.run.name)
+
+    # -- worker reports -------------------------------------------------------------------
+    def on_steps(self, payload: dict) -> None:
+        run = self.run
+        if run is None:
+            return
+        run.steps.extend(payload["steps"])
+        run.losses.extend(payload["losses"])
+        self.view.loss_plot.append_steps(payload["steps"], payload["losses"])
+        self.speed.add(payload["samples"], payload["seconds"])
+        self.step = payload["steps"][-1]
+
+    def on_epoch(self, payload: dict) -> None:
+        run, record = self.run, payload.get("record")
+        if run is None or record is None:
+            return
+        run.val_steps.append(float(record.step))
+        run.val_losses.append(record.val_loss)
+        run.val_accuracy.append(record.val_accuracy)
+        run.train_accuracy.append(record.train_accuracy)
+        v = self.view
+        v.loss_plot.set_validation(run.val_steps, run.val_losses)
+        epochs = np.arange(1, len(run.val_accuracy) + 1)
+        v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
+        self.on_outputs(payload)
+        self.runs.touch(run.run_id)
+
+    def on_view(self, payload: dict) -> None:
+        v = self.view
+        if "regions" in payload and np.all(np.isfinite(payload["regions"])):
+            v.decision_plot.set_regions(payload["extent"], payload["regions"])
+        if "sample_predictions" in payload:
+            v.sample_grid.set_predictions(payload["sample_predictions"])
+        if "logits" in payload:
+            self.on_outputs(payload)
+
+    def on_outputs(self, payload: dict) -> None:
+        """Validation outputs: confusion matrix, sample captions, the P/Q panel."""
+        if not np.all(np.isfinite(payload["logits"])):
+            return  # overflowing weights on the way to divergence: keep the last good picture
+        v = self.view
+        v.confusion_plot.set_matrix(payload["confusion"], self.class_names)
+        v.sample_grid.set_predictions(payload["predicted"][:SAMPLE_GRID_SIZE])
+        v.info_link.set_outputs(
+            payload["logits"], self.val_labels, payload["losses"], self.class_names
+        )
+
+    def on_stopped(self, payload: dict) -> str:
+        """Record how the run ended; returns the text for the tab's message line."""
+        run = self.run
+        reason, message = payload["reason"], payload.get("message", "")
+        if run is None:
+            return ""
+        run.status = "paused" if reason == "paused" else reason
+        run.message = message
+        self.runs.touch(run.run_id)
+        self.state = {
+            "paused": "paused",
+            "done": "done",
+            "stopped": "stopped",
+            "diverged": "diverged",
+            "error": "failed",
+        }[reason]
+        if reason == "diverged":
+            return f"{run.name} {message}"
+        if reason == "error":
+            return f"{run.name} failed: {message}"
+        if reason == "done" and run.val_accuracy:
+            return (
+                f"{run.name} finished: validation accuracy "
+                f"{100 * run.val_accuracy[-1]:.1f}%, loss {run.val_losses[-1]:.4f}"
+            )
+        return ""
+
+    # -- painting -------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Paint buffered points and the progress bar (called by the display timer)."""
+        self.view.loss_plot.refresh()
+        if self.run is None:
+            return
+        total = self.steps_per_epoch * self.epochs
+        epoch = min(self.epochs, self.step // self.steps_per_epoch + 1)
+        if self.run.status == "done":
+            epoch = self.epochs
+        bar = self.view.progress
+        bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
+        bar.setFormat(
+            progress_text(
+                epoch, self.epochs, self.step, total, self.speed.rate, self.batch_size, self.state
+            )
+        )

@@ -1,0 +1,105 @@
+"""The model the Training tab trains: the Model tab's instance (or the tab's own MLP).
+
+All GUI-thread access to the shared model goes through here, and every read that may
+overlap a live run takes the :class:`~explorer.ui.training.gate.ModelGate`'s GUI turn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from explorer.data import Dataset
+from explorer.engine import nn
+from explorer.training import DEFAULT_RUN, load_weights, save_weights
+from explorer.training.trainer import reinitialize_model
+from explorer.ui.training.gate import ModelGate
+
+
+class ModelLink:
+    """Reads, adapts, re-initializes, saves and loads the trained model."""
+
+    def __init__(self, model_tab, gate: ModelGate):
+        self.model_tab = model_tab
+        self.gate = gate
+        self._own: nn.MLP | None = None
+
+    def model(self) -> nn.Module:
+        if self.model_tab is not None:
+            return self.model_tab.model()
+        if self._own is None:
+            self._own = nn.MLP(2, DEFAULT_RUN.hidden_sizes, 3)
+        return self._own
+
+    def fits(self, data: Dataset | None) -> bool:
+        model = self.model()
+        return data is not None and (
+            getattr(model, "input_features", None) == data.num_features
+            and getattr(model, "output_features", None) == data.num_classes
+        )
+
+    def mismatch_text(self, data: Dataset) -> str:
+        model = self.model()
+        return (
+            f"The model takes {model.input_features} inputs and gives {model.output_features} "
+            f"outputs; {data.name} has {data.num_features} features and {data.num_classes} "
+            "classes."
+        )
+
+    def adapt(self, data: Dataset) -> bool:
+        """Rebuild with the data's input and output sizes (hidden layers kept)."""
+        if self.model_tab is None:
+            hidden = self.model().hidden_sizes
+            self._own = nn.MLP(data.num_features, hidden, data.num_classes)
+            return True
+        config = self.model_tab.model_config()
+        config.update(input_features=data.num_features, output_features=data.num_classes)
+        return bool(self.model_tab.set_model_config(config, build=True))
+
+    def config(self) -> dict[str, Any]:
+        if self.model_tab is not None:
+            return self.model_tab.model_config()
+        model = self.model()
+        return {
+            "input_features": model.input_features,
+            "hidden_sizes": list(model.hidden_sizes),
+            "output_features": model.output_features,
+            "activation": model.activation,
+            "init_weight": model.init_weight,
+            "init_bias": model.init_bias,
+        }
+
+    def is_trained(self) -> bool:
+        return self.model_tab is not None and self.model_tab.is_trained()
+
+    def mark_trained(self, trained: bool) -> None:
+        if self.model_tab is not None:
+            self.model_tab.mark_trained(trained)
+
+    def refresh(self) -> None:
+        """Let the Model tab re-read the parameters, between two training steps."""
+        if self.model_tab is not None and self.model_tab.isVisible():
+            with self.gate.gui_turn():
+                self.model_tab.refresh_parameters()
+
+    def set_sample_provider(self, provider, name: str) -> None:
+        if self.model_tab is not None:
+            self.model_tab.set_sample_provider(provider, name)
+
+    def reinitialize(self, seed: int) -> None:
+        with self.gate.gui_turn():
+            reinitialize_model(self.model(), seed)
+        self.mark_trained(False)
+        self.refresh()
+
+    def save(self, path: str) -> Path:
+        """Write the state_dict as .npz (OSError if the place is not writable)."""
+        with self.gate.gui_turn():
+            return save_weights(self.model(), path)
+
+    def load(self, path: str) -> None:
+        """Load a .npz state_dict; ValueError with the core's message on any mismatch."""
+        with self.gate.gui_turn():
+            load_weights(self.model(), path)
+        self.mark_trained(True)
+        self.refresh()

@@ -1,0 +1,223 @@
+"""The Training tab's widgets and their layout (no behaviour: the tab wires them)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.ui.training.confusion import ConfusionMatrixPlot
+from explorer.ui.training.dataset_panel import DatasetPanel
+from explorer.ui.training.decision import DecisionRegionPlot
+from explorer.ui.training.info_link import InfoLinkPanel
+from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
+from explorer.ui.training.runs import RunListModel
+from explorer.ui.training.runs_panel import RunsPanel
+from explorer.ui.training.samples import SampleGrid
+from explorer.ui.training.settings_panel import SettingsPanel
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    button = QPushButton(text, objectName=name)
+    button.setToolTip(tip)
+    return button
+
+
+def _group(title: str, content: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 4, 6, 6)
+    layout.addWidget(content)
+    return box
+
+
+class TrainingView(QWidget):
+    """Controls on the left; progress, curves, decision regions and the P/Q link on the right."""
+
+    def __init__(self, runs: RunListModel, parent=None):
+        super().__init__(parent)
+        self.dataset = DatasetPanel()
+        self.settings = SettingsPanel()
+        self.start = _button(
+            "Start",
+            "startTraining",
+            "Start a new run: fresh weights from the seed, then train (F5)",
+        )
+        self.pause = _button("Pause", "pauseTraining", "Pause the run; press again to resume")
+        self.step = _button(
+            "Step", "stepTraining", "Train on exactly one batch, then wait (starts a run if needed)"
+        )
+        self.reset = _button(
+            "Reset", "resetTraining", "Stop the run and draw fresh weights from the seed"
+        )
+        self.save_weights = _button(
+            "Save weights…",
+            "saveWeights",
+            "Save the model's state_dict as .npz (linear1.weight, …)",
+        )
+        self.load_weights = _button(
+            "Load weights…",
+            "loadWeights",
+            "Load a .npz state_dict into the model (keys and shapes must match)",
+        )
+        self.runs_panel = RunsPanel(runs)
+
+        data_box = _group("Data", self.dataset)
+        settings_box = _group("Training", self.settings)
+        buttons = QGridLayout()
+        buttons.setSpacing(4)
+        for column, button in enumerate((self.start, self.pause, self.step, self.reset)):
+            buttons.addWidget(button, 0, column)
+        buttons.addWidget(self.save_weights, 1, 0, 1, 2)
+        buttons.addWidget(self.load_weights, 1, 2, 1, 2)
+        runs_box = _group("Runs", self.runs_panel)
+
+        controls = QWidget()
+        left = QVBoxLayout(controls)
+        left.setContentsMargins(0, 0, 4, 0)
+        left.addWidget(data_box)
+        left.addWidget(settings_box)
+        left.addLayout(buttons)
+        left.addWidget(runs_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            controls.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
+        )
+
+        self.progress = QProgressBar(objectName="trainingProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Ready")
+        self.progress.setToolTip("Epoch, step, training speed and the estimated time left")
+        self.message = QLabel(objectName="trainingMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.adapt_banner = QFrame(objectName="adaptBanner")
+        self.adapt_banner.setStyleSheet(
+            "#adaptBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
+        )
+        banner = QHBoxLayout(self.adapt_banner)
+        banner.setContentsMargins(8, 4, 8, 4)
+        self.adapt_label = QLabel()
+        self.adapt_label.setWordWrap(True)
+        self.adapt = _button(
+            "Adapt model",
+            "adaptModel",
+            "Rebuild the Model tab's MLP with this data's input and output sizes "
+            "(hidden layers kept)",
+        )
+        banner.addWidget(self.adapt_label, 1)
+        banner.addWidget(self.adapt)
+        self.adapt_banner.hide()
+
+        self.loss_plot = LossCurvePlot()
+        self.loss_plot.setObjectName("lossPlot")
+        self.loss_plot.setToolTip(
+            "Training loss per step (faint: raw, bold: smoothed) and "
+            "validation loss per epoch; hover for values"
+        )
+        self.smoothing = QSlider(Qt.Orientation.Horizontal, objectName="lossSmoothing")
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setValue(60)
+        self.smoothing.setToolTip("Smoothing of the loss curve (debiased EMA, as TensorBoard)")
+        self.smoothing_label = QLabel("0.60")
+        self.log_y = QCheckBox("log y", objectName="lossLogY")
+        self.log_y.setToolTip("Logarithmic loss axis")
+        loss_tools = QHBoxLayout()
+        loss_tools.addWidget(QLabel("Smoothing"))
+        loss_tools.addWidget(self.smoothing, 1)
+        loss_tools.addWidget(self.smoothing_label)
+        loss_tools.addSpacing(12)
+        loss_tools.addWidget(self.log_y)
+        loss_box = QWidget()
+        loss_layout = QVBoxLayout(loss_box)
+        loss_layout.setContentsMargins(0, 0, 0, 0)
+        loss_layout.addWidget(self.loss_plot, 1)
+        loss_layout.addLayout(loss_tools)
+
+        self.accuracy_plot = AccuracyPlot()
+        self.accuracy_plot.setObjectName("accuracyPlot")
+        self.accuracy_plot.setToolTip("Accuracy per epoch: validation (solid), training (dashed)")
+        self.decision_plot = DecisionRegionPlot()
+        self.decision_plot.setObjectName("decisionPlot")
+        self.decision_plot.setToolTip(
+            "The model's class for every point of the plane, live; "
+            "outlined points are validation samples (click one)"
+        )
+        self.sample_grid = SampleGrid()
+        self.sample_grid.setObjectName("sampleGrid")
+        self.sample_grid.setToolTip(
+            "Validation images with the model's prediction; red when "
+            "wrong (true label in brackets); click one"
+        )
+        self.no_picture = QLabel(
+            "Decision regions are drawn for 2-D data;\nsample images for image data."
+        )
+        self.no_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture = QStackedWidget()
+        for widget in (self.decision_plot, self.sample_grid, self.no_picture):
+            self.picture.addWidget(widget)
+        self.confusion_plot = ConfusionMatrixPlot()
+        self.confusion_plot.setObjectName("confusionPlot")
+        self.confusion_plot.setToolTip(
+            "Validation samples by true (rows) and predicted (columns) class, after each epoch"
+        )
+        self.info_link = InfoLinkPanel()
+        self.info_link.setToolTip(
+            "A sample's loss is the cross entropy H(P, Q) between its "
+            "one-hot label P and the model's softmax output Q"
+        )
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(loss_box)
+        top.addWidget(self.picture)
+        top.setSizes([560, 400])
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.accuracy_plot)
+        bottom.addWidget(self.confusion_plot)
+        bottom.addWidget(self.info_link)
+        bottom.setSizes([330, 290, 340])
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(top)
+        plots.addWidget(bottom)
+        plots.setSizes([420, 320])
+        for splitter in (top, bottom, plots):
+            splitter.setChildrenCollapsible(False)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 0, 0, 0)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.adapt_banner)
+        right_layout.addWidget(plots, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setSizes([310, 960])
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(split)

@@ -1,0 +1,274 @@
+"""The Training tab, driven through its widgets: runs, pause/step/reset, divergence, runs
+list, weights, state, data errors and the link to the Distributions tab."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
+
+from explorer.ui.tabs.training import TrainingTab
+from explorer.ui.training.worker import TrainingController
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def _no_training_thread_left():
+    yield
+    running = TrainingController.running_threads()
+    for thread in running:
+        thread.quit()
+        thread.wait()
+    assert running == [], "a training worker thread was left running"
+
+
+def make_tab(qtbot, kind="moons", samples=120, epochs=2, batch=16) -> TrainingTab:
+    tab = TrainingTab()
+    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    view = tab.view
+    view.dataset.kind.setCurrentIndex(view.dataset.kind.findData(kind))
+    if kind in view.dataset.params:
+        view.dataset.params[kind]["n_samples"].setValue(samples)
+    view.settings.epochs.setValue(epochs)
+    view.settings.batch_size.setValue(batch)
+    return tab
+
+
+def click(qtbot, button: QPushButton) -> None:
+    assert button.isEnabled(), f"{button.objectName()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_stopped(qtbot, tab: TrainingTab, status: str) -> None:
+    qtbot.waitUntil(
+        lambda: tab.display.run is not None and tab.display.run.status == status, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+
+
+def points(curve) -> int:
+    x, _ = curve.getData()
+    return 0 if x is None else len(x)
+
+
+def shutdown(tab: TrainingTab) -> None:
+    tab.shutdown()
+    assert not tab.controller.has_thread()
+
+
+def test_controls_carry_the_documented_object_names(qtbot):
+    tab = make_tab(qtbot)
+    assert tab.objectName() == "trainingTab"
+    assert tab.title == "Training" and tab.export_name == "training"
+    for name in ("datasetKind", "trainingLoss", "optimizer"):
+        assert isinstance(tab.findChild(QComboBox, name), QComboBox), name
+    for name in ("epochs", "batchSize"):
+        assert isinstance(tab.findChild(QSpinBox, name), QSpinBox), name
+    assert tab.findChild(QProgressBar, "trainingProgress") is not None
+    assert tab.findChild(type(tab.loss_plot), "lossPlot") is tab.loss_plot
+    assert tab.findChild(type(tab.view.settings.learning_rate), "learningRate") is not None
+    for name in ("startTraining", "pauseTraining", "stepTraining", "resetTraining"):
+        button = tab.findChild(QPushButton, name)
+        assert button is not None and button.toolTip(), name
+    shutdown(tab)
+
+
+def test_a_tiny_run_trains_to_the_end_and_fills_every_view(qtbot):
+    tab = make_tab(qtbot, samples=120, epochs=2, batch=16)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    run = tab.display.run
+    steps_per_epoch = math.ceil(96 / 16)  # 80% of 120 samples train
+    x, y = tab.loss_plot.raw_curve.getData()
+    assert list(x) == list(range(1, 2 * steps_per_epoch + 1))
+    assert np.all(np.isfinite(y))
+    assert len(tab.loss_plot.val_curve.getData()[0]) == 2
+    assert len(tab.view.accuracy_plot.val_curve.getData()[1]) == 2
+    assert tab.view.progress.value() == 1000
+    assert tab.view.progress.format().startswith("Epoch 2/2")
+    assert "finished: validation accuracy" in tab.message()
+    assert tab.view.confusion_plot.matrix.sum() == 24
+    assert tab.view.decision_plot.region_image() is not None
+    assert run.status == "done" and len(run.val_accuracy) == 2
+    assert set(tab.export_items()) >= {"loss", "accuracy", "decision-regions", "confusion-matrix"}
+    shutdown(tab)
+
+
+def test_the_sample_cross_entropy_equals_its_loss(qtbot):
+    tab = make_tab(qtbot)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    info = tab.view.info_link
+    info.select(3)
+    p, q, h, loss = info.values()
+    assert p.sum() == 1 and q.sum() == pytest.approx(1)
+    assert h == pytest.approx(loss, rel=1e-4, abs=1e-6)
+    assert f"{h:.4f}" in info.cross_entropy_label.text()
+    assert f"{loss:.4f}" in info.loss_label.text()
+    with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
+        click(qtbot, info.open_button)
+    assert blocker.args[0] == p.tolist()
+    shutdown(tab)
+
+
+def test_pause_step_resume_and_reset(qtbot):
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    click(qtbot, view.start)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
+    click(qtbot, view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    assert view.pause.text() == "Resume"
+    assert not view.dataset.isEnabled()
+    tab.display.tick()
+    before = len(tab.loss_plot.raw_curve.getData()[0])
+    click(qtbot, view.step)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) == before + 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    tab.display.tick()
+    assert len(tab.loss_plot.raw_curve.getData()[0]) == before + 1
+    click(qtbot, view.pause)  # resume
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
+    run = tab.display.run
+    click(qtbot, view.reset)
+    assert not tab.controller.has_thread()
+    assert run.status == "stopped"
+    assert points(tab.loss_plot.raw_curve) == 0
+    assert view.pause.text() == "Pause" and not view.pause.isEnabled()
+    assert view.dataset.isEnabled()
+    shutdown(tab)
+
+
+def test_a_diverging_run_ends_with_the_message_not_nan(qtbot):
+    tab = make_tab(qtbot, kind="blobs", samples=400, epochs=5, batch=32)
+    settings = tab.view.settings
+    settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
+    settings.momentum.setValue(0.99)
+    settings.learning_rate.setValue(10.0)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "diverged")
+    assert "diverged at step" in tab.message()
+    assert "learning rate" in tab.message()
+    assert np.all(np.isfinite(tab.loss_plot.raw_curve.getData()[1]))
+    assert np.all(np.isfinite(tab.loss_plot.smooth_curve.getData()[1]))
+    assert "diverged" in tab.view.progress.format()
+    shutdown(tab)
+
+
+def test_runs_overlay_rename_and_delete(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    tab.view.settings.learning_rate.setValue(0.05)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    first, second = tab.runs.runs()
+    assert tab.display.run is second
+    assert tab.loss_plot.overlay_names() == [first.name]
+    assert tab.runs.rename(0, "slow lr")
+    assert tab.loss_plot.overlay_names() == ["slow lr"]
+    legend = [label.text for _, label in tab.loss_plot.legend.items]
+    assert "slow lr" in legend and second.name in legend
+    tab.runs.set_overlay(0, False)
+    assert tab.loss_plot.overlay_names() == []
+    tab.runs.set_overlay(0, True)
+    tab.view.runs_panel.select_row(0)
+    click(qtbot, tab.view.runs_panel.delete_button)
+    assert [r.name for r in tab.runs.runs()] == [second.name]
+    assert tab.loss_plot.overlay_names() == []
+    shutdown(tab)
+
+
+def test_same_seed_same_run(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    for _ in range(2):
+        click(qtbot, tab.view.start)
+        wait_stopped(qtbot, tab, "done")
+    first, second = tab.runs.runs()
+    assert first.losses == second.losses
+    shutdown(tab)
+
+
+def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
+    tab = make_tab(qtbot, epochs=1)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    trained = {k: v.copy() for k, v in tab.model().state_dict().items()}
+    path = tmp_path / "weights.npz"
+    tab.ask_save_path = lambda: str(path)
+    click(qtbot, tab.view.save_weights)
+    assert "Saved" in tab.message()
+    click(qtbot, tab.view.reset)
+    assert not np.allclose(tab.model().state_dict()["linear1.weight"], trained["linear1.weight"])
+    tab.ask_open_path = lambda: str(path)
+    click(qtbot, tab.view.load_weights)
+    for key, value in tab.model().state_dict().items():
+        np.testing.assert_array_equal(value, trained[key])
+    assert tab.view.settings.keep_weights.isChecked()
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, **{"linear1.weight": np.zeros((3, 3), np.float32)})
+    tab.ask_open_path = lambda: str(bad)
+    click(qtbot, tab.view.load_weights)
+    assert "Weights not loaded" in tab.message() and "missing keys" in tab.message()
+    shutdown(tab)
+
+
+def test_state_round_trip_keeps_runs_and_controls(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    tab.view.settings.learning_rate.setValue(0.02)
+    tab.view.log_y.setChecked(True)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    tab.runs.rename(0, "kept")
+    state = tab.state()
+    again = TrainingTab()
+    qtbot.addWidget(again)
+    again.restore_state(state)
+    assert again.state() == state
+    assert again.display.run.name == "kept"
+    np.testing.assert_array_equal(
+        again.loss_plot.raw_curve.getData()[1], tab.loss_plot.raw_curve.getData()[1]
+    )
+    assert again.loss_plot.is_log_y()
+    with pytest.raises(ValueError, match="runs"):
+        again.restore_state({**state, "runs": [{"name": ""}]})
+    with pytest.raises(ValueError, match="lr"):
+        again.restore_state({**state, "settings": {**state["settings"], "lr": -1}})
+    shutdown(tab)
+    shutdown(again)
+
+
+def test_data_files_that_do_not_load_give_a_clear_message(qtbot, tmp_path):
+    tab = make_tab(qtbot)
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
+    assert "choose a CSV file" in tab.message()
+    assert not tab.view.start.isEnabled()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,0\n3,x,1\n")
+    dataset.csv_path.setText(str(bad))
+    dataset.csv_path.editingFinished.emit()
+    assert "bad.csv" in tab.message()
+    dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
+    junk = tmp_path / "images.idx"
+    junk.write_bytes(b"\x00\x00\x08\x01junk")
+    dataset.idx_images.setText(str(junk))
+    dataset.idx_labels.setText(str(junk))
+    dataset.idx_labels.editingFinished.emit()
+    assert "images.idx" in tab.message()
+    shutdown(tab)
+
+
+def test_digits_show_captioned_samples(qtbot):
+    tab = make_tab(qtbot, kind="digits", epochs=1, batch=64)
+    assert tab.view.picture.currentWidget() is tab.view.sample_grid
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    captions = tab.view.sample_grid.captions()
+    assert len(captions) == 24 and all(captions)
+    assert "validation-samples" in tab.export_items()
+    shutdown(tab)
