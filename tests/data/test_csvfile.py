@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.data import DataError, load_csv
 
@@ -83,3 +85,16 @@ def test_binary_file_is_rejected(tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x81garbage")
     with pytest.raises(DataError, match="not a UTF-8 text file"):
         load_csv(path)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(alphabet='0123456789.,-e \nabc"', max_size=80))
+def test_arbitrary_text_loads_or_raises_a_data_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        data = load_csv(path)
+    except DataError as error:
+        assert str(error).startswith(str(path))
+        return
+    assert data.x.dtype == np.float32 and len(data) >= 1

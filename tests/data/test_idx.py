@@ -3,6 +3,8 @@ import struct
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.data import DataError, load_idx
 
@@ -116,3 +118,29 @@ def test_corrupt_gzip(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="cannot open the file"):
         load_idx(tmp_path / "nope", tmp_path / "nope2")
+
+
+VALID_LABELS = idx_bytes(0x801, (5,), bytes([1, 2, 3, 4, 5]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cut=st.integers(0, len(GOOD_IMAGES) - 1), compress=st.booleans())
+def test_any_truncation_is_a_data_error(tmp_path_factory, cut, compress):
+    folder = tmp_path_factory.mktemp("cut")
+    image_path, label_path, _, _ = write_pair(
+        folder, images=GOOD_IMAGES[:cut], labels=VALID_LABELS, compress=compress
+    )
+    with pytest.raises(DataError):
+        load_idx(image_path, label_path)
+
+
+@settings(max_examples=60, deadline=None)
+@given(header=st.binary(min_size=0, max_size=20), tail=st.binary(max_size=64))
+def test_random_headers_never_crash(tmp_path_factory, header, tail):
+    folder = tmp_path_factory.mktemp("fuzz")
+    image_path, label_path, _, _ = write_pair(folder, images=header + tail, labels=VALID_LABELS)
+    try:
+        data = load_idx(image_path, label_path)
+    except DataError:
+        return
+    assert len(data) == 5  # only a coherent header can load
