@@ -353,3 +353,43 @@ def test_a_provider_without_samples_is_reported(tab):
     tab.forward.source.setCurrentIndex(1)
     assert tab.forward.run() is None
     assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()
+
+
+def test_large_models_build_in_the_background(qtbot, tab, monkeypatch):
+    import explorer.ui.tabs.model as model_tab
+
+    monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
+    before = tab.model()
+    configure(qtbot, tab, 64, "32", 10)
+    with qtbot.waitSignal(tab.sigModelChanged, timeout=10_000) as blocker:
+        qtbot.mouseClick(child(tab, "buildModel"), Qt.MouseButton.LeftButton)
+        assert tab.is_building()
+        assert not child(tab, "buildModel").isEnabled()
+        assert "in the background" in child(tab, "configMessage").text()
+    assert blocker.args[0] is tab.model() is not before
+    assert not tab.is_building()
+    assert child(tab, "buildModel").isEnabled()
+    assert [n for n, _ in tab.model().named_parameters()][0] == "linear1.weight"
+    assert tab.model().linear1.weight.shape == (32, 64)
+
+
+def test_shutdown_waits_for_a_background_build(qtbot, tab, monkeypatch):
+    import explorer.ui.tabs.model as model_tab
+
+    monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
+    before = tab.model()
+    configure(qtbot, tab, 64, "32", 10)
+    assert tab.build_model(background=True)
+    tab.shutdown()
+    assert not tab.is_building()
+    qtbot.wait(10)
+    assert tab.model() is before
+
+
+def test_huge_weights_are_drawn_strided_with_true_coordinates(tab):
+    tab.set_model_config({"input_features": 2100, "hidden_sizes": [1100], "output_features": 2})
+    tab.select("linear1.weight")
+    assert tab.weights.image.image.shape == (550, 700)
+    rect = tab.weights.image.mapRectToParent(tab.weights.image.boundingRect())
+    assert (rect.width(), rect.height()) == (2100, 1100)
+    assert "strided 2×3" in tab.weights.heatmap_plot.titleLabel.text

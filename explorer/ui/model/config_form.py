@@ -208,6 +208,15 @@ class ModelConfigForm(QGroupBox):
         self.built_config = config
         self._on_field_edited()
 
+    def show_busy(self, text: str) -> None:
+        """Say a build is running (the Build button is disabled); '' ends it."""
+        self.build_button.setEnabled(not text)
+        if text:
+            self.message.setStyleSheet(OK_STYLE)
+            self.message.setText(html.escape(text, quote=False))
+        else:
+            self._on_field_edited()
+
     def show_error(self, text: str) -> None:
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(html.escape(text, quote=False))

@@ -7,6 +7,8 @@ gradient-norm columns changed, so the view re-reads just the rows it paints.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
@@ -48,11 +50,19 @@ class ModuleTreeModel(QAbstractItemModel):
     def root_node(self) -> TreeNode | None:
         return self._root
 
-    def refresh_statistics(self) -> None:
-        """Parameter values changed in place: re-read mean, std and grad norm."""
+    def refresh_statistics(self, visible: Callable[[QModelIndex], bool] | None = None) -> None:
+        """Parameter values changed in place: re-read mean, std and grad norm.
+
+        Rows for which ``visible(index)`` is true are read now (while the caller holds the
+        model, e.g. between training steps); the others when they are next painted.
+        """
         if self._root is None:
             return
         self._cache.clear()
+        if visible is not None:
+            for node in self._root.walk():
+                if visible(self.createIndex(node.row, 0, node)):
+                    self.values(node)
         first, last = min(STAT_COLUMNS), max(STAT_COLUMNS)
         for node in self._root.walk():
             if node.children:

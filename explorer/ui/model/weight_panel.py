@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
@@ -17,6 +17,7 @@ from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, set_title, style_p
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
+MAX_IMAGE_SIDE = 1024  # larger weights are shown strided: a screen has fewer pixels anyway
 VALUE_COLOR = TABLEAU[0]
 GRAD_COLOR = TABLEAU[1]
 NO_GRADIENT = "no gradient yet"
@@ -145,12 +146,18 @@ class WeightPanel(QWidget):
 
     def _show_image(self, node: TreeNode, data: np.ndarray, limit: float) -> None:
         # A bias is drawn as a column: entry i belongs to output unit i, like row i above.
-        image = data if data.ndim == 2 else data.reshape(-1, 1)
-        self.image.setImage(image, autoLevels=False, levels=(-limit, limit))
+        image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
+        rows, cols = image.shape
+        step_r, step_c = -(-rows // MAX_IMAGE_SIDE), -(-cols // MAX_IMAGE_SIDE)
+        # A copy, so the picture painted later is the one read now (training mutates in place).
+        shown = np.array(image[::step_r, ::step_c])
+        self.image.setImage(shown, autoLevels=False, levels=(-limit, limit))
+        self.image.setRect(QRectF(0, 0, cols, rows))
         self.colorbar.setLevels((-limit, limit))
         if image.shape != self._image_shape:
             self._image_shape = image.shape
-            set_title(self.heatmap_plot, f"{node.code}  {format_shape(data.shape)}")
+            sampled = f"  (strided {step_r}×{step_c} to draw)" if step_r * step_c > 1 else ""
+            set_title(self.heatmap_plot, f"{node.code}  {format_shape(data.shape)}{sampled}")
             self.heatmap_plot.setLabel(
                 "bottom", "input feature j (column)" if data.ndim == 2 else "(one column)"
             )
@@ -186,7 +193,7 @@ class WeightPanel(QWidget):
             return
         point = self.heatmap_plot.vb.mapSceneToView(position)
         data = self._node.obj.data
-        image = data if data.ndim == 2 else data.reshape(-1, 1)
+        image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
         row, col = int(np.floor(point.y())), int(np.floor(point.x()))
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
             index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"

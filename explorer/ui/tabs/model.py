@@ -31,6 +31,7 @@ from explorer.inspect.mlp_config import (
     validate_config,
 )
 from explorer.inspect.module_info import first_weight, model_totals
+from explorer.ui.model.build_worker import BackgroundBuild
 from explorer.ui.model.config_form import ModelConfigForm
 from explorer.ui.model.forward_panel import DATASET_SOURCE, RANDOM_SOURCE, ForwardPanel
 from explorer.ui.model.introspection_panel import IntrospectionPanel
@@ -40,6 +41,8 @@ from explorer.ui.tabs.base import ExplorerTab
 
 BUDGET_KEY = "model/parameter_budget"
 VIEWS = ("weights", "forward")
+# Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
+BACKGROUND_BUILD_THRESHOLD = 2_000_000
 # Widest expected content per column, so widths are set once, without reading every row.
 COLUMN_SAMPLES = (
     "linear10  ",
@@ -159,6 +162,9 @@ class ModelTab(ExplorerTab):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
+        self._builder = BackgroundBuild(self)
+        self._builder.sigBuilt.connect(self._on_builder_built)
+        self._builder.sigFailed.connect(self._on_builder_failed)
         self.build_model(confirm=False)
 
     # -- the API the Training tab uses ------------------------------------------------------
@@ -206,24 +212,48 @@ class ModelTab(ExplorerTab):
             self._stale = True
             return
         self._stale = False
-        self.tree_model.refresh_statistics()
+        self.tree_model.refresh_statistics(self._row_on_screen)
         if self.views.currentWidget() is self.weights:
             self.weights.refresh()
 
     # -- building ---------------------------------------------------------------------------
-    def build_model(self, confirm: bool = True) -> bool:
-        """Build the form's configuration; refuse (with a message) if invalid or too large."""
+    def build_model(self, confirm: bool = True, background: bool = False) -> bool:
+        """Build the form's configuration; refuse (with a message) if invalid or too large.
+
+        With ``background``, a model above ``BACKGROUND_BUILD_THRESHOLD`` parameters is
+        built in a worker thread and installed when ready (``sigModelChanged`` tells).
+        Returns True when a model was built or its build started.
+        """
+        if self._builder.is_running():
+            self.form.show_error("Not built: a model is still being built.")
+            return False
         try:
             config = self.form.config()
-            check_parameter_budget(config, self.form.budget)
+            count = check_parameter_budget(config, self.form.budget)
         except ValueError as error:
             self.form.show_error(f"Not built: {error}")
             return False
         if confirm and self._trained and not self.confirm_rebuild(self):
             self.form.show_error("Not built: the trained model was kept.")
             return False
+        if background and count > BACKGROUND_BUILD_THRESHOLD:
+            self.form.show_busy(f"Building {count:,} parameters in the background…")
+            self._builder.start(config)
+            return True
         self._install(build_mlp(config), config)
         return True
+
+    def is_building(self) -> bool:
+        """True while a large model is being built in the background."""
+        return self._builder.is_running()
+
+    def _on_builder_built(self, model, config) -> None:
+        self.form.show_busy("")
+        self._install(model, config)
+
+    def _on_builder_failed(self, message: str) -> None:
+        self.form.show_busy("")
+        self.form.show_error(f"Not built: {message}")
 
     def _install(self, model, config: dict[str, Any]) -> None:
         selected = self.selected_path()
@@ -260,13 +290,17 @@ class ModelTab(ExplorerTab):
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
 
+    def _row_on_screen(self, index) -> bool:
+        rect = self.tree.visualRect(index)
+        return rect.isValid() and rect.intersects(self.tree.viewport().rect())
+
     def _on_tree_current_changed(self, current, _previous) -> None:
         node = self.tree_model.node(current)
         self.introspection.show_node(node)
         self.weights.show_parameter(first_weight(node) if node is not None else None)
 
     def _on_form_build_requested(self) -> None:
-        self.build_model()
+        self.build_model(background=True)
 
     def _on_form_budget_changed(self, budget: int) -> None:
         from explorer.ui.main_window import make_settings
@@ -283,6 +317,9 @@ class ModelTab(ExplorerTab):
             self.refresh_parameters()
 
     # -- ExplorerTab ------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        self._builder.wait()
+
     def export_items(self) -> dict[str, pg.GraphicsObject]:
         return {**self.weights.export_items(), **self.forward.export_items()}
 
