@@ -6,8 +6,9 @@
 - :func:`setup_run` builds ``(dataset, train, val, standardizer, model, trainer)`` from a spec;
   :func:`load_dataset`, :func:`prepare_data`, :func:`build_model` are its parts.
 - :class:`Trainer`: ``step()``, ``run_epoch()``, ``run(callback, should_stop)``,
-  ``iter_steps()``, ``reset()``, ``evaluate()``, ``predict_proba()``, ``sample_losses()``,
-  ``confusion_matrix()``, ``decision_grid()``; ``done``, ``diverged``, ``history``.
+  ``iter_steps()``, ``reset()``, ``outputs()``, ``evaluate()``, ``predict_proba()``,
+  ``sample_losses()``, ``confusion_matrix()``, ``decision_grid()``; ``done``, ``diverged``,
+  ``history``, ``progress``, ``total_steps``.
 - :class:`History` (``history.csv`` columns in :data:`HISTORY_COLUMNS`), :class:`EpochRecord`.
 - :func:`save_weights` / :func:`load_weights` (.npz keyed like ``state_dict``).
 - :func:`ema_debiased`: TensorBoard's smoothing for loss curves.
@@ -33,7 +34,7 @@ from explorer.training.run import (
     setup_run,
 )
 from explorer.training.smoothing import ema_debiased
-from explorer.training.trainer import StepResult, Trainer, reinitialize_model
+from explorer.training.trainer import Outputs, StepResult, Trainer, reinitialize_model
 from explorer.training.weights import load_weights, save_weights
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "STEP_COLUMNS",
     "EpochRecord",
     "History",
+    "Outputs",
     "PreparedRun",
     "RunSpec",
     "StepResult",

@@ -29,6 +29,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -60,6 +61,21 @@ class StepResult:
     epoch_finished: EpochRecord | None
     done: bool
     diverged: str | None
+
+
+class Outputs(NamedTuple):
+    """A model's outputs on a dataset (see :meth:`Trainer.outputs`).
+
+    ``cross_entropy[i]`` is ``H(P, Q)`` in nats, P the one-hot label of sample ``i`` and Q its
+    softmax output ``probabilities[i]``: the Training tab's link to the Distributions tab. It
+    is the sample's training loss when the loss is cross entropy.
+    """
+
+    logits: np.ndarray  # (n, C) float32
+    probabilities: np.ndarray  # (n, C) float32, rows sum to 1
+    losses: np.ndarray  # (n,) float64, the configured loss per sample
+    cross_entropy: np.ndarray  # (n,) float64, nats
+    predicted: np.ndarray  # (n,) int64, argmax of the logits
 
 
 class Trainer:
@@ -267,29 +283,38 @@ class Trainer:
             if was_training:
                 self.model.train()
 
-    def _outputs(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
-        """Per-sample losses (n,) float64 and probabilities (n, C) float32, in one pass."""
-        losses = np.empty(len(dataset), dtype=np.float64)
-        probabilities = np.empty((len(dataset), dataset.num_classes), dtype=np.float32)
+    def outputs(self, dataset: Dataset) -> Outputs:
+        """Everything the views need about ``dataset``, from one batched forward pass.
+
+        Returns an :class:`Outputs` with the logits, softmax probabilities, each sample's
+        loss under the configured loss, each sample's cross entropy (whatever the training
+        loss) and the predicted classes.
+        """
+        n, classes = len(dataset), dataset.num_classes
+        logits_out = np.empty((n, classes), dtype=np.float32)
+        probabilities = np.empty((n, classes), dtype=np.float32)
+        losses = np.empty(n, dtype=np.float64)
+        cross_entropy = losses if self.config.loss == "cross_entropy" else np.empty(n)
         for part, logits in self._logits(dataset.x):
+            labels = dataset.y[part]
+            logits_out[part] = logits
             logits = Tensor(logits)
-            losses[part] = compute_loss(logits, dataset.y[part], self.config.loss, "none").data
-            probabilities[part] = nn.functional.softmax(logits, dim=1).data
-        return losses, probabilities
+            with np.errstate(all="ignore"):
+                probabilities[part] = nn.functional.softmax(logits, dim=1).data
+                losses[part] = compute_loss(logits, labels, self.config.loss, "none").data
+                if cross_entropy is not losses:
+                    cross_entropy[part] = compute_loss(logits, labels, "cross_entropy", "none").data
+        return Outputs(logits_out, probabilities, losses, cross_entropy, logits_out.argmax(axis=1))
 
     def sample_losses(self, dataset: Dataset) -> np.ndarray:
-        """Each sample's loss under the configured loss, shape (n,) float64.
-
-        For cross entropy this is ``H(P, Q)`` in nats with P the one-hot label and Q the
-        model's softmax output: the Training tab's link to the Distributions tab.
-        """
-        return self._outputs(dataset)[0]
+        """Each sample's loss under the configured loss, shape (n,) float64."""
+        return self.outputs(dataset).losses
 
     def evaluate(self, dataset: Dataset) -> tuple[float, float, np.ndarray]:
         """``(mean loss, accuracy, probabilities (n, C))`` of the model on ``dataset``."""
-        losses, probabilities = self._outputs(dataset)
-        accuracy = float(np.mean(probabilities.argmax(axis=1) == dataset.y))
-        return float(losses.mean()), accuracy, probabilities
+        out = self.outputs(dataset)
+        accuracy = float(np.mean(out.predicted == dataset.y))
+        return float(out.losses.mean()), accuracy, out.probabilities
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Softmax class probabilities for the rows of ``x``, shape (n, C) float32."""
@@ -299,10 +324,14 @@ class Trainer:
             out[part] = nn.functional.softmax(Tensor(logits), dim=1).data
         return out
 
-    def confusion_matrix(self, dataset: Dataset) -> np.ndarray:
-        """Counts (C, C) int64: row = true class, column = predicted class."""
+    def confusion_matrix(self, dataset: Dataset, predicted: np.ndarray | None = None) -> np.ndarray:
+        """Counts (C, C) int64: row = true class, column = predicted class.
+
+        Pass ``predicted`` (e.g. ``outputs(dataset).predicted``) to skip the forward pass.
+        """
         classes = dataset.num_classes
-        predicted = self.predict_proba(dataset.x).argmax(axis=1)
+        if predicted is None:
+            predicted = self.outputs(dataset).predicted
         flat = np.bincount(dataset.y * classes + predicted, minlength=classes * classes)
         return flat.reshape(classes, classes)
 

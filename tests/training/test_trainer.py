@@ -194,3 +194,21 @@ def test_mismatched_model_or_data_is_refused():
         Trainer(nn.MLP(2, (4,), 2), train, other, TrainingConfig())
     with pytest.raises(ValueError, match="lr must be"):
         Trainer(nn.MLP(2, (4,), 2), train, val, TrainingConfig(lr=-1))
+
+
+def test_outputs_in_one_pass_agree_with_the_other_calls():
+    run = small_run(loss="mse")
+    run.trainer.run_epoch()
+    out = run.trainer.outputs(run.val)
+    n = len(run.val)
+    assert out.logits.shape == out.probabilities.shape == (n, 3)
+    np.testing.assert_array_equal(out.predicted, out.logits.argmax(axis=1))
+    np.testing.assert_allclose(out.probabilities, run.trainer.predict_proba(run.val.x))
+    np.testing.assert_array_equal(out.losses, run.trainer.sample_losses(run.val))
+    # Trained with MSE, the cross entropy is still the information-theory quantity.
+    chosen = out.probabilities[np.arange(n), run.val.y].astype(np.float64)
+    np.testing.assert_allclose(out.cross_entropy, -np.log(chosen), rtol=1e-4)
+    assert not np.allclose(out.losses, out.cross_entropy)
+    np.testing.assert_array_equal(
+        run.trainer.confusion_matrix(run.val, out.predicted), run.trainer.confusion_matrix(run.val)
+    )
