@@ -1,0 +1,196 @@
+"""The Losses tab's four plots: regression losses and slopes, classification CE vs squared error.
+
+Plot items are created once; :meth:`LossCurvePanels.update_regression` and
+:meth:`LossCurvePanels.highlight` only call setData / setPen.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from explorer.lossbench.curves import (
+    CONFIDENTLY_WRONG_BELOW,
+    REGRESSION_LOSSES,
+    classification_curves,
+    regression_curves,
+)
+
+COLORS = {
+    "L1": "#1f77b4",
+    "MSE": "#d62728",
+    "Huber": "#2ca02c",
+    "SmoothL1": "#ff7f0e",
+    "CE": "#6a3d9a",
+    "SE": "#d62728",
+}
+STYLES = {"SmoothL1": Qt.PenStyle.DashLine}
+CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
+AXIS_PEN = pg.mkPen("#444")
+LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 215)
+
+
+def _pen(name: str, bold: bool) -> pg.QtGui.QPen:
+    return pg.mkPen(
+        COLORS[name], width=3.5 if bold else 1.8, style=STYLES.get(name, Qt.PenStyle.SolidLine)
+    )
+
+
+def _style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
+    plot.setTitle(f"<span style='color:#222;font-size:10pt'>{title}</span>")
+    plot.setLabel("bottom", x_label, color="#333")
+    plot.setLabel("left", y_label, color="#333")
+    for name in ("bottom", "left"):
+        axis = plot.getAxis(name)
+        axis.setPen(AXIS_PEN)
+        axis.setTextPen(AXIS_PEN)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(False)
+
+
+class LossCurvePanels(pg.GraphicsLayoutWidget):
+    """Four plots in a 2 x 2 grid; ``plots`` maps export names to the PlotItems."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lossCurves")
+        self.setBackground("w")
+        self.setToolTip(
+            "Top: one element's loss and slope vs the prediction (target fixed). "
+            "Bottom: a sigmoid output p = σ(z) whose true class is 1: cross entropy keeps "
+            "learning when it is confidently wrong, squared error does not."
+        )
+        self.ci.layout.setSpacing(6)
+        self.regression = self.addPlot(row=0, col=0)
+        self.regression_slope = self.addPlot(row=0, col=1)
+        self.classification = self.addPlot(row=1, col=0)
+        self.classification_grad = self.addPlot(row=1, col=1)
+        self.plots = {
+            "regression-curves": self.regression,
+            "regression-derivatives": self.regression_slope,
+            "classification-loss": self.classification,
+            "classification-gradient": self.classification_grad,
+        }
+        self._build_regression()
+        self._build_classification()
+        self._highlighted: str | None = None
+
+    def _build_regression(self) -> None:
+        _style_plot(self.regression, "Loss vs prediction", "prediction x  (target y = 0)", "loss")
+        _style_plot(
+            self.regression_slope,
+            "Slope vs prediction",
+            "prediction x  (target y = 0)",
+            "∂loss / ∂x",
+        )
+        self.regression_legend = self.regression.addLegend(
+            offset=(6, 4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
+        )
+        self.regression_curves: dict[str, pg.PlotDataItem] = {}
+        self.slope_curves: dict[str, pg.PlotDataItem] = {}
+        for name in REGRESSION_LOSSES:
+            self.regression_curves[name] = self.regression.plot(pen=_pen(name, False), name=name)
+            self.slope_curves[name] = self.regression_slope.plot(pen=_pen(name, False))
+        self.regression.setXRange(-3, 3, padding=0.02)
+        self.regression.setYRange(0, 4.5, padding=0)
+        self.regression_slope.setXRange(-3, 3, padding=0.02)
+        self.regression_slope.setYRange(-3.3, 3.3, padding=0)
+        self.knees = [
+            pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=1, style=Qt.PenStyle.DotLine))
+            for _ in range(2)
+        ]
+        for line in self.knees:
+            self.regression_slope.addItem(line)
+
+    def _build_classification(self) -> None:
+        curves = classification_curves()
+        p = curves.probability
+        _style_plot(
+            self.classification,
+            "Classification loss",
+            "p(true class) = σ(z)",
+            "loss",
+        )
+        _style_plot(
+            self.classification_grad,
+            "Gradient w.r.t. logit z",
+            "p(true class) = σ(z)",
+            "∂loss / ∂z",
+        )
+        for plot in (self.classification, self.classification_grad):
+            region = pg.LinearRegionItem(
+                (0, CONFIDENTLY_WRONG_BELOW),
+                movable=False,
+                brush=pg.mkBrush(QColor(214, 39, 40, 38)),
+                pen=pg.mkPen(None),
+            )
+            region.setZValue(-10)
+            plot.addItem(region)
+            plot.setXRange(0, 1, padding=0.02)
+        legend = self.classification.addLegend(
+            offset=(-6, 70), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
+        )
+        self.ce_curve = self.classification.plot(
+            p, curves.ce, pen=_pen("CE", False), name="CE  −log p"
+        )
+        self.se_curve = self.classification.plot(
+            p, curves.se, pen=_pen("SE", False), name="SE  (1 − p)²"
+        )
+        self.classification.setYRange(0, 4.0, padding=0)
+        legend_grad = self.classification_grad.addLegend(
+            offset=(-6, -4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
+        )
+        self.ce_grad_curve = self.classification_grad.plot(
+            p, curves.ce_grad, pen=_pen("CE", False), name="CE: p − 1"
+        )
+        self.se_grad_curve = self.classification_grad.plot(
+            p, curves.se_grad, pen=_pen("SE", False), name="SE: 2(p − 1)p(1 − p)"
+        )
+        self.classification_grad.setYRange(-1.42, 0.1, padding=0)
+        self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#999", width=1))
+        self.classification_grad.addItem(self.zero_line)
+        del legend, legend_grad
+        self.wrong_note = pg.TextItem(
+            html="<div style='color:#8a1c1c;font-size:8pt'>← SE's gradient ≈ 0</div>",
+            anchor=(0, 0),
+        )
+        self.wrong_note.setPos(CONFIDENTLY_WRONG_BELOW + 0.01, 0.0)
+        self.classification_grad.addItem(self.wrong_note)
+        self.wrong_label = pg.TextItem(
+            html="<div style='color:#8a1c1c;font-size:8pt'>← confidently wrong</div>",
+            anchor=(0, 0),
+        )
+        self.wrong_label.setPos(CONFIDENTLY_WRONG_BELOW + 0.01, 3.95)
+        self.classification.addItem(self.wrong_label)
+
+    # -- updates ----------------------------------------------------------------------------
+    def update_regression(self, delta: float, beta: float) -> None:
+        """Recompute the four regression curves for HuberLoss(delta) and SmoothL1Loss(beta)."""
+        curves = regression_curves(delta=max(delta, 1e-6), beta=max(beta, 0.0))
+        for name in REGRESSION_LOSSES:
+            self.regression_curves[name].setData(curves.prediction, curves.loss[name])
+            self.slope_curves[name].setData(curves.prediction, curves.derivative[name])
+        labels = {"Huber": f"Huber (δ={delta:g})", "SmoothL1": f"SmoothL1 (β={beta:g})"}
+        for _sample, label in self.regression_legend.items:
+            name = label.text.split(" ")[0]
+            if name in labels:
+                label.setText(labels[name], color="#222")
+        self.knees[0].setPos(-delta)
+        self.knees[1].setPos(delta)
+
+    def highlight(self, kind: str) -> None:
+        """Draw the curves of the chosen loss bold (the others stay thin)."""
+        if kind == self._highlighted:
+            return
+        self._highlighted = kind
+        for name in REGRESSION_LOSSES:
+            bold = name == kind
+            self.regression_curves[name].setPen(_pen(name, bold))
+            self.slope_curves[name].setPen(_pen(name, bold))
+        bold_ce = kind in CLASSIFICATION_KINDS
+        self.ce_curve.setPen(_pen("CE", bold_ce))
+        self.ce_grad_curve.setPen(_pen("CE", bold_ce))
+        bold_se = kind == "MSE"
+        self.se_curve.setPen(_pen("SE", bold_se))
+        self.se_grad_curve.setPen(_pen("SE", bold_se))

@@ -1,0 +1,216 @@
+"""A small tensor shown and edited in a QTableView, optionally coloured as a heat map.
+
+One model (:class:`TensorTableModel`) serves the editable input/target tables and the
+read-only output/gradient heat tables. A 1-D tensor (class indices, per-sample losses) is one
+column. A cell whose text is not a finite number keeps that text, turns red and is reported
+by :meth:`TensorTableModel.bad_cells`, while :meth:`values` keeps the last good numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from explorer.lossbench.tensors import cell_name, format_number, parse_cell
+
+BAD_CELL = QColor("#f28b82")
+NEGATIVE = np.array([33, 102, 172], dtype=float)  # blue
+POSITIVE = np.array([178, 24, 43], dtype=float)  # red
+WHITE = np.array([255, 255, 255], dtype=float)
+
+
+def heat_colors(values: np.ndarray) -> list[list[QColor]]:
+    """White at 0, deepening to red (positive) or blue (negative) with |value| / max|value|."""
+    grid = np.atleast_2d(values.reshape(values.shape[0], -1) if values.ndim else values)
+    scale = float(np.max(np.abs(grid))) if grid.size else 0.0
+    t = np.zeros_like(grid, dtype=float) if scale == 0 else grid / scale
+    strength = np.abs(t)[..., None] * 0.62
+    ends = np.where((t >= 0)[..., None], POSITIVE, NEGATIVE)
+    rgb = WHITE + (ends - WHITE) * strength
+    return [[QColor(*(int(c) for c in cell)) for cell in row] for row in rgb]
+
+
+class TensorTableModel(QAbstractTableModel):
+    """An (N, C) or (N,) numpy tensor as a table model.
+
+    Parameters
+    ----------
+    name
+        The tensor's name in messages and tooltips ("input", "target", ...).
+    editable
+        Whether cells can be edited.
+    """
+
+    sigCellEdited = Signal(int, int)
+
+    def __init__(self, name: str, editable: bool = False, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.editable = editable
+        self.integer = False
+        self.heat = False
+        self._values = np.zeros((0, 0), dtype=np.float64)
+        self._bad: dict[tuple[int, int], tuple[str, str]] = {}
+        self._colors: list[list[QColor]] | None = None
+        self._text: list[list[str]] = []
+        self.column_header = ""
+
+    # -- the tensor -------------------------------------------------------------------------
+    def set_values(self, values: np.ndarray, integer: bool | None = None) -> None:
+        """Show ``values`` (1-D or 2-D); clears bad cells. ``integer``: class indices."""
+        values = np.asarray(values)
+        if integer is not None:
+            self.integer = integer
+        old_shape = self._grid_shape(self._values)
+        self._values = values.copy()
+        self._bad.clear()
+        self._refresh_cache()
+        if self._grid_shape(values) != old_shape:
+            self.beginResetModel()
+            self.endResetModel()
+        elif self.rowCount() and self.columnCount():
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def values(self) -> np.ndarray:
+        """The last good numbers (a copy)."""
+        return self._values.copy()
+
+    def bad_cells(self) -> list[str]:
+        """Messages naming each cell whose text is not an accepted number, in order."""
+        return [message for _, (_, message) in sorted(self._bad.items())]
+
+    def set_heat(self, heat: bool) -> None:
+        self.heat = heat
+        self._refresh_cache()
+
+    @staticmethod
+    def _grid_shape(values: np.ndarray) -> tuple[int, int]:
+        if values.ndim == 0:
+            return (1, 1)
+        if values.ndim == 1:
+            return (values.shape[0], 1)
+        return values.shape[:2]
+
+    def _element(self, row: int, column: int) -> tuple[int, ...]:
+        return (row,) if self._values.ndim == 1 else (row, column)
+
+    def _refresh_cache(self) -> None:
+        grid = self._values.reshape(self._grid_shape(self._values))
+        if self.integer or grid.dtype.kind in "iu":
+            self._text = [[str(int(v)) for v in row] for row in grid.tolist()]
+        else:
+            self._text = [[f"{v:.4f}" for v in row] for row in grid.tolist()]
+        self._colors = heat_colors(grid.astype(float)) if self.heat and grid.size else None
+
+    # -- QAbstractTableModel ------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
+        return 0 if parent.isValid() else self._grid_shape(self._values)[0]
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
+        return 0 if parent.isValid() else self._grid_shape(self._values)[1]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        bad = self._bad.get((row, column))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if bad is not None:
+                return bad[0]
+            if role == Qt.ItemDataRole.EditRole:
+                return self._full_text(row, column)
+            return self._text[row][column]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if bad is not None:
+                return BAD_CELL
+            return self._colors[row][column] if self._colors is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if bad is not None:
+                return bad[1]
+            where = cell_name(self.name, self._element(row, column))
+            hint = "\nDouble-click or type to edit." if self.editable else ""
+            return f"{where} = {self._full_text(row, column)}{hint}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _full_text(self, row: int, column: int) -> str:
+        value = self._values.reshape(self._grid_shape(self._values))[row, column]
+        if self.integer or self._values.dtype.kind in "iu":
+            return str(int(value))
+        return format_number(value)
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or not self.editable:
+            return False
+        row, column = index.row(), index.column()
+        text = str(value)
+        try:
+            number = parse_cell(self.name, self._element(row, column), text, self.integer)
+        except ValueError as error:
+            self._bad[(row, column)] = (text, str(error))
+        else:
+            self._bad.pop((row, column), None)
+            self._values[self._element(row, column)] = number
+            stored = self._values[self._element(row, column)]
+            self._text[row][column] = str(int(stored)) if self.integer else f"{stored:.4f}"
+        self.dataChanged.emit(index, index)
+        self.sigCellEdited.emit(row, column)
+        return True
+
+    def flags(self, index):
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal and self.column_header:
+                return self.column_header
+            return str(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if orientation == Qt.Orientation.Horizontal:
+                return self.column_header or f"class / column {section} (dim 1)"
+            return f"sample / row {section} (dim 0)"
+        return None
+
+
+class TensorTable(QTableView):
+    """A compact view of a :class:`TensorTableModel` with fixed-width numeric columns."""
+
+    def __init__(self, model: TensorTableModel, object_name: str, tooltip: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setModel(model)
+        self.setToolTip(tooltip)
+        font = QFont(self.font())
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFamily("DejaVu Sans Mono")
+        font.setPointSizeF(max(font.pointSizeF() - 1, 8))
+        self.setFont(font)
+        horizontal = self.horizontalHeader()
+        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        horizontal.setDefaultSectionSize(62)
+        horizontal.setMinimumSectionSize(36)
+        vertical = self.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(22)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        if model.editable:
+            self.setEditTriggers(
+                QAbstractItemView.EditTrigger.DoubleClicked
+                | QAbstractItemView.EditTrigger.EditKeyPressed
+                | QAbstractItemView.EditTrigger.AnyKeyPressed
+            )
+        else:
+            self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def table_model(self) -> TensorTableModel:
+        return self.model()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(300, 110)

@@ -1,0 +1,339 @@
+"""The Losses tab, driven through its controls; checked against explorer.engine.nn.functional."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView
+
+import explorer.engine.nn.functional as F
+from explorer.engine import Tensor
+from explorer.lossbench.spec import LOSSES
+from explorer.ui.tabs.losses import LossesTab
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = LossesTab()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def combo(tab, name) -> QComboBox:
+    return tab.findChild(QComboBox, name)
+
+
+def choose(tab, name, data):
+    box = combo(tab, name)
+    index = box.findData(data)
+    assert index >= 0, (name, data)
+    box.setCurrentIndex(index)
+
+
+def shown_value(tab) -> str:
+    return tab.findChild(QLabel, "lossValue").text().split()[0]
+
+
+def table(tab, name) -> QTableView:
+    return tab.findChild(QTableView, name)
+
+
+def shown_table(tab, name) -> np.ndarray:
+    model = table(tab, name).model()
+    return np.array(
+        [
+            [float(model.data(model.index(r, c))) for c in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
+    )
+
+
+def edit_cell(tab, name, row, column, text):
+    model = table(tab, name).model()
+    assert model.setData(model.index(row, column), text, Qt.ItemDataRole.EditRole)
+
+
+def engine_value_and_grad(kind, reduction, x, t, **kw):
+    """The loss written directly with the engine's functional API (float64, like the tab)."""
+    xt = Tensor(np.asarray(x, np.float64), requires_grad=True)
+    fed = F.log_softmax(xt, dim=1) if kind in ("KLDiv", "NLL") else xt
+    target = Tensor(np.asarray(t, np.int64 if kind in ("CrossEntropy", "NLL") else np.float64))
+    fn = {
+        "L1": F.l1_loss,
+        "MSE": F.mse_loss,
+        "CrossEntropy": F.cross_entropy,
+        "NLL": F.nll_loss,
+        "KLDiv": F.kl_div,
+        "BCE": F.binary_cross_entropy,
+        "BCEWithLogits": F.binary_cross_entropy_with_logits,
+        "Huber": F.huber_loss,
+        "SmoothL1": F.smooth_l1_loss,
+    }[kind]
+    out = fn(fed, target, reduction=reduction, **kw)
+    total = out if out.dim() == 0 else out.sum()
+    total.backward()
+    return total.item(), xt.grad, out.detach().numpy()
+
+
+def test_names_for_automation(tab):
+    assert tab.objectName() == "lossesTab"
+    assert (tab.title, tab.export_name) == ("Losses", "losses")
+    assert combo(tab, "lossKind") and combo(tab, "reduction")
+    assert tab.findChild(QCheckBox, "logTarget")
+    for name in ("lossInput", "lossTarget", "lossGradient"):
+        assert table(tab, name) is not None
+    assert tab.findChild(QLabel, "lossValue")
+
+
+def test_default_is_the_seed_example_l1_on_3_by_5(tab):
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert x.shape == t.shape == (3, 5)
+    assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
+    np.testing.assert_allclose(shown_table(tab, "lossGradient"), np.sign(x - t) / 15, atol=5e-5)
+
+
+@pytest.mark.parametrize("kind", list(LOSSES))
+def test_each_loss_with_each_reduction_shows_the_engine_value_and_gradient(tab, kind):
+    choose(tab, "lossKind", kind)
+    for reduction in LOSSES[kind].reductions:
+        choose(tab, "reduction", reduction)
+        x, t = tab.input_model.values(), tab.target_model.values()
+        value, grad, out = engine_value_and_grad(kind, reduction, x, t)
+        assert shown_value(tab) == f"{value:.6f}", (kind, reduction)
+        np.testing.assert_allclose(tab.gradient_model.values(), grad, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(shown_table(tab, "lossGradient"), grad, atol=5.1e-5)
+        output_table = table(tab, "lossOutput")
+        assert output_table.isVisibleTo(tab) == (reduction == "none")
+        if reduction == "none":
+            np.testing.assert_allclose(
+                shown_table(tab, "lossOutput").reshape(out.shape), out, atol=5.1e-5
+            )
+
+
+def test_only_the_options_of_the_chosen_loss_are_visible(tab):
+    form = tab.options_panel.form
+    panel = tab.options_panel
+    choose(tab, "lossKind", "Huber")
+    assert form.isRowVisible(panel.delta) and not form.isRowVisible(panel.beta)
+    assert not form.isRowVisible(panel.size_average)
+    assert not form.isRowVisible(panel.log_target)
+    choose(tab, "lossKind", "KLDiv")
+    assert form.isRowVisible(panel.log_target) and form.isRowVisible(panel.log_softmax)
+    assert "batchmean" in [combo(tab, "reduction").itemData(i) for i in range(4)]
+    choose(tab, "lossKind", "CrossEntropy")
+    for widget in (
+        panel.weight,
+        panel.ignore_index,
+        panel.label_smoothing,
+        panel.probability_target,
+        panel.size_average,
+        panel.reduce,
+    ):
+        assert form.isRowVisible(widget)
+    assert not form.isRowVisible(panel.pos_weight)
+    assert combo(tab, "reduction").count() == 3
+
+
+def test_every_control_has_a_tooltip(tab):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLineEdit
+
+    for kind in (QComboBox, QAbstractButton, QAbstractSpinBox, QLineEdit, QTableView):
+        for widget in tab.findChildren(kind):
+            if widget.objectName().startswith("qt_") or isinstance(widget.parent(), QComboBox):
+                continue
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QAbstractSpinBox):
+                continue
+            assert widget.toolTip(), f"{type(widget).__name__} {widget.objectName()!r}"
+
+
+def test_deprecated_flags_override_reduction_and_show_it(tab):
+    choose(tab, "lossKind", "MSE")
+    choose(tab, "reduction", "mean")
+    choose(tab, "sizeAverage", False)
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert shown_value(tab) == f"{((x - t) ** 2).sum():.6f}"
+    assert not combo(tab, "reduction").isEnabled()
+    assert "reduction='sum'" in tab.findChild(QLabel, "effectiveReduction").text()
+    assert "deprecated" in tab.findChild(QLabel, "lossMessage").text()
+    assert "nn.MSELoss(size_average=False)" in tab.code.toPlainText()
+    choose(tab, "reduce", False)
+    assert table(tab, "lossOutput").isVisibleTo(tab)
+    choose(tab, "sizeAverage", None)
+    choose(tab, "reduce", None)
+    assert combo(tab, "reduction").isEnabled()
+    assert shown_value(tab) == f"{((x - t) ** 2).mean():.6f}"
+
+
+def test_kldiv_log_softmax_toggle_and_log_target(tab):
+    choose(tab, "lossKind", "KLDiv")
+    choose(tab, "reduction", "batchmean")
+    before = shown_value(tab)
+    assert tab.options_panel.log_softmax.isChecked()
+    assert "F.log_softmax(input, dim=1)" in tab.code.toPlainText()
+    tab.findChild(QCheckBox, "logTarget").setChecked(True)
+    assert np.all(tab.target_model.values() <= 0)  # converted to log-probabilities
+    assert float(shown_value(tab)) == pytest.approx(float(before), abs=2e-4)
+    assert "log_target=True" in tab.code.toPlainText()
+    tab.options_panel.log_softmax.setChecked(False)
+    # the input table now holds log_softmax(input): the same loss, fed as is
+    assert "loss(input, target)" in tab.code.toPlainText()
+    assert float(shown_value(tab)) == pytest.approx(float(before), abs=2e-4)
+
+
+def test_cross_entropy_probability_target_converts_indices_to_one_hot(tab):
+    choose(tab, "lossKind", "CrossEntropy")
+    before = shown_value(tab)
+    indices = tab.target_model.values()
+    assert indices.shape == (3,) and table(tab, "lossTarget").model().columnCount() == 1
+    tab.options_panel.probability_target.setChecked(True)
+    np.testing.assert_array_equal(tab.target_model.values(), np.eye(5)[indices])
+    assert shown_value(tab) == before
+
+
+def test_weights_and_smoothing_reach_the_engine(tab):
+    choose(tab, "lossKind", "CrossEntropy")
+    panel = tab.options_panel
+    panel.weight.setText("1, 2, 0.5, 1, 3")
+    panel.weight.editingFinished.emit()
+    panel.label_smoothing.setValue(0.2)
+    x, t = tab.input_model.values(), tab.target_model.values()
+    value, _, _ = engine_value_and_grad(
+        "CrossEntropy",
+        "mean",
+        x,
+        t,
+        weight=Tensor(np.array([1, 2, 0.5, 1, 3.0])),
+        label_smoothing=0.2,
+    )
+    assert shown_value(tab) == f"{value:.6f}"
+    assert "weight=torch.tensor([1., 2., 0.5, 1., 3.]" in tab.code.toPlainText()
+
+
+def test_a_bad_cell_is_marked_named_and_the_last_result_stays(tab):
+    before = tab.findChild(QLabel, "lossValue").text()
+    edit_cell(tab, "lossInput", 1, 3, "abc")
+    message = tab.findChild(QLabel, "lossMessage").text()
+    assert "input[1, 3] is not a finite number: 'abc'" in message
+    model = table(tab, "lossInput").model()
+    index = model.index(1, 3)
+    assert model.data(index) == "abc"
+    assert model.data(index, Qt.ItemDataRole.BackgroundRole).name() == "#f28b82"
+    assert tab.findChild(QLabel, "lossValue").text() == before
+    edit_cell(tab, "lossInput", 1, 3, "2.5")
+    assert tab.input_model.values()[1, 3] == 2.5
+    assert "not a finite number" not in tab.findChild(QLabel, "lossMessage").text()
+    assert tab.findChild(QLabel, "lossValue").text() != before
+
+
+def test_a_non_integer_class_index_is_named(tab):
+    choose(tab, "lossKind", "NLL")
+    edit_cell(tab, "lossTarget", 2, 0, "1.5")
+    assert "target[2] is not a class index (an integer): '1.5'" in tab.message.text()
+
+
+@pytest.mark.parametrize(
+    ("kind", "setup", "message"),
+    [
+        ("CrossEntropy", ("lossTarget", 1, 0, "7"), "Target 7 is out of bounds"),
+        ("BCE", ("lossInput", 0, 0, "1.5"), "all elements of input should be between 0 and 1"),
+        ("BCE", ("lossTarget", 0, 0, "2"), "all elements of target should be between 0 and 1"),
+        ("NLL", ("weight", "1, 2"), "weight tensor should be defined either for all 5 classes"),
+        ("Huber", ("delta", 0.0), "huber_loss does not support non-positive values for delta"),
+        ("CrossEntropy", ("weight", "1, x"), "weight is not a list of finite numbers: '1, x'"),
+    ],
+)
+def test_rejected_combinations_show_the_engine_message_not_a_traceback(tab, kind, setup, message):
+    choose(tab, "lossKind", kind)
+    before = tab.findChild(QLabel, "lossValue").text()
+    panel = tab.options_panel
+    if setup[0] == "weight":
+        panel.weight.setText(setup[1])
+        panel.weight.editingFinished.emit()
+    elif setup[0] == "delta":
+        panel.delta.setValue(setup[1])
+    else:
+        edit_cell(tab, *setup)
+    assert message in tab.findChild(QLabel, "lossMessage").text()
+    assert "last valid result" in tab.message.text()
+    assert tab.findChild(QLabel, "lossValue").text() == before
+
+
+def test_shape_seed_and_randomize(tab):
+    small = tab.input_model.values()
+    tab.n_spin.setValue(16)
+    tab.c_spin.setValue(16)
+    assert tab.input_model.values().shape == (16, 16)
+    assert table(tab, "lossGradient").model().rowCount() == 16
+    np.testing.assert_array_equal(tab.input_model.values()[:3, :5], small)  # kept on resize
+    tab.randomize_button.click()
+    assert tab.seed_spin.value() == 1
+    drawn = tab.input_model.values()
+    tab.seed_spin.setValue(0)
+    tab.seed_spin.setValue(1)
+    np.testing.assert_array_equal(drawn, tab.input_model.values())  # same seed, same numbers
+    tab.n_spin.setValue(2)
+    np.testing.assert_array_equal(tab.input_model.values(), drawn[:2])
+
+
+def test_code_box_and_copy(tab, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    tab.set_loss("KLDiv", reduction="batchmean")
+    code = tab.code.toPlainText()
+    assert 'loss = nn.KLDivLoss(reduction="batchmean", log_target=False)' in code
+    assert "input = torch.tensor([[0.1257," in code
+    tab.copy_button.click()
+    assert QGuiApplication.clipboard().text() == code
+    assert tab.code.isReadOnly()
+
+
+def test_float32_dtype_is_offered(tab):
+    choose(tab, "lossKind", "MSE")
+    choose(tab, "dtype", "float32")
+    assert "dtype" not in tab.code.toPlainText().replace("# float32", "")
+    x, t = tab.input_model.values(), tab.target_model.values()
+    expected = ((x.astype(np.float32) - t.astype(np.float32)) ** 2).mean()
+    assert float(shown_value(tab)) == pytest.approx(float(expected), abs=2e-6)
+
+
+def test_curves_follow_delta_and_beta(tab):
+    items = tab.export_items()
+    assert set(items) == {
+        "regression-curves",
+        "regression-derivatives",
+        "classification-loss",
+        "classification-gradient",
+    }
+    tab.set_loss("Huber", delta=0.5)
+    x, y = tab.curves.regression_curves["Huber"].getData()
+    assert y[-1] == pytest.approx(0.5 * (3 - 0.25))
+    _, slope = tab.curves.slope_curves["Huber"].getData()
+    assert slope[-1] == pytest.approx(0.5)
+    p, se_grad = tab.curves.se_grad_curve.getData()
+    _, ce_grad = tab.curves.ce_grad_curve.getData()
+    wrong = p < 0.1
+    assert np.all(np.abs(se_grad[wrong]) < 0.2) and np.all(np.abs(ce_grad[wrong]) > 0.9)
+
+
+def test_state_round_trip_and_bad_state(tab, qtbot):
+    tab.set_loss("CrossEntropy", reduction="sum", weight=(1, 2, 3, 4, 5), label_smoothing=0.1)
+    tab.set_shape(4, 5)
+    edit_cell(tab, "lossInput", 0, 0, "1.25")
+    state = tab.state()
+    other = LossesTab()
+    qtbot.addWidget(other)
+    other.restore_state(state)
+    assert other.state() == state
+    assert shown_value(other) == shown_value(tab)
+    with pytest.raises(ValueError, match="state 'loss': unknown loss 'Hinge'"):
+        other.restore_state({**state, "loss": "Hinge"})
+    with pytest.raises(ValueError, match="state 'dtype'"):
+        other.restore_state({**state, "dtype": "int8"})
+
+
+def test_set_loss_rejects_unknown_names(tab):
+    with pytest.raises(ValueError, match="unknown loss 'Hinge'"):
+        tab.set_loss("Hinge")
+    with pytest.raises(ValueError, match="unknown loss option 'gamma'"):
+        tab.set_loss("L1", gamma=2)
