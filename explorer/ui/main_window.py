@@ -9,8 +9,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
-from explorer.ui.tabs.base import ExplorerTab, PendingTab
+from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.tabs.distributions import DistributionsTab
+from explorer.ui.tabs.losses import LossesTab
 from explorer.ui.tabs.model import ModelTab
 from explorer.ui.tabs.training import TrainingTab
 
@@ -28,11 +29,7 @@ def build_tabs() -> list[ExplorerTab]:
     model = ModelTab()
     return [
         DistributionsTab(),
-        PendingTab(
-            "Losses",
-            "losses",
-            "Every PyTorch loss with every reduction: its value, gradient and curve.",
-        ),
+        LossesTab(),
         model,
         TrainingTab(model_tab=model),  # trains the Model tab's very instance
     ]
