@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -116,6 +118,8 @@ class ExportDialog(QDialog):
         self.preview.setObjectName("exportPreview")
         self.preview.setToolTip("The files that will be written; existing ones are marked")
         self.preview.setMinimumHeight(160)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("exportSummary")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -132,6 +136,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Files:"))
         layout.addWidget(self.preview, 1)
+        layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self.resize(620, 460)
         self._load_settings()
@@ -172,9 +177,21 @@ class ExportDialog(QDialog):
     def _update_preview(self) -> None:
         planned = self.planned()
         self.preview.clear()
+        existing = 0
         for path in planned:
-            mark = "  (exists: will ask before overwriting)" if path.exists() else ""
-            self.preview.addItem(f"{path.name}{mark}")
+            if path.exists():
+                existing += 1
+                item = QListWidgetItem(
+                    f"{path.name}  (exists: you will be asked before it is replaced)"
+                )
+                item.setForeground(QColor(170, 90, 0))
+            else:
+                item = QListWidgetItem(path.name)
+            self.preview.addItem(item)
+        summary = f"{len(planned)} file(s)"
+        if existing:
+            summary += f", {existing} already there"
+        self.summary.setText(summary)
         ok = bool(planned) and bool(self.folder_edit.text().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from fake_tab import FakeTab
 from PySide6.QtGui import QImage
 
 from explorer.io.atomic import WriteLocationError
@@ -20,6 +19,7 @@ from explorer.ui.export import (
     png_size,
 )
 from explorer.ui.export_dialog import ExportController, ExportDialog
+from tests.ui.fake_tab import FakeTab
 
 
 @pytest.fixture
@@ -138,6 +138,7 @@ def test_dialog_lists_files_and_marks_existing_ones(tab, tmp_path, qtbot):
     texts = [dialog.preview.item(i).text() for i in range(dialog.preview.count())]
     assert texts[0].startswith("fake-curves.png") and "exists" in texts[0]
     assert not any(".svg" in t for t in texts)
+    assert dialog.summary.text() == "6 file(s), 1 already there"
     dialog.scale_radio.setChecked(True)
     assert dialog.options().scale == dialog.scale_spin.value() and dialog.options().width is None
     for box in dialog.format_boxes.values():
@@ -210,3 +211,9 @@ def test_file_menu_offers_export_sessions_and_quit(qtbot):
         "Recent sessions",
         "Quit",
     ]
+
+
+def test_pyqtgraph_right_click_export_stays_available(tab):
+    for item in tab.export_items().values():
+        texts = [action.text() for action in item.scene().contextMenu]
+        assert "Export..." in texts

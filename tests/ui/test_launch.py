@@ -6,6 +6,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import explorer
 from explorer.ui import launch
 
@@ -61,6 +63,7 @@ def test_every_listed_library_loads_here():
     assert launch.missing_xcb_libraries() == []
 
 
+@pytest.mark.slow
 def test_the_app_exits_0_when_its_window_is_closed(tmp_path):
     script = textwrap.dedent(
         """

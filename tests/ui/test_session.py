@@ -2,11 +2,11 @@ import json
 
 import numpy as np
 import pytest
-from tests.ui.fake_tab import FakeTab
 
 from explorer.io.session import SESSION_VERSION, arrays_path
 from explorer.ui import MainWindow
 from explorer.ui.tabs.base import PendingTab
+from tests.ui.fake_tab import FakeTab
 
 
 @pytest.fixture
@@ -78,7 +78,8 @@ def test_a_wrongly_typed_tab_state_resets_that_tab_to_defaults(window, tmp_path)
 
 
 def test_states_of_pending_and_unknown_tabs_survive_a_save(window, tmp_path):
-    pending = next(t for t in window.all_tabs() if isinstance(t, PendingTab))
+    pending = PendingTab("Later", "later", "A tab that is not built yet.")
+    window.tabs.addTab(pending, pending.title)
     path = tmp_path / "in.json"
     doc = {
         "format": "explorer-session",
