@@ -137,7 +137,7 @@ class Tensor:
         out.requires_grad = False
         out._parents = ()
         out._backward = None
-        if is_grad_enabled():
+        if _state.grad_enabled:  # is_grad_enabled(), inlined: this runs for every op
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True

@@ -36,7 +36,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     - bias: ``(out_features,)`` or None
     - output: ``(*, out_features)``
     """
-    input = _as_tensor(input)  # noqa: A001
+    if not isinstance(input, Tensor):
+        input = Tensor(input)  # noqa: A001
     x, w = input.data, weight.data
     if x.ndim == 0 or x.shape[-1] != w.shape[-1]:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
@@ -73,7 +74,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``max(0, x)`` elementwise."""
-    input = _as_tensor(input)  # noqa: A001
+    if not isinstance(input, Tensor):
+        input = Tensor(input)  # noqa: A001
     out = np.maximum(input.data, 0)
     return Tensor._from_op(out, (input,), lambda g: (g * (out > 0),), "Relu")
 
