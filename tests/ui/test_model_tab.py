@@ -393,3 +393,17 @@ def test_huge_weights_are_drawn_strided_with_true_coordinates(tab):
     rect = tab.weights.image.mapRectToParent(tab.weights.image.boundingRect())
     assert (rect.width(), rect.height()) == (2100, 1100)
     assert "strided 2×3" in tab.weights.heatmap_plot.titleLabel.text
+
+
+def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
+    from PySide6.QtCore import QPointF
+
+    tab.resize(1280, 800)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.select("linear2.weight")
+    view_box = tab.weights.heatmap_plot.vb
+    tab.weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(3.2, 2.1)))
+    value = tab.model().linear2.weight.data[2, 3]
+    assert tab.weights.hover.text() == f"model.linear2.weight[2, 3] = {value:.5g}"
+    tab.close()

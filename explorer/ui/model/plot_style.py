@@ -28,6 +28,8 @@ def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.Plot
         axis = plot.getAxis(side)
         axis.setPen(pg.mkPen(AXIS_COLOR))
         axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        # Students compare raw values with print(param): no "(x0.001)" rescaling.
+        axis.enableAutoSIPrefix(False)
         plot.setLabel(side, text)
     return plot
 

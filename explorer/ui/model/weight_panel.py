@@ -75,6 +75,7 @@ class WeightPanel(QWidget):
         bar_axis = self.colorbar.getAxis("right")
         bar_axis.setPen(pg.mkPen(AXIS_COLOR))
         bar_axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        bar_axis.enableAutoSIPrefix(False)
         bar_axis.setLabel("value", color=AXIS_COLOR)
         self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
 
@@ -152,7 +153,8 @@ class WeightPanel(QWidget):
         # A copy, so the picture painted later is the one read now (training mutates in place).
         shown = np.array(image[::step_r, ::step_c])
         self.image.setImage(shown, autoLevels=False, levels=(-limit, limit))
-        self.image.setRect(QRectF(0, 0, cols, rows))
+        # Pixel (i, j) is centred on (j, i), so ticks name whole rows and columns.
+        self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
         self.colorbar.setLevels((-limit, limit))
         if image.shape != self._image_shape:
             self._image_shape = image.shape
@@ -162,8 +164,8 @@ class WeightPanel(QWidget):
                 "bottom", "input feature j (column)" if data.ndim == 2 else "(one column)"
             )
             self.heatmap_plot.autoRange(padding=0)
-        set_title(self.values_plot, f"values of {node.code}")
-        set_title(self.grad_plot, f"{node.code}.grad")
+        set_title(self.values_plot, f"values of {node.path}")
+        set_title(self.grad_plot, f"{node.path}.grad")
 
     def _show_gradient(self, node: TreeNode) -> None:
         grad = getattr(node.obj, "grad", None)
@@ -194,7 +196,7 @@ class WeightPanel(QWidget):
         point = self.heatmap_plot.vb.mapSceneToView(position)
         data = self._node.obj.data
         image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
-        row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+        row, col = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
             index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"
             self.hover.setText(f"{self._node.code}{index} = {image[row, col]:.5g}")

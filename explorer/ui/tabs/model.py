@@ -95,7 +95,6 @@ class ModelTab(ExplorerTab):
         self._model = None
         self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
         self._trained = False
-        self._stale = False
         # Replaced in tests: called with this tab, returns True to go ahead.
         self.confirm_rebuild: Callable[[QWidget], bool] = ask_rebuild
 
@@ -206,12 +205,10 @@ class ModelTab(ExplorerTab):
 
         Cheap by design: the tree re-reads the statistic columns of painted rows only, and
         the weight panel reuses its items. When the tab is hidden nothing is computed until
-        it is shown again.
+        it is shown again (``showEvent`` refreshes).
         """
         if not self.isVisible():
-            self._stale = True
             return
-        self._stale = False
         self.tree_model.refresh_statistics(self._row_on_screen)
         if self.views.currentWidget() is self.weights:
             self.weights.refresh()
@@ -313,8 +310,8 @@ class ModelTab(ExplorerTab):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._stale:
-            self.refresh_parameters()
+        # Training may have changed the weights while another tab was in front.
+        self.refresh_parameters()
 
     # -- ExplorerTab ------------------------------------------------------------------------
     def shutdown(self) -> None:
