@@ -2,23 +2,57 @@ import json
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from explorer.io.session import SESSION_VERSION, arrays_path
 from explorer.ui import MainWindow
+from explorer.ui.file_menu import build_file_menu
+from explorer.ui.main_window import make_settings
 from explorer.ui.tabs.base import PendingTab
 from tests.ui.fake_tab import FakeTab
+
+
+class LightWindow(QMainWindow):
+    """The main window's session wiring around fake tabs (building the real tabs is slow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(FakeTab("first"), "First")
+        self.tabs.addTab(FakeTab("fake"), "Fake")
+        self.setCentralWidget(self.tabs)
+        self.file_menu = build_file_menu(self, make_settings)
+
+    def tab(self, name):
+        return next(t for t in self.all_tabs() if t.export_name == name)
+
+    def all_tabs(self):
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def show_tab(self, name):
+        self.tabs.setCurrentWidget(self.tab(name))
+
+
+def _collect_errors(win):
+    win.errors = []
+    win.sessions.report_error = win.errors.append
+    return win
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    win = LightWindow()
+    qtbot.addWidget(win)
+    return _collect_errors(win)
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     win = MainWindow()
     qtbot.addWidget(win)
-    win.tabs.addTab(FakeTab("fake"), "Fake")
-    win.sessions.remember_defaults()
-    win.errors = []
-    win.sessions.report_error = win.errors.append
-    return win
+    return _collect_errors(win)
 
 
 def test_round_trip_restores_states_arrays_and_current_tab(window, tmp_path):
@@ -93,7 +127,7 @@ def test_states_of_pending_and_unknown_tabs_survive_a_save(window, tmp_path):
     tabs = json.loads(out.read_text())["tabs"]
     assert tabs[pending.export_name] == {"x": 1}
     assert tabs["future-tab"] == {"y": [1, 2]}
-    assert tabs["fake"] == {"count": 3}
+    assert tabs["fake"] == {"count": 3} and tabs["first"] == {"count": 3}
 
 
 def test_last_session_is_saved_on_quit_and_restored_on_start(qtbot, tmp_path, monkeypatch):
@@ -141,3 +175,28 @@ def test_save_failure_is_reported(window, tmp_path):
     blocker.write_text("")
     assert not window.sessions.save_to(blocker / "s.json")
     assert "Could not save" in window.errors[0]
+
+
+def test_the_model_weights_travel_in_the_npz(main_window, tmp_path):
+    window = main_window
+    model_tab = window.tab("model")
+    weight = model_tab.model().linear1.weight
+    weight.data[...] = 0.25
+    path = tmp_path / "weights.json"
+    assert window.sessions.save_to(path)
+    with np.load(arrays_path(path), allow_pickle=False) as saved:
+        assert np.all(saved["model/linear1.weight"] == 0.25)
+    weight.data[...] = -1.0
+    assert window.sessions.open_from(path)
+    assert np.all(model_tab.model().linear1.weight.data == 0.25)
+    assert model_tab.is_trained()
+
+
+def test_weights_that_do_not_fit_are_refused_by_name(main_window):
+    model_tab = main_window.tab("model")
+    with pytest.raises(ValueError, match="linear1.weight"):
+        model_tab.restore_session_arrays(
+            {**model_tab.session_arrays(), "linear1.weight": np.zeros((2, 2))}
+        )
+    with pytest.raises(ValueError, match="missing"):
+        model_tab.restore_session_arrays({"linear1.weight": np.zeros((2, 2))})

@@ -32,14 +32,48 @@ class ExplorerTab(QWidget):
         del state
 
     def session_arrays(self) -> dict[str, np.ndarray]:
-        """Large numeric data for the session's ``.npz`` (e.g. trained weights by
-        state_dict key); ``state()`` keeps only what is small. Default: none."""
-        return {}
+        """Large numeric data for the session's ``.npz``; ``state()`` keeps what is small.
+
+        Default: a tab with a ``model()`` method returning an ``nn.Module`` gives its
+        ``state_dict()`` (keys ``linear1.weight``, ...); other tabs give nothing.
+        """
+        model = self._session_model()
+        if model is None:
+            return {}
+        return {key: np.array(value) for key, value in model.state_dict().items()}
 
     def restore_session_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        """Take back what ``session_arrays()`` gave, after ``restore_state``; raise
-        ValueError naming a bad key or shape."""
-        del arrays
+        """Take back what ``session_arrays()`` gave (called after ``restore_state``).
+
+        Default: load them into ``model()`` after checking every key and shape, so a
+        mismatch changes nothing and raises ValueError naming the first problem.
+        """
+        model = self._session_model()
+        if model is None or not arrays:
+            return
+        expected = model.state_dict()
+        missing = sorted(set(expected) - set(arrays))
+        unexpected = sorted(set(arrays) - set(expected))
+        if missing or unexpected:
+            raise ValueError(
+                f"saved weights do not fit the model: missing {missing or 'none'}, "
+                f"unexpected {unexpected or 'none'}"
+            )
+        for key, value in expected.items():
+            if np.shape(arrays[key]) != np.shape(value):
+                raise ValueError(
+                    f"saved weight {key!r} has shape {np.shape(arrays[key])}, "
+                    f"the model's has {np.shape(value)}"
+                )
+        model.load_state_dict(dict(arrays))
+        for hook in ("mark_trained", "refresh_parameters"):
+            if callable(getattr(self, hook, None)):
+                getattr(self, hook)()
+
+    def _session_model(self):
+        model = getattr(self, "model", None)
+        model = model() if callable(model) else None
+        return model if hasattr(model, "state_dict") and hasattr(model, "load_state_dict") else None
 
     def shutdown(self) -> None:
         """Stop any background work; called before the app quits."""
