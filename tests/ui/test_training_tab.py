@@ -272,3 +272,24 @@ def test_digits_show_captioned_samples(qtbot):
     assert len(captions) == 24 and all(captions)
     assert "validation-samples" in tab.export_items()
     shutdown(tab)
+
+
+def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
+    from explorer.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
+    model_tab, tab = window.tab("model"), window.tab("training")
+    assert tab.model() is model_tab.model()
+    tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
+    tab.view.settings.epochs.setValue(1)
+    assert not tab.view.adapt_banner.isHidden()  # the seed's 784-256-10 MLP does not fit
+    click(qtbot, tab.view.start)  # an untrained model is adapted without asking
+    wait_stopped(qtbot, tab, "done")
+    model = model_tab.model()
+    assert (model.input_features, model.output_features) == (2, 3)
+    assert tab.model() is model and model_tab.is_trained()
+    assert tab.view.adapt_banner.isHidden()
+    click(qtbot, tab.view.info_link.open_button)
+    assert window.tabs.currentWidget() is window.tab("distributions")
+    window.tab("training").shutdown()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
 from explorer.engine import nn
@@ -22,9 +22,9 @@ from explorer.training import Trainer, prepare_data
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.gate import ModelGate
-from explorer.ui.training.job import SAMPLE_GRID_SIZE, TrainerJob
-from explorer.ui.training.model_link import ModelLink
-from explorer.ui.training.runs import MAX_RUNS, Run, RunListModel
+from explorer.ui.training.job import TrainerJob
+from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
+from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.worker import TrainingController
 
@@ -51,8 +51,8 @@ class TrainingTab(ExplorerTab):
         self.model_tab = model_tab
         # Replaced in tests: dialogs would block.
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
-        self.ask_save_path: Callable[[], str] = self._ask_save_path
-        self.ask_open_path: Callable[[], str] = self._ask_open_path
+        self.ask_save_path: Callable[[], str] = lambda: ask_save_path(self)
+        self.ask_open_path: Callable[[], str] = lambda: ask_open_path(self)
 
         self.gate = ModelGate()
         self.link = ModelLink(model_tab, self.gate)
@@ -142,21 +142,7 @@ class TrainingTab(ExplorerTab):
         self._train, self._val, scaler = prepare_data(data, config, standardize)
         raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
         self._raw_val = raw
-        v = self.view
-        if data.is_2d:
-            v.picture.setCurrentWidget(v.decision_plot)
-            v.decision_plot.set_points(
-                self._train.x, self._train.y, self._val.x, self._val.y, data.num_classes
-            )
-            v.decision_plot.clear_regions()
-        elif data.is_image:
-            v.picture.setCurrentWidget(v.sample_grid)
-            images = raw[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
-            v.sample_grid.set_samples(images, self._val.y, data.class_names)
-        else:
-            v.picture.setCurrentWidget(v.no_picture)
-        v.confusion_plot.clear_matrix()
-        v.info_link.clear()
+        self.display.show_data(self._train, self._val, raw, data)
         self.link.set_sample_provider(self._sample, data.name)
 
     def _sample(self, index: int = 0):
@@ -207,11 +193,7 @@ class TrainingTab(ExplorerTab):
         self._stop_active("stopped")
         self.link.reinitialize(int(self.view.settings.seed.value()))
         self.display.show(None)
-        self.view.decision_plot.clear_regions()
-        self.view.confusion_plot.clear_matrix()
-        self.view.info_link.clear()
-        self.view.progress.setValue(0)
-        self.view.progress.setFormat("Ready")
+        self.display.clear_outputs()
         self._update_buttons()
 
     def delete_run(self, row: int) -> None:
@@ -268,8 +250,7 @@ class TrainingTab(ExplorerTab):
             dataset=self.view.dataset.description(),
             status="running",
         )
-        run.name = self._run_name(run)
-        self.runs.add(run)
+        run.name = run.default_name()
         self._trainer = trainer
         self.display.begin(
             run,
@@ -279,6 +260,7 @@ class TrainingTab(ExplorerTab):
             self._val.y,
             self._dataset.class_names,
         )
+        self.runs.add(run)  # after begin(): the new run is current, not an overlay
         self.controller.attach(TrainerJob(run.run_id, trainer))
         self.link.mark_trained(True)
         self.show_message("")
@@ -299,21 +281,13 @@ class TrainingTab(ExplorerTab):
             return False
         return True
 
-    def _run_name(self, run: Run) -> str:
-        c, m = run.config, run.model_config
-        loss = "MSE" if c["loss"] == "mse" else "CE"
-        hidden = "-".join(str(h) for h in m.get("hidden_sizes", []))
-        return (
-            f"#{run.run_id} {run.dataset['kind']} {hidden} {m.get('init_weight', '')} "
-            f"{c['optimizer']} lr={c['lr']:g} {loss}"
-        ).replace("  ", " ")
-
     # -- worker reports -----------------------------------------------------------------------
     def _on_controller_stopped(self, payload: dict) -> None:
         text = self.display.on_stopped(payload)
         reason = payload["reason"]
         if reason != "paused":
             self._timer.stop()
+            self.controller.shutdown()  # a finished run cannot continue: end its thread now
         self._on_display_timer_timeout()
         self.link.refresh()
         if text:
@@ -367,18 +341,6 @@ class TrainingTab(ExplorerTab):
         v.adapt.setEnabled(not live)
 
     # -- weights ------------------------------------------------------------------------------
-    def _ask_save_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save weights", "weights.npz", "NumPy archives (*.npz)"
-        )
-        return path
-
-    def _ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Load weights", "", "NumPy archives (*.npz);;All files (*)"
-        )
-        return path
-
     def _on_save_weights_clicked(self) -> None:
         path = self.ask_save_path()
         if path:
@@ -431,8 +393,7 @@ class TrainingTab(ExplorerTab):
         return {
             "dataset": self.view.dataset.state(),
             "settings": self.view.settings.state(),
-            "smoothing": self.view.smoothing.value(),
-            "log_y": self.view.log_y.isChecked(),
+            **self.view.plot_state(),
             "runs": [run.to_dict() for run in self.runs.runs()],
             "current_run": None if current is None else current.run_id,
         }
@@ -440,36 +401,18 @@ class TrainingTab(ExplorerTab):
     def restore_state(self, state: dict[str, Any]) -> None:
         if not isinstance(state, dict):
             raise ValueError(f"training state must be an object; got {type(state).__name__}")
-        runs = state.get("runs", [])
-        if not isinstance(runs, list):
-            raise ValueError("training 'runs' must be a list")
-        try:
-            restored = [Run.from_dict(r) for r in runs[:MAX_RUNS]]
-        except ValueError as error:
-            raise ValueError(f"training runs: {error}") from None
-        smoothing = state.get("smoothing", 60)
-        if (
-            isinstance(smoothing, bool)
-            or not isinstance(smoothing, int)
-            or not (0 <= smoothing <= 99)
-        ):
-            raise ValueError(f"training smoothing must be an integer 0..99; got {smoothing!r}")
+        runs = parse_runs(state.get("runs", []))  # validated before anything changes
         self._stop_active("stopped")
-        for key, panel in (("dataset", self.view.dataset), ("settings", self.view.settings)):
+        for key, part in (("dataset", self.view.dataset), ("settings", self.view.settings)):
             if key in state:
                 try:
-                    panel.restore_state(state[key])
+                    part.restore_state(state[key])
                 except (ValueError, TypeError) as error:
                     raise ValueError(f"training {key}: {error}") from None
-        self.view.smoothing.setValue(smoothing)
-        self.view.log_y.setChecked(bool(state.get("log_y", False)))
-        self.runs.replace_all(restored)
-        current = (
-            self.runs.find(state.get("current_run"))
-            if isinstance(state.get("current_run"), int)
-            else None
-        )
-        self.display.show(current)
+        self.view.restore_plot_state(state)
+        self.runs.replace_all(runs)
+        current = state.get("current_run")
+        self.display.show(self.runs.find(current) if isinstance(current, int) else None)
         self._update_buttons()
 
     def shutdown(self) -> None:

@@ -18,7 +18,6 @@ class ConfusionMatrixPlot(pg.PlotWidget):
         self.plot_item.setTitle("Confusion matrix (validation)", size="10pt")
         self.plot_item.setLabel("left", "true class")
         self.plot_item.setLabel("bottom", "predicted class")
-        self.plot_item.setAspectLocked(True)
         self.plot_item.invertY(True)
         self.plot_item.hideButtons()
         self.plot_item.setMouseEnabled(x=False, y=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from explorer.data import Dataset
 from explorer.ui.training.job import SAMPLE_GRID_SIZE
 from explorer.ui.training.progress import SpeedMeter, progress_text
 from explorer.ui.training.runs import Run, RunListModel
@@ -48,8 +49,30 @@ class RunDisplay:
         self.class_names = list(class_names)
         self.state = ""
         self.show(run)
-        self.view.confusion_plot.clear_matrix()
-        self.view.info_link.clear()
+        self.clear_outputs()
+
+    def show_data(self, train: Dataset, val: Dataset, raw_val: np.ndarray, data: Dataset) -> None:
+        """Show the data before any training: points in the plane, or validation images."""
+        v = self.view
+        if data.is_2d:
+            v.picture.setCurrentWidget(v.decision_plot)
+            v.decision_plot.set_points(train.x, train.y, val.x, val.y, data.num_classes)
+        elif data.is_image:
+            v.picture.setCurrentWidget(v.sample_grid)
+            images = raw_val[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
+            v.sample_grid.set_samples(images, val.y, data.class_names)
+        else:
+            v.picture.setCurrentWidget(v.no_picture)
+        self.clear_outputs()
+
+    def clear_outputs(self) -> None:
+        """Forget the model's outputs (regions, confusion, P/Q) and the progress."""
+        v = self.view
+        v.decision_plot.clear_regions()
+        v.confusion_plot.clear_matrix()
+        v.info_link.clear()
+        v.progress.setValue(0)
+        v.progress.setFormat("Ready")
 
     def show(self, run: Run | None) -> None:
         """Draw ``run`` as the current run (None: an empty chart)."""

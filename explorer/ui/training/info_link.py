@@ -59,11 +59,10 @@ class InfoLinkPanel(QWidget):
         self.hardest.clicked.connect(self._on_hardest_clicked)
         top.addWidget(self.hardest)
         top.addStretch(1)
-        self.open_button = QPushButton("Open in Distributions", objectName="openInDistributions")
-        self.open_button.setToolTip("Show this P and Q in the Distributions tab")
-        self.open_button.clicked.connect(self._on_open_clicked)
-        top.addWidget(self.open_button)
         layout.addLayout(top)
+        self.open_button = QPushButton("Open in Distributions", objectName="openInDistributions")
+        self.open_button.setToolTip("Show this P and Q in the Distributions tab (in nats)")
+        self.open_button.clicked.connect(self._on_open_clicked)
 
         self.plot = pg.PlotWidget(background="w")
         self.plot_item = self.plot.getPlotItem()
@@ -82,14 +81,21 @@ class InfoLinkPanel(QWidget):
         layout.addWidget(self.plot, 1)
 
         numbers = QGridLayout()
+        numbers.setHorizontalSpacing(12)
         self.cross_entropy_label = QLabel(objectName="infoCrossEntropy")
         self.cross_entropy_label.setToolTip("H(P, Q) = -Σ p log q, in nats (explorer.info)")
         self.loss_label = QLabel(objectName="infoLoss")
-        self.loss_label.setToolTip("This sample's cross-entropy loss, as the engine computed it")
-        for label in (self.cross_entropy_label, self.loss_label):
+        self.loss_label.setToolTip(
+            "This sample's loss: F.cross_entropy(logits, y) as the engine computes it"
+        )
+        self.detail_label = QLabel(objectName="infoDetail")
+        for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         numbers.addWidget(self.cross_entropy_label, 0, 0)
         numbers.addWidget(self.loss_label, 0, 1)
+        numbers.addWidget(self.detail_label, 1, 0, 1, 2)
+        numbers.addWidget(self.open_button, 0, 2, 2, 1)
+        numbers.setColumnStretch(1, 1)
         layout.addLayout(numbers)
 
         self._logits = np.zeros((0, 0))
@@ -139,7 +145,8 @@ class InfoLinkPanel(QWidget):
             self.p_bars.setOpts(x=[], height=[])
             self.q_bars.setOpts(x=[], height=[])
             self.cross_entropy_label.setText("H(P, Q) = —")
-            self.loss_label.setText("loss = —  (train or step first)")
+            self.loss_label.setText("loss —")
+            self.detail_label.setText("Train or step first")
             return
         classes = self._logits.shape[1]
         self._p = np.eye(classes)[self._labels[i]]
@@ -149,13 +156,11 @@ class InfoLinkPanel(QWidget):
         self.q_bars.setOpts(x=xs + 0.2, height=self._q)
         self.plot_item.setXRange(-0.6, classes - 0.4, padding=0)
         h = cross_entropy(self._p, self._q, base=math.e)
-        true = self._class_names[self._labels[i]] if self._class_names else self._labels[i]
-        self.cross_entropy_label.setText(
-            f"<b>H(P, Q) = {h:.4f} nats</b><br>label {true}, q = {self._q[self._labels[i]]:.4f}"
-        )
-        self.loss_label.setText(
-            f"<b>loss = {self._losses[i]:.4f} nats</b><br>F.cross_entropy(logits, y)"
-        )
+        label = self._labels[i]
+        true = self._class_names[label] if self._class_names else str(label)
+        self.cross_entropy_label.setText(f"<b>H(P, Q) = {h:.4f} nats</b>")
+        self.loss_label.setText(f"<b>sample loss = {self._losses[i]:.4f} nats</b>")
+        self.detail_label.setText(f"−log q({true}) = −log {self._q[label]:.4f}")
 
     def _on_sample_value_changed(self, index: int) -> None:
         self._update()

@@ -9,11 +9,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QFileDialog
+
 from explorer.data import Dataset
 from explorer.engine import nn
 from explorer.training import DEFAULT_RUN, load_weights, save_weights
 from explorer.training.trainer import reinitialize_model
 from explorer.ui.training.gate import ModelGate
+
+
+def ask_save_path(parent) -> str:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Save weights", "weights.npz", "NumPy archives (*.npz)"
+    )
+    return path
+
+
+def ask_open_path(parent) -> str:
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Load weights", "", "NumPy archives (*.npz);;All files (*)"
+    )
+    return path
 
 
 class ModelLink:

@@ -118,8 +118,9 @@ class LossCurvePlot(pg.PlotWidget):
         return bool(self.plot_item.ctrl.logYCheck.isChecked())
 
     def set_run_name(self, name: str) -> None:
-        self._name = name
-        _rename_legend_entry(self.legend, self.smooth_curve, name)
+        if name != self._name:
+            self._name = name
+            self._update_legend()
 
     def clear_run(self) -> None:
         self._series.clear()
@@ -147,15 +148,20 @@ class LossCurvePlot(pg.PlotWidget):
     def set_overlays(self, runs: list[CurveData]) -> None:
         """Show other runs' smoothed losses in their own colors, named in the legend."""
         for item in self._overlays:
-            self.legend.removeItem(item)
             self.plot_item.removeItem(item)
         self._overlays = []
         self._overlay_data = list(runs)
         for index, run in enumerate(runs, start=1):
             pen = pg.mkPen(color(index), width=2)
-            item = self._make_curve(pen, name=run.name)
+            item = self._make_curve(pen)
             item.setData(run.steps, _smooth(run.losses, self.smoothing))
             self._overlays.append(item)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        entries = [(self.smooth_curve, self._name), (self.val_curve, "validation")]
+        names = [run.name for run in self._overlay_data]
+        _rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
 
     def overlay_names(self) -> list[str]:
         return [run.name for run in self._overlay_data]
@@ -205,10 +211,11 @@ class LossCurvePlot(pg.PlotWidget):
         self.readout.show()
 
 
-def _rename_legend_entry(legend: pg.LegendItem, item, name: str) -> None:
-    for sample, label in legend.items:
-        if sample.item is item:
-            label.setText(name)
+def _rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
+    # Removing entries leaves the legend as wide as its longest old label: start afresh.
+    legend.clear()
+    for item, name in entries:
+        legend.addItem(item, name)
 
 
 def _smooth(values: np.ndarray, weight: float) -> np.ndarray:
@@ -234,14 +241,14 @@ class AccuracyPlot(pg.PlotWidget):
             symbol="o",
             symbolSize=6,
             symbolBrush=pg.mkBrush(base),
-            symbolPen=None,
+            symbolPen=pg.mkPen(base),
             name="validation",
         )
         self.train_curve = self.plot_item.plot(
             [],
             [],
             pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine),
-            name="training accuracy",
+            name="training",
         )
         self._overlays: list[pg.PlotDataItem] = []
 
@@ -256,11 +263,10 @@ class AccuracyPlot(pg.PlotWidget):
             )
 
     def set_run_name(self, name: str) -> None:
-        _rename_legend_entry(self.legend, self.val_curve, name)
+        del name  # the loss plot's legend names the current run; here it is "validation"
 
     def set_overlays(self, runs: list[CurveData]) -> None:
         for item in self._overlays:
-            self.legend.removeItem(item)
             self.plot_item.removeItem(item)
         self._overlays = []
         for index, run in enumerate(runs, start=1):
@@ -273,6 +279,40 @@ class AccuracyPlot(pg.PlotWidget):
                 symbolSize=5,
                 symbolBrush=pg.mkBrush(c),
                 symbolPen=None,
-                name=run.name,
             )
             self._overlays.append(item)
+        entries = [(self.val_curve, "validation"), (self.train_curve, "training")]
+        names = [run.name for run in runs]
+        _rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
+
+
+def make_history_figures(
+    history, name: str = "training", size=(800, 500)
+) -> dict[str, pg.PlotItem]:
+    """The tab's loss and accuracy figures for a finished :class:`~explorer.training.History`.
+
+    For the headless CLI: needs a ``QApplication`` (the offscreen platform is fine). Returns
+    ``{"loss": PlotItem, "accuracy": PlotItem}`` ready for pyqtgraph's exporters; each item
+    keeps its (never shown) widget alive through ``item.owner_widget``.
+    """
+    loss = LossCurvePlot()
+    loss.set_run(
+        history.step_numbers(),
+        history.step_losses(),
+        history.epoch_column("step"),
+        history.epoch_column("val_loss"),
+    )
+    loss.set_run_name(name)
+    accuracy = AccuracyPlot()
+    accuracy.set_run(
+        history.epoch_column("epoch"),
+        history.epoch_column("val_accuracy"),
+        history.epoch_column("train_accuracy"),
+    )
+    accuracy.set_run_name(name)
+    figures = {}
+    for key, widget in (("loss", loss), ("accuracy", accuracy)):
+        widget.resize(*size)
+        widget.plot_item.owner_widget = widget
+        figures[key] = widget.plot_item
+    return figures

@@ -54,6 +54,20 @@ class Run:
             train_accuracy=np.asarray(self.train_accuracy, dtype=float),
         )
 
+    def default_name(self) -> str:
+        """``#3 spiral 32-32 he adam lr=0.01 CE``: what usually differs between runs."""
+        c, m = self.config, self.model_config
+        parts = [
+            f"#{self.run_id}",
+            str(self.dataset.get("kind", "")),
+            "-".join(str(h) for h in m.get("hidden_sizes", [])),
+            str(m.get("init_weight", "")),
+            str(c.get("optimizer", "")),
+            f"lr={c.get('lr', 0):g}",
+            "MSE" if c.get("loss") == "mse" else "CE",
+        ]
+        return " ".join(p for p in parts if p)[:MAX_NAME_LENGTH]
+
     def summary(self) -> str:
         """One line for the list: final validation accuracy and status."""
         parts = [self.name]
@@ -136,6 +150,18 @@ class Run:
             **dicts,
             **curves,
         )
+
+
+def parse_runs(data: Any) -> list[Run]:
+    """Validate stored runs (a list of :meth:`Run.to_dict` objects, at most :data:`MAX_RUNS`)."""
+    if not isinstance(data, list):
+        raise ValueError(f"training runs must be a list; got {type(data).__name__}")
+    if len(data) > MAX_RUNS:
+        raise ValueError(f"training runs: {len(data)} stored, at most {MAX_RUNS} are allowed")
+    try:
+        return [Run.from_dict(item) for item in data]
+    except ValueError as error:
+        raise ValueError(f"training runs: {error}") from None
 
 
 def _float_list(value: Any, key: str) -> list[float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -81,6 +82,7 @@ class TrainingView(QWidget):
         buttons = QGridLayout()
         buttons.setSpacing(4)
         for column, button in enumerate((self.start, self.pause, self.step, self.reset)):
+            button.setMinimumWidth(56)  # four in a row must not widen the control column
             buttons.addWidget(button, 0, column)
         buttons.addWidget(self.save_weights, 1, 0, 1, 2)
         buttons.addWidget(self.load_weights, 1, 2, 1, 2)
@@ -98,6 +100,12 @@ class TrainingView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for combo in controls.findChildren(QComboBox):
+            # Long item texts ("Digits 8×8 (1,797 images)") must not widen the column.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         scroll.setMinimumWidth(
             controls.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
         )
@@ -196,7 +204,7 @@ class TrainingView(QWidget):
         bottom.addWidget(self.accuracy_plot)
         bottom.addWidget(self.confusion_plot)
         bottom.addWidget(self.info_link)
-        bottom.setSizes([330, 290, 340])
+        bottom.setSizes([320, 300, 360])
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(top)
         plots.addWidget(bottom)
@@ -215,9 +223,23 @@ class TrainingView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
         split.addWidget(right)
-        split.setSizes([310, 960])
+        split.setSizes([300, 980])
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
+
+    def plot_state(self) -> dict:
+        return {"smoothing": self.smoothing.value(), "log_y": self.log_y.isChecked()}
+
+    def restore_plot_state(self, state: dict) -> None:
+        smoothing = state.get("smoothing", 60)
+        if (
+            isinstance(smoothing, bool)
+            or not isinstance(smoothing, int)
+            or not (0 <= smoothing <= 99)
+        ):
+            raise ValueError(f"training smoothing must be an integer 0..99; got {smoothing!r}")
+        self.smoothing.setValue(smoothing)
+        self.log_y.setChecked(bool(state.get("log_y", False)))

@@ -103,3 +103,21 @@ def test_sample_grid_captions_predictions(qtbot):
     )
     grid.set_predictions([1, 2, 0, 4])
     assert grid.captions() == ["1", "2", "0 (3)", "4"]
+
+
+def test_history_figures_for_the_cli(qtbot):
+    from explorer.training import DEFAULT_RUN, setup_run
+    from explorer.ui.training.plots import make_history_figures
+
+    run = setup_run(DEFAULT_RUN.with_training(epochs=2))
+    history = run.trainer.run()
+    figures = make_history_figures(history, "spiral")
+    assert set(figures) == {"loss", "accuracy"}
+    x, y = figures["loss"].listDataItems()[0].getData()
+    assert len(x) == history.num_steps
+    val = figures["accuracy"].listDataItems()[0].getData()[1]
+    assert len(val) == 2 and 0 <= val.min() <= 100
+    import pyqtgraph.exporters as exporters
+
+    image = exporters.ImageExporter(figures["loss"]).export(toBytes=True)
+    assert image.width() > 100
