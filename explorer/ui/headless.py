@@ -188,3 +188,16 @@ def export_model(config: dict, parameter: str, out: Path, options: dict, overwri
         tab.set_model_config(config)
         tab.select(parameter)
         return export_tab(tab, out, options, overwrite, refuse)
+
+
+def export_losses(kind, options, n, c, seed, dtype, out, export_options, overwrite, refuse):
+    """The Losses tab set up as given, exported into ``out``; returns (files, tab state)."""
+    with offscreen_app() as made:
+        tab = build_tab("losses")
+        made.append(tab)
+        tab.set_dtype(dtype)
+        tab.set_loss(kind, **options.to_dict())
+        tab.set_shape(n, c)
+        tab.set_seed(seed)
+        written = export_tab(tab, out, export_options, overwrite, refuse)
+        return written, tab.state()

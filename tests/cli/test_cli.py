@@ -249,3 +249,52 @@ def test_model_arguments_are_checked_before_anything_is_built(capsys, tmp_path):
     assert "budget" in capsys.readouterr().err.lower()
     assert run_cli(["export", "model", "--parameter", "linear9.bias", "--out", str(tmp_path)]) == 2
     assert "linear1.weight" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_export_losses_writes_curves_and_the_engine_value(tmp_path):
+    from explorer.engine import Tensor
+    from explorer.engine.nn import functional as F
+
+    out = tmp_path / "losses"
+    result = run(
+        "export",
+        "losses",
+        "--loss",
+        "KLDiv",
+        "--reduction",
+        "batchmean",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--width",
+        "600",
+        "--formats",
+        "png,csv",
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "loss.json").read_text())
+    assert report["loss"] == "KLDiv" and report["reduction"] == "batchmean"
+    x = Tensor(np.array(report["input"]))
+    expected = F.kl_div(
+        F.log_softmax(x, dim=1), Tensor(np.array(report["target"])), reduction="batchmean"
+    )
+    assert report["value"] == pytest.approx(float(expected.item()), rel=1e-12)
+    assert "nn.KLDivLoss" in report["pytorch_code"]
+    assert csv_header(out / "losses-regression-curves.csv")[:2] == ["L1_x", "L1_y"]
+    assert png_size(out / "losses-classification-loss.png")[0] == 600
+    assert not list(out.glob("*.svg"))
+
+
+def test_loss_options_are_checked_against_the_loss(capsys, tmp_path):
+    argv = ["export", "losses", "--loss", "mse", "--reduction", "batchmean", "--out", str(tmp_path)]
+    assert run_cli(argv) == 2
+    assert "not one of MSE's" in capsys.readouterr().err
+    assert (
+        run_cli(["export", "losses", "--loss", "l1", "--delta", "2", "--out", str(tmp_path)]) == 2
+    )
+    assert "--delta is not an option of L1" in capsys.readouterr().err
+    assert run_cli(["export", "losses", "--loss", "hinge", "--out", str(tmp_path)]) == 2
+    assert "'hinge' is not one of" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []
