@@ -253,3 +253,15 @@ def test_parameter_repr_and_defaults():
     assert repr(param) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"
     assert not nn.Parameter([1.0], requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
+
+
+def test_deepcopy_gives_an_independent_model():
+    import copy
+
+    model = Model()
+    clone = copy.deepcopy(model)
+    assert repr(clone) == repr(model)
+    assert clone.linear1.weight is not model.linear1.weight
+    assert isinstance(clone.linear1.weight, nn.Parameter)
+    clone.linear1.weight.data[...] = 0
+    assert np.any(model.linear1.weight.data != 0)
