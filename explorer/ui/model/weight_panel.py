@@ -28,7 +28,25 @@ def _histogram_plot(title: str, bottom: str) -> pg.PlotItem:
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
+    plot.disableAutoRange()
     return plot
+
+
+def _fit_range(plot: pg.PlotItem, edges: np.ndarray, counts: np.ndarray) -> None:
+    """Frame a histogram, keeping the current frame while the data still fills most of it.
+
+    During training the histogram moves a little at every refresh; re-framing each time
+    would make pyqtgraph regenerate both axes (the costliest part of a repaint) and jitter.
+    """
+    low, high = float(edges[0]), float(edges[-1])
+    top = float(counts.max()) if counts.size else 1.0
+    (x0, x1), (_, y1) = plot.vb.viewRange()
+    width = high - low
+    fits = x0 <= low and high <= x1 and (high - low) >= 0.7 * (x1 - x0)
+    fits = fits and top <= y1 and top >= 0.7 * y1
+    if not fits:
+        margin = 0.03 * width if width > 0 else 0.5
+        plot.setRange(xRange=(low - margin, high + margin), yRange=(0, top * 1.08), padding=0)
 
 
 def _step_curve(color) -> pg.PlotDataItem:
@@ -138,6 +156,7 @@ class WeightPanel(QWidget):
         self._show_image(node, data, symmetric_limit(data, stats))
         edges, counts = histogram(data, HIST_BINS, stats)
         self.values_curve.setData(edges, counts)
+        _fit_range(self.values_plot, edges, counts)
         self._show_gradient(node)
         self.title.setText(
             f"<b>{node.code}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
@@ -184,7 +203,7 @@ class WeightPanel(QWidget):
         self.grad_message.setVisible(False)
         for side in ("left", "bottom"):
             self.grad_plot.getAxis(side).setStyle(showValues=True)
-        self.grad_plot.enableAutoRange()
+        _fit_range(self.grad_plot, edges, counts)
 
     def gradient_message(self) -> str:
         """The text shown in place of the gradient histogram, '' when a histogram is shown."""
