@@ -101,3 +101,14 @@ def test_dtype_argument():
     model = nn.MLP(3, 4, 2, dtype=np.float64)
     assert all(p.dtype == np.float64 for p in model.parameters())
     assert nn.MLP(3, 4, 2).linear1.weight.dtype == np.float32
+
+
+def test_config_round_trip():
+    model = nn.MLP(5, [4, 3], 2, activation="tanh", init_weight="xavier", dtype=np.float64)
+    config = model.config()
+    assert config == {
+        "input_features": 5, "hidden_sizes": [4, 3], "output_features": 2,
+        "activation": "tanh", "init_weight": "xavier", "init_bias": "zero", "dtype": "float64",
+    }  # fmt: skip
+    clone = nn.MLP(**config)
+    assert repr(clone) == repr(model) and clone.linear1.weight.dtype == np.float64

@@ -126,6 +126,21 @@ class MLP(Module):
             setattr(self, f"linear{i}", Linear(fan_in, fan_out, dtype=dtype))
         self.init_params()
 
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments (JSON-serialisable), for saving a session.
+
+        ``MLP(**model.config())`` builds a model of the same architecture.
+        """
+        return {
+            "input_features": self.input_features,
+            "hidden_sizes": list(self.hidden_sizes),
+            "output_features": self.output_features,
+            "activation": self.activation,
+            "init_weight": self.init_weight,
+            "init_bias": self.init_bias,
+            "dtype": self.linear1.weight.dtype.name,
+        }
+
     @property
     def layers(self) -> list[Linear]:
         """The Linear layers in order (``linear1 ... linearN``)."""
