@@ -1,0 +1,170 @@
+"""What every command shares: one-line errors, argument types, output folders, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad argument found after parsing; printed as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (no usage block) and never a traceback."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- argument types (each error message quotes the bad value) ----------------------------
+def integer(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    return parse
+
+
+def real(low: float, high: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range ({low:g} to {high:g})")
+        return value
+
+    return parse
+
+
+def formats_type(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in formats if f not in ("png", "svg", "csv")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: formats are png, svg and csv")
+    return formats
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="folder to write into (created if missing)",
+    )
+    parser.add_argument(
+        "--formats",
+        type=formats_type,
+        default=("png", "svg", "csv"),
+        metavar="LIST",
+        help="which figure formats to write, e.g. png,svg (default: png,svg,csv)",
+    )
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument(
+        "--width",
+        type=integer(16, 16384),
+        metavar="PX",
+        help="PNG width in pixels; the height keeps the plot's aspect ratio",
+    )
+    size.add_argument(
+        "--scale",
+        type=real(0.1, 16),
+        metavar="X",
+        help="PNG size as a multiple of the plot's size in the app (default 2)",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite files that already exist")
+
+
+def choice(text: str, names: dict[str, str]) -> str:
+    key = text.strip().lower().removesuffix("loss")
+    if key not in names:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(names.values())}")
+    return names[key]
+
+
+def hidden_sizes_type(text: str) -> tuple[int, ...]:
+    if not text.strip():
+        return ()
+    sizes = []
+    for part in text.split(","):
+        try:
+            size = int(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a list of layer sizes ({part.strip()!r} is not a whole number)"
+            ) from None
+        if not 1 <= size <= 16384:
+            raise argparse.ArgumentTypeError(f"layer size {size} is out of range (1 to 16384)")
+        sizes.append(size)
+    if len(sizes) > 8:
+        raise argparse.ArgumentTypeError(f"{len(sizes)} hidden layers; at most 8")
+    return tuple(sizes)
+
+
+# -- output ---------------------------------------------------------------------------------
+def use_offscreen_qt() -> None:
+    # Before the first Qt import: the CLI renders without any display.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def output_folder(args) -> Path:
+    from explorer.io.atomic import WriteLocationError, check_writable_folder
+
+    try:
+        return check_writable_folder(args.out, create=True)
+    except WriteLocationError as exc:
+        raise UsageError(f"--out: {exc}") from None
+
+
+def export_options(args):
+    scale = args.scale if args.scale is not None or args.width is not None else 2.0
+    return {"formats": args.formats, "width": args.width, "scale": scale}
+
+
+def metric(value: float):
+    """JSON has no infinity: write it as the string "inf"."""
+    value = float(value)
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if math.isnan(value):
+        return "nan"
+    return value
+
+
+def write_json(path: Path, data: dict, force: bool) -> Path:
+    from explorer.io.atomic import write_text_atomic
+
+    if path.exists() and not force:
+        raise UsageError(f"{str(path)!r} exists; pass --force to overwrite it")
+    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def refuse_existing(paths: list[Path], force: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing[:6])
+        more = f" and {len(existing) - 6} more" if len(existing) > 6 else ""
+        raise UsageError(f"would overwrite {names}{more}; pass --force to overwrite")
+
+
+def report(written: list[Path], folder: Path) -> None:
+    print(f"wrote {len(written)} file(s) to {folder}:", file=sys.stderr)
+    for path in written:
+        print(path)

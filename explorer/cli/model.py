@@ -1,0 +1,168 @@
+"""``explorer export model``: an MLP's weight plots, print(model), counts and weights."""
+
+from __future__ import annotations
+
+from explorer.cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_output_options,
+    export_options,
+    hidden_sizes_type,
+    integer,
+    output_folder,
+    refuse_existing,
+    report,
+    use_offscreen_qt,
+    write_json,
+)
+
+
+def add_parser(tabs) -> None:
+    from explorer.engine import nn
+    from explorer.inspect.mlp_config import DEFAULT_CONFIG, DTYPES, MAX_FEATURES
+
+    model = tabs.add_parser(
+        "model",
+        help="an MLP's weight heatmap and histograms, print(model), parameter counts",
+        description="Build nn.MLP as the Model tab does and write the selected parameter's "
+        "heatmap and histograms (PNG, SVG, CSV), model.txt (print(model), as PyTorch prints "
+        "it), model.json (configuration, state_dict shapes, parameter counts) and weights.npz. "
+        "Defaults are the lecture's Model(784, 256, 10, init_weight='he', init_bias='zero').",
+    )
+    features = integer(1, MAX_FEATURES)
+    model.add_argument(
+        "--input-features",
+        type=features,
+        default=DEFAULT_CONFIG["input_features"],
+        metavar="N",
+        help=f"input width (default {DEFAULT_CONFIG['input_features']})",
+    )
+    model.add_argument(
+        "--hidden",
+        type=hidden_sizes_type,
+        metavar="LIST",
+        help="hidden layer sizes, e.g. 256 or 256,128 (empty string for none; default 256)",
+    )
+    model.add_argument(
+        "--output-features",
+        type=features,
+        default=DEFAULT_CONFIG["output_features"],
+        metavar="N",
+        help=f"output width (default {DEFAULT_CONFIG['output_features']})",
+    )
+    model.add_argument(
+        "--activation",
+        type=str.lower,
+        choices=nn.MLP.ACTIVATIONS,
+        metavar="NAME",
+        default=DEFAULT_CONFIG["activation"],
+        help=f"one of {', '.join(nn.MLP.ACTIVATIONS)}",
+    )
+    model.add_argument(
+        "--init-weight",
+        type=str.lower,
+        choices=nn.MLP.INIT_WEIGHTS,
+        metavar="NAME",
+        default=DEFAULT_CONFIG["init_weight"],
+        help=f"one of {', '.join(nn.MLP.INIT_WEIGHTS)}",
+    )
+    model.add_argument(
+        "--init-bias",
+        type=str.lower,
+        choices=nn.MLP.INIT_BIASES,
+        metavar="NAME",
+        default=DEFAULT_CONFIG["init_bias"],
+        help=f"one of {', '.join(nn.MLP.INIT_BIASES)}",
+    )
+    model.add_argument(
+        "--dtype",
+        type=str.lower,
+        choices=DTYPES,
+        default=DEFAULT_CONFIG["dtype"],
+        metavar="NAME",
+        help=f"one of {', '.join(DTYPES)}",
+    )
+    model.add_argument(
+        "--seed",
+        type=integer(0, 2**32 - 1),
+        default=0,
+        metavar="S",
+        help="seed of the initial weights (default 0)",
+    )
+    model.add_argument(
+        "--parameter",
+        default="linear1.weight",
+        metavar="NAME",
+        help="the parameter to plot, as state_dict names it (default linear1.weight)",
+    )
+    add_output_options(model)
+    model.set_defaults(run=run)
+
+
+def model_config(args) -> dict:
+    """The Model tab's configuration dict for the arguments (validated, budget checked)."""
+    from explorer.inspect.mlp_config import (
+        DEFAULT_CONFIG,
+        DEFAULT_PARAMETER_BUDGET,
+        check_parameter_budget,
+        validate_config,
+    )
+
+    hidden = DEFAULT_CONFIG["hidden_sizes"] if args.hidden is None else list(args.hidden)
+    try:
+        config = validate_config(
+            {
+                "input_features": args.input_features,
+                "hidden_sizes": hidden,
+                "output_features": args.output_features,
+                "activation": args.activation,
+                "init_weight": args.init_weight,
+                "init_bias": args.init_bias,
+                "dtype": args.dtype,
+                "seed": args.seed,
+            }
+        )
+        check_parameter_budget(config, DEFAULT_PARAMETER_BUDGET)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return config
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from explorer.inspect.mlp_config import build_mlp
+    from explorer.inspect.module_info import model_totals
+    from explorer.io.atomic import atomic_path, write_text_atomic
+
+    config = model_config(args)
+    model = build_mlp(config)
+    state = model.state_dict()
+    if args.parameter not in state:
+        raise UsageError(
+            f"--parameter: the model has no {args.parameter!r}; it has {', '.join(state)}"
+        )
+    out = output_folder(args)
+    fixed = [out / "model.txt", out / "model.json", out / "weights.npz"]
+    refuse_existing(fixed, args.force)
+    use_offscreen_qt()
+    from explorer.ui.headless import export_model
+
+    written = export_model(
+        config, args.parameter, out, export_options(args), args.force, refuse_existing
+    )
+    write_text_atomic(out / "model.txt", repr(model) + "\n")
+    totals = model_totals(model)
+    summary = {
+        "config": config,
+        "state_dict": {key: list(np.shape(value)) for key, value in state.items()},
+        "total_params": totals.total_params,
+        "trainable_params": totals.trainable_params,
+        "params_size_mb": round(totals.params_size_mb, 6),
+    }
+    written.append(write_json(out / "model.json", summary, True))
+    with atomic_path(out / "weights.npz") as tmp:
+        np.savez(tmp, **{key: np.asarray(value) for key, value in state.items()})
+    written += [out / "model.txt", out / "weights.npz"]
+    report(written, out)
+    return EXIT_OK
