@@ -15,7 +15,6 @@ KL_COLOR = QColor(214, 39, 40)
 CROSS_COLOR = QColor(148, 103, 189)
 TEXT_COLOR = QColor(40, 40, 40)
 AXIS_COLOR = QColor(90, 90, 90)
-GRID_ALPHA = 0.25
 
 
 def alpha(color: QColor, value: int) -> QColor:
@@ -41,7 +40,7 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
         plot.setLabel("bottom", x_label, color=TEXT_COLOR.name(), size="9pt")
     if y_label:
         plot.setLabel("left", y_label, color=TEXT_COLOR.name(), size="9pt")
-    plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
+    # No grid: pyqtgraph redraws grid lines with every axis paint, ten times the cost of a plot.
     # The read-outs follow the sliders: zooming with the mouse would only fight the autoscale.
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -49,12 +48,45 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
     return plot
 
 
+_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^n at or above ``value`` (> 0).
+
+    Axis limits snap to these, so small drags leave the range (and the axes' cached
+    pictures) unchanged: a big part of keeping a slider move within a frame.
+    """
+    if not value > 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    scale = 10.0**exponent
+    for step in _NICE_STEPS:
+        if step * scale >= value * (1 - 1e-12):
+            return step * scale
+    return 10.0 * scale
+
+
 def finite_top(values, floor: float = 0.05) -> float:
-    """A y-axis top for ``values``: 15 % above the largest finite magnitude, at least ``floor``."""
+    """A y-axis top for ``values``: above the largest finite magnitude (+15 %), snapped to a
+    nice number, at least ``floor``."""
     array = np.abs(np.asarray(values, dtype=np.float64))
     finite = array[np.isfinite(array)]
     top = float(finite.max()) if finite.size else 0.0
-    return max(top * 1.15, floor)
+    return nice_ceiling(max(top * 1.15, floor))
+
+
+class YRange:
+    """Sets a plot's y range only when it differs from the last one set."""
+
+    def __init__(self, plot: pg.PlotItem):
+        self.plot = plot
+        self.current: tuple[float, float] | None = None
+
+    def set(self, low: float, high: float) -> None:
+        if (low, high) != self.current:
+            self.plot.setYRange(low, high, padding=0)
+            self.current = (low, high)
 
 
 def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:
@@ -80,6 +112,7 @@ class InfinityMarks:
         font = QFont()
         font.setPointSizeF(11.0)
         font.setBold(True)
+        self._shown = None
         self.labels = []
         for _ in range(capacity):
             label = pg.TextItem("∞", color=color, anchor=(0.5, 1.0))
@@ -92,6 +125,10 @@ class InfinityMarks:
     def show(self, xs, ys) -> None:
         xs = np.asarray(xs, dtype=np.float64)
         ys = np.asarray(ys, dtype=np.float64)
+        key = (xs.tobytes(), ys.tobytes())
+        if key == self._shown:
+            return
+        self._shown = key
         self.markers.setData(xs, ys)
         for i, label in enumerate(self.labels):
             if i < xs.size:

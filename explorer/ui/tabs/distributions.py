@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -44,6 +44,7 @@ from explorer.ui.plots.distribution_plots import (
 )
 from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
 from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.widgets.card import Card, colored_label
 from explorer.ui.widgets.distribution_sliders import DistributionSliders
 from explorer.ui.widgets.gaussian_panel import PARAMETERS, GaussianPanel
 from explorer.ui.widgets.measure_readouts import MeasureReadouts
@@ -68,9 +69,7 @@ def _button(text: str, name: str, tip: str, slot) -> QPushButton:
 
 
 def _caption(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("color: #555;")
-    return label
+    return colored_label(text, QColor(85, 85, 85))
 
 
 class DistributionsTab(ExplorerTab):
@@ -203,12 +202,8 @@ class DistributionsTab(ExplorerTab):
         upper_layout.addWidget(self.readouts)
         upper_layout.addWidget(self.graphics, 1)
 
-        lower = QFrame()
+        lower = Card()
         lower.setObjectName("equalizer")
-        lower.setStyleSheet(
-            "QFrame#equalizer { background: #fafbfc; border: 1px solid #d8dbe0;"
-            " border-radius: 6px; }"
-        )
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(8, 6, 8, 4)
         lower_layout.setSpacing(4)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,7 @@ from explorer.info import (
 )
 from explorer.ui.plots.distribution_style import KL_COLOR, P_COLOR, Q_COLOR
 from explorer.ui.plots.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
+from explorer.ui.widgets.card import Card, colored_label, set_text_color
 
 #: name -> (minimum, maximum, default, what it is)
 PARAMETERS = {
@@ -61,8 +62,7 @@ class ParameterControl(QWidget):
         tip = f"{meaning}, from {low:g} to {high:g}. Drag, use the arrow keys, or type a value."
         self.slider.setToolTip(tip)
         self.spin.setToolTip(tip)
-        name_label = QLabel(label)
-        name_label.setStyleSheet(f"color: {color.darker(110).name()}; font-weight: 600;")
+        name_label = colored_label(label, color.darker(110), bold=True)
         name_label.setMinimumWidth(28)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,12 +108,8 @@ class GaussianPanel(QWidget):
         self.setObjectName("gaussianPanel")
         self.base = 2.0
         self.controls: dict[str, ParameterControl] = {}
-        side = QFrame()
+        side = Card()
         side.setObjectName("gaussianControls")
-        side.setStyleSheet(
-            "QFrame#gaussianControls { background: #fafbfc; border: 1px solid #d8dbe0;"
-            " border-radius: 6px; }"
-        )
         side.setFixedWidth(330)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 10, 12, 10)
@@ -139,8 +135,7 @@ class GaussianPanel(QWidget):
             ("KL(Q‖P)", "gaussianKlQPValue", "gaussianKlQPNumericValue"),
         )
         for row, (symbol, closed_name, numeric_name) in enumerate(rows, start=1):
-            label = QLabel(symbol)
-            label.setStyleSheet(f"color: {KL_COLOR.name()}; font-weight: 600;")
+            label = colored_label(symbol, KL_COLOR, bold=True)
             grid.addWidget(label, row, 0)
             for column, name, tip in (
                 (1, closed_name, "ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²)/(2σ_q²) − ½, exact"),
@@ -160,7 +155,7 @@ class GaussianPanel(QWidget):
             "curve on the right."
         )
         formula.setWordWrap(True)
-        formula.setStyleSheet("color: #444; margin-top: 6px;")
+        set_text_color(formula, QColor(68, 68, 68))
         side_layout.addWidget(formula)
         side_layout.addStretch(1)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
 from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.widgets.card import Card, colored_label, set_text_color
 
 #: (objectName, Comparison field, symbol, color, what it means)
 READOUTS = (
@@ -59,17 +61,13 @@ READOUTS = (
 )
 
 
-class MeasureReadouts(QFrame):
+class MeasureReadouts(Card):
     """A card of labelled values; each value label's text starts with the number (or ∞)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("measureReadouts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "QFrame#measureReadouts { background: #fafbfc; border: 1px solid #d8dbe0;"
-            " border-radius: 6px; }"
-        )
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 10, 12, 10)
         grid.setHorizontalSpacing(12)
@@ -80,8 +78,7 @@ class MeasureReadouts(QFrame):
         self._fields: dict[str, str] = {}
         self._shown: dict[str, str] = {}
         for row, (name, field, symbol, color, meaning) in enumerate(READOUTS, start=1):
-            symbol_label = QLabel(symbol)
-            symbol_label.setStyleSheet(f"color: {color.darker(110).name()}; font-weight: 600;")
+            symbol_label = colored_label(symbol, color.darker(110), bold=True)
             symbol_label.setToolTip(meaning)
             value = QLabel("")
             value.setObjectName(name)
@@ -103,7 +100,7 @@ class MeasureReadouts(QFrame):
         self.identity.setToolTip(
             "The identity that ties the measures together, checked with the current numbers."
         )
-        self.identity.setStyleSheet("color: #444;")
+        set_text_color(self.identity, QColor(68, 68, 68))
         grid.addWidget(self.identity, len(READOUTS) + 1, 0, 1, 2)
         notes = QLabel(
             "<p style='margin-bottom:2px'><b>Reading it</b></p>"
@@ -113,7 +110,7 @@ class MeasureReadouts(QFrame):
         )
         notes.setObjectName("readingNotes")
         notes.setWordWrap(True)
-        notes.setStyleSheet("color: #555;")
+        set_text_color(notes, QColor(85, 85, 85))
         grid.addWidget(notes, len(READOUTS) + 2, 0, 1, 2)
         grid.setRowStretch(len(READOUTS) + 3, 1)
         grid.setColumnStretch(1, 1)
