@@ -108,6 +108,10 @@ class SessionController:
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(f"{tab.title or name}: {exc}")
                 self._reset(tab)
+            except Exception as exc:  # a tab's bug must not stop the other tabs restoring
+                log.exception("tab %s: restoring its state failed", name)
+                problems.append(f"{tab.title or name}: unexpected {type(exc).__name__}: {exc}")
+                self._reset(tab)
         for name, state in session.tabs.items():
             if name not in names:
                 self._kept[name] = state

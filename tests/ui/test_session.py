@@ -200,3 +200,19 @@ def test_weights_that_do_not_fit_are_refused_by_name(main_window):
         )
     with pytest.raises(ValueError, match="missing"):
         model_tab.restore_session_arrays({"linear1.weight": np.zeros((2, 2))})
+
+
+def test_a_tab_that_crashes_while_restoring_does_not_stop_the_others(window, tmp_path, monkeypatch):
+    first, fake = window.tab("first"), window.tab("fake")
+
+    def broken(state):
+        raise AttributeError("bug in the tab")
+
+    monkeypatch.setattr(first, "restore_state", broken)
+    path = tmp_path / "s.json"
+    fake.count.setValue(9)
+    window.sessions.save_to(path)
+    fake.count.setValue(1)
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 9
+    assert "First: unexpected AttributeError: bug in the tab" in window.errors[0]
