@@ -96,7 +96,8 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
     rest = others.sum()
     remaining = 1.0 - value
     if rest > 0:
-        others = others * (remaining / rest)
+        # Divide first: remaining / rest overflows when rest is subnormal.
+        others = (others / rest) * remaining
     else:
         others = np.full(others.size, remaining / others.size)
     return np.insert(others, index, value)
