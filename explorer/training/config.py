@@ -230,11 +230,12 @@ class RunSpec:
         return cls(**values).validate()
 
 
-# Measured with benchmarks/training_throughput.py: >= 95% validation accuracy in a few seconds.
+# benchmarks/training_throughput.py: >= 95% validation accuracy at epoch ~17, 0.3-0.5 s headless
+# on 2 cores; lr 0.005 rather than 0.01 keeps the validation curve free of Adam's spikes.
 DEFAULT_RUN = RunSpec(
     dataset="spiral",
     hidden_sizes=(32, 32),
-    training=TrainingConfig(optimizer="adam", lr=0.01, batch_size=32, epochs=50),
+    training=TrainingConfig(optimizer="adam", lr=0.005, batch_size=32, epochs=50),
 )
 
 # Digits: >= 95% validation accuracy well within 20 epochs.
