@@ -63,7 +63,7 @@ def run_cli(argv: list[str]) -> int:
         return EXIT_OK
     try:
         return args.run(args)
-    except UsageError as exc:
+    except (UsageError, FileExistsError) as exc:
         print(f"explorer {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -84,7 +84,10 @@ def add_parser(tabs) -> None:
     train.set_defaults(run=run)
 
 
-TRAINING_FIGURES = ("loss", "accuracy")
+def figure_names(is_2d: bool) -> tuple[str, ...]:
+    """The plots ``export training`` writes: curves, decision regions for 2-D data, confusion."""
+    regions = ("decision-regions",) if is_2d else ()
+    return ("loss", "accuracy", *regions, "confusion-matrix")
 
 
 def training_spec(args):
@@ -137,13 +140,16 @@ def run(args) -> int:
 
     spec = training_spec(args)
     out = output_folder(args)
-    figures = [out / f"training-{name}.{fmt}" for name in TRAINING_FIGURES for fmt in args.formats]
-    fixed = [out / "history.csv", out / "metrics.json", out / "weights.npz"]
-    refuse_existing(figures + fixed, args.force)
     try:
         run = setup_run(spec)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    names = figure_names(run.dataset.is_2d)
+    figures = [out / f"training-{name}.{fmt}" for name in names for fmt in args.formats]
+    if run.dataset.is_2d and "csv" in args.formats:
+        figures.append(out / "training-decision-regions-data.csv")  # the points beside the map
+    fixed = [out / "history.csv", out / "metrics.json", out / "weights.npz"]
+    refuse_existing(figures + fixed, args.force)
     trainer = run.trainer
     config = spec.training
     bar = ProgressBar(trainer.total_steps, label=f"training {spec.dataset}")
@@ -168,7 +174,7 @@ def run(args) -> int:
     use_offscreen_qt()
     from explorer.ui.headless import export_training_figures
 
-    written = export_training_figures(history, spec, out, export_options(args), args.force)
+    written = export_training_figures(run, out, export_options(args), args.force)
     history.write_csv(out / "history.csv")
     written.append(out / "history.csv")
     written.append(

@@ -147,20 +147,30 @@ def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
         return out
 
 
-def export_training_figures(history, spec, out: Path, options: dict, overwrite: bool):
-    """The loss and accuracy curves of a finished run, drawn by the Training tab's plots."""
-    from PySide6.QtWidgets import QVBoxLayout
+def export_training_figures(run, out: Path, options: dict, overwrite: bool):
+    """A finished run's figures, drawn by the Training tab's own plot classes.
 
+    ``run`` is a ``explorer.training.PreparedRun`` after training: its loss and accuracy
+    curves, the decision regions (2-D data) and the validation confusion matrix. The image
+    plots carry ``export_matrix`` so their CSV holds the predicted class per grid cell and the
+    counts, not colours.
+    """
+    import numpy as np
+    from PySide6.QtWidgets import QGridLayout
+
+    from explorer.ui.training.confusion import ConfusionMatrixPlot
+    from explorer.ui.training.decision import DecisionRegionPlot
+    from explorer.ui.training.job import GRID_RESOLUTION, plane_extent
     from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
 
+    history, spec, trainer = run.trainer.history, run.spec, run.trainer
     with offscreen_app() as made:
         host = QWidget()
         made.append(host)
-        loss_plot = LossCurvePlot()
-        accuracy_plot = AccuracyPlot()
-        layout = QVBoxLayout(host)
-        layout.addWidget(loss_plot)
-        layout.addWidget(accuracy_plot)
+        grid = QGridLayout(host)
+        loss_plot, accuracy_plot = LossCurvePlot(), AccuracyPlot()
+        grid.addWidget(loss_plot, 0, 0)
+        grid.addWidget(accuracy_plot, 0, 1)
         name = f"{spec.dataset}, {spec.training.optimizer} lr {spec.training.lr:g}"
         loss_plot.set_run_name(name)
         accuracy_plot.set_run_name(name)
@@ -175,8 +185,28 @@ def export_training_figures(history, spec, out: Path, options: dict, overwrite: 
             history.epoch_column("val_accuracy"),
             history.epoch_column("train_accuracy"),
         )
-        show_offscreen(host, WINDOW_SIZE[0] // 2, WINDOW_SIZE[1])
         items = {"loss": loss_plot.plot_item, "accuracy": accuracy_plot.plot_item}
+        if run.dataset.is_2d:
+            regions = DecisionRegionPlot()
+            grid.addWidget(regions, 1, 0)
+            regions.set_points(
+                run.train.x, run.train.y, run.val.x, run.val.y, run.dataset.num_classes
+            )
+            if not trainer.diverged:
+                extent = plane_extent(np.concatenate([run.train.x, run.val.x]))
+                x0, x1, y0, y1 = extent
+                probabilities = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
+                regions.set_regions(extent, probabilities)
+                regions.image.export_matrix = probabilities.argmax(axis=-1)
+            items["decision-regions"] = regions.plot_item
+        confusion = ConfusionMatrixPlot()
+        grid.addWidget(confusion, 1, 1)
+        if not trainer.diverged:
+            matrix = trainer.confusion_matrix(run.val)
+            confusion.set_matrix(matrix, run.dataset.class_names or None)
+            confusion.image.export_matrix = matrix
+        items["confusion-matrix"] = confusion.plot_item
+        show_offscreen(host, *WINDOW_SIZE)
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)
 
 

@@ -118,7 +118,16 @@ def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_pa
     assert float(rows[-1]["val_loss"]) == pytest.approx(metrics["val_loss"])
     with np.load(out / "weights.npz", allow_pickle=False) as weights:
         assert weights["linear1.weight"].shape[1] == 2
-    assert sorted(check_figures(out, "training", 500)) == ["accuracy", "loss"]
+    assert sorted(check_figures(out, "training", 500)) == [
+        "accuracy",
+        "confusion-matrix",
+        "decision-regions",
+        "loss",
+    ]
+    with open(out / "training-confusion-matrix.csv", newline="") as handle:
+        counts = [[int(v) for v in row[1:]] for row in list(csv.reader(handle))[1:]]
+    assert sum(map(sum, counts)) == 180  # every validation sample counted once
+    assert csv_header(out / "training-decision-regions-data.csv")[0].endswith("_x")
     assert "validation_y" in csv_header(out / "training-loss.csv")
 
 

@@ -2,7 +2,6 @@ import csv
 import os
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QImage
@@ -12,10 +11,8 @@ from explorer.ui import MainWindow
 from explorer.ui.export import (
     ExportError,
     ExportOptions,
-    csv_tables,
     export_items,
     export_png,
-    planned_files,
     png_size,
 )
 from explorer.ui.export_dialog import ExportController, ExportDialog
@@ -99,27 +96,6 @@ def test_a_failed_render_leaves_no_partial_file(tab, tmp_path, monkeypatch):
     with pytest.raises(ExportError, match="could not write image"):
         export_png(tab.export_items()["curves"], tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
-
-
-def test_image_with_points_writes_matrix_and_data(qtbot):
-    plot = pg.PlotWidget()
-    qtbot.addWidget(plot)
-    plot.addItem(pg.ImageItem(np.ones((2, 2))))
-    plot.plot([1, 2], [3, 4], pen=None, symbol="o", name="points")
-    tables = csv_tables(plot.getPlotItem())
-    assert [(suffix, header[:2]) for suffix, header, _ in tables] == [
-        ("", ["row", "col0"]),
-        ("-data", ["points_x", "points_y"]),
-    ]
-    assert [
-        p.name
-        for p in planned_files(
-            {"map": plot.getPlotItem()}, ".", "t", ExportOptions(formats=("csv",))
-        )
-    ] == [
-        "t-map.csv",
-        "t-map-data.csv",
-    ]
 
 
 def test_options_are_validated():
