@@ -155,7 +155,11 @@ class DecompositionPlot:
         entropies = np.array([c.entropy_p, c.entropy_q])
         kls = np.array([c.kl_pq, c.kl_qp])
         totals = entropies + kls
-        top = finite_top(totals, floor=1.0 if np.isinf(kls).any() else 0.1)
+        if np.isinf(kls).any():
+            # Room above the entropy for a clearly visible (clamped) infinite KL segment.
+            top = finite_top(np.concatenate([totals, 1.6 * entropies]), floor=1.0)
+        else:
+            top = finite_top(totals, floor=0.1)
         kl_heights = np.where(np.isinf(kls), np.maximum(top * 0.88 - entropies, 0.0), kls)
         self.entropy_bars.setOpts(height=entropies)
         self.kl_bars.setOpts(y0=entropies, height=kl_heights)
@@ -167,9 +171,11 @@ class DecompositionPlot:
             h_label.setText(f"{names[i][0]}\n{nice_number(entropies[i])}")
             h_label.setPos(i, entropies[i] / 2)
             h_label.setVisible(bool(entropies[i] > top * 0.12))
-            kl_label.setText(f"{names[i][1]}\n{nice_number(kls[i])}")
+            # One line fits a thin KL segment; a thick one gets two.
+            separator = "\n" if kl_heights[i] > top * 0.14 else " = "
+            kl_label.setText(f"{names[i][1]}{separator}{nice_number(kls[i])}")
             kl_label.setPos(i, entropies[i] + kl_heights[i] / 2)
-            kl_label.setVisible(bool(kl_heights[i] > top * 0.12))
+            kl_label.setVisible(bool(kl_heights[i] > top * 0.06))
             total_label.setText(f"{names[i][2]} = {nice_number(totals[i])}")
             total_label.setAnchor((0.5, 1.0))
             shown_top = entropies[i] + kl_heights[i]
@@ -186,7 +192,9 @@ class SensitivityPlot:
 
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
-        self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        # One row across the top: the curves leave the view only at its two ends.
+        legend = self.plot.addLegend(offset=(30, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        legend.setColumnCount(3)
         self.entropy_line = pg.PlotDataItem(
             [0.0, 1.0],
             [0.0, 0.0],
@@ -232,12 +240,18 @@ class SensitivityPlot:
         index: int,
         unit: str,
     ) -> None:
-        top = finite_top(np.concatenate([kl, cross, [entropy_p]]), floor=0.1)
+        # Scale to where the action is (about twice the current values), not to the ends
+        # where the curves diverge: those leave through the top of the plot.
+        levels = np.array([kl_now, cross_now, entropy_p, float(np.min(cross))])
+        level = float(levels[np.isfinite(levels)].max(initial=0.0))
+        top = min(
+            finite_top(np.concatenate([kl, cross, [entropy_p]]), floor=0.1),
+            nice_ceiling(max(2.0 * level, 0.1)),
+        )
         cap = top * 0.85
-        kl_shown, _ = clamp_infinite(kl, cap)
-        cross_shown, _ = clamp_infinite(cross, cap)
-        self.kl_curve.setData(t, np.minimum(kl_shown, cap))
-        self.cross_curve.setData(t, np.minimum(cross_shown, cap))
+        beyond = top * 1.25
+        self.kl_curve.setData(t, np.minimum(clamp_infinite(kl, beyond)[0], beyond))
+        self.cross_curve.setData(t, np.minimum(clamp_infinite(cross, beyond)[0], beyond))
         now = np.array([kl_now, cross_now])
         now_shown = np.where(np.isinf(now), cap, np.minimum(now, cap))
         for marker, y in zip(self.current, now_shown, strict=True):
