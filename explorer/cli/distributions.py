@@ -18,6 +18,7 @@ from explorer.cli.common import (
     write_json,
 )
 
+MIN_CATEGORIES = 2
 MAX_CATEGORIES = 32
 
 
@@ -71,8 +72,11 @@ def _distribution(text: str) -> list[float]:
         if value < 0:
             raise argparse.ArgumentTypeError(f"{text!r} has a negative entry {part!r}")
         values.append(value)
-    if len(values) > MAX_CATEGORIES:
-        raise argparse.ArgumentTypeError(f"{len(values)} categories; at most {MAX_CATEGORIES}")
+    if not MIN_CATEGORIES <= len(values) <= MAX_CATEGORIES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has {len(values)} categories; the tab shows {MIN_CATEGORIES} to "
+            f"{MAX_CATEGORIES}"
+        )
     if sum(values) == 0:
         raise argparse.ArgumentTypeError(f"{text!r} is all zeros; it cannot be normalized")
     return values

@@ -137,6 +137,12 @@ def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
         made.append(window)
         window.show_tab(tab_name)
         show_offscreen(window, width, height)
+        if (window.width(), window.height()) != (width, height):
+            print(
+                f"explorer screenshot: the window needs at least {window.width()} x "
+                f"{window.height()} pixels; rendered at that size",
+                file=sys.stderr,
+            )
         image = window.grab().toImage()
         with atomic_path(out) as tmp:
             if not image.save(str(tmp), "PNG"):

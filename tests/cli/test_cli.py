@@ -170,6 +170,7 @@ def test_a_bad_argument_in_a_real_process_is_one_line_and_exit_2(tmp_path):
         (["export", "distributions", "--p", "1,x", "--q", "1,1"], "'x' is not a number"),
         (["export", "distributions", "--p", "1,-0.5", "--q", "1,1"], "negative entry"),
         (["export", "distributions", "--p", "0,0", "--q", "1,1"], "all zeros"),
+        (["export", "distributions", "--p", "1", "--q", "1"], "categories"),
         (["export", "distributions", "--p", "1,0,0", "--q", "1,1"], "they must match"),
         (["export", "distributions", "--p", "1,0", "--q", "1,1", "--base", "3"], "base must be"),
         (["export", "distributions", "--p", "1,0", "--q", "1,1", "--width", "-5"], "out of range"),
