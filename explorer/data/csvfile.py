@@ -4,6 +4,10 @@ Labels may be non-negative integers (used as class indices) or any other text (c
 mapped to indices in sorted order). Every problem raises
 :class:`~explorer.data.dataset.DataError` naming the file, and for a bad cell its row, column
 and text.
+
+Well-formed files go through numpy's C parser (an MNIST-sized CSV loads in seconds); when it
+refuses anything, a streamed row-by-row parser finds the first bad cell and names it (and reads
+what numpy cannot, such as quoted numbers). Neither holds the file's text in memory at once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 import csv
 import math
 import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -88,31 +95,65 @@ def load_csv(
         raise DataError(f"{path}: cannot open the file ({error.strerror or error})") from error
     if size > max_bytes:
         raise DataError(f"{path}: file is {size:,} bytes, more than the limit of {max_bytes:,}")
+    layout = _layout(path, label_column, has_header, delimiter)
+    parsed = _read_fast(path, layout, delimiter)
+    if parsed is None:  # numpy refused something: find and name it, row by row
+        parsed = _read_precise(path, layout, delimiter)
+    features, labels = parsed
+    y, class_names = _encode_labels(path, labels)
+    return Dataset(
+        x=features,
+        y=y,
+        num_classes=max(len(class_names), 2),
+        name=name or path.name,
+        feature_shape=feature_shape,
+        class_names=class_names + ["(unused)"] * (2 - len(class_names)),
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    width: int
+    label_index: int
+    columns: list[str]  # header names, or "column N"
+    first_line: int  # file line of the first row
+    skip_rows: int  # non-blank rows before the data (0 or 1)
+
+
+def _rows(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(file line number, stripped cells) of every non-blank row, streamed."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = [
-                (reader_line, [cell.strip() for cell in row])
-                for reader_line, row in _numbered_rows(csv.reader(handle, delimiter=delimiter))
-            ]
+            reader = csv.reader(handle, delimiter=delimiter)
+            for row in reader:
+                if row and any(cell.strip() for cell in row):
+                    yield reader.line_num, [cell.strip() for cell in row]
     except UnicodeDecodeError as error:
         raise DataError(f"{path}: not a UTF-8 text file ({error.reason})") from error
     except csv.Error as error:
         raise DataError(f"{path}: not a readable CSV file ({error})") from error
-    if not rows:
+
+
+def _layout(
+    path: Path, label_column: int | str, has_header: bool | None, delimiter: str
+) -> _Layout:
+    """Read the first row to find the width, the label column and whether it is a header."""
+    rows = _rows(path, delimiter)
+    first_line, first = next(rows, (0, []))
+    second = next(rows, None)
+    rows.close()
+    if not first:
         raise DataError(f"{path}: the file is empty")
-    width = len(rows[0][1])
+    width = len(first)
     if width < 2:
         raise DataError(
-            f"{path}: row 1 has {width} column; need at least one feature and a label "
-            f"(is the delimiter {delimiter!r} right?)"
+            f"{path}: row {first_line} has {width} column; need at least one feature and a "
+            f"label (is the delimiter {delimiter!r} right?)"
         )
-    header: list[str] | None = None
-    first_line, first = rows[0]
     if isinstance(label_column, str):
-        header = first
-        if label_column not in header:
+        if label_column not in first:
             raise DataError(f"{path}: no column named {label_column!r} in the header")
-        label_index = header.index(label_column)
+        label_index, header = first.index(label_column), True
     else:
         if not -width <= label_column < width:
             raise DataError(
@@ -120,18 +161,70 @@ def load_csv(
             )
         label_index = label_column % width
         features_first = [c for i, c in enumerate(first) if i != label_index]
-        if has_header or (has_header is None and not any(map(_is_number, features_first))):
-            header = first
-    data_rows = rows[1:] if header is not None else rows
-    if not data_rows:
+        header = bool(has_header) or (
+            has_header is None and not any(map(_is_number, features_first))
+        )
+    if header and second is None:
         raise DataError(f"{path}: the file has a header but no data rows")
-    columns = header or [f"column {i + 1}" for i in range(width)]
-    features = np.empty((len(data_rows), width - 1), dtype=np.float32)
+    columns = first if header else [f"column {i + 1}" for i in range(width)]
+    return _Layout(width, label_index, columns, first_line, int(header))
+
+
+def _read_fast(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarray, list[str]] | None:
+    """numpy's C parser for well-formed files; None when it refuses anything."""
+    if len(delimiter.encode("utf-8")) != 1:
+        return None
+    feature_columns = [i for i in range(layout.width) if i != layout.label_index]
+    options = {
+        "delimiter": delimiter,
+        "skiprows": layout.skip_rows,
+        "comments": None,
+        "encoding": "utf-8-sig",
+        "ndmin": 2,
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = np.loadtxt(path, dtype=np.float32, usecols=feature_columns, **options)
+            labels = np.loadtxt(path, dtype=str, usecols=[layout.label_index], **options)
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return None
+    if not np.all(np.isfinite(features)) or len(features) != len(labels):
+        return None
+    # usecols ignores extra cells; rows with too few fail above, so a count settles it.
+    expected = (len(features) + layout.skip_rows) * (layout.width - 1)
+    if _count(path, delimiter) != expected:
+        return None
+    cells = [cell.strip() for cell in labels[:, 0].tolist()]
+    if not all(cells):
+        return None
+    return features, cells
+
+
+def _count(path: Path, delimiter: str) -> int:
+    """How many times the one-byte ``delimiter`` occurs in the file (read in 1 MiB chunks)."""
+    token = delimiter.encode("utf-8")
+    total = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            total += chunk.count(token)
+    return total
+
+
+def _read_precise(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarray, list[str]]:
+    """Parse row by row (streamed into float32 blocks) and name the first bad cell."""
+    width, label_index, columns = layout.width, layout.label_index, layout.columns
+    blocks: list[np.ndarray] = []
+    block = np.empty((4096, width - 1), dtype=np.float32)
+    filled = 0
     labels: list[str] = []
-    for r, (line, row) in enumerate(data_rows):
+    rows = _rows(path, delimiter)
+    for _ in range(layout.skip_rows):
+        next(rows)
+    for line, row in rows:
         if len(row) != width:
             raise DataError(
-                f"{path}: row {line} has {len(row)} columns but row {first_line} has {width}"
+                f"{path}: row {line} has {len(row)} columns but row {layout.first_line} has {width}"
             )
         values = []
         for i, cell in enumerate(row):
@@ -150,27 +243,17 @@ def load_csv(
                     f"number: {cell!r}"
                 )
             values.append(value)
-        features[r] = values
-        label = row[label_index]
-        if not label:
+        if not row[label_index]:
             raise DataError(f"{path}: row {line}, label column {label_index + 1} is empty")
-        labels.append(label)
-    y, class_names = _encode_labels(path, labels)
-    return Dataset(
-        x=features,
-        y=y,
-        num_classes=max(len(class_names), 2),
-        name=name or path.name,
-        feature_shape=feature_shape,
-        class_names=class_names + ["(unused)"] * (2 - len(class_names)),
-    )
-
-
-def _numbered_rows(reader):
-    """Yield (file line number, row) for non-blank rows."""
-    for row in reader:
-        if row and any(cell.strip() for cell in row):
-            yield reader.line_num, row
+        labels.append(row[label_index])
+        block[filled] = values
+        filled += 1
+        if filled == len(block):
+            blocks.append(block)
+            block = np.empty_like(block)
+            filled = 0
+    blocks.append(block[:filled])
+    return np.concatenate(blocks), labels
 
 
 def _encode_labels(path: Path, labels: list[str]) -> tuple[np.ndarray, list[str]]:

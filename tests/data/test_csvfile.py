@@ -98,3 +98,39 @@ def test_arbitrary_text_loads_or_raises_a_data_error(tmp_path_factory, text):
         assert str(error).startswith(str(path))
         return
     assert data.x.dtype == np.float32 and len(data) >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2,0\n3,4,1,9\n", "row 2 has 4 columns but row 1 has 3"),
+        ("a,b,label\n1,2,x\n3,4,y,\n", "row 3 has 4 columns but row 1 has 3"),
+        ("1,2,0\n#3,4,1\n", "row 2, column 1 ('column 1') is not a number: '#3'"),
+    ],
+)
+def test_extra_cells_and_comment_lines_are_not_silently_dropped(tmp_path, text, message):
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, text))
+    assert message in str(info.value)
+
+
+def test_quoted_cells_and_blank_lines_before_the_header(tmp_path):
+    data = load_csv(write(tmp_path, '\n\nx,y,label\n"1.5", 2 ,cat\n3,4, dog\n'))
+    np.testing.assert_allclose(data.x, [[1.5, 2], [3, 4]])
+    assert data.class_names == ["cat", "dog"]
+
+
+def test_large_files_stream_and_agree_with_the_precise_parser(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (5000, 20))
+    y = rng.integers(0, 10, 5000)
+    lines = ["label," + ",".join(f"p{i}" for i in range(20))]
+    lines += [f"{t}," + ",".join(map(str, row)) for t, row in zip(y, x, strict=True)]
+    fast = load_csv(write(tmp_path, "\n".join(lines)), label_column="label")
+    np.testing.assert_array_equal(fast.x, x.astype(np.float32))
+    np.testing.assert_array_equal(fast.y, y)
+    # A quoted cell makes numpy refuse the file; the row-by-row parser gives the same data.
+    lines[1] = lines[1].replace(",", ',"', 1).replace(",", '",', 2).replace('",', ",", 1)
+    precise = load_csv(write(tmp_path, "\n".join(lines), "q.csv"), label_column="label")
+    np.testing.assert_array_equal(precise.x, fast.x)
+    np.testing.assert_array_equal(precise.y, fast.y)
