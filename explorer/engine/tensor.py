@@ -164,7 +164,7 @@ class Tensor:
         if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones_like(self.data)
+            seed = np.ones(self.data.shape, dtype=self.data.dtype)
         else:
             seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
             seed = seed.astype(self.data.dtype, copy=False)
