@@ -117,9 +117,19 @@ def bench_distributions(app, repeats: int) -> dict[str, list[float]]:
     return results
 
 
+# -- Losses (scenarios and targets live in benchmarks/losses_latency.py) ----------------------
+def bench_losses(app, repeats: int) -> dict[str, list[float]]:
+    from losses_latency import TARGETS as LOSSES_TARGETS
+    from losses_latency import bench_losses as run
+
+    TARGETS.update(LOSSES_TARGETS)
+    return run(app, repeats)
+
+
 #: tab name -> its bench function; other tabs add theirs here.
 BENCHES: dict[str, Callable] = {
     "distributions": bench_distributions,
+    "losses": bench_losses,
 }
 
 

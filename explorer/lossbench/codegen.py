@@ -14,7 +14,6 @@ import numpy as np
 
 from explorer.lossbench.evaluate import constructor_kwargs, target_array
 from explorer.lossbench.spec import LOSSES, LossOptions, effective_reduction
-from explorer.lossbench.tensors import format_number
 
 
 def tensor_literal(values: np.ndarray, indent: int) -> str:
@@ -33,9 +32,10 @@ def _scalar(value) -> str:
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    text = format_number(value)
-    # a literal without a point would make torch.tensor build an integer tensor
-    return text if "." in text else text + "."
+    text = repr(float(value))  # the shortest text that reads back as the same float64
+    if text.endswith(".0"):
+        return text[:-1]  # "1." as torch prints it; without a point torch makes an int tensor
+    return text if ("." in text or "e" in text or "n" in text) else text + "."
 
 
 def _python_value(value, dtype_suffix: str) -> str:

@@ -26,6 +26,13 @@ COLORS = {
     "SE": "#d62728",
 }
 STYLES = {"SmoothL1": Qt.PenStyle.DashLine}
+CURVES_CAPTION = (
+    "<b>Top</b>: one element, target y = 0: L1's slope is always ±1, MSE's grows with the "
+    "error, Huber/SmoothL1 are quadratic inside ±δ/β (dotted: ±δ) and linear outside. "
+    "<b>Bottom</b>: a sigmoid output p = σ(z) whose true class is 1. Where the model is "
+    "confidently wrong (shaded) squared error's gradient vanishes, so it barely learns from "
+    "its worst mistakes; cross entropy's stays near −1."
+)
 CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
 AXIS_PEN = pg.mkPen("#444")
 LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 215)
@@ -33,7 +40,7 @@ LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 215)
 
 def _pen(name: str, bold: bool) -> pg.QtGui.QPen:
     return pg.mkPen(
-        COLORS[name], width=3.5 if bold else 1.8, style=STYLES.get(name, Qt.PenStyle.SolidLine)
+        COLORS[name], width=2.8 if bold else 1.5, style=STYLES.get(name, Qt.PenStyle.SolidLine)
     )
 
 
@@ -45,7 +52,7 @@ def _style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> No
         axis = plot.getAxis(name)
         axis.setPen(AXIS_PEN)
         axis.setTextPen(AXIS_PEN)
-    plot.showGrid(x=True, y=True, alpha=0.15)
+    # no grid: grid lines make every axis repaint with each curve update (see benchmarks)
     plot.setMenuEnabled(False)
 
 
@@ -167,14 +174,14 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
     # -- updates ----------------------------------------------------------------------------
     def update_regression(self, delta: float, beta: float) -> None:
         """Recompute the four regression curves for HuberLoss(delta) and SmoothL1Loss(beta)."""
-        curves = regression_curves(delta=max(delta, 1e-6), beta=max(beta, 0.0))
+        curves = regression_curves(delta=max(delta, 1e-6), beta=max(beta, 0.0), points=121)
         for name in REGRESSION_LOSSES:
             self.regression_curves[name].setData(curves.prediction, curves.loss[name])
             self.slope_curves[name].setData(curves.prediction, curves.derivative[name])
         labels = {"Huber": f"Huber (δ={delta:g})", "SmoothL1": f"SmoothL1 (β={beta:g})"}
         for _sample, label in self.regression_legend.items:
             name = label.text.split(" ")[0]
-            if name in labels:
+            if name in labels and label.text != labels[name]:
                 label.setText(labels[name], color="#222")
         self.knees[0].setPos(-delta)
         self.knees[1].setPos(delta)

@@ -6,17 +6,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -34,9 +28,11 @@ from explorer.lossbench.spec import (
     target_kind,
 )
 from explorer.lossbench.state import tensors_from_state
-from explorer.lossbench.tensors import MAX_SIZE, convert, random_tensor, resized
-from explorer.ui.losses.curve_panels import LossCurvePanels
+from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
+from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
+from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
+from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
 from explorer.ui.tabs.base import ExplorerTab
@@ -44,20 +40,13 @@ from explorer.ui.tabs.base import ExplorerTab
 MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
 
 
-def _heading(text: str, tip: str) -> QLabel:
-    label = QLabel(text)
-    label.setToolTip(tip)
-    label.setStyleSheet("font-weight: 600; color: #333;")
-    label.setWordWrap(True)
-    return label
-
-
 class LossesTab(ExplorerTab):
     """Every loss of issue 4 with its options, value, gradient, PyTorch code and curves.
 
-    Automation: :meth:`set_loss` picks a loss and options, :meth:`set_shape`,
-    :meth:`set_seed`, :meth:`randomize` and :meth:`set_tensors` set the data;
-    :attr:`last_result` is the last valid :class:`LossResult`.
+    Automation (the CLI's ``explorer export losses`` uses it): :meth:`set_loss` picks a loss
+    and options, :meth:`set_shape`, :meth:`set_seed`, :meth:`set_dtype` and
+    :meth:`set_tensors` set the data; :attr:`last_result` is the last valid
+    :class:`~explorer.lossbench.evaluate.LossResult`.
     """
 
     title = "Losses"
@@ -68,60 +57,39 @@ class LossesTab(ExplorerTab):
         self.setObjectName("lossesTab")
         self.last_result: LossResult | None = None
         self._kinds = ("", "")
+        self._curve_params: tuple[float, float] | None = None
         self.options_panel = LossOptionsPanel()
+        self.data_panel = LossDataPanel()
         self.input_model = TensorTableModel("input", editable=True, parent=self)
         self.target_model = TensorTableModel("target", editable=True, parent=self)
-        self.output_model = TensorTableModel("output", parent=self)
-        self.gradient_model = TensorTableModel("input.grad", parent=self)
-        self.output_model.set_heat(True)
-        self.gradient_model.set_heat(True)
+        self.results = LossResultView()
+        self.gradient_model = self.results.gradient_model
+        self.output_model = self.results.output_model
+        self.code = self.results.code
         self.curves = LossCurvePanels()
         self._build_layout()
+        panel = self.data_panel
+        self.n_spin, self.c_spin, self.seed_spin = panel.n_spin, panel.c_spin, panel.seed_spin
+        self.randomize_button, self.copy_button = panel.randomize_button, self.results.copy_button
         self.options_panel.sigOptionsChanged.connect(self._on_options_changed)
         self.input_model.sigCellEdited.connect(self._on_table_edited)
         self.target_model.sigCellEdited.connect(self._on_table_edited)
-        self.n_spin.valueChanged.connect(self._on_shape_changed)
-        self.c_spin.valueChanged.connect(self._on_shape_changed)
-        self.seed_spin.valueChanged.connect(self._on_seed_changed)
-        self.randomize_button.clicked.connect(self._on_randomize_clicked)
-        self.dtype.currentIndexChanged.connect(self._on_dtype_changed)
+        panel.n_spin.valueChanged.connect(self._on_shape_changed)
+        panel.c_spin.valueChanged.connect(self._on_shape_changed)
+        panel.seed_spin.valueChanged.connect(self._on_seed_changed)
+        panel.randomize_button.clicked.connect(self._on_randomize_clicked)
+        panel.dtype.currentIndexChanged.connect(self._on_dtype_changed)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         self._sync_tensor_kinds(regenerate=True)
-        self._update_curves()
-        self._recompute()
+        self._on_options_changed()
 
-    # -- layout -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
         controls = QWidget()
         left = QVBoxLayout(controls)
         loss_box = QGroupBox("Loss function")
         QVBoxLayout(loss_box).addWidget(self.options_panel)
         left.addWidget(loss_box)
-        data_box = QGroupBox("Data")
-        data_form = QFormLayout(data_box)
-        self.n_spin = self._size_spin("batchSize", "N: the batch size (rows), 1 to 16", 3)
-        self.c_spin = self._size_spin("numClasses", "C: classes / columns, 1 to 16", 5)
-        self.seed_spin = QSpinBox(objectName="seed")
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setToolTip("Seed of the random input and target (same seed, same numbers)")
-        self.randomize_button = QPushButton("Randomize", objectName="randomize")
-        self.randomize_button.setToolTip("Draw a new input and target: the next seed")
-        self.dtype = QComboBox(objectName="dtype")
-        self.dtype.addItem("float64 (exact match)", "float64")
-        self.dtype.addItem("float32 (PyTorch default)", "float32")
-        self.dtype.setToolTip(
-            "The dtype of input and target. float64: the PyTorch code prints this tab's value "
-            "digit for digit. float32 (torch's default): a different summation order can "
-            "move the last of 6 printed digits."
-        )
-        data_form.addRow("N (batch)", self.n_spin)
-        data_form.addRow("C (classes)", self.c_spin)
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed_spin, 1)
-        seed_row.addWidget(self.randomize_button)
-        data_form.addRow("seed", seed_row)
-        data_form.addRow("dtype", self.dtype)
-        left.addWidget(data_box)
+        left.addWidget(self.data_panel)
         self.message = QLabel(objectName="lossMessage")
         self.message.setWordWrap(True)
         self.message.setToolTip("What the engine said about the last change")
@@ -143,95 +111,38 @@ class LossesTab(ExplorerTab):
         self.target_table = TensorTable(
             self.target_model, "lossTarget", "target: editable, in the form the loss needs"
         )
-        self.output_table = TensorTable(
-            self.output_model,
-            "lossOutput",
-            "output for reduction='none': one loss per element (per sample for class indices)",
-        )
-        self.gradient_table = TensorTable(
-            self.gradient_model,
-            "lossGradient",
-            "input.grad after output.backward(): ∂output/∂input from the engine's autograd "
-            "(red positive, blue negative)",
-        )
-        self.input_label = _heading("input", "The first argument of the loss")
-        self.target_label = _heading("target", "The second argument of the loss")
-        self.output_label = _heading("output (none)", "The unreduced loss, reduction='none'")
-        gradient_label = _heading("input.grad", "The gradient of the output w.r.t. the input")
-        self.value = QLabel(objectName="lossValue")
-        self.value.setToolTip("output: the loss value the engine computed (6 decimals)")
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() + 4)
-        self.value.setFont(font)
-
-        middle = QWidget()
-        grid = QVBoxLayout(middle)
-        grid.setContentsMargins(4, 4, 4, 4)
+        self.input_label = heading("input", "The first argument of the loss")
+        self.target_label = heading("target", "The second argument of the loss")
         self.inputs = TablePair(
             labelled(self.input_label, self.input_table),
             labelled(self.target_label, self.target_table),
         )
-        grid.addWidget(self.inputs, 3)
-        value_row = QHBoxLayout()
-        value_row.addWidget(_heading("output", "loss(input, target)"))
-        value_row.addWidget(self.value, 1)
-        grid.addLayout(value_row)
-        self.output_box = labelled(self.output_label, self.output_table)
-        self.results = TablePair(self.output_box, labelled(gradient_label, self.gradient_table))
-        grid.addWidget(self.results, 3)
-        code_row = QHBoxLayout()
-        code_row.addWidget(_heading("The same in PyTorch", "Paste into Python with torch"))
-        code_row.addStretch(1)
-        self.copy_button = QPushButton("Copy", objectName="copyCode")
-        self.copy_button.setToolTip("Copy the PyTorch code to the clipboard")
-        code_row.addWidget(self.copy_button)
-        grid.addLayout(code_row)
-        self.code = QPlainTextEdit(objectName="pytorchCode")
-        self.code.setReadOnly(True)
-        self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.code.setToolTip("PyTorch code computing the same output and input.grad")
-        code_font = QFont("DejaVu Sans Mono")
-        code_font.setStyleHint(QFont.StyleHint.Monospace)
-        code_font.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7))
-        self.code.setFont(code_font)
-        grid.addWidget(self.code, 3)
+        middle = QWidget()
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.inputs, 3)
+        column.addWidget(self.results, 6)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(middle)
         curves_box = QWidget()
         curves_layout = QVBoxLayout(curves_box)
         curves_layout.setContentsMargins(0, 0, 0, 0)
         curves_layout.setSpacing(2)
         curves_layout.addWidget(self.curves, 1)
-        caption = QLabel(
-            "<b>Top</b>: one element, target y = 0: L1's slope is always ±1, MSE's grows with "
-            "the error, Huber/SmoothL1 are quadratic inside ±δ/β (dotted) and linear outside. "
-            "<b>Bottom</b>: a sigmoid output p = σ(z) whose true class is 1. Where the model is "
-            "confidently wrong (shaded) squared error's gradient vanishes, so it barely learns "
-            "from its worst mistakes; cross entropy's stays near −1."
-        )
-        caption.setObjectName("curveCaption")
+        caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
         caption.setToolTip("The seed's 'gradient difference' slide, computed by the engine")
         curves_layout.addWidget(caption)
-        splitter.addWidget(curves_box)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (scroll, middle, curves_box):
+            splitter.addWidget(widget)
         splitter.setStretchFactor(1, 5)
         splitter.setStretchFactor(2, 5)
         splitter.setSizes([300, 440, 540])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
-
-    @staticmethod
-    def _size_spin(name: str, tip: str, value: int) -> QSpinBox:
-        spin = QSpinBox(objectName=name)
-        spin.setRange(1, MAX_SIZE)
-        spin.setValue(value)
-        spin.setToolTip(tip)
-        return spin
 
     # -- automation ---------------------------------------------------------------------------
     def set_loss(self, kind: str, **options: Any) -> None:
@@ -244,17 +155,21 @@ class LossesTab(ExplorerTab):
 
     def set_shape(self, n: int, c: int) -> None:
         """Resize the tensors to N x C (keeping the values they share)."""
-        self.n_spin.blockSignals(True)
-        self.c_spin.blockSignals(True)
-        self.n_spin.setValue(n)
-        self.c_spin.setValue(c)
-        self.n_spin.blockSignals(False)
-        self.c_spin.blockSignals(False)
+        check_shape(n, c)
+        panel = self.data_panel
+        panel.set_quietly(n, c, panel.seed(), panel.dtype_name())
         self._on_shape_changed()
 
     def set_seed(self, seed: int) -> None:
         """Draw new tensors from ``seed``."""
         self.seed_spin.setValue(seed)
+
+    def set_dtype(self, dtype: str) -> None:
+        """'float64' (the PyTorch code matches digit for digit) or 'float32' (torch's default)."""
+        index = self.data_panel.dtype.findData(dtype)
+        if index < 0:
+            raise ValueError(f"dtype must be 'float64' or 'float32'; got {dtype!r}")
+        self.data_panel.dtype.setCurrentIndex(index)
 
     def randomize(self) -> None:
         self._on_randomize_clicked()
@@ -267,19 +182,12 @@ class LossesTab(ExplorerTab):
         self.target_model.set_values(np.asarray(target, dtype=dtype), integer=integer)
         self._recompute()
 
-    def current_dtype(self) -> str:
-        return self.dtype.currentData()
-
-    def set_dtype(self, dtype: str) -> None:
-        """'float64' (the PyTorch code matches digit for digit) or 'float32' (torch's default)."""
-        index = self.dtype.findData(dtype)
-        if index < 0:
-            raise ValueError(f"dtype must be 'float64' or 'float32'; got {dtype!r}")
-        self.dtype.setCurrentIndex(index)
-
     def current_options(self) -> tuple[str, LossOptions]:
         kind, options, _ = self.options_panel.read()
         return kind, options
+
+    def current_dtype(self) -> str:
+        return self.data_panel.dtype_name()
 
     def _spec_options(self):
         kind, options = self.current_options()
@@ -290,8 +198,7 @@ class LossesTab(ExplorerTab):
         """Make the tables hold what the loss needs: convert where that means something."""
         spec, options = self._spec_options()
         kinds = (input_kind(spec, options), target_kind(spec, options))
-        n, c = self.n_spin.value(), self.c_spin.value()
-        seed = self.seed_spin.value()
+        (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         models = (self.input_model, self.target_model)
         for stream, (model, old, new) in enumerate(zip(models, self._kinds, kinds, strict=True)):
             if not regenerate and old == new:
@@ -318,52 +225,31 @@ class LossesTab(ExplorerTab):
         if problems:
             self._show_message(problems[0] + " (showing the last valid result)", "error")
             return
-        x, t = self.input_model.values(), self.target_model.values()
+        x, t, dtype = self.input_model.values(), self.target_model.values(), self.current_dtype()
         try:
-            result = evaluate(kind, options, x, t, self.current_dtype())
+            result = evaluate(kind, options, x, t, dtype)
         except LossRejected as rejection:
             self._show_message(f"{rejection} (showing the last valid result)", "error")
             return
         self.last_result = result
-        self._show_result(result)
-        self.code.setPlainText(pytorch_code(kind, options, x, t, self.current_dtype()))
+        self.results.show_result(result, pytorch_code(kind, options, x, t, dtype))
         if result.warnings:
             self._show_message("Warning: " + " ".join(result.warnings), "warning")
         else:
             self._show_message(f"{LOSSES[kind].class_name}: computed by the engine", "info")
 
-    def _show_result(self, result: LossResult) -> None:
-        if result.reduction == "none":
-            shape = ", ".join(str(s) for s in result.output.shape)
-            self.value.setText(
-                f"{result.value:.6f}  <span style='font-size:9pt;color:#555'>= output.sum(); "
-                f"reduction='none' gives shape [{shape}] (left below)</span>"
-            )
-            self.output_model.set_values(result.output.astype(np.float64))
-        else:
-            self.value.setText(
-                f"{result.value:.6f}  <span style='font-size:9pt;color:#555'>"
-                f"reduction='{result.reduction}'</span>"
-            )
-        self.output_box.setVisible(result.reduction == "none")
-        single = result.output.ndim == 1
-        self.results.arrange(self.output_box if single or result.reduction != "none" else None)
-        self.gradient_model.set_values(result.grad)
-
     def _show_message(self, text: str, level: str) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {MESSAGE_COLORS[level]};")
-
-    def _update_curves(self) -> None:
-        kind, options = self.current_options()
-        self.curves.update_regression(options.delta, options.beta)
-        self.curves.highlight(kind)
+        if text != self.message.text():
+            self.message.setText(text)
+        if self.message.property("level") != level:
+            self.message.setProperty("level", level)
+            self.message.setStyleSheet(f"color: {MESSAGE_COLORS[level]};")
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_options_changed(self) -> None:
         self._sync_tensor_kinds()
         kind, options = self.current_options()
-        if (options.delta, options.beta) != getattr(self, "_curve_params", None):
+        if (options.delta, options.beta) != self._curve_params:
             self._curve_params = (options.delta, options.beta)
             self.curves.update_regression(options.delta, options.beta)
         self.curves.highlight(kind)
@@ -375,8 +261,7 @@ class LossesTab(ExplorerTab):
 
     def _on_shape_changed(self, *args) -> None:
         del args
-        n, c = self.n_spin.value(), self.c_spin.value()
-        seed = self.seed_spin.value()
+        (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         for stream, (model, kind) in enumerate(
             zip((self.input_model, self.target_model), self._kinds, strict=True)
         ):
@@ -400,7 +285,6 @@ class LossesTab(ExplorerTab):
         self.seed_spin.setValue(self.seed_spin.value() + 1)
 
     def _on_copy_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.code.toPlainText())
         self._show_message("PyTorch code copied to the clipboard", "info")
 
     # -- ExplorerTab ----------------------------------------------------------------------------
@@ -409,11 +293,12 @@ class LossesTab(ExplorerTab):
 
     def state(self) -> dict[str, Any]:
         kind, options = self.current_options()
+        n, c = self.data_panel.shape()
         return {
             "loss": kind,
             "options": options.to_dict(),
-            "shape": [self.n_spin.value(), self.c_spin.value()],
-            "seed": self.seed_spin.value(),
+            "shape": [n, c],
+            "seed": self.data_panel.seed(),
             "dtype": self.current_dtype(),
             "input": self.input_model.values().tolist(),
             "target": self.target_model.values().tolist(),
@@ -422,18 +307,9 @@ class LossesTab(ExplorerTab):
     def restore_state(self, state: dict[str, Any]) -> None:
         kind, options, (n, c), seed, x, t = tensors_from_state(state)
         dtype = state.get("dtype", "float64")
-        if self.dtype.findData(dtype) < 0:
+        if dtype not in [value for _, value in DTYPES]:
             raise ValueError(f"state 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
-        self.dtype.blockSignals(True)
-        self.dtype.setCurrentIndex(self.dtype.findData(dtype))
-        self.dtype.blockSignals(False)
-        for widget in (self.seed_spin, self.n_spin, self.c_spin):
-            widget.blockSignals(True)
-        self.seed_spin.setValue(seed)
-        self.n_spin.setValue(n)
-        self.c_spin.setValue(c)
-        for widget in (self.seed_spin, self.n_spin, self.c_spin):
-            widget.blockSignals(False)
+        self.data_panel.set_quietly(n, c, seed, dtype)
         self.options_panel.set_state(kind, options)
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()

@@ -1,0 +1,73 @@
+"""The Data box of the Losses tab: shape N x C, seed, Randomize and dtype."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox
+
+from explorer.lossbench.tensors import MAX_SIZE
+
+DTYPES = (
+    ("float64 (exact match)", "float64"),
+    ("float32 (PyTorch default)", "float32"),
+)
+
+
+def _size_spin(name: str, tip: str, value: int) -> QSpinBox:
+    spin = QSpinBox(objectName=name)
+    spin.setRange(1, MAX_SIZE)
+    spin.setValue(value)
+    spin.setToolTip(tip)
+    return spin
+
+
+class LossDataPanel(QGroupBox):
+    """Shape, seed and dtype controls; the tab connects to their signals directly."""
+
+    def __init__(self, parent=None):
+        super().__init__("Data", parent)
+        form = QFormLayout(self)
+        self.n_spin = _size_spin("batchSize", "N: the batch size (rows), 1 to 16", 3)
+        self.c_spin = _size_spin("numClasses", "C: classes / columns, 1 to 16", 5)
+        self.seed_spin = QSpinBox(objectName="seed")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("Seed of the random input and target (same seed, same numbers)")
+        self.randomize_button = QPushButton("Randomize", objectName="randomize")
+        self.randomize_button.setToolTip("Draw a new input and target: the next seed")
+        self.dtype = QComboBox(objectName="dtype")
+        for text, value in DTYPES:
+            self.dtype.addItem(text, value)
+        self.dtype.setToolTip(
+            "The dtype of input and target. float64: the PyTorch code prints this tab's value "
+            "digit for digit. float32 (torch's default): a different summation order can "
+            "move the last of the 6 printed digits."
+        )
+        form.addRow("N (batch)", self.n_spin)
+        form.addRow("C (classes)", self.c_spin)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed_spin, 1)
+        seed_row.addWidget(self.randomize_button)
+        form.addRow("seed", seed_row)
+        form.addRow("dtype", self.dtype)
+
+    def shape(self) -> tuple[int, int]:
+        return self.n_spin.value(), self.c_spin.value()
+
+    def seed(self) -> int:
+        return self.seed_spin.value()
+
+    def dtype_name(self) -> str:
+        return self.dtype.currentData()
+
+    def set_quietly(self, n: int, c: int, seed: int, dtype: str) -> None:
+        """Show these values without emitting change signals."""
+        widgets = (self.n_spin, self.c_spin, self.seed_spin, self.dtype)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.n_spin.setValue(n)
+            self.c_spin.setValue(c)
+            self.seed_spin.setValue(seed)
+            self.dtype.setCurrentIndex(self.dtype.findData(dtype))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)

@@ -1,0 +1,123 @@
+"""What the loss gave: its value, the per-element output, input.grad and the PyTorch code."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.lossbench.evaluate import LossResult
+from explorer.ui.losses.table_pair import TablePair, labelled
+from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
+
+
+def heading(text: str, tip: str) -> QLabel:
+    """A bold caption above a table."""
+    label = QLabel(text)
+    label.setToolTip(tip)
+    label.setStyleSheet("font-weight: 600; color: #333;")
+    label.setWordWrap(True)
+    return label
+
+
+class LossResultView(QWidget):
+    """The value (``lossValue``), output and gradient heat tables, and the copyable code."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.output_model = TensorTableModel("output", parent=self)
+        self.gradient_model = TensorTableModel("input.grad", parent=self)
+        self.output_model.set_heat(True)
+        self.gradient_model.set_heat(True)
+
+        self.value = QLabel(objectName="lossValue")
+        self.value.setToolTip("output: the loss value the engine computed (6 decimals)")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.value.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() + 4)
+        self.value.setFont(font)
+        self.note = QLabel(objectName="lossValueNote")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setStyleSheet("color: #555;")
+        self.note.setToolTip("The reduction that made the value")
+        # a longer or shorter text must not resize the columns (and repaint the plots)
+        for label in (self.value, self.note):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.value.setMinimumWidth(110)
+        value_row = QHBoxLayout()
+        value_row.addWidget(heading("output", "output = loss(input, target)"))
+        value_row.addWidget(self.value)
+        value_row.addWidget(self.note, 1)
+        layout.addLayout(value_row)
+
+        self.output_table = TensorTable(
+            self.output_model,
+            "lossOutput",
+            "output for reduction='none': one loss per element (per sample for class indices)",
+        )
+        self.gradient_table = TensorTable(
+            self.gradient_model,
+            "lossGradient",
+            "input.grad after output.backward(): ∂output/∂input from the engine's autograd "
+            "(red positive, blue negative)",
+        )
+        self.output_box = labelled(
+            heading("output (none)", "The unreduced loss, reduction='none'"), self.output_table
+        )
+        gradient_box = labelled(
+            heading("input.grad", "The gradient of the output w.r.t. the input"),
+            self.gradient_table,
+        )
+        self.tables = TablePair(self.output_box, gradient_box)
+        layout.addWidget(self.tables, 3)
+
+        code_row = QHBoxLayout()
+        code_row.addWidget(heading("The same in PyTorch", "Paste into Python with torch"))
+        code_row.addStretch(1)
+        self.copy_button = QPushButton("Copy", objectName="copyCode")
+        self.copy_button.setToolTip("Copy the PyTorch code to the clipboard")
+        code_row.addWidget(self.copy_button)
+        layout.addLayout(code_row)
+        self.code = QPlainTextEdit(objectName="pytorchCode")
+        self.code.setReadOnly(True)
+        self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.code.setToolTip("PyTorch code computing the same output and input.grad")
+        code_font = QFont("DejaVu Sans Mono")
+        code_font.setStyleHint(QFont.StyleHint.Monospace)
+        code_font.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7))
+        self.code.setFont(code_font)
+        layout.addWidget(self.code, 3)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+
+    def show_result(self, result: LossResult, code: str) -> None:
+        """Show ``result`` and its PyTorch ``code``."""
+        none = result.reduction == "none"
+        self.value.setText(f"{result.value:.6f}")
+        if none:
+            shape = ", ".join(str(s) for s in result.output.shape)
+            self.note.setText(f"= output.sum(); reduction='none' gives shape [{shape}]")
+            self.output_model.set_values(result.output.astype(np.float64))
+        else:
+            self.note.setText(f"reduction='{result.reduction}'")
+        if self.output_box.isVisibleTo(self) != none:
+            self.output_box.setVisible(none)
+        single = result.output.ndim == 1
+        self.tables.arrange(self.output_box if single or not none else None)
+        self.gradient_model.set_values(result.grad)
+        if code != self.code.toPlainText():
+            self.code.setPlainText(code)
+
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.code.toPlainText())
