@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -126,9 +126,9 @@ class Trainer:
     def reset(self, reinitialize: bool = False) -> None:
         """Start over: weights back to where this trainer began, empty history.
 
-        With ``reinitialize=True`` the weights are instead drawn afresh from
-        ``config.seed`` (``manual_seed(seed)`` then the model's ``init_params()`` or each
-        submodule's ``reset_parameters()``), and that becomes the new starting point.
+        With ``reinitialize=True`` the weights are instead drawn afresh from ``config.seed``
+        by :func:`reinitialize_model` (the same weights :func:`~explorer.training.build_model`
+        gives), and that becomes the new starting point.
         """
         if reinitialize:
             reinitialize_model(self.model, self.config.seed)
@@ -150,6 +150,18 @@ class Trainer:
         self._epoch_seen = 0
         self._epoch_step_seconds = 0.0
         self.seconds = 0.0
+
+    def extend(self, epochs: int) -> None:
+        """Plan ``epochs`` more epochs, so a finished run can go on where it stopped.
+
+        ValueError if the run diverged (reset it instead) or ``epochs`` is not positive.
+        """
+        if self.diverged:
+            raise ValueError("a diverged run cannot continue; reset it first")
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs to add must be a positive integer; got {epochs!r}")
+        self.config = replace(self.config, epochs=self.config.epochs + epochs).validate()
+        self.done = self.epoch >= self.config.epochs
 
     @property
     def steps_per_epoch(self) -> int:

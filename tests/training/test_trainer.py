@@ -212,3 +212,19 @@ def test_outputs_in_one_pass_agree_with_the_other_calls():
     np.testing.assert_array_equal(
         run.trainer.confusion_matrix(run.val, out.predicted), run.trainer.confusion_matrix(run.val)
     )
+
+
+def test_a_finished_run_can_be_extended():
+    trainer = small_run(epochs=1).trainer
+    trainer.run()
+    assert trainer.done
+    trainer.extend(2)
+    assert not trainer.done and trainer.config.epochs == 3
+    trainer.run()
+    assert [r.epoch for r in trainer.history.epochs] == [1, 2, 3]
+    with pytest.raises(ValueError, match="epochs to add must be a positive integer; got -1"):
+        trainer.extend(-1)
+    diverging = exploding_trainer()
+    diverging.run()
+    with pytest.raises(ValueError, match="diverged run cannot continue"):
+        diverging.extend(1)
