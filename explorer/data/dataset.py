@@ -127,6 +127,15 @@ class Dataset:
         """True when each row is an image (``feature_shape`` has two dimensions)."""
         return len(self.feature_shape) == 2
 
+    def summary(self) -> str:
+        """One line for a status bar, e.g. ``spiral: 900 samples, 2 features, 3 classes``."""
+        shape = "x".join(map(str, self.feature_shape))
+        features = f"{shape} images" if self.is_image else f"{self.num_features} features"
+        counts = "/".join(str(c) for c in self.class_counts())
+        return (
+            f"{self.name}: {len(self):,} samples, {features}, {self.num_classes} classes ({counts})"
+        )
+
     def class_counts(self) -> np.ndarray:
         """Number of samples of each class, shape ``(num_classes,)``."""
         return np.bincount(self.y, minlength=self.num_classes)

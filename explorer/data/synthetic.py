@@ -175,6 +175,15 @@ class ParamSpec:
             )
         return value
 
+    def parse(self, text: str) -> float | int:
+        """Convert command-line text (``"0.1"``, ``"500"``) and validate it."""
+        try:
+            value = float(text) if self.kind is float else int(text)
+        except ValueError:
+            kind = "a number" if self.kind is float else "an integer"
+            raise DataError(f"{self.name} must be {kind}; got {text!r}") from None
+        return self.validate(value)
+
 
 @dataclass(frozen=True)
 class SyntheticSpec:

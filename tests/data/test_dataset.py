@@ -56,3 +56,9 @@ def test_subset_copies_rows_and_keeps_metadata():
     assert part.feature_shape == (1, 2) and part.class_names == ["a", "b"] and part.is_image
     assert part.name == "part"
     np.testing.assert_array_equal(data.class_counts(), [2, 2])
+
+
+def test_summary_line():
+    data = make(x=np.zeros((4, 4)), feature_shape=(2, 2), name="tiny")
+    assert data.summary() == "tiny: 4 samples, 2x2 images, 2 classes (2/2)"
+    assert make(name="pts").summary() == "pts: 4 samples, 2 features, 2 classes (2/2)"

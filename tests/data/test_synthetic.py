@@ -78,3 +78,15 @@ def test_bad_parameters_are_rejected_with_the_value(name, params, message):
 def test_generators_validate_direct_calls_too():
     with pytest.raises(DataError, match="n_samples must be between 3"):
         make_spiral(n_samples=2)
+
+
+def test_command_line_text_is_parsed_and_validated():
+    params = {p.name: p for p in SYNTHETIC_DATASETS["spiral"].params}
+    assert params["noise"].parse("0.25") == 0.25
+    assert params["n_samples"].parse("500") == 500
+    with pytest.raises(DataError, match="n_samples must be an integer; got '5.5'"):
+        params["n_samples"].parse("5.5")
+    with pytest.raises(DataError, match="noise must be a number; got 'lots'"):
+        params["noise"].parse("lots")
+    with pytest.raises(DataError, match="noise must be between 0.0 and 2.0; got 9.0"):
+        params["noise"].parse("9")
