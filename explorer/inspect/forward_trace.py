@@ -28,13 +28,21 @@ class TracedValue:
 
 @dataclass(frozen=True)
 class ForwardTrace:
-    """Every value in the order the forward pass produced it, and the model's output."""
+    """Every value in the order the forward pass produced it, the model's output, and the
+    modules that carried a hook during the pass."""
 
     values: list[TracedValue]
     output: np.ndarray
+    hooked: list[str]
 
 
-def _traced(label: str, path: str, array: np.ndarray, bins: int) -> TracedValue:
+def auto_bins(size: int) -> int:
+    """Histogram bins for ``size`` values: about 2 sqrt(n), between 5 and 40."""
+    return int(np.clip(round(2 * np.sqrt(size)), 5, 40))
+
+
+def _traced(label: str, path: str, array: np.ndarray, bins: int | None) -> TracedValue:
+    bins = bins if bins is not None else auto_bins(array.size)
     stats = ArrayStats.of(array)
     edges, counts = histogram(array, bins, stats)
     return TracedValue(label, path, tuple(array.shape), stats, edges, counts)
@@ -57,7 +65,7 @@ def prepare_input(x, input_features: int, dtype) -> np.ndarray:
     return array.astype(dtype, copy=False)
 
 
-def forward_trace(model, x, bins: int = 40) -> ForwardTrace:
+def forward_trace(model, x, bins: int | None = None) -> ForwardTrace:
     """Run ``model(x)`` once without a graph, recording every leaf module's input and output.
 
     Between two layers whose output and input differ (the MLP applies its activation
@@ -70,8 +78,9 @@ def forward_trace(model, x, bins: int = 40) -> ForwardTrace:
         Any module; its leaves (modules without children) get a forward hook each.
     x : array_like or Tensor
         One sample ``(features,)`` or a batch ``(n, features)``.
-    bins : int
-        Histogram bins per recorded value.
+    bins : int, optional
+        Histogram bins per recorded value (default: :func:`auto_bins` of its size, so one
+        sample's ten logits are not spread over forty mostly empty bins).
 
     Returns
     -------
@@ -106,4 +115,4 @@ def forward_trace(model, x, bins: int = 40) -> ForwardTrace:
             values.append(_traced(f"{name}({previous[0]})", path, inputs, bins))
         values.append(_traced(path or type(model).__name__, path, outputs, bins))
         previous = (path, outputs)
-    return ForwardTrace(values, np.asarray(output.data))
+    return ForwardTrace(values, np.asarray(output.data), [path for path, _ in leaves])

@@ -74,3 +74,9 @@ def test_prepare_input_reshapes_or_refuses():
     assert prepare_input(np.ones((3, 28, 28)), 784, np.float64).dtype == np.float64
     with pytest.raises(ValueError, match=r"shape \(10,\).*784 input features"):
         prepare_input(np.ones(10), 784, np.float32)
+
+
+def test_trace_names_the_hooked_modules():
+    model = build_mlp(validate_config({"input_features": 2, "hidden_sizes": [3, 3]}))
+    trace = forward_trace(model, np.ones(2, dtype=np.float32))
+    assert trace.hooked == ["linear1", "linear2", "linear3"]

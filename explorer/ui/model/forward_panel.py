@@ -34,7 +34,6 @@ from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, style_plot
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
 TABLE_COLUMNS = ("value", "shape", "mean", "std", "min", "max", "zeros")
-BINS = 40
 
 
 def _sample_from(provider: Callable[..., Any], index: int) -> tuple[Any, Any]:
@@ -108,6 +107,7 @@ class ForwardPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._fit_table_height(0)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
@@ -127,8 +127,8 @@ class ForwardPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.graphics, 2)
+        layout.addWidget(self.table)
+        layout.addWidget(self.graphics, 1)
         self._update_source_enabled()
 
     def export_items(self) -> dict[str, pg.PlotItem]:
@@ -192,7 +192,7 @@ class ForwardPanel(QWidget):
             text = html.escape(str(error), quote=False)
             self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
             return None
-        trace = forward_trace(self._model, x, bins=BINS)
+        trace = forward_trace(self._model, x)
         self.last_trace = trace
         self._show(trace, where)
         return trace
@@ -203,9 +203,11 @@ class ForwardPanel(QWidget):
         self.message.setText(
             f"Input: {where}. Output {format_shape(output.shape)}"
             + (f", argmax = {predicted}." if predicted is not None else ".")
-            + " Hooks removed afterwards."
+            + f" Forward hooks on {', '.join(trace.hooked)} recorded the values below and "
+            "were removed again (every _forward_hooks is empty)."
         )
         self.table.setRowCount(len(trace.values))
+        self._fit_table_height(len(trace.values))
         for row, value in enumerate(trace.values):
             s = value.stats
             cells = (
@@ -225,6 +227,15 @@ class ForwardPanel(QWidget):
                     )
                 self.table.setItem(row, column, item)
         self._show_histograms(trace)
+
+    def _fit_table_height(self, rows: int) -> None:
+        # As tall as its rows (up to 12), so the histogram gets the rest of the page.
+        shown = min(max(rows, 4), 12)
+        height = self.table.verticalHeader().defaultSectionSize() * shown
+        height += (
+            self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth() + 2
+        )
+        self.table.setFixedHeight(height)
 
     def _show_histograms(self, trace: ForwardTrace) -> None:
         while len(self._curves) < len(trace.values):
