@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 
 import explorer.engine.nn.functional as F
-from explorer.engine import Tensor, nn
+from explorer.engine import Tensor, nn, no_grad
 from explorer.lossbench.spec import (
     CLASS_INDICES,
     LOSSES,
     LossOptions,
     LossSpec,
     effective_reduction,
+    replace_options,
     target_kind,
     uses_legacy,
 )
@@ -55,6 +56,10 @@ class LossResult:
         The reduction applied (the deprecated size_average/reduce may have overridden it).
     warnings : tuple of str
         Warnings the engine issued (deprecated arguments, KLDiv's 'mean').
+    summed : float or None
+        For 'mean' and 'batchmean': the same loss with reduction='sum', so that
+        ``summed / value`` shows what the mean divided by (15 elements, N = 3 samples, the sum
+        of the class weights...). None for the other reductions.
     """
 
     output: np.ndarray
@@ -62,6 +67,14 @@ class LossResult:
     grad: np.ndarray
     reduction: str
     warnings: tuple[str, ...]
+    summed: float | None = None
+
+    @property
+    def divisor(self) -> float | None:
+        """What 'mean'/'batchmean' divided the sum by (None if not a mean or value is 0)."""
+        if self.summed is None or self.value == 0:
+            return None
+        return self.summed / self.value
 
 
 def constructor_kwargs(spec: LossSpec, options: LossOptions, dtype: str = "float32") -> dict:
@@ -144,12 +157,22 @@ def evaluate(
     values = np.asarray(output.detach(), dtype=np.float64)
     grad = np.asarray(x.grad if x.grad is not None else np.zeros(x.shape), dtype=np.float64)
     messages = tuple(dict.fromkeys(str(w.message) for w in caught))
+    reduction = effective_reduction(options, spec)
+    summed = None
+    if reduction in ("mean", "batchmean"):
+        plain = replace_options(options, size_average=None, reduce=None, reduction="sum")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loss_sum = build_loss(kind, plain, dtype)
+            with no_grad():
+                summed = float(loss_sum(fed.detach(), y).item())
     return LossResult(
         output=values,
         value=float(total.item()),
         grad=grad,
-        reduction=effective_reduction(options, spec),
+        reduction=reduction,
         warnings=messages,
+        summed=summed,
     )
 
 

@@ -153,3 +153,17 @@ def test_build_loss_gives_the_engine_module_with_the_options():
     with pytest.warns(UserWarning, match="size_average and reduce"):
         legacy = build_loss("L1", LossOptions(size_average=False))
     assert legacy.reduction == "sum"
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_the_mean_shows_what_it_divided_by():
+    x, t = tensors("KLDiv", LossOptions())
+    assert evaluate("KLDiv", LossOptions(reduction="mean"), x, t).divisor == pytest.approx(15)
+    assert evaluate("KLDiv", LossOptions(reduction="batchmean"), x, t).divisor == pytest.approx(3)
+    assert evaluate("KLDiv", LossOptions(reduction="sum"), x, t).divisor is None
+    xc, tc = tensors("CrossEntropy", LossOptions())
+    weight = (1.0, 2.0, 0.5, 1.0, 3.0)
+    weighted = evaluate("CrossEntropy", LossOptions(weight=weight), xc, tc)
+    assert weighted.divisor == pytest.approx(sum(weight[i] for i in tc))
+    legacy = evaluate("L1", LossOptions(size_average=True, reduce=True), x, t)
+    assert legacy.divisor == pytest.approx(15)

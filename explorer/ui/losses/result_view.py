@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -53,9 +53,8 @@ class LossResultView(QWidget):
         self.note.setStyleSheet("color: #555;")
         self.note.setToolTip("The reduction that made the value")
         # a longer or shorter text must not resize the columns (and repaint the plots)
-        for label in (self.value, self.note):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.value.setMinimumWidth(110)
+        self.value.setFixedWidth(QFontMetrics(font).horizontalAdvance("-0000.0000000"))
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         value_row = QHBoxLayout()
         value_row.addWidget(heading("output", "output = loss(input, target)"))
         value_row.addWidget(self.value)
@@ -107,8 +106,12 @@ class LossResultView(QWidget):
         self.value.setText(f"{result.value:.6f}")
         if none:
             shape = ", ".join(str(s) for s in result.output.shape)
-            self.note.setText(f"= output.sum(); reduction='none' gives shape [{shape}]")
+            self.note.setText(f"= output.sum() of shape [{shape}]")
             self.output_model.set_values(result.output.astype(np.float64))
+        elif result.divisor is not None:
+            self.note.setText(
+                f"{result.reduction} = sum {result.summed:.6f} / {result.divisor:.6g}"
+            )
         else:
             self.note.setText(f"reduction='{result.reduction}'")
         if self.output_box.isVisibleTo(self) != none:

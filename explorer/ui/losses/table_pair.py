@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-NARROW_WIDTH = 118
+NARROW_WIDTH = 100
 
 
 def labelled(label: QLabel, table: QWidget) -> QWidget:

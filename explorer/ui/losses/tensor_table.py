@@ -254,7 +254,7 @@ class TensorTable(QTableView):
         self.setFont(font)
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        horizontal.setDefaultSectionSize(62)
+        horizontal.setDefaultSectionSize(58)
         horizontal.setMinimumSectionSize(36)
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
