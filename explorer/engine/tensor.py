@@ -174,45 +174,44 @@ class Tensor:
                     f"output[0] has a shape of {self.data.shape}."
                 )
         grads: dict[int, np.ndarray] = {id(self): seed}
-        # keys whose pending gradient may alias another array (the seed, a view, a
-        # pass-through): a leaf copies those, and adopts the freshly computed ones as they are
+        # A leaf adopts a freshly computed gradient as its .grad; it copies one that may alias
+        # another array: the seed, a view, a pass-through (Add hands on its own input), or an
+        # array another leaf already adopted.
         shared = {id(self)}
+        adopted: set[int] = set()
         for node in self._topological_order():
             key = id(node)
             grad = grads.pop(key, None)
             if grad is None:
                 continue
-            if node._backward is None:
+            backward = node._backward
+            if backward is None:
                 if node.grad is not None:
                     node.grad = node.grad + grad
-                elif key in shared or type(grad) is not np.ndarray:
+                elif key in shared or id(grad) in adopted or type(grad) is not np.ndarray:
                     node.grad = np.array(grad, dtype=node.data.dtype)
                 else:
                     node.grad = grad
+                    adopted.add(id(grad))
                 continue
-            parent_grads = node._backward(grad)
-            repeated = len(parent_grads) > 1 and len(set(map(id, parent_grads))) < len(parent_grads)
-            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
+            for parent, parent_grad in zip(node._parents, backward(grad), strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
-                shape = parent.data.shape
-                if parent_grad.shape != shape:
-                    parent_grad = unbroadcast(np.asarray(parent_grad), shape)
-                    assert parent_grad.shape == shape, (parent._op, parent_grad.shape)
-                if parent_grad.dtype != parent.data.dtype:
-                    parent_grad = parent_grad.astype(parent.data.dtype)
+                data = parent.data
+                if parent_grad.shape != data.shape:
+                    parent_grad = unbroadcast(np.asarray(parent_grad), data.shape)
+                    assert parent_grad.shape == data.shape, (parent._op, parent_grad.shape)
+                if parent_grad.dtype is not data.dtype and parent_grad.dtype != data.dtype:
+                    parent_grad = parent_grad.astype(data.dtype)
                 key = id(parent)
-                if key in grads:
-                    grads[key] = grads[key] + parent_grad
-                    shared.discard(key)
-                else:
+                pending = grads.get(key)
+                if pending is None:
                     grads[key] = parent_grad
-                    if (
-                        repeated
-                        or parent_grad is grad
-                        or getattr(parent_grad, "base", None) is not None
-                    ):
+                    if parent_grad is grad or parent_grad.base is not None:
                         shared.add(key)
+                else:
+                    grads[key] = pending + parent_grad
+                    shared.discard(key)
 
     def _topological_order(self) -> list[Tensor]:
         """The nodes that need a gradient, each after every node that uses it (newest first)."""

@@ -210,3 +210,20 @@ def test_backward_order_is_correct_for_diamonds_and_reuse():
     hv = 3.0 * x.data
     expected = 3.0 * ((1 - np.tanh(hv) ** 2) * hv**2 + np.tanh(hv) * 2 * hv + 1)
     np.testing.assert_allclose(x.grad, expected)
+
+
+def test_one_fresh_array_handed_to_two_leaves_is_copied_for_the_second():
+    from explorer.engine import Tensor
+
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+
+    def twice(g):
+        fresh = g * 2.0
+        return fresh, fresh
+
+    out = Tensor._from_op(a.data + b.data, (a, b), twice, "Twice")
+    out.sum().backward()
+    assert a.grad is not b.grad
+    np.testing.assert_array_equal(a.grad, [2.0, 2.0])
+    np.testing.assert_array_equal(b.grad, [2.0, 2.0])
