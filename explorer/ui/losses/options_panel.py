@@ -91,6 +91,7 @@ class LossOptionsPanel(QWidget):
 
         self.formula = QLabel(objectName="lossFormula")
         self.formula.setToolTip("The per-element loss before the reduction")
+        self.formula.setWordWrap(True)
         self.about = QLabel(objectName="lossAbout")
         self.about.setWordWrap(True)
         self.about.setStyleSheet("color: #555;")
