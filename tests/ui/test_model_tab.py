@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTreeView,
-    QWidget,
 )
 
 from explorer.engine import Tensor
 from explorer.inspect.mlp_config import build_mlp, validate_config
 from explorer.ui.tabs.model import BUDGET_KEY, ModelTab
+from tests.ui.model.helpers import child, configure, make_tab, tree_rows
 
 NAMES = {
     "inputFeatures": QSpinBox,
@@ -33,40 +33,7 @@ NAMES = {
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ModelTab()
-    qtbot.addWidget(widget)
-    return widget
-
-
-def child(tab, name):
-    return tab.findChild(QWidget, name)
-
-
-def configure(qtbot, tab, inputs, hidden, outputs, activation="relu"):
-    child(tab, "inputFeatures").setValue(inputs)
-    child(tab, "outputFeatures").setValue(outputs)
-    field = child(tab, "hiddenSizes")
-    field.clear()
-    qtbot.keyClicks(field, hidden)
-    child(tab, "activation").setCurrentText(activation)
-
-
-def tree_rows(tab):
-    """(qualified name, column texts) for every row the tree view's model offers."""
-    model = tab.tree.model()
-    rows = []
-
-    def visit(parent, prefix):
-        for row in range(model.rowCount(parent)):
-            index = model.index(row, 0, parent)
-            texts = [model.index(row, c, parent).data() for c in range(model.columnCount())]
-            name = texts[0] if parent.isValid() else ""
-            path = f"{prefix}.{name}" if prefix and name else name
-            rows.append((path, texts))
-            visit(index, path)
-
-    visit(QModelIndex(), "")
-    return rows
+    return make_tab(qtbot)
 
 
 def test_names_tooltips_and_defaults(tab):
@@ -205,23 +172,6 @@ def test_budget_is_a_remembered_setting(qtbot, tab):
     make_settings().remove(BUDGET_KEY)
 
 
-def test_selected_weight_is_shown_as_heatmap_and_histograms(tab):
-    tab.select("linear2.weight")
-    weight = tab.model().linear2.weight.data
-    image = tab.weights.image.image
-    assert image.shape == (10, 256)
-    np.testing.assert_array_equal(image, weight)
-    low, high = tab.weights.colorbar.levels()
-    assert low == pytest.approx(-high)
-    x, y = tab.weights.values_curve.getData()
-    assert y.sum() == weight.size
-    assert tab.weights.gradient_message() == "no gradient yet"
-    tab.select("linear1.bias")
-    assert tab.weights.image.image.shape == (256, 1)
-    tab.select("linear1")
-    assert tab.weights.node().path == "linear1.weight"
-
-
 def test_refresh_parameters_rereads_values_and_gradients(qtbot, tab):
     tab.show()
     qtbot.waitExposed(tab)
@@ -243,39 +193,6 @@ def test_refresh_parameters_rereads_values_and_gradients(qtbot, tab):
         np.linalg.norm(model.linear2.weight.grad), rel=1e-3
     )
     tab.close()
-
-
-def test_forward_inspector_uses_hooks_and_removes_them(qtbot, tab):
-    tab.views.setCurrentWidget(tab.forward)
-    qtbot.mouseClick(child(tab, "runForward"), Qt.MouseButton.LeftButton)
-    trace = tab.forward.last_trace
-    assert [v.label for v in trace.values] == ["input x", "linear1", "relu(linear1)", "linear2"]
-    table = child(tab, "activationTable")
-    assert table.rowCount() == 4
-    assert table.item(2, 0).text() == "relu(linear1)"
-    assert table.item(2, 4).text() == "0"
-    for name, module in tab.model().named_modules():
-        assert len(module._forward_hooks) == 0, name
-        assert len(module._forward_pre_hooks) == 0, name
-    assert "argmax" in child(tab, "forwardMessage").text()
-    curves = tab.forward.curve_data()
-    assert curves["linear2"][1].sum() == 10
-
-
-def test_forward_inspector_takes_dataset_samples(qtbot, tab):
-    source = child(tab, "sampleSource")
-    assert not source.model().item(1).isEnabled()
-    samples = np.random.default_rng(0).normal(size=(5, 784)).astype(np.float32)
-    tab.set_sample_provider(lambda index: (samples[index], index % 3), "digits")
-    assert source.model().item(1).isEnabled()
-    source.setCurrentIndex(1)
-    child(tab, "sampleIndex").setValue(4)
-    trace = tab.forward.run()
-    np.testing.assert_allclose(trace.values[0].stats.mean, samples[4].mean(), rtol=1e-5)
-    assert "digits sample #4 (label 1)" in child(tab, "forwardMessage").text()
-    tab.set_sample_provider(lambda: np.ones(3), "tiny")
-    assert tab.forward.run() is None
-    assert "784 input features" in child(tab, "forwardMessage").text()
 
 
 def test_rebuilding_a_trained_model_asks_first(qtbot, tab):
@@ -346,64 +263,3 @@ def test_unapplied_edits_are_flagged_until_built(qtbot, tab):
     assert "784-128-10" in message.text() and "press Build model" in message.text()
     tab.build_model()
     assert "press Build" not in message.text()
-
-
-def test_a_provider_without_samples_is_reported(tab):
-    tab.set_sample_provider(lambda index: None, "digits")
-    tab.forward.source.setCurrentIndex(1)
-    assert tab.forward.run() is None
-    assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()
-
-
-def test_large_models_build_in_the_background(qtbot, tab, monkeypatch):
-    import explorer.ui.tabs.model as model_tab
-
-    monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
-    before = tab.model()
-    configure(qtbot, tab, 64, "32", 10)
-    with qtbot.waitSignal(tab.sigModelChanged, timeout=10_000) as blocker:
-        qtbot.mouseClick(child(tab, "buildModel"), Qt.MouseButton.LeftButton)
-        assert tab.is_building()
-        assert not child(tab, "buildModel").isEnabled()
-        assert "in the background" in child(tab, "configMessage").text()
-    assert blocker.args[0] is tab.model() is not before
-    assert not tab.is_building()
-    assert child(tab, "buildModel").isEnabled()
-    assert [n for n, _ in tab.model().named_parameters()][0] == "linear1.weight"
-    assert tab.model().linear1.weight.shape == (32, 64)
-
-
-def test_shutdown_waits_for_a_background_build(qtbot, tab, monkeypatch):
-    import explorer.ui.tabs.model as model_tab
-
-    monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
-    before = tab.model()
-    configure(qtbot, tab, 64, "32", 10)
-    assert tab.build_model(background=True)
-    tab.shutdown()
-    assert not tab.is_building()
-    qtbot.wait(10)
-    assert tab.model() is before
-
-
-def test_huge_weights_are_drawn_strided_with_true_coordinates(tab):
-    tab.set_model_config({"input_features": 2100, "hidden_sizes": [1100], "output_features": 2})
-    tab.select("linear1.weight")
-    assert tab.weights.image.image.shape == (550, 700)
-    rect = tab.weights.image.mapRectToParent(tab.weights.image.boundingRect())
-    assert (rect.width(), rect.height()) == (2100, 1100)
-    assert "strided 2×3" in tab.weights.heatmap_plot.titleLabel.text
-
-
-def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
-    from PySide6.QtCore import QPointF
-
-    tab.resize(1280, 800)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.select("linear2.weight")
-    view_box = tab.weights.heatmap_plot.vb
-    tab.weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(3.2, 2.1)))
-    value = tab.model().linear2.weight.data[2, 3]
-    assert tab.weights.hover.text() == f"model.linear2.weight[2, 3] = {value:.5g}"
-    tab.close()

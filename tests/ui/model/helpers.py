@@ -1,0 +1,43 @@
+"""Shared by the Model tab's GUI tests: build the tab, find its widgets, read its tree."""
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QWidget
+
+from explorer.ui.tabs.model import ModelTab
+
+
+def make_tab(qtbot) -> ModelTab:
+    widget = ModelTab()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def child(tab, name):
+    return tab.findChild(QWidget, name)
+
+
+def configure(qtbot, tab, inputs, hidden, outputs, activation="relu"):
+    child(tab, "inputFeatures").setValue(inputs)
+    child(tab, "outputFeatures").setValue(outputs)
+    field = child(tab, "hiddenSizes")
+    field.clear()
+    qtbot.keyClicks(field, hidden)
+    child(tab, "activation").setCurrentText(activation)
+
+
+def tree_rows(tab):
+    """(qualified name, column texts) for every row the tree view's model offers."""
+    model = tab.tree.model()
+    rows = []
+
+    def visit(parent, prefix):
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            texts = [model.index(row, c, parent).data() for c in range(model.columnCount())]
+            name = texts[0] if parent.isValid() else ""
+            path = f"{prefix}.{name}" if prefix and name else name
+            rows.append((path, texts))
+            visit(index, path)
+
+    visit(QModelIndex(), "")
+    return rows
