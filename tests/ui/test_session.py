@@ -33,6 +33,14 @@ class LightWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tab(name))
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_last_session():
+    # The last session's path lives in QSettings, which all tests of a run share.
+    make_settings().remove("session/last")
+    yield
+    make_settings().remove("session/last")
+
+
 def _collect_errors(win):
     win.errors = []
     win.sessions.report_error = win.errors.append
