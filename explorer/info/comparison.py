@@ -20,7 +20,7 @@ from explorer.info.discrete import (
 )
 from explorer.info.units import nats_to, resolve_base, unit_name
 
-__all__ = ["Comparison", "compare", "sensitivity_curve"]
+__all__ = ["Comparison", "compare", "sensitivity_curve", "sensitivity_grid"]
 
 
 @dataclass(frozen=True)
@@ -112,22 +112,36 @@ def sweep(q, index: int, values) -> np.ndarray:
     return np.insert(rows, index, values, axis=1)
 
 
+def sensitivity_grid(num: int = 201, edge_points: int = 10) -> np.ndarray:
+    """t values for :func:`sensitivity_curve`: evenly spaced, plus points crowding 0 and 1
+    geometrically (down to 1e-6 away), where KL and cross entropy climb towards infinity."""
+    edges = np.geomspace(1e-6, 0.5 / max(num - 1, 1), edge_points)
+    return np.unique(np.concatenate([np.linspace(0.0, 1.0, int(num)), edges, 1.0 - edges]))
+
+
 def sensitivity_curve(
-    p, q, index: int, base: float | str = 2, num: int = 201
+    p, q, index: int, base: float | str = 2, num: int = 201, t=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """KL(P || Q_t) and H(P, Q_t) as q[index] = t moves from 0 to 1 (others rescaled).
+
+    Parameters
+    ----------
+    t : array_like, optional
+        The values of q[index] to evaluate (in [0, 1]); default ``num`` evenly spaced ones.
 
     Returns
     -------
     t, kl, cross : ndarray
-        ``num`` values of t in [0, 1] and the two measures there (``inf`` at an end where
-        Q_t rules out something P allows; never NaN).
+        The t values and the two measures there (``inf`` at an end where Q_t rules out
+        something P allows; never NaN).
     """
     p, q = _pair(p, q)
     if not 0 <= index < p.size:
         raise ValueError(f"category index must be in 0..{p.size - 1}; got {index!r}")
     scale = nats_to(base)
-    t = np.linspace(0.0, 1.0, int(num))
+    t = np.linspace(0.0, 1.0, int(num)) if t is None else np.asarray(t, dtype=np.float64)
+    if t.ndim != 1 or not ((t >= 0) & (t <= 1)).all():
+        raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {t!r}")
     rows = sweep(q, index, t)
     kl = sum_kl_nats(kl_terms_nats(p[None, :], rows)) * scale
     cross = cross_entropy_terms_nats(p[None, :], rows).sum(axis=1) * scale

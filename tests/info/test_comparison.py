@@ -83,3 +83,15 @@ def test_sensitivity_curve_with_one_hot_q_spreads_the_rest_evenly():
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_sensitivity_grid_crowds_the_ends_and_custom_t_is_validated():
+    from explorer.info.comparison import sensitivity_grid
+
+    t = sensitivity_grid()
+    assert t[0] == 0.0 and t[-1] == 1.0 and (np.diff(t) > 0).all()
+    assert t[1] <= 1e-6 * 1.0001 and 1 - t[-2] <= 1e-6 * 1.0001
+    _, kl, _ = sensitivity_curve([0.5, 0.5], [0.5, 0.5], 0, t=t)
+    assert np.isinf(kl[0]) and np.isfinite(kl[1:-1]).all() and kl[1] > 8
+    with pytest.raises(ValueError, match="t must be"):
+        sensitivity_curve([0.5, 0.5], [0.5, 0.5], 0, t=[0.5, 1.5])

@@ -207,6 +207,7 @@ class SensitivityPlot:
         )
         self.kl_curve = pg.PlotDataItem([], [], pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
         # TargetItems move with setPos: far cheaper per frame than a scatter's setData.
+        self.marks = InfinityMarks(self.plot, 3)
         self.current = [
             pg.TargetItem(
                 pos=(0, 0),
@@ -223,7 +224,6 @@ class SensitivityPlot:
             self.plot.addItem(item)
         for marker in self.current:
             marker.setZValue(15)
-        self.marks = InfinityMarks(self.plot, 2)
         self.plot.setXRange(0, 1, padding=0.02)
         self._labels = (-1, "")
         self.y_range = YRange(self.plot)
@@ -249,17 +249,23 @@ class SensitivityPlot:
             nice_ceiling(max(2.0 * level, 0.1)),
         )
         cap = top * 0.85
-        beyond = top * 1.25
-        self.kl_curve.setData(t, np.minimum(clamp_infinite(kl, beyond)[0], beyond))
-        self.cross_curve.setData(t, np.minimum(clamp_infinite(cross, beyond)[0], beyond))
+        # The curves keep their true values (the view clips them; a CSV export stays exact)
+        # and leave out the infinite end points, where the curve runs off the top anyway.
+        for curve, values in ((self.kl_curve, kl), (self.cross_curve, cross)):
+            finite = np.isfinite(values)
+            curve.setData(t[finite], values[finite])
         now = np.array([kl_now, cross_now])
         now_shown = np.where(np.isinf(now), cap, np.minimum(now, cap))
         for marker, y in zip(self.current, now_shown, strict=True):
             marker.setPos(q_now, float(y))
         self.now_line.setValue(q_now)
         self.entropy_line.setData([0.0, 1.0], [entropy_p, entropy_p])
-        infinite = np.isinf(now)
-        self.marks.show(np.full(int(infinite.any()), q_now), now_shown[infinite][:1])
+        # ∞ marks where the curve leaves for infinity (an end of the sweep) and on the
+        # current point when it is infinite.
+        xs = [float(t[i]) for i in (0, -1) if np.isinf(kl[i])]
+        if np.isinf(now).any():
+            xs.append(q_now)
+        self.marks.show(xs, np.full(len(xs), cap))
         self.y_range.set(0.0, top)
         if (index, unit) != self._labels:
             self.plot.setTitle(

@@ -34,6 +34,7 @@ from explorer.info import (
     resolve_base,
     sensitivity_curve,
 )
+from explorer.info.comparison import sensitivity_grid
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
 from explorer.info.units import base_label
 from explorer.ui.plots.distribution_plots import (
@@ -56,6 +57,7 @@ EXAMPLE_BUTTONS = {
     "q-wrong": ("exampleQWrong", "Q wrong"),
     "q-equals-p": ("exampleQEqualsP", "Q = P"),
 }
+SENSITIVITY_T = sensitivity_grid()
 STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed")
 
 
@@ -435,7 +437,7 @@ class DistributionsTab(ExplorerTab):
         self.bars.update(pair.p, pair.q, selected)
         self.contributions.update(c.kl_pq_terms, c.unit)
         self.decomposition.update(c)
-        t, kl, cross = sensitivity_curve(pair.p, pair.q, selected, base)
+        t, kl, cross = sensitivity_curve(pair.p, pair.q, selected, base, t=SENSITIVITY_T)
         self.sensitivity.update(
             t,
             kl,
