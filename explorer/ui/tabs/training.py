@@ -288,7 +288,7 @@ class TrainingTab(ExplorerTab):
         if reason != "paused":
             self._timer.stop()
             self.controller.shutdown()  # a finished run cannot continue: end its thread now
-        self._on_display_timer_timeout()
+        self.display.tick(flush=True)
         self.link.refresh()
         if text:
             self.show_message(

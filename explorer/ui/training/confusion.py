@@ -6,10 +6,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from explorer.ui.training.paint_meter import TimedPaint
+
 MAX_ANNOTATED = 12  # beyond this many classes the numbers would not fit in their cells
 
 
-class ConfusionMatrixPlot(pg.PlotWidget):
+class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
     """Counts of (true, predicted) pairs; each row is shaded by its share of the true class."""
 
     def __init__(self, parent=None):

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
+from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import class_colors, color
 
 REGION_STRENGTH = 0.55  # how far a fully confident region moves from white to its class color
@@ -26,7 +27,7 @@ def blend_regions(probabilities: np.ndarray, num_classes: int) -> np.ndarray:
     return (1.0 - alpha) + alpha * mixed
 
 
-class DecisionRegionPlot(pg.PlotWidget):
+class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
     """The model's decision regions over the plane with the training/validation points.
 
     ``sigPointClicked(index)`` reports a click on a validation point (its index in the

@@ -6,13 +6,19 @@ painted by :meth:`RunDisplay.tick`, which the tab's ~30 Hz display timer calls.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from explorer.data import Dataset
 from explorer.ui.training.job import SAMPLE_GRID_SIZE
+from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
 from explorer.ui.training.runs import Run, RunListModel
 from explorer.ui.training.view import TrainingView
+
+SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
+GUI_SHARE = 0.15  # painting may take at most this share of the wall time while training
 
 
 class RunDisplay:
@@ -30,6 +36,10 @@ class RunDisplay:
         self.val_labels = np.zeros(0, dtype=np.int64)
         self.class_names: list[str] = []
         self.state = ""
+        self._pending: dict = {}
+        self._last_slow = 0.0
+        self._last_refresh = 0.0
+        self._painted_mark = PAINT_METER.total
 
     # -- a run begins, ends, is shown -----------------------------------------------------
     def begin(
@@ -48,6 +58,7 @@ class RunDisplay:
         self.val_labels = np.asarray(val_labels)
         self.class_names = list(class_names)
         self.state = ""
+        self._pending = {}
         self.show(run)
         self.clear_outputs()
 
@@ -117,21 +128,19 @@ class RunDisplay:
         run.val_losses.append(record.val_loss)
         run.val_accuracy.append(record.val_accuracy)
         run.train_accuracy.append(record.train_accuracy)
-        v = self.view
-        v.loss_plot.set_validation(run.val_steps, run.val_losses)
-        epochs = np.arange(1, len(run.val_accuracy) + 1)
-        v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
-        self.on_outputs(payload)
-        self.runs.touch(run.run_id)
+        self.view.loss_plot.set_validation(run.val_steps, run.val_losses)
+        self._pending["accuracy"] = True
+        if "logits" in payload:
+            self._pending["outputs"] = payload
+        self._pending["summary"] = True
 
     def on_view(self, payload: dict) -> None:
-        v = self.view
-        if "regions" in payload and np.all(np.isfinite(payload["regions"])):
-            v.decision_plot.set_regions(payload["extent"], payload["regions"])
+        if "regions" in payload:
+            self._pending["regions"] = payload
         if "sample_predictions" in payload:
-            v.sample_grid.set_predictions(payload["sample_predictions"])
+            self._pending["samples"] = payload["sample_predictions"]
         if "logits" in payload:
-            self.on_outputs(payload)
+            self._pending["outputs"] = payload
 
     def on_outputs(self, payload: dict) -> None:
         """Validation outputs: confusion matrix, sample captions, the P/Q panel."""
@@ -172,9 +181,24 @@ class RunDisplay:
         return ""
 
     # -- painting -------------------------------------------------------------------------
-    def tick(self) -> None:
-        """Paint buffered points and the progress bar (called by the display timer)."""
+    def tick(self, flush: bool = False) -> None:
+        """Paint what changed (called by the ~30 Hz display timer; ``flush`` paints all).
+
+        The loss curve and the progress bar follow every frame the paint budget allows
+        (painting at most :data:`GUI_SHARE` of the time: the worker shares the GIL); the
+        other views at most every :data:`SLOW_VIEW_INTERVAL` seconds.
+        """
+        now = time.perf_counter()
+        painted = PAINT_METER.total - self._painted_mark
+        # Refresh no more often than keeps painting under GUI_SHARE of the wall time.
+        if not flush and now - self._last_refresh < max(0.0, painted / GUI_SHARE):
+            return
+        self._painted_mark = PAINT_METER.total
+        self._last_refresh = now
         self.view.loss_plot.refresh()
+        if self._pending and (flush or now - self._last_slow >= SLOW_VIEW_INTERVAL):
+            self._last_slow = now
+            self._paint_pending()
         if self.run is None:
             return
         total = self.steps_per_epoch * self.epochs
@@ -188,3 +212,19 @@ class RunDisplay:
                 epoch, self.epochs, self.step, total, self.speed.rate, self.batch_size, self.state
             )
         )
+
+    def _paint_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        v, run = self.view, self.run
+        if pending.get("accuracy") and run is not None:
+            epochs = np.arange(1, len(run.val_accuracy) + 1)
+            v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
+        regions = pending.get("regions")
+        if regions is not None and np.all(np.isfinite(regions["regions"])):
+            v.decision_plot.set_regions(regions["extent"], regions["regions"])
+        if "samples" in pending:
+            v.sample_grid.set_predictions(pending["samples"])
+        if "outputs" in pending:
+            self.on_outputs(pending["outputs"])
+        if pending.get("summary") and run is not None:
+            self.runs.touch(run.run_id)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
+from explorer.ui.training.paint_meter import TimedPlotWidget
 from explorer.ui.training.plots import add_legend
 
 P_COLOR = (90, 90, 90)
@@ -64,7 +65,7 @@ class InfoLinkPanel(QWidget):
         self.open_button.setToolTip("Show this P and Q in the Distributions tab (in nats)")
         self.open_button.clicked.connect(self._on_open_clicked)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = TimedPlotWidget(background="w")
         self.plot_item = self.plot.getPlotItem()
         self.plot_item.setTitle("P = one-hot label, Q = softmax(model output)", size="10pt")
         self.plot_item.setLabel("left", "probability")

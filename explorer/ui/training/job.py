@@ -14,7 +14,7 @@ from explorer.data import Dataset
 from explorer.engine import Tensor, nn, no_grad
 from explorer.training import Trainer
 
-GRID_RESOLUTION = 120
+GRID_RESOLUTION = 100
 SAMPLE_GRID_SIZE = 24
 GRID_MARGIN = 0.15  # share of the data's span added around it in the decision-region plot
 
@@ -63,9 +63,9 @@ class TrainerJob:
             "record": result.epoch_finished,
         }
 
-    def epoch_report(self) -> dict[str, Any]:
-        """The last epoch's record with everything drawn from the validation outputs."""
-        report = self.outputs()
+    def epoch_report(self, full: bool = True) -> dict[str, Any]:
+        """The last epoch's record; with ``full`` also the validation outputs."""
+        report = self.outputs() if full else {}
         report["record"] = self.trainer.history.last_epoch
         return report
 

@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
@@ -47,7 +48,7 @@ def _style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.setMenuEnabled(True)
 
 
-class LossCurvePlot(pg.PlotWidget):
+class LossCurvePlot(TimedPaint, pg.PlotWidget):
     """Training loss per step, smoothed by a debiased EMA over the faint raw line.
 
     Validation loss per epoch is drawn as markers at the step that ended the epoch. Other
@@ -224,7 +225,7 @@ def _smooth(values: np.ndarray, weight: float) -> np.ndarray:
     return series.smoothed.copy()
 
 
-class AccuracyPlot(pg.PlotWidget):
+class AccuracyPlot(TimedPaint, pg.PlotWidget):
     """Validation (and training) accuracy per epoch, in percent, with overlaid runs."""
 
     def __init__(self, parent=None):

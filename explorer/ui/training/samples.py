@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 
+from explorer.ui.training.paint_meter import TimedPaint
+
 GOOD = (30, 130, 50)
 BAD = (200, 30, 30)
 
@@ -23,7 +25,7 @@ def mosaic(images: np.ndarray, columns: int, pad: int, caption: int) -> np.ndarr
     return out
 
 
-class SampleGrid(pg.PlotWidget):
+class SampleGrid(TimedPaint, pg.PlotWidget):
     """Validation samples as images; captions say the prediction, red when it is wrong.
 
     ``sigSampleClicked(index)`` gives the validation index of a clicked image.

@@ -21,7 +21,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from explorer.ui.training.gate import ModelGate
 
 EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the GUI
-VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running
+VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
+VIEW_SHARE = 0.1  # share of the worker's time the live views may take
+OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
 
 
 class TrainingJob(Protocol):
@@ -34,8 +36,8 @@ class TrainingJob(Protocol):
     def step(self) -> dict[str, Any]:
         """One optimizer step: ``{"step", "loss", "samples", "epoch_finished"}``."""
 
-    def epoch_report(self) -> dict[str, Any]:
-        """Evaluation after an epoch (validation loss/accuracy, confusion, probabilities)."""
+    def epoch_report(self, full: bool = True) -> dict[str, Any]:
+        """The epoch's record; with ``full`` also validation outputs (confusion, logits)."""
 
     def view(self, final: bool = False) -> dict[str, Any] | None:
         """A cheap live picture of the model (decision regions), or None; ``final`` adds the
@@ -45,8 +47,7 @@ class TrainingJob(Protocol):
 class TrainingWorker(QObject):
     """Steps a :class:`TrainingJob` until paused, stopped, finished or diverged."""
 
-    sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds"}
-    sigEpochFinished = Signal(object)  # {"run", **job.epoch_report()}
+    sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds", "epochs"}
     sigView = Signal(object)  # {"run", **job.view()}
     # {"run", "reason": paused|stopped|done|diverged|error, "message"}
     sigStopped = Signal(object)
@@ -81,13 +82,18 @@ class TrainingWorker(QObject):
         job = self._job
         steps: list[int] = []
         losses: list[float] = []
+        epochs: list[dict] = []
         samples = 0
         started = last_emit = last_view = time.perf_counter()
+        last_outputs = -OUTPUTS_INTERVAL
+        view_interval = VIEW_INTERVAL
         taken = 0
 
         def flush() -> None:
+            # One signal per ~1/30 s carries every step and epoch since the last one: a
+            # cross-thread emit costs about a millisecond, too much to pay per step.
             nonlocal samples, started
-            if not steps:
+            if not steps and not epochs:
                 return
             now = time.perf_counter()
             self.sigSteps.emit(
@@ -97,10 +103,12 @@ class TrainingWorker(QObject):
                     "losses": list(losses),
                     "samples": samples,
                     "seconds": now - started,
+                    "epochs": list(epochs),
                 }
             )
             steps.clear()
             losses.clear()
+            epochs.clear()
             samples = 0
             started = now
 
@@ -124,16 +132,20 @@ class TrainingWorker(QObject):
                 samples += int(event["samples"])
                 now = time.perf_counter()
                 if event.get("epoch_finished"):
-                    flush()
+                    # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
+                    full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
                     with self._gate.worker_turn():
-                        report = job.epoch_report()
-                    self.sigEpochFinished.emit({"run": job.run_id, **report})
-                elif now - last_emit >= EMIT_INTERVAL:
+                        epochs.append(job.epoch_report(full=full))
+                    if full:
+                        last_outputs = now
+                if now - last_emit >= EMIT_INTERVAL:
                     flush()
                     last_emit = now
-                if now - last_view >= VIEW_INTERVAL:
+                if now - last_view >= view_interval:
                     self._emit_view()
                     last_view = time.perf_counter()
+                    # Live views may take at most VIEW_SHARE of the worker's time.
+                    view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
         except Exception as exc:  # a bug in a job must not kill the thread silently
             flush()
             self.sigStopped.emit(
@@ -210,7 +222,6 @@ class TrainingController(QObject):
         self._worker = TrainingWorker(job, self.gate)
         self._worker.moveToThread(self._thread)
         self._worker.sigSteps.connect(self._on_worker_steps)
-        self._worker.sigEpochFinished.connect(self._on_worker_epoch_finished)
         self._worker.sigView.connect(self._on_worker_view)
         self._worker.sigStopped.connect(self._on_worker_stopped)
         self._sigRun.connect(self._worker.run)
@@ -251,12 +262,12 @@ class TrainingController(QObject):
         return self._job is not None and payload.get("run") == self._job.run_id
 
     def _on_worker_steps(self, payload: dict) -> None:
-        if self._is_current(payload):
+        if not self._is_current(payload):
+            return
+        if payload["steps"]:
             self.sigSteps.emit(payload)
-
-    def _on_worker_epoch_finished(self, payload: dict) -> None:
-        if self._is_current(payload):
-            self.sigEpochFinished.emit(payload)
+        for report in payload["epochs"]:  # after the steps that ended the epoch
+            self.sigEpochFinished.emit({"run": payload["run"], **report})
 
     def _on_worker_view(self, payload: dict) -> None:
         if self._is_current(payload):

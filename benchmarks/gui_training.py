@@ -1,0 +1,174 @@
+"""Training tab speed: samples/s in the app vs headless, GUI stalls, a long loss curve's repaint.
+
+Three measurements (targets from issue 6):
+
+1. **Throughput**: the default spiral run trained by the Training tab inside a main window
+   (worker thread, 30 Hz display, live decision regions, the Model tab's 5 Hz refresh) vs
+   the same run by ``Trainer.run()`` with no GUI; both as training samples per second of
+   wall time from the first step to the end. Target: app >= 80% of headless.
+2. **Responsiveness**: while that run trains flat out, a 10 ms ``QTimer`` on the GUI thread
+   records its ticks; the longest gap between two ticks is the worst stall a user could feel.
+   Target: <= 50 ms.
+3. **Repaint**: a ``LossCurvePlot`` holding 100,000 steps (raw + smoothed, peak
+   downsampling, clip-to-view) at 800 x 500, timed over synchronous ``repaint()`` calls,
+   full view and zoomed in. Target: <= 16 ms.
+
+Usage: ``python benchmarks/gui_training.py [--epochs N] [--repeats N] [--strict]``; offscreen,
+no display needed. ``--strict`` exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+TICK_MS = 10
+
+
+def headless_rate(spec) -> tuple[float, float]:
+    """(samples/s, final validation accuracy) of ``Trainer.run()`` on ``spec``."""
+    from explorer.training import setup_run
+
+    run = setup_run(spec)
+    started = time.perf_counter()
+    history = run.trainer.run()
+    seconds = time.perf_counter() - started
+    samples = len(run.train) * len(history.epochs)
+    return samples / seconds, history.epochs[-1].val_accuracy
+
+
+def app_rate(app, epochs: int):
+    """Train the default run in a main window; returns (samples/s, accuracy, gaps ms, spec)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from explorer.training import DEFAULT_RUN
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1280, 820)
+    window.show()
+    window.show_tab("training")
+    tab = window.tab("training")
+    tab.view.settings.epochs.setValue(epochs)
+    model_tab = window.tab("model")
+    config = model_tab.model_config()
+    config["hidden_sizes"] = list(DEFAULT_RUN.hidden_sizes)
+    model_tab.set_model_config(config)
+    app.processEvents()
+
+    clock = QElapsedTimer()
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    clock.start()
+    timer.start()
+    started = time.perf_counter()
+    loop = QEventLoop()
+    tab.controller.sigStopped.connect(lambda _payload: loop.quit())
+    assert tab.start(), tab.message()
+    loop.exec()  # the real event loop, as in the app, until the run ends
+    seconds = time.perf_counter() - started
+    timer.stop()
+    run = tab.display.run
+    samples = len(tab._train) * len(run.val_accuracy)
+    gaps = np.diff(np.asarray(ticks, dtype=float))
+    spec = DEFAULT_RUN.with_training(epochs=epochs)
+    spec.hidden_sizes = tuple(model_tab.model_config()["hidden_sizes"])
+    accuracy = run.val_accuracy[-1]
+    tab.shutdown()
+    window.close()
+    return samples / seconds, accuracy, gaps, spec
+
+
+def repaint_ms(app, points: int, repeats: int) -> dict[str, float]:
+    from explorer.ui.training.plots import LossCurvePlot
+
+    plot = LossCurvePlot()
+    plot.resize(800, 500)
+    plot.show()
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, points + 1)
+    losses = 2.0 * np.exp(-steps / (points / 5)) + 0.1 * rng.random(points)
+    plot.append_steps(steps, losses)
+    plot.set_validation(steps[:: points // 50], losses[:: points // 50])
+    plot.refresh()
+    app.processEvents()
+    out = {}
+    for label, x_range in (("full view", None), ("zoomed 10%", (points * 0.45, points * 0.55))):
+        if x_range is not None:
+            plot.plot_item.setXRange(*x_range, padding=0)
+        else:
+            plot.plot_item.autoRange()
+        viewport = plot.viewport()  # a QGraphicsView paints its scene in the viewport
+        for _ in range(3):
+            app.processEvents()
+            viewport.repaint()
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            viewport.repaint()
+            samples.append((time.perf_counter() - started) * 1000)
+        out[label] = float(np.median(samples))
+    plot.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cpus, "
+        f"load {os.getloadavg()[0]:.1f}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}"
+    )
+    in_app, app_accuracy, gaps, spec = app_rate(app, args.epochs)
+    headless, headless_accuracy = headless_rate(spec)
+    ratio = in_app / headless
+    paint = repaint_ms(app, 100_000, args.repeats)
+    worst_gap = float(gaps.max()) if gaps.size else float("nan")
+
+    rows = [
+        ("samples/s headless", f"{headless:,.0f}", "", f"val acc {headless_accuracy:.1%}"),
+        (
+            "samples/s in the app",
+            f"{in_app:,.0f}",
+            ">= 80% of headless",
+            f"{ratio:.0%}, val acc {app_accuracy:.1%}",
+        ),
+        (
+            "longest gap between 10 ms ticks",
+            f"{worst_gap:.1f} ms",
+            "<= 50 ms",
+            f"p99 {np.percentile(gaps, 99):.1f} ms over {gaps.size} ticks",
+        ),
+        *[
+            (f"repaint 100,000-point loss curve, {k}", f"{v:.2f} ms", "<= 16 ms", "median")
+            for k, v in paint.items()
+        ],
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, target, note in rows:
+        print(f"{name:<{width}}  {value:>12}  {target:<20} {note}")
+    ok = ratio >= 0.8 and worst_gap <= 50 and all(v <= 16 for v in paint.values())
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok or not args.strict else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Measure how long the Training tab's plots take to paint, to keep the GUI thread's share.
+
+The worker and the GUI thread share Python's GIL: every millisecond spent painting is a
+millisecond not spent training. Plots mix in :class:`TimedPaint`; the display asks
+:data:`PAINT_METER` how much painting its last refresh caused and waits accordingly.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyqtgraph as pg
+
+
+class PaintMeter:
+    """A running total of seconds spent in the timed plots' ``paintEvent``."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.total += seconds
+
+
+PAINT_METER = PaintMeter()
+
+
+class TimedPaint:
+    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        started = time.perf_counter()
+        super().paintEvent(event)
+        PAINT_METER.add(time.perf_counter() - started)
+
+
+class TimedPlotWidget(TimedPaint, pg.PlotWidget):
+    """A plain ``pg.PlotWidget`` whose paints are timed."""
