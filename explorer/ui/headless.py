@@ -10,10 +10,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -45,11 +52,16 @@ def offscreen_app() -> Iterator[list[QWidget]]:
     app.setApplicationName(SETTINGS_APP)
     made: list[QWidget] = []
     previous = qInstallMessageHandler(_quiet_qt_messages)
-    try:
-        yield made
-    finally:
-        release(made)
-        qInstallMessageHandler(previous)
+    # Headless runs start from the app's defaults and never touch the person's settings
+    # (remembered tab, window geometry): QSettings go to a throw-away folder.
+    with tempfile.TemporaryDirectory(prefix="explorer-headless-") as settings_dir:
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
+        try:
+            yield made
+        finally:
+            release(made)
+            qInstallMessageHandler(previous)
 
 
 # Harmless notices of the offscreen platform that would only confuse a terminal user.
@@ -70,7 +82,7 @@ def release(widgets: list[QWidget]) -> None:
         for tab in tabs:
             if hasattr(tab, "shutdown"):
                 tab.shutdown()
-        widget.close()
+        widget.hide()  # not close(): a window's closeEvent would save settings and a session
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
