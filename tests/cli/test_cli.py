@@ -18,9 +18,10 @@ from explorer.info import cross_entropy, entropy, js_divergence, kl_divergence
 ROOT = Path(explorer.__file__).resolve().parent.parent
 
 
-def run(*args, timeout=120):
+def run(*args, timeout=120, **extra_env):
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env["PYTHONPATH"] = str(ROOT)
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "explorer", *args],
         cwd=ROOT,
@@ -133,9 +134,13 @@ def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_pa
 
 def test_screenshot_renders_the_window_showing_a_tab(tmp_path):
     out = tmp_path / "shots" / "dist.png"
-    result = run("screenshot", "--tab", "distributions", "--out", str(out))
+    config = tmp_path / "config"
+    result = run(
+        "screenshot", "--tab", "distributions", "--out", str(out), XDG_CONFIG_HOME=str(config)
+    )
     assert result.returncode == 0, result.stderr
     assert png_size(out) == (1280, 820)
+    assert not config.exists() or not any(config.rglob("*"))  # the user's settings untouched
 
 
 def test_help_works_without_qt():
