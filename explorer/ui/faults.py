@@ -33,8 +33,10 @@ LOG_FILE = "explorer.log"
 
 def data_dir() -> Path:
     """The app's writable data folder (created if needed): logs and the last session live here."""
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    path = Path(location) if location else Path.home() / ".local" / "share" / "explorer"
+    # The generic location plus our own name: the same folder whatever the QApplication is
+    # called (~/.local/share/explorer on Linux).
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    path = (Path(location) if location else Path.home() / ".local" / "share") / "explorer"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

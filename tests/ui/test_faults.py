@@ -84,3 +84,30 @@ def test_default_display_is_one_non_modal_dialog_at_a_time(qtbot):
         fault.uninstall()
         if fault.dialog is not None:
             fault.dialog.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_the_main_window_installs_the_handler_and_reports_in_the_status_bar(
+    qtbot, tmp_path, monkeypatch
+):
+    from explorer.ui import MainWindow
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    before = sys.excepthook
+    window.install_fault_handler()
+    shown = []
+    window.faults._show = lambda message, details: shown.append(message)
+    try:
+        QTimer.singleShot(0, lambda: 1 / 0)
+        qtbot.waitUntil(lambda: shown == ["ZeroDivisionError: division by zero"])
+        assert window.statusBar().currentMessage() == "Error: ZeroDivisionError: division by zero"
+        assert window.faults.log_path == tmp_path / "data" / "explorer" / "explorer.log"
+    finally:
+        window.close()
+        logger = logging.getLogger("explorer")
+        for h in list(logger.handlers):
+            logger.removeHandler(h)
+            h.close()
+    assert sys.excepthook is before
