@@ -224,3 +224,22 @@ def test_a_tab_that_crashes_while_restoring_does_not_stop_the_others(window, tmp
     assert not window.sessions.open_from(path)
     assert fake.count.value() == 9
     assert "First: unexpected AttributeError: bug in the tab" in window.errors[0]
+
+
+def test_every_real_tab_comes_back_the_same(main_window, qtbot, tmp_path):
+    window = main_window
+    window.tab("distributions").set_distributions([0.7, 0.2, 0.1], [0.1, 0.3, 0.6])
+    window.tab("distributions").set_base("nats")
+    window.tab("losses").set_loss("Huber", reduction="sum", delta=0.5)
+    window.show_tab("losses")
+    before = {tab.export_name: tab.state() for tab in window.all_tabs()}
+    path = tmp_path / "all.json"
+    assert window.sessions.save_to(path)
+
+    again = MainWindow()
+    qtbot.addWidget(again)
+    _collect_errors(again)
+    assert again.sessions.open_from(path), again.errors
+    after = {tab.export_name: tab.state() for tab in again.all_tabs()}
+    assert after == before
+    assert again.tabs.currentWidget() is again.tab("losses")
