@@ -240,12 +240,10 @@ def test_state_round_trip_and_validation(qtbot, tab):
 
 
 def test_export_items_are_the_tabs_plots(tab):
-    assert set(tab.export_items()) == {
-        "weight-heatmap",
-        "weight-histogram",
-        "gradient-histogram",
-        "activations",
-    }
+    plots = {"weight-heatmap", "weight-histogram", "gradient-histogram", "activations"}
+    assert set(tab.export_items()) == plots | {"unit-weights"}  # 784 inputs = 28 x 28
+    tab.select("linear2")
+    assert set(tab.export_items()) == plots
 
 
 def test_main_window_shows_the_model_tab(qtbot):

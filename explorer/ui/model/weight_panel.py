@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
 from explorer.inspect.module_info import TreeNode, format_shape
 from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, set_title, style_plot
+from explorer.ui.model.unit_image import UnitImagePlot, square_side
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
@@ -113,12 +114,30 @@ class WeightPanel(QWidget):
         self.grad_plot.addItem(self.grad_message, ignoreBounds=True)
         self.grad_message.setPos(0.5, 0.5)
 
-        self.graphics.addItem(self.heatmap_plot, row=0, col=0, colspan=2)
-        self.graphics.addItem(self.values_plot, row=1, col=0)
-        self.graphics.addItem(self.grad_plot, row=1, col=1)
+        # First-layer units seen as images; shown when the input is a square picture.
+        self._image_layer: str | None = None
+        self.unit_plot = UnitImagePlot(DIVERGING_MAP)
+        self.unit_plot.setToolTip(
+            "The selected unit's incoming weights reshaped to the input image: drag the "
+            "dashed line on the heatmap (or click a row) to pick another unit"
+        )
+        self.unit_line = pg.InfiniteLine(
+            0, angle=0, movable=True, pen=pg.mkPen((30, 30, 30), style=Qt.PenStyle.DashLine)
+        )
+        self.unit_line.setVisible(False)
+        self.unit_line.setZValue(10)
+        self.heatmap_plot.addItem(self.unit_line, ignoreBounds=True)
+        self.unit_line.sigPositionChanged.connect(self._on_unit_line_moved)
+
+        self.top = self.graphics.addLayout(row=0, col=0)
+        self.top.addItem(self.heatmap_plot, row=0, col=0)
+        self.bottom = self.graphics.addLayout(row=1, col=0)
+        self.bottom.addItem(self.values_plot, row=0, col=0)
+        self.bottom.addItem(self.grad_plot, row=0, col=1)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.heatmap_plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.heatmap_plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -127,11 +146,25 @@ class WeightPanel(QWidget):
         layout.addWidget(self.hover)
 
     def export_items(self) -> dict[str, pg.PlotItem]:
-        return {
+        items = {
             "weight-heatmap": self.heatmap_plot,
             "weight-histogram": self.values_plot,
             "gradient-histogram": self.grad_plot,
         }
+        if self.unit_shown():
+            items["unit-weights"] = self.unit_plot
+        return items
+
+    def set_image_layer(self, path: str | None) -> None:
+        """Name the module whose weight rows look at the input picture (``linear1``)."""
+        self._image_layer = path
+
+    def unit_shown(self) -> bool:
+        return self.unit_plot.scene() is not None
+
+    def select_unit(self, unit: int) -> None:
+        """Show row ``unit`` of the weight as an image (moves the heatmap's marker line)."""
+        self.unit_line.setValue(unit)
 
     def node(self) -> TreeNode | None:
         return self._node
@@ -153,7 +186,9 @@ class WeightPanel(QWidget):
             return
         data = node.obj.data
         stats = ArrayStats.of(data)
-        self._show_image(node, data, symmetric_limit(data, stats))
+        limit = symmetric_limit(data, stats)
+        self._show_image(node, data, limit)
+        self._show_unit(node, data, limit)
         edges, counts = histogram(data, HIST_BINS, stats)
         self.values_curve.setData(edges, counts)
         _fit_range(self.values_plot, edges, counts)
@@ -185,6 +220,45 @@ class WeightPanel(QWidget):
             self.heatmap_plot.autoRange(padding=0)
         set_title(self.values_plot, f"values of {node.path}")
         set_title(self.grad_plot, f"{node.path}.grad")
+
+    def _show_unit(self, node: TreeNode, data: np.ndarray, limit: float) -> None:
+        pictured = (
+            data.ndim == 2
+            and node.parent is not None
+            and node.parent.path == self._image_layer
+            and square_side(data.shape[1]) is not None
+        )
+        if pictured != self.unit_shown():
+            if pictured:
+                self.top.addItem(self.unit_plot, row=0, col=1)
+            else:
+                self.top.removeItem(self.unit_plot)
+        self.unit_line.setVisible(pictured)
+        if pictured:
+            unit = min(self.unit_plot.unit, data.shape[0] - 1)
+            with QSignalBlocker(self.unit_line):
+                self.unit_line.setBounds((0, data.shape[0] - 1))
+                self.unit_line.setValue(unit)
+            self.unit_plot.show_unit(data, unit, limit)
+
+    def _on_unit_line_moved(self, line) -> None:
+        node = self._node
+        if node is None or not self.unit_shown():
+            return
+        data = node.obj.data
+        unit = int(np.clip(round(line.value()), 0, data.shape[0] - 1))
+        if unit != self.unit_plot.unit:
+            limit = self.colorbar.levels()[1]
+            self.unit_plot.show_unit(data, unit, limit)
+
+    def _on_scene_mouse_clicked(self, event) -> None:
+        if not self.unit_shown() or not self.heatmap_plot.sceneBoundingRect().contains(
+            event.scenePos()
+        ):
+            return
+        row = self.heatmap_plot.vb.mapSceneToView(event.scenePos()).y()
+        if 0 <= row < self._image_shape[0]:
+            self.select_unit(int(np.floor(row + 0.5)))
 
     def _show_gradient(self, node: TreeNode) -> None:
         grad = getattr(node.obj, "grad", None)

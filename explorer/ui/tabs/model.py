@@ -258,6 +258,8 @@ class ModelTab(ExplorerTab):
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        # The first layer's weight rows look at the input picture (when it is square).
+        self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)
         self.forward.set_model(model, config["input_features"])
         self._update_totals()

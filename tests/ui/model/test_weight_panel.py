@@ -40,3 +40,28 @@ def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
     value = tab.model().linear2.weight.data[2, 3]
     assert tab.weights.hover.text() == f"model.linear2.weight[2, 3] = {value:.5g}"
     tab.close()
+
+
+def test_first_layer_rows_are_shown_as_the_input_picture(tab):
+    tab.select("linear1.weight")
+    weights = tab.weights
+    assert weights.unit_shown()
+    assert "unit-weights" in tab.export_items()
+    weight = tab.model().linear1.weight.data
+    np.testing.assert_array_equal(weights.unit_plot.image.image, weight[0].reshape(28, 28))
+    weights.select_unit(17)
+    np.testing.assert_array_equal(weights.unit_plot.image.image, weight[17].reshape(28, 28))
+    assert weights.unit_plot.titleLabel.text == "weight[17] as 28×28"
+    weights.select_unit(10_000)  # the marker stops at the last row
+    assert weights.unit_plot.unit == 255
+    tab.select("linear2.weight")  # hidden units are no picture
+    assert not weights.unit_shown()
+    assert "unit-weights" not in tab.export_items()
+    tab.select("linear1.bias")
+    assert not weights.unit_shown()
+
+
+def test_no_picture_when_the_input_is_not_square(tab):
+    tab.set_model_config({"input_features": 10, "hidden_sizes": [4], "output_features": 2})
+    tab.select("linear1.weight")
+    assert not tab.weights.unit_shown()

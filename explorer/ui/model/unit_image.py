@@ -1,0 +1,51 @@
+"""One first-layer unit's incoming weights drawn as the image they look at.
+
+Row ``i`` of ``linear1.weight`` holds one weight per input pixel; reshaped to the picture's
+square it shows which strokes unit ``i`` responds to (the classic MNIST "receptive field").
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from explorer.ui.model.plot_style import set_title, style_plot
+
+MIN_SIDE = 3
+
+
+def square_side(features: int) -> int | None:
+    """The side of the square image ``features`` pixels make, or None if they make none."""
+    side = math.isqrt(features)
+    return side if side * side == features and side >= MIN_SIDE else None
+
+
+class UnitImagePlot(pg.PlotItem):
+    """``weight[unit].reshape(side, side)`` with the heatmap's colours and levels."""
+
+    def __init__(self, colormap: str):
+        super().__init__()
+        style_plot(self, "unit", "", "")
+        self.invertY(True)
+        self.setAspectLocked(True)
+        self.hideAxis("left")
+        self.hideAxis("bottom")
+        self.hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get(colormap))
+        self.addItem(self.image)
+        self.unit = 0
+        # Narrow enough that the two histograms beside it keep their room.
+        self.setPreferredWidth(150)
+        self.setMaximumWidth(170)
+
+    def show_unit(self, weight: np.ndarray, unit: int, limit: float) -> None:
+        side = square_side(weight.shape[1])
+        self.unit = unit
+        self.image.setImage(
+            np.array(weight[unit].reshape(side, side)), autoLevels=False, levels=(-limit, limit)
+        )
+        set_title(self, f"weight[{unit}] as {side}×{side}")
