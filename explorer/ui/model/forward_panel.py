@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import inspect
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,8 @@ class ForwardPanel(QWidget):
         self._model = None
         self._features = 0
         self._provider: Callable[..., Any] | None = None
+        # Entered around the pass, so a training step never runs at the same time.
+        self.guard: Callable[[], AbstractContextManager] = nullcontext
         self._provider_name = "dataset"
         self.last_trace: ForwardTrace | None = None
 
@@ -192,7 +195,8 @@ class ForwardPanel(QWidget):
             text = html.escape(str(error), quote=False)
             self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
             return None
-        trace = forward_trace(self._model, x)
+        with self.guard():
+            trace = forward_trace(self._model, x)
         self.last_trace = trace
         self._show(trace, where)
         return trace

@@ -8,6 +8,7 @@ while it trains and :meth:`mark_trained` so a rebuild asks before discarding tra
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pyqtgraph as pg
@@ -95,6 +96,7 @@ class ModelTab(ExplorerTab):
         self._model = None
         self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
         self._trained = False
+        self._guard: Callable[[], AbstractContextManager] = nullcontext
         # Replaced in tests: called with this tab, returns True to go ahead.
         self.confirm_rebuild: Callable[[QWidget], bool] = ask_rebuild
 
@@ -191,6 +193,14 @@ class ModelTab(ExplorerTab):
         """Let the forward inspector draw samples: ``provider(index)`` (or ``provider()``)
         returns one sample's features, or ``(features, label)``; None removes it."""
         self.forward.set_sample_provider(provider, name)
+
+    def set_model_guard(self, guard: Callable[[], AbstractContextManager] | None) -> None:
+        """Read the model only inside ``guard()`` when the tab itself starts a read (a
+        forward pass, a refresh on being shown), e.g. the Training tab's
+        ``gate.gui_turn``, so a training step never runs at the same time. Calls to
+        :meth:`refresh_parameters` are not wrapped: their caller holds the guard."""
+        self._guard = guard or nullcontext
+        self.forward.guard = self._guard
 
     def mark_trained(self, trained: bool = True) -> None:
         """Record whether the model holds trained weights (a rebuild then asks first)."""
@@ -313,7 +323,8 @@ class ModelTab(ExplorerTab):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         # Training may have changed the weights while another tab was in front.
-        self.refresh_parameters()
+        with self._guard():
+            self.refresh_parameters()
 
     # -- ExplorerTab ------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -42,3 +42,22 @@ def test_a_provider_without_samples_is_reported(tab):
     tab.forward.source.setCurrentIndex(1)
     assert tab.forward.run() is None
     assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()
+
+
+def test_the_pass_runs_inside_the_model_guard(tab):
+    from contextlib import contextmanager
+
+    events = []
+
+    @contextmanager
+    def guard():
+        events.append("enter")
+        yield
+        events.append("exit")
+
+    tab.set_model_guard(guard)
+    tab.forward.run()
+    assert events == ["enter", "exit"]
+    tab.set_model_guard(None)
+    tab.forward.run()
+    assert events == ["enter", "exit"]
