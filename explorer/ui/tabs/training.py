@@ -321,11 +321,10 @@ class TrainingTab(ExplorerTab):
         label = self.view.message
         label.setText(text)
         label.setStyleSheet(ERROR_STYLE if error else "")
-        label.setToolTip(details)
-        label.setVisible(bool(text))
+        label.setToolTip(details or text)  # a long message is cut on screen, whole here
 
     def message(self) -> str:
-        return "" if self.view.message.isHidden() else self.view.message.text()
+        return self.view.message.text()
 
     def _update_buttons(self) -> None:
         v = self.view

@@ -65,6 +65,9 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
         if n <= MAX_ANNOTATED:
             for i, j in np.ndindex(n, n):
                 text = pg.TextItem("", anchor=(0.5, 0.5))
+                font = text.textItem.font()
+                font.setPointSizeF(9.0 if n <= 5 else 7.0)
+                text.setFont(font)
                 text.setPos(j, i)
                 self.plot_item.addItem(text)
                 self._texts.append(text)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QWidget,
@@ -167,6 +168,11 @@ class DatasetPanel(QWidget):
 
     def _on_kind_current_index_changed(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        # A stacked widget is as tall as its tallest page; let only the shown page count.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.adjustSize()
         kind = self.kind_name()
         self.standardize.blockSignals(True)
         self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)

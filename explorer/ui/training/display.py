@@ -18,7 +18,7 @@ from explorer.ui.training.runs import Run, RunListModel
 from explorer.ui.training.view import TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
-GUI_SHARE = 0.15  # painting may take at most this share of the wall time while training
+GUI_SHARE = 0.1  # painting may take at most this share of the wall time while training
 
 
 class RunDisplay:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from explorer.info import cross_entropy
 from explorer.ui.training.paint_meter import TimedPlotWidget
-from explorer.ui.training.plots import add_legend
 
 P_COLOR = (90, 90, 90)
 Q_COLOR = (31, 119, 180)
@@ -67,18 +66,19 @@ class InfoLinkPanel(QWidget):
 
         self.plot = TimedPlotWidget(background="w")
         self.plot_item = self.plot.getPlotItem()
-        self.plot_item.setTitle("P = one-hot label, Q = softmax(model output)", size="10pt")
+        self.plot_item.setTitle(
+            "<span style='color:#5a5a5a'>■</span> P: one-hot label &nbsp; "
+            "<span style='color:#1f77b4'>■</span> Q: softmax output",
+            size="10pt",
+        )
         self.plot_item.setLabel("left", "probability")
         self.plot_item.setYRange(0, 1.05, padding=0)
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.plot_item.hideButtons()
-        self.legend = add_legend(self.plot_item, offset=(-5, 5))
         self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=P_COLOR)
         self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=Q_COLOR)
         self.plot_item.addItem(self.p_bars)
         self.plot_item.addItem(self.q_bars)
-        self.legend.addItem(self.p_bars, "P (label)")
-        self.legend.addItem(self.q_bars, "Q (model)")
         layout.addWidget(self.plot, 1)
 
         numbers = QGridLayout()
@@ -94,8 +94,8 @@ class InfoLinkPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         numbers.addWidget(self.cross_entropy_label, 0, 0)
         numbers.addWidget(self.loss_label, 0, 1)
-        numbers.addWidget(self.detail_label, 1, 0, 1, 2)
-        numbers.addWidget(self.open_button, 0, 2, 2, 1)
+        numbers.addWidget(self.detail_label, 1, 0)
+        numbers.addWidget(self.open_button, 1, 1, Qt.AlignmentFlag.AlignRight)
         numbers.setColumnStretch(1, 1)
         layout.addLayout(numbers)
 

@@ -96,6 +96,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         curve = self.plot_item.plot([], [], pen=pen, name=name)
         # Peak downsampling keeps spikes visible; clipping skips points outside the view.
         curve.setDownsampling(auto=True, method="peak")
+        curve.opts["autoDownsampleFactor"] = 1.0  # one min/max pair per pixel column
         curve.setClipToView(True)
         curve.setSkipFiniteCheck(True)
         return curve
@@ -282,9 +283,10 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
                 symbolPen=None,
             )
             self._overlays.append(item)
-        entries = [(self.val_curve, "validation"), (self.train_curve, "training")]
-        names = [run.name for run in runs]
-        _rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
+        # Runs are named in the loss plot's legend, in the same colors; here only line styles.
+        _rebuild_legend(
+            self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
+        )
 
 
 def make_history_figures(

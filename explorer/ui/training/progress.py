@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 
 
 class SpeedMeter:
-    """Samples per second, averaged over the last few reports (an EMA over time)."""
+    """Samples per second over the last ``window`` seconds of the worker's reports."""
 
-    def __init__(self, weight: float = 0.8):
-        self.weight = weight
-        self.rate = 0.0
+    def __init__(self, window: float = 2.0):
+        self.window = window
+        self._reports: deque[tuple[int, float]] = deque()
 
     def reset(self) -> None:
-        self.rate = 0.0
+        self._reports.clear()
 
     def add(self, samples: int, seconds: float) -> None:
-        if seconds <= 0 or samples <= 0:
+        if seconds <= 0:
             return
-        rate = samples / seconds
-        self.rate = rate if self.rate == 0 else self.weight * self.rate + (1 - self.weight) * rate
+        self._reports.append((samples, seconds))
+        while (
+            len(self._reports) > 1
+            and sum(s for _, s in self._reports) - self._reports[0][1] >= self.window
+        ):
+            self._reports.popleft()
+
+    @property
+    def rate(self) -> float:
+        seconds = sum(s for _, s in self._reports)
+        return sum(n for n, _ in self._reports) / seconds if seconds > 0 else 0.0
 
 
 def format_duration(seconds: float) -> str:

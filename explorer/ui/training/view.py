@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -117,9 +118,11 @@ class TrainingView(QWidget):
         self.progress.setFormat("Ready")
         self.progress.setToolTip("Epoch, step, training speed and the estimated time left")
         self.message = QLabel(objectName="trainingMessage")
-        self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
+        # Always there, one line tall: a message appearing must not re-layout every plot.
+        self.message.setWordWrap(False)
+        self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.adapt_banner = QFrame(objectName="adaptBanner")
         self.adapt_banner.setStyleSheet(
             "#adaptBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
