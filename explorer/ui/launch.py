@@ -47,7 +47,12 @@ XCB_LIBRARIES = {
 
 def has_display() -> bool:
     """True when a window can be shown: an X or Wayland display, or a platform chosen by hand."""
-    if os.environ.get("QT_QPA_PLATFORM"):
+    chosen = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0].strip()
+    if chosen == "xcb":
+        return bool(os.environ.get("DISPLAY"))
+    if chosen.startswith("wayland"):
+        return bool(os.environ.get("WAYLAND_DISPLAY"))
+    if chosen:  # offscreen, minimal, vnc, eglfs, ...: no display server needed
         return True
     if sys.platform in ("win32", "darwin"):
         return True

@@ -92,3 +92,15 @@ def test_the_app_exits_0_when_its_window_is_closed(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert list((tmp_path / "data").rglob("last-session.json"))  # autosaved on quit
+
+
+def test_a_platform_chosen_by_hand_still_needs_its_display(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    for platform, ok in (("xcb", False), ("wayland", False), ("offscreen", True), ("", False)):
+        monkeypatch.setenv("QT_QPA_PLATFORM", platform)
+        assert launch.has_display() is ok, platform
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setenv("DISPLAY", ":1")
+    assert launch.has_display()
