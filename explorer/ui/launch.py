@@ -96,6 +96,23 @@ def missing_libraries_message(missing: list[str]) -> str:
     )
 
 
+def x_display_reachable() -> bool:
+    """Whether the X server named by DISPLAY accepts a connection (asked through libxcb)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return True  # the missing-library check names it
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(None, None)
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
 def preflight() -> str | None:
     """The one-line reason the GUI cannot start, or None when it can."""
     if not has_display():
@@ -104,6 +121,13 @@ def preflight() -> str | None:
         missing = missing_xcb_libraries()
         if missing:
             return missing_libraries_message(missing)
+        if not x_display_reachable():
+            display = os.environ.get("DISPLAY", "")
+            return (
+                f"explorer: cannot connect to the X display {display!r} (DISPLAY). Check that "
+                "it is running and that you may use it, or make figures headless with "
+                "`explorer export ...`; QT_QPA_PLATFORM=offscreen runs the app without a screen."
+            )
     return None
 
 

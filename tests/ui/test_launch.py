@@ -104,3 +104,14 @@ def test_a_platform_chosen_by_hand_still_needs_its_display(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     monkeypatch.setenv("DISPLAY", ":1")
     assert launch.has_display()
+
+
+def test_an_unreachable_x_display_is_reported_not_aborted(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("DISPLAY", ":987")  # no server there
+    assert not launch.x_display_reachable()
+    assert launch.run_gui([]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "cannot connect to the X display ':987'" in err
