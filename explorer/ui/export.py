@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import CSVExporter, ImageExporter, SVGExporter
+from pyqtgraph.exporters import CSVExporter, Exporter, ImageExporter, SVGExporter
+from pyqtgraph.parametertree import Parameter
 from PySide6.QtGui import QImage
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
@@ -207,6 +208,43 @@ def export_csv(item, path: Path) -> list[Path]:
             raise ExportError(f"could not write {str(target)!r}: {exc.strerror or exc}") from None
         written.append(target)
     return written
+
+
+class PlotDataCSVExporter(Exporter):
+    """pyqtgraph's right-click Export... gains the CSV this module writes (bars and images too).
+
+    pyqtgraph's own ``CSVExporter`` stays in the list; this one also covers the bar charts,
+    heatmaps and layouts it skips.
+    """
+
+    Name = "CSV of all plotted data (curves, bars, images)"
+
+    def __init__(self, item):
+        super().__init__(item)
+        self.params = Parameter.create(name="params", type="group", children=[])
+
+    def parameters(self):
+        return self.params
+
+    def export(self, fileName=None, toBytes=False, copy=False):  # noqa: N803 (pyqtgraph API)
+        if fileName is None:
+            self.fileSaveDialog(filter=["*.csv"])
+            return None
+        export_csv(self._plot_source(), Path(fileName))
+        return None
+
+    def _plot_source(self):
+        item = self.item
+        if isinstance(item, pg.ViewBox) and isinstance(item.parentItem(), pg.PlotItem):
+            return item.parentItem()
+        if isinstance(item, pg.GraphicsScene):
+            plots = [i for i in item.items() if isinstance(i, pg.PlotItem)]
+            return plots[0] if len(plots) == 1 else plots
+        return item
+
+
+if PlotDataCSVExporter not in Exporter.Exporters:
+    PlotDataCSVExporter.register()
 
 
 __all__ = [

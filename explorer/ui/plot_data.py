@@ -17,9 +17,11 @@ import pyqtgraph as pg
 
 
 def plot_items_of(item) -> list[pg.PlotItem]:
-    """The PlotItems inside ``item`` (itself, or those laid out in a GraphicsLayout)."""
+    """The PlotItems inside ``item``: itself, those laid out in a GraphicsLayout, or a list."""
     if isinstance(item, pg.PlotItem):
         return [item]
+    if isinstance(item, list | tuple):
+        return [plot for part in item for plot in plot_items_of(part)]
     if isinstance(item, pg.PlotWidget):
         return [item.getPlotItem()]
     found = []

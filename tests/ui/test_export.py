@@ -193,3 +193,20 @@ def test_pyqtgraph_right_click_export_stays_available(tab):
     for item in tab.export_items().values():
         texts = [action.text() for action in item.scene().contextMenu]
         assert "Export..." in texts
+
+
+def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
+    from pyqtgraph.exporters import listExporters
+
+    from explorer.ui.export import PlotDataCSVExporter
+
+    assert PlotDataCSVExporter in listExporters()
+    bars = tab.export_items()["bars"]
+    plot = next(iter(bars.items))
+    PlotDataCSVExporter(plot.getViewBox()).export(fileName=str(tmp_path / "bars.csv"))
+    assert (tmp_path / "bars.csv").read_text().startswith("bars0_x,bars0_bottom")
+    PlotDataCSVExporter(tab.export_items()["image"]).export(fileName=str(tmp_path / "im.csv"))
+    assert (tmp_path / "im.csv").read_text().startswith("row,col0")
+    scene = tab.export_items()["curves"].scene()
+    PlotDataCSVExporter(scene).export(fileName=str(tmp_path / "scene.csv"))
+    assert (tmp_path / "scene.csv").read_text().startswith("square_x,square_y")
