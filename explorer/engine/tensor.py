@@ -281,6 +281,10 @@ class Tensor:
     def detach(self) -> Tensor:
         return Tensor(self.data)
 
+    def clone(self) -> Tensor:
+        """A copy of the values that stays in the graph (its gradient flows back to self)."""
+        return Tensor._from_op(self.data.copy(), (self,), lambda g: (g,), "Clone")
+
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if not self.is_leaf:
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
@@ -318,9 +322,7 @@ class Tensor:
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(
-            self.data, separator=", ", precision=4, prefix="tensor(", floatmode="maxprec"
-        )
+        body = _format_values(self.data)
         extras = []
         if self.data.dtype not in (np.float32, np.int64, np.bool_):
             extras.append(f"dtype=torch.{self.data.dtype.name}")
@@ -429,6 +431,17 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return Tensor(self.data >= self._coerce(other).data)
 
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if other is None:
+            return NotImplemented
+        return Tensor(self.data == self._coerce(other).data)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if other is None:
+            return NotImplemented
+        return Tensor(self.data != self._coerce(other).data)
+
+    # hashed by identity, as torch: a Tensor can key a dict (optimizer state) despite __eq__
     __hash__ = object.__hash__
 
     # -- elementwise functions ------------------------------------------------------------
@@ -524,6 +537,36 @@ class Tensor:
 
         return Tensor._from_op(result, (self,), backward, "Max")
 
+    def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """The minimum; the gradient is shared equally among tied minima."""
+        return -((-self).max(dim, keepdim))
+
+    def var(self, dim: int | tuple[int, ...] | None = None, correction: int = 1,
+            keepdim: bool = False) -> Tensor:  # fmt: skip
+        """Variance with Bessel's correction by default (``correction=1``), as torch."""
+        centered = self - self.mean(dim, keepdim=True)
+        count = (
+            self.data.size
+            if dim is None
+            else np.prod([self.data.shape[d] for d in np.atleast_1d(dim)])
+        )
+        return (centered * centered).sum(dim, keepdim=keepdim) / max(count - correction, 0)
+
+    def std(self, dim: int | tuple[int, ...] | None = None, correction: int = 1,
+            keepdim: bool = False) -> Tensor:  # fmt: skip
+        """Standard deviation: the square root of :meth:`var`."""
+        return self.var(dim, correction=correction, keepdim=keepdim).sqrt()
+
+    def softmax(self, dim: int) -> Tensor:
+        from explorer.engine.nn._functional_layers import softmax
+
+        return softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        from explorer.engine.nn._functional_layers import log_softmax
+
+        return log_softmax(self, dim)
+
     def logsumexp(self, dim: int, keepdim: bool = False) -> Tensor:
         x = self.data
         m = np.max(x, axis=dim, keepdims=True)
@@ -610,6 +653,23 @@ class Tensor:
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         out = np.argmax(self.data, axis=dim, keepdims=keepdim)
         return Tensor(np.asarray(out, dtype=np.int64))
+
+
+def _format_values(data: np.ndarray) -> str:
+    """Values as torch prints them: ``1., 2.`` for whole numbers, else 4 decimals, padded;
+    scientific notation when the finite magnitudes span more than 1000x or exceed 1e8."""
+    options: dict[str, Any] = {"separator": ", ", "prefix": "tensor("}
+    if data.dtype.kind == "f" and data.size:
+        finite = np.abs(data[np.isfinite(data)])
+        nonzero = finite[finite != 0]
+        if nonzero.size and (nonzero.max() / nonzero.min() > 1000 or nonzero.max() > 1e8):
+            width = max(len(f"{v:.4e}") for v in data.ravel())
+            options["formatter"] = {"float_kind": lambda v: f"{v:.4e}".rjust(width)}
+        elif np.all(finite == np.round(finite)):
+            options.update(precision=0, floatmode="fixed")
+        else:
+            options.update(precision=4, floatmode="fixed")
+    return np.array2string(data, **options)
 
 
 def _along_axis_index(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
