@@ -342,3 +342,22 @@ def test_set_loss_rejects_unknown_names(tab):
         tab.set_loss("Hinge")
     with pytest.raises(ValueError, match="unknown loss option 'gamma'"):
         tab.set_loss("L1", gamma=2)
+
+
+def test_paste_a_block_and_copy_it_back(tab, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    view = table(tab, "lossInput")
+    view.setCurrentIndex(view.model().index(1, 2))
+    QGuiApplication.clipboard().setText("1.5\t-2\t0.25\n3, 4, oops\n")
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    values = tab.input_model.values()
+    np.testing.assert_array_equal(values[1, 2:5], [1.5, -2, 0.25])
+    assert values[2, 2] == 3 and values[2, 3] == 4
+    assert "input[2, 4] is not a finite number: 'oops'" in tab.message.text()
+    edit_cell(tab, "lossInput", 2, 4, "5")
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
+    view.selectionModel().clear()
+    view.setCurrentIndex(view.model().index(1, 2))
+    assert view.copy_selection() == "1.5"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -181,20 +181,39 @@ class TensorTableModel(QAbstractTableModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or not self.editable:
             return False
-        row, column = index.row(), index.column()
-        text = str(value)
+        self._store(index.row(), index.column(), str(value))
+        self.dataChanged.emit(index, index)
+        self.sigCellEdited.emit(index.row(), index.column())
+        return True
+
+    def set_texts(self, row: int, column: int, rows: list[list[str]]) -> int:
+        """Type a block of texts (a paste) with its top-left at (row, column); one signal.
+
+        Texts falling outside the table are dropped; returns how many cells were set.
+        """
+        count = 0
+        for r, texts in enumerate(rows, start=row):
+            for c, text in enumerate(texts, start=column):
+                if r < self.rowCount() and c < self.columnCount():
+                    self._store(r, c, text)
+                    count += 1
+        if count:
+            last = self.index(min(row + len(rows), self.rowCount()) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(row, column), last)
+            self.sigCellEdited.emit(row, column)
+        return count
+
+    def _store(self, row: int, column: int, text: str) -> None:
+        """Parse and keep one cell's text; a bad text is kept and marked instead."""
         try:
             number = parse_cell(self.name, self._element(row, column), text, self.integer)
         except ValueError as error:
             self._bad[(row, column)] = (text, str(error))
-        else:
-            self._bad.pop((row, column), None)
-            self._values[self._element(row, column)] = number
-            stored = self._values[self._element(row, column)]
-            self._text[row][column] = str(int(stored)) if self.integer else f"{stored:.4f}"
-        self.dataChanged.emit(index, index)
-        self.sigCellEdited.emit(row, column)
-        return True
+            return
+        self._bad.pop((row, column), None)
+        self._values[self._element(row, column)] = number
+        stored = self._values[self._element(row, column)]
+        self._text[row][column] = str(int(stored)) if self.integer else f"{stored:.4f}"
 
     def flags(self, index):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -273,6 +292,35 @@ class TensorTable(QTableView):
 
     def table_model(self) -> TensorTableModel:
         return self.model()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Paste) and self.model().editable:
+            self.paste()
+        else:
+            super().keyPressEvent(event)
+
+    def copy_selection(self) -> str:
+        """Copy the selected block as tab-separated text (full precision), as spreadsheets do."""
+        indexes = self.selectedIndexes() or [self.currentIndex()]
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        columns = sorted({i.column() for i in indexes if i.isValid()})
+        model = self.model()
+        text = "\n".join(
+            "\t".join(model.data(model.index(r, c), Qt.ItemDataRole.EditRole) for c in columns)
+            for r in rows
+        )
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def paste(self) -> int:
+        """Paste a block (tabs, commas or spaces between cells) at the current cell."""
+        start = self.currentIndex()
+        row, column = (start.row(), start.column()) if start.isValid() else (0, 0)
+        lines = QGuiApplication.clipboard().text().strip("\n").splitlines()
+        rows = [line.replace(",", " ").replace("\t", " ").split() for line in lines]
+        return self.model().set_texts(row, column, [r for r in rows if r])
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(300, 110)

@@ -105,11 +105,14 @@ class LossesTab(ExplorerTab):
         self.input_table = TensorTable(
             self.input_model,
             "lossInput",
-            "input: editable. Type a number into a cell; a cell that is not a finite number "
-            "turns red and the last valid result stays on screen.",
+            "input: editable. Type a number into a cell, or paste a block (Ctrl+V) from a "
+            "spreadsheet; a cell that is not a finite number turns red and the last valid "
+            "result stays on screen. Ctrl+C copies the selection.",
         )
         self.target_table = TensorTable(
-            self.target_model, "lossTarget", "target: editable, in the form the loss needs"
+            self.target_model,
+            "lossTarget",
+            "target: editable (type, or paste with Ctrl+V), in the form the loss needs",
         )
         self.input_label = heading("input", "The first argument of the loss")
         self.target_label = heading("target", "The second argument of the loss")
