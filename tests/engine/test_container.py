@@ -77,3 +77,10 @@ def test_module_list_registers_and_compresses_repr():
     assert repr(nn.ModuleList()) == "ModuleList()"
     with pytest.raises(NotImplementedError):
         layers(Tensor([1.0]))
+
+
+def test_flatten():
+    layer = nn.Flatten()
+    assert repr(layer) == "Flatten(start_dim=1, end_dim=-1)"
+    assert layer(Tensor(np.zeros((4, 8, 8)))).shape == (4, 64)
+    assert nn.Flatten(0)(Tensor(np.zeros((4, 8, 8)))).shape == (256,)

@@ -13,6 +13,7 @@ MODULES = [
     "explorer.engine.nn.linear",
     "explorer.engine.nn.mlp",
     "explorer.engine.nn.container",
+    "explorer.engine.nn.flatten",
     "explorer.engine.optim.sgd",
 ]
 

@@ -265,3 +265,8 @@ def test_deepcopy_gives_an_independent_model():
     assert isinstance(clone.linear1.weight, nn.Parameter)
     clone.linear1.weight.data[...] = 0
     assert np.any(model.linear1.weight.data != 0)
+
+
+def test_to_cpu_is_a_no_op():
+    model = Model()
+    assert model.to("cpu") is model and model.linear1.weight.dtype == np.float32

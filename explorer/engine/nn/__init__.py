@@ -4,6 +4,7 @@ from explorer.engine.nn import functional, init
 from explorer.engine.nn.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from explorer.engine.nn.container import ModuleList, Sequential
 from explorer.engine.nn.dropout import Dropout
+from explorer.engine.nn.flatten import Flatten
 from explorer.engine.nn.linear import Identity, Linear
 from explorer.engine.nn.loss import (
     BCELoss,
@@ -26,6 +27,7 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
+    "Flatten",
     "HuberLoss",
     "Identity",
     "KLDivLoss",

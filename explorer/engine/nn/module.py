@@ -552,7 +552,12 @@ class Module:
         return self
 
     def to(self, dtype: Any) -> Module:
-        """Cast floating point parameters and buffers to ``dtype`` (float32 or float64)."""
+        """Cast floating point parameters and buffers to ``dtype`` (float32 or float64).
+
+        The device ``"cpu"`` is accepted and changes nothing (the engine runs on the CPU).
+        """
+        if dtype == "cpu":
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got {dtype}")
