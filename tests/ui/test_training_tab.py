@@ -293,3 +293,73 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     click(qtbot, tab.view.info_link.open_button)
     assert window.tabs.currentWidget() is window.tab("distributions")
     window.tab("training").shutdown()
+
+
+def test_every_control_has_a_tooltip_and_state_is_json(qtbot):
+    import json
+
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QListView,
+        QSlider,
+    )
+
+    def inside_another_control(widget) -> bool:  # a spin box's editor, a combo's popup list
+        parent = widget.parent()
+        while parent is not None:
+            if isinstance(parent, (QAbstractSpinBox, QComboBox)):
+                return True
+            parent = parent.parent()
+        return False
+
+    tab = make_tab(qtbot)
+    controls = [
+        w
+        for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QListView, QSlider)
+        for w in tab.findChildren(kind)
+        if not inside_another_control(w)
+    ]
+    missing = [w.objectName() or type(w).__name__ for w in controls if not w.toolTip()]
+    assert missing == []
+    json.dumps(tab.state())
+    shutdown(tab)
+
+
+CLOSE_WHILE_TRAINING = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from explorer.ui.main_window import MainWindow
+window = MainWindow()
+window.show()
+tab = window.tab("training")
+tab.view.settings.epochs.setValue(100000)
+assert tab.start(), tab.message()
+how = sys.argv[1]
+QTimer.singleShot(400, window.close if how == "close" else app.quit)
+code = app.exec()
+assert not tab.controller.has_thread(), "worker thread still there"
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("how", ["close", "quit"])
+def test_closing_the_app_while_training_exits_cleanly(tmp_path, how):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "close.py"
+    script.write_text(CLOSE_WHILE_TRAINING)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, str(script), how], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "QThread: Destroyed while thread" not in done.stderr
