@@ -305,6 +305,9 @@ class Tensor:
         return Tensor(self.data.astype(np.int64))
 
     def to(self, dtype: Any) -> Tensor:
+        """This tensor cast to ``dtype`` (differentiable); ``"cpu"`` returns it unchanged."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
         dtype = np.dtype(dtype)
         if dtype == self.data.dtype:
             return self

@@ -69,3 +69,13 @@ def test_min_var_std_values():
 def test_gradients(fn):
     x = np.array([[0.3, -1.2, 2.5], [1.7, 0.4, -0.8]])
     assert_gradients_match(fn, x)
+
+
+def test_to_casts_and_sends_the_gradient_back_in_the_source_dtype():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x.to(np.float32)
+    assert y.dtype == np.float32 and y.grad_fn == "ToCopyBackward"
+    (y * 2.0).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    assert x.to("cpu") is x and x.to(np.float64) is x

@@ -556,7 +556,7 @@ class Module:
 
         The device ``"cpu"`` is accepted and changes nothing (the engine runs on the CPU).
         """
-        if dtype == "cpu":
+        if isinstance(dtype, str) and dtype == "cpu":
             return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
