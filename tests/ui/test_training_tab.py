@@ -292,6 +292,17 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     assert tab.view.adapt_banner.isHidden()
     click(qtbot, tab.view.info_link.open_button)
     assert window.tabs.currentWidget() is window.tab("distributions")
+
+    # The trained model no longer fits two-class data: Start asks once, then adapts.
+    asked = []
+    tab.confirm = lambda parent, title, text: asked.append(text) or True
+    model_tab.confirm_rebuild = lambda parent: pytest.fail("asked twice")
+    tab.view.dataset.kind.setCurrentIndex(tab.view.dataset.kind.findData("moons"))
+    assert not tab.view.adapt_banner.isHidden()
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert len(asked) == 1 and "3 outputs" in asked[0]
+    assert model_tab.model().output_features == 2
     window.tab("training").shutdown()
 
 

@@ -82,7 +82,7 @@ class TrainingTab(ExplorerTab):
         v.reset.clicked.connect(self.reset)
         v.save_weights.clicked.connect(self._on_save_weights_clicked)
         v.load_weights.clicked.connect(self._on_load_weights_clicked)
-        v.adapt.clicked.connect(self.adapt_model)
+        v.adapt.clicked.connect(lambda: self.adapt_model())
         v.dataset.sigChanged.connect(self._on_dataset_changed)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
         v.log_y.toggled.connect(self.loss_plot.set_log_y)
@@ -98,6 +98,8 @@ class TrainingTab(ExplorerTab):
         self.controller.sigStopped.connect(self._on_controller_stopped)
         if model_tab is not None:
             model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
+            if hasattr(model_tab, "set_model_gate"):  # its own reads (forward hooks) wait too
+                model_tab.set_model_gate(self.gate)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -112,11 +114,11 @@ class TrainingTab(ExplorerTab):
     def dataset(self) -> Dataset | None:
         return self._dataset
 
-    def adapt_model(self) -> bool:
+    def adapt_model(self, confirmed: bool = False) -> bool:
         """Give the model this data's input and output sizes (hidden layers kept)."""
         if self._dataset is None or self.controller.has_thread() and not self._run_finished():
             return False
-        built = self.link.adapt(self._dataset)
+        built = self.link.adapt(self._dataset, confirmed)
         self._update_banner()
         return built
 
@@ -276,7 +278,7 @@ class TrainingTab(ExplorerTab):
         if self.link.is_trained() and not self.confirm(self, "Adapt the model?", question):
             self.show_message("Not started: the model does not fit the data.", error=True)
             return False
-        if not self.adapt_model():
+        if not self.adapt_model(confirmed=True):
             self.show_message("Not started: the model was not rebuilt.", error=True)
             return False
         return True

@@ -62,8 +62,14 @@ class ModelLink:
             "classes."
         )
 
-    def adapt(self, data: Dataset) -> bool:
-        """Rebuild with the data's input and output sizes (hidden layers kept)."""
+    def adapt(self, data: Dataset, confirmed: bool = False) -> bool:
+        """Rebuild with the data's input and output sizes (hidden layers kept).
+
+        ``confirmed``: the user already agreed to lose trained weights, so the Model tab
+        must not ask a second time.
+        """
+        if confirmed:
+            self.mark_trained(False)
         if self.model_tab is None:
             hidden = self.model().hidden_sizes
             self._own = nn.MLP(data.num_features, hidden, data.num_classes)

@@ -57,7 +57,7 @@ class TrainingView(QWidget):
         self.start = _button(
             "Start",
             "startTraining",
-            "Start a new run: fresh weights from the seed, then train (F5)",
+            "Start a new run: fresh weights from the seed, then train",
         )
         self.pause = _button("Pause", "pauseTraining", "Pause the run; press again to resume")
         self.step = _button(
