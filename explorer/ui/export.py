@@ -19,7 +19,8 @@ from pathlib import Path
 import pyqtgraph as pg
 from pyqtgraph.exporters import CSVExporter, Exporter, ImageExporter, SVGExporter
 from pyqtgraph.parametertree import Parameter
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
 from explorer.ui.plot_data import csv_tables, csv_text
@@ -137,8 +138,53 @@ def png_size(item: pg.GraphicsObject, options: ExportOptions) -> tuple[int, int]
     return int(exporter.params["width"]), int(exporter.params["height"])
 
 
+class SharpImageExporter(ImageExporter):
+    """pyqtgraph's ImageExporter, rendering at a device pixel ratio instead of a scale.
+
+    pyqtgraph scales the scene up, which enlarges the axes' text but not items that ignore
+    transformations (legends, text labels), so a large PNG looked unlike the plot on screen.
+    Painting the scene at its on-screen size into an image whose device pixel ratio is the
+    scale gives the same picture, every part sharper.
+    """
+
+    def export(self, fileName=None, toBytes=False, copy=False):  # noqa: N803 (pyqtgraph API)
+        if fileName is None and not toBytes and not copy:
+            return super().export(fileName, toBytes, copy)
+        width, height = int(self.params["width"]), int(self.params["height"])
+        source = self.getSourceRect()
+        ratio = width / source.width()
+        image = QImage(width, height, QImage.Format.Format_ARGB32)
+        image.fill(self.params["background"])
+        image.setDevicePixelRatio(ratio)
+        painter = QPainter(image)
+        try:
+            self.setExportMode(
+                True,
+                {
+                    "antialias": self.params["antialias"],
+                    "background": self.params["background"],
+                    "painter": painter,
+                    "resolutionScale": 1.0,
+                },
+            )
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.params["antialias"])
+            target = QRectF(0, 0, width / ratio, height / ratio)
+            self.getScene().render(painter, target, source)
+        finally:
+            self.setExportMode(False)
+            painter.end()
+        image.setDevicePixelRatio(1.0)
+        self.png = image
+        if copy:
+            QGuiApplication.clipboard().setImage(image)
+            return None
+        if toBytes:
+            return image
+        return image.save(str(fileName))
+
+
 def _image_exporter(item, options: ExportOptions) -> ImageExporter:
-    exporter = ImageExporter(item)
+    exporter = SharpImageExporter(item)
     width = int(exporter.params["width"])
     if options.width is not None:
         width = options.width

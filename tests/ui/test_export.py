@@ -2,7 +2,6 @@ import csv
 import os
 import xml.etree.ElementTree as ET
 
-import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QImage
 
@@ -11,6 +10,7 @@ from explorer.ui import MainWindow
 from explorer.ui.export import (
     ExportError,
     ExportOptions,
+    SharpImageExporter,
     export_items,
     export_png,
     png_size,
@@ -92,7 +92,7 @@ def test_unwritable_location_fails_cleanly(tab, tmp_path):
 
 
 def test_a_failed_render_leaves_no_partial_file(tab, tmp_path, monkeypatch):
-    monkeypatch.setattr(pg.exporters.ImageExporter, "export", lambda self, fileName=None: False)
+    monkeypatch.setattr(SharpImageExporter, "export", lambda self, fileName=None: False)
     with pytest.raises(ExportError, match="could not write image"):
         export_png(tab.export_items()["curves"], tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
