@@ -38,14 +38,17 @@ class UnitImagePlot(pg.PlotItem):
         self.image.setColorMap(pg.colormap.get(colormap))
         self.addItem(self.image)
         self.unit = 0
+        self._side = 0
         # Narrow enough that the two histograms beside it keep their room.
         self.setPreferredWidth(150)
         self.setMaximumWidth(170)
 
     def show_unit(self, weight: np.ndarray, unit: int, limit: float) -> None:
         side = square_side(weight.shape[1])
-        self.unit = unit
+        changed = unit != self.unit or side != self._side
+        self.unit, self._side = unit, side
         self.image.setImage(
             np.array(weight[unit].reshape(side, side)), autoLevels=False, levels=(-limit, limit)
         )
-        set_title(self, f"weight[{unit}] as {side}×{side}")
+        if changed or not self.titleLabel.text:
+            set_title(self, f"weight[{unit}] as {side}×{side}")

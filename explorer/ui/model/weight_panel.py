@@ -186,7 +186,7 @@ class WeightPanel(QWidget):
             return
         data = node.obj.data
         stats = ArrayStats.of(data)
-        limit = symmetric_limit(data, stats)
+        limit = self._stable_limit(symmetric_limit(data, stats))
         self._show_image(node, data, limit)
         self._show_unit(node, data, limit)
         edges, counts = histogram(data, HIST_BINS, stats)
@@ -210,16 +210,25 @@ class WeightPanel(QWidget):
         # Pixel (i, j) is centred on (j, i), so ticks name whole rows and columns.
         self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
         self.colorbar.setLevels((-limit, limit))
-        if image.shape != self._image_shape:
+        if image.shape != self._image_shape:  # a newly selected parameter
             self._image_shape = image.shape
+            set_title(self.values_plot, f"values of {node.path}")
+            set_title(self.grad_plot, f"{node.path}.grad")
             sampled = f"  (strided {step_r}×{step_c} to draw)" if step_r * step_c > 1 else ""
             set_title(self.heatmap_plot, f"{node.code}  {format_shape(data.shape)}{sampled}")
             self.heatmap_plot.setLabel(
                 "bottom", "input feature j (column)" if data.ndim == 2 else "(one column)"
             )
             self.heatmap_plot.autoRange(padding=0)
-        set_title(self.values_plot, f"values of {node.path}")
-        set_title(self.grad_plot, f"{node.path}.grad")
+
+    def _stable_limit(self, limit: float) -> float:
+        """Keep the colour scale while the new limit is within 15% of it: colours stay
+        comparable from one training refresh to the next, and the bar is not redrawn."""
+        if self._image_shape:
+            current = float(self.colorbar.levels()[1])
+            if 0.85 * current <= limit <= 1.15 * current:
+                return current
+        return limit
 
     def _show_unit(self, node: TreeNode, data: np.ndarray, limit: float) -> None:
         pictured = (

@@ -65,3 +65,15 @@ def test_no_picture_when_the_input_is_not_square(tab):
     tab.set_model_config({"input_features": 10, "hidden_sizes": [4], "output_features": 2})
     tab.select("linear1.weight")
     assert not tab.weights.unit_shown()
+
+
+def test_colour_scale_holds_through_small_changes(tab):
+    tab.select("linear2.weight")
+    weight = tab.model().linear2.weight
+    before = tab.weights.colorbar.levels()
+    weight.data *= 1.05
+    tab.weights.refresh()
+    assert tab.weights.colorbar.levels() == before
+    weight.data *= 2.0
+    tab.weights.refresh()
+    assert tab.weights.colorbar.levels()[1] > 1.5 * before[1]
