@@ -77,16 +77,25 @@ def finite_top(values, floor: float = 0.05) -> float:
 
 
 class YRange:
-    """Sets a plot's y range only when it differs from the last one set."""
+    """Sets a plot's y range, with hysteresis: it grows at once but only shrinks when the
+    data needs less than half of it, so a drag near a limit does not make the axis (and
+    its cached picture) flip back and forth on every move."""
+
+    SHRINK_BELOW = 0.5
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
         self.current: tuple[float, float] | None = None
 
     def set(self, low: float, high: float) -> None:
-        if (low, high) != self.current:
-            self.plot.setYRange(low, high, padding=0)
-            self.current = (low, high)
+        if self.current is not None:
+            old_low, old_high = self.current
+            keep_high = old_high * self.SHRINK_BELOW <= high <= old_high
+            keep_low = old_low <= low <= old_low * self.SHRINK_BELOW or low == old_low
+            if keep_high and keep_low:
+                return
+        self.plot.setYRange(low, high, padding=0)
+        self.current = (low, high)
 
 
 def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:

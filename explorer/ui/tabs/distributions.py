@@ -181,7 +181,6 @@ class DistributionsTab(ExplorerTab):
     def _build_discrete_page(self) -> QWidget:
         page = QWidget()
         self.readouts = MeasureReadouts()
-        self.readouts.setFixedWidth(250)
         self.bars = DistributionBarsPlot()
         self.contributions = ContributionsPlot()
         self.decomposition = DecompositionPlot()

@@ -7,7 +7,7 @@ is several times slower; the Distributions tab repaints dozens of widgets per sl
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 CARD_BACKGROUND = QColor(250, 251, 252)
@@ -15,16 +15,37 @@ CARD_BORDER = QColor(216, 219, 224)
 
 
 class Card(QFrame):
-    """A panel with a light background and a thin rounded border."""
+    """A panel with a light background and a thin rounded border.
+
+    The antialiased rounded rectangle is drawn once per size into a pixmap; repaints (each
+    time a label on the card changes) only copy the dirty part of it.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._background = QPixmap()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        ratio = self.devicePixelRatioF()
+        if self._background.size() != self.size() * ratio:
+            self._background = QPixmap(self.size() * ratio)
+            self._background.setDevicePixelRatio(ratio)
+            # Opaque (corners in the parent's color): copying it is much cheaper than blending.
+            parent = self.parentWidget()
+            corner = (parent or self).palette().color(QPalette.ColorRole.Window)
+            self._background.fill(corner)
+            painter = QPainter(self._background)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(CARD_BORDER, 1.0))
+            painter.setBrush(CARD_BACKGROUND)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+            painter.end()
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(CARD_BORDER, 1.0))
-        painter.setBrush(CARD_BACKGROUND)
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        rect = event.rect()
+        painter.drawPixmap(
+            rect, self._background, QRectF(rect.topLeft() * ratio, rect.size() * ratio).toRect()
+        )
         painter.end()
-        super().paintEvent(event)
 
 
 def set_text_color(widget: QWidget, color: QColor) -> None:

@@ -26,6 +26,8 @@ from explorer.ui.widgets.card import CARD_BACKGROUND, set_text_color
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000
+#: Width of the probability labels: "0.031" in 8 pt, and 32 columns fit 1280 pixels.
+VALUE_LABEL_WIDTH = 34
 
 
 GROOVE_COLOR = QColor(228, 230, 235)
@@ -52,16 +54,15 @@ class EqualizerSlider(QSlider):
             QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
         )
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        x = self.width() / 2
-        top, bottom = handle.height() / 2, self.height() - handle.height() / 2
+        x = self.width() // 2
+        top, bottom = handle.height() // 2, self.height() - handle.height() // 2
         centre_y = handle.center().y()
-        painter.setBrush(GROOVE_COLOR)
-        painter.drawRoundedRect(QRectF(x - 3, top, 6, bottom - top), 3, 3)
+        # Plain rectangles for the groove and its filled part (antialiased rounded ones
+        # cost more than everything else here); only the round handle is antialiased.
+        painter.fillRect(x - 3, top, 6, bottom - top, GROOVE_COLOR)
         color = self.color if self.isEnabled() else QColor(170, 170, 170)
-        painter.setBrush(color)
-        painter.drawRoundedRect(QRectF(x - 3, centre_y, 6, bottom - centre_y), 3, 3)
+        painter.fillRect(x - 3, centre_y, 6, bottom - centre_y, color)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         radius = 6.0
         painter.setPen(QPen(color, 2.0))
         painter.setBrush(color if self.hasFocus() else QColor(255, 255, 255))
@@ -114,8 +115,10 @@ class CategoryColumn(QWidget):
             font = label.font()
             font.setPointSizeF(8.0)
             label.setFont(font)
+            # A fixed size keeps a text change from relaying out the whole equalizer.
+            label.setFixedSize(VALUE_LABEL_WIDTH, label.fontMetrics().height() + 2)
             label.setToolTip(f"{which.upper()}({index}), the probability of category {index}")
-            layout.addWidget(label)
+            layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.labels[which] = label
         self.index_label = QLabel(str(index))
         self.index_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

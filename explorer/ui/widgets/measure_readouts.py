@@ -61,6 +61,9 @@ READOUTS = (
 )
 
 
+READOUTS_WIDTH = 250
+
+
 class MeasureReadouts(Card):
     """A card of labelled values; each value label's text starts with the number (or ∞)."""
 
@@ -68,6 +71,7 @@ class MeasureReadouts(Card):
         super().__init__(parent)
         self.setObjectName("measureReadouts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFixedWidth(READOUTS_WIDTH)
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 10, 12, 10)
         grid.setHorizontalSpacing(12)
@@ -90,6 +94,11 @@ class MeasureReadouts(Card):
             font.setStyleHint(font.StyleHint.Monospace)
             font.setPointSizeF(font.pointSizeF() + 1)
             value.setFont(font)
+            # Fixed size: a new number must not relayout the card (it repaints in place).
+            value.setFixedSize(
+                value.fontMetrics().horizontalAdvance("0.0000 hartleys") + 4,
+                value.fontMetrics().height() + 2,
+            )
             grid.addWidget(symbol_label, row, 0)
             grid.addWidget(value, row, 1)
             self.values[name] = value
@@ -101,6 +110,9 @@ class MeasureReadouts(Card):
             "The identity that ties the measures together, checked with the current numbers."
         )
         set_text_color(self.identity, QColor(68, 68, 68))
+        self.identity.setFixedSize(
+            READOUTS_WIDTH - 24, 6 * self.identity.fontMetrics().lineSpacing() + 8
+        )
         grid.addWidget(self.identity, len(READOUTS) + 1, 0, 1, 2)
         notes = QLabel(
             "<p style='margin-bottom:2px'><b>Reading it</b></p>"
