@@ -144,4 +144,17 @@ def internals_listing(node: TreeNode) -> str:
         if name not in vars(module):
             continue
         lines.append(f"{code}.{name} = {_format_registry(vars(module)[name])}")
+    plain = {k: v for k, v in vars(module).items() if k not in INTERNALS and k[0] != "_"}
+    lines += [
+        "",
+        "# Plain attributes stay in __dict__; Module.__setattr__ routed every Parameter",
+        "# into _parameters and every Module into _modules, so they are not here:",
+        f"{{k: v for k, v in vars({code}).items() if not k.startswith('_')}} == "
+        + (_format_plain(plain) if plain else "{}"),
+    ]
     return "\n".join(lines)
+
+
+def _format_plain(attributes: dict[str, Any]) -> str:
+    items = "".join(f"\n    {k!r}: {short_repr(v)}," for k, v in attributes.items())
+    return "{" + items + "\n}"

@@ -76,3 +76,12 @@ def test_internals_show_a_registered_hook(seed_model):
     assert f"({handle.id!r}, <function {watch.__qualname__}>)" in text
     handle.remove()
     assert "model.linear1._forward_hooks = OrderedDict()" in internals_listing(root.find("linear1"))
+
+
+def test_internals_separate_plain_attributes_from_the_registries(seed_model):
+    model, root = seed_model
+    text = internals_listing(root)
+    plain = text[text.index("vars(model)") :]
+    assert "'init_weight': 'he'" in plain and "'input_features': 784" in plain
+    assert "linear1" not in plain and "training" not in plain
+    assert "'in_features': 784" in internals_listing(root.find("linear1"))
