@@ -261,3 +261,12 @@ def test_unapplied_edits_are_flagged_until_built(qtbot, tab):
     assert "784-128-10" in message.text() and "press Build model" in message.text()
     tab.build_model()
     assert "press Build" not in message.text()
+
+
+def test_tree_copies_the_python_path_of_a_row(tab):
+    from PySide6.QtGui import QGuiApplication
+
+    tab.select("linear2.bias")
+    assert tab.copy_path_action in tab.tree.actions()
+    tab.copy_path_action.trigger()
+    assert QGuiApplication.clipboard().text() == "model.linear2.bias"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -123,6 +124,15 @@ class ModelTab(ExplorerTab):
             self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.copy_path_action = QAction("Copy Python path", self.tree)
+        self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_path_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_path_action.setToolTip(
+            "Copy how to reach the row from Python, e.g. model.linear1.weight"
+        )
+        self.copy_path_action.triggered.connect(self._on_copy_path_triggered)
+        self.tree.addAction(self.copy_path_action)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self.totals = QLabel(" ")
         self.totals.setObjectName("modelTotals")
@@ -298,6 +308,11 @@ class ModelTab(ExplorerTab):
             raise ValueError(f"no module or parameter named {path!r} in the model")
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
+
+    def _on_copy_path_triggered(self) -> None:
+        node = self.tree_model.node(self.tree.currentIndex())
+        if node is not None:
+            QGuiApplication.clipboard().setText(node.code)
 
     def _row_on_screen(self, index) -> bool:
         rect = self.tree.visualRect(index)
