@@ -68,11 +68,13 @@ class DistributionBarsPlot:
         top = nice_ceiling(max(float(p.max()), float(q.max())) * 1.3)
         self.p_bars.setOpts(x=x - BAR_WIDTH / 2, height=p)
         self.q_bars.setOpts(x=x + BAR_WIDTH / 2, height=q)
-        self.highlight.setOpts(x=[float(selected)], height=[top])
+
         if k != self._k:
             _category_ticks(self.plot, k)
             self._k = k
         self.y_range.set(0.0, top)
+        # The shade fills the view's height, whatever range the hysteresis kept.
+        self.highlight.setOpts(x=[float(selected)], height=[self.y_range.current[1]])
 
 
 class ContributionsPlot:

@@ -13,14 +13,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -35,7 +32,6 @@ from explorer.info import (
     sensitivity_curve,
 )
 from explorer.info.comparison import sensitivity_grid
-from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
 from explorer.info.units import base_label
 from explorer.ui.plots.distribution_plots import (
     ContributionsPlot,
@@ -43,9 +39,9 @@ from explorer.ui.plots.distribution_plots import (
     DistributionBarsPlot,
     SensitivityPlot,
 )
-from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
 from explorer.ui.tabs.base import ExplorerTab
-from explorer.ui.widgets.card import Card, colored_label
+from explorer.ui.widgets.card import Card
+from explorer.ui.widgets.distribution_presets import MAX_SEED, PresetBar, caption, tool_button
 from explorer.ui.widgets.distribution_sliders import DistributionSliders
 from explorer.ui.widgets.gaussian_panel import PARAMETERS, GaussianPanel
 from explorer.ui.widgets.measure_readouts import MeasureReadouts
@@ -59,19 +55,6 @@ EXAMPLE_BUTTONS = {
 }
 SENSITIVITY_T = sensitivity_grid()
 STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed")
-
-
-def _button(text: str, name: str, tip: str, slot) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    button.clicked.connect(slot)
-    return button
-
-
-def _caption(text: str) -> QLabel:
-    return colored_label(text, QColor(85, 85, 85))
 
 
 class DistributionsTab(ExplorerTab):
@@ -136,7 +119,7 @@ class DistributionsTab(ExplorerTab):
         self.mode_group.button(0).setChecked(True)
         self.mode_group.idClicked.connect(self._on_mode_group_id_clicked)
         bar.addSpacing(16)
-        bar.addWidget(_caption("Unit"))
+        bar.addWidget(caption("Unit"))
         self.base_combo = QComboBox()
         self.base_combo.setObjectName("logBase")
         for base, text in UNIT_TEXT.items():
@@ -153,7 +136,7 @@ class DistributionsTab(ExplorerTab):
         extra.setContentsMargins(16, 0, 0, 0)
         extra.setSpacing(6)
         extra.addWidget(
-            _button(
+            tool_button(
                 "Q := P",
                 "copyPToQ",
                 "Copy P into Q: KL becomes 0 and H(P,Q) = H(P)",
@@ -161,7 +144,7 @@ class DistributionsTab(ExplorerTab):
             )
         )
         extra.addWidget(
-            _button(
+            tool_button(
                 "Swap P ↔ Q",
                 "swapPQ",
                 "Exchange P and Q: KL(P‖Q) and KL(Q‖P) trade places",
@@ -169,11 +152,11 @@ class DistributionsTab(ExplorerTab):
             )
         )
         extra.addSpacing(16)
-        extra.addWidget(_caption("Examples from the notes"))
+        extra.addWidget(caption("Examples from the notes"))
         for example, (name, text) in EXAMPLE_BUTTONS.items():
             p, q, what = SEED_EXAMPLES[example]
             tip = f"The lecture notes' example P = {list(p)}, Q = {list(q)}: {what}"
-            extra.addWidget(_button(text, name, tip, self._make_example_slot(example)))
+            extra.addWidget(tool_button(text, name, tip, self._make_example_slot(example)))
         bar.addWidget(self.discrete_only)
         bar.addStretch(1)
         return bar
@@ -208,7 +191,14 @@ class DistributionsTab(ExplorerTab):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(8, 6, 8, 4)
         lower_layout.setSpacing(4)
-        lower_layout.addLayout(self._build_equalizer_bar())
+        self.presets = PresetBar()
+        self.count_spin = self.presets.count_spin
+        self.seed_spin = self.presets.seed_spin
+        self.selected_spin = self.presets.selected_spin
+        self.count_spin.valueChanged.connect(self._on_count_spin_value_changed)
+        self.selected_spin.valueChanged.connect(self._on_selected_spin_value_changed)
+        self.presets.sigPresetRequested.connect(self._on_presets_preset_requested)
+        lower_layout.addWidget(self.presets)
         self.sliders = DistributionSliders()
         self.sliders.setObjectName("distributionSliders")
         lower_layout.addWidget(self.sliders, 1)
@@ -224,57 +214,6 @@ class DistributionsTab(ExplorerTab):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         return page
-
-    def _build_equalizer_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(_caption("Categories K"))
-        self.count_spin = QSpinBox()
-        self.count_spin.setObjectName("categoryCount")
-        self.count_spin.setRange(MIN_CATEGORIES, MAX_CATEGORIES)
-        self.count_spin.setToolTip(
-            f"Number of categories K ({MIN_CATEGORIES} to {MAX_CATEGORIES}). New categories "
-            "get 1/K each; removed ones give their mass back to the rest."
-        )
-        self.count_spin.valueChanged.connect(self._on_count_spin_value_changed)
-        bar.addWidget(self.count_spin)
-        bar.addSpacing(16)
-        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
-            name = which.upper()
-            swatch = QLabel(f"<b style='color:{color.name()}'>■ {name}</b>")
-            swatch.setToolTip(
-                "P: the true distribution (the labels)"
-                if which == "p"
-                else "Q: the model's distribution (the prediction)"
-            )
-            bar.addWidget(swatch)
-            for preset, text, tip in (
-                ("uniform", "Uniform", f"Set {name} to 1/K in every category"),
-                ("one-hot", "One-hot", f"Put all of {name}'s mass on the selected category"),
-                ("random", "Random", f"Draw {name} at random from the simplex with the seed"),
-            ):
-                button_name = f"{which}{''.join(w.title() for w in preset.split('-'))}"
-                bar.addWidget(
-                    _button(text, button_name, tip, self._make_preset_slot(which, preset))
-                )
-            bar.addSpacing(8)
-        bar.addWidget(_caption("seed"))
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setObjectName("randomSeed")
-        self.seed_spin.setRange(0, 1_000_000)
-        self.seed_spin.setToolTip("Seed of the next Random preset (it then moves on by one)")
-        bar.addWidget(self.seed_spin)
-        bar.addStretch(1)
-        bar.addWidget(_caption("Selected category"))
-        self.selected_spin = QSpinBox()
-        self.selected_spin.setObjectName("selectedCategory")
-        self.selected_spin.setToolTip(
-            "The selected category: shaded in the bars, its q swept in the sensitivity plot, "
-            "and where One-hot puts the mass. Pressing a slider selects its category too."
-        )
-        self.selected_spin.valueChanged.connect(self._on_selected_spin_value_changed)
-        bar.addWidget(self.selected_spin)
-        return bar
 
     # -- public API ----------------------------------------------------------------------------
     def distributions(self) -> tuple[np.ndarray, np.ndarray]:
@@ -354,7 +293,7 @@ class DistributionsTab(ExplorerTab):
             if not isinstance(gaussian, dict):
                 raise ValueError(f"gaussian must be a dict of {list(PARAMETERS)}; got {gaussian!r}")
             seed = state.get("random_seed", self.seed_spin.value())
-            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 1_000_000:
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
                 raise ValueError(f"random_seed must be an integer 0..1000000; got {seed!r}")
         except (TypeError, ValueError) as error:
             raise ValueError(f"bad Distributions state: {error}") from None
@@ -396,15 +335,9 @@ class DistributionsTab(ExplorerTab):
         self.pair.swap()
         self._refresh()
 
-    def _make_preset_slot(self, which: str, preset: str):
-        def slot() -> None:
-            seed = self.seed_spin.value()
-            self.pair.apply_preset(which, preset, seed=seed)
-            if preset == "random":
-                self.seed_spin.setValue((seed + 1) % (self.seed_spin.maximum() + 1))
-            self._refresh()
-
-        return slot
+    def _on_presets_preset_requested(self, which: str, preset: str, seed: int) -> None:
+        self.pair.apply_preset(which, preset, seed=seed)
+        self._refresh()
 
     def _make_example_slot(self, example: str):
         def slot() -> None:
@@ -419,15 +352,7 @@ class DistributionsTab(ExplorerTab):
         k, selected = pair.k, pair.selected
         if self.sliders.count() != k:
             self.sliders.set_count(k)
-        for spin, value, maximum in (
-            (self.count_spin, k, MAX_CATEGORIES),
-            (self.selected_spin, selected, k - 1),
-        ):
-            blocked = spin.blockSignals(True)
-            if spin is self.selected_spin:
-                spin.setMaximum(maximum)
-            spin.setValue(value)
-            spin.blockSignals(blocked)
+        self.presets.show_counts(k, selected)
         self.sliders.set_distributions(pair.p, pair.q)
         self.sliders.set_selected(selected)
         c = compare(pair.p, pair.q, base)

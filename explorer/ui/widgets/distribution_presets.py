@@ -1,0 +1,109 @@
+"""The bar above the equalizer: K, the per-distribution presets, the seed, the selection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+
+from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
+from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+from explorer.ui.widgets.card import colored_label
+
+MAX_SEED = 1_000_000
+
+
+def tool_button(text: str, name: str, tip: str, slot) -> QPushButton:
+    """A push button with an objectName and a tooltip, wired to ``slot``."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    button.clicked.connect(slot)
+    return button
+
+
+def caption(text: str) -> QLabel:
+    """A grey label naming the control beside it."""
+    return colored_label(text, QColor(85, 85, 85))
+
+
+class PresetBar(QWidget):
+    """Spin boxes ``categoryCount``, ``randomSeed``, ``selectedCategory`` and the buttons
+    ``pUniform``, ``pOneHot``, ``pRandom``, ``qUniform``, ``qOneHot``, ``qRandom``.
+
+    Signals
+    -------
+    sigPresetRequested(str, str, int)
+        ('p' or 'q', 'uniform' / 'one-hot' / 'random', seed); after a 'random' request the
+        seed box moves on by one, so the next draw differs but stays reproducible.
+    """
+
+    sigPresetRequested = Signal(str, str, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(6)
+        bar.addWidget(caption("Categories K"))
+        self.count_spin = QSpinBox()
+        self.count_spin.setObjectName("categoryCount")
+        self.count_spin.setRange(MIN_CATEGORIES, MAX_CATEGORIES)
+        self.count_spin.setToolTip(
+            f"Number of categories K ({MIN_CATEGORIES} to {MAX_CATEGORIES}). New categories "
+            "get 1/K each; removed ones give their mass back to the rest."
+        )
+        bar.addWidget(self.count_spin)
+        bar.addSpacing(16)
+        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+            name = which.upper()
+            swatch = QLabel(f"<b style='color:{color.name()}'>■ {name}</b>")
+            swatch.setToolTip(
+                "P: the true distribution (the labels)"
+                if which == "p"
+                else "Q: the model's distribution (the prediction)"
+            )
+            bar.addWidget(swatch)
+            for preset, text, tip in (
+                ("uniform", "Uniform", f"Set {name} to 1/K in every category"),
+                ("one-hot", "One-hot", f"Put all of {name}'s mass on the selected category"),
+                ("random", "Random", f"Draw {name} at random from the simplex with the seed"),
+            ):
+                button_name = f"{which}{''.join(w.title() for w in preset.split('-'))}"
+                slot = self._make_preset_slot(which, preset)
+                bar.addWidget(tool_button(text, button_name, tip, slot))
+            bar.addSpacing(8)
+        bar.addWidget(caption("seed"))
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("randomSeed")
+        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setToolTip("Seed of the next Random preset (it then moves on by one)")
+        bar.addWidget(self.seed_spin)
+        bar.addStretch(1)
+        bar.addWidget(caption("Selected category"))
+        self.selected_spin = QSpinBox()
+        self.selected_spin.setObjectName("selectedCategory")
+        self.selected_spin.setToolTip(
+            "The selected category: shaded in the bars, its q swept in the sensitivity plot, "
+            "and where One-hot puts the mass. Pressing a slider selects its category too."
+        )
+        bar.addWidget(self.selected_spin)
+
+    def show_counts(self, k: int, selected: int) -> None:
+        """Show K and the selected category without emitting valueChanged."""
+        for spin, value in ((self.count_spin, k), (self.selected_spin, selected)):
+            blocked = spin.blockSignals(True)
+            if spin is self.selected_spin:
+                spin.setMaximum(k - 1)
+            spin.setValue(value)
+            spin.blockSignals(blocked)
+
+    def _make_preset_slot(self, which: str, preset: str):
+        def slot() -> None:
+            seed = self.seed_spin.value()
+            if preset == "random":
+                self.seed_spin.setValue((seed + 1) % (MAX_SEED + 1))
+            self.sigPresetRequested.emit(which, preset, seed)
+
+        return slot
