@@ -110,3 +110,63 @@ def classification_curves(points: int = 400, edge: float = 1e-3) -> Classificati
     se = np.asarray(se_out.detach(), dtype=np.float64)
     se_grad = np.asarray(zt.grad, dtype=np.float64)
     return ClassificationCurves(p, z, ce, se, ce_grad, se_grad)
+
+
+@dataclass(frozen=True)
+class SamplePoints:
+    """The current tensors' elements placed on the curve panels.
+
+    ``panel`` is 'regression' (x = input − target, with the loss and its slope dℓ/dx per
+    element) or 'classification' (x = the probability the model gives the true class, the
+    loss −log p and the gradient p − 1 w.r.t. the true class's logit).
+    """
+
+    panel: str
+    x: np.ndarray
+    loss: np.ndarray
+    slope: np.ndarray
+
+
+def sample_points(kind: str, options, input: np.ndarray, target: np.ndarray):  # noqa: A002
+    """Where each element of ``input``/``target`` sits on the curves, or None (KLDiv).
+
+    Regression losses depend only on x − y, so the elements sit exactly on the y = 0 curves.
+    For cross entropy (softmax or sigmoid) a sample's loss is −log p(true class) and its
+    gradient w.r.t. the true class's logit is p − 1 (unweighted, without label smoothing).
+    Values come from the engine's functional losses and autograd.
+    """
+    x = np.asarray(input, dtype=np.float64)
+    if kind in REGRESSION_LOSSES:
+        function, kwargs = {
+            "L1": (F.l1_loss, {}),
+            "MSE": (F.mse_loss, {}),
+            "Huber": (F.huber_loss, {"delta": float(options.delta)}),
+            "SmoothL1": (F.smooth_l1_loss, {"beta": float(options.beta)}),
+        }[kind]
+        y = np.asarray(target, dtype=np.float64)
+        loss, slope = _value_and_derivative(function, x, y, **kwargs)
+        return SamplePoints("regression", (x - y).ravel(), loss.ravel(), slope.ravel())
+    p_true = _true_class_probability(kind, options, x, target)
+    if p_true is None or p_true.size == 0:
+        return None
+    with np.errstate(divide="ignore"):
+        loss = -np.log(p_true)
+    return SamplePoints("classification", p_true, loss, p_true - 1.0)
+
+
+def _true_class_probability(kind, options, x: np.ndarray, target) -> np.ndarray | None:
+    if kind in ("CrossEntropy", "NLL") and not options.probability_target:
+        indices = np.asarray(target, dtype=np.int64).reshape(-1)
+        keep = (indices >= 0) & (indices < x.shape[1]) & (indices != options.ignore_index)
+        if kind == "NLL" and not options.log_softmax_input:
+            logp = x
+        else:
+            logp = np.asarray(F.log_softmax(Tensor(x), dim=1).detach(), dtype=np.float64)
+        rows = np.flatnonzero(keep)
+        return np.exp(logp[rows, indices[keep]])
+    if kind in ("BCE", "BCEWithLogits"):
+        y = np.asarray(target, dtype=np.float64)
+        binary = (y == 0) | (y == 1)
+        p = x if kind == "BCE" else np.asarray(Tensor(x).sigmoid().detach(), dtype=np.float64)
+        return np.where(y == 1, p, 1 - p)[binary]
+    return None

@@ -43,3 +43,34 @@ def test_squared_error_gradient_vanishes_where_confidently_wrong_cross_entropy_d
     assert np.all(np.abs(c.se_grad[wrong]) < 0.2)
     assert np.all(np.abs(c.ce_grad[wrong]) > 0.9)
     assert abs(c.se_grad[0]) < 0.01 and c.ce_grad[0] == pytest.approx(-1, abs=0.01)
+
+
+def test_samples_sit_on_the_curves():
+    import warnings
+
+    from explorer.lossbench.curves import sample_points
+    from explorer.lossbench.evaluate import evaluate
+    from explorer.lossbench.spec import LossOptions
+    from explorer.lossbench.tensors import random_tensor
+
+    x = random_tensor("real", 4, 5, 0, 0)
+    y = random_tensor("real", 4, 5, 0, 1)
+    points = sample_points("Huber", LossOptions(delta=0.5), x, y)
+    assert points.panel == "regression"
+    np.testing.assert_allclose(points.x, (x - y).ravel())
+    summed = evaluate("Huber", LossOptions(delta=0.5, reduction="sum"), x, y, "float64")
+    np.testing.assert_allclose(points.slope, summed.grad.ravel())
+    t = random_tensor("class_indices", 4, 5, 0, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ce = evaluate("CrossEntropy", LossOptions(reduction="none"), x, t, "float64")
+    points = sample_points("CrossEntropy", LossOptions(), x, t)
+    assert points.panel == "classification"
+    np.testing.assert_allclose(points.loss, ce.output)
+    np.testing.assert_allclose(points.slope, ce.grad[np.arange(4), t])  # p - 1
+    ignored = sample_points("NLL", LossOptions(ignore_index=int(t[0])), x, t)
+    assert ignored.x.size == int(np.sum(t != t[0]))
+    labels = np.array([[1.0, 0.0, 0.5]])
+    bce = sample_points("BCEWithLogits", LossOptions(), np.zeros((1, 3)), labels)
+    np.testing.assert_allclose(bce.x, [0.5, 0.5])  # the 0.5 label is not a class
+    assert sample_points("KLDiv", LossOptions(), x, np.abs(y)) is None

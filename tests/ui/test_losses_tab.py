@@ -115,6 +115,7 @@ def test_only_the_options_of_the_chosen_loss_are_visible(tab):
     form = tab.options_panel.form
     panel = tab.options_panel
     choose(tab, "lossKind", "Huber")
+    assert "|x − y| &lt; δ" in tab.findChild(QLabel, "lossFormula").text()
     assert form.isRowVisible(panel.delta) and not form.isRowVisible(panel.beta)
     assert not form.isRowVisible(panel.size_average)
     assert not form.isRowVisible(panel.log_target)
@@ -315,6 +316,14 @@ def test_curves_follow_delta_and_beta(tab):
     assert y[-1] == pytest.approx(0.5 * (3 - 0.25))
     _, slope = tab.curves.slope_curves["Huber"].getData()
     assert slope[-1] == pytest.approx(0.5)
+    dots_x, dots_y = tab.curves.sample_dots["regression-curves"].getData()
+    x, t = tab.input_model.values(), tab.target_model.values()
+    np.testing.assert_allclose(dots_x, (x - t).ravel())
+    assert len(tab.curves.sample_dots["classification-loss"].getData()[0]) == 0
+    tab.set_loss("CrossEntropy")
+    dots_p, dots_loss = tab.curves.sample_dots["classification-loss"].getData()
+    np.testing.assert_allclose(dots_loss, -np.log(dots_p))
+    assert len(tab.curves.sample_dots["regression-curves"].getData()[0]) == 0
     p, se_grad = tab.curves.se_grad_curve.getData()
     _, ce_grad = tab.curves.ce_grad_curve.getData()
     wrong = p < 0.1

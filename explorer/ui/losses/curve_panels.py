@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from explorer.lossbench.curves import (
     CONFIDENTLY_WRONG_BELOW,
@@ -27,11 +28,12 @@ COLORS = {
 }
 STYLES = {"SmoothL1": Qt.PenStyle.DashLine}
 CURVES_CAPTION = (
-    "<b>Top</b>: one element, target y = 0: L1's slope is always ±1, MSE's grows with the "
-    "error, Huber/SmoothL1 are quadratic inside ±δ/β (dotted: ±δ) and linear outside. "
-    "<b>Bottom</b>: a sigmoid output p = σ(z) whose true class is 1. Where the model is "
-    "confidently wrong (shaded) squared error's gradient vanishes, so it barely learns from "
-    "its worst mistakes; cross entropy's stays near −1."
+    "<b>Dots</b>: the elements of your input and target. <b>Top</b>: loss and slope of one "
+    "element against its error x − y: L1's slope is always ±1, MSE's grows with the error, "
+    "Huber/SmoothL1 are quadratic inside ±δ/β (dotted: ±δ) and linear outside. "
+    "<b>Bottom</b>: the probability p the model gives the true class (sigmoid or softmax). "
+    "Where it is confidently wrong (shaded) squared error's gradient vanishes, so it barely "
+    "learns from its worst mistakes; cross entropy's stays near −1."
 )
 CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
 AXIS_PEN = pg.mkPen("#444")
@@ -82,13 +84,15 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self._build_regression()
         self._build_classification()
         self._highlighted: str | None = None
+        self._build_sample_dots()
+        self._cache_static_items()
 
     def _build_regression(self) -> None:
-        _style_plot(self.regression, "Loss vs prediction", "prediction x  (target y = 0)", "loss")
+        _style_plot(self.regression, "Loss vs error", "error x − y  (prediction − target)", "loss")
         _style_plot(
             self.regression_slope,
-            "Slope vs prediction",
-            "prediction x  (target y = 0)",
+            "Slope vs error",
+            "error x − y  (prediction − target)",
             "∂loss / ∂x",
         )
         self.regression_legend = self.regression.addLegend(
@@ -116,13 +120,13 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         _style_plot(
             self.classification,
             "Classification loss",
-            "p(true class) = σ(z)",
+            "p(true class)  (σ(z) or softmax)",
             "loss",
         )
         _style_plot(
             self.classification_grad,
             "Gradient w.r.t. logit z",
-            "p(true class) = σ(z)",
+            "p(true class)  (σ(z) or softmax)",
             "∂loss / ∂z",
         )
         for plot in (self.classification, self.classification_grad):
@@ -185,6 +189,54 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
                 label.setText(labels[name], color="#222")
         self.knees[0].setPos(-delta)
         self.knees[1].setPos(delta)
+
+    def _cache_static_items(self) -> None:
+        """Cache curves, regions, notes, legends and axes as pixmaps: moving the dots (every
+        edit) then only blits them instead of redrawing paths and text."""
+        cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
+        for plot in self.plots.values():
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setCacheMode(cache)
+            if plot.legend is not None:
+                plot.legend.setCacheMode(cache)
+            for item in plot.items:
+                if isinstance(item, pg.PlotDataItem):
+                    item.curve.setCacheMode(cache)
+                elif isinstance(item, (pg.LinearRegionItem, pg.TextItem)):
+                    item.setCacheMode(cache)
+
+    def _build_sample_dots(self) -> None:
+        """One scatter per plot for the current tensors' elements (filled by show_samples)."""
+        self.sample_dots: dict[str, pg.ScatterPlotItem] = {}
+        for name, plot in self.plots.items():
+            dots = pg.ScatterPlotItem(
+                size=7, pen=pg.mkPen("w", width=1), brush=pg.mkBrush("#222"), name="your data"
+            )
+            dots.setZValue(10)
+            plot.addItem(dots)
+            self.sample_dots[name] = dots
+        self._dots_shown = {name: False for name in self.sample_dots}
+
+    def show_samples(self, points, color: str = "#222") -> None:
+        """Put the input/target elements (``SamplePoints`` or None) on their panel's plots."""
+        panel = None if points is None else points.panel
+        pairs = {
+            "regression": ("regression-curves", "regression-derivatives"),
+            "classification": ("classification-loss", "classification-gradient"),
+        }
+        for kind, (loss_plot, slope_plot) in pairs.items():
+            if kind == panel:
+                for name, values in ((loss_plot, points.loss), (slope_plot, points.slope)):
+                    dots = self.sample_dots[name]
+                    dots.setData(points.x, values)
+                    if dots.opts["brush"].color().name() != color:
+                        dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
+                self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True
+            else:
+                for name in (loss_plot, slope_plot):
+                    if self._dots_shown[name]:  # clearing an empty scatter still repaints
+                        self.sample_dots[name].setData([], [])
+                        self._dots_shown[name] = False
 
     def highlight(self, kind: str) -> None:
         """Draw the curves of the chosen loss bold (the others stay thin)."""

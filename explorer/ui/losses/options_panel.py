@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -265,7 +267,7 @@ class LossOptionsPanel(QWidget):
 
     def _show_rows(self, kind: str) -> None:
         spec = LOSSES[kind]
-        self.formula.setText(f"<b>{spec.formula}</b>")
+        self.formula.setText(f"<b>{html.escape(spec.formula)}</b>")
         self.about.setText(spec.about)
         for name, widget in self._rows.items():
             visible = name in spec.options or (name == "effective" and spec.has_legacy)

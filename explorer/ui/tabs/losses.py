@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.codegen import pytorch_code
+from explorer.lossbench.curves import sample_points
 from explorer.lossbench.evaluate import LossRejected, LossResult, evaluate
 from explorer.lossbench.spec import (
     CLASS_INDICES,
@@ -29,7 +30,7 @@ from explorer.lossbench.spec import (
 )
 from explorer.lossbench.state import tensors_from_state
 from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
-from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
+from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
@@ -236,6 +237,8 @@ class LossesTab(ExplorerTab):
             return
         self.last_result = result
         self.results.show_result(result, pytorch_code(kind, options, x, t, dtype))
+        color = COLORS.get(kind, COLORS["CE"])
+        self.curves.show_samples(sample_points(kind, options, x, t), color)
         if result.warnings:
             self._show_message("Warning: " + " ".join(result.warnings), "warning")
         else:
