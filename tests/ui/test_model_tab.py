@@ -270,3 +270,10 @@ def test_tree_copies_the_python_path_of_a_row(tab):
     assert tab.copy_path_action in tab.tree.actions()
     tab.copy_path_action.trigger()
     assert QGuiApplication.clipboard().text() == "model.linear2.bias"
+
+
+def test_partial_state_keeps_the_configuration(tab):
+    tab.set_model_config({"input_features": 12, "hidden_sizes": [5], "output_features": 3})
+    tab.restore_state({"view": "forward"})
+    assert tab.model_config()["input_features"] == 12
+    assert tab.views.currentWidget() is tab.forward

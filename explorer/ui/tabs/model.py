@@ -35,14 +35,14 @@ from explorer.inspect.mlp_config import (
 from explorer.inspect.module_info import first_weight, model_totals
 from explorer.ui.model.build_worker import BackgroundBuild
 from explorer.ui.model.config_form import ModelConfigForm
-from explorer.ui.model.forward_panel import DATASET_SOURCE, RANDOM_SOURCE, ForwardPanel
+from explorer.ui.model.forward_panel import ForwardPanel
 from explorer.ui.model.introspection_panel import IntrospectionPanel
 from explorer.ui.model.module_tree_model import ModuleTreeModel
+from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
 from explorer.ui.tabs.base import ExplorerTab
 
 BUDGET_KEY = "model/parameter_budget"
-VIEWS = ("weights", "forward")
 # Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
 BACKGROUND_BUILD_THRESHOLD = 2_000_000
 # Widest expected content per column, so widths are set once, without reading every row.
@@ -359,35 +359,16 @@ class ModelTab(ExplorerTab):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict):
-            raise ValueError(f"model tab state must be a dict; got {state!r}")
-        unknown = sorted(set(state) - set(self.state()))
-        if unknown:
-            raise ValueError(f"unknown model tab state key(s): {', '.join(unknown)}")
-        config = validate_config(state.get("config", self.model_config()))
-        check_parameter_budget(config, self.form.budget)
-        recurse = state.get("recurse", True)
-        if not isinstance(recurse, bool):
-            raise ValueError(f"recurse must be true or false; got {recurse!r}")
-        view = state.get("view", "weights")
-        if view not in VIEWS:
-            raise ValueError(f"view must be one of {VIEWS}; got {view!r}")
-        source = state.get("sample_source", RANDOM_SOURCE)
-        if source not in (RANDOM_SOURCE, DATASET_SOURCE):
-            raise ValueError(f"sample_source must be 'random' or 'dataset'; got {source!r}")
-        index = state.get("sample_index", 0)
-        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise ValueError(f"sample_index must be a whole number >= 0; got {index!r}")
-        selected = state.get("selected", "")
-        if not isinstance(selected, str):
-            raise ValueError(f"selected must be a qualified name; got {selected!r}")
-
+        if isinstance(state, dict) and "config" not in state:
+            state = {**state, "config": self.model_config()}  # keep the model's shape
+        checked = validate_tab_state(state, self.form.budget)
+        config, selected = checked["config"], checked["selected"]
         self.form.set_config(config)
         self.build_model(confirm=False)
-        self.introspection.recurse.setChecked(recurse)
-        self.views.setCurrentIndex(VIEWS.index(view))
-        self.forward.sample_index.setValue(index)
-        position = self.forward.source.findData(source)
+        self.introspection.recurse.setChecked(checked["recurse"])
+        self.views.setCurrentIndex(VIEWS.index(checked["view"]))
+        self.forward.sample_index.setValue(checked["sample_index"])
+        position = self.forward.source.findData(checked["sample_source"])
         if self.forward.source.model().item(position).isEnabled():
             self.forward.source.setCurrentIndex(position)
         if self.tree_model.index_of(selected).isValid():
