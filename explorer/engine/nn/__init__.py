@@ -5,6 +5,7 @@ from explorer.engine.nn.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, 
 from explorer.engine.nn.container import ModuleList, Sequential
 from explorer.engine.nn.dropout import Dropout
 from explorer.engine.nn.flatten import Flatten
+from explorer.engine.nn.hooks import RemovableHandle
 from explorer.engine.nn.linear import Identity, Linear
 from explorer.engine.nn.loss import (
     BCELoss,
@@ -18,7 +19,7 @@ from explorer.engine.nn.loss import (
     SmoothL1Loss,
 )
 from explorer.engine.nn.mlp import MLP
-from explorer.engine.nn.module import Module, RemovableHandle
+from explorer.engine.nn.module import Module
 from explorer.engine.nn.parameter import Parameter
 
 __all__ = [

@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from explorer.engine.nn._state_dict import load_state, save_state
+from explorer.engine.nn.hooks import RemovableHandle
 from explorer.engine.nn.parameter import Parameter
 from explorer.engine.tensor import Tensor
 
@@ -27,48 +29,6 @@ def _addindent(text: str, num_spaces: int) -> str:
     first = lines.pop(0)
     rest = [(num_spaces * " ") + line if line.strip() else "" for line in lines]
     return first + "\n" + "\n".join(rest)
-
-
-def _torch_size(shape: tuple[int, ...]) -> str:
-    """A shape written as torch writes it in messages: ``torch.Size([10, 256])``."""
-    return f"torch.Size([{', '.join(str(n) for n in shape)}])"
-
-
-class _IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` returns: the keys that did not match."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return (
-            f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
-            f"unexpected_keys={self.unexpected_keys})"
-        )
-
-    __str__ = __repr__
-
-
-class RemovableHandle:
-    """Returned by ``register_*_hook``; :meth:`remove` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks_dict: OrderedDict):
-        self.hooks_dict = hooks_dict
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self.hooks_dict.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
 
 
 class Module:
@@ -402,26 +362,7 @@ class Module:
         keep_vars : bool
             Give the Parameter/Tensor objects themselves instead of array copies.
         """
-        if destination is None:
-            destination = OrderedDict()
-        for name, module in self.named_modules(prefix=prefix.rstrip(".")):
-            head = name + "." if name else ""
-            members = itertools.chain(
-                module._parameters.items(),
-                (
-                    (k, v)
-                    for k, v in module._buffers.items()
-                    if k not in module._non_persistent_buffers_set
-                ),
-            )
-            for key, value in members:
-                if value is not None:
-                    destination[head + key] = value if keep_vars else value.data.copy()
-            for hook in module._state_dict_hooks.values():
-                result = hook(module, destination, head, {})
-                if result is not None:
-                    destination = result
-        return destination
+        return save_state(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True):
         """Copy arrays from ``state_dict`` into this module's parameters and buffers, in place.
@@ -447,61 +388,7 @@ class Module:
             "Error(s) in loading state_dict for MLP: ..." listing missing keys, unexpected
             keys and size mismatches, worded as torch words them.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing_keys: list[str] = []
-        error_msgs: list[str] = []
-        expected: set[str] = set()
-        for name, module in self.named_modules():
-            head = name + "." if name else ""
-            for hook in module._load_state_dict_pre_hooks.values():
-                hook(state_dict, head, {}, strict, missing_keys, [], error_msgs)
-            local = itertools.chain(
-                module._parameters.items(),
-                (
-                    (k, v)
-                    for k, v in module._buffers.items()
-                    if k not in module._non_persistent_buffers_set
-                ),
-            )
-            for key, target in local:
-                if target is None:
-                    continue
-                full = head + key
-                expected.add(full)
-                if full not in state_dict:
-                    missing_keys.append(full)
-                    continue
-                value = state_dict[full]
-                source = np.asarray(value.data if isinstance(value, Tensor) else value)
-                if source.dtype.kind not in "biuf":
-                    error_msgs.append(
-                        f'While copying the parameter named "{full}", expected a numeric '
-                        f"array from checkpoint but received dtype {source.dtype}"
-                    )
-                    continue
-                if source.shape != target.data.shape:
-                    error_msgs.append(
-                        f"size mismatch for {full}: copying a param with shape "
-                        f"{_torch_size(source.shape)} from checkpoint, the shape in current "
-                        f"model is {_torch_size(target.data.shape)}."
-                    )
-                    continue
-                target.data[...] = source
-        unexpected_keys = [key for key in state_dict if key not in expected]
-        if strict:
-            if unexpected_keys:
-                listed = ", ".join(f'"{k}"' for k in unexpected_keys)
-                error_msgs.insert(0, f"Unexpected key(s) in state_dict: {listed}. ")
-            if missing_keys:
-                listed = ", ".join(f'"{k}"' for k in missing_keys)
-                error_msgs.insert(0, f"Missing key(s) in state_dict: {listed}. ")
-        if error_msgs:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {self._get_name()}:\n\t"
-                + "\n\t".join(error_msgs)
-            )
-        return _IncompatibleKeys(missing_keys, unexpected_keys)
+        return load_state(self, state_dict, strict)
 
     # -- modes and conversions ------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
