@@ -158,8 +158,17 @@ class Tensor(TensorMath, TensorShape):
         """The name of the operation that made this tensor (torch gives an object)."""
         return f"{self._op}Backward" if self._backward is not None else None
 
-    def backward(self, gradient: Any = None) -> None:
-        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is d(loss)/d(self), needed when self is not a scalar. The graph is always
+        kept (``retain_graph`` is accepted for torch's signature); higher-order gradients
+        (``create_graph=True``) are not supported.
+        """
+        if create_graph:
+            raise NotImplementedError("the numpy engine does not build graphs of gradients")
         if not self.requires_grad:
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"

@@ -79,3 +79,13 @@ def test_to_casts_and_sends_the_gradient_back_in_the_source_dtype():
     assert x.grad.dtype == np.float64
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
     assert x.to("cpu") is x and x.to(np.float64) is x
+
+
+def test_backward_accepts_torch_s_keywords():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+    with pytest.raises(NotImplementedError):
+        y.backward(create_graph=True)
