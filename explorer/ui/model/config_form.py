@@ -238,6 +238,6 @@ class ModelConfigForm(QGroupBox):
         pending = self.built_config is not None and config != self.built_config
         self.message.setText(
             f"{sizes}: {len(layer_sizes(config)) - 1} Linear layer(s), {count:,} parameters "
-            f"({count * itemsize / 1e6:.2f} MB); budget {self.budget:,}"
+            f"({count * itemsize / 1e6:.2f} MB)"
             + (" · <b>edited: press Build model to apply</b>" if pending else "")
         )

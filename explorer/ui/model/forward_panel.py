@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,6 +35,18 @@ from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, style_plot
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
 TABLE_COLUMNS = ("value", "shape", "mean", "std", "min", "max", "zeros")
+
+
+def default_rows(labels: list[str], most: int = 5) -> list[int]:
+    """Rows to draw at first: all of a short trace; else the input, up to three evenly
+    spaced activations and the output, so a deep network's histograms stay readable."""
+    if len(labels) <= most:
+        return list(range(len(labels)))
+    between = [i for i, label in enumerate(labels) if label.endswith(")")]
+    if len(between) > most - 2:
+        picks = np.linspace(0, len(between) - 1, most - 2).round().astype(int)
+        between = [between[i] for i in sorted(set(picks))]
+    return sorted({0, *between, len(labels) - 1})
 
 
 def _sample_from(provider: Callable[..., Any], index: int) -> tuple[Any, Any]:
@@ -104,8 +116,8 @@ class ForwardPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
+        self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -116,11 +128,11 @@ class ForwardPanel(QWidget):
         self.graphics.setBackground("w")
         self.graphics.setObjectName("activationPlot")
         self.graphics.setToolTip(
-            "Histogram of each value the hooks saw; click a legend entry to hide or show it, "
-            "select a table row to highlight its curve"
+            "Histograms of the values selected in the table (Ctrl/Shift-click rows to compare "
+            "layers; with none selected, all are drawn)"
         )
         self.plot = style_plot(
-            self.graphics.addPlot(), "values seen by the forward hooks", "count", "value"
+            self.graphics.addPlot(), "values seen by the forward hooks", "density", "value"
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=AXIS_COLOR)
@@ -243,27 +255,58 @@ class ForwardPanel(QWidget):
 
     def _show_histograms(self, trace: ForwardTrace) -> None:
         while len(self._curves) < len(trace.values):
-            color = TABLEAU[len(self._curves) % len(TABLEAU)]
-            curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(color, width=2))
+            curve = pg.PlotDataItem(stepMode="center")
             self.plot.addItem(curve)
             self._curves.append(curve)
-        self.legend.clear()
         for index, curve in enumerate(self._curves):
             if index < len(trace.values):
                 value = trace.values[index]
-                curve.setData(value.edges, value.counts)
-                curve.setVisible(True)
-                self.legend.addItem(curve, value.label)
+                # Density, not counts: 784 inputs and 10 logits then share one y axis.
+                widths = np.diff(value.edges)
+                curve.setData(value.edges, value.counts / (value.counts.sum() * widths))
             else:
                 curve.setData([], [])
-                curve.setVisible(False)
-        self.plot.enableAutoRange()
+        with QSignalBlocker(self.table):
+            self.table.clearSelection()
+            rows = default_rows([v.label for v in trace.values])
+            # No selection means "draw all": a short trace needs no highlighted rows.
+            for row in rows if len(rows) < len(trace.values) else []:
+                self._select_row(row)
+        self._on_table_item_selection_changed()
 
-    def _on_table_current_cell_changed(self, row: int, *_args) -> None:
+    def _select_row(self, row: int) -> None:
+        selection = self.table.selectionModel()
+        index = self.table.model().index(row, 0)
+        selection.select(
+            index,
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def visible_labels(self) -> list[str]:
+        """The labels of the histograms drawn now, in forward order."""
+        if self.last_trace is None:
+            return []
+        return [
+            value.label
+            for value, curve in zip(self.last_trace.values, self._curves, strict=False)
+            if curve.isVisible()
+        ]
+
+    def _on_table_item_selection_changed(self) -> None:
+        if self.last_trace is None:
+            return
+        count = len(self.last_trace.values)
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        shown = rows or list(range(count))
+        self.legend.clear()
         for index, curve in enumerate(self._curves):
-            color = TABLEAU[index % len(TABLEAU)]
-            curve.setPen(pg.mkPen(color, width=4 if index == row else 1.5))
-            curve.setZValue(10 if index == row else 0)
+            visible = index in shown
+            curve.setVisible(visible)
+            if visible:
+                color = TABLEAU[shown.index(index) % len(TABLEAU)]
+                curve.setPen(pg.mkPen(color, width=2))
+                self.legend.addItem(curve, self.last_trace.values[index].label)
+        self.plot.enableAutoRange()
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each visible histogram curve shows, by legend label (for tests and scripts)."""

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.model.helpers import child
@@ -17,8 +18,9 @@ def test_forward_inspector_uses_hooks_and_removes_them(qtbot, tab):
         assert len(module._forward_hooks) == 0, name
         assert len(module._forward_pre_hooks) == 0, name
     assert "argmax" in child(tab, "forwardMessage").text()
-    curves = tab.forward.curve_data()
-    assert curves["linear2"][1].sum() == 10
+    x, density = tab.forward.curve_data()["linear2"]
+    assert np.sum(density * np.diff(x)) == pytest.approx(1.0)
+    assert trace.values[-1].counts.sum() == 10
 
 
 def test_forward_inspector_takes_dataset_samples(qtbot, tab):
@@ -61,3 +63,20 @@ def test_the_pass_runs_inside_the_model_guard(tab):
     tab.set_model_guard(None)
     tab.forward.run()
     assert events == ["enter", "exit"]
+
+
+def test_deep_networks_draw_a_readable_selection_of_histograms(tab):
+    tab.set_model_config({"input_features": 16, "hidden_sizes": [8] * 8, "output_features": 3})
+    tab.forward.run()
+    assert tab.forward.visible_labels() == [
+        "input x",
+        "relu(linear1)",
+        "relu(linear5)",
+        "relu(linear8)",
+        "linear9",
+    ]
+    table = tab.forward.table
+    table.clearSelection()
+    assert len(tab.forward.visible_labels()) == table.rowCount() == 18
+    table.selectRow(3)
+    assert tab.forward.visible_labels() == [table.item(3, 0).text()]
