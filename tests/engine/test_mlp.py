@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.engine import Tensor, manual_seed, nn
 
@@ -112,3 +114,24 @@ def test_config_round_trip():
     }  # fmt: skip
     clone = nn.MLP(**config)
     assert repr(clone) == repr(model) and clone.linear1.weight.dtype == np.float64
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n_in=st.integers(1, 12),
+    hidden=st.lists(st.integers(1, 12), max_size=4),
+    n_out=st.integers(1, 6),
+    activation=st.sampled_from(nn.MLP.ACTIVATIONS),
+)
+def test_any_configuration_keeps_the_seed_story(n_in, hidden, n_out, activation):
+    model = nn.MLP(n_in, hidden, n_out, activation=activation)
+    layers = len(hidden) + 1
+    assert [n for n, _ in model.named_children()] == [f"linear{i}" for i in range(1, layers + 1)]
+    assert list(model.parameters(recurse=False)) == []
+    assert len(list(model.parameters())) == 2 * layers
+    assert model.num_parameters() == nn.MLP.count_parameters(n_in, hidden, n_out)
+    assert repr(model).count("\n") == layers + 1
+    clone = nn.MLP(**model.config())
+    clone.load_state_dict(model.state_dict())
+    x = Tensor(np.linspace(-1, 1, 3 * n_in, dtype=np.float32).reshape(3, n_in))
+    np.testing.assert_array_equal(clone(x).data, model(x).data)
