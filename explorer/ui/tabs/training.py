@@ -26,7 +26,7 @@ from explorer.ui.training.job import TrainerJob
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
 from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
-from explorer.ui.training.worker import TrainingController
+from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
 
 DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
 MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
@@ -299,6 +299,7 @@ class TrainingTab(ExplorerTab):
         self._update_buttons()
 
     def _on_display_timer_timeout(self) -> None:
+        GuiThreadGarbageCollection.collect()  # never in the worker: see worker.py
         self.display.tick()
         self._ticks += 1
         if self._ticks % MODEL_REFRESH_TICKS == 0:

@@ -10,6 +10,7 @@ waits, so closing the window mid-run leaves nothing running.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
@@ -173,6 +174,42 @@ class TrainingWorker(QObject):
             self.sigView.emit({"run": self._job.run_id, **view})
 
 
+class GuiThreadGarbageCollection:
+    """Keep Python's cyclic garbage collector out of the worker thread while it steps.
+
+    The collector runs in whichever thread happens to allocate; in the worker it could free
+    Qt objects of the GUI (pyqtgraph items live in reference cycles) from the wrong thread,
+    which crashes Qt. While any worker steps, automatic collection is off and the GUI
+    thread collects instead (:meth:`collect`, called by the display timer), with the
+    collector's own generation thresholds.
+    """
+
+    _stepping = 0
+    _was_enabled = True
+
+    @classmethod
+    def worker_starts(cls) -> None:
+        if cls._stepping == 0:
+            cls._was_enabled = gc.isenabled()
+            gc.disable()
+        cls._stepping += 1
+
+    @classmethod
+    def worker_stops(cls) -> None:
+        cls._stepping = max(0, cls._stepping - 1)
+        if cls._stepping == 0 and cls._was_enabled:
+            gc.enable()
+
+    @staticmethod
+    def collect() -> None:
+        """Collect the generations whose counts passed their thresholds (GUI thread only)."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
 class TrainingController(QObject):
     """Owns the worker thread of the active job; lives in the GUI thread.
 
@@ -233,14 +270,21 @@ class TrainingController(QObject):
         """Start or resume stepping."""
         if self._worker is None or self._running:
             return
-        self._running = True
+        self._set_running(True)
         self._sigRun.emit()
 
     def step(self, count: int = 1) -> None:
         if self._worker is None or self._running:
             return
-        self._running = True
+        self._set_running(True)
         self._sigRunSteps.emit(count)
+
+    def _set_running(self, running: bool) -> None:
+        if running and not self._running:
+            GuiThreadGarbageCollection.worker_starts()
+        elif self._running and not running:
+            GuiThreadGarbageCollection.worker_stops()
+        self._running = running
 
     def pause(self) -> None:
         if self._worker is not None:
@@ -256,7 +300,7 @@ class TrainingController(QObject):
         self._thread = None
         self._worker = None
         self._job = None
-        self._running = False
+        self._set_running(False)
 
     def _is_current(self, payload: dict) -> bool:
         return self._job is not None and payload.get("run") == self._job.run_id
@@ -276,5 +320,5 @@ class TrainingController(QObject):
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):
             return
-        self._running = False
+        self._set_running(False)
         self.sigStopped.emit(payload)

@@ -91,3 +91,21 @@ def test_gate_lets_the_gui_in_between_steps():
         pass
     with gate.worker_turn():
         pass
+
+
+def test_the_garbage_collector_stays_out_of_the_worker_while_it_steps(qtbot):
+    import gc
+
+    assert gc.isenabled()
+    controller = TrainingController()
+    job = ScriptedJob([1.0] * 1_000_000)
+    controller.attach(job)
+    controller.run()
+    assert not gc.isenabled()  # a collection in the worker could free GUI objects there
+    qtbot.waitUntil(lambda: job.taken > 5, timeout=5000)
+    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+        controller.pause()
+    assert gc.isenabled()
+    controller.run()
+    controller.shutdown()
+    assert gc.isenabled()
