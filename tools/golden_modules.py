@@ -129,6 +129,24 @@ OPTIM_CASES = [
 OPTIM_STEPS = 20
 
 
+INIT_SHAPES = [(3, 5), (256, 784), (3, 5, 2, 2), (10, 1), (4, 2, 3)]
+GAIN_CASES = [("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh", None),
+              ("relu", None), ("leaky_relu", None), ("leaky_relu", 0.2), ("leaky_relu", 5),
+              ("selu", None)]  # fmt: skip
+
+
+def _init_rules() -> dict:
+    """torch's fan and gain numbers, which nn.init's schemes are built from."""
+    fans = []
+    for shape in INIT_SHAPES:
+        fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))
+        fans.append({"shape": list(shape), "fan_in": fan_in, "fan_out": fan_out})
+    gains = [{"nonlinearity": name, "param": param,
+              "gain": float(nn.init.calculate_gain(name, param))}
+             for name, param in GAIN_CASES]  # fmt: skip
+    return {"fans": fans, "gains": gains}
+
+
 def _state(module: nn.Module) -> dict[str, np.ndarray]:
     return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
 
@@ -240,7 +258,7 @@ def write_golden(out_dir: Path) -> list[Path]:
     paths = [out_dir / "modules.npz", out_dir / "modules.json",
              out_dir / "optim.npz", out_dir / "optim.json"]  # fmt: skip
     np.savez_compressed(paths[0], **arrays)
-    document = {"torch": torch.__version__, "cases": cases, "reprs": reprs}
+    document = {"torch": torch.__version__, "cases": cases, "reprs": reprs, "init": _init_rules()}
     paths[1].write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     np.savez_compressed(paths[2], **optim_arrays)
     document = {"torch": torch.__version__, "steps": OPTIM_STEPS, "model": [4, [6], 2, "tanh"],

@@ -154,3 +154,22 @@ def test_twenty_optimizer_steps_match_torch(case, optim_arrays):
         _close(loss.item(), optim_arrays[f"{case['name']}/loss"][step])
         for name, value in model.state_dict().items():
             _close(value, optim_arrays[f"{case['name']}/{name}"][step])
+
+
+@pytest.mark.parametrize("case", MODULES["init"]["fans"], ids=lambda c: str(c["shape"]))
+def test_fan_in_and_fan_out_are_torch_s(case):
+    from explorer.engine.nn import init
+
+    tensor = Tensor(np.zeros(case["shape"]))
+    assert init._calculate_fan_in_and_fan_out(tensor) == (case["fan_in"], case["fan_out"])
+
+
+@pytest.mark.parametrize(
+    "case", MODULES["init"]["gains"], ids=lambda c: f"{c['nonlinearity']}-{c['param']}"
+)
+def test_gains_are_torch_s(case):
+    from explorer.engine.nn import init
+
+    assert init.calculate_gain(case["nonlinearity"], case["param"]) == pytest.approx(
+        case["gain"], rel=1e-15
+    )
