@@ -41,10 +41,10 @@ class Card(QFrame):
             painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
             painter.end()
         painter = QPainter(self)
-        rect = event.rect()
-        painter.drawPixmap(
-            rect, self._background, QRectF(rect.topLeft() * ratio, rect.size() * ratio).toRect()
-        )
+        # Copy only the dirty rectangles (a read-out's label, not the whole card).
+        for rect in event.region():
+            source = QRectF(rect.topLeft() * ratio, rect.size() * ratio).toRect()
+            painter.drawPixmap(rect, self._background, source)
         painter.end()
 
 
@@ -67,3 +67,11 @@ def colored_label(text: str, color: QColor, bold: bool = False, point_delta: flo
             font.setPointSizeF(font.pointSizeF() + point_delta)
         label.setFont(font)
     return label
+
+
+def make_opaque(widget: QWidget) -> None:
+    """Fill ``widget`` with the card color so its repaints need nothing beneath it."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, CARD_BACKGROUND)
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)

@@ -92,10 +92,15 @@ class PresetBar(QWidget):
 
     def show_counts(self, k: int, selected: int) -> None:
         """Show K and the selected category without emitting valueChanged."""
-        for spin, value in ((self.count_spin, k), (self.selected_spin, selected)):
+        # Touch the boxes only on a change: even an unchanged setMaximum repaints them.
+        for spin, value, maximum in (
+            (self.count_spin, k, MAX_CATEGORIES),
+            (self.selected_spin, selected, k - 1),
+        ):
+            if spin.maximum() == maximum and spin.value() == value:
+                continue
             blocked = spin.blockSignals(True)
-            if spin is self.selected_spin:
-                spin.setMaximum(k - 1)
+            spin.setMaximum(maximum)
             spin.setValue(value)
             spin.blockSignals(blocked)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
-from explorer.ui.widgets.card import CARD_BACKGROUND, set_text_color
+from explorer.ui.widgets.card import make_opaque, set_text_color
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000
@@ -128,10 +128,7 @@ class CategoryColumn(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setMaximumWidth(84)
         # An opaque column spares Qt from repainting the card beneath it on every move.
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, CARD_BACKGROUND)
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
+        make_opaque(self)
         self._shown = {"p": None, "q": None}
 
     def set_selected(self, selected: bool) -> None:

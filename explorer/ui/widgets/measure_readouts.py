@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
 from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
-from explorer.ui.widgets.card import Card, colored_label, set_text_color
+from explorer.ui.widgets.card import Card, colored_label, make_opaque, set_text_color
 
 #: (objectName, Comparison field, symbol, color, what it means)
 READOUTS = (
@@ -99,6 +99,7 @@ class MeasureReadouts(Card):
                 value.fontMetrics().horizontalAdvance("0.0000 hartleys") + 4,
                 value.fontMetrics().height() + 2,
             )
+            make_opaque(value)
             grid.addWidget(symbol_label, row, 0)
             grid.addWidget(value, row, 1)
             self.values[name] = value
@@ -110,6 +111,7 @@ class MeasureReadouts(Card):
             "The identity that ties the measures together, checked with the current numbers."
         )
         set_text_color(self.identity, QColor(68, 68, 68))
+        make_opaque(self.identity)
         self.identity.setFixedSize(
             READOUTS_WIDTH - 24, 6 * self.identity.fontMetrics().lineSpacing() + 8
         )
