@@ -19,6 +19,7 @@ from explorer.ui.training.view import TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
 GUI_SHARE = 0.1  # painting may take at most this share of the wall time while training
+MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
 
 
 class RunDisplay:
@@ -184,14 +185,16 @@ class RunDisplay:
     def tick(self, flush: bool = False) -> None:
         """Paint what changed (called by the ~30 Hz display timer; ``flush`` paints all).
 
-        The loss curve and the progress bar follow every frame the paint budget allows
-        (painting at most :data:`GUI_SHARE` of the time: the worker shares the GIL); the
-        other views at most every :data:`SLOW_VIEW_INTERVAL` seconds.
+        The progress bar follows every frame. The plots follow as often as keeps their
+        painting under :data:`GUI_SHARE` of the wall time (the worker shares the GIL), but
+        at least every :data:`MAX_REFRESH_INTERVAL`; the slower views (regions, accuracy,
+        confusion, P/Q) at most every :data:`SLOW_VIEW_INTERVAL` seconds.
         """
+        self._update_progress()
         now = time.perf_counter()
         painted = PAINT_METER.total - self._painted_mark
-        # Refresh no more often than keeps painting under GUI_SHARE of the wall time.
-        if not flush and now - self._last_refresh < max(0.0, painted / GUI_SHARE):
+        wait = min(MAX_REFRESH_INTERVAL, painted / GUI_SHARE)
+        if not flush and now - self._last_refresh < wait:
             return
         self._painted_mark = PAINT_METER.total
         self._last_refresh = now
@@ -199,19 +202,21 @@ class RunDisplay:
         if self._pending and (flush or now - self._last_slow >= SLOW_VIEW_INTERVAL):
             self._last_slow = now
             self._paint_pending()
+
+    def _update_progress(self) -> None:
         if self.run is None:
             return
         total = self.steps_per_epoch * self.epochs
         epoch = min(self.epochs, self.step // self.steps_per_epoch + 1)
         if self.run.status == "done":
             epoch = self.epochs
-        bar = self.view.progress
-        bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
-        bar.setFormat(
-            progress_text(
-                epoch, self.epochs, self.step, total, self.speed.rate, self.batch_size, self.state
-            )
+        text = progress_text(
+            epoch, self.epochs, self.step, total, self.speed.rate, self.batch_size, self.state
         )
+        bar = self.view.progress
+        if text != bar.format():
+            bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
+            bar.setFormat(text)
 
     def _paint_pending(self) -> None:
         pending, self._pending = self._pending, {}
