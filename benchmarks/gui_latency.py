@@ -162,12 +162,12 @@ def bench_distributions(app, repeats: int) -> dict[str, list[float]]:
 
 
 # -- Losses (scenarios and targets live in benchmarks/losses_latency.py) ----------------------
-def bench_losses(app, repeats: int) -> dict[str, list[float]]:
-    from losses_latency import TARGETS as LOSSES_TARGETS
-    from losses_latency import bench_losses as run
+def bench_losses(app, repeats: int) -> dict[str, tuple[list[float], list[float]]]:
+    import losses_latency
 
-    TARGETS.update(LOSSES_TARGETS)
-    return run(app, repeats)
+    TARGETS.update(losses_latency.TARGETS)
+    walls = losses_latency.bench_losses(app, repeats)
+    return {name: (wall, losses_latency.CPU_TIMES[name]) for name, wall in walls.items()}
 
 
 #: tab name -> its bench function; other tabs add theirs here.
