@@ -136,7 +136,7 @@ def repaint_ms(app, points: int, repeats: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=120)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)

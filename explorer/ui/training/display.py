@@ -20,6 +20,7 @@ from explorer.ui.training.view import TrainingView
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
 GUI_SHARE = 0.1  # painting may take at most this share of the wall time while training
 MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
+PENDING_ORDER = ("regions", "accuracy", "outputs", "samples", "summary")
 
 
 class RunDisplay:
@@ -40,6 +41,7 @@ class RunDisplay:
         self._pending: dict = {}
         self._last_slow = 0.0
         self._last_refresh = 0.0
+        self._draining = False
         self._painted_mark = PAINT_METER.total
 
     # -- a run begins, ends, is shown -----------------------------------------------------
@@ -187,8 +189,8 @@ class RunDisplay:
 
         The progress bar follows every frame. The plots follow as often as keeps their
         painting under :data:`GUI_SHARE` of the wall time (the worker shares the GIL), but
-        at least every :data:`MAX_REFRESH_INTERVAL`; the slower views (regions, accuracy,
-        confusion, P/Q) at most every :data:`SLOW_VIEW_INTERVAL` seconds.
+        at least every :data:`MAX_REFRESH_INTERVAL`, one plot per frame; the slower views
+        (regions, accuracy, confusion, P/Q) at most every :data:`SLOW_VIEW_INTERVAL` seconds.
         """
         self._update_progress()
         now = time.perf_counter()
@@ -198,10 +200,15 @@ class RunDisplay:
             return
         self._painted_mark = PAINT_METER.total
         self._last_refresh = now
-        self.view.loss_plot.refresh()
-        if self._pending and (flush or now - self._last_slow >= SLOW_VIEW_INTERVAL):
+        if flush:
+            self.view.loss_plot.refresh()
+            self._paint_pending(everything=True)
+        elif self._pending and (self._draining or now - self._last_slow >= SLOW_VIEW_INTERVAL):
+            self._paint_pending(everything=False)
+            self._draining = bool(self._pending)
             self._last_slow = now
-            self._paint_pending()
+        else:
+            self.view.loss_plot.refresh()
 
     def _update_progress(self) -> None:
         if self.run is None:
@@ -218,18 +225,24 @@ class RunDisplay:
             bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
             bar.setFormat(text)
 
-    def _paint_pending(self) -> None:
-        pending, self._pending = self._pending, {}
+    def _paint_pending(self, everything: bool) -> None:
+        """Apply pending view updates: all of them, or only the first (one repaint a frame,
+        so no single frame stalls the event loop with every plot at once)."""
         v, run = self.view, self.run
-        if pending.get("accuracy") and run is not None:
-            epochs = np.arange(1, len(run.val_accuracy) + 1)
-            v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
-        regions = pending.get("regions")
-        if regions is not None and np.all(np.isfinite(regions["regions"])):
-            v.decision_plot.set_regions(regions["extent"], regions["regions"])
-        if "samples" in pending:
-            v.sample_grid.set_predictions(pending["samples"])
-        if "outputs" in pending:
-            self.on_outputs(pending["outputs"])
-        if pending.get("summary") and run is not None:
-            self.runs.touch(run.run_id)
+        for key in PENDING_ORDER:
+            if key not in self._pending:
+                continue
+            value = self._pending.pop(key)
+            if key == "accuracy" and run is not None:
+                epochs = np.arange(1, len(run.val_accuracy) + 1)
+                v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
+            elif key == "regions" and np.all(np.isfinite(value["regions"])):
+                v.decision_plot.set_regions(value["extent"], value["regions"])
+            elif key == "samples":
+                v.sample_grid.set_predictions(value)
+            elif key == "outputs":
+                self.on_outputs(value)
+            elif key == "summary" and run is not None:
+                self.runs.touch(run.run_id)
+            if not everything:
+                return
