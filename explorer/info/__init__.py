@@ -7,6 +7,8 @@
 
 from explorer.info.comparison import Comparison, compare, sensitivity_curve
 from explorer.info.continuous import (
+    gaussian_cross_entropy,
+    gaussian_entropy,
     gaussian_grid,
     gaussian_kl,
     gaussian_kl_integrand,
@@ -48,6 +50,8 @@ __all__ = [
     "entropy",
     "entropy_terms",
     "format_value",
+    "gaussian_cross_entropy",
+    "gaussian_entropy",
     "gaussian_grid",
     "gaussian_kl",
     "gaussian_kl_integrand",

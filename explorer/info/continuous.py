@@ -22,6 +22,8 @@ __all__ = [
     "gaussian_kl",
     "gaussian_kl_integrand",
     "gaussian_kl_numeric",
+    "gaussian_entropy",
+    "gaussian_cross_entropy",
 ]
 
 _HALF_LOG_TWO_PI = 0.5 * math.log(2.0 * math.pi)
@@ -158,3 +160,22 @@ def gaussian_kl_numeric(
     x = gaussian_grid(mu_p, sigma_p, num=num)
     integrand = gaussian_kl_integrand(x, mu_p, sigma_p, mu_q, sigma_q, base)
     return max(float(np.trapezoid(integrand, x)), 0.0)
+
+
+def gaussian_entropy(sigma: float, base: float | str = 2) -> float:
+    """Differential entropy h(P) = ½ ln(2 π e σ²) of N(mu, sigma^2) (negative when σ is small).
+
+    Examples
+    --------
+    >>> round(gaussian_entropy(1.0, base="nats"), 6)
+    1.418939
+    """
+    _, sigma = check_gaussian(0.0, sigma, "P")
+    return 0.5 * math.log(2.0 * math.pi * math.e * sigma**2) * nats_to(base)
+
+
+def gaussian_cross_entropy(
+    mu_p: float, sigma_p: float, mu_q: float, sigma_q: float, base: float | str = 2
+) -> float:
+    """Cross entropy H(P, Q) = -∫ p log q = h(P) + KL(P || Q) of two Gaussians, closed form."""
+    return gaussian_entropy(sigma_p, base) + gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base)

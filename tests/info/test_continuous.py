@@ -74,3 +74,17 @@ def test_numeric_integral_matches_closed_form(theta, base):
     numeric = gaussian_kl_numeric(*theta, base=base)
     assert closed >= 0
     assert numeric == pytest.approx(closed, rel=1e-6, abs=1e-9)
+
+
+def test_differential_and_cross_entropy_match_their_integrals():
+    from explorer.info import gaussian_cross_entropy, gaussian_entropy, gaussian_log_pdf
+
+    x = gaussian_grid(0.3, 0.8)
+    p = gaussian_pdf(x, 0.3, 0.8)
+    h_numeric = -np.trapezoid(p * gaussian_log_pdf(x, 0.3, 0.8), x)
+    assert gaussian_entropy(0.8, base="nats") == pytest.approx(h_numeric, rel=1e-9)
+    cross_numeric = -np.trapezoid(p * gaussian_log_pdf(x, -1.0, 2.0), x) / math.log(2)
+    assert gaussian_cross_entropy(0.3, 0.8, -1.0, 2.0) == pytest.approx(cross_numeric, rel=1e-9)
+    assert gaussian_entropy(0.05) < 0  # differential entropy can be negative
+    with pytest.raises(ValueError, match="sigma"):
+        gaussian_entropy(0.0)

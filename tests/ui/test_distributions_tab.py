@@ -274,7 +274,12 @@ def test_state_round_trip_and_bad_state(qtbot, tab):
 
 
 def test_gaussian_mode_shows_closed_form_beside_the_integral(qtbot, tab):
-    from explorer.info import gaussian_kl, gaussian_kl_numeric, gaussian_pdf
+    from explorer.info import (
+        gaussian_cross_entropy,
+        gaussian_kl,
+        gaussian_kl_numeric,
+        gaussian_pdf,
+    )
 
     qtbot.mouseClick(tab.findChild(object, "modeGaussian"), Qt.MouseButton.LeftButton)
     assert tab.mode() == "gaussian"
@@ -289,6 +294,12 @@ def test_gaussian_mode_shows_closed_form_beside_the_integral(qtbot, tab):
     assert label(tab, "gaussianKlPQNumericValue") == format_value(gaussian_kl_numeric(*theta), 2)
     assert label(tab, "gaussianKlQPValue") == format_value(
         gaussian_kl(theta[2], theta[3], theta[0], theta[1]), 2
+    )
+    assert label(tab, "gaussianCrossEntropyValue") == format_value(
+        gaussian_cross_entropy(*theta), 2
+    )
+    assert number(label(tab, "gaussianCrossEntropyValue")) == pytest.approx(
+        number(label(tab, "gaussianEntropyPValue")) + number(closed), abs=2e-4
     )
     x, y = tab.gaussian.densities.q_curve.getData()
     np.testing.assert_allclose(y, gaussian_pdf(x, theta[2], theta[3]))

@@ -200,7 +200,7 @@ class SensitivityPlot:
         self.entropy_line = pg.PlotDataItem(
             [0.0, 1.0],
             [0.0, 0.0],
-            pen=pg.mkPen(P_COLOR, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine),
+            pen=pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
             name="H(P), the floor",
         )
         self.plot.addItem(self.entropy_line)

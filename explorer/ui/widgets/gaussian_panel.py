@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from explorer.info import (
     format_value,
+    gaussian_cross_entropy,
+    gaussian_entropy,
     gaussian_grid,
     gaussian_kl,
     gaussian_kl_integrand,
@@ -24,7 +26,7 @@ from explorer.info import (
     gaussian_pdf,
     unit_name,
 )
-from explorer.ui.plots.distribution_style import KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
 from explorer.ui.plots.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
 
@@ -157,6 +159,30 @@ class GaussianPanel(QWidget):
         formula.setWordWrap(True)
         set_text_color(formula, QColor(68, 68, 68))
         side_layout.addWidget(formula)
+        side_layout.addSpacing(8)
+        side_layout.addWidget(QLabel("<b>Entropies (differential)</b>"))
+        entropies = QGridLayout()
+        entropies.setHorizontalSpacing(10)
+        for row, (symbol, name, color, tip) in enumerate(
+            (
+                ("h(P)", "gaussianEntropyPValue", P_COLOR, "½ log(2πe σₚ²); negative for small σ"),
+                ("h(Q)", "gaussianEntropyQValue", Q_COLOR, "½ log(2πe σ_q²)"),
+                (
+                    "H(P,Q)",
+                    "gaussianCrossEntropyValue",
+                    CROSS_COLOR,
+                    "−∫ p log q = h(P) + KL(P‖Q): the identity of the discrete page, continuous",
+                ),
+            )
+        ):
+            entropies.addWidget(colored_label(symbol, color.darker(110), bold=True), row, 0)
+            value = QLabel("")
+            value.setObjectName(name)
+            value.setToolTip(f"{symbol} = {tip}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            entropies.addWidget(value, row, 1)
+            self.values[name] = value
+        side_layout.addLayout(entropies)
         side_layout.addStretch(1)
 
         self.densities = GaussianDensitiesPlot()
@@ -217,6 +243,9 @@ class GaussianPanel(QWidget):
             "gaussianKlPQNumericValue": gaussian_kl_numeric(mu_p, sigma_p, mu_q, sigma_q, base),
             "gaussianKlQPValue": gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base),
             "gaussianKlQPNumericValue": gaussian_kl_numeric(mu_q, sigma_q, mu_p, sigma_p, base),
+            "gaussianEntropyPValue": gaussian_entropy(sigma_p, base),
+            "gaussianEntropyQValue": gaussian_entropy(sigma_q, base),
+            "gaussianCrossEntropyValue": gaussian_cross_entropy(mu_p, sigma_p, mu_q, sigma_q, base),
         }
         for name, value in numbers.items():
             self.values[name].setText(format_value(value, base))
