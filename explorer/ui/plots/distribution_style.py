@@ -87,6 +87,10 @@ class YRange:
         self.plot = plot
         self.current: tuple[float, float] | None = None
 
+    def reset(self) -> None:
+        """Forget the range: the next ``set`` applies exactly (after a wholesale change)."""
+        self.current = None
+
     def set(self, low: float, high: float) -> None:
         if self.current is not None:
             old_low, old_high = self.current

@@ -307,7 +307,7 @@ class DistributionsTab(ExplorerTab):
     def _on_sliders_probability_changed(self, which: str, index: int, value: float) -> None:
         self.pair.set_probability(which, index, value)
         self.pair.select(index)
-        self._refresh()
+        self._refresh(dragging=True)
 
     def _on_sliders_category_selected(self, index: int) -> None:
         if index != self.pair.selected:
@@ -347,7 +347,12 @@ class DistributionsTab(ExplorerTab):
         return slot
 
     # -- the one place that shows the state ----------------------------------------------------
-    def _refresh(self) -> None:
+    def _refresh(self, dragging: bool = False) -> None:
+        """Show ``self.pair`` everywhere. While ``dragging`` the plots' y ranges only grow
+        or halve (steady axes); any other change fits them to the data afresh."""
+        if not dragging:
+            for plot in (self.bars, self.contributions, self.decomposition, self.sensitivity):
+                plot.y_range.reset()
         pair, base = self.pair, self.base
         k, selected = pair.k, pair.selected
         if self.sliders.count() != k:
