@@ -374,3 +374,49 @@ def test_closing_the_app_while_training_exits_cleanly(tmp_path, how):
     )
     assert done.returncode == 0, done.stderr
     assert "QThread: Destroyed while thread" not in done.stderr
+
+
+def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
+    import gzip
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(90, 3))
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0).astype(int)
+    path = tmp_path / "three.csv"
+    path.write_text(
+        "a,b,c,label\n" + "".join(f"{r[0]},{r[1]},{r[2]},{k}\n" for r, k in zip(x, y, strict=True))
+    )
+    tab = make_tab(qtbot, epochs=1)
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
+    dataset.csv_path.setText(str(path))
+    dataset.csv_path.editingFinished.emit()
+    assert tab.message() == "" and tab.dataset().num_features == 3
+    assert tab.view.picture.currentWidget() is tab.view.no_picture
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert tab.view.confusion_plot.matrix.shape == (3, 3)
+
+    images = rng.integers(0, 256, size=(40, 5, 6), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=40, dtype=np.uint8)
+    images_path, labels_path = tmp_path / "img.idx3.gz", tmp_path / "lbl.idx1"
+    with gzip.open(images_path, "wb") as handle:
+        handle.write(
+            bytes([0, 0, 8, 3])
+            + (40).to_bytes(4, "big")
+            + (5).to_bytes(4, "big")
+            + (6).to_bytes(4, "big")
+            + images.tobytes()
+        )
+    labels_path.write_bytes(bytes([0, 0, 8, 1]) + (40).to_bytes(4, "big") + labels.tobytes())
+    dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
+    dataset.idx_images.setText(str(images_path))
+    dataset.idx_labels.setText(str(labels_path))
+    dataset.idx_labels.editingFinished.emit()
+    assert tab.message() == "", tab.message()
+    assert tab.dataset().feature_shape == (5, 6)
+    assert tab.view.picture.currentWidget() is tab.view.sample_grid
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert all(tab.view.sample_grid.captions())
+    shutdown(tab)
