@@ -261,7 +261,8 @@ def test_state_round_trip_and_bad_state(qtbot, tab):
     for bad, message in (
         ({"base": 3}, "base"),
         ({"p": [1, -1, 0, 0]}, "negative"),
-        ({"k": 5}, "k is 5"),
+        ({"k": 5, "p": [1, 1, 1, 1], "q": [1, 1, 1, 1]}, "k is 5"),
+        ({"k": 40}, "number of categories"),
         ({"mode": "3d"}, "mode"),
         ({"selected": 9}, "category index"),
         ({"colour": "red"}, "unknown.*colour"),
@@ -271,6 +272,8 @@ def test_state_round_trip_and_bad_state(qtbot, tab):
         with pytest.raises(ValueError, match=message):
             other.restore_state(bad)
     assert other.state() == state
+    other.restore_state({"k": 6})
+    assert len(sliders(other, "p")) == 6 and other.distributions()[0].size == 6
 
 
 def test_gaussian_mode_shows_closed_form_beside_the_integral(qtbot, tab):

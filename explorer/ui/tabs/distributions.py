@@ -281,8 +281,11 @@ class DistributionsTab(ExplorerTab):
         try:
             if "p" in state or "q" in state:
                 scratch.set(state.get("p", self.pair.p), state.get("q", self.pair.q))
-            if "k" in state and state["k"] != scratch.k:
-                raise ValueError(f"k is {state['k']!r} but p and q have {scratch.k} categories")
+            if "k" in state and ("p" in state or "q" in state):
+                if state["k"] != scratch.k:
+                    raise ValueError(f"k is {state['k']!r} but p and q have {scratch.k} categories")
+            elif "k" in state:
+                scratch.set_category_count(state["k"])
             if "selected" in state:
                 scratch.select(state["selected"])
             base = resolve_base(state.get("base", base_label(self.base)))
