@@ -6,6 +6,7 @@ Plot items are created once; :meth:`LossCurvePanels.update_regression` and
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -84,6 +85,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self._build_regression()
         self._build_classification()
         self._highlighted: str | None = None
+        self._drawn_with: dict[str, float | None] = {}
         self._build_sample_dots()
         self._cache_static_items()
 
@@ -179,7 +181,11 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
     def update_regression(self, delta: float, beta: float) -> None:
         """Recompute the four regression curves for HuberLoss(delta) and SmoothL1Loss(beta)."""
         curves = regression_curves(delta=max(delta, 1e-6), beta=max(beta, 0.0), points=121)
+        parameters = {"L1": None, "MSE": None, "Huber": delta, "SmoothL1": beta}
         for name in REGRESSION_LOSSES:
+            if name in self._drawn_with and self._drawn_with[name] == parameters[name]:
+                continue  # redraw (and re-cache) only the curves whose parameter moved
+            self._drawn_with[name] = parameters[name]
             self.regression_curves[name].setData(curves.prediction, curves.loss[name])
             self.slope_curves[name].setData(curves.prediction, curves.derivative[name])
         labels = {"Huber": f"Huber (δ={delta:g})", "SmoothL1": f"SmoothL1 (β={beta:g})"}
@@ -228,7 +234,9 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             if kind == panel:
                 for name, values in ((loss_plot, points.loss), (slope_plot, points.slope)):
                     dots = self.sample_dots[name]
-                    dots.setData(points.x, values)
+                    old_x, old_y = dots.getData()
+                    if not (np.array_equal(old_x, points.x) and np.array_equal(old_y, values)):
+                        dots.setData(points.x, values)  # unchanged dots: no repaint
                     if dots.opts["brush"].color().name() != color:
                         dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
                 self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True
