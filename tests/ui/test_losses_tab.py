@@ -185,6 +185,9 @@ def test_kldiv_log_softmax_toggle_and_log_target(tab):
     # the input table now holds log_softmax(input): the same loss, fed as is
     assert "loss(input, target)" in tab.code.toPlainText()
     assert float(shown_value(tab)) == pytest.approx(float(before), abs=2e-4)
+    assert "not log-probabilities" not in tab.message.text()
+    edit_cell(tab, "lossInput", 0, 0, "2.5")  # raw scores where log-probabilities belong
+    assert "input row 0 is not log-probabilities" in tab.message.text()
 
 
 def test_cross_entropy_probability_target_converts_indices_to_one_hot(tab):

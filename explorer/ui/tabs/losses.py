@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from explorer.lossbench.codegen import pytorch_code
 from explorer.lossbench.curves import sample_points
 from explorer.lossbench.evaluate import LossRejected, LossResult, evaluate
+from explorer.lossbench.hints import tensor_hints
 from explorer.lossbench.spec import (
     CLASS_INDICES,
     KIND_LABELS,
@@ -239,8 +240,9 @@ class LossesTab(ExplorerTab):
         self.results.show_result(result, pytorch_code(kind, options, x, t, dtype))
         color = COLORS.get(kind, COLORS["CE"])
         self.curves.show_samples(sample_points(kind, options, x, t), color)
-        if result.warnings:
-            self._show_message("Warning: " + " ".join(result.warnings), "warning")
+        notes = [*result.warnings, *tensor_hints(kind, options, x, t)]
+        if notes:
+            self._show_message("Warning: " + "\n".join(notes), "warning")
         else:
             self._show_message(f"{LOSSES[kind].class_name}: computed by the engine", "info")
 
