@@ -242,7 +242,7 @@ class LossesTab(ExplorerTab):
         self.curves.show_samples(sample_points(kind, options, x, t), color)
         notes = [*result.warnings, *tensor_hints(kind, options, x, t)]
         if notes:
-            self._show_message("Warning: " + "\n".join(notes), "warning")
+            self._show_message("\n".join(f"⚠ {note}" for note in notes), "warning")
         else:
             self._show_message(f"{LOSSES[kind].class_name}: computed by the engine", "info")
 
