@@ -5,7 +5,8 @@ worker thread; results arrive by signal and are drawn by a ~30 Hz display timer,
 from the training rate. The model is shared with the Model tab, so every read of it from
 the GUI thread while a run is live (the Model tab's live heatmaps, saving weights) goes
 through :class:`ModelGate`: the worker holds the gate for each step, the GUI reads only
-between two steps, never a half-updated parameter.
+between two steps, never a half-updated parameter. While the worker steps, Python's cyclic
+garbage collector runs only in the GUI thread (:class:`GuiThreadGarbageCollection`).
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class TrainingTab(ExplorerTab):
         self._dataset: Dataset | None = None
         self._train: Dataset | None = None
         self._val: Dataset | None = None
-        self._raw_val = None
         self.display = RunDisplay(self.view, self.runs)
         self._trainer: Trainer | None = None
         self._ticks = 0
@@ -125,15 +125,12 @@ class TrainingTab(ExplorerTab):
     def _on_dataset_changed(self) -> None:
         try:
             self._dataset = self.view.dataset.load()
+            self._prepare(self.view.settings.config(self.view.dataset.val_fraction.value()))
         except (DataError, ValueError, OSError) as error:
-            self._dataset = None
-            self._train = self._val = self._raw_val = None
+            self._dataset = self._train = self._val = None
             self.show_message(f"Data not loaded: {error}", error=True)
-            self._update_banner()
-            self._update_buttons()
-            return
-        self.show_message("")
-        self._prepare(self.view.settings.config(self.view.dataset.val_fraction.value()))
+        else:
+            self.show_message("")
         self._update_banner()
         self._update_buttons()
 
@@ -143,7 +140,6 @@ class TrainingTab(ExplorerTab):
         standardize = self.view.dataset.standardize.isChecked()
         self._train, self._val, scaler = prepare_data(data, config, standardize)
         raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
-        self._raw_val = raw
         self.display.show_data(self._train, self._val, raw, data)
         self.link.set_sample_provider(self._sample, data.name)
 
