@@ -420,3 +420,16 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     wait_stopped(qtbot, tab, "done")
     assert all(tab.view.sample_grid.captions())
     shutdown(tab)
+
+
+def test_the_display_timer_runs_only_while_training(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    assert not tab._timer.isActive()
+    click(qtbot, tab.view.step)
+    wait_stopped(qtbot, tab, "paused")
+    assert not tab._timer.isActive()
+    click(qtbot, tab.view.pause)  # resume
+    assert tab._timer.isActive()
+    wait_stopped(qtbot, tab, "done")
+    assert not tab._timer.isActive()
+    shutdown(tab)

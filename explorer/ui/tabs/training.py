@@ -283,8 +283,8 @@ class TrainingTab(ExplorerTab):
     def _on_controller_stopped(self, payload: dict) -> None:
         text = self.display.on_stopped(payload)
         reason = payload["reason"]
+        self._timer.stop()  # the worker's last results arrived before this; flushed below
         if reason != "paused":
-            self._timer.stop()
             self.controller.shutdown()  # a finished run cannot continue: end its thread now
         self.display.tick(flush=True)
         self.link.refresh()
