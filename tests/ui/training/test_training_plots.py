@@ -1,4 +1,5 @@
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from explorer.ui.training.confusion import ConfusionMatrixPlot
@@ -121,3 +122,19 @@ def test_history_figures_for_the_cli(qtbot):
 
     image = exporters.ImageExporter(figures["loss"]).export(toBytes=True)
     assert image.width() > 100
+
+
+def test_hovering_the_loss_plot_shows_the_values_under_the_cursor(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.append_steps(np.arange(1, 101), np.linspace(2.0, 0.1, 100))
+    plot.refresh()
+    plot.plot_item.setXRange(1, 100, padding=0)
+    scene_pos = plot.plot_item.vb.mapViewToScene(pg.Point(50, 1.0))
+    plot.scene().sigMouseMoved.emit(scene_pos)
+    assert plot.readout.isVisible() and plot.cursor.isVisible()
+    assert plot.readout.toPlainText().startswith("step 50")
+    plot.close()
