@@ -39,9 +39,15 @@ class UnitImagePlot(pg.PlotItem):
         self.addItem(self.image)
         self.unit = 0
         self._side = 0
-        # Narrow enough that the two histograms beside it keep their room.
-        self.setPreferredWidth(150)
-        self.setMaximumWidth(170)
+        self.collapsed = False
+
+    def collapse(self, collapsed: bool) -> None:
+        """Hide and take no width, or show at a width that leaves the heatmap its room."""
+        self.collapsed = collapsed
+        self.setVisible(not collapsed)
+        self.setMinimumWidth(0)
+        self.setPreferredWidth(0 if collapsed else 150)
+        self.setMaximumWidth(0 if collapsed else 170)
 
     def show_unit(self, weight: np.ndarray, unit: int, limit: float) -> None:
         side = square_side(weight.shape[1])

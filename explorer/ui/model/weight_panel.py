@@ -131,6 +131,9 @@ class WeightPanel(QWidget):
 
         self.top = self.graphics.addLayout(row=0, col=0)
         self.top.addItem(self.heatmap_plot, row=0, col=0)
+        # Always in the layout (detaching items upsets pyqtgraph at exit); collapsed when unused.
+        self.top.addItem(self.unit_plot, row=0, col=1)
+        self.unit_plot.collapse(True)
         self.bottom = self.graphics.addLayout(row=1, col=0)
         self.bottom.addItem(self.values_plot, row=0, col=0)
         self.bottom.addItem(self.grad_plot, row=0, col=1)
@@ -160,7 +163,7 @@ class WeightPanel(QWidget):
         self._image_layer = path
 
     def unit_shown(self) -> bool:
-        return self.unit_plot.scene() is not None
+        return not self.unit_plot.collapsed
 
     def select_unit(self, unit: int) -> None:
         """Show row ``unit`` of the weight as an image (moves the heatmap's marker line)."""
@@ -194,7 +197,7 @@ class WeightPanel(QWidget):
         _fit_range(self.values_plot, edges, counts)
         self._show_gradient(node)
         self.title.setText(
-            f"<b>{node.code}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
+            f"<b>{node.path}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
             f"std {stats.std:.3g} &nbsp;·&nbsp; min {stats.min:.3g} &nbsp;·&nbsp; "
             f"max {stats.max:.3g}"
         )
@@ -238,10 +241,7 @@ class WeightPanel(QWidget):
             and square_side(data.shape[1]) is not None
         )
         if pictured != self.unit_shown():
-            if pictured:
-                self.top.addItem(self.unit_plot, row=0, col=1)
-            else:
-                self.top.removeItem(self.unit_plot)
+            self.unit_plot.collapse(not pictured)
         self.unit_line.setVisible(pictured)
         if pictured:
             unit = min(self.unit_plot.unit, data.shape[0] - 1)
