@@ -337,7 +337,9 @@ def test_state_round_trip_and_bad_state(tab, qtbot):
     tab.set_loss("CrossEntropy", reduction="sum", weight=(1, 2, 3, 4, 5), label_smoothing=0.1)
     tab.set_shape(4, 5)
     edit_cell(tab, "lossInput", 0, 0, "1.25")
-    state = tab.state()
+    import json
+
+    state = json.loads(json.dumps(tab.state()))
     other = LossesTab()
     qtbot.addWidget(other)
     other.restore_state(state)
