@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView
 import explorer.engine.nn.functional as F
 from explorer.engine import Tensor
 from explorer.lossbench.spec import LOSSES
+from explorer.lossbench.tensors import random_tensor
 from explorer.ui.tabs.losses import LossesTab
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -283,6 +284,8 @@ def test_shape_seed_and_randomize(tab):
     np.testing.assert_array_equal(drawn, tab.input_model.values())  # same seed, same numbers
     tab.n_spin.setValue(2)
     np.testing.assert_array_equal(tab.input_model.values(), drawn[:2])
+    tab.set_seed(1)  # the same seed draws afresh at the current shape
+    np.testing.assert_array_equal(tab.input_model.values(), random_tensor("real", 2, 16, 1, 0))
 
 
 def test_code_box_and_copy(tab, qtbot):

@@ -166,8 +166,11 @@ class LossesTab(ExplorerTab):
         self._on_shape_changed()
 
     def set_seed(self, seed: int) -> None:
-        """Draw new tensors from ``seed``."""
-        self.seed_spin.setValue(seed)
+        """Draw the tensors from ``seed`` (again, if it is the current seed)."""
+        if seed == self.seed_spin.value():
+            self._on_seed_changed(seed)
+        else:
+            self.seed_spin.setValue(seed)
 
     def set_dtype(self, dtype: str) -> None:
         """'float64' (the PyTorch code matches digit for digit) or 'float32' (torch's default)."""
