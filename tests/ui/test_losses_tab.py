@@ -378,3 +378,24 @@ def test_paste_a_block_and_copy_it_back(tab, qtbot):
     view.selectionModel().clear()
     view.setCurrentIndex(view.model().index(1, 2))
     assert view.copy_selection() == "1.5"
+
+
+def test_typing_into_a_cell_edits_it(tab, qtbot):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    tab.show()
+    qtbot.waitExposed(tab)
+    view = table(tab, "lossInput")
+    index = view.model().index(0, 1)
+    view.setCurrentIndex(index)
+    view.edit(index)  # what a double-click or a key press does
+    QApplication.processEvents()  # the editor takes the focus
+    editor = view.findChild(QLineEdit)
+    assert editor is not None and editor.text() == "-0.1321"
+    editor.setText("0.75")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate commits on Return through a queued call
+    assert tab.input_model.values()[0, 1] == 0.75
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
+    tab.close()
