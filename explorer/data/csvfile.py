@@ -50,6 +50,9 @@ def _integer_labels(cells: list[str]) -> list[int] | None:
     return values
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def load_csv(
     path: str | os.PathLike,
     label_column: int | str = -1,
@@ -241,6 +244,11 @@ def _read_precise(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarr
                 raise DataError(
                     f"{path}: row {line}, column {i + 1} ({columns[i]!r}) is not a finite "
                     f"number: {cell!r}"
+                )
+            if abs(value) > _FLOAT32_MAX:
+                raise DataError(
+                    f"{path}: row {line}, column {i + 1} ({columns[i]!r}) is too large for "
+                    f"float32 (at most {_FLOAT32_MAX:.4g}): {cell!r}"
                 )
             values.append(value)
         if not row[label_index]:

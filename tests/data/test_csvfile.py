@@ -134,3 +134,11 @@ def test_large_files_stream_and_agree_with_the_precise_parser(tmp_path):
     precise = load_csv(write(tmp_path, "\n".join(lines), "q.csv"), label_column="label")
     np.testing.assert_array_equal(precise.x, fast.x)
     np.testing.assert_array_equal(precise.y, fast.y)
+
+
+def test_a_value_beyond_float32_is_named_not_turned_into_infinity(tmp_path):
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, "1,2,0\n1e39,4,1\n"))
+    message = str(info.value)
+    assert message.startswith(str(tmp_path)) and "too large for float32" in message
+    assert "'1e39'" in message
