@@ -98,8 +98,8 @@ class TrainingTab(ExplorerTab):
         self.controller.sigStopped.connect(self._on_controller_stopped)
         if model_tab is not None:
             model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
-            if hasattr(model_tab, "set_model_gate"):  # its own reads (forward hooks) wait too
-                model_tab.set_model_gate(self.gate)
+            if hasattr(model_tab, "set_model_guard"):  # its own reads (forward hooks) wait too
+                model_tab.set_model_guard(self.gate.gui_turn)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)

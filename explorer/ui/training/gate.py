@@ -21,9 +21,14 @@ class ModelGate:
         self._condition = threading.Condition()
         self._busy = False
         self._gui_waiting = 0
+        self._gui_owner: int | None = None
 
     @contextmanager
     def gui_turn(self) -> Iterator[None]:
+        # Reentrant for the thread that holds it: a read nested in a read must not deadlock.
+        if self._gui_owner == threading.get_ident():
+            yield
+            return
         with self._condition:
             self._gui_waiting += 1
             try:
@@ -31,9 +36,11 @@ class ModelGate:
             finally:
                 self._gui_waiting -= 1
             self._busy = True
+            self._gui_owner = threading.get_ident()
         try:
             yield
         finally:
+            self._gui_owner = None
             self._release()
 
     @contextmanager

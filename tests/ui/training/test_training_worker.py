@@ -93,6 +93,28 @@ def test_gate_lets_the_gui_in_between_steps():
         pass
 
 
+def test_a_gui_read_nested_in_a_gui_read_does_not_deadlock():
+    gate = ModelGate()
+    with gate.gui_turn(), gate.gui_turn():
+        pass
+    with gate.worker_turn():  # released: the worker gets its turn
+        pass
+
+
+def test_the_model_tab_waits_for_the_training_gate(qtbot):
+    from explorer.ui.tabs.model import ModelTab
+    from explorer.ui.tabs.training import TrainingTab
+
+    model_tab = ModelTab()
+    qtbot.addWidget(model_tab)
+    training_tab = TrainingTab(model_tab=model_tab)
+    qtbot.addWidget(training_tab)
+    # the Model tab's own reads (forward pass, refresh on show) take the training gate
+    assert model_tab._guard == training_tab.gate.gui_turn
+    assert model_tab.forward.guard == training_tab.gate.gui_turn
+    training_tab.shutdown()
+
+
 def test_the_garbage_collector_stays_out_of_the_worker_while_it_steps(qtbot):
     import gc
 
