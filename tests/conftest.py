@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 # Set before anything imports Qt: tests never need a display, nor touch the user's settings.
@@ -14,8 +15,8 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _no_leftover_windows(request):
-    """Fail a GUI test that leaves a visible top-level window behind."""
+def _no_leftover_windows_or_threads(request):
+    """Fail a GUI test that leaves a visible top-level window or a worker thread behind."""
     yield
     if "qtbot" not in request.fixturenames:
         return
@@ -25,9 +26,22 @@ def _no_leftover_windows(request):
     if app is None:
         return
     app.processEvents()
-    left = [w for w in app.topLevelWidgets() if w.isVisible() and not w.isHidden()]
-    for widget in left:
-        widget.close()
+    left = []
+    for widget in app.topLevelWidgets():
+        try:
+            if widget.isVisible():
+                left.append(type(widget).__name__)
+                widget.close()
+        except RuntimeError:  # its C++ object was deleted meanwhile: nothing is left
+            continue
+    threads = []
+    worker = sys.modules.get("explorer.ui.training.worker")
+    if worker is not None:
+        threads = worker.TrainingController.running_threads()
+        for thread in threads:
+            thread.quit()
+            thread.wait()
     if left:
-        names = ", ".join(type(w).__name__ for w in left)
-        pytest.fail(f"test left visible top-level windows behind: {names}")
+        pytest.fail(f"test left visible top-level windows behind: {', '.join(left)}")
+    if threads:
+        pytest.fail(f"test left {len(threads)} training thread(s) running")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
+from explorer.ui.file_menu import build_file_menu
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.tabs.distributions import DistributionsTab
 from explorer.ui.tabs.losses import LossesTab
@@ -77,18 +78,8 @@ class MainWindow(QMainWindow):
 
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.export_action = QAction("&Export...", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setStatusTip("Export the current tab's plots as PNG, SVG and CSV")
-        self.export_action.triggered.connect(self._on_export_triggered)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-        self.file_menu = file_menu
+        # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
+        self.file_menu = build_file_menu(self, make_settings)
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&About explorer", self)
@@ -112,8 +103,16 @@ class MainWindow(QMainWindow):
     def _on_about_triggered(self) -> None:
         QMessageBox.about(self, "About explorer", self.about_text())
 
-    def _on_export_triggered(self) -> None:
-        self.statusBar().showMessage("Export is not available yet", 5000)
+    def install_fault_handler(self) -> None:
+        """Show exceptions that escape slots in a dialog and log them (the app calls this)."""
+        from explorer.ui.faults import FaultHandler, setup_logging
+
+        self.faults = FaultHandler(
+            self,
+            status=lambda text: self.statusBar().showMessage(text, 10000),
+            log_path=setup_logging(),
+        )
+        self.faults.install()
 
     # -- settings -------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -136,8 +135,9 @@ class MainWindow(QMainWindow):
         settings = make_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/tab", self.tabs.currentIndex())
+        self.sessions.autosave()
         for tab in self.all_tabs():
             tab.shutdown()
+        if getattr(self, "faults", None) is not None:
+            self.faults.uninstall()
         super().closeEvent(event)
-
-
