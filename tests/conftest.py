@@ -12,6 +12,13 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="explorer-test-config-")
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="explorer-test-runtime-"))
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests never depend on timing (no deadline); under CI they draw the same examples
+# every run, so a red CI is reproducible and a green one is not luck. Locally they explore.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
