@@ -38,13 +38,18 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> None:
     Raises
     ------
     ValueError
-        If the file is not a readable ``.npz`` archive, or its keys or shapes do not match
-        the model's ``state_dict`` (the message lists the missing, unexpected or
-        mismatched keys). The model is left unchanged.
+        If the file is not a readable ``.npz`` archive, holds NaN or infinite values, or its
+        keys or shapes do not match the model's ``state_dict`` (the message lists the
+        missing, unexpected or mismatched keys). The model is left unchanged.
     """
     path = Path(path)
     expected = model.state_dict()
     try:
+        if not zipfile.is_zipfile(path):
+            # np.load would try .npy and then pickle, and answer with its allow_pickle hint.
+            if not path.exists():
+                raise FileNotFoundError(path)
+            raise ValueError(f"{path}: is not an .npz (zip) file")
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise ValueError(f"{path}: not an .npz archive of named arrays")
@@ -74,6 +79,12 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> None:
                     )
                 if value.dtype.kind not in "fiu":
                     raise ValueError(f"{path}: {key} has non-numeric dtype {value.dtype}")
+                if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+                    bad = value.ravel()[~np.isfinite(value.ravel())][0]
+                    raise ValueError(
+                        f"{path}: {key} holds non-finite values (e.g. {float(bad)}); "
+                        "weights must be finite numbers"
+                    )
                 state[key] = value.astype(target.dtype)
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None

@@ -67,9 +67,25 @@ def test_setup_run_with_a_loaded_file(tmp_path):
 
 
 def test_default_spiral_run_learns_within_a_small_budget():
-    run = setup_run(DEFAULT_RUN.with_training(epochs=15))
+    run = setup_run(DEFAULT_RUN.with_training(epochs=25))
     run.trainer.run()
     assert run.trainer.history.last_epoch.val_accuracy >= 0.90
+
+
+def test_the_full_default_run_reaches_95_percent():
+    run = setup_run(DEFAULT_RUN)
+    run.trainer.run()
+    assert run.trainer.history.last_epoch.val_accuracy >= 0.95
+
+
+def test_default_run_is_the_model_tabs_seed_model_adapted():
+    # 784-256-10 (relu, he, zero) with the spiral's 2 inputs and 3 classes: the app's first run.
+    assert DEFAULT_RUN.hidden_sizes == (256,)
+    assert (DEFAULT_RUN.activation, DEFAULT_RUN.init_weight, DEFAULT_RUN.init_bias) == (
+        "relu",
+        "he",
+        "zero",
+    )
 
 
 def test_digits_run_learns_within_a_few_epochs():

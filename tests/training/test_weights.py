@@ -57,10 +57,10 @@ def test_unreadable_files(tmp_path):
     with pytest.raises(ValueError, match="no such file"):
         load_weights(model, tmp_path / "missing.npz")
     (tmp_path / "text.npz").write_text("not an archive")
-    with pytest.raises(ValueError, match="not a readable .npz weights file"):
+    with pytest.raises(ValueError, match=r"is not an \.npz \(zip\) file"):
         load_weights(model, tmp_path / "text.npz")
     np.save(tmp_path / "single.npy", np.zeros(3))
-    with pytest.raises(ValueError, match="not an .npz archive"):
+    with pytest.raises(ValueError, match=r"is not an \.npz \(zip\) file"):
         load_weights(model, tmp_path / "single.npy")
     with zipfile.ZipFile(tmp_path / "broken.npz", "w") as archive:
         archive.writestr("linear1.weight.npy", b"garbage")
@@ -74,3 +74,25 @@ def test_pickled_arrays_are_refused(tmp_path):
     np.savez(tmp_path / "evil.npz", **state)
     with pytest.raises(ValueError, match="evil.npz"):
         load_weights(mlp(2, 3), tmp_path / "evil.npz")
+
+
+def test_a_file_that_is_not_a_zip_is_named_so_without_numpy_pickle_hint(tmp_path):
+    path = tmp_path / "w.npz"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ValueError) as info:
+        load_weights(mlp(2, 3), path)
+    assert "is not an .npz (zip) file" in str(info.value)
+    assert "pickle" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_weights_are_refused_and_the_model_is_kept(tmp_path, bad):
+    source, target = mlp(2, 4, 3, seed=0), mlp(2, 4, 3, seed=1)
+    state = {k: np.array(v) for k, v in source.state_dict().items()}
+    state["linear2.weight"][1, 2] = bad
+    np.savez(tmp_path / "w.npz", **state)
+    before = {k: v.copy() for k, v in target.state_dict().items()}
+    with pytest.raises(ValueError, match="linear2.weight holds non-finite values"):
+        load_weights(target, tmp_path / "w.npz")
+    for key, value in before.items():
+        np.testing.assert_array_equal(target.state_dict()[key], value)
