@@ -163,13 +163,7 @@ class TensorMath:
         )
 
     def sigmoid(self) -> Tensor:
-        x = self.data
-        # split by sign so neither branch overflows for large |x|
-        out = np.empty_like(x)
-        pos = x >= 0
-        out[pos] = 1 / (1 + np.exp(-x[pos]))
-        ex = np.exp(x[~pos])
-        out[~pos] = ex / (1 + ex)
+        out = sigmoid_array(self.data)
         return self._from_op(out, (self,), lambda g: (g * out * (1 - out),), "Sigmoid")
 
     def tanh(self) -> Tensor:
@@ -273,3 +267,14 @@ class TensorMath:
             return (g * soft,)
 
         return self._from_op(result, (self,), backward, "LogSumExp")
+
+
+def sigmoid_array(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` elementwise, finite for any ``x`` (also used by the fused MLP)."""
+    # split by sign so neither branch overflows for large |x|
+    out = np.empty_like(x)
+    pos = x >= 0
+    out[pos] = 1 / (1 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    out[~pos] = ex / (1 + ex)
+    return out

@@ -176,7 +176,8 @@ class Tensor(TensorMath, TensorShape):
         if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones(self.data.shape, dtype=self.data.dtype)
+            # a one of self's shape and dtype (np.ones is a slower Python-level wrapper)
+            seed = np.array(1, dtype=self.data.dtype).reshape(self.data.shape)
         else:
             seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
             seed = seed.astype(self.data.dtype, copy=False)
@@ -186,27 +187,17 @@ class Tensor(TensorMath, TensorShape):
                     f"output[0] has a shape of {self.data.shape}."
                 )
         grads: dict[int, np.ndarray] = {id(self): seed}
+        # Leaves are kept aside and given their gradients once every contribution is summed.
+        leaves: dict[int, Tensor] = {id(self): self} if self._backward is None else {}
         # A leaf adopts a freshly computed gradient as its .grad; it copies one that may alias
         # another array: the seed, a view, a pass-through (Add hands on its own input), or an
         # array another leaf already adopted.
         shared = {id(self)}
-        adopted: set[int] = set()
         for node in self._topological_order():
-            key = id(node)
-            grad = grads.pop(key, None)
+            grad = grads.pop(id(node), None)
             if grad is None:
                 continue
-            backward = node._backward
-            if backward is None:
-                if node.grad is not None:
-                    node.grad = node.grad + grad
-                elif key in shared or id(grad) in adopted or type(grad) is not np.ndarray:
-                    node.grad = np.array(grad, dtype=node.data.dtype)
-                else:
-                    node.grad = grad
-                    adopted.add(id(grad))
-                continue
-            for parent, parent_grad in zip(node._parents, backward(grad), strict=True):
+            for parent, parent_grad in zip(node._parents, node._backward(grad), strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 data = parent.data
@@ -221,18 +212,35 @@ class Tensor(TensorMath, TensorShape):
                     grads[key] = parent_grad
                     if parent_grad is grad or parent_grad.base is not None:
                         shared.add(key)
+                    if parent._backward is None:
+                        leaves[key] = parent
                 else:
                     grads[key] = pending + parent_grad
                     shared.discard(key)
+        adopted: set[int] = set()
+        for key, leaf in leaves.items():
+            grad = grads[key]
+            if leaf.grad is not None:
+                leaf.grad = leaf.grad + grad
+            elif key in shared or id(grad) in adopted or type(grad) is not np.ndarray:
+                leaf.grad = np.array(grad, dtype=leaf.data.dtype)
+            else:
+                leaf.grad = grad
+                adopted.add(id(grad))
 
     def _topological_order(self) -> list[Tensor]:
-        """The nodes that need a gradient, each after every node that uses it (newest first)."""
+        """The non-leaf nodes that need a gradient, each after every node that uses it.
+
+        Newest first: an op's output is always newer than its inputs.
+        """
+        if self._backward is None:
+            return []
         nodes = [self]
         seen = {id(self)}
         stack = [self]
         while stack:
             for parent in stack.pop()._parents:
-                if parent.requires_grad and id(parent) not in seen:
+                if parent._backward is not None and parent.requires_grad and id(parent) not in seen:
                     seen.add(id(parent))
                     nodes.append(parent)
                     stack.append(parent)

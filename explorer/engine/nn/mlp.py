@@ -15,6 +15,7 @@ import numpy as np
 
 from explorer.engine.nn import _functional_layers as F
 from explorer.engine.nn import init
+from explorer.engine.nn._fused_mlp import fused_mlp
 from explorer.engine.nn.linear import Linear
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
@@ -157,8 +158,13 @@ class MLP(Module):
                 bias_init(param)
 
     def forward(self, x: Tensor) -> Tensor:
+        layers = tuple(self._modules.values())
+        # one graph node for all layers, bit-identical; see explorer/engine/nn/_fused_mlp.py
+        fused = fused_mlp(x, layers, self.activation)
+        if fused is not None:
+            return fused
         act = _ACTIVATION_FNS[self.activation]
-        *hidden, last = self._modules.values()
+        *hidden, last = layers
         for layer in hidden:
             x = act(layer(x))
         return last(x)

@@ -78,13 +78,18 @@ class SGD(Optimizer):
         """Apply one update to every parameter that has a gradient."""
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            weight_decay, nesterov, maximize = (
+                group["weight_decay"], group["nesterov"], group["maximize"]
+            )  # fmt: skip
+            if not (momentum or weight_decay or maximize):
+                self._plain_step(group["params"], lr)
+                continue
             for param in group["params"]:
                 grad = param.grad
                 if grad is None:
                     continue
                 p = param.data
-                if group["maximize"]:
+                if maximize:
                     grad = -grad
                 if weight_decay != 0:
                     grad = grad + weight_decay * p
@@ -99,3 +104,12 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 # in place, so the module's Parameter keeps its array
                 p -= lr * grad
+
+    @staticmethod
+    def _plain_step(params: list, lr: float) -> None:
+        """``p -= lr * grad``: the general loop without momentum, weight decay or maximize."""
+        for param in params:
+            grad = param.grad
+            if grad is not None:
+                p = param.data
+                p -= lr * grad  # in place, so the module's Parameter keeps its array

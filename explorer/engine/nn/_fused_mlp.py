@@ -1,0 +1,163 @@
+"""An ``nn.MLP`` forward pass as one autograd node: the same numbers, a fraction of the overhead.
+
+Why it exists: on a small network (2-8-8-2, batch 32) every array is tiny, so a training step
+costs almost nothing in arithmetic and almost everything in per-operation bookkeeping: a
+Tensor, a closure and a trip through ``Tensor.backward`` for every Linear and every activation.
+Running all layers in one node pays that once. This is what PyTorch cannot do for an
+arbitrary ``nn.Module`` and why the engine beats it on small networks
+(``benchmarks/engine_vs_torch.py``).
+
+Why it is safe: it runs the same numpy operations in the same order as the layer-by-layer
+path (``F.linear``, then the activation, per layer; their backward rules in reverse), so the
+output and every gradient are bit-for-bit identical (``tests/engine/test_fused_mlp.py`` checks
+each activation). :func:`fused_mlp` declines, and ``nn.MLP.forward`` goes layer by layer,
+unless nothing could tell the difference: the children are plain ``Linear`` layers with no
+forward or forward-pre hooks (the Model tab's forward-pass inspector hooks them, so it sees
+every layer run, as in torch) and the input is a 2-D batch whose shapes and dtype the layers
+accept. Anything else, including every error case, behaves exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from explorer.engine._tensor_math import sigmoid_array
+from explorer.engine.nn.linear import Linear
+from explorer.engine.tensor import Tensor
+
+_LEAKY_SLOPE = 0.01  # F.leaky_relu's default, which nn.MLP uses
+
+
+# Each activation: forward(h) -> (output, saved) may overwrite h, the node's own array;
+# grad(g, saved) may overwrite g, a fresh array. Same expressions as the unfused ops.
+def _relu(h: np.ndarray):
+    out = np.maximum(h, 0, out=h)
+    return out, out
+
+
+def _relu_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+    g *= out > 0
+    return g
+
+
+def _leaky_relu(h: np.ndarray):
+    positive = h > 0
+    slope = np.asarray(_LEAKY_SLOPE, dtype=h.dtype)
+    return np.where(positive, h, h * slope), (positive, slope)
+
+
+def _leaky_relu_grad(g: np.ndarray, saved) -> np.ndarray:
+    positive, slope = saved
+    return np.where(positive, g, g * slope)
+
+
+def _sigmoid(h: np.ndarray):
+    out = sigmoid_array(h)
+    return out, out
+
+
+def _sigmoid_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return g * out * (1 - out)
+
+
+def _tanh(h: np.ndarray):
+    out = np.tanh(h, out=h)
+    return out, out
+
+
+def _tanh_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return g * (1 - out * out)
+
+
+def _identity(h: np.ndarray):
+    return h, None
+
+
+def _identity_grad(g: np.ndarray, saved: None) -> np.ndarray:
+    return g
+
+
+_ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "relu": (_relu, _relu_grad),
+    "leaky_relu": (_leaky_relu, _leaky_relu_grad),
+    "sigmoid": (_sigmoid, _sigmoid_grad),
+    "tanh": (_tanh, _tanh_grad),
+    "identity": (_identity, _identity_grad),
+}
+
+
+def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | None:
+    """``layers[-1](act(... act(layers[0](x))))`` as a single graph node, or None.
+
+    None means the layers must run one by one: ``x`` is not a 2-D Tensor, a layer is not a
+    plain :class:`Linear` (a subclass, a ``forward`` patched onto the instance, a forward or
+    forward-pre hook), a weight does not take the previous width, or a weight's dtype is not
+    ``x``'s. The engine has no global module hooks; if it gains them, check them here too.
+    The node is named after the last layer's op (``Addmm``, or ``Mm`` without a bias), so
+    ``grad_fn`` reads as it does in torch.
+
+    Parameters
+    ----------
+    x : Tensor
+        Input batch, shape ``(N, in_features)``.
+    layers : sequence of Linear
+        The MLP's layers in order.
+    activation : str
+        One of ``nn.MLP.ACTIVATIONS``, applied after every layer but the last.
+    """
+    if not isinstance(x, Tensor) or x.data.ndim != 2 or activation not in _ACTIVATIONS:
+        return None
+    act_forward, act_grad = _ACTIVATIONS[activation]
+    h = x.data
+    dtype = h.dtype
+    last = len(layers) - 1
+    needs_grad = x.requires_grad  # whether the current layer's input needs a gradient
+    parents: list[Tensor] = [x]
+    steps = []  # per layer: (input array, weight array, weight, bias, input needs grad, saved)
+    for i, layer in enumerate(layers):
+        if (
+            type(layer) is not Linear
+            or layer._forward_hooks
+            or layer._forward_pre_hooks
+            or "forward" in layer.__dict__
+        ):
+            return None
+        params = layer._parameters
+        weight, bias = params["weight"], params["bias"]
+        w = weight.data if weight is not None else None
+        if w is None or w.dtype != dtype or w.ndim != 2 or w.shape[1] != h.shape[1]:
+            return None
+        layer_input, input_needs_grad = h, needs_grad
+        h = h @ w.T
+        parents.append(weight)
+        if bias is not None:
+            h += bias.data
+            parents.append(bias)
+        saved = None
+        if i < last:
+            h, saved = act_forward(h)
+        needs_grad = needs_grad or weight.requires_grad or (bias is not None and bias.requires_grad)
+        steps.append((layer_input, w, weight, bias, input_needs_grad, saved))
+
+    def backward(g: np.ndarray) -> list[np.ndarray | None]:
+        grads: list[np.ndarray | None] = []  # built last parent first, reversed at the end
+        for i in range(last, -1, -1):
+            layer_input, w, weight, bias, input_needs_grad, _ = steps[i]
+            if bias is not None:
+                grads.append(np.add.reduce(g, axis=0) if bias.requires_grad else None)
+            grads.append(g.T @ layer_input if weight.requires_grad else None)
+            if not input_needs_grad:
+                break  # nothing below this layer needs a gradient (the rest stay None)
+            g = g @ w
+            if i == 0:
+                grads.append(g)
+            else:
+                g = act_grad(g, steps[i - 1][5])
+        grads.extend([None] * (len(parents) - len(grads)))
+        grads.reverse()
+        return grads
+
+    op = "Addmm" if steps[-1][3] is not None else "Mm"
+    return Tensor._from_op(h, parents, backward, op)
