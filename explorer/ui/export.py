@@ -2,11 +2,11 @@
 
 One function serves the File menu, "Export all tabs" and the command line:
 ``export_items(items, folder, prefix, options)``. Images and SVG come from pyqtgraph's own
-exporters; CSV from pyqtgraph's ``CSVExporter`` when a plot holds only curves, otherwise from
-the items' data (bars as x/bottom/height/width, images as a matrix), because ``CSVExporter``
-skips ``BarGraphItem`` and ``ImageItem``. Every file is written to a temporary name beside
-its target, checked (PNG opens at the expected size, SVG parses as XML, CSV has a header),
-then renamed into place.
+exporters; CSV from the items' data (``explorer.ui.plot_data``: columns named after the
+items, bars, labelled image matrices), because pyqtgraph's ``CSVExporter`` skips
+``BarGraphItem`` and ``ImageItem`` and names columns ``x0000``. Every file is written to a
+temporary name beside its target, checked (PNG opens at the expected size, SVG parses as
+XML, CSV has a header), then renamed into place.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import CSVExporter, Exporter, ImageExporter, SVGExporter
+from pyqtgraph.exporters import Exporter, ImageExporter, SVGExporter
 from pyqtgraph.parametertree import Parameter
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
@@ -241,11 +241,7 @@ def export_csv(item, path: Path) -> list[Path]:
         target = path.with_name(f"{path.stem}{suffix}.csv")
         try:
             with atomic_path(target) as tmp:
-                plot = item if isinstance(item, pg.PlotItem) else None
-                if columns is None and plot is not None:
-                    CSVExporter(plot).export(fileName=str(tmp))
-                else:
-                    tmp.write_text(csv_text(header, columns), encoding="utf-8")
+                tmp.write_text(csv_text(header, columns), encoding="utf-8")
                 with open(tmp, encoding="utf-8") as handle:
                     first = handle.readline().strip()
                 if not first:

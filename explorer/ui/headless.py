@@ -170,8 +170,9 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
 
     ``run`` is a ``explorer.training.PreparedRun`` after training: its loss and accuracy
     curves, the decision regions (2-D data) and the validation confusion matrix. The image
-    plots carry ``export_matrix`` so their CSV holds the predicted class per grid cell and the
-    counts, not colours.
+    plots carry ``export_matrix`` and ``export_axes`` so their CSV holds the predicted class
+    per grid cell (rows x₂, columns x₁) and the counts (rows true, columns predicted class),
+    not colours.
     """
     import numpy as np
     from PySide6.QtWidgets import QGridLayout
@@ -215,7 +216,14 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
                 x0, x1, y0, y1 = extent
                 probabilities = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
                 regions.set_regions(extent, probabilities)
-                regions.image.export_matrix = probabilities.argmax(axis=-1)
+                regions.image.export_matrix = probabilities.argmax(axis=-1)  # (ny, nx)
+                ny, nx = probabilities.shape[:2]
+                regions.image.export_axes = (
+                    np.linspace(x0, x1, nx),
+                    np.linspace(y0, y1, ny),
+                    "x₁",
+                    "x₂",
+                )
             items["decision-regions"] = regions.plot_item
         confusion = ConfusionMatrixPlot()
         grid.addWidget(confusion, 1, 1)
@@ -223,6 +231,8 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             matrix = trainer.confusion_matrix(run.val)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
             confusion.image.export_matrix = matrix
+            names = list(run.dataset.class_names or range(len(matrix)))
+            confusion.image.export_axes = (names, names, "predicted class", "true class")
         items["confusion-matrix"] = confusion.plot_item
         show_offscreen(host, *WINDOW_SIZE)
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import time
 from collections.abc import Callable
 
 NO_DISPLAY_MESSAGE = (
@@ -96,8 +97,19 @@ def missing_libraries_message(missing: list[str]) -> str:
     )
 
 
-def x_display_reachable() -> bool:
-    """Whether the X server named by DISPLAY accepts a connection (asked through libxcb)."""
+# The probe's connection, held open until Qt has its own: when the probe is the X server's only
+# client, closing it makes a plain Xvfb reset, and Qt's connect during the reset aborts (exit 134).
+_held_x_connection: tuple[ctypes.CDLL, int] | None = None
+
+
+def x_display_reachable(hold: bool = False, attempts: int = 5, pause: float = 0.2) -> bool:
+    """Whether the X server named by DISPLAY accepts a connection (asked through libxcb).
+
+    A failed connect is retried ``attempts`` times, ``pause`` seconds apart, because a server
+    that has just lost its last client (the previous run) refuses connections while it resets.
+    With ``hold`` the connection stays open until ``release_x_display()``.
+    """
+    global _held_x_connection
     try:
         xcb = ctypes.CDLL("libxcb.so.1")
     except OSError:
@@ -106,10 +118,27 @@ def x_display_reachable() -> bool:
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-    connection = xcb.xcb_connect(None, None)
-    try:
-        return xcb.xcb_connection_has_error(connection) == 0
-    finally:
+    for attempt in range(max(1, attempts)):
+        if attempt:
+            time.sleep(pause)
+        connection = xcb.xcb_connect(None, None)
+        if xcb.xcb_connection_has_error(connection) == 0:
+            if hold:
+                release_x_display()
+                _held_x_connection = (xcb, connection)
+            else:
+                xcb.xcb_disconnect(connection)
+            return True
+        xcb.xcb_disconnect(connection)  # frees the error object libxcb returns
+    return False
+
+
+def release_x_display() -> None:
+    """Close the connection ``x_display_reachable(hold=True)`` kept (after Qt has connected)."""
+    global _held_x_connection
+    if _held_x_connection is not None:
+        xcb, connection = _held_x_connection
+        _held_x_connection = None
         xcb.xcb_disconnect(connection)
 
 
@@ -121,7 +150,7 @@ def preflight() -> str | None:
         missing = missing_xcb_libraries()
         if missing:
             return missing_libraries_message(missing)
-        if not x_display_reachable():
+        if not x_display_reachable(hold=True):
             display = os.environ.get("DISPLAY", "")
             return (
                 f"explorer: cannot connect to the X display {display!r} (DISPLAY). Check that "
@@ -142,7 +171,10 @@ def run_gui(argv: list[str]) -> int:
 
     from explorer.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    try:
+        app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    finally:
+        release_x_display()  # Qt holds its own connection now (see _held_x_connection)
     app.setOrganizationName(SETTINGS_ORG)
     app.setApplicationName(SETTINGS_APP)
     window = MainWindow()

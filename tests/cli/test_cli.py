@@ -85,9 +85,9 @@ def test_export_distributions_writes_figures_and_the_numbers_of_explorer_info(tm
     assert metrics["kl_qp"] == "inf"
     assert metrics["js"] == js_divergence(p, q, base=2)
     names = check_figures(out, "distributions", 640)
-    assert "kl-contributions" in names
+    assert "kl-contributions" in names and "p-and-q" in names
     header = csv_header(out / "distributions-kl-contributions.csv")
-    assert any(h.endswith("_x") for h in header) and any(h.endswith("_height") for h in header)
+    assert any("KL contribution" in h or "KL_contribution" in h for h in header)
 
 
 def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_path):
@@ -128,8 +128,11 @@ def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_pa
     with open(out / "training-confusion-matrix.csv", newline="") as handle:
         counts = [[int(v) for v in row[1:]] for row in list(csv.reader(handle))[1:]]
     assert sum(map(sum, counts)) == 180  # every validation sample counted once
-    assert csv_header(out / "training-decision-regions-data.csv")[0].endswith("_x")
-    assert "validation_y" in csv_header(out / "training-loss.csv")
+    assert csv_header(out / "training-decision-regions-data.csv")[0].endswith(": x₁")
+    regions = list(csv.reader(open(out / "training-decision-regions.csv", newline="")))
+    assert regions[0][0] == "x₂ \\ x₁" and len(regions) == 101  # labelled 100 x 100 grid
+    assert csv_header(out / "training-confusion-matrix.csv")[0] == "true class \\ predicted class"
+    assert any("validation" in column for column in csv_header(out / "training-loss.csv"))
 
 
 def test_screenshot_renders_the_window_showing_a_tab(tmp_path):
@@ -297,7 +300,7 @@ def test_export_losses_writes_curves_and_the_engine_value(tmp_path):
     )
     assert report["value"] == pytest.approx(float(expected.item()), rel=1e-12)
     assert "nn.KLDivLoss" in report["pytorch_code"]
-    assert csv_header(out / "losses-regression-curves.csv")[:2] == ["L1_x", "L1_y"]
+    assert csv_header(out / "losses-regression-curves.csv")[1] == "L1"
     assert png_size(out / "losses-classification-loss.png")[0] == 600
     assert not list(out.glob("*.svg"))
 

@@ -51,11 +51,11 @@ def test_every_plot_is_written_in_every_format_and_checks_out(tab, tmp_path):
             assert image.width() == 640 and image.height() > 10
         elif path.suffix == ".svg":
             assert ET.parse(path).getroot().tag.endswith("svg")
-    assert read_csv(tmp_path / "fake-curves.csv")[0] == ["square_x", "square_y", "root_x", "root_y"]
+    assert read_csv(tmp_path / "fake-curves.csv")[0] == ["x", "square", "root"]
     assert read_csv(tmp_path / "fake-curves.csv")[3][:2] == ["0.5", "0.25"]
     bars = read_csv(tmp_path / "fake-bars.csv")
-    assert bars[0] == ["bars0_x", "bars0_bottom", "bars0_height", "bars0_width"]
-    assert [row[2] for row in bars[1:]] == ["0.5", "0.3", "0.2"]
+    assert bars[0] == ["x", "bars0"]
+    assert [row[1] for row in bars[1:]] == ["0.5", "0.3", "0.2"]
     image = read_csv(tmp_path / "fake-image.csv")
     assert image[0] == ["row", "col0", "col1", "col2", "col3"]
     assert image[3] == ["2", "8", "9", "10", "11"]
@@ -79,7 +79,7 @@ def test_never_overwrites_unless_told(tab, tmp_path):
     assert (tmp_path / "fake-curves.csv").read_text() == "mine"
     assert sorted(os.listdir(tmp_path)) == ["fake-curves.csv"]
     export_items(items, tmp_path, "fake", options, overwrite=True)
-    assert (tmp_path / "fake-curves.csv").read_text().startswith("square_x")
+    assert (tmp_path / "fake-curves.csv").read_text().startswith("x,square,root")
 
 
 def test_unwritable_location_fails_cleanly(tab, tmp_path):
@@ -204,9 +204,9 @@ def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
     bars = tab.export_items()["bars"]
     plot = next(iter(bars.items))
     PlotDataCSVExporter(plot.getViewBox()).export(fileName=str(tmp_path / "bars.csv"))
-    assert (tmp_path / "bars.csv").read_text().startswith("bars0_x,bars0_bottom")
+    assert (tmp_path / "bars.csv").read_text().startswith("x,bars0")
     PlotDataCSVExporter(tab.export_items()["image"]).export(fileName=str(tmp_path / "im.csv"))
     assert (tmp_path / "im.csv").read_text().startswith("row,col0")
     scene = tab.export_items()["curves"].scene()
     PlotDataCSVExporter(scene).export(fileName=str(tmp_path / "scene.csv"))
-    assert (tmp_path / "scene.csv").read_text().startswith("square_x,square_y")
+    assert (tmp_path / "scene.csv").read_text().startswith("x,square")

@@ -1,6 +1,7 @@
 """Starting the app: one clear line instead of Qt's abort, and exit code 0 on close."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -115,3 +116,26 @@ def test_an_unreachable_x_display_is_reported_not_aborted(monkeypatch, capsys):
     assert launch.run_gui([]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "cannot connect to the X display ':987'" in err
+
+
+def test_an_unreachable_display_holds_no_connection(monkeypatch):
+    monkeypatch.setenv("DISPLAY", ":987")
+    assert not launch.x_display_reachable(hold=True, attempts=2, pause=0.01)
+    assert launch._held_x_connection is None
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb")
+def test_the_probe_connection_is_held_until_released(monkeypatch, tmp_path):
+    # A plain Xvfb resets when its last client leaves; Qt must connect before the probe goes.
+    display = f":{4000 + os.getpid() % 1000}"
+    server = subprocess.Popen(["Xvfb", display], stderr=subprocess.DEVNULL)
+    try:
+        monkeypatch.setenv("DISPLAY", display)
+        assert launch.x_display_reachable(hold=True, attempts=25, pause=0.1)
+        assert launch._held_x_connection is not None
+        launch.release_x_display()
+        assert launch._held_x_connection is None
+    finally:
+        launch.release_x_display()
+        server.terminate()
+        server.wait(timeout=10)
