@@ -11,16 +11,17 @@ XML, CSV has a header), then renamed into place.
 
 from __future__ import annotations
 
+import contextlib
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import Exporter, ImageExporter, SVGExporter
 from pyqtgraph.parametertree import Parameter
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPen
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
 from explorer.ui.plot_data import csv_tables, csv_text
@@ -169,7 +170,8 @@ class SharpImageExporter(ImageExporter):
             )
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.params["antialias"])
             target = QRectF(0, 0, width / ratio, height / ratio)
-            self.getScene().render(painter, target, source)
+            with scaled_cosmetic_pens(ratio, self.getScene()):
+                self.getScene().render(painter, target, source)
         finally:
             self.setExportMode(False)
             painter.end()
@@ -181,6 +183,38 @@ class SharpImageExporter(ImageExporter):
         if toBytes:
             return image
         return image.save(str(fileName))
+
+
+@contextlib.contextmanager
+def scaled_cosmetic_pens(ratio: float, scene=None) -> Iterator[None]:
+    """While rendering at ``ratio``, cosmetic pens (pyqtgraph's default) get ``ratio`` x wider.
+
+    A cosmetic pen's width is in device pixels, so at a device pixel ratio of 3 a 1-px curve
+    came out as a hairline beside text three times its on-screen size. pyqtgraph's items set
+    their pens from Python, so wrapping ``QPainter.setPen`` for the render reaches them all.
+    """
+    if abs(ratio - 1.0) < 1e-6:
+        yield
+        return
+    original = QPainter.setPen
+
+    def set_pen(painter, pen, *args):
+        if isinstance(pen, QPen) and pen.isCosmetic() and pen.style() != Qt.PenStyle.NoPen:
+            pen = QPen(pen)
+            pen.setWidthF(max(pen.widthF(), 1.0) * ratio)
+        return original(painter, pen, *args)
+
+    # Axes paint from a cached QPicture, whose pens were set at the screen's width.
+    axes = [i for i in (scene.items() if scene is not None else []) if isinstance(i, pg.AxisItem)]
+    for axis in axes:
+        axis.picture = None
+    QPainter.setPen = set_pen
+    try:
+        yield
+    finally:
+        QPainter.setPen = original
+        for axis in axes:
+            axis.picture = None
 
 
 def _image_exporter(item, options: ExportOptions) -> ImageExporter:

@@ -210,3 +210,23 @@ def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
     scene = tab.export_items()["curves"].scene()
     PlotDataCSVExporter(scene).export(fileName=str(tmp_path / "scene.csv"))
     assert (tmp_path / "scene.csv").read_text().startswith("x,square")
+
+
+def test_lines_in_a_large_png_scale_with_the_text(qtbot, tmp_path):
+    import pyqtgraph as pg
+    from PySide6.QtGui import QPainter
+
+    plot = pg.PlotWidget(background="w")
+    qtbot.addWidget(plot)
+    plot.resize(200, 150)
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    plot.plot([0, 1], [0.5, 0.5], pen=pg.mkPen("k", width=1))  # cosmetic, 1 px on screen
+    plot.setYRange(0, 1)
+    plot.show()
+    set_pen = QPainter.setPen
+    path = export_png(plot.getPlotItem(), tmp_path / "line.png", ExportOptions(scale=4))
+    assert QPainter.setPen is set_pen  # the render's pen scaling is undone
+    image = QImage(str(path))
+    column = [image.pixelColor(image.width() // 2, y).lightness() for y in range(image.height())]
+    assert sum(v < 128 for v in column) >= 3  # about 4 px, not a 1-px hairline
