@@ -66,13 +66,19 @@ def assert_plots_match_core(tab):
     finite = np.isfinite(c.kl_pq_terms)
     np.testing.assert_allclose(heights[finite], c.kl_pq_terms[finite])
     t, kl, cross = sensitivity_curve(p, q, tab.pair.selected, tab.base, t=SENSITIVITY_T)
-    for curve, values in ((tab.sensitivity.kl_curve, kl), (tab.sensitivity.cross_curve, cross)):
+    top = tab.sensitivity.y_range.current[1]
+    pairs = (
+        (tab.sensitivity.kl_curve, tab.sensitivity.kl_data, kl),
+        (tab.sensitivity.cross_curve, tab.sensitivity.cross_data, cross),
+    )
+    for curve, data, values in pairs:
+        # The data items hold the whole sweep (for CSV); the drawn curve stops at the top.
+        np.testing.assert_allclose(data.getData()[0], t)
+        np.testing.assert_allclose(data.getData()[1], values)
         x, y = curve.getData()
-        finite = np.isfinite(values)
-        np.testing.assert_allclose(x, t[finite])
-        np.testing.assert_allclose(y, values[finite])
-    for item in (tab.sensitivity.kl_curve, tab.sensitivity.cross_curve):
-        assert np.isfinite(item.getData()[1]).all()
+        assert np.isfinite(y).all() and (y <= top * (1 + 1e-12)).all()
+        kept = np.isin(t, x) & (values <= top)
+        np.testing.assert_allclose(np.interp(t[kept], x, y), values[kept])
     for bars in (tab.contributions.bars, tab.decomposition.entropy_bars, tab.decomposition.kl_bars):
         assert np.isfinite(np.asarray(bars.opts["height"], dtype=float)).all()
 
@@ -319,7 +325,7 @@ def test_export_items_are_plot_items_with_kebab_names(tab):
 
     items = tab.export_items()
     assert list(items) == [
-        "distributions",
+        "p-and-q",
         "kl-contributions",
         "decomposition",
         "sensitivity",
@@ -362,3 +368,154 @@ def test_main_window_hosts_the_tab(qtbot):
     assert isinstance(tab, DistributionsTab)
     tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
     assert label(tab, "crossEntropyValue") == "0.3219 bits"
+
+
+@pytest.mark.parametrize("example", ["exampleQClose", "exampleQWrong", "exampleQEqualsP"])
+def test_sensitivity_range_shows_the_curve_in_the_notes_examples(qtbot, tab, example):
+    from PySide6.QtWidgets import QPushButton
+
+    qtbot.mouseClick(tab.findChild(QPushButton, example), Qt.MouseButton.LeftButton)
+    p, q = tab.distributions()
+    t, kl, cross = sensitivity_curve(p, q, tab.pair.selected, tab.base, t=SENSITIVITY_T)
+    useful = (t >= 0.02) & (t <= 0.98)
+    top = tab.sensitivity.y_range.current[1]
+    # The whole climb over the useful range is inside the view, with the H(P) floor.
+    assert cross[useful].max() <= top <= 2 * cross[useful].max()
+    assert tab.comparison.entropy_p <= top
+    x, y = tab.sensitivity.kl_curve.getData()
+    assert x.min() <= 0.02 and (y <= top).all()
+    # Dragging P keeps the range steady while the data fit.
+    before = tab.sensitivity.y_range.current
+    slider(tab, "q", 1).setValue(slider(tab, "q", 1).value() + 10)
+    assert tab.sensitivity.y_range.current == before
+
+
+def test_clip_below_stops_curves_at_the_top_without_nan():
+    from explorer.ui.plots.distribution_plots import clip_below
+
+    x = np.linspace(0, 1, 11)
+    y = np.array([np.inf, 9, 5, 3, 2, 1, 2, 3, 5, 9, np.inf])
+    cx, cy, connect = clip_below(x, y, 4.0)
+    assert np.isfinite(cy).all() and (cy <= 4.0).all()
+    assert cy[0] == 4.0 and cy[-1] == 4.0
+    assert cx[0] == pytest.approx(0.25) and cx[-1] == pytest.approx(0.75)
+    assert connect[:-1].all()
+    # Two separate pieces get a gap, not a NaN.
+    y2 = np.array([1.0, 5.0, 1.0])
+    cx, cy, connect = clip_below(np.arange(3.0), y2, 3.0)
+    assert cy.tolist() == [1.0, 3.0, 3.0, 1.0] and connect.tolist() == [True, False, True, False]
+    assert clip_below(x, np.zeros(11), 1.0)[2] == "all"
+
+
+def test_sensitivity_svg_export_stays_inside_the_axes(tmp_path, tab):
+    import pyqtgraph.exporters as exporters
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
+
+    tab.resize(1280, 820)
+    tab.show()
+    tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
+    QApplication.processEvents()  # lay out the plot, as an export from the app does
+    path = tmp_path / "sensitivity.svg"
+    exporters.SVGExporter(tab.sensitivity.plot).export(str(path))
+    renderer = QSvgRenderer(str(path))
+    image = QImage(renderer.defaultSize(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    # Above the view box (the title band) nothing red (the KL curve) is drawn.
+    plot = tab.sensitivity.plot
+    scale = image.height() / plot.boundingRect().height()
+    view_top = int(plot.vb.mapRectToItem(plot, plot.vb.boundingRect()).top() * scale) - 2
+    assert view_top > 10
+    red = [
+        (x, y)
+        for x in range(image.width())
+        for y in range(0, view_top, 2)
+        if (c := QColor(image.pixel(x, y))).red() > 180 and c.green() < 90 and c.blue() < 90
+    ]
+    assert not red, (view_top, image.size(), red[:5])
+
+
+def test_plotted_items_are_named_for_csv_and_decorations_excluded(tab):
+    assert tab.bars.p_bars.opts["name"] == "P" and tab.bars.q_bars.opts["name"] == "Q"
+    assert tab.bars.highlight.csv_exclude
+    assert tab.contributions.data.name() == "KL contribution"
+    assert tab.contributions.bars.csv_exclude and tab.contributions.marks.markers.csv_exclude
+    assert tab.sensitivity.kl_data.name() == "KL(P||Q)"
+    assert tab.sensitivity.cross_data.name() == "H(P,Q)"
+    assert tab.sensitivity.kl_curve.csv_exclude and tab.sensitivity.cross_curve.csv_exclude
+    tab.set_distributions([1, 0, 0], [0, 1, 0])
+    # The CSV path keeps the true (infinite) values the bars can only draw clamped.
+    assert np.isinf(tab.contributions.data.getData()[1][0])
+    assert np.isinf(tab.decomposition.kl_data.getData()[1]).all()
+
+
+def test_p_and_q_axis_ends_just_above_one_and_readouts_have_three_decimals(tab):
+    tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
+    assert tab.bars.y_range.current == (0.0, 1.05)
+    assert label(tab, "pProbability0") == "1.000"
+    assert label(tab, "pProbability1") == "0.000"
+    assert label(tab, "qProbability0") == "0.800"
+
+
+def test_decomposition_labels_never_crowd_a_short_segment(tab):
+    for p, q in (([1, 0, 0], [0.8, 0.1, 0.1]), ([0.25] * 4, [0.1, 0.2, 0.3, 0.4])):
+        tab.set_distributions(p, q)
+        plot = tab.decomposition
+        top = plot.y_range.current[1]
+        heights = np.concatenate([plot.entropy_bars.opts["height"], plot.kl_bars.opts["height"]])
+        segment_labels = [plot.labels[0], plot.labels[3], plot.labels[1], plot.labels[4]]
+        for text_item, height in zip(segment_labels, heights, strict=True):
+            if text_item.isVisible():
+                lines = text_item.toPlainText().count("\n") + 1
+                need = plot.ONE_LINE if lines == 1 else plot.TWO_LINES
+                assert height / top >= need, text_item.toPlainText()
+
+
+def test_category_labels_show_on_axes_and_sliders_until_k_or_a_preset_changes(qtbot, tab):
+    from PySide6.QtWidgets import QPushButton
+
+    tab.set_distributions([0.5, 0.3, 0.2], [0.2, 0.3, 0.5], labels=["cat", "dog", "bird"])
+    assert tab.labels() == ("cat", "dog", "bird")
+    ticks = tab.bars.plot.getAxis("bottom")._tickLevels[0]
+    assert [name for _, name in ticks] == ["cat", "dog", "bird"]
+    assert [name for _, name in tab.contributions.plot.getAxis("bottom")._tickLevels[0]] == [
+        "cat",
+        "dog",
+        "bird",
+    ]
+    assert label(tab, "categoryLabel1") == "dog"
+    assert tab.state()["labels"] == ["cat", "dog", "bird"]
+    slider(tab, "p", 0).setValue(600)  # a drag keeps the names
+    assert label(tab, "categoryLabel1") == "dog"
+    qtbot.mouseClick(tab.findChild(QPushButton, "exampleQClose"), Qt.MouseButton.LeftButton)
+    assert tab.labels() is None and label(tab, "categoryLabel1") == "1"
+    tab.set_distributions([0.5, 0.5], [0.5, 0.5], labels=["yes", "no"])
+    tab.findChild(QSpinBox, "categoryCount").setValue(3)
+    assert tab.labels() is None and label(tab, "categoryLabel0") == "0"
+    assert [name for _, name in tab.bars.plot.getAxis("bottom")._tickLevels[0]] == ["0", "1", "2"]
+    with pytest.raises(ValueError, match="name all 3"):
+        tab.set_distributions([1, 1, 1], [1, 1, 1], labels=["a", "b"])
+    with pytest.raises(ValueError, match="label 1"):
+        tab.set_distributions([1, 1], [1, 1], labels=["a", 7])
+
+
+def test_category_labels_survive_a_state_round_trip(qtbot):
+    first = DistributionsTab()
+    qtbot.addWidget(first)
+    first.set_distributions([0.7, 0.3], [0.4, 0.6], labels=["arm 0", "arm 1"])
+    second = DistributionsTab()
+    qtbot.addWidget(second)
+    second.restore_state(first.state())
+    assert second.labels() == ("arm 0", "arm 1") and label(second, "categoryLabel0") == "arm 0"
+    with pytest.raises(ValueError, match="labels"):
+        second.restore_state({"labels": ["only one"]})
+
+
+def test_gaussian_legend_uses_one_notation_for_p_and_q(tab):
+    legend = tab.gaussian.densities.plot.legend
+    texts = [label_item.text for _, label_item in legend.items]
+    assert texts == ["p(x) = N(μ_P, σ_P²)", "q(x) = N(μ_Q, σ_Q²)"]

@@ -27,15 +27,44 @@ from explorer.ui.plots.distribution_style import (
     make_plot,
     nice_ceiling,
     nice_number,
+    probability_top,
 )
 
 BAR_WIDTH = 0.38
 
 
-def _category_ticks(plot: pg.PlotItem, k: int) -> None:
+#: Longer category names are shortened on the axes (the full name is in the slider's tooltip).
+TICK_CHARS = 10
+
+
+def short_label(label: str, limit: int = TICK_CHARS) -> str:
+    """``label`` cut to ``limit`` characters with an ellipsis."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _category_ticks(plot: pg.PlotItem, k: int, labels=None) -> None:
     step = 1 if k <= 16 else 2
-    plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(0, k, step)], []])
+    if labels is not None:
+        # Names need more room than indices: fewer of them fit under the bars.
+        step = 1 if k <= 8 else max(2, -(-k // 8))
+    names = [str(i) if labels is None else short_label(labels[i]) for i in range(k)]
+    plot.getAxis("bottom").setTicks([[(i, names[i]) for i in range(0, k, step)], []])
     plot.setXRange(-0.6, k - 0.4, padding=0)
+
+
+def _exclude_from_csv(*items) -> None:
+    """Decorations (highlights, markers, clamped drawings) are left out of the CSV export."""
+    for item in items:
+        item.csv_exclude = True
+
+
+def _data_item(plot: pg.PlotItem, name: str) -> pg.PlotDataItem:
+    """An invisible item holding a plot's true values (inf included) for the CSV export."""
+    item = pg.PlotDataItem([], [], pen=None, symbol=None, name=name)
+    plot.addItem(item, ignoreBounds=True)
+    if plot.legend is not None:
+        plot.legend.removeItem(item)  # named for the CSV, but it draws nothing
+    return item
 
 
 class DistributionBarsPlot:
@@ -43,35 +72,48 @@ class DistributionBarsPlot:
 
     def __init__(self):
         self.plot = make_plot("P and Q", "category i", "probability")
+        # The colour key is in the title: a legend would need head room above the bars.
+        self.plot.setTitle(
+            f'<span style="color:{P_COLOR.name()}">■ P</span> and '
+            f'<span style="color:{Q_COLOR.name()}">■ Q</span>',
+            color=TEXT_COLOR.name(),
+            size="10pt",
+        )
         self.highlight = pg.BarGraphItem(
             x=[0], height=[1], width=0.96, brush=alpha(TEXT_COLOR, 22), pen=pg.mkPen(None)
         )
         self.p_bars = pg.BarGraphItem(
-            x=[0], height=[0], width=BAR_WIDTH, brush=P_COLOR, pen=pg.mkPen(P_COLOR.darker(130))
+            x=[0],
+            height=[0],
+            width=BAR_WIDTH,
+            brush=P_COLOR,
+            pen=pg.mkPen(P_COLOR.darker(130)),
+            name="P",
         )
         self.q_bars = pg.BarGraphItem(
-            x=[0], height=[0], width=BAR_WIDTH, brush=Q_COLOR, pen=pg.mkPen(Q_COLOR.darker(130))
+            x=[0],
+            height=[0],
+            width=BAR_WIDTH,
+            brush=Q_COLOR,
+            pen=pg.mkPen(Q_COLOR.darker(130)),
+            name="Q",
         )
-        legend = self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
         for item in (self.highlight, self.p_bars, self.q_bars):
             self.plot.addItem(item)
-        legend.setColumnCount(2)
+        _exclude_from_csv(self.highlight)
         self.y_range = YRange(self.plot)
-        legend.addItem(self.p_bars, "P")
-        legend.addItem(self.q_bars, "Q")
-        self._k = 0
+        self._ticks = None
 
-    def update(self, p: np.ndarray, q: np.ndarray, selected: int) -> None:
+    def update(self, p: np.ndarray, q: np.ndarray, selected: int, labels=None) -> None:
         k = p.size
         x = np.arange(k, dtype=np.float64)
-        # Head room for the legend above the tallest bar.
-        top = nice_ceiling(max(float(p.max()), float(q.max())) * 1.3)
+        top = probability_top(max(float(p.max()), float(q.max())))
         self.p_bars.setOpts(x=x - BAR_WIDTH / 2, height=p)
         self.q_bars.setOpts(x=x + BAR_WIDTH / 2, height=q)
 
-        if k != self._k:
-            _category_ticks(self.plot, k)
-            self._k = k
+        if (k, labels) != self._ticks:
+            _category_ticks(self.plot, k, labels)
+            self._ticks = (k, labels)
         self.y_range.set(0.0, top)
         # The shade fills the view's height, whatever range the hysteresis kept.
         self.highlight.setOpts(x=[float(selected)], height=[self.y_range.current[1]])
@@ -82,18 +124,23 @@ class ContributionsPlot:
 
     def __init__(self):
         self.plot = make_plot("Contributions to KL(P‖Q): pᵢ log(pᵢ/qᵢ)", "category i", "")
-        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.7, brushes=[KL_COLOR])
+        self.bars = pg.BarGraphItem(
+            x=[0], height=[0], width=0.7, brushes=[KL_COLOR], name="KL contribution (drawn)"
+        )
         self.plot.addItem(self.bars)
         self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(TEXT_COLOR, width=1))
         self.plot.addItem(self.zero)
         self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
+        # The bars draw an infinite term clamped; the CSV gets the true terms from here.
+        self.data = _data_item(self.plot, "KL contribution")
+        _exclude_from_csv(self.bars, self.zero)
         self.y_range = YRange(self.plot)
         self._positive = pg.mkBrush(alpha(KL_COLOR, 200))
         self._negative = pg.mkBrush(alpha(P_COLOR, 170))
-        self._k = 0
+        self._ticks = None
         self._unit = ""
 
-    def update(self, terms: np.ndarray, unit: str) -> None:
+    def update(self, terms: np.ndarray, unit: str, labels=None) -> None:
         k = terms.size
         top = finite_top(terms)
         if np.isinf(terms).any():
@@ -103,19 +150,24 @@ class ContributionsPlot:
         x = np.arange(k, dtype=np.float64)
         brushes = [self._positive if h >= 0 else self._negative for h in heights]
         self.bars.setOpts(x=x, height=heights, brushes=brushes)
+        self.data.setData(x, terms)
         self.marks.show(x[infinite], heights[infinite])
         low = min(float(heights.min()), 0.0)
         self.y_range.set(-nice_ceiling(-low * 1.15) if low < 0 else 0.0, top)
         if unit != self._unit:
             self.plot.setLabel("left", unit)
             self._unit = unit
-        if k != self._k:
-            _category_ticks(self.plot, k)
-            self._k = k
+        if (k, labels) != self._ticks:
+            _category_ticks(self.plot, k, labels)
+            self._ticks = (k, labels)
 
 
 class DecompositionPlot:
     """Stacked bars H(P,Q) = H(P) + KL(P||Q) beside H(Q,P) = H(Q) + KL(Q||P)."""
+
+    #: Fractions of the view's height one and two lines of 8.5 pt text need (a ~170 px view).
+    ONE_LINE = 0.1
+    TWO_LINES = 0.2
 
     def __init__(self):
         self.plot = make_plot("Cross entropy = entropy + KL", "", "")
@@ -125,6 +177,7 @@ class DecompositionPlot:
             width=0.55,
             brushes=[P_COLOR, Q_COLOR],
             pen=pg.mkPen(TEXT_COLOR, width=0.5),
+            name="entropy H(P) H(Q)",
         )
         self.kl_bars = pg.BarGraphItem(
             x=[0, 1],
@@ -133,6 +186,7 @@ class DecompositionPlot:
             width=0.55,
             brush=alpha(KL_COLOR, 190),
             pen=pg.mkPen(TEXT_COLOR, width=0.5),
+            name="KL (drawn)",
         )
         self.plot.addItem(self.entropy_bars)
         self.plot.addItem(self.kl_bars)
@@ -150,6 +204,10 @@ class DecompositionPlot:
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
         self.marks = InfinityMarks(self.plot, 2)
+        # The KL bars draw an infinite KL clamped: the CSV takes the true values from these.
+        self.kl_data = _data_item(self.plot, "KL(P||Q) KL(Q||P)")
+        self.cross_data = _data_item(self.plot, "cross entropy H(P,Q) H(Q,P)")
+        _exclude_from_csv(self.kl_bars)
         self.y_range = YRange(self.plot)
         self._unit = ""
 
@@ -165,32 +223,46 @@ class DecompositionPlot:
         kl_heights = np.where(np.isinf(kls), np.maximum(top * 0.88 - entropies, 0.0), kls)
         self.entropy_bars.setOpts(height=entropies)
         self.kl_bars.setOpts(y0=entropies, height=kl_heights)
+        self.kl_data.setData([0.0, 1.0], kls)
+        self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
         self.marks.show(np.arange(2.0)[infinite], (entropies + kl_heights)[infinite])
+        self.y_range.set(0.0, top)
+        # Label sizes are judged against the range shown (the hysteresis may keep a taller one).
+        shown = self.y_range.current[1]
         names = (("H(P)", "KL(P‖Q)", "H(P,Q)"), ("H(Q)", "KL(Q‖P)", "H(Q,P)"))
         for i in range(2):
             h_label, kl_label, total_label = self.labels[3 * i : 3 * i + 3]
-            h_label.setText(f"{names[i][0]}\n{nice_number(entropies[i])}")
-            h_label.setPos(i, entropies[i] / 2)
-            h_label.setVisible(bool(entropies[i] > top * 0.12))
-            # One line fits a thin KL segment; a thick one gets two.
-            separator = "\n" if kl_heights[i] > top * 0.14 else " = "
-            kl_label.setText(f"{names[i][1]}{separator}{nice_number(kls[i])}")
-            kl_label.setPos(i, entropies[i] + kl_heights[i] / 2)
-            kl_label.setVisible(bool(kl_heights[i] > top * 0.06))
+            _segment_label(h_label, names[i][0], entropies[i], i, 0.0, entropies[i], shown)
+            _segment_label(kl_label, names[i][1], kls[i], i, entropies[i], kl_heights[i], shown)
             total_label.setText(f"{names[i][2]} = {nice_number(totals[i])}")
             total_label.setAnchor((0.5, 1.0))
             shown_top = entropies[i] + kl_heights[i]
-            total_label.setPos(i, shown_top + top * (0.07 if infinite[i] else 0.0))
+            total_label.setPos(i, shown_top + shown * (0.07 if infinite[i] else 0.01))
             total_label.setVisible(not bool(infinite[i]))
-        self.y_range.set(0.0, top)
         if c.unit != self._unit:
             self.plot.setLabel("left", c.unit)
             self._unit = c.unit
 
 
+def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: float, drawn, view):
+    """Name and value inside a stacked segment: two lines, one, or none when it is too thin
+    (the total above the bar and the read-outs still give the number)."""
+    fraction = float(drawn) / view
+    if fraction >= DecompositionPlot.TWO_LINES:
+        label.setText(f"{name}\n{nice_number(value)}")
+    elif fraction >= DecompositionPlot.ONE_LINE:
+        label.setText(f"{name} {nice_number(value)}")
+    label.setPos(x, y0 + float(drawn) / 2)
+    label.setVisible(fraction >= DecompositionPlot.ONE_LINE)
+
+
 class SensitivityPlot:
     """KL(P||Q) and H(P,Q) as the selected q_i sweeps 0..1, with the current point marked."""
+
+    #: The y range covers the curves over this part of the sweep: near q_i = 0 (or 1) they
+    #: run off to infinity, and scaling to that would flatten everything else.
+    USEFUL_Q = (0.02, 0.98)
 
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
@@ -226,8 +298,15 @@ class SensitivityPlot:
             self.plot.addItem(item)
         for marker in self.current:
             marker.setZValue(15)
+        # The drawn curves stop at the top of the view (an SVG export does not clip them);
+        # the CSV gets the whole sweep, infinities included, from these.
+        self.cross_data = _data_item(self.plot, "H(P,Q)")
+        self.kl_data = _data_item(self.plot, "KL(P||Q)")
+        # The H(P) floor is a reference line: its value is a read-out, not a column.
+        _exclude_from_csv(self.cross_curve, self.kl_curve, self.now_line, self.entropy_line)
         self.plot.setXRange(0, 1, padding=0.02)
         self._labels = (-1, "")
+        self._curves_key = None
         self.y_range = YRange(self.plot)
 
     def update(
@@ -242,20 +321,20 @@ class SensitivityPlot:
         index: int,
         unit: str,
     ) -> None:
-        # Scale to where the action is (about twice the current values), not to the ends
-        # where the curves diverge: those leave through the top of the plot.
-        levels = np.array([kl_now, cross_now, entropy_p, float(np.min(cross))])
-        level = float(levels[np.isfinite(levels)].max(initial=0.0))
-        top = min(
-            finite_top(np.concatenate([kl, cross, [entropy_p]]), floor=0.1),
-            nice_ceiling(max(2.0 * level, 0.1)),
-        )
+        low, high = self.USEFUL_Q
+        useful = (t >= low) & (t <= high)
+        self.y_range.set(0.0, sensitivity_top(cross[useful], entropy_p))
+        top = self.y_range.current[1]
         cap = top * 0.85
-        # The curves keep their true values (the view clips them; a CSV export stays exact)
-        # and leave out the infinite end points, where the curve runs off the top anyway.
-        for curve, values in ((self.kl_curve, kl), (self.cross_curve, cross)):
-            finite = np.isfinite(values)
-            curve.setData(t[finite], values[finite])
+        key = (top, t.tobytes(), kl.tobytes(), cross.tobytes())
+        if key != self._curves_key:
+            # Moving the selected q itself leaves the curves as they are: skip the redraw.
+            self._curves_key = key
+            for curve, values in ((self.kl_curve, kl), (self.cross_curve, cross)):
+                x, y, connect = clip_below(t, values, top)
+                curve.setData(x, y, connect=connect)
+            self.kl_data.setData(t, kl)
+            self.cross_data.setData(t, cross)
         now = np.array([kl_now, cross_now])
         now_shown = np.where(np.isinf(now), cap, np.minimum(now, cap))
         for marker, y in zip(self.current, now_shown, strict=True):
@@ -268,7 +347,6 @@ class SensitivityPlot:
         if np.isinf(now).any():
             xs.append(q_now)
         self.marks.show(xs, np.full(len(xs), cap))
-        self.y_range.set(0.0, top)
         if (index, unit) != self._labels:
             self.plot.setTitle(
                 f"Sensitivity to q{_subscript(index)} (the other q rescaled)",
@@ -278,6 +356,46 @@ class SensitivityPlot:
             self.plot.setLabel("bottom", f"q{_subscript(index)}")
             self.plot.setLabel("left", unit)
             self._labels = (index, unit)
+
+
+def sensitivity_top(cross_useful: np.ndarray, entropy_p: float) -> float:
+    """The sensitivity plot's y top: above the cross entropy (the higher curve, KL + H(P))
+    over the useful part of the sweep, so the climb towards q_i = 0 shows, and above the
+    H(P) floor."""
+    return finite_top(np.concatenate([cross_useful, [entropy_p]]), floor=0.1)
+
+
+def clip_below(x: np.ndarray, y: np.ndarray, top: float):
+    """The part of the curve (x, y) at or below ``top``, ending exactly on the line y = top.
+
+    Returns ``x, y, connect``: the kept points plus the interpolated crossings, and a
+    connect array that leaves gaps where the curve was above ``top`` (never NaN).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    inside = y <= top
+    if inside.all():
+        return x, y, "all"
+    if not inside.any():
+        return np.zeros(0), np.zeros(0), "all"
+    # Crossings sit between points i - 1 and i wherever inside changes.
+    change = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    entering = inside[change]
+    a = np.where(entering, change, change - 1)  # the inside end
+    b = np.where(entering, change - 1, change)  # the outside end (maybe infinite)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = (top - y[a]) / (y[b] - y[a])
+    # Towards an infinite end the curve leaves at that end's q.
+    s = np.where(np.isfinite(s) & np.isfinite(y[b]), s, 1.0)
+    cross_x = x[a] + s * (x[b] - x[a])
+    kept = np.flatnonzero(inside)
+    order = np.argsort(np.concatenate([2 * kept, 2 * change - 1]), kind="stable")
+    xs = np.concatenate([x[kept], cross_x])[order]
+    ys = np.concatenate([y[kept], np.full(change.size, top)])[order]
+    # A kept point joins the next one; a crossing joins it only when entering the view.
+    connect = np.concatenate([np.ones(kept.size, dtype=bool), entering])[order]
+    connect[-1] = False
+    return xs, ys, connect
 
 
 def _subscript(index: int) -> str:
@@ -290,6 +408,8 @@ def nan_free(*arrays) -> bool:
 
 
 __all__ = [
+    "clip_below",
+    "sensitivity_top",
     "ContributionsPlot",
     "DecompositionPlot",
     "DistributionBarsPlot",

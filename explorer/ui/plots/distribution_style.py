@@ -76,6 +76,12 @@ def finite_top(values, floor: float = 0.05) -> float:
     return nice_ceiling(max(top * 1.15, floor))
 
 
+def probability_top(largest: float) -> float:
+    """A y-axis top for probabilities: a little above the largest (a nice number), at most
+    1.05, so a probability of 1 fills the plot."""
+    return min(nice_ceiling(max(largest, 0.01) * 1.1), 1.05)
+
+
 class YRange:
     """Sets a plot's y range, with hysteresis: it grows at once but only shrinks when the
     data needs less than half of it, so a drag near a limit does not make the axis (and
@@ -121,6 +127,7 @@ class InfinityMarks:
             [], [], pen=None, symbol="t1", symbolSize=11, symbolBrush=color, symbolPen=None
         )
         self.markers.setZValue(20)
+        self.markers.csv_exclude = True
         plot.addItem(self.markers)
         font = QFont()
         font.setPointSizeF(11.0)

@@ -21,14 +21,13 @@ class GaussianDensitiesPlot:
 
     def __init__(self):
         self.plot = make_plot("Densities p(x) and q(x)", "x", "density")
-        self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
         self.p_curve = pg.PlotDataItem(
             [],
             [],
             pen=pg.mkPen(P_COLOR, width=2),
             fillLevel=0,
             brush=alpha(P_COLOR, 60),
-            name="p(x) = N(μₚ, σₚ²)",
+            name="p(x)",
         )
         self.q_curve = pg.PlotDataItem(
             [],
@@ -36,10 +35,14 @@ class GaussianDensitiesPlot:
             pen=pg.mkPen(Q_COLOR, width=2),
             fillLevel=0,
             brush=alpha(Q_COLOR, 60),
-            name="q(x) = N(μ_q, σ_q²)",
+            name="q(x)",
         )
         self.plot.addItem(self.p_curve)
         self.plot.addItem(self.q_curve)
+        # The legend comes after the items: it gets the long texts, the CSV the short names.
+        legend = self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        legend.addItem(self.p_curve, "p(x) = N(μ_P, σ_P²)")
+        legend.addItem(self.q_curve, "q(x) = N(μ_Q, σ_Q²)")
 
     def update(self, x: np.ndarray, p: np.ndarray, q: np.ndarray) -> None:
         self.p_curve.setData(x, p)
@@ -54,7 +57,6 @@ class GaussianIntegrandPlot:
 
     def __init__(self):
         self.plot = make_plot("Integrand p(x) log(p(x)/q(x)): its area is KL(P‖Q)", "x", "")
-        self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
         self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(TEXT_COLOR, width=1))
         self.plot.addItem(self.zero)
         self.pq_curve = pg.PlotDataItem(
@@ -63,16 +65,20 @@ class GaussianIntegrandPlot:
             pen=pg.mkPen(KL_COLOR, width=2),
             fillLevel=0,
             brush=alpha(KL_COLOR, 70),
-            name="p log(p/q) → KL(P‖Q)",
+            name="p log(p/q)",
         )
         self.qp_curve = pg.PlotDataItem(
             [],
             [],
             pen=pg.mkPen(alpha(Q_COLOR, 220), width=1.5, style=Qt.PenStyle.DashLine),
-            name="q log(q/p) → KL(Q‖P)",
+            name="q log(q/p)",
         )
         self.plot.addItem(self.qp_curve)
         self.plot.addItem(self.pq_curve)
+        self.zero.csv_exclude = True
+        legend = self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        legend.addItem(self.pq_curve, "p log(p/q) → KL(P‖Q)")
+        legend.addItem(self.qp_curve, "q log(q/p) → KL(Q‖P)")
         self._unit = ""
 
     def update(self, x: np.ndarray, pq: np.ndarray, qp: np.ndarray, unit: str) -> None:

@@ -54,14 +54,16 @@ EXAMPLE_BUTTONS = {
     "q-equals-p": ("exampleQEqualsP", "Q = P"),
 }
 SENSITIVITY_T = sensitivity_grid()
-STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed")
+STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed", "labels")
+#: Longest category name accepted by ``set_distributions(..., labels=...)``.
+MAX_LABEL_CHARS = 60
 
 
 class DistributionsTab(ExplorerTab):
     """Two discrete distributions P and Q (or two Gaussians) and every measure between them.
 
-    Automation: ``set_distributions(p, q)``, ``distributions()``, ``set_base(base)``,
-    ``set_mode(mode)``, ``state()``/``restore_state()``, ``export_items()``.
+    Automation: ``set_distributions(p, q, labels=None)``, ``distributions()``, ``labels()``,
+    ``set_base(base)``, ``set_mode(mode)``, ``state()``/``restore_state()``, ``export_items()``.
     """
 
     title = "Distributions"
@@ -74,6 +76,8 @@ class DistributionsTab(ExplorerTab):
         self.pair = DistributionPair()
         self.base = 2.0
         self.comparison = None
+        self._labels: tuple[str, ...] | None = None
+        self._shown_labels = None
 
         self.modes = QStackedWidget()
         self.modes.setObjectName("distributionsModes")
@@ -220,10 +224,20 @@ class DistributionsTab(ExplorerTab):
         """(P, Q) as float arrays summing to 1 (copies)."""
         return self.pair.p.copy(), self.pair.q.copy()
 
-    def set_distributions(self, p, q) -> None:
-        """Show P and Q (normalized; K = their common length, 2..32). ValueError if bad."""
+    def set_distributions(self, p, q, labels=None) -> None:
+        """Show P and Q (normalized; K = their common length, 2..32). ValueError if bad.
+
+        ``labels``: optional names of the K categories (class names), shown on the plots'
+        x axes and under the sliders until K changes or a preset replaces P or Q.
+        """
+        names = None if labels is None else check_labels(labels, np.size(p))
         self.pair.set(p, q)
+        self._labels = names
         self._refresh()
+
+    def labels(self) -> tuple[str, ...] | None:
+        """The category names given to ``set_distributions``, or None (indices are shown)."""
+        return self._labels
 
     def set_base(self, base: float | str) -> None:
         """Switch the unit: 2 / e / 10 or "bits" / "nats" / "hartleys". ValueError if other."""
@@ -249,7 +263,7 @@ class DistributionsTab(ExplorerTab):
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         items = {
-            "distributions": self.bars.plot,
+            "p-and-q": self.bars.plot,
             "kl-contributions": self.contributions.plot,
             "decomposition": self.decomposition.plot,
             "sensitivity": self.sensitivity.plot,
@@ -267,6 +281,7 @@ class DistributionsTab(ExplorerTab):
             "selected": self.pair.selected,
             "gaussian": self.gaussian.parameters(),
             "random_seed": self.seed_spin.value(),
+            "labels": None if self._labels is None else list(self._labels),
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
@@ -295,6 +310,13 @@ class DistributionsTab(ExplorerTab):
             gaussian = state.get("gaussian", {})
             if not isinstance(gaussian, dict):
                 raise ValueError(f"gaussian must be a dict of {list(PARAMETERS)}; got {gaussian!r}")
+            if "labels" in state:
+                labels = state["labels"]
+                labels = None if labels is None else check_labels(labels, scratch.k)
+            elif scratch.k == self.pair.k and not {"p", "q", "k"} & set(state):
+                labels = self._labels
+            else:
+                labels = None
             seed = state.get("random_seed", self.seed_spin.value())
             if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
                 raise ValueError(f"random_seed must be an integer 0..1000000; got {seed!r}")
@@ -303,6 +325,7 @@ class DistributionsTab(ExplorerTab):
         self.gaussian.set_parameters(gaussian)
         self.seed_spin.setValue(seed)
         self.pair = scratch
+        self._labels = labels
         self.set_base(base)
         self.set_mode(mode)
 
@@ -322,6 +345,8 @@ class DistributionsTab(ExplorerTab):
 
     def _on_count_spin_value_changed(self, k: int) -> None:
         self.pair.set_category_count(k)
+        if k != len(self._labels or ()):
+            self._labels = None
         self._refresh()
 
     def _on_base_combo_index_changed(self, index: int) -> None:
@@ -340,11 +365,13 @@ class DistributionsTab(ExplorerTab):
 
     def _on_presets_preset_requested(self, which: str, preset: str, seed: int) -> None:
         self.pair.apply_preset(which, preset, seed=seed)
+        self._labels = None
         self._refresh()
 
     def _make_example_slot(self, example: str):
         def slot() -> None:
             self.pair.apply_seed_example(example)
+            self._labels = None
             self._refresh()
 
         return slot
@@ -360,14 +387,19 @@ class DistributionsTab(ExplorerTab):
         k, selected = pair.k, pair.selected
         if self.sliders.count() != k:
             self.sliders.set_count(k)
+        if self._labels is not None and len(self._labels) != k:
+            self._labels = None
+        if self._shown_labels != (k, self._labels):
+            self.sliders.set_labels(self._labels)
+            self._shown_labels = (k, self._labels)
         self.presets.show_counts(k, selected)
         self.sliders.set_distributions(pair.p, pair.q)
         self.sliders.set_selected(selected)
         c = compare(pair.p, pair.q, base)
         self.comparison = c
         self.readouts.show_comparison(c)
-        self.bars.update(pair.p, pair.q, selected)
-        self.contributions.update(c.kl_pq_terms, c.unit)
+        self.bars.update(pair.p, pair.q, selected, self._labels)
+        self.contributions.update(c.kl_pq_terms, c.unit, self._labels)
         self.decomposition.update(c)
         t, kl, cross = sensitivity_curve(pair.p, pair.q, selected, base, t=SENSITIVITY_T)
         self.sensitivity.update(
@@ -384,4 +416,19 @@ class DistributionsTab(ExplorerTab):
         self.sigDistributionsChanged.emit(pair.p.copy(), pair.q.copy())
 
 
-__all__ = ["DistributionsTab"]
+def check_labels(labels, k: int) -> tuple[str, ...]:
+    """``labels`` as a tuple of K non-empty strings; ValueError naming what is wrong."""
+    if isinstance(labels, str) or not isinstance(labels, list | tuple):
+        raise ValueError(f"labels must be a list of {k} strings; got {labels!r}")
+    if len(labels) != k:
+        raise ValueError(f"labels must name all {k} categories; got {len(labels)}: {labels!r}")
+    for i, label in enumerate(labels):
+        if not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL_CHARS:
+            raise ValueError(
+                f"label {i} must be a non-empty string of at most {MAX_LABEL_CHARS} "
+                f"characters; got {label!r}"
+            )
+    return tuple(label.strip() for label in labels)
+
+
+__all__ = ["DistributionsTab", "check_labels"]

@@ -71,12 +71,8 @@ class EqualizerSlider(QSlider):
 
 
 def probability_text(value: float) -> str:
-    """What the label under a slider says: three decimals, exactly '0' or '1' at the ends."""
-    if value == 0.0:
-        return "0"
-    if value == 1.0:
-        return "1"
-    return f"{value:.3f}"
+    """What the label under a slider says: always three decimals ('0.000', '0.125', '1.000')."""
+    return f"{value + 0.0:.3f}"
 
 
 class CategoryColumn(QWidget):
@@ -121,8 +117,11 @@ class CategoryColumn(QWidget):
             layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.labels[which] = label
         self.index_label = QLabel(str(index))
+        self.index_label.setObjectName(f"categoryLabel{index}")
         self.index_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.index_label.setToolTip(f"Category {index}")
+        # A long class name must not widen the column: it is cut, and whole in the tooltip.
+        self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.set_label(None)
         layout.addWidget(self.index_label)
         self.set_selected(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -144,6 +143,16 @@ class CategoryColumn(QWidget):
         font = label.font()
         font.setBold(selected)
         label.setFont(font)
+
+    def set_label(self, name: str | None, limit: int = 10) -> None:
+        """Show the category's ``name`` (cut to ``limit`` characters), or its index if None."""
+        if name is None:
+            self.index_label.setText(str(self.index))
+            self.index_label.setToolTip(f"Category {self.index}")
+        else:
+            text = name if len(name) <= limit else name[: limit - 1] + "…"
+            self.index_label.setText(text)
+            self.index_label.setToolTip(f"Category {self.index}: {name}")
 
     def show_value(self, which: str, value: float) -> None:
         """Put the slider and its label at ``value`` without emitting anything."""
@@ -213,6 +222,13 @@ class DistributionSliders(QWidget):
         for column, p_i, q_i in zip(self.columns, p, q, strict=True):
             column.show_value("p", float(p_i))
             column.show_value("q", float(q_i))
+
+    def set_labels(self, labels) -> None:
+        """Name the categories under the sliders (a list of ``count()`` strings), or show
+        their indices (None)."""
+        limit = 10 if len(self.columns) <= 12 else 4
+        for i, column in enumerate(self.columns):
+            column.set_label(None if labels is None else labels[i], limit)
 
     def set_selected(self, index: int) -> None:
         if index == self._selected:

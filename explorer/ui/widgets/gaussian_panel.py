@@ -116,8 +116,8 @@ class GaussianPanel(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 10, 12, 10)
         for title, color, names in (
-            ("P = N(μₚ, σₚ²), the true distribution", P_COLOR, ("mu_p", "sigma_p")),
-            ("Q = N(μ_q, σ_q²), the model", Q_COLOR, ("mu_q", "sigma_q")),
+            ("P = N(μ_P, σ_P²), the true distribution", P_COLOR, ("mu_p", "sigma_p")),
+            ("Q = N(μ_Q, σ_Q²), the model", Q_COLOR, ("mu_q", "sigma_q")),
         ):
             side_layout.addWidget(QLabel(f"<b>{title}</b>"))
             for name in names:
@@ -140,7 +140,7 @@ class GaussianPanel(QWidget):
             label = colored_label(symbol, KL_COLOR, bold=True)
             grid.addWidget(label, row, 0)
             for column, name, tip in (
-                (1, closed_name, "ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²)/(2σ_q²) − ½, exact"),
+                (1, closed_name, "ln(σ_Q/σ_P) + (σ_P² + (μ_P−μ_Q)²)/(2σ_Q²) − ½, exact"),
                 (2, numeric_name, "∫ p(x) log(p(x)/q(x)) dx by the trapezoid rule"),
             ):
                 value = QLabel("")
@@ -152,7 +152,7 @@ class GaussianPanel(QWidget):
         side_layout.addLayout(grid)
         formula = QLabel(
             "KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx<br>"
-            "= ln(σ_q/σₚ) + (σₚ² + (μₚ−μ_q)²)/(2σ_q²) − ½<br>"
+            "= ln(σ_Q/σ_P) + (σ_P² + (μ_P−μ_Q)²)/(2σ_Q²) − ½<br>"
             "in nats; divide by ln 2 for bits. The numeric column integrates the red "
             "curve on the right."
         )
@@ -165,8 +165,8 @@ class GaussianPanel(QWidget):
         entropies.setHorizontalSpacing(10)
         for row, (symbol, name, color, tip) in enumerate(
             (
-                ("h(P)", "gaussianEntropyPValue", P_COLOR, "½ log(2πe σₚ²); negative for small σ"),
-                ("h(Q)", "gaussianEntropyQValue", Q_COLOR, "½ log(2πe σ_q²)"),
+                ("h(P)", "gaussianEntropyPValue", P_COLOR, "½ log(2πe σ_P²); negative for small σ"),
+                ("h(Q)", "gaussianEntropyQValue", Q_COLOR, "½ log(2πe σ_Q²)"),
                 (
                     "H(P,Q)",
                     "gaussianCrossEntropyValue",
