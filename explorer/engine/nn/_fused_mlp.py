@@ -107,7 +107,10 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
     activation : str
         One of ``nn.MLP.ACTIVATIONS``, applied after every layer but the last.
     """
-    if not isinstance(x, Tensor) or x.data.ndim != 2 or activation not in _ACTIVATIONS:
+    if (
+        not isinstance(x, Tensor) or x.data.ndim != 2 or not layers
+        or activation not in _ACTIVATIONS
+    ):  # fmt: skip
         return None
     act_forward, act_grad = _ACTIVATIONS[activation]
     h = x.data
