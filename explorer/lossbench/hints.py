@@ -70,3 +70,60 @@ def tensor_hints(
                 "but then it is not a distribution"
             )
     return hints
+
+
+FLOAT_MAX = {"float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
+
+
+def _first_non_finite(values: np.ndarray) -> tuple[tuple[int, ...], float] | None:
+    bad = np.argwhere(~np.isfinite(values))
+    if bad.size == 0:
+        return None
+    where = tuple(int(i) for i in bad[0])
+    return where, float(values[where])
+
+
+def _all_targets_ignored(kind: str, options: LossOptions, target: np.ndarray) -> bool:
+    if kind not in ("CrossEntropy", "NLL") or options.probability_target:
+        return False
+    indices = np.asarray(target).reshape(-1)
+    return bool(indices.size) and bool((indices == options.ignore_index).all())
+
+
+def result_notes(kind: str, options: LossOptions, target: np.ndarray, result, dtype: str) -> list:
+    """Why the result holds NaN or infinity, if it does (empty if every number is finite).
+
+    ``result`` is an :class:`explorer.lossbench.evaluate.LossResult`. PyTorch gives the same
+    NaN/inf for the same numbers; these notes say where they come from.
+    """
+    notes = []
+    if np.isnan(result.value) and result.reduction == "mean":
+        if _all_targets_ignored(kind, options, target):
+            notes.append(
+                f"every target is ignore_index ({options.ignore_index}): the mean over "
+                "0 targets is 0/0 = nan, as in PyTorch"
+            )
+        elif kind in ("CrossEntropy", "NLL") and not options.probability_target:
+            notes.append(
+                "the class weights of the targets sum to 0: the weighted mean is 0/0 = nan, "
+                "as in PyTorch"
+            )
+    if notes:
+        return notes
+    output = np.asarray(result.output, dtype=np.float64)
+    for name, values in (
+        ("output", output.reshape(output.shape or (1,))),
+        ("input.grad", result.grad),
+    ):
+        found = _first_non_finite(np.asarray(values, dtype=np.float64))
+        if found is not None:
+            where, value = found
+            index = ", ".join(str(i) for i in where) if name != "output" or output.ndim else ""
+            cell = f"{name}[{index}]" if index else name
+            notes.append(
+                f"the loss overflows: {cell} is {value} — the numbers go beyond {dtype}'s "
+                f"range (±{FLOAT_MAX.get(dtype, FLOAT_MAX['float64']):.3g}), as they would "
+                "in PyTorch; non-finite cells are grey. Use smaller inputs."
+            )
+            break
+    return notes

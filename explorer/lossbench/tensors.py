@@ -171,6 +171,33 @@ def parse_cell(name: str, index: tuple[int, ...], text: str, integer: bool = Fal
 
 
 def format_number(value: float) -> str:
-    """The shortest text that reads back as the same number (``0.1``, ``-2``, ``0.0001``)."""
-    text = np.format_float_positional(np.float64(value), unique=True, trim="-")
+    """The shortest text that reads back as the same number (``0.1``, ``-2``, ``0.0001``,
+    ``1e+300``: scientific beyond 1e16 or below 1e-5, where positional text gets long)."""
+    value = np.float64(value)
+    if not np.isfinite(value):
+        return str(float(value))
+    if value != 0 and not 1e-5 <= abs(value) < 1e16:
+        return np.format_float_scientific(value, unique=True, trim="-")
+    text = np.format_float_positional(value, unique=True, trim="-")
     return "0" if text == "-0" else text
+
+
+def cell_text(value: float) -> str:
+    """A table cell's text: 4 decimals, scientific (3 significant digits) for a huge or tiny
+    number, and ``inf``/``-inf``/``nan`` as such."""
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    if value != 0 and not 1e-4 <= abs(value) < 1e5:
+        return f"{value:.3g}"
+    return f"{value + 0.0:.4f}"
+
+
+def value_text(value: float) -> str:
+    """The loss value's text: 6 decimals, or 6 in scientific notation for a huge or tiny one."""
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    if value != 0 and not 1e-6 <= abs(value) < 1e6:
+        return f"{value:.6e}"
+    return f"{value + 0.0:.6f}"

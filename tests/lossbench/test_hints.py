@@ -33,3 +33,26 @@ def test_a_target_row_that_does_not_sum_to_one_is_named():
         "CrossEntropy", LossOptions(probability_target=True), x, np.array([[1, 1], [0, 1.0]])
     )
     assert "target row 0 sums to 2" in hint
+
+
+def test_result_notes_explain_overflow_and_nan():
+    import warnings
+
+    from explorer.lossbench.evaluate import evaluate
+    from explorer.lossbench.hints import result_notes
+
+    x = np.array([[1e300, 0.0], [1.0, 2.0]])
+    t = np.zeros((2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the engine's numpy overflow stays quiet
+        result = evaluate("MSE", LossOptions(reduction="none"), x, t, "float64")
+    assert result.warnings == ()
+    (note,) = result_notes("MSE", LossOptions(reduction="none"), t, result, "float64")
+    assert note.startswith("the loss overflows: output[0, 0] is inf")
+    assert "1.8e+308" in note
+    fine = evaluate("L1", LossOptions(), x, t, "float64")
+    assert result_notes("L1", LossOptions(), t, fine, "float64") == []
+    options = LossOptions(ignore_index=1)
+    ignored = evaluate("CrossEntropy", options, x, np.array([1, 1]), "float64")
+    (note,) = result_notes("CrossEntropy", options, np.array([1, 1]), ignored, "float64")
+    assert "every target is ignore_index (1)" in note and "nan" in note

@@ -93,3 +93,16 @@ def test_numbers_are_written_as_the_shortest_text_that_reads_back_the_same():
     assert format_number(-0.0) == "0"
     assert format_number(1.3040) == "1.304"
     assert float(format_number(1 / 3)) == 1 / 3
+
+
+def test_huge_and_tiny_numbers_are_written_in_scientific_notation():
+    from explorer.lossbench.tensors import cell_text, value_text
+
+    assert format_number(1e300) == "1e+300"
+    assert float(format_number(-1.2345e-7)) == -1.2345e-7
+    assert format_number(float("inf")) == "inf"
+    assert cell_text(1e300) == "1e+300" and cell_text(-1.5e-6) == "-1.5e-06"
+    assert cell_text(0.5) == "0.5000" and cell_text(-0.0) == "0.0000"
+    assert cell_text(float("nan")) == "nan" and cell_text(float("-inf")) == "-inf"
+    assert value_text(0.25) == "0.250000" and value_text(1e300) == "1.000000e+300"
+    assert value_text(2e-9) == "2.000000e-09" and value_text(float("inf")) == "inf"

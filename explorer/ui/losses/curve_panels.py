@@ -234,9 +234,12 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             if kind == panel:
                 for name, values in ((loss_plot, points.loss), (slope_plot, points.slope)):
                     dots = self.sample_dots[name]
+                    # An overflowed element (inf or nan) has no place on the curve.
+                    finite = np.isfinite(points.x) & np.isfinite(values)
+                    x, y = points.x[finite], values[finite]
                     old_x, old_y = dots.getData()
-                    if not (np.array_equal(old_x, points.x) and np.array_equal(old_y, values)):
-                        dots.setData(points.x, values)  # unchanged dots: no repaint
+                    if not (np.array_equal(old_x, x) and np.array_equal(old_y, y)):
+                        dots.setData(x, y)  # unchanged dots: no repaint
                     if dots.opts["brush"].color().name() != color:
                         dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
                 self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True

@@ -152,7 +152,12 @@ class LossOptionsPanel(QWidget):
             "pos_weight: weight of the positive examples, one per class; empty: None"
         )
         self.delta = _spin(
-            "delta", "delta > 0: where HuberLoss turns from squared to linear", 0, 10, 0.1, 3
+            "delta",
+            "delta > 0: where HuberLoss turns from squared to linear (torch rejects 0)",
+            0.001,
+            10,
+            0.1,
+            3,
         )
         self.beta = _spin(
             "beta", "beta >= 0: where SmoothL1Loss turns from squared to linear", 0, 10, 0.1, 3

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.evaluate import LossResult
+from explorer.lossbench.tensors import value_text
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
 
@@ -53,7 +54,7 @@ class LossResultView(QWidget):
         self.note.setStyleSheet("color: #555;")
         self.note.setToolTip("The reduction that made the value")
         # a longer or shorter text must not resize the columns (and repaint the plots)
-        self.value.setFixedWidth(QFontMetrics(font).horizontalAdvance("-0000.0000000"))
+        self.value.setFixedWidth(QFontMetrics(font).horizontalAdvance("-0.000000e+000"))
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         value_row = QHBoxLayout()
         value_row.addWidget(heading("output", "output = loss(input, target)"))
@@ -103,14 +104,14 @@ class LossResultView(QWidget):
     def show_result(self, result: LossResult, code: str) -> None:
         """Show ``result`` and its PyTorch ``code``."""
         none = result.reduction == "none"
-        self.value.setText(f"{result.value:.6f}")
+        self.value.setText(value_text(result.value))
         if none:
             shape = ", ".join(str(s) for s in result.output.shape)
             self.note.setText(f"= output.sum() of shape [{shape}]")
             self.output_model.set_values(result.output.astype(np.float64))
         elif result.divisor is not None:
             self.note.setText(
-                f"{result.reduction} = sum {result.summed:.6f} / {result.divisor:.6g}"
+                f"{result.reduction} = sum {value_text(result.summed)} / {result.divisor:.6g}"
             )
         else:
             self.note.setText(f"reduction='{result.reduction}'")

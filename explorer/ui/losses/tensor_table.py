@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from explorer.lossbench.tensors import cell_name, format_number, parse_cell
+from explorer.lossbench.tensors import cell_name, cell_text, format_number, parse_cell
 
 BAD_CELL = QColor("#f28b82")
+#: inf and nan have no place on the blue-white-red scale: a neutral grey.
+NON_FINITE = QColor(200, 200, 200)
 NEGATIVE = np.array([33, 102, 172], dtype=float)  # blue
 POSITIVE = np.array([178, 24, 43], dtype=float)  # red
 WHITE = np.array([255, 255, 255], dtype=float)
@@ -52,12 +54,19 @@ _PALETTE = _heat_palette()
 
 
 def heat_colors(values: np.ndarray) -> list[list[QColor]]:
-    """White at 0, deepening to red (positive) or blue (negative) with |value| / max|value|."""
+    """White at 0, deepening to red (positive) or blue (negative) with |value| / max|value|
+    over the finite values; grey for inf and nan."""
     grid = np.atleast_2d(values.reshape(values.shape[0], -1) if values.ndim else values)
-    scale = float(np.max(np.abs(grid))) if grid.size else 0.0
-    t = np.zeros_like(grid, dtype=float) if scale == 0 else grid / scale
-    levels = np.rint(t * HEAT_LEVELS).astype(int) + HEAT_LEVELS
-    return [[_PALETTE[i] for i in row] for row in levels.tolist()]
+    grid = np.asarray(grid, dtype=np.float64)
+    finite = np.isfinite(grid)
+    scale = float(np.max(np.abs(grid[finite]))) if finite.any() else 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.zeros_like(grid) if scale == 0 else np.where(finite, grid, 0.0) / scale
+    levels = np.clip(np.rint(t * HEAT_LEVELS), -HEAT_LEVELS, HEAT_LEVELS).astype(int) + HEAT_LEVELS
+    return [
+        [_PALETTE[i] if ok else NON_FINITE for i, ok in zip(row, oks, strict=True)]
+        for row, oks in zip(levels.tolist(), finite.tolist(), strict=True)
+    ]
 
 
 class TensorTableModel(QAbstractTableModel):
@@ -130,7 +139,7 @@ class TensorTableModel(QAbstractTableModel):
         if self.integer or grid.dtype.kind in "iu":
             self._text = [[str(int(v)) for v in row] for row in grid.tolist()]
         else:
-            self._text = [[f"{v:.4f}" for v in row] for row in grid.tolist()]
+            self._text = [[cell_text(v) for v in row] for row in grid.tolist()]
         self._colors = heat_colors(grid.astype(float)) if self.heat and grid.size else None
 
     # -- QAbstractTableModel ------------------------------------------------------------------
@@ -213,7 +222,7 @@ class TensorTableModel(QAbstractTableModel):
         self._bad.pop((row, column), None)
         self._values[self._element(row, column)] = number
         stored = self._values[self._element(row, column)]
-        self._text[row][column] = str(int(stored)) if self.integer else f"{stored:.4f}"
+        self._text[row][column] = str(int(stored)) if self.integer else cell_text(stored)
 
     def flags(self, index):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

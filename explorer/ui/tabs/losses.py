@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from explorer.lossbench.codegen import pytorch_code
 from explorer.lossbench.curves import sample_points
 from explorer.lossbench.evaluate import LossRejected, LossResult, evaluate
-from explorer.lossbench.hints import tensor_hints
+from explorer.lossbench.hints import result_notes, tensor_hints
 from explorer.lossbench.spec import (
     CLASS_INDICES,
     KIND_LABELS,
@@ -30,6 +30,7 @@ from explorer.lossbench.spec import (
     target_kind,
 )
 from explorer.lossbench.state import tensors_from_state
+from explorer.lossbench.tables import loss_tables
 from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
 from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
@@ -58,6 +59,7 @@ class LossesTab(ExplorerTab):
         super().__init__(parent)
         self.setObjectName("lossesTab")
         self.last_result: LossResult | None = None
+        self._last_shown: tuple | None = None
         self._kinds = ("", "")
         self._curve_params: tuple[float, float] | None = None
         self.options_panel = LossOptionsPanel()
@@ -234,16 +236,24 @@ class LossesTab(ExplorerTab):
             self._show_message(problems[0] + " (showing the last valid result)", "error")
             return
         x, t, dtype = self.input_model.values(), self.target_model.values(), self.current_dtype()
+        # Everything is computed before anything is shown: all or nothing on screen.
         try:
             result = evaluate(kind, options, x, t, dtype)
+            code = pytorch_code(kind, options, x, t, dtype)
+            with np.errstate(all="ignore"):
+                samples = sample_points(kind, options, x, t)
+                notes = [
+                    *result_notes(kind, options, t, result, dtype),
+                    *result.warnings,
+                    *tensor_hints(kind, options, x, t),
+                ]
         except LossRejected as rejection:
             self._show_message(f"{rejection} (showing the last valid result)", "error")
             return
         self.last_result = result
-        self.results.show_result(result, pytorch_code(kind, options, x, t, dtype))
-        color = COLORS.get(kind, COLORS["CE"])
-        self.curves.show_samples(sample_points(kind, options, x, t), color)
-        notes = [*result.warnings, *tensor_hints(kind, options, x, t)]
+        self._last_shown = (kind, x, t, dtype, code)
+        self.results.show_result(result, code)
+        self.curves.show_samples(samples, COLORS.get(kind, COLORS["CE"]))
         if notes:
             self._show_message("\n".join(f"⚠ {note}" for note in notes), "warning")
         else:
@@ -301,6 +311,22 @@ class LossesTab(ExplorerTab):
     # -- ExplorerTab ----------------------------------------------------------------------------
     def export_items(self):
         return dict(self.curves.plots)
+
+    def export_tables(self) -> dict[str, tuple[list[str], list[list]]]:
+        """The last valid result as tables for CSV: ``{name: (header, rows)}``.
+
+        ``tensors``: one row per element with its input, target, output (reduction='none')
+        and input.grad; ``value``: the loss, its reduction and value.
+        """
+        if self.last_result is None or self._last_shown is None:
+            return {}
+        return loss_tables(self.last_result, *self._last_shown[:4])
+
+    def export_texts(self) -> dict[str, tuple[str, str]]:
+        """``{name: (file extension, text)}``: the PyTorch code of the last valid result."""
+        if self._last_shown is None:
+            return {}
+        return {"pytorch-code": ("py", self._last_shown[4])}
 
     def state(self) -> dict[str, Any]:
         kind, options = self.current_options()
