@@ -461,6 +461,12 @@ def test_p_and_q_axis_ends_just_above_one_and_readouts_have_three_decimals(tab):
     assert label(tab, "qProbability0") == "0.800"
 
 
+def test_a_thin_segment_moves_its_value_into_the_sum_above_the_bar(tab):
+    tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
+    total = tab.decomposition.labels[2]
+    assert total.isVisible() and total.toPlainText() == "H(P,Q) = 0.000 + 0.322 = 0.322"
+
+
 def test_decomposition_labels_never_crowd_a_short_segment(tab):
     for p, q in (([1, 0, 0], [0.8, 0.1, 0.1]), ([0.25] * 4, [0.1, 0.2, 0.3, 0.4])):
         tab.set_distributions(p, q)

@@ -105,6 +105,8 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         for name in REGRESSION_LOSSES:
             self.regression_curves[name] = self.regression.plot(pen=_pen(name, False), name=name)
             self.slope_curves[name] = self.regression_slope.plot(pen=_pen(name, False))
+            # Named for the CSV columns only: set after plot() so no legend entry appears.
+            self.slope_curves[name].opts["name"] = f"{name} slope"
         self.regression.setXRange(-3, 3, padding=0.02)
         self.regression.setYRange(0, 4.5, padding=0)
         self.regression_slope.setXRange(-3, 3, padding=0.02)
@@ -114,6 +116,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             for _ in range(2)
         ]
         for line in self.knees:
+            line.csv_exclude = True
             self.regression_slope.addItem(line)
 
     def _build_classification(self) -> None:
@@ -163,6 +166,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self.classification_grad.setYRange(-1.42, 0.1, padding=0)
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#999", width=1))
         self.classification_grad.addItem(self.zero_line)
+        self.zero_line.csv_exclude = True
         del legend, legend_grad
         self.wrong_note = pg.TextItem(
             html="<div style='color:#8a1c1c;font-size:8pt'>← SE's gradient ≈ 0</div>",

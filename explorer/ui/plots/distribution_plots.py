@@ -235,7 +235,12 @@ class DecompositionPlot:
             h_label, kl_label, total_label = self.labels[3 * i : 3 * i + 3]
             _segment_label(h_label, names[i][0], entropies[i], i, 0.0, entropies[i], shown)
             _segment_label(kl_label, names[i][1], kls[i], i, entropies[i], kl_heights[i], shown)
-            total_label.setText(f"{names[i][2]} = {nice_number(totals[i])}")
+            total = f"{names[i][2]} = {nice_number(totals[i])}"
+            if not (h_label.isVisible() and kl_label.isVisible()):
+                # A segment too thin for its label: the sum above the bar names both parts.
+                total = f"{names[i][2]} = {nice_number(entropies[i])} + {nice_number(kls[i])}"
+                total += f" = {nice_number(totals[i])}"
+            total_label.setText(total)
             total_label.setAnchor((0.5, 1.0))
             shown_top = entropies[i] + kl_heights[i]
             total_label.setPos(i, shown_top + shown * (0.07 if infinite[i] else 0.01))
