@@ -114,23 +114,42 @@ def export_items(
     ExportError
         A file could not be rendered or failed its check; it is not left behind.
     """
+    return [
+        path
+        for paths in iter_export(items, folder, prefix, options, overwrite, create)
+        for path in paths
+    ]
+
+
+def iter_export(
+    items: Mapping[str, pg.GraphicsObject],
+    folder: str | Path,
+    prefix: str,
+    options: ExportOptions = ExportOptions(),
+    overwrite: bool = False,
+    create: bool = False,
+) -> Iterator[list[Path]]:
+    """``export_items`` one file at a time: yields the path(s) of each file as it is written.
+
+    A caller can show progress, let the GUI paint, or stop between files. The folder and
+    overwrite checks run before the first file (at the first ``next()``), as in
+    ``export_items``.
+    """
     folder = check_writable_folder(folder, create=create)
     planned = planned_files(items, folder, prefix, options)
     clash = existing_files(planned)
     if clash and not overwrite:
         names = ", ".join(p.name for p in clash)
         raise FileExistsError(f"would overwrite {len(clash)} file(s) in {str(folder)!r}: {names}")
-    written: list[Path] = []
     for name, item in items.items():
         stem = file_stem(prefix, name)
         for fmt in options.formats:
             if fmt == "png":
-                written.append(export_png(item, folder / f"{stem}.png", options))
+                yield [export_png(item, folder / f"{stem}.png", options)]
             elif fmt == "svg":
-                written.append(export_svg(item, folder / f"{stem}.svg"))
+                yield [export_svg(item, folder / f"{stem}.svg")]
             else:
-                written.extend(export_csv(item, folder / f"{stem}.csv"))
-    return written
+                yield export_csv(item, folder / f"{stem}.csv")
 
 
 def png_size(item: pg.GraphicsObject, options: ExportOptions) -> tuple[int, int]:
@@ -331,6 +350,7 @@ __all__ = [
     "csv_tables",
     "export_csv",
     "export_items",
+    "iter_export",
     "export_png",
     "export_svg",
     "existing_files",

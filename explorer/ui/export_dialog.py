@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -38,7 +39,7 @@ from explorer.ui.export import (
     ExportError,
     ExportOptions,
     existing_files,
-    export_items,
+    iter_export,
     planned_files,
     shown_items,
 )
@@ -247,9 +248,10 @@ def _float(value, default: float) -> float:
 class ExportController:
     """Runs an export for the main window: dialog, one overwrite question, errors as messages.
 
-    The three interactions are attributes so that tests can answer them without modal
-    dialogs: ``choose(what, items) -> (folder, options) | None``, ``confirm_overwrite(paths)
-    -> bool`` and ``report_error(text)``.
+    The interactions are attributes so that tests can answer them without modal dialogs:
+    ``choose(what, items) -> (folder, options) | None``, ``confirm_overwrite(paths) -> bool``,
+    ``confirm_create(folder) -> bool``, ``report_error(text)`` and ``make_progress(steps)``
+    (an object with ``step(file_name)``, ``cancelled()`` and ``close()``).
     """
 
     def __init__(self, window: QWidget, settings_factory: Callable, status: Callable[[str], None]):
@@ -258,7 +260,9 @@ class ExportController:
         self._status = status
         self.choose = self._choose_with_dialog
         self.confirm_overwrite = self._confirm_with_dialog
+        self.confirm_create = self._confirm_create_with_dialog
         self.report_error = self._error_dialog
+        self.make_progress = self._progress_dialog
 
     def export(self, what: str, tabs: list) -> list[Path]:
         """Export ``tabs`` (ExplorerTab widgets); returns the files written (empty if none)."""
@@ -274,6 +278,13 @@ class ExportController:
         return self.write(items, folder, options, tabs)
 
     def write(self, items: ItemsByTab, folder: Path, options: ExportOptions, tabs=()) -> list:
+        folder = Path(folder).expanduser()
+        create = False
+        if not folder.exists():
+            if not self.confirm_create(folder):
+                self._status(f"Export cancelled: folder {folder} does not exist")
+                return []
+            create = True
         planned = [
             p for prefix, its in items.items() for p in planned_files(its, folder, prefix, options)
         ]
@@ -281,13 +292,27 @@ class ExportController:
         if clash and not self.confirm_overwrite(clash):
             self._status("Export cancelled: nothing was overwritten")
             return []
+        steps = sum(len(plots) for plots in items.values()) * len(options.formats)
+        progress = self.make_progress(steps)
         written: list[Path] = []
         try:
             for tab in tabs:
                 if tab.export_name in items:
                     _lay_out(tab)
             for prefix, plots in items.items():
-                written += export_items(plots, folder, prefix, options, overwrite=True)
+                for paths in iter_export(
+                    plots, folder, prefix, options, overwrite=True, create=create
+                ):
+                    written += paths
+                    # Between files: the window repaints and Cancel is looked at.
+                    progress.step(paths[-1].name)
+                    if progress.cancelled():
+                        message = (
+                            f"Export cancelled: {len(written)} of {len(planned)} file(s) "
+                            f"were written to {folder}"
+                        )
+                        self._status(message)
+                        return written
         except (WriteLocationError, ExportError, OSError) as exc:
             message = f"Export failed: {exc}"
             if written:
@@ -295,6 +320,8 @@ class ExportController:
             self._status(message)
             self.report_error(message)
             return written
+        finally:
+            progress.close()
         self._status(f"Exported {len(written)} file(s) to {folder}")
         return written
 
@@ -322,8 +349,49 @@ class ExportController:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def _confirm_create_with_dialog(self, folder: Path) -> bool:
+        answer = QMessageBox.question(
+            self._window,
+            "Create folder?",
+            f"The folder {folder} does not exist.\n\nCreate it and export there?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _progress_dialog(self, steps: int) -> ExportProgress:
+        return ExportProgress(steps, self._window)
+
     def _error_dialog(self, text: str) -> None:
         QMessageBox.warning(self._window, "Export failed", text)
+
+
+class ExportProgress:
+    """A window-modal progress dialog for an export, cancelable between files."""
+
+    def __init__(self, steps: int, parent: QWidget | None):
+        self._done = 0
+        self._dialog = QProgressDialog("Exporting...", "Cancel", 0, max(1, steps), parent)
+        self._dialog.setObjectName("exportProgress")
+        self._dialog.setWindowTitle("Export plots")
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._dialog.setMinimumDuration(400)  # a quick export does not flash a dialog
+        self._dialog.setAutoClose(False)
+        self._dialog.setAutoReset(False)
+        self._dialog.setValue(0)
+
+    def step(self, file_name: str) -> None:
+        self._done += 1
+        self._dialog.setLabelText(f"Wrote {file_name}")
+        self._dialog.setValue(min(self._done, self._dialog.maximum()))
+        QApplication.processEvents()
+
+    def cancelled(self) -> bool:
+        return self._dialog.wasCanceled()
+
+    def close(self) -> None:
+        self._dialog.hide()
+        self._dialog.deleteLater()
 
 
 def _lay_out(tab: QWidget) -> None:

@@ -131,7 +131,54 @@ def make_controller(window, answers):
         answers.setdefault("asked", []).append(paths) or answers["overwrite"]
     )
     controller.report_error = lambda text: answers.setdefault("errors", []).append(text)
+    controller.confirm_create = lambda folder: answers.get("create", True)
+    controller.make_progress = lambda steps: FakeProgress(steps, answers.get("cancel_after"))
     return controller, messages
+
+
+class FakeProgress:
+    def __init__(self, steps, cancel_after=None):
+        self.steps, self.cancel_after, self.names, self.closed = steps, cancel_after, [], False
+
+    def step(self, name):
+        self.names.append(name)
+
+    def cancelled(self):
+        return self.cancel_after is not None and len(self.names) >= self.cancel_after
+
+    def close(self):
+        self.closed = True
+
+
+def test_controller_offers_to_create_a_missing_folder(tab, tmp_path):
+    folder = tmp_path / "new" / "figs"
+    answers = {"choose": (folder, ExportOptions(formats=("csv",))), "create": False}
+    controller, messages = make_controller(tab, answers)
+    assert controller.export("fake", [tab]) == [] and not folder.exists()
+    assert messages[-1] == f"Export cancelled: folder {folder} does not exist"
+    answers["create"] = True
+    assert len(controller.export("fake", [tab])) == 3 and folder.is_dir()
+
+
+def test_controller_stops_between_files_when_cancelled(tab, tmp_path):
+    answers = {"choose": (tmp_path, ExportOptions(formats=("png", "csv"))), "cancel_after": 2}
+    controller, messages = make_controller(tab, answers)
+    written = controller.export("fake", [tab])
+    assert len(written) == 2 and sorted(os.listdir(tmp_path)) == sorted(p.name for p in written)
+    assert messages[-1].startswith("Export cancelled: 2 of 6 file(s) were written")
+
+
+def test_the_progress_dialog_counts_files_and_closes(tab, qtbot):
+    from explorer.ui.export_dialog import ExportProgress
+
+    progress = ExportProgress(3, tab)
+    progress.step("a.png")
+    assert progress._dialog.value() == 1 and "a.png" in progress._dialog.labelText()
+    assert not progress.cancelled()
+    progress._dialog.cancel()
+    assert progress.cancelled()
+    progress.close()
+    assert not progress._dialog.isVisible()
 
 
 def test_controller_asks_once_before_overwriting(tab, tmp_path, qtbot):
@@ -151,7 +198,7 @@ def test_controller_asks_once_before_overwriting(tab, tmp_path, qtbot):
 def test_controller_reports_an_unwritable_folder(tab, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    answers = {"choose": (blocker / "x", ExportOptions()), "overwrite": True}
+    answers = {"choose": (blocker / "x", ExportOptions()), "overwrite": True, "create": True}
     controller, messages = make_controller(tab, answers)
     assert controller.export("fake", [tab]) == []
     assert "Export failed" in answers["errors"][0] and str(blocker / "x") in answers["errors"][0]
