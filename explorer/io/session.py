@@ -57,6 +57,9 @@ class Session:
         The tab that was showing.
     app_version, saved_at : str
         Written for the reader's information; not needed to restore.
+    arrays_problem : str or None
+        Why the arrays file could not be read, when ``load_session(..., keep_state=True)``
+        kept the JSON state without it (``arrays`` is then empty).
     """
 
     tabs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -64,6 +67,7 @@ class Session:
     current_tab: str | None = None
     app_version: str = ""
     saved_at: str = ""
+    arrays_problem: str | None = None
 
 
 def arrays_path(session_path: str | os.PathLike) -> Path:
@@ -119,8 +123,12 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
 
 
 # -- reading ------------------------------------------------------------------------------
-def load_session(path: str | os.PathLike) -> Session:
+def load_session(path: str | os.PathLike, keep_state: bool = False) -> Session:
     """Read a session file and its arrays.
+
+    With ``keep_state``, an arrays file that cannot be read (missing, corrupt, too large)
+    does not lose the JSON state: the session comes back without arrays and says why in
+    ``arrays_problem``.
 
     Raises
     ------
@@ -143,7 +151,12 @@ def load_session(path: str | os.PathLike) -> Session:
         raise SessionError(f"cannot read session {str(path)!r}: {exc.strerror}") from None
     session, arrays_file = parse_session(raw, path)
     if arrays_file is not None:
-        session.arrays = load_arrays(path.parent / arrays_file)
+        try:
+            session.arrays = load_arrays(path.parent / arrays_file)
+        except SessionError as exc:
+            if not keep_state:
+                raise
+            session.arrays, session.arrays_problem = {}, str(exc)
     return session
 
 
@@ -301,3 +314,43 @@ def _kind(value: Any) -> str:
 
 def _error(path: Path, problem: str) -> SessionError:
     return SessionError(f"cannot read session {str(path)!r}: {problem}")
+
+
+def json_kind(value: Any) -> str:
+    """``value``'s JSON type in words: "an object", "a list", "a string", "a number"..."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def state_shape_problem(saved: Any, default: Any, where: str = "") -> str | None:
+    """Where a tab's saved state has a list or object where its default has the other kind.
+
+    Tabs check their values; this catches the structural mistakes (``"settings": "oops"``)
+    before a tab's code turns them into Python's own wording. Only objects and lists are
+    compared, and null passes (a tab may save None where its default holds an object).
+    """
+    if saved is None:
+        return None
+    if isinstance(default, dict):
+        if not isinstance(saved, dict):
+            return f"{where or 'the state'} must be a JSON object; got {json_kind(saved)}"
+        for key, value in default.items():
+            if key in saved:
+                name = f"'{where.strip(chr(39))}.{key}'" if where else f"'{key}'"
+                problem = state_shape_problem(saved[key], value, name)
+                if problem:
+                    return problem
+    elif isinstance(default, list | tuple) and not isinstance(saved, list | tuple):
+        return f"{where or 'the state'} must be a JSON list; got {json_kind(saved)}"
+    return None

@@ -11,12 +11,20 @@ so a session survives a version of the app that lacks a tab.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from explorer.io.session import SESSION_SUFFIX, Session, SessionError, load_session, save_session
+from explorer.io.session import (
+    SESSION_SUFFIX,
+    Session,
+    SessionError,
+    load_session,
+    save_session,
+    state_shape_problem,
+)
 from explorer.ui.faults import LOGGER_NAME, data_dir
 from explorer.ui.tabs.base import PendingTab
 
@@ -101,12 +109,17 @@ class SessionController:
             state = session.tabs.get(name)
             if state is None:
                 continue
+            shape_problem = state_shape_problem(state, self._defaults.get(name))
+            if shape_problem:
+                problems.append(f"{tab.title or name}: {shape_problem}")
+                self._reset(tab)
+                continue
             try:
                 tab.restore_state(state)
                 if session.arrays.get(name):
                     tab.restore_session_arrays(session.arrays[name])
             except (ValueError, TypeError, KeyError) as exc:
-                problems.append(f"{tab.title or name}: {exc}")
+                problems.append(f"{tab.title or name}: {plain(exc)}")
                 self._reset(tab)
             except Exception as exc:  # a tab's bug must not stop the other tabs restoring
                 log.exception("tab %s: restoring its state failed", name)
@@ -157,12 +170,14 @@ class SessionController:
         """Open the session at ``path``; on any problem report it and keep or reset tabs."""
         path = Path(path)
         try:
-            session = load_session(path)
+            session = load_session(path, keep_state=True)
         except SessionError as exc:
             self._fail(f"{exc}. The current state is kept.")
             return False
         problems = self.apply(session)
         self._add_recent(path)
+        if session.arrays_problem:
+            problems.append(arrays_note(session.arrays_problem))
         if problems:
             self._fail(
                 f"Session {path.name} was opened, but some tabs were reset to defaults:\n"
@@ -207,11 +222,13 @@ class SessionController:
         if not path.exists():
             return False
         try:
-            session = load_session(path)
+            session = load_session(path, keep_state=True)
         except SessionError as exc:
             self._fail(f"The last session could not be restored ({exc}); starting with defaults.")
             return False
         problems = self.apply(session)
+        if session.arrays_problem:
+            problems.append(arrays_note(session.arrays_problem))
         if problems:
             self._fail("Parts of the last session were reset to defaults:\n" + "\n".join(problems))
         else:
@@ -275,6 +292,23 @@ class SessionController:
 
     def _error_dialog(self, text: str) -> None:
         QMessageBox.warning(self._window, "Session", text)
+
+
+# numpy scalars print as np.float64(nan) since numpy 2; a person reads "nan".
+_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint|bool|complex)\w*\(([^()]*)\)")
+
+
+def plain(exc: Exception) -> str:
+    """A tab's error message for a person: numpy's scalar reprs shown as plain numbers."""
+    return _NUMPY_SCALAR.sub(r"\1", str(exc))
+
+
+def arrays_note(problem: str) -> str:
+    """The message line for a session whose arrays (trained weights) could not be read."""
+    return (
+        f"Trained weights: {problem}. The settings and runs were restored; the weights "
+        "were reset to fresh ones."
+    )
 
 
 def _why(exc: Exception) -> str:

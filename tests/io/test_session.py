@@ -119,3 +119,30 @@ def test_truncated_and_hostile_npz(tmp_path):
         archive.writestr("model/w.npy", header + body.ljust(117).encode() + b"\n")
     with pytest.raises(SessionError, match="elements"):
         load_session(path)
+
+
+def test_state_shape_problem_names_objects_and_lists_of_the_wrong_kind():
+    from explorer.io.session import state_shape_problem
+
+    default = {"settings": {"lr": 0.1, "hidden": [256]}, "k": 3}
+    assert state_shape_problem({"settings": "oops"}, default) == (
+        "'settings' must be a JSON object; got a string"
+    )
+    assert state_shape_problem({"settings": {"hidden": 5}}, default) == (
+        "'settings.hidden' must be a JSON list; got a number"
+    )
+    assert state_shape_problem({"settings": None, "k": "x", "new": 1}, default) is None
+    assert state_shape_problem([], default) == "the state must be a JSON object; got a list"
+
+
+def test_keep_state_loads_the_json_when_the_arrays_are_corrupt(tmp_path):
+    from explorer.io.session import load_session, save_session
+
+    path = tmp_path / "s.json"
+    save_session(path, Session(tabs={"t": {"a": 1}}, arrays={"t": {"w": np.ones(3)}}))
+    arrays_path(path).write_bytes(b"garbage")
+    with pytest.raises(SessionError, match="corrupt"):
+        load_session(path)
+    session = load_session(path, keep_state=True)
+    assert session.tabs == {"t": {"a": 1}} and session.arrays == {}
+    assert "corrupt" in session.arrays_problem

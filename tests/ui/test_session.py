@@ -243,3 +243,35 @@ def test_every_real_tab_comes_back_the_same(main_window, qtbot, tmp_path):
     after = {tab.export_name: tab.state() for tab in again.all_tabs()}
     assert after == before
     assert again.tabs.currentWidget() is again.tab("losses")
+
+
+def test_a_corrupt_weights_file_keeps_the_rest_of_the_session(window, tmp_path):
+    fake = window.tab("fake")
+    fake.count.setValue(42)
+    fake.arrays = {"linear1.weight": np.ones((2, 2))}
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    arrays_path(path).write_bytes(b"not a zip")
+    fake.count.setValue(1)
+    fake.arrays = {}
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 42 and fake.arrays == {}
+    (message,) = window.errors
+    assert "corrupt" in message and "weights were reset" in message
+
+
+def test_a_state_of_the_wrong_kind_is_named_in_plain_words(window, tmp_path):
+    path = tmp_path / "typed.json"
+    doc = {"format": "explorer-session", "version": 1, "tabs": {"fake": {"settings": "oops"}}}
+    path.write_text(json.dumps(doc))
+    window.sessions._defaults["fake"] = {"count": 3, "settings": {"lr": 0.1}}
+    assert not window.sessions.open_from(path)
+    assert "Fake: 'settings' must be a JSON object; got a string" in window.errors[0]
+
+
+def test_session_messages_show_numbers_not_numpy_reprs():
+    from explorer.ui.session_ui import plain
+
+    assert plain(ValueError("p has a NaN entry np.float64(nan) at index 0")) == (
+        "p has a NaN entry nan at index 0"
+    )
