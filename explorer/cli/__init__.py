@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from explorer.cli import distributions, losses, model, screenshot, training
 from explorer.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
-__all__ = ["build_parser", "run_cli"]
+__all__ = ["build_parser", "join_negative_values", "run_cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,26 +52,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A value that starts with '-' but is a number or a list of numbers ("-1,1,0", "-.5", "-inf").
+_NEGATIVE_VALUE = re.compile(r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """``--p -1,1,0`` -> ``--p=-1,1,0``: argparse takes "-1,1,0" for an option otherwise.
+
+    Then the option's own check gives its message ("has a negative entry '-1'") instead of
+    argparse's "expected one argument".
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if (
+            token.startswith("--")
+            and "=" not in token
+            and following is not None
+            and _NEGATIVE_VALUE.match(following)
+        ):
+            joined.append(f"{token}={following}")
+            index += 2
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
 def run_cli(argv: list[str]) -> int:
     """Parse ``argv`` and run the command; return the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(join_negative_values(argv))
     except SystemExit as exc:  # --help, --version and argument errors
         return int(exc.code or 0)
     if args.command is None:
         parser.print_help()
         return EXIT_OK
+    # The same prefix argparse's own errors carry: "explorer export distributions: error: ...".
+    prog = " ".join(["explorer", args.command, *([args.tab] if getattr(args, "tab", None) else [])])
     try:
         return args.run(args)
     except (UsageError, FileExistsError) as exc:
-        print(f"explorer {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("explorer: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 (a command-line tool reports, never dumps)
-        print(f"explorer {args.command}: failed: {exc}", file=sys.stderr)
+        print(f"{prog}: failed: {exc}", file=sys.stderr)
         if os.environ.get("EXPLORER_DEBUG"):
             raise
         return EXIT_FAILED

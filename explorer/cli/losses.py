@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from explorer.cli.common import (
     EXIT_OK,
     UsageError,
@@ -47,7 +49,37 @@ def add_parser(tabs) -> None:
         help="none, mean, sum (batchmean for KLDiv); default mean",
     )
     losses.add_argument("--delta", type=real(1e-6, 1e6), metavar="D", help="Huber's delta")
-    losses.add_argument("--beta", type=real(1e-6, 1e6), metavar="B", help="SmoothL1's beta")
+    losses.add_argument("--beta", type=real(0, 1e6), metavar="B", help="SmoothL1's beta")
+    losses.add_argument(
+        "--label-smoothing",
+        type=real(0, 1),
+        metavar="S",
+        help="CrossEntropy's label_smoothing, 0 to 1",
+    )
+    losses.add_argument(
+        "--ignore-index",
+        type=integer(-(2**31), 2**31 - 1),
+        metavar="I",
+        help="CrossEntropy/NLL: targets equal to I are left out (PyTorch's default -100)",
+    )
+    losses.add_argument(
+        "--weight",
+        type=vector,
+        metavar="LIST",
+        help="CrossEntropy/NLL/BCE/BCEWithLogits: a weight per class (C numbers), e.g. 1,2,1",
+    )
+    losses.add_argument(
+        "--pos-weight",
+        type=vector,
+        metavar="LIST",
+        help="BCEWithLogits: a weight for the positive term per class (C numbers)",
+    )
+    losses.add_argument(
+        "--log-target",
+        action="store_true",
+        default=None,
+        help="KLDiv: the target is given as log-probabilities",
+    )
     losses.add_argument(
         "--n", type=integer(1, MAX_SIZE), default=3, metavar="N", help="rows (default 3)"
     )
@@ -72,6 +104,36 @@ def add_parser(tabs) -> None:
     losses.set_defaults(run=run)
 
 
+# The loss options with a flag of their own (``--label-smoothing`` for ``label_smoothing``).
+OPTION_FLAGS = (
+    "delta",
+    "beta",
+    "label_smoothing",
+    "ignore_index",
+    "weight",
+    "pos_weight",
+    "log_target",
+)
+
+
+def vector(text: str) -> tuple[float, ...]:
+    """``"1,2.5,1"`` -> (1.0, 2.5, 1.0); every entry finite."""
+    import math
+
+    values = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a list of numbers ({part.strip()!r} is not a number)"
+            ) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} has a non-finite entry {part.strip()!r}")
+        values.append(value)
+    return tuple(values)
+
+
 def loss_options(args):
     """The loss kind and its LossOptions from the arguments (ValueError -> UsageError)."""
     from explorer.lossbench.spec import LOSSES, LossOptions, replace_options
@@ -85,11 +147,16 @@ def loss_options(args):
                 f"{', '.join(spec.reductions)}"
             )
         changes["reduction"] = args.reduction
-    for name in ("delta", "beta"):
+    for name in OPTION_FLAGS:
         value = getattr(args, name)
         if value is not None:
+            flag = "--" + name.replace("_", "-")
             if name not in spec.options:
-                raise UsageError(f"--{name} is not an option of {args.loss}")
+                raise UsageError(f"{flag} is not an option of {args.loss}")
+            if name in ("weight", "pos_weight") and len(value) != args.c:
+                raise UsageError(
+                    f"{flag} has {len(value)} value(s); it needs one per class (--c {args.c})"
+                )
             changes[name] = value
     try:
         return args.loss, replace_options(LossOptions(), **changes)
@@ -142,11 +209,19 @@ def lossreport(state: dict) -> dict:
     report.update(
         reduction=result.reduction,
         value=metric(result.value),
-        output=[metric(v) for v in np.ravel(result.output)]
-        if result.output.ndim
-        else metric(result.output),
+        output=nested(result.output),  # keeps the shape: [N, C] for reduction='none'
         grad=[[metric(v) for v in row] for row in np.atleast_2d(result.grad)],
         warnings=list(result.warnings),
         pytorch_code=pytorch_code(kind, options, x, t, dtype),
     )
     return report
+
+
+def nested(array):
+    """``array`` as nested lists of JSON numbers (inf and nan as strings), or one number."""
+    import numpy as np
+
+    array = np.asarray(array)
+    if array.ndim == 0:
+        return metric(array)
+    return [nested(part) for part in array]

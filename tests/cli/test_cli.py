@@ -177,6 +177,10 @@ def test_a_bad_argument_in_a_real_process_is_one_line_and_exit_2(tmp_path):
     [
         (["export", "distributions", "--p", "1,x", "--q", "1,1"], "'x' is not a number"),
         (["export", "distributions", "--p", "1,-0.5", "--q", "1,1"], "negative entry"),
+        (["export", "distributions", "--p", "-1,1,0", "--q", "1,1,1"], "negative entry '-1'"),
+        (["export", "distributions", "--p", "1,0", "--q", "1,1,1"], "distributions: error:"),
+        (["export", "losses", "--weight", "1,2", "--c", "3"], "one per class (--c 3)"),
+        (["export", "losses", "--loss", "mse", "--ignore-index", "-1"], "not an option of MSE"),
         (["export", "distributions", "--p", "0,0", "--q", "1,1"], "all zeros"),
         (["export", "distributions", "--p", "1", "--q", "1"], "categories"),
         (["export", "distributions", "--p", "1,0,0", "--q", "1,1"], "they must match"),
@@ -316,3 +320,30 @@ def test_loss_options_are_checked_against_the_loss(capsys, tmp_path):
     assert run_cli(["export", "losses", "--loss", "hinge", "--out", str(tmp_path)]) == 2
     assert "'hinge' is not one of" in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def test_a_negative_value_is_joined_to_its_option():
+    from explorer.cli import join_negative_values
+
+    assert join_negative_values(["--p", "-1,1,0", "--q", "-.5", "--n", "3", "--force"]) == [
+        "--p=-1,1,0",
+        "--q=-.5",
+        "--n",
+        "3",
+        "--force",
+    ]
+
+
+def test_loss_flags_become_loss_options_and_the_output_keeps_its_shape():
+    from explorer.cli import build_parser
+    from explorer.cli.losses import loss_options, nested
+
+    argv = ["export", "losses", "--loss", "CrossEntropy", "--out", "o", "--c", "3"]
+    argv += ["--label-smoothing", "0.1", "--ignore-index=-1", "--weight", "1,2,1"]
+    kind, options = loss_options(build_parser().parse_args(argv))
+    assert (kind, options.label_smoothing, options.ignore_index) == ("CrossEntropy", 0.1, -1)
+    assert options.weight == (1.0, 2.0, 1.0)
+    argv = ["export", "losses", "--loss", "kldiv", "--log-target", "--out", "o"]
+    assert loss_options(build_parser().parse_args(argv))[1].log_target is True
+    assert nested(np.array([[1.0, np.inf], [0.5, 2.0]])) == [[1.0, "inf"], [0.5, 2.0]]
+    assert nested(np.float64(3.0)) == 3.0
