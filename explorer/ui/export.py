@@ -24,7 +24,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPen
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
-from explorer.ui.plot_data import csv_tables, csv_text
+from explorer.ui.plot_data import csv_tables, csv_text, has_plotted_data
 
 FORMATS = ("png", "svg", "csv")
 MAX_PNG_WIDTH = 16384
@@ -66,6 +66,17 @@ def shown_items(tab) -> dict[str, pg.GraphicsObject]:
         if not views or any(view is tab or view.isVisibleTo(tab) for view in views):
             shown[name] = item
     return shown or dict(items)
+
+
+def with_data(items: Mapping[str, pg.GraphicsObject]) -> tuple[dict, list[str]]:
+    """``(items that show data, names of those that do not)``: empty plots are not exported."""
+    kept, skipped = {}, []
+    for name, item in items.items():
+        if has_plotted_data(item):
+            kept[name] = item
+        else:
+            skipped.append(name)
+    return kept, skipped
 
 
 # -- what would be written ----------------------------------------------------------------
@@ -356,5 +367,6 @@ __all__ = [
     "existing_files",
     "planned_files",
     "shown_items",
+    "with_data",
     "png_size",
 ]

@@ -42,6 +42,7 @@ from explorer.ui.export import (
     iter_export,
     planned_files,
     shown_items,
+    with_data,
 )
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
@@ -266,10 +267,10 @@ class ExportController:
 
     def export(self, what: str, tabs: list) -> list[Path]:
         """Export ``tabs`` (ExplorerTab widgets); returns the files written (empty if none)."""
-        items = {tab.export_name: shown_items(tab) for tab in tabs}
+        items = {tab.export_name: with_data(shown_items(tab))[0] for tab in tabs}
         items = {name: plots for name, plots in items.items() if plots}
         if not items:
-            self._status(f"Nothing to export: {what} has no plots yet")
+            self._status(f"Nothing to export: {what} has no plots with data yet")
             return []
         chosen = self.choose(what, items)
         if chosen is None:

@@ -31,6 +31,7 @@ from explorer.ui.export import (
     export_items,
     planned_files,
     shown_items,
+    with_data,
 )
 
 WINDOW_SIZE = (1280, 820)
@@ -122,9 +123,11 @@ def export_tab(
     """Lay ``tab`` out offscreen and write its plots into ``out``."""
     show_offscreen(tab, *WINDOW_SIZE)
     export_options = ExportOptions(**options)
-    items = shown_items(tab)
+    items, skipped = with_data(shown_items(tab))
+    for name in skipped:
+        print(f"skipped {tab.export_name}-{name}: the plot has no data yet", file=sys.stderr)
     if not items:
-        raise ExportError(f"the {tab.title} tab has no plots to export")
+        raise ExportError(f"the {tab.title} tab has no plots with data to export")
     if refuse is not None:
         refuse(planned_files(items, out, tab.export_name, export_options), overwrite)
     return export_items(items, out, tab.export_name, export_options, overwrite=overwrite)

@@ -72,6 +72,11 @@ def csv_tables(item) -> list[Table]:
     return [("", header or ["empty"], columns)]
 
 
+def has_plotted_data(item) -> bool:
+    """Whether ``item`` shows any data (an empty plot, e.g. "no gradient yet", does not)."""
+    return any(columns for _, _, columns in csv_tables(item))
+
+
 def image_table(image: pg.ImageItem) -> Table | None:
     """The image's numbers as a table: labelled by ``export_axes`` or by row/column index."""
     matrix = image_matrix(image)

@@ -277,3 +277,17 @@ def test_lines_in_a_large_png_scale_with_the_text(qtbot, tmp_path):
     image = QImage(str(path))
     column = [image.pixelColor(image.width() // 2, y).lightness() for y in range(image.height())]
     assert sum(v < 128 for v in column) >= 3  # about 4 px, not a 1-px hairline
+
+
+def test_plots_without_data_are_not_exported(qtbot):
+    import pyqtgraph as pg
+
+    from explorer.ui.export import with_data
+
+    empty, full = pg.PlotWidget(), pg.PlotWidget()
+    for widget in (empty, full):
+        qtbot.addWidget(widget)
+    empty.addItem(pg.TextItem("no gradient yet"))
+    full.plot([0, 1], [1, 2], name="line")
+    kept, skipped = with_data({"gradient": empty.getPlotItem(), "loss": full.getPlotItem()})
+    assert list(kept) == ["loss"] and skipped == ["gradient"]
