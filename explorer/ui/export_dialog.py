@@ -379,11 +379,13 @@ class ExportProgress:
         self._dialog.setMinimumDuration(400)  # a quick export does not flash a dialog
         self._dialog.setAutoClose(False)
         self._dialog.setAutoReset(False)
+        self._dialog.setMinimumWidth(420)
         self._dialog.setValue(0)
 
     def step(self, file_name: str) -> None:
         self._done += 1
-        self._dialog.setLabelText(f"Wrote {file_name}")
+        total = self._dialog.maximum()
+        self._dialog.setLabelText(f"Wrote {file_name} ({self._done} of {total})")
         self._dialog.setValue(min(self._done, self._dialog.maximum()))
         QApplication.processEvents()
 

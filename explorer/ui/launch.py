@@ -160,6 +160,31 @@ def preflight() -> str | None:
     return None
 
 
+def return_focus_after_dialogs(app, window) -> None:
+    """Give ``window`` the keyboard focus back when a dialog closes and nothing else has it.
+
+    A window manager does this; on a bare X server (Xvfb, some lab VNC setups) Ctrl+Q and
+    Ctrl+E went nowhere after a message box until the user clicked into the window.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def activate_if_nothing_has_focus() -> None:
+        if window.isVisible() and QApplication.activeWindow() is None:
+            window.activateWindow()
+
+    def on_focus_window_changed(focus) -> None:
+        # Qt reports no focus change when a focused dialog closes on a bare X server, so
+        # watch the dialog's window going away instead.
+        if focus is None or focus is window.windowHandle():
+            return
+        focus.visibleChanged.connect(
+            lambda visible: visible or QTimer.singleShot(0, activate_if_nothing_has_focus)
+        )
+
+    app.focusWindowChanged.connect(on_focus_window_changed)
+
+
 def run_gui(argv: list[str]) -> int:
     """Open the main window and run until it is closed; return the exit code (0 on close)."""
     problem = preflight()
@@ -180,6 +205,7 @@ def run_gui(argv: list[str]) -> int:
     window = MainWindow()
     window.install_fault_handler()
     window.show()
+    return_focus_after_dialogs(app, window)
     # After the first paint, so a message about the last session has a window to sit on.
     QTimer.singleShot(0, window.sessions.restore_last)
     code = app.exec()
