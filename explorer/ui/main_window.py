@@ -69,10 +69,11 @@ class MainWindow(QMainWindow):
     def show_tab(self, export_name: str) -> None:
         self.tabs.setCurrentWidget(self.tab(export_name))
 
-    def _on_training_open_distributions(self, p, q) -> None:
+    def _on_training_open_distributions(self, p, q, labels=None) -> None:
         # A sample's one-hot label P and softmax output Q; in nats H(P, Q) is its loss.
         distributions = self.tab("distributions")
-        distributions.set_distributions(p, q)
+        distributions.set_mode("discrete")  # P and Q must be what the user sees
+        distributions.set_distributions(p, q, labels=labels)
         distributions.set_base("nats")
         self.show_tab("distributions")
 

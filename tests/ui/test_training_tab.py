@@ -10,7 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
 
+from explorer.engine import nn
 from explorer.ui.tabs.training import TrainingTab
+from explorer.ui.training.numbers import format_value
 from explorer.ui.training.worker import TrainingController
 
 WAIT_MS = 30_000
@@ -107,11 +109,12 @@ def test_the_sample_cross_entropy_equals_its_loss(qtbot):
     p, q, h, loss = info.values()
     assert p.sum() == 1 and q.sum() == pytest.approx(1)
     assert h == pytest.approx(loss, rel=1e-4, abs=1e-6)
-    assert f"{h:.4f}" in info.cross_entropy_label.text()
-    assert f"{loss:.4f}" in info.loss_label.text()
+    assert f"H(P, Q) = {format_value(h)} nats" in info.cross_entropy_label.text()
+    assert f"sample loss = {format_value(loss)} nats" in info.loss_label.text()
     with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
         click(qtbot, info.open_button)
     assert blocker.args[0] == p.tolist()
+    assert blocker.args[2] == tab.dataset().class_names  # the categories keep their names
     shutdown(tab)
 
 
@@ -145,6 +148,8 @@ def test_pause_step_resume_and_reset(qtbot):
 
 def test_a_diverging_run_ends_with_the_message_not_nan(qtbot):
     tab = make_tab(qtbot, kind="blobs", samples=400, epochs=5, batch=32)
+    # Two hidden layers: the default single wide layer's dead ReLUs can keep lr=10 finite.
+    tab.link._own = nn.MLP(2, (32, 32), tab.dataset().num_classes)
     settings = tab.view.settings
     settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
     settings.momentum.setValue(0.99)
@@ -176,10 +181,17 @@ def test_runs_overlay_rename_and_delete(qtbot):
     tab.runs.set_overlay(0, False)
     assert tab.loss_plot.overlay_names() == []
     tab.runs.set_overlay(0, True)
+    colour = tab.loss_plot.run_color()
+    asked = []
+    tab.confirm = lambda parent, title, text: asked.append(text) or False
     tab.view.runs_panel.select_row(0)
+    click(qtbot, tab.view.runs_panel.delete_button)
+    assert "slow lr" in asked[0] and len(tab.runs.runs()) == 2  # answered No: kept
+    tab.confirm = lambda parent, title, text: True
     click(qtbot, tab.view.runs_panel.delete_button)
     assert [r.name for r in tab.runs.runs()] == [second.name]
     assert tab.loss_plot.overlay_names() == []
+    assert tab.loss_plot.run_color() == colour  # the remaining run keeps its colour
     shutdown(tab)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
@@ -32,6 +33,8 @@ from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingCont
 DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
 MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
 ERROR_STYLE = "color: #b00020;"
+START_TIP = "Start a new run: fresh weights from the seed, then train"
+START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -44,7 +47,7 @@ class TrainingTab(ExplorerTab):
 
     title = "Training"
     export_name = "training"
-    sigOpenDistributions = Signal(object, object)  # p, q
+    sigOpenDistributions = Signal(object, object, object)  # p, q, class names
 
     def __init__(self, model_tab=None, parent=None):
         super().__init__(parent)
@@ -71,6 +74,7 @@ class TrainingTab(ExplorerTab):
         self._val: Dataset | None = None
         self.display = RunDisplay(self.view, self.runs)
         self._trainer: Trainer | None = None
+        self._starting = False  # a run is being set up: its own model rebuild is expected
         self._ticks = 0
         self._timer = QTimer(self)
         self._timer.setInterval(DISPLAY_INTERVAL_MS)
@@ -86,7 +90,8 @@ class TrainingTab(ExplorerTab):
         v.dataset.sigChanged.connect(self._on_dataset_changed)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
         v.log_y.toggled.connect(self.loss_plot.set_log_y)
-        v.runs_panel.sigDeleteRequested.connect(self.delete_run)
+        v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
+        self.runs.sigRenamed.connect(self._on_runs_renamed)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
         v.decision_plot.sigPointClicked.connect(v.info_link.select)
@@ -131,8 +136,42 @@ class TrainingTab(ExplorerTab):
             self.show_message(f"Data not loaded: {error}", error=True)
         else:
             self.show_message("")
+            self.refresh_outputs()
         self._update_banner()
         self._update_buttons()
+
+    def refresh_outputs(self) -> None:
+        """Redraw decision regions, confusion matrix and the P/Q panel from the model as it
+        is now, outside a run (a restored session, a rebuilt or loaded model).
+
+        One forward pass over the validation data and a 100×100 grid: milliseconds for
+        the MLPs this tab trains, so it runs here rather than in a thread. A model that
+        does not fit the data, or whose outputs overflow, leaves the views empty with a note.
+        """
+        if self._starting or self._live():
+            return  # a run's worker keeps these views current
+        data, train, val = self._dataset, self._train, self._val
+        if data is None or train is None or val is None:
+            return
+        if not self.link.fits(data):
+            self.display.clear_outputs()
+            return
+        try:
+            config = self.view.settings.config(self.view.dataset.val_fraction.value())
+            with self.gate.gui_turn():
+                view = TrainerJob(0, Trainer(self.model(), train, val, config)).view(final=True)
+        except (DataError, ValueError) as error:
+            self.display.clear_outputs(f"No outputs: {error}")
+            return
+        if not np.all(np.isfinite(view["logits"])):
+            self.display.clear_outputs("The weights overflow (diverged): Reset draws fresh ones")
+            return
+        self.display.clear_outputs()
+        self.display.show_model_outputs(view, val.y, data.class_names)
+
+    def _live(self) -> bool:
+        """A run holds the model: running, or paused and able to continue."""
+        return self.controller.has_thread() and not self._run_finished()
 
     def _prepare(self, config) -> None:
         """Split (and standardize) the data; show its points or images before any training."""
@@ -158,8 +197,15 @@ class TrainingTab(ExplorerTab):
 
     # -- actions ----------------------------------------------------------------------------
     def start(self) -> bool:
-        """Start a new run (fresh weights unless 'continue from current weights')."""
-        if self.controller.is_running() or not self._new_run():
+        """Start a new run (fresh weights unless 'continue from current weights').
+
+        Refused while a run is paused: Resume continues it, Reset ends it.
+        """
+        if self._live():
+            if not self.controller.is_running():
+                self.show_message("A run is paused: press Resume to continue it, or Reset first.")
+            return False
+        if not self._new_run():
             return False
         self.controller.run()
         self._timer.start()
@@ -192,13 +238,29 @@ class TrainingTab(ExplorerTab):
         self.link.reinitialize(int(self.view.settings.seed.value()))
         self.display.show(None)
         self.display.clear_outputs()
+        self.display.reset_progress()
+        self.show_message("")
         self._update_buttons()
 
     def delete_run(self, row: int) -> None:
+        """Remove a run (no question asked: the Delete button asks first)."""
         run = self.runs.run_at(row)
         if run is self.display.run:
             self.reset()
         self.runs.remove(row)
+
+    def _on_runs_panel_delete_requested(self, row: int) -> None:
+        run = self.runs.run_at(row)
+        question = f"Delete run “{run.name}” and its curves? This cannot be undone."
+        if self.confirm(self, "Delete the run?", question):
+            self.delete_run(row)
+
+    def _on_runs_renamed(self, run_id: int, old: str, new: str) -> None:
+        text = self.message()
+        if old and old in text:  # the message line names runs: keep it current
+            label = self.view.message
+            error = label.styleSheet() == ERROR_STYLE
+            self.show_message(text.replace(old, new, 1), error=error)
 
     def _on_pause_clicked(self) -> None:
         if self.controller.is_running():
@@ -228,8 +290,13 @@ class TrainingTab(ExplorerTab):
         if self._dataset is None:
             self.show_message("Choose a dataset that loads first.", error=True)
             return False
-        if not self.link.fits(self._dataset) and not self._offer_adapt():
-            return False
+        if not self.link.fits(self._dataset):
+            self._starting = True
+            try:
+                if not self._offer_adapt():
+                    return False
+            finally:
+                self._starting = False
         settings = self.view.settings
         try:
             config = settings.config(self.view.dataset.val_fraction.value())
@@ -240,6 +307,7 @@ class TrainingTab(ExplorerTab):
         except (DataError, ValueError) as error:
             self.show_message(f"Cannot start: {error}", error=True)
             return False
+        runs = self.runs.runs()
         run = Run(
             run_id=self.runs.next_id(),
             name="",
@@ -248,7 +316,7 @@ class TrainingTab(ExplorerTab):
             dataset=self.view.dataset.description(),
             status="running",
         )
-        run.name = run.default_name()
+        run.name = run.default_name(runs[-1] if runs else None)
         self._trainer = trainer
         self.display.begin(
             run,
@@ -309,6 +377,7 @@ class TrainingTab(ExplorerTab):
                 "The model was rebuilt in the Model tab; the run was stopped.", error=True
             )
         self._update_banner()
+        self.refresh_outputs()  # never the old model's picture
         self._update_buttons()
 
     def _on_smoothing_value_changed(self, value: int) -> None:
@@ -328,8 +397,9 @@ class TrainingTab(ExplorerTab):
     def _update_buttons(self) -> None:
         v = self.view
         running = self.controller.is_running()
-        live = self.controller.has_thread() and not self._run_finished()
-        v.start.setEnabled(not running and self._dataset is not None)
+        live = self._live()
+        v.start.setEnabled(not live and self._dataset is not None)
+        v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
         v.pause.setEnabled(live)
         v.pause.setText("Pause" if running or not live else "Resume")
         v.step.setEnabled(not running and self._dataset is not None)
@@ -368,6 +438,7 @@ class TrainingTab(ExplorerTab):
             self.show_message(f"Weights not loaded: {error}", error=True)
             return False
         self.view.settings.keep_weights.setChecked(True)
+        self.refresh_outputs()
         self.show_message(
             f"Loaded {path}. Start continues from these weights "
             "('Continue from current weights' is on)."
@@ -382,8 +453,11 @@ class TrainingTab(ExplorerTab):
             items["decision-regions"] = v.decision_plot.plot_item
         elif v.picture.currentWidget() is v.sample_grid:
             items["validation-samples"] = v.sample_grid.plot_item
-        items["confusion-matrix"] = v.confusion_plot.plot_item
-        items["sample-cross-entropy"] = v.info_link.plot_item
+        # Views with nothing to show are left out rather than exported empty.
+        if v.confusion_plot.matrix.size:
+            items["confusion-matrix"] = v.confusion_plot.plot_item
+        if v.info_link.has_outputs():
+            items["sample-cross-entropy"] = v.info_link.plot_item
         return items
 
     def state(self) -> dict[str, Any]:
@@ -411,7 +485,13 @@ class TrainingTab(ExplorerTab):
         self.runs.replace_all(runs)
         current = state.get("current_run")
         self.display.show(self.runs.find(current) if isinstance(current, int) else None)
+        self.refresh_outputs()
         self._update_buttons()
+
+    def restore_session_arrays(self, arrays) -> None:
+        """Load the saved weights, then show what that model makes of the data."""
+        super().restore_session_arrays(arrays)
+        self.refresh_outputs()
 
     def shutdown(self) -> None:
         """Stop the worker between two steps and wait for its thread (window close, quit)."""

@@ -23,6 +23,8 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
         self.plot_item.invertY(True)
         self.plot_item.hideButtons()
         self.plot_item.setMouseEnabled(x=False, y=False)
+        for side in ("left", "bottom"):  # tick marks inside would run into the first cells
+            self.plot_item.getAxis(side).setStyle(tickLength=0, tickTextOffset=4)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(
             pg.ColorMap([0.0, 0.5, 1.0], [(247, 251, 255), (107, 174, 214), (8, 48, 107)])
@@ -46,6 +48,9 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
         totals = matrix.sum(axis=1, keepdims=True)
         share = np.divide(matrix, totals, out=np.zeros(matrix.shape, float), where=totals > 0)
         self.image.setImage(share, autoLevels=False, levels=(0.0, 1.0))
+        # The CSV export writes the counts with true classes as rows, predictions as columns.
+        self.image.export_matrix = matrix
+        self.image.export_axes = (names, names, "predicted class", "true class")
         self.image.show()
         self.image.setRect(QRectF(-0.5, -0.5, n, n))
         for (i, j), text in zip(np.ndindex(n, n), self._texts, strict=False):
@@ -65,6 +70,7 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
         if n <= MAX_ANNOTATED:
             for i, j in np.ndindex(n, n):
                 text = pg.TextItem("", anchor=(0.5, 0.5))
+                text.csv_exclude = True  # the counts are in the image's export_matrix
                 font = text.textItem.font()
                 font.setPointSizeF(9.0 if n <= 5 else 7.0)
                 text.setFont(font)

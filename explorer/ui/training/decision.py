@@ -46,13 +46,20 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         self.plot_item.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
+        self.image.export_matrix = np.zeros((0, 0), dtype=np.int64)
         self.plot_item.addItem(self.image)
-        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
-        self.val_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen((20, 20, 20), width=1.2))
+        # Names head the CSV columns; the class of each point is its brush color.
+        self.train_points = pg.ScatterPlotItem(
+            size=6, pen=pg.mkPen("w", width=0.8), name="training points"
+        )
+        self.val_points = pg.ScatterPlotItem(
+            size=7, pen=pg.mkPen((20, 20, 20), width=1.2), name="validation points"
+        )
         self.val_points.sigClicked.connect(self._on_val_points_clicked)
         self.selected = pg.ScatterPlotItem(
             size=16, pen=pg.mkPen((0, 0, 0), width=2), brush=None, symbol="o"
         )
+        self.selected.csv_exclude = True  # a highlight, not data
         for item in (self.train_points, self.val_points, self.selected):
             self.plot_item.addItem(item)
         self._num_classes = 2
@@ -79,6 +86,11 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         ``extent`` is ``(x_min, x_max, y_min, y_max)``; row 0 of the grid is ``y_min``.
         """
         x0, x1, y0, y1 = extent
+        probabilities = np.asarray(probabilities)
+        ny, nx = probabilities.shape[:2]
+        # The CSV export writes the predicted class per grid cell, rows x₂ and columns x₁.
+        self.image.export_matrix = probabilities.argmax(axis=-1)
+        self.image.export_axes = (np.linspace(x0, x1, nx), np.linspace(y0, y1, ny), "x₁", "x₂")
         rgb = blend_regions(probabilities, self._num_classes)
         self.image.setImage((rgb * 255).astype(np.uint8), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

@@ -6,12 +6,14 @@ painted by :meth:`RunDisplay.tick`, which the tab's ~30 Hz display timer calls.
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
 
 from explorer.data import Dataset
 from explorer.ui.training.job import SAMPLE_GRID_SIZE
+from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
 from explorer.ui.training.runs import Run, RunListModel
@@ -64,6 +66,7 @@ class RunDisplay:
         self._pending = {}
         self.show(run)
         self.clear_outputs()
+        self._update_progress()  # never "Ready" while a run is going
 
     def show_data(self, train: Dataset, val: Dataset, raw_val: np.ndarray, data: Dataset) -> None:
         """Show the data before any training: points in the plane, or validation images."""
@@ -79,14 +82,28 @@ class RunDisplay:
             v.picture.setCurrentWidget(v.no_picture)
         self.clear_outputs()
 
-    def clear_outputs(self) -> None:
-        """Forget the model's outputs (regions, confusion, P/Q) and the progress."""
+    def clear_outputs(self, note: str | None = None) -> None:
+        """Forget the model's outputs (regions, confusion, P/Q); ``note`` says why."""
         v = self.view
         v.decision_plot.clear_regions()
         v.confusion_plot.clear_matrix()
-        v.info_link.clear()
-        v.progress.setValue(0)
-        v.progress.setFormat("Ready")
+        if note is None:
+            v.info_link.clear()
+        else:
+            v.info_link.clear(note)
+
+    def reset_progress(self) -> None:
+        self.view.progress.setValue(0)
+        self.view.progress.setFormat("Ready")
+
+    def show_model_outputs(self, view: dict, val_labels, class_names: list[str]) -> None:
+        """Draw outputs computed from the model outside a run (restored session, rebuild)."""
+        self.val_labels = np.asarray(val_labels)
+        self.class_names = list(class_names)
+        if "regions" in view and np.all(np.isfinite(view["regions"])):
+            self.view.decision_plot.set_regions(view["extent"], view["regions"])
+        if "logits" in view:
+            self.on_outputs(view)
 
     def show(self, run: Run | None) -> None:
         """Draw ``run`` as the current run (None: an empty chart)."""
@@ -97,6 +114,8 @@ class RunDisplay:
             v.loss_plot.set_run_name("current run")
             v.accuracy_plot.set_run([], [], [])
         else:
+            v.loss_plot.set_run_color(run.color_index)
+            v.accuracy_plot.set_run_color(run.color_index)
             v.loss_plot.set_run(run.steps, run.losses, run.val_steps, run.val_losses)
             v.loss_plot.set_run_name(run.name)
             epochs = np.arange(1, len(run.val_accuracy) + 1)
@@ -173,13 +192,16 @@ class RunDisplay:
             "error": "failed",
         }[reason]
         if reason == "diverged":
+            found = re.search(r"at step (\d+)", message)
+            if found:  # the bar counts the same step as the message
+                self.step = int(found.group(1))
             return f"{run.name} {message}"
         if reason == "error":
             return f"{run.name} failed: {message}"
         if reason == "done" and run.val_accuracy:
             return (
                 f"{run.name} finished: validation accuracy "
-                f"{100 * run.val_accuracy[-1]:.1f}%, loss {run.val_losses[-1]:.4f}"
+                f"{100 * run.val_accuracy[-1]:.1f}%, loss {format_value(run.val_losses[-1])}"
             )
         return ""
 

@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
+from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
 
 P_COLOR = (90, 90, 90)
 Q_COLOR = (31, 119, 180)
+MAX_OPEN_CLASSES = 32  # the Distributions tab shows at most 32 categories
+NO_OUTPUTS = "Train or step first"
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -40,7 +43,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class InfoLinkPanel(QWidget):
     """Bars of P (one-hot label) and Q (softmax output) for the chosen validation sample."""
 
-    sigOpenDistributions = Signal(object, object)  # p, q as float lists
+    sigOpenDistributions = Signal(object, object, object)  # p, q (float lists), class names
     sigSampleChanged = Signal(int)
 
     def __init__(self, parent=None):
@@ -75,8 +78,13 @@ class InfoLinkPanel(QWidget):
         self.plot_item.setYRange(0, 1.05, padding=0)
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.plot_item.hideButtons()
-        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=P_COLOR)
-        self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=Q_COLOR)
+        # Names head the columns of the CSV export.
+        self.p_bars = pg.BarGraphItem(
+            x=[], height=[], width=0.38, brush=P_COLOR, name="P (one-hot label)"
+        )
+        self.q_bars = pg.BarGraphItem(
+            x=[], height=[], width=0.38, brush=Q_COLOR, name="Q (softmax output)"
+        )
         self.plot_item.addItem(self.p_bars)
         self.plot_item.addItem(self.q_bars)
         layout.addWidget(self.plot, 1)
@@ -105,6 +113,7 @@ class InfoLinkPanel(QWidget):
         self._class_names: list[str] = []
         self._p = np.zeros(0)
         self._q = np.zeros(0)
+        self._note = NO_OUTPUTS
         self._update()
 
     # -- data -----------------------------------------------------------------------------
@@ -122,8 +131,13 @@ class InfoLinkPanel(QWidget):
         self.sample.blockSignals(False)
         self._update()
 
-    def clear(self) -> None:
+    def clear(self, note: str = NO_OUTPUTS) -> None:
+        """Forget the outputs; ``note`` says why the panel is empty."""
+        self._note = note
         self.set_outputs(np.zeros((0, 0)), np.zeros(0), np.zeros(0), [])
+
+    def has_outputs(self) -> bool:
+        return bool(self._p.size)
 
     def select(self, index: int) -> None:
         self.sample.setValue(index)
@@ -147,7 +161,7 @@ class InfoLinkPanel(QWidget):
             self.q_bars.setOpts(x=[], height=[])
             self.cross_entropy_label.setText("H(P, Q) = —")
             self.loss_label.setText("loss —")
-            self.detail_label.setText("Train or step first")
+            self.detail_label.setText(self._note)
             return
         classes = self._logits.shape[1]
         self._p = np.eye(classes)[self._labels[i]]
@@ -159,9 +173,10 @@ class InfoLinkPanel(QWidget):
         h = cross_entropy(self._p, self._q, base=math.e)
         label = self._labels[i]
         true = self._class_names[label] if self._class_names else str(label)
-        self.cross_entropy_label.setText(f"<b>H(P, Q) = {h:.4f} nats</b>")
-        self.loss_label.setText(f"<b>sample loss = {self._losses[i]:.4f} nats</b>")
-        self.detail_label.setText(f"−log q({true}) = −log {self._q[label]:.4f}")
+        self.open_button.setEnabled(classes <= MAX_OPEN_CLASSES)
+        self.cross_entropy_label.setText(f"<b>H(P, Q) = {format_value(h)} nats</b>")
+        self.loss_label.setText(f"<b>sample loss = {format_value(self._losses[i])} nats</b>")
+        self.detail_label.setText(f"−log q({true}) = −log {format_probability(self._q[label])}")
 
     def _on_sample_value_changed(self, index: int) -> None:
         self._update()
@@ -173,4 +188,5 @@ class InfoLinkPanel(QWidget):
 
     def _on_open_clicked(self) -> None:
         if self._p.size:
-            self.sigOpenDistributions.emit(self._p.tolist(), self._q.tolist())
+            names = self._class_names or [str(i) for i in range(self._p.size)]
+            self.sigOpenDistributions.emit(self._p.tolist(), self._q.tolist(), list(names))

@@ -12,7 +12,8 @@ from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
-RAW_ALPHA = 60
+RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
+FOLLOW_PADDING = 0.05  # share of the current run's span added around it when following it
 
 
 @dataclass
@@ -27,6 +28,7 @@ class CurveData:
     epochs: np.ndarray
     val_accuracy: np.ndarray
     train_accuracy: np.ndarray | None = None
+    color_index: int = 0  # the run's own color, kept while runs come and go
 
 
 def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
@@ -67,33 +69,36 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._val_y = np.empty(0)
         self._dirty = False
         self._name = "current run"
-        base = color(0)
-        self.raw_curve = self._make_curve(pg.mkPen((*base, RAW_ALPHA), width=1))
-        self.smooth_curve = self._make_curve(pg.mkPen(base, width=2), name=self._name)
-        self.val_curve = self.plot_item.plot(
-            [],
-            [],
-            pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine),
-            symbol="o",
-            symbolSize=7,
-            symbolBrush=pg.mkBrush("w"),
-            symbolPen=pg.mkPen(base, width=2),
-            name="validation",
-        )
+        self._color_index = 0
+        self.raw_curve = self._make_curve(pg.mkPen("k"))
+        self.smooth_curve = self._make_curve(pg.mkPen("k"))
+        self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=7)
+        self.val_curve.opts["name"] = "validation loss"  # CSV column (the legend is rebuilt)
+        self.raw_curve.setZValue(-1)  # behind every smoothed line
+        self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
         self._overlay_data: list[CurveData] = []
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((0, 0, 0, 70)))
         self.cursor.setZValue(20)
         self.cursor.hide()
+        self.cursor.csv_exclude = True
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.readout = pg.TextItem("", anchor=(0, 0), color=(30, 30, 30), fill=(255, 255, 255, 210))
         self.readout.setZValue(30)
         self.readout.hide()
+        self.readout.csv_exclude = True
         self.plot_item.addItem(self.readout, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        # The view follows the current run (other runs may span far more steps or spike far
+        # higher) until the user pans or zooms; pyqtgraph's "A" button then fits every run.
+        self._follow = True
+        self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
+        self.plot_item.autoBtn.clicked.connect(self._on_view_range_changed_manually)
+        self._set_item_names()
+        self._update_legend()
 
-    def _make_curve(self, pen, name: str | None = None) -> pg.PlotDataItem:
-        curve = self.plot_item.plot([], [], pen=pen, name=name)
+    def _make_curve(self, pen) -> pg.PlotDataItem:
+        curve = self.plot_item.plot([], [], pen=pen)
         # Peak downsampling keeps spikes visible; clipping skips points outside the view.
         curve.setDownsampling(auto=True, method="peak")
         curve.opts["autoDownsampleFactor"] = 1.0  # one min/max pair per pixel column
@@ -115,6 +120,8 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
 
     def set_log_y(self, on: bool) -> None:
         self.plot_item.setLogMode(y=bool(on))
+        if self._follow:
+            self._fit_current_run()
 
     def is_log_y(self) -> bool:
         return bool(self.plot_item.ctrl.logYCheck.isChecked())
@@ -122,14 +129,83 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     def set_run_name(self, name: str) -> None:
         if name != self._name:
             self._name = name
+            self._set_item_names()
             self._update_legend()
+
+    def set_run_color(self, index: int) -> None:
+        """Draw the current run in the ``index``-th palette color (the run's own)."""
+        if index != self._color_index:
+            self._color_index = int(index)
+            self._set_pens()
+
+    def run_color(self) -> tuple[int, int, int]:
+        return color(self._color_index)
+
+    def _set_pens(self) -> None:
+        base = color(self._color_index)
+        self.raw_curve.setPen(pg.mkPen((*base, RAW_ALPHA), width=1))
+        self.smooth_curve.setPen(pg.mkPen(base, width=2))
+        self.val_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
+        self.val_curve.setSymbolBrush(pg.mkBrush("w"))
+        self.val_curve.setSymbolPen(pg.mkPen(base, width=2))
+
+    def _set_item_names(self) -> None:
+        # Column names of the CSV export.
+        self.raw_curve.opts["name"] = f"{self._name} (raw)"
+        self.smooth_curve.opts["name"] = f"{self._name} (smoothed)"
 
     def clear_run(self) -> None:
         self._series.clear()
         self._val_x = np.empty(0)
         self._val_y = np.empty(0)
         self._dirty = True
+        self.follow_current_run()
         self.refresh()
+
+    # -- view range -----------------------------------------------------------------------
+    def follow_current_run(self) -> None:
+        """Let the view follow the current run again (a new run, a run shown)."""
+        self._follow = True
+        self._fit_current_run()
+
+    def is_following(self) -> bool:
+        return self._follow
+
+    def _on_view_range_changed_manually(self, *_args) -> None:
+        self._follow = False
+
+    def current_run_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """``((x0, x1), (y0, y1))`` of the current run in view coordinates, None if empty.
+
+        y spans the smoothed curve and the validation points, not the raw line's spikes
+        (TensorBoard's "ignore outliers"); with smoothing 0 the smoothed curve is the raw one.
+        """
+        series = self._series
+        if len(series) == 0 and not self._val_x.size:
+            return None
+        xs = np.concatenate([series.x, self._val_x])
+        ys = np.concatenate([series.smoothed, self._val_y])
+        if self.is_log_y():
+            ys = np.log10(ys[ys > 0])
+        ys = ys[np.isfinite(ys)]
+        if not ys.size:
+            return None
+        x0, x1 = float(xs.min()), float(xs.max())
+        y0, y1 = float(ys.min()), float(ys.max())
+        if x1 <= x0:
+            x0, x1 = x0 - 1, x1 + 1
+        if y1 <= y0:
+            y0, y1 = y0 - 0.5, y1 + 0.5
+        return (x0, x1), (y0, y1)
+
+    def _fit_current_run(self) -> None:
+        fit = self.current_run_range()
+        vb = self.plot_item.vb
+        if fit is None:
+            vb.enableAutoRange()  # nothing of its own yet: show the other runs
+            return
+        (x0, x1), (y0, y1) = fit
+        vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=FOLLOW_PADDING)
 
     def append_steps(self, steps, losses) -> None:
         self._series.extend(steps, losses)
@@ -145,7 +221,9 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._series.clear()
         self._series.extend(steps, losses)
         self.set_validation(val_steps, val_losses)
+        self._follow = True
         self.refresh()
+        self._fit_current_run()
 
     def set_overlays(self, runs: list[CurveData]) -> None:
         """Show other runs' smoothed losses in their own colors, named in the legend."""
@@ -153,12 +231,14 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             self.plot_item.removeItem(item)
         self._overlays = []
         self._overlay_data = list(runs)
-        for index, run in enumerate(runs, start=1):
-            pen = pg.mkPen(color(index), width=2)
-            item = self._make_curve(pen)
+        for run in runs:
+            item = self._make_curve(pg.mkPen(color(run.color_index), width=2))
             item.setData(run.steps, _smooth(run.losses, self.smoothing))
+            item.opts["name"] = f"{run.name} (smoothed)"
             self._overlays.append(item)
         self._update_legend()
+        if self._follow:
+            self._fit_current_run()
 
     def _update_legend(self) -> None:
         entries = [(self.smooth_curve, self._name), (self.val_curve, "validation")]
@@ -177,6 +257,8 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.raw_curve.setData(series.x, series.y)
         self.smooth_curve.setData(series.x, series.smoothed)
         self.val_curve.setData(self._val_x, self._val_y)
+        if self._follow:
+            self._fit_current_run()
 
     # -- hover read-out -------------------------------------------------------------------
     def readout_text(self, x: float) -> str:
@@ -233,26 +315,34 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         super().__init__(parent, background="w")
         self.plot_item = self.getPlotItem()
         _style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
-        self.plot_item.setYRange(0, 100, padding=0.02)
+        # Room above 100 so its tick label is drawn; fixed ticks so 100 is always one.
+        self.plot_item.setYRange(0, 100, padding=0.05)
+        self.plot_item.getAxis("left").setTicks(
+            [[(v, str(v)) for v in range(0, 101, 20)], [(v, "") for v in range(10, 100, 20)]]
+        )
         self.legend = add_legend(self.plot_item, offset=(-10, -10))
-        base = color(0)
-        self.val_curve = self.plot_item.plot(
-            [],
-            [],
-            pen=pg.mkPen(base, width=2),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=pg.mkBrush(base),
-            symbolPen=pg.mkPen(base),
-            name="validation",
-        )
-        self.train_curve = self.plot_item.plot(
-            [],
-            [],
-            pen=pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine),
-            name="training",
-        )
+        self._color_index = 0
+        self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=6)
+        self.train_curve = self.plot_item.plot([], [])
+        self.val_curve.opts["name"] = "validation accuracy (%)"  # CSV columns
+        self.train_curve.opts["name"] = "training accuracy (%)"
+        self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
+        _rebuild_legend(
+            self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
+        )
+
+    def set_run_color(self, index: int) -> None:
+        if index != self._color_index:
+            self._color_index = int(index)
+            self._set_pens()
+
+    def _set_pens(self) -> None:
+        base = color(self._color_index)
+        self.val_curve.setPen(pg.mkPen(base, width=2))
+        self.val_curve.setSymbolBrush(pg.mkBrush(base))
+        self.val_curve.setSymbolPen(pg.mkPen(base))
+        self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
 
     def set_run(self, epochs, val_accuracy, train_accuracy=None) -> None:
         self.val_curve.setData(np.asarray(epochs, float), 100.0 * np.asarray(val_accuracy, float))
@@ -265,14 +355,16 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
             )
 
     def set_run_name(self, name: str) -> None:
-        del name  # the loss plot's legend names the current run; here it is "validation"
+        # The loss plot's legend names the current run; here the legend says "validation".
+        self.val_curve.opts["name"] = f"{name} validation accuracy (%)"
+        self.train_curve.opts["name"] = f"{name} training accuracy (%)"
 
     def set_overlays(self, runs: list[CurveData]) -> None:
         for item in self._overlays:
             self.plot_item.removeItem(item)
         self._overlays = []
-        for index, run in enumerate(runs, start=1):
-            c = color(index)
+        for run in runs:
+            c = color(run.color_index)
             item = self.plot_item.plot(
                 run.epochs,
                 100.0 * np.asarray(run.val_accuracy, float),
@@ -282,6 +374,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
                 symbolBrush=pg.mkBrush(c),
                 symbolPen=None,
             )
+            item.opts["name"] = f"{run.name} validation accuracy (%)"
             self._overlays.append(item)
         # Runs are named in the loss plot's legend, in the same colors; here only line styles.
         _rebuild_legend(

@@ -13,13 +13,27 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 
+from explorer.ui.training.palette import TABLEAU, color
 from explorer.ui.training.plots import CurveData
 
 MAX_RUNS = 50
 MAX_STORED_POINTS = 20_000  # per curve in a saved session; longer curves are thinned
 MAX_NAME_LENGTH = 80
 STATUSES = ("new", "running", "paused", "done", "stopped", "diverged", "error")
+# Settings a run's default name mentions when they differ from the previous run's:
+# (where, key, how it reads).
+NAME_DIFFS = (
+    ("model", "hidden_sizes", lambda v: "hidden " + "-".join(str(h) for h in v)),
+    ("model", "activation", str),
+    ("model", "init_weight", lambda v: f"init {v}"),
+    ("config", "batch_size", lambda v: f"batch {v}"),
+    ("config", "momentum", lambda v: f"momentum {v:g}"),
+    ("config", "weight_decay", lambda v: f"wd {v:g}"),
+    ("config", "epochs", lambda v: f"{v} epochs"),
+    ("config", "seed", lambda v: f"seed {v}"),
+)
 
 
 @dataclass
@@ -41,6 +55,11 @@ class Run:
     message: str = ""
     overlay: bool = True
 
+    @property
+    def color_index(self) -> int:
+        """The run's palette color: fixed by its id, so deleting a run recolors no other."""
+        return (self.run_id - 1) % len(TABLEAU)
+
     def curves(self) -> CurveData:
         epochs = np.arange(1, len(self.val_accuracy) + 1, dtype=float)
         return CurveData(
@@ -52,20 +71,31 @@ class Run:
             epochs=epochs,
             val_accuracy=np.asarray(self.val_accuracy, dtype=float),
             train_accuracy=np.asarray(self.train_accuracy, dtype=float),
+            color_index=self.color_index,
         )
 
-    def default_name(self) -> str:
-        """``#3 spiral 32-32 he adam lr=0.01 CE``: what usually differs between runs."""
+    def default_name(self, previous: Run | None = None) -> str:
+        """``#3 spiral adam lr=0.005``, plus what differs from ``previous`` (``init zero``).
+
+        The loss is named only when it is MSE (cross entropy is the default); the full
+        configuration is in the run's tooltip.
+        """
         c, m = self.config, self.model_config
         parts = [
             f"#{self.run_id}",
             str(self.dataset.get("kind", "")),
-            "-".join(str(h) for h in m.get("hidden_sizes", [])),
-            str(m.get("init_weight", "")),
             str(c.get("optimizer", "")),
             f"lr={c.get('lr', 0):g}",
-            "MSE" if c.get("loss") == "mse" else "CE",
+            "MSE" if c.get("loss") == "mse" else "",
         ]
+        if previous is not None:
+            sources = {"model": (m, previous.model_config), "config": (c, previous.config)}
+            for where, key, text in NAME_DIFFS:
+                mine, theirs = (d.get(key) for d in sources[where])
+                if key == "momentum" and c.get("optimizer") != "momentum":
+                    continue
+                if mine is not None and theirs is not None and mine != theirs:
+                    parts.append(text(mine))
         return " ".join(p for p in parts if p)[:MAX_NAME_LENGTH]
 
     def summary(self) -> str:
@@ -181,6 +211,7 @@ class RunListModel(QAbstractListModel):
 
     RunRole = Qt.ItemDataRole.UserRole + 1
     sigOverlayChanged = Signal()
+    sigRenamed = Signal(int, str, str)  # run id, old name, new name
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -202,6 +233,8 @@ class RunListModel(QAbstractListModel):
             return run.describe()
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if run.overlay else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QColor(*color(run.color_index))  # the run's color in the plots
         if role == self.RunRole:
             return run
         return None
@@ -220,13 +253,15 @@ class RunListModel(QAbstractListModel):
             name = str(value).strip()[:MAX_NAME_LENGTH]
             if not name or name == run.name:
                 return False
-            run.name = name
+            old, run.name = run.name, name
         elif role == Qt.ItemDataRole.CheckStateRole:
             run.overlay = Qt.CheckState(value) == Qt.CheckState.Checked
         else:
             return False
         self.dataChanged.emit(index, index, [role, Qt.ItemDataRole.DisplayRole])
         self.sigOverlayChanged.emit()
+        if role == Qt.ItemDataRole.EditRole:
+            self.sigRenamed.emit(run.run_id, old, run.name)
         return True
 
     # -- runs ----------------------------------------------------------------------------

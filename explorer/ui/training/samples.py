@@ -65,6 +65,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._cell = (h + pad + caption, w + pad)
         self._true = np.asarray(true_labels, dtype=np.int64)[:n]
         self._class_names = list(class_names)
+        self._set_export(np.full(n, -1))
         tiles = mosaic(images, self.columns, pad, caption)
         finite = tiles[np.isfinite(tiles)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -79,7 +80,10 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._texts = []
         for k in range(n):
             r, c = divmod(k, self.columns)
-            text = pg.TextItem(self._class_names[self._true[k]], anchor=(0.5, 0.0))
+            # Dark grey until predictions arrive: pyqtgraph's default grey is unreadable on white.
+            text = pg.TextItem(
+                self._class_names[self._true[k]], anchor=(0.5, 0.0), color=(70, 70, 70)
+            )
             text.setPos(pad + c * self._cell[1] + w / 2, pad + r * self._cell[0] + h)
             self.plot_item.addItem(text)
             self._texts.append(text)
@@ -88,6 +92,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
     def set_predictions(self, predicted) -> None:
         """Caption each image ``pred (true)``: green when right, red when wrong."""
         predicted = np.asarray(predicted, dtype=np.int64)[: len(self._texts)]
+        self._set_export(predicted)
         for k, pred in enumerate(predicted):
             true = self._true[k]
             names = self._class_names
@@ -95,6 +100,19 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
                 self._texts[k].setText(names[pred], color=GOOD)
             else:
                 self._texts[k].setText(f"{names[pred]} ({names[true]})", color=BAD)
+
+    def _set_export(self, predicted: np.ndarray) -> None:
+        # The CSV export lists the samples' true and predicted classes, not the pixels.
+        n = len(self._true)
+        shown = np.full(n, -1, dtype=np.int64)
+        shown[: len(predicted)] = predicted[:n]
+        self.image.export_matrix = np.stack([self._true, shown], axis=1)
+        self.image.export_axes = (
+            ["true class", "predicted class (-1: none yet)"],
+            np.arange(n),
+            "",
+            "validation sample",
+        )
 
     def captions(self) -> list[str]:
         return [text.toPlainText() for text in self._texts]

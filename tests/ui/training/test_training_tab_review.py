@@ -1,0 +1,269 @@
+"""The Training tab after review: start while paused, progress, reset, rename, delete, run
+colours and names, the loss view following the current run, outputs after a restore or a
+rebuild, export names, the link to Distributions, number formats, bad weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from explorer.engine import manual_seed, nn
+from explorer.training import DEFAULT_RUN
+from explorer.ui.tabs.training import TrainingTab
+from explorer.ui.training.numbers import format_probability, format_value
+from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
+from explorer.ui.training.runs import Run, RunListModel
+from explorer.ui.training.worker import TrainingController
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def _no_training_thread_left():
+    yield
+    running = TrainingController.running_threads()
+    for thread in running:
+        thread.quit()
+        thread.wait()
+    assert running == [], "a training worker thread was left running"
+
+
+def make_tab(qtbot, epochs=1, batch=16, samples=120) -> TrainingTab:
+    tab = TrainingTab()
+    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    view = tab.view
+    view.dataset.kind.setCurrentIndex(view.dataset.kind.findData("moons"))
+    view.dataset.params["moons"]["n_samples"].setValue(samples)
+    view.settings.epochs.setValue(epochs)
+    view.settings.batch_size.setValue(batch)
+    return tab
+
+
+def click(qtbot, button: QPushButton) -> None:
+    assert button.isEnabled(), f"{button.objectName()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_stopped(qtbot, tab: TrainingTab, status: str) -> None:
+    qtbot.waitUntil(
+        lambda: tab.display.run is not None and tab.display.run.status == status, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+
+
+def test_start_is_disabled_while_paused_and_the_bar_never_says_ready_in_a_run(qtbot):
+    tab = make_tab(qtbot, epochs=50, batch=4)
+    view = tab.view
+    click(qtbot, view.step)  # one batch: a paused run
+    wait_stopped(qtbot, tab, "paused")
+    assert not view.start.isEnabled() and "Resume" in view.start.toolTip()
+    assert view.pause.text() == "Resume"
+    assert tab.start() is False and "Resume" in tab.message()
+    assert len(tab.runs.runs()) == 1  # the paused run was not abandoned
+    assert view.progress.format() != "Ready"
+    click(qtbot, view.reset)
+    assert view.start.isEnabled() and view.progress.format() == "Ready"
+    tab.view.settings.epochs.setValue(1)
+    click(qtbot, view.start)
+    assert view.progress.format().startswith("Epoch 1/1")  # at once, not after a tick
+    wait_stopped(qtbot, tab, "done")
+    tab.shutdown()
+
+
+def test_reset_clears_a_diverged_message_and_the_step_numbers_agree(qtbot):
+    tab = make_tab(qtbot, epochs=5, batch=32, samples=400)
+    view = tab.view
+    view.dataset.kind.setCurrentIndex(view.dataset.kind.findData("blobs"))
+    view.dataset.params["blobs"]["n_samples"].setValue(400)
+    tab.link._own = nn.MLP(2, (32, 32), tab.dataset().num_classes)  # diverges at lr 10
+    settings = tab.view.settings
+    settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
+    settings.momentum.setValue(0.99)
+    settings.learning_rate.setValue(10.0)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "diverged")
+    tab.display.tick(flush=True)
+    message = tab.message()
+    step = message.split("diverged at step ")[1].split(":")[0]
+    assert f"step {step}/" in tab.view.progress.format()
+    click(qtbot, tab.view.reset)
+    assert tab.message() == "" and tab.view.progress.format() == "Ready"
+    tab.shutdown()
+
+
+def test_rename_updates_the_message_and_run_names_say_what_differs(qtbot):
+    tab = make_tab(qtbot)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    first = tab.runs.run_at(0)
+    assert first.name == "#1 moons adam lr=0.005"
+    assert first.name in tab.message()
+    tab.runs.rename(0, "baseline")
+    assert "baseline finished" in tab.message()
+    tab.view.settings.batch_size.setValue(8)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert tab.runs.run_at(1).name == "#2 moons adam lr=0.005 batch 8"
+    tab.shutdown()
+
+
+def test_each_run_keeps_its_colour_and_the_list_shows_it(qtbot):
+    model = RunListModel()
+    for run_id in (1, 2, 3):
+        model.add(Run(run_id=run_id, name=f"r{run_id}"))
+    colours = [model.data(model.index(i), Qt.ItemDataRole.DecorationRole) for i in range(3)]
+    model.remove(0)
+    after = [model.data(model.index(i), Qt.ItemDataRole.DecorationRole) for i in range(2)]
+    assert after == colours[1:]
+    assert Run(run_id=4, name="x").curves().color_index == 3
+
+
+def test_the_loss_view_follows_the_current_run_and_A_shows_everything(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    old = CurveData(
+        "old",
+        np.arange(20_000.0),
+        np.r_[3300.0, np.ones(19_999)],  # a spike and a long run
+        np.empty(0),
+        np.empty(0),
+        np.empty(0),
+        np.empty(0),
+        color_index=4,
+    )
+    plot.set_overlays([old])
+    plot.set_run(np.arange(1.0, 101.0), np.linspace(2.0, 0.5, 100), [100.0], [0.6])
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x1 < 200 and y1 < 5  # the old run's 20,000 steps and its spike do not count
+    assert y0 < 0.5 and x0 <= 1
+    plot.plot_item.vb.sigRangeChangedManually.emit([True, True])  # the user zooms
+    assert not plot.is_following()
+    plot.plot_item.autoBtnClicked()  # pyqtgraph's "A": everything, old runs included
+    for _ in range(3):  # clipped-to-view curves report their full data once told
+        QApplication.processEvents()
+        plot.plot_item.vb.updateAutoRange()
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x1 > 19_000 and y1 > 3000
+    plot.clear_run()
+    assert plot.is_following()
+
+
+def test_curves_are_named_for_the_csv_and_the_raw_line_is_faint(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.set_run_name("#1 spiral")
+    assert plot.raw_curve.name() == "#1 spiral (raw)"
+    assert plot.smooth_curve.name() == "#1 spiral (smoothed)"
+    assert plot.val_curve.name() == "validation loss"
+    assert plot.raw_curve.opts["pen"].color().alpha() < 60
+    assert plot.cursor.csv_exclude and plot.readout.csv_exclude
+    accuracy = AccuracyPlot()
+    qtbot.addWidget(accuracy)
+    major = accuracy.plot_item.getAxis("left")._tickLevels[0]
+    assert (100, "100") in major
+
+
+def test_numbers_keep_their_significant_digits():
+    assert format_value(0.3219281) == "0.3219"
+    assert format_value(4.31967) == "4.3197"
+    assert format_value(0.0012345) == "0.001234"
+    assert format_value(1.2345e-6) == "1.234e-06"
+    assert format_value(0.0) == "0.0000"
+    assert format_probability(1 - 2.5e-7) == "(1 − 2.500e-07)"
+    assert format_probability(0.25) == "0.25"
+
+
+def test_outputs_are_recomputed_after_a_restore_and_cleared_for_a_model_that_does_not_fit(
+    qtbot,
+):
+    tab = make_tab(qtbot)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    state, arrays = tab.state(), tab.session_arrays()
+    matrix = tab.view.confusion_plot.matrix.copy()
+    tab.shutdown()
+
+    again = TrainingTab()
+    qtbot.addWidget(again)
+    again.restore_state(state)
+    again.adapt_model(confirmed=True)  # in the app the Model tab restores the architecture
+    again.restore_session_arrays(arrays)
+    np.testing.assert_array_equal(again.view.confusion_plot.matrix, matrix)
+    assert again.view.decision_plot.region_image() is not None
+    assert again.view.info_link.has_outputs()
+    assert {"confusion-matrix", "sample-cross-entropy"} <= set(again.export_items())
+
+    again.link._own = nn.MLP(5, (4,), 2)  # e.g. rebuilt in the Model tab for other data
+    again.refresh_outputs()
+    assert again.view.decision_plot.region_image() is None
+    assert not again.view.info_link.has_outputs()
+    assert "confusion-matrix" not in again.export_items()
+
+
+def test_the_decision_and_confusion_images_export_labelled_tables(qtbot):
+    tab = make_tab(qtbot)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    image = tab.view.decision_plot.image
+    xs, ys, x_label, y_label = image.export_axes
+    assert (x_label, y_label) == ("x₁", "x₂")
+    assert image.export_matrix.shape == (len(ys), len(xs))
+    confusion = tab.view.confusion_plot.image
+    names = tab.dataset().class_names
+    assert confusion.export_axes == (names, names, "predicted class", "true class")
+    assert tab.view.decision_plot.selected.csv_exclude
+    tab.shutdown()
+
+
+def test_weights_with_nan_are_refused_through_the_tab(qtbot, tmp_path):
+    tab = make_tab(qtbot)
+    tab.adapt_model(confirmed=True)
+    state = {k: np.array(v) for k, v in tab.model().state_dict().items()}
+    state["linear1.weight"][0, 0] = np.nan
+    np.savez(tmp_path / "nan.npz", **state)
+    assert not tab.load_weights(str(tmp_path / "nan.npz"))
+    assert "non-finite" in tab.message()
+    (tmp_path / "text.npz").write_bytes(b"not a zip")
+    assert not tab.load_weights(str(tmp_path / "text.npz"))
+    assert "is not an .npz (zip) file" in tab.message() and "pickle" not in tab.message()
+
+
+def test_open_in_distributions_shows_the_discrete_view_with_class_names(qtbot):
+    from explorer.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
+    distributions, tab = window.tab("distributions"), window.tab("training")
+    distributions.set_mode("gaussian")
+    tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
+    tab.view.settings.epochs.setValue(1)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    p, q, _, _ = tab.view.info_link.values()
+    click(qtbot, tab.view.info_link.open_button)
+    assert window.tabs.currentWidget() is distributions
+    assert distributions.mode() == "discrete"
+    shown_p, shown_q = distributions.distributions()
+    np.testing.assert_allclose(shown_p, p)
+    np.testing.assert_allclose(shown_q, q / q.sum(), atol=1e-6)
+
+
+def test_the_apps_first_start_is_the_default_run(qtbot):
+    from explorer.training import build_model
+    from explorer.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
+    tab = window.tab("training")
+    assert tab.view.settings.config() == DEFAULT_RUN.training
+    assert tab.view.dataset.description()["kind"] == DEFAULT_RUN.dataset
+    tab.adapt_model(confirmed=True)
+    tab.link.reinitialize(DEFAULT_RUN.training.seed)
+    manual_seed(0)
+    expected = build_model(DEFAULT_RUN, 2, 3)
+    model = tab.model()
+    assert model.hidden_sizes == DEFAULT_RUN.hidden_sizes
+    for key, value in expected.state_dict().items():
+        np.testing.assert_array_equal(model.state_dict()[key], value)
