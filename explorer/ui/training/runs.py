@@ -105,7 +105,7 @@ class Run:
             parts.append(f"{100 * self.val_accuracy[-1]:.1f}%")
         if self.status not in ("done", "new"):
             parts.append(self.status)
-        return "  ·  ".join(parts)
+        return " · ".join(parts)
 
     def describe(self) -> str:
         """A tooltip: the configuration the run was trained with."""
