@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from explorer.inspect.array_stats import ArrayStats
+from explorer.inspect.number_format import format_value
 
 ROOT_NAME = "model"
 
@@ -120,18 +121,13 @@ def grad_norm(params) -> float | None:
         grad = _grad(param)
         if grad is not None:
             seen = True
-            total += float(np.sum(np.square(grad, dtype=np.float64)))
+            with np.errstate(over="ignore"):  # a diverged run's gradient: inf, not a warning
+                total += float(np.sum(np.square(grad, dtype=np.float64)))
     return float(np.sqrt(total)) if seen else None
 
 
 def format_shape(shape) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.4g}"
 
 
 def node_values(node: TreeNode) -> tuple[str, ...]:
@@ -151,7 +147,7 @@ def node_values(node: TreeNode) -> tuple[str, ...]:
             str(flags.pop()) if len(flags) == 1 else ("mixed" if flags else ""),
             "",
             "",
-            _fmt(grad_norm(params)),
+            format_value(grad_norm(params)),
         )
     data = _array(node.obj)
     stats = ArrayStats.of(data)
@@ -163,9 +159,9 @@ def node_values(node: TreeNode) -> tuple[str, ...]:
         f"{data.size:,}",
         str(data.dtype),
         str(bool(requires_grad)),
-        _fmt(stats.mean),
-        _fmt(stats.std),
-        _fmt(grad_norm([node.obj])),
+        format_value(stats.mean),
+        format_value(stats.std),
+        format_value(grad_norm([node.obj])),
     )
 
 

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -49,3 +51,37 @@ def test_reusing_stats_gives_the_same_answers():
     for a, b in zip(histogram(values, 20), histogram(values, 20, stats), strict=True):
         np.testing.assert_allclose(a, b)
     assert symmetric_limit(values, stats) == pytest.approx(symmetric_limit(values))
+
+
+def test_nonfinite_values_are_counted_without_warnings():
+    values = np.array([1.0, np.nan, -np.inf, 2.0, np.inf], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stats = ArrayStats.of(values)
+        limit = symmetric_limit(values, stats)
+        edges, counts = histogram(values, 10, stats)
+    assert np.isnan(stats.mean) and np.isnan(stats.std)  # what torch prints for this tensor
+    assert (stats.nan_count, stats.inf_count) == (1, 2)
+    assert not stats.finite
+    assert stats.nonfinite_text() == "1 nan, 2 inf"
+    # The colour range and the histogram describe the finite values only.
+    assert limit == pytest.approx(symmetric_limit(np.array([1.0, 2.0])))
+    assert counts.sum() == 2
+
+
+def test_finite_arrays_report_no_nonfinite_values():
+    stats = ArrayStats.of(np.arange(5.0))
+    assert stats.finite and stats.nonfinite_text() == ""
+
+
+def test_exploded_and_all_nan_arrays_keep_a_usable_colour_limit():
+    rng = np.random.default_rng(4)
+    exploded = (rng.normal(size=1000) * 1e18).astype(np.float32)
+    assert 1e17 < symmetric_limit(exploded) < 1e19
+    assert symmetric_limit(np.full(4, np.nan)) == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        huge = np.array([-1e300, 1e300, 5e299])  # float64: squares overflow
+        assert symmetric_limit(huge) == pytest.approx(1e300)
+        edges, counts = histogram(np.array([-1.7e308, 1.7e308]))
+    assert counts.sum() == 2

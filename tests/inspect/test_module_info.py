@@ -107,3 +107,18 @@ def test_first_weight_prefers_a_matrix():
     assert first_weight(root).path == "linear1.weight"
     assert first_weight(root.find("linear2")).path == "linear2.weight"
     assert first_weight(root.find("linear2.bias")).path == "linear2.bias"
+
+
+def test_statistics_of_exploded_and_diverged_weights_read_plainly():
+    model = build_mlp(validate_config({"input_features": 4, "hidden_sizes": [3]}))
+    root = build_tree(model)
+    weight = root.find("linear1.weight")
+    model.linear1.weight.data[...] = np.array([[1.16543e18, -1.16543e18, 0, 0]] * 3)
+    mean, std = node_values(weight)[6:8]
+    assert (mean, std) == ("0", "8.241e+17")
+    model.linear1.weight.data[0, 0] = np.nan
+    model.linear1.bias.data[0] = np.inf
+    assert node_values(weight)[6:8] == ("nan", "nan")
+    assert node_values(root.find("linear1.bias"))[6] == "inf"
+    model.linear1.weight.grad = np.full((3, 4), np.inf, dtype=np.float32)
+    assert node_values(weight)[8] == "inf"

@@ -208,6 +208,28 @@ def test_rebuilding_a_trained_model_asks_first(qtbot, tab):
     assert tab.model() is not first and not tab.is_trained()
 
 
+def test_rebuilding_while_training_asks_and_says_the_run_stops(qtbot, tab):
+    asked = []
+    tab.confirm_rebuild = lambda parent: asked.append(parent.rebuild_question()) or False
+    training = [True]
+    tab.set_training_probe(lambda: training[0])
+    first = tab.model()
+    assert tab.is_training() and not tab.is_trained()
+    assert tab.build_model() is False  # asks although no weights are trained yet
+    assert "stops that run" in asked[0] and "discards" not in asked[0]
+    assert tab.model() is first
+    assert "training run were kept" in child(tab, "configMessage").text()
+    tab.mark_trained(True)
+    assert "stops that run and discards the trained weights" in tab.rebuild_question()
+    training[0] = False
+    assert "stops" not in tab.rebuild_question()
+    assert "trained weights" in tab.rebuild_question()
+    tab.set_training_probe(None)
+    tab.mark_trained(False)
+    assert tab.build_model() is True and len(asked) == 1  # nothing to lose: no question
+    assert tab.build_model(confirm=False) is True
+
+
 def test_set_model_config_builds_and_announces(qtbot, tab):
     config = {"input_features": 64, "hidden_sizes": [32, 16], "output_features": 10, "seed": 7}
     with qtbot.waitSignal(tab.sigModelChanged):
@@ -239,11 +261,13 @@ def test_state_round_trip_and_validation(qtbot, tab):
         other.restore_state({**state, "config": {**state["config"], "hidden_sizes": [0]}})
 
 
-def test_export_items_are_the_tabs_plots(tab):
-    plots = {"weight-heatmap", "weight-histogram", "gradient-histogram", "activations"}
-    assert set(tab.export_items()) == plots | {"unit-weights"}  # 784 inputs = 28 x 28
+def test_export_items_are_the_tabs_plots_that_hold_data(tab):
+    fresh = {"weight-heatmap", "weight-histogram"}
+    assert set(tab.export_items()) == fresh | {"unit-weights"}  # 784 inputs = 28 x 28
+    tab.model()(Tensor(np.ones((1, 784), dtype=np.float32))).sum().backward()
+    tab.forward.run()
     tab.select("linear2")
-    assert set(tab.export_items()) == plots
+    assert set(tab.export_items()) == fresh | {"gradient-histogram", "activations"}
 
 
 def test_main_window_shows_the_model_tab(qtbot):

@@ -1,5 +1,10 @@
 """Build a large MLP off the GUI thread: allocating and initializing tens of millions of
-parameters takes seconds, and the window must stay responsive meanwhile."""
+parameters takes seconds, and the window must stay responsive meanwhile.
+
+While the worker runs, Python's cyclic garbage collector is kept out of its thread (it could
+free the GUI's Qt objects there and crash Qt); see
+:class:`~explorer.ui.training.worker.GuiThreadGarbageCollection`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from explorer.inspect.mlp_config import build_mlp
+from explorer.ui.training.worker import GuiThreadGarbageCollection
 
 
 class BuildWorker(QObject):
@@ -25,6 +31,9 @@ class BuildWorker(QObject):
             model = build_mlp(self._config)
         except MemoryError:
             self.sigFailed.emit("not enough memory for this model")
+            return
+        except Exception as error:  # noqa: BLE001 (reported, so the build never hangs)
+            self.sigFailed.emit(f"the model could not be built: {error}")
             return
         self.sigBuilt.emit(model, self._config)
 
@@ -48,6 +57,7 @@ class BackgroundBuild(QObject):
         if self._thread is not None:
             raise RuntimeError("a model is already being built")
         self._cancelled = False
+        GuiThreadGarbageCollection.worker_starts()  # ended in _cleanup, in this thread too
         self._thread = QThread()
         self._worker = BuildWorker(config)
         self._worker.moveToThread(self._thread)
@@ -85,3 +95,5 @@ class BackgroundBuild(QObject):
         self._worker.deleteLater()
         self._thread.deleteLater()
         self._thread = self._worker = None
+        GuiThreadGarbageCollection.worker_stops()
+        GuiThreadGarbageCollection.collect()  # what piled up during the build, here

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
 from explorer.inspect.module_info import format_shape
-from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, style_plot
+from explorer.inspect.number_format import format_value
+from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, ValueAxisItem, style_plot
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
@@ -132,7 +133,10 @@ class ForwardPanel(QWidget):
             "layers; with none selected, all are drawn)"
         )
         self.plot = style_plot(
-            self.graphics.addPlot(), "values seen by the forward hooks", "density", "value"
+            self.graphics.addPlot(axisItems={"bottom": ValueAxisItem("bottom")}),
+            "values seen by the forward hooks",
+            "density",
+            "value",
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=AXIS_COLOR)
@@ -147,7 +151,8 @@ class ForwardPanel(QWidget):
         self._update_source_enabled()
 
     def export_items(self) -> dict[str, pg.PlotItem]:
-        return {"activations": self.plot}
+        """The histogram plot, once a forward pass has filled it."""
+        return {"activations": self.plot} if self.last_trace is not None else {}
 
     # -- wiring ---------------------------------------------------------------------------
     def set_model(self, model, input_features: int = 0) -> None:
@@ -229,10 +234,10 @@ class ForwardPanel(QWidget):
             cells = (
                 value.label,
                 format_shape(value.shape),
-                f"{s.mean:.4g}",
-                f"{s.std:.4g}",
-                f"{s.min:.4g}",
-                f"{s.max:.4g}",
+                format_value(s.mean),
+                format_value(s.std),
+                format_value(s.min),
+                format_value(s.max),
                 f"{100 * s.zero_fraction:.1f}%",
             )
             for column, text in enumerate(cells):
@@ -261,9 +266,12 @@ class ForwardPanel(QWidget):
         for index, curve in enumerate(self._curves):
             if index < len(trace.values):
                 value = trace.values[index]
+                curve.opts["name"] = value.label  # the CSV column's title
                 # Density, not counts: 784 inputs and 10 logits then share one y axis.
                 widths = np.diff(value.edges)
-                curve.setData(value.edges, value.counts / (value.counts.sum() * widths))
+                total = value.counts.sum()  # 0 when no value is finite (a diverged model)
+                density = value.counts / (total * widths) if total else value.counts
+                curve.setData(value.edges, density)
             else:
                 curve.setData([], [])
         with QSignalBlocker(self.table):

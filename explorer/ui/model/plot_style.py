@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetricsF
 
 # Tableau 10: distinct on white, readable by most colour-blind viewers.
 TABLEAU = (
@@ -18,6 +21,7 @@ TABLEAU = (
     (23, 190, 207),
 )
 AXIS_COLOR = (70, 70, 70)
+NAN_COLOR = (160, 160, 160)  # shows through NaN pixels (transparent): no weight has this colour
 TITLE_SIZE = "10pt"
 
 
@@ -28,11 +32,97 @@ def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.Plot
         axis = plot.getAxis(side)
         axis.setPen(pg.mkPen(AXIS_COLOR))
         axis.setTextPen(pg.mkPen(AXIS_COLOR))
-        # Students compare raw values with print(param): no "(x0.001)" rescaling.
-        axis.enableAutoSIPrefix(False)
+        # Students compare raw values with print(param): no "(x0.001)" rescaling, except
+        # for a ValueAxisItem at extreme scales.
+        axis.enableAutoSIPrefix(isinstance(axis, ValueAxisItem))
         plot.setLabel(side, text)
     return plot
 
 
 def set_title(plot: pg.PlotItem, title: str) -> None:
     plot.setTitle(title, size=TITLE_SIZE, color=AXIS_COLOR)
+
+
+class IndexAxisItem(pg.AxisItem):
+    """An axis of row or column indices: ticks only at whole numbers (no 0.5 for 2 columns)."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
+        levels = [(s, o) for s, o in super().tickSpacing(minVal, maxVal, size) if s >= 1]
+        return levels or [(1.0, 0.0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        return [str(round(v * scale)) for v in values]
+
+
+class ValueAxisItem(pg.AxisItem):
+    """A value axis readable at any scale, whose labels never overlap.
+
+    Between 1e-4 and 1e5 it shows raw numbers (students compare them with ``print``); beyond,
+    a power of ten moves into the label (``value (x1e+15)``) and the ticks stay short. Long
+    labels get fewer ticks, stepping the spacing 1, 2, 5, 10, ... until they fit.
+    """
+
+    GAP = 8  # pixels between two labels
+    SCALED = ((1e-300, 1e-4), (1e5, math.inf))  # largest |value| with a factor in the label
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.setSIPrefixEnableRanges(self.SCALED)
+        # A tick near the end may overhang by a few pixels rather than vanish (±5e17 of ±5.2e17).
+        self.setStyle(hideOverlappingLabels=False)
+
+    def setLabel(self, *args, **kwargs):  # noqa: N802 (pyqtgraph API)
+        # pyqtgraph's setLabel resets the ranges to its default (scaling from 1 down).
+        kwargs.setdefault("siPrefixEnableRanges", self.SCALED)
+        super().setLabel(*args, **kwargs)
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self.orientation not in ("top", "bottom") or not levels or size <= 0:
+            return levels
+        low, high = sorted((minVal, maxVal))
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        scale = self.autoSIPrefixScale * self.scale
+        major = levels[0][0]
+        for _ in range(12):
+            first, last = math.ceil(low / major), math.floor(high / major)
+            if last - first < 1:
+                break
+            labels = self.tickStrings([first * major, last * major], scale, major)
+            widest = max(metrics.horizontalAdvance(text) for text in labels) + self.GAP
+            if widest <= size * major / (high - low):
+                break
+            major = _next_nice(major)
+        if major == levels[0][0]:
+            return levels
+        if len(levels) == 1:
+            return [(major, 0.0)]
+        return [(major, 0.0), (major / (4 if _leading(major) == 2 else 5), 0.0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        step = spacing * scale
+        # As many decimals as the step has: 0.2 -> 1, 0.25 -> 2, 2.5 -> 1, 25 -> 0.
+        extra = 1 if _leading(step) == 2.5 else 0
+        places = max(0, extra - math.floor(math.log10(step) + 1e-9))
+        labels = []
+        for value in values:
+            value *= scale
+            if abs(value) < step * 1e-9:
+                labels.append("0")  # not "0.0000" or "-0.00"
+            elif not 1e-3 <= abs(value) < 1e5:
+                labels.append(f"{value:g}")
+            else:
+                labels.append(f"{value:.{places}f}")
+        return labels
+
+
+def _leading(step: float) -> float:
+    """The leading digits of ``step``: 1, 2, 2.5 or 5 for the steps axes use."""
+    return round(step / 10.0 ** math.floor(math.log10(step) + 1e-9), 1)
+
+
+def _next_nice(step: float) -> float:
+    """The next step of the 1, 2, 2.5, 5 sequence above ``step``."""
+    power = 10.0 ** math.floor(math.log10(step) + 1e-9)
+    leading = _leading(step)
+    return power * (2 if leading < 2 else 2.5 if leading < 2.5 else 5 if leading < 5 else 10)

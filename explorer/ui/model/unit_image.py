@@ -10,10 +10,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
 
-from explorer.ui.model.plot_style import set_title, style_plot
+from explorer.ui.model.plot_style import AXIS_COLOR, NAN_COLOR, set_title, style_plot
 
 MIN_SIDE = 3
+WIDTH = 200  # the picture, its colour bar and the bar's labels
+HEIGHT = 200  # about square: exported alone, the plot is a picture, not a tall strip
 
 
 def square_side(features: int) -> int | None:
@@ -23,7 +28,8 @@ def square_side(features: int) -> int | None:
 
 
 class UnitImagePlot(pg.PlotItem):
-    """``weight[unit].reshape(side, side)`` with the heatmap's colours and levels."""
+    """``weight[unit].reshape(side, side)`` with the heatmap's colours, levels and colour bar
+    (its own, so the plot reads on its own when exported)."""
 
     def __init__(self, colormap: str):
         super().__init__()
@@ -36,7 +42,22 @@ class UnitImagePlot(pg.PlotItem):
         self.setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get(colormap))
+        self.nan_backdrop = QGraphicsRectItem()
+        self.nan_backdrop.csv_exclude = True
+        self.nan_backdrop.setPen(QPen(Qt.PenStyle.NoPen))
+        self.nan_backdrop.setBrush(QBrush(QColor(*NAN_COLOR)))
+        self.nan_backdrop.setZValue(-1)
+        self.addItem(self.nan_backdrop, ignoreBounds=True)
         self.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(
+            values=(-1.0, 1.0), colorMap=pg.colormap.get(colormap), interactive=False, width=10
+        )
+        axis = self.colorbar.getAxis("right")
+        axis.setPen(pg.mkPen(AXIS_COLOR))
+        axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        axis.enableAutoSIPrefix(False)
+        axis.setWidth(None)
+        self.colorbar.setImageItem(self.image, insert_in=self)
         self.unit = 0
         self._side = 0
         self.collapsed = False
@@ -45,16 +66,20 @@ class UnitImagePlot(pg.PlotItem):
         """Hide and take no width, or show at a width that leaves the heatmap its room."""
         self.collapsed = collapsed
         self.setVisible(not collapsed)
-        self.setMinimumWidth(0)
-        self.setPreferredWidth(0 if collapsed else 150)
-        self.setMaximumWidth(0 if collapsed else 170)
+        self.setMinimumSize(0, 0)
+        self.setPreferredSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
+        self.setMaximumSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
 
     def show_unit(self, weight: np.ndarray, unit: int, limit: float) -> None:
         side = square_side(weight.shape[1])
         changed = unit != self.unit or side != self._side
         self.unit, self._side = unit, side
-        self.image.setImage(
-            np.array(weight[unit].reshape(side, side)), autoLevels=False, levels=(-limit, limit)
-        )
+        picture = np.array(weight[unit].reshape(side, side))
+        self.image.setImage(picture, autoLevels=False, levels=(-limit, limit))
+        self.colorbar.setLevels((-limit, limit))
+        self.nan_backdrop.setRect(QRectF(0, 0, side, side))
+        self.nan_backdrop.setVisible(bool(np.isnan(picture).any()))
+        self.image.export_matrix = picture
+        self.image.export_axes = (np.arange(side), np.arange(side), "pixel column", "pixel row")
         if changed or not self.titleLabel.text:
             set_title(self, f"weight[{unit}] as {side}×{side}")

@@ -9,11 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
 from explorer.inspect.module_info import TreeNode, format_shape
-from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, set_title, style_plot
+from explorer.inspect.number_format import format_value
+from explorer.ui.model.plot_style import (
+    AXIS_COLOR,
+    NAN_COLOR,
+    TABLEAU,
+    IndexAxisItem,
+    ValueAxisItem,
+    set_title,
+    style_plot,
+)
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
 
 DIVERGING_MAP = "CET-D1A"
@@ -25,7 +35,9 @@ NO_GRADIENT = "no gradient yet"
 
 
 def _histogram_plot(title: str, bottom: str) -> pg.PlotItem:
-    plot = style_plot(pg.PlotItem(), title, "count", bottom)
+    plot = style_plot(
+        pg.PlotItem(axisItems={"bottom": ValueAxisItem("bottom")}), title, "count", bottom
+    )
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -56,6 +68,12 @@ def _step_curve(color) -> pg.PlotDataItem:
     )
 
 
+def _decoration(item):
+    """Mark ``item`` as drawing aid only: CSV exports leave it out."""
+    item.csv_exclude = True
+    return item
+
+
 class WeightPanel(QWidget):
     """Heatmap (``weight-heatmap``), value histogram and gradient histogram of one parameter."""
 
@@ -76,14 +94,26 @@ class WeightPanel(QWidget):
         self.graphics.setObjectName("weightPlots")
         self.graphics.setToolTip(
             "Heatmap: row i is output unit i, column j input feature j (weight[i, j]). "
-            "Colours diverge from white at 0; the bar spans ±3 RMS."
+            "Colours diverge from white at 0; the bar spans ±3 RMS of the finite values "
+            "(NaN is drawn grey, ±inf at the bar's ends)."
         )
+        index_axes = {"left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")}
         self.heatmap_plot = style_plot(
-            pg.PlotItem(), "weight", "output unit i (row)", "input feature j (column)"
+            pg.PlotItem(axisItems=index_axes),
+            "weight",
+            "output unit i (row)",
+            "input feature j (column)",
         )
         self.heatmap_plot.invertY(True)
         self.heatmap_plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
+        # NaN pixels are transparent: this grey shows through them, unlike any weight's colour.
+        self.nan_backdrop = _decoration(QGraphicsRectItem())
+        self.nan_backdrop.setPen(QPen(Qt.PenStyle.NoPen))
+        self.nan_backdrop.setBrush(QBrush(QColor(*NAN_COLOR)))
+        self.nan_backdrop.setZValue(-1)
+        self.nan_backdrop.setVisible(False)
+        self.heatmap_plot.addItem(self.nan_backdrop, ignoreBounds=True)
         self.heatmap_plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
@@ -95,19 +125,27 @@ class WeightPanel(QWidget):
         bar_axis.setPen(pg.mkPen(AXIS_COLOR))
         bar_axis.setTextPen(pg.mkPen(AXIS_COLOR))
         bar_axis.enableAutoSIPrefix(False)
+        bar_axis.setWidth(None)  # as wide as its labels (pyqtgraph's fixed 45 px hides 1e+18)
         bar_axis.setLabel("value", color=AXIS_COLOR)
         self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
+        # The title may use the colour bar's width too, so a long one leaves the image narrow
+        # enough for the unit picture beside it (pyqtgraph confines it to the image column).
+        layout = self.heatmap_plot.layout
+        layout.removeItem(self.heatmap_plot.titleLabel)
+        layout.addItem(self.heatmap_plot.titleLabel, 0, 1, 1, layout.columnCount() - 1)
 
         self.values_plot = _histogram_plot("values", "value")
         self.values_curve = _step_curve(VALUE_COLOR)
         self.values_plot.addItem(self.values_curve)
         zero_pen = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
-        self.values_plot.addItem(pg.InfiniteLine(0, angle=90, pen=zero_pen))
+        self.values_plot.addItem(_decoration(pg.InfiniteLine(0, angle=90, pen=zero_pen)))
 
         self.grad_plot = _histogram_plot("gradient", "gradient value")
         self.grad_curve = _step_curve(GRAD_COLOR)
         self.grad_plot.addItem(self.grad_curve)
-        self.grad_message = pg.TextItem(NO_GRADIENT, color=(110, 110, 110), anchor=(0.5, 0.5))
+        self.grad_message = _decoration(
+            pg.TextItem(NO_GRADIENT, color=(110, 110, 110), anchor=(0.5, 0.5))
+        )
         self.grad_message.setToolTip(
             "param.grad is None until a backward pass (e.g. one training step) fills it"
         )
@@ -121,8 +159,10 @@ class WeightPanel(QWidget):
             "The selected unit's incoming weights reshaped to the input image: drag the "
             "dashed line on the heatmap (or click a row) to pick another unit"
         )
-        self.unit_line = pg.InfiniteLine(
-            0, angle=0, movable=True, pen=pg.mkPen((30, 30, 30), style=Qt.PenStyle.DashLine)
+        self.unit_line = _decoration(
+            pg.InfiniteLine(
+                0, angle=0, movable=True, pen=pg.mkPen((30, 30, 30), style=Qt.PenStyle.DashLine)
+            )
         )
         self.unit_line.setVisible(False)
         self.unit_line.setZValue(10)
@@ -133,6 +173,7 @@ class WeightPanel(QWidget):
         self.top.addItem(self.heatmap_plot, row=0, col=0)
         # Always in the layout (detaching items upsets pyqtgraph at exit); collapsed when unused.
         self.top.addItem(self.unit_plot, row=0, col=1)
+        self.top.layout.setAlignment(self.unit_plot, Qt.AlignmentFlag.AlignVCenter)
         self.unit_plot.collapse(True)
         self.bottom = self.graphics.addLayout(row=1, col=0)
         self.bottom.addItem(self.values_plot, row=0, col=0)
@@ -149,11 +190,13 @@ class WeightPanel(QWidget):
         layout.addWidget(self.hover)
 
     def export_items(self) -> dict[str, pg.PlotItem]:
+        """The plots that show data now: no gradient histogram before the first backward."""
         items = {
             "weight-heatmap": self.heatmap_plot,
             "weight-histogram": self.values_plot,
-            "gradient-histogram": self.grad_plot,
         }
+        if not self.gradient_message():
+            items["gradient-histogram"] = self.grad_plot
         if self.unit_shown():
             items["unit-weights"] = self.unit_plot
         return items
@@ -190,19 +233,30 @@ class WeightPanel(QWidget):
         data = node.obj.data
         stats = ArrayStats.of(data)
         limit = self._stable_limit(symmetric_limit(data, stats))
-        self._show_image(node, data, limit)
+        self._show_image(node, data, limit, stats.finite)
         self._show_unit(node, data, limit)
         edges, counts = histogram(data, HIST_BINS, stats)
         self.values_curve.setData(edges, counts)
         _fit_range(self.values_plot, edges, counts)
         self._show_gradient(node)
-        self.title.setText(
-            f"<b>{node.path}</b> &nbsp; mean {stats.mean:.3g} &nbsp;·&nbsp; "
-            f"std {stats.std:.3g} &nbsp;·&nbsp; min {stats.min:.3g} &nbsp;·&nbsp; "
-            f"max {stats.max:.3g}"
+        numbers = " &nbsp;·&nbsp; ".join(
+            f"{name} {format_value(value, 3)}"
+            for name, value in (
+                ("mean", stats.mean),
+                ("std", stats.std),
+                ("min", stats.min),
+                ("max", stats.max),
+            )
         )
+        warning = ""
+        if not stats.finite:
+            warning = (
+                f" &nbsp;·&nbsp; <span style='color:#b00020'>{stats.nonfinite_text()} "
+                "(nan grey, ±inf at the colour ends)</span>"
+            )
+        self.title.setText(f"<b>{node.path}</b> &nbsp; {numbers}{warning}")
 
-    def _show_image(self, node: TreeNode, data: np.ndarray, limit: float) -> None:
+    def _show_image(self, node: TreeNode, data: np.ndarray, limit: float, finite: bool) -> None:
         # A bias is drawn as a column: entry i belongs to output unit i, like row i above.
         image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
         rows, cols = image.shape
@@ -212,11 +266,23 @@ class WeightPanel(QWidget):
         self.image.setImage(shown, autoLevels=False, levels=(-limit, limit))
         # Pixel (i, j) is centred on (j, i), so ticks name whole rows and columns.
         self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
+        self.nan_backdrop.setRect(QRectF(-0.5, -0.5, cols, rows))
+        self.nan_backdrop.setVisible(not finite)
         self.colorbar.setLevels((-limit, limit))
+        # CSV: the weights themselves (not colours), each row and column by its true index.
+        self.image.export_matrix = shown
+        self.image.export_axes = (
+            np.arange(0, cols, step_c),
+            np.arange(0, rows, step_r),
+            "input feature j" if data.ndim >= 2 else node.name,
+            "output unit i",
+        )
         if image.shape != self._image_shape:  # a newly selected parameter
             self._image_shape = image.shape
             set_title(self.values_plot, f"values of {node.path}")
             set_title(self.grad_plot, f"{node.path}.grad")
+            self.values_curve.opts["name"] = f"{node.path} count"
+            self.grad_curve.opts["name"] = f"{node.path}.grad count"
             sampled = f"  (strided {step_r}×{step_c} to draw)" if step_r * step_c > 1 else ""
             set_title(self.heatmap_plot, f"{node.code}  {format_shape(data.shape)}{sampled}")
             self.heatmap_plot.setLabel(
@@ -301,6 +367,7 @@ class WeightPanel(QWidget):
         row, col = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
             index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"
-            self.hover.setText(f"{self._node.code}{index} = {image[row, col]:.5g}")
+            value = format_value(image[row, col], 5)
+            self.hover.setText(f"{self._node.code}{index} = {value}")
         else:
             self.hover.setText(" ")

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QTreeView,
@@ -38,6 +37,7 @@ from explorer.ui.model.config_form import ModelConfigForm
 from explorer.ui.model.forward_panel import ForwardPanel
 from explorer.ui.model.introspection_panel import IntrospectionPanel
 from explorer.ui.model.module_tree_model import ModuleTreeModel
+from explorer.ui.model.rebuild import ask_rebuild, rebuild_question
 from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
 from explorer.ui.tabs.base import ExplorerTab
@@ -53,23 +53,10 @@ COLUMN_SAMPLES = (
     "4,196,352",
     "float32",
     "requires_grad",
-    "-0.0001234",
-    "0.01234",
-    "0.0001234",
+    "-8.888e+88",  # format_value's widest: 4 significant digits, signed, in scientific form
+    "8.888e+88",
+    "8.888e+88",
 )
-
-
-def ask_rebuild(parent: QWidget) -> bool:
-    """Ask before a rebuild throws away trained weights."""
-    answer = QMessageBox.question(
-        parent,
-        "Rebuild the model?",
-        "The current model holds trained weights. Building a new model discards them "
-        "(the Training tab will train the new one). Build anyway?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 def load_parameter_budget() -> int:
@@ -98,8 +85,9 @@ class ModelTab(ExplorerTab):
         self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
         self._trained = False
         self._guard: Callable[[], AbstractContextManager] = nullcontext
+        self._training_probe: Callable[[], bool] = lambda: False
         # Replaced in tests: called with this tab, returns True to go ahead.
-        self.confirm_rebuild: Callable[[QWidget], bool] = ask_rebuild
+        self.confirm_rebuild: Callable[[ModelTab], bool] = ask_rebuild
 
         self.form = ModelConfigForm()
         self.form.set_budget(load_parameter_budget())
@@ -121,7 +109,7 @@ class ModelTab(ExplorerTab):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.tree.fontMetrics()
         for column, sample in enumerate(COLUMN_SAMPLES):
-            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
+            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 10)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
@@ -212,6 +200,20 @@ class ModelTab(ExplorerTab):
         self._guard = guard or nullcontext
         self.forward.guard = self._guard
 
+    def set_training_probe(self, probe: Callable[[], bool] | None) -> None:
+        """``probe()`` is True while a training run of this model is in progress (running
+        or paused), e.g. the Training tab's; a rebuild then asks first and says the run
+        will stop. None removes it."""
+        self._training_probe = probe or (lambda: False)
+
+    def is_training(self) -> bool:
+        """True while the training probe reports a run in progress."""
+        return bool(self._training_probe())
+
+    def rebuild_question(self) -> str:
+        """The question :meth:`build_model` asks before discarding weights or a run."""
+        return rebuild_question(self._trained, self.is_training())
+
     def mark_trained(self, trained: bool = True) -> None:
         """Record whether the model holds trained weights (a rebuild then asks first)."""
         self._trained = bool(trained)
@@ -250,8 +252,14 @@ class ModelTab(ExplorerTab):
         except ValueError as error:
             self.form.show_error(f"Not built: {error}")
             return False
-        if confirm and self._trained and not self.confirm_rebuild(self):
-            self.form.show_error("Not built: the trained model was kept.")
+        training = confirm and self.is_training()
+        if confirm and (self._trained or training) and not self.confirm_rebuild(self):
+            kept = (
+                "the model and its training run were kept"
+                if training
+                else "the trained model was kept"
+            )
+            self.form.show_error(f"Not built: {kept}.")
             return False
         if background and count > BACKGROUND_BUILD_THRESHOLD:
             self.form.show_busy(f"Building {count:,} parameters in the background…")

@@ -1,7 +1,8 @@
 """Shared by the Model tab's GUI tests: build the tab, find its widgets, read its tree."""
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.ui.tabs.model import ModelTab
 
@@ -41,3 +42,17 @@ def tree_rows(tab):
 
     visit(QModelIndex(), "")
     return rows
+
+
+def drawn_labels(axis) -> list[str]:
+    """The tick labels a pyqtgraph axis draws now (those that fit; after it has sized itself)."""
+    specs = None
+    for _ in range(2):  # the first pass may widen the axis to fit its labels
+        QApplication.processEvents()
+        image = QImage(8, 8, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+    return [text for _rect, _flags, text in specs[2]] if specs else []

@@ -1,3 +1,4 @@
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.model.helpers import child, configure
@@ -47,3 +48,57 @@ def test_background_build_hands_over_the_model_and_ends_its_thread(qtbot):
     assert built_from == config
     assert [tuple(p.shape) for p in model.parameters()] == [(4, 5), (4,), (3, 4), (3,)]
     assert not builder.is_running()
+
+
+def test_garbage_collector_stays_out_of_the_build_thread(qtbot, monkeypatch):
+    # The collector could free the GUI's Qt objects from the worker thread (a crash); it is
+    # off while the worker builds and runs again, in the GUI thread, once it is done.
+    import gc
+    import threading
+
+    import explorer.ui.model.build_worker as build_worker
+    from explorer.inspect.mlp_config import validate_config
+
+    seen = []
+    real_build = build_worker.build_mlp
+
+    def build(config):
+        seen.append((threading.current_thread() is threading.main_thread(), gc.isenabled()))
+        return real_build(config)
+
+    monkeypatch.setattr(build_worker, "build_mlp", build)
+    assert gc.isenabled()
+    builder = build_worker.BackgroundBuild()
+    config = validate_config({"input_features": 5, "hidden_sizes": [4], "output_features": 3})
+    with qtbot.waitSignal(builder.sigBuilt, timeout=10_000):
+        builder.start(config)
+    assert seen == [(False, False)]  # in the worker thread, with the collector off
+    assert gc.isenabled()
+    builder.start(config)  # and when shutting down mid-build
+    builder.wait()
+    assert gc.isenabled() and not builder.is_running()
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (MemoryError(), "not enough memory for this model"),
+        (ValueError("bad init"), "the model could not be built: bad init"),
+    ],
+)
+def test_a_failed_build_reports_and_turns_the_collector_back_on(qtbot, monkeypatch, error, message):
+    import gc
+
+    import explorer.ui.model.build_worker as build_worker
+    from explorer.inspect.mlp_config import validate_config
+
+    def build(config):
+        raise error
+
+    monkeypatch.setattr(build_worker, "build_mlp", build)
+    builder = build_worker.BackgroundBuild()
+    config = validate_config({"input_features": 5, "hidden_sizes": [4], "output_features": 3})
+    with qtbot.waitSignal(builder.sigFailed, timeout=10_000) as blocker:
+        builder.start(config)
+    assert blocker.args == [message]
+    assert gc.isenabled() and not builder.is_running()

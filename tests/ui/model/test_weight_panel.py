@@ -1,5 +1,14 @@
+import warnings
+
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF
+
+from explorer.engine import Tensor
+from explorer.inspect.array_stats import symmetric_limit
+from explorer.inspect.number_format import format_value
+from tests.ui.model.helpers import drawn_labels, tree_rows
 
 
 def test_selected_weight_is_shown_as_heatmap_and_histograms(tab):
@@ -29,8 +38,6 @@ def test_huge_weights_are_drawn_strided_with_true_coordinates(tab):
 
 
 def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
-    from PySide6.QtCore import QPointF
-
     tab.resize(1280, 800)
     tab.show()
     qtbot.waitExposed(tab)
@@ -38,7 +45,7 @@ def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
     view_box = tab.weights.heatmap_plot.vb
     tab.weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(3.2, 2.1)))
     value = tab.model().linear2.weight.data[2, 3]
-    assert tab.weights.hover.text() == f"model.linear2.weight[2, 3] = {value:.5g}"
+    assert tab.weights.hover.text() == f"model.linear2.weight[2, 3] = {format_value(value, 5)}"
     tab.close()
 
 
@@ -77,3 +84,124 @@ def test_colour_scale_holds_through_small_changes(tab):
     weight.data *= 2.0
     tab.weights.refresh()
     assert tab.weights.colorbar.levels()[1] > 1.5 * before[1]
+
+
+def test_narrow_weight_has_whole_number_column_ticks(qtbot, tab):
+    tab.set_model_config({"input_features": 2, "hidden_sizes": [256], "output_features": 3})
+    tab.resize(1280, 820)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.select("linear1.weight")
+    assert drawn_labels(tab.weights.heatmap_plot.getAxis("bottom")) == ["0", "1"]
+    rows = drawn_labels(tab.weights.heatmap_plot.getAxis("left"))
+    assert rows and all(text.isdigit() for text in rows)
+    tab.close()
+
+
+def test_exploded_weights_keep_readable_numbers_and_colour_bar_ticks(qtbot, tab):
+    tab.resize(1280, 820)
+    tab.show()
+    qtbot.waitExposed(tab)
+    weight = tab.model().linear1.weight
+    weight.data[...] = np.random.default_rng(0).normal(size=weight.shape) * 1.1e17
+    tab.select("linear1.weight")
+    tab.refresh_parameters()
+    std = dict(tree_rows(tab))["linear1.weight"][7]
+    assert std == format_value(weight.data.std(dtype=np.float64))
+    assert std.endswith("e+17") and len(std) <= 9
+    # The tree column is wide enough: the view shows the text whole, not "1.1e…".
+    index = tab.tree_model.index_of("linear1.weight").siblingAtColumn(7)
+    width = tab.tree.fontMetrics().horizontalAdvance(std)
+    assert tab.tree.columnWidth(7) > width
+    bar = drawn_labels(tab.weights.colorbar.getAxis("right"))
+    assert len(bar) >= 3 and "0" in bar and any("e+17" in text for text in bar)
+    values = drawn_labels(tab.weights.values_plot.getAxis("bottom"))
+    assert len(values) >= 3
+    assert "x1e+15" in tab.weights.values_plot.getAxis("bottom").labelString()
+    assert "e+17" in tab.weights.title.text()
+    assert index.isValid()
+    tab.close()
+
+
+def test_nan_and_inf_weights_are_shown_plainly_and_do_not_set_the_colours(qtbot, tab):
+    tab.resize(1280, 820)
+    tab.show()
+    qtbot.waitExposed(tab)
+    weight = tab.model().linear2.weight
+    finite_limit = tab.weights.colorbar.levels()[1]
+    weight.data[0, :5] = np.nan
+    weight.data[1, :3] = np.inf
+    weight.data[2, 0] = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tab.select("linear2.weight")
+        tab.refresh_parameters()
+    weights = tab.weights
+    rows = dict(tree_rows(tab))
+    assert rows["linear2.weight"][6:8] == ["nan", "nan"]
+    assert "5 nan, 4 inf" in weights.title.text()
+    low, high = weights.colorbar.levels()
+    assert np.isfinite(high) and low == -high
+    finite = weight.data[np.isfinite(weight.data)]
+    assert high == pytest.approx(symmetric_limit(finite))
+    assert finite_limit > 0
+    assert weights.nan_backdrop.isVisible()  # NaN pixels are transparent: grey shows
+    x, counts = weights.values_curve.getData()
+    assert counts.sum() == finite.size
+    view_box = weights.heatmap_plot.vb
+    weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(0, 0)))
+    assert weights.hover.text() == "model.linear2.weight[0, 0] = nan"
+    weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(1, 1)))
+    assert weights.hover.text() == "model.linear2.weight[1, 1] = inf"
+    weight.data[...] = 0.01
+    tab.refresh_parameters()
+    assert not weights.nan_backdrop.isVisible()
+    tab.close()
+
+
+def test_export_leaves_out_plots_without_data_and_names_what_it_holds(qtbot, tab):
+    tab.select("linear2.weight")
+    items = tab.export_items()
+    assert "gradient-histogram" not in items  # no backward pass yet
+    assert "activations" not in items  # no forward pass yet
+    model = tab.model()
+    model(Tensor(np.ones((2, 784), dtype=np.float32))).sum().backward()
+    tab.weights.refresh()
+    tab.forward.run()
+    items = tab.export_items()
+    assert {"gradient-histogram", "activations"} <= set(items)
+    weights = tab.weights
+    np.testing.assert_array_equal(weights.image.export_matrix, model.linear2.weight.data)
+    columns, rows, x_label, y_label = weights.image.export_axes
+    assert (list(columns), list(rows)) == (list(range(256)), list(range(10)))
+    assert (x_label, y_label) == ("input feature j", "output unit i")
+    assert weights.values_curve.name() == "linear2.weight count"
+    assert weights.grad_curve.name() == "linear2.weight.grad count"
+    decorations = [
+        item
+        for plot in (weights.heatmap_plot, weights.values_plot, weights.grad_plot)
+        for item in plot.items
+        if not isinstance(item, pg.ImageItem | pg.PlotDataItem)
+    ]
+    assert decorations and all(getattr(item, "csv_exclude", False) for item in decorations)
+    names = [curve.name() for curve in tab.forward._curves]
+    assert names[0] == "input x" and "linear2" in names
+
+
+def test_strided_heatmap_exports_true_indices(tab):
+    tab.set_model_config({"input_features": 2100, "hidden_sizes": [1100], "output_features": 2})
+    tab.select("linear1.weight")
+    columns, rows, _, _ = tab.weights.image.export_axes
+    assert (len(columns), len(rows)) == (700, 550)
+    assert (columns[1], rows[1]) == (3, 2)
+    assert tab.weights.image.export_matrix.shape == (550, 700)
+
+
+def test_unit_picture_exports_as_a_picture_with_its_colour_bar(tab):
+    tab.select("linear1.weight")
+    unit = tab.weights.unit_plot
+    assert unit.colorbar.levels() == tab.weights.colorbar.levels()
+    assert unit.maximumHeight() <= 1.2 * unit.maximumWidth()  # not a tall strip
+    weight = tab.model().linear1.weight.data
+    np.testing.assert_array_equal(unit.image.export_matrix, weight[0].reshape(28, 28))
+    assert unit.image.export_axes[2:] == ("pixel column", "pixel row")
