@@ -484,7 +484,11 @@ class TrainingTab(ExplorerTab):
         self.view.restore_plot_state(state)
         self.runs.replace_all(runs)
         current = state.get("current_run")
-        self.display.show(self.runs.find(current) if isinstance(current, int) else None)
+        shown = self.runs.find(current) if isinstance(current, int) else None
+        self.display.show(shown)
+        if shown is not None:  # the bar says which run the curves are, not "Ready"
+            self.view.progress.setValue(1000 if shown.status == "done" else 0)
+            self.view.progress.setFormat(f"{shown.summary()} · restored")
         self.refresh_outputs()
         self._update_buttons()
 

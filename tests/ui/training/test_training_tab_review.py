@@ -191,6 +191,7 @@ def test_outputs_are_recomputed_after_a_restore_and_cleared_for_a_model_that_doe
     again.adapt_model(confirmed=True)  # in the app the Model tab restores the architecture
     again.restore_session_arrays(arrays)
     np.testing.assert_array_equal(again.view.confusion_plot.matrix, matrix)
+    assert again.view.progress.format().startswith("#1 moons")
     assert again.view.decision_plot.region_image() is not None
     assert again.view.info_link.has_outputs()
     assert {"confusion-matrix", "sample-cross-entropy"} <= set(again.export_items())
