@@ -43,6 +43,30 @@ def set_title(plot: pg.PlotItem, title: str) -> None:
     plot.setTitle(title, size=TITLE_SIZE, color=AXIS_COLOR)
 
 
+def span_title(plot: pg.PlotItem) -> None:
+    """Let the title use the whole plot's width (a colour bar's too): pyqtgraph confines it to
+    the image's column, so a long title would force the image wide and push the bar out."""
+    layout = plot.layout
+    layout.removeItem(plot.titleLabel)
+    layout.addItem(plot.titleLabel, 0, 1, 1, layout.columnCount() - 1)
+
+
+def fit_axis_width(axis: pg.AxisItem, low: float, high: float) -> None:
+    """Give a vertical axis the width its labels need for ``low..high`` now: pyqtgraph widens
+    it only after a paint, too late for an export rendered straight away (``-0.0`` cut)."""
+    size = max(axis.geometry().height(), 100.0)
+    metrics = QFontMetricsF(axis.style["tickFont"] or QFont())
+    scale = axis.autoSIPrefixScale * axis.scale
+    widest = 0.0
+    for spacing, values in axis.tickValues(low, high, size):
+        for text in axis.tickStrings(values, scale, spacing):
+            widest = max(widest, metrics.horizontalAdvance(text))
+    width = widest + axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
+    if axis.label.isVisible():
+        width += axis.label.boundingRect().height() * 0.8
+    axis.setWidth(math.ceil(width) + 2)
+
+
 class IndexAxisItem(pg.AxisItem):
     """An axis of row or column indices: ticks only at whole numbers (no 0.5 for 2 columns)."""
 

@@ -14,7 +14,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from explorer.ui.model.plot_style import AXIS_COLOR, NAN_COLOR, set_title, style_plot
+from explorer.ui.model.plot_style import (
+    AXIS_COLOR,
+    NAN_COLOR,
+    fit_axis_width,
+    set_title,
+    span_title,
+    style_plot,
+)
 
 MIN_SIDE = 3
 WIDTH = 200  # the picture, its colour bar and the bar's labels
@@ -56,8 +63,10 @@ class UnitImagePlot(pg.PlotItem):
         axis.setPen(pg.mkPen(AXIS_COLOR))
         axis.setTextPen(pg.mkPen(AXIS_COLOR))
         axis.enableAutoSIPrefix(False)
-        axis.setWidth(None)
+        fit_axis_width(axis, -1.0, 1.0)
         self.colorbar.setImageItem(self.image, insert_in=self)
+        span_title(self)
+        self.setContentsMargins(2, 2, 2, 10)  # the bar's end labels overhang it by half a line
         self.unit = 0
         self._side = 0
         self.collapsed = False
@@ -76,7 +85,9 @@ class UnitImagePlot(pg.PlotItem):
         self.unit, self._side = unit, side
         picture = np.array(weight[unit].reshape(side, side))
         self.image.setImage(picture, autoLevels=False, levels=(-limit, limit))
-        self.colorbar.setLevels((-limit, limit))
+        if self.colorbar.levels() != (-limit, limit):
+            self.colorbar.setLevels((-limit, limit))
+            fit_axis_width(self.colorbar.getAxis("right"), -limit, limit)
         self.nan_backdrop.setRect(QRectF(0, 0, side, side))
         self.nan_backdrop.setVisible(bool(np.isnan(picture).any()))
         self.image.export_matrix = picture

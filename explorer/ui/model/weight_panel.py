@@ -21,7 +21,9 @@ from explorer.ui.model.plot_style import (
     TABLEAU,
     IndexAxisItem,
     ValueAxisItem,
+    fit_axis_width,
     set_title,
+    span_title,
     style_plot,
 )
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
@@ -125,14 +127,10 @@ class WeightPanel(QWidget):
         bar_axis.setPen(pg.mkPen(AXIS_COLOR))
         bar_axis.setTextPen(pg.mkPen(AXIS_COLOR))
         bar_axis.enableAutoSIPrefix(False)
-        bar_axis.setWidth(None)  # as wide as its labels (pyqtgraph's fixed 45 px hides 1e+18)
+        fit_axis_width(bar_axis, -1.0, 1.0)  # and for every new scale (a fixed 45 px hid 1e+18)
         bar_axis.setLabel("value", color=AXIS_COLOR)
         self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
-        # The title may use the colour bar's width too, so a long one leaves the image narrow
-        # enough for the unit picture beside it (pyqtgraph confines it to the image column).
-        layout = self.heatmap_plot.layout
-        layout.removeItem(self.heatmap_plot.titleLabel)
-        layout.addItem(self.heatmap_plot.titleLabel, 0, 1, 1, layout.columnCount() - 1)
+        span_title(self.heatmap_plot)  # a long title leaves room for the unit picture
 
         self.values_plot = _histogram_plot("values", "value")
         self.values_curve = _step_curve(VALUE_COLOR)
@@ -268,7 +266,9 @@ class WeightPanel(QWidget):
         self.image.setRect(QRectF(-0.5, -0.5, cols, rows))
         self.nan_backdrop.setRect(QRectF(-0.5, -0.5, cols, rows))
         self.nan_backdrop.setVisible(not finite)
-        self.colorbar.setLevels((-limit, limit))
+        if self.colorbar.levels() != (-limit, limit):
+            self.colorbar.setLevels((-limit, limit))
+            fit_axis_width(self.colorbar.getAxis("right"), -limit, limit)
         # CSV: the weights themselves (not colours), each row and column by its true index.
         self.image.export_matrix = shown
         self.image.export_axes = (
