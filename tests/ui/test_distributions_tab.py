@@ -525,3 +525,10 @@ def test_gaussian_legend_uses_one_notation_for_p_and_q(tab):
     legend = tab.gaussian.densities.plot.legend
     texts = [label_item.text for _, label_item in legend.items]
     assert texts == ["p(x) = N(μ_P, σ_P²)", "q(x) = N(μ_Q, σ_Q²)"]
+
+
+def test_set_distributions_shows_the_discrete_page(tab):
+    tab.set_mode("gaussian")
+    tab.set_distributions([0.9, 0.1], [0.5, 0.5], labels=["right", "wrong"])
+    assert tab.mode() == "discrete" and tab.modes.currentIndex() == 0
+    assert tab.mode_group.button(0).isChecked()

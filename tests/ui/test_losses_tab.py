@@ -424,6 +424,12 @@ def test_an_overflowing_cell_shows_inf_in_grey_with_a_message_and_no_stale_gradi
     choose(tab, "lossKind", "Huber")  # back to finite numbers: the note goes
     assert "overflows" not in tab.message.text()
     assert np.isfinite(tab.gradient_model.values()).all()
+    choose(tab, "lossKind", "MSE")
+    edit_cell(tab, "lossInput", 2, 4, "-1e300")  # typed while MSE is chosen
+    assert tab.output_model.text(2, 4) == "inf" and tab.gradient_model.text(2, 4) == "-2e+300"
+    choose(tab, "lossKind", "L1")
+    assert tab.output_model.text(2, 4) != "inf" and "overflows" not in tab.message.text()
+    assert tab.gradient_model.text(2, 4) == "-1.0000"
 
 
 def test_huge_and_tiny_numbers_read_in_scientific_notation(tab):

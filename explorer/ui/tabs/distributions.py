@@ -228,11 +228,15 @@ class DistributionsTab(ExplorerTab):
         """Show P and Q (normalized; K = their common length, 2..32). ValueError if bad.
 
         ``labels``: optional names of the K categories (class names), shown on the plots'
-        x axes and under the sliders until K changes or a preset replaces P or Q.
+        x axes and under the sliders until K changes or a preset replaces P or Q. Switches
+        to the discrete page if the Gaussians were shown.
         """
         names = None if labels is None else check_labels(labels, np.size(p))
         self.pair.set(p, q)
         self._labels = names
+        # P and Q are what the caller wants seen, not the Gaussians.
+        if self.mode() != "discrete":
+            self.set_mode("discrete")
         self._refresh()
 
     def labels(self) -> tuple[str, ...] | None:
