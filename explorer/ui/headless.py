@@ -214,6 +214,15 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             regions.set_points(
                 run.train.x, run.train.y, run.val.x, run.val.y, run.dataset.num_classes
             )
+            names = run.dataset.class_names or None
+            for points, labels in (
+                (regions.train_points, run.train.y),
+                (regions.val_points, run.val.y),
+            ):
+                labels = np.asarray(labels)
+                points.export_columns = {
+                    "class": [names[int(v)] for v in labels] if names else labels
+                }
             if not trainer.diverged:
                 extent = plane_extent(np.concatenate([run.train.x, run.val.x]))
                 x0, x1, y0, y1 = extent

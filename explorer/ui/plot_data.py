@@ -7,6 +7,8 @@ Columns are named after the items, so tabs say what each one holds:
   that share their x values share one x column, headed by the plot's x-axis label; a bar
   chart's x column holds the axis' tick labels (``category``: ``arm 0``...) when it has them.
 - ``item.csv_exclude = True`` leaves an item out (highlights, markers, decoration).
+- ``item.export_columns = {"class": labels}`` (or a callable returning it) adds columns
+  beside a scatter's coordinates, one value per point, e.g. what the colours mean.
 - An ImageItem writes ``export_matrix`` (array or callable; default: the image) and, with
   ``export_axes = (x_values, y_values, x_label, y_label)``, a labelled matrix: one row per
   y value (the first column), one column per x value (the header). The matrix is
@@ -150,6 +152,7 @@ class _Columns:
             name = name or f"{kind}{index}"
             self._column(f"{name}: {self.x_label}", x)
             self._column(f"{name}: {self.y_label}", y)
+            self._extra_columns(child, name, len(x))
             self._last_x = None
             return
         self._x_column(x, name or f"{kind}{index}")
@@ -165,6 +168,15 @@ class _Columns:
         title = self.x_label if not self._plot_has_x else f"{self.x_label} ({name})"
         self._plot_has_x = True
         self._column(title, x)
+
+    def _extra_columns(self, child, name: str, length: int) -> None:
+        extra = getattr(child, "export_columns", None)
+        if callable(extra):
+            extra = extra()
+        for title, values in (extra or {}).items():
+            values = np.asarray(values)
+            if values.shape[:1] == (length,):
+                self._column(f"{name}: {title}", values)
 
     def _labelled(self, x: np.ndarray, grouped: bool = False) -> np.ndarray:
         if not self.ticks or x.dtype.kind not in "fiu":

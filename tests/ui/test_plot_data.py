@@ -97,3 +97,19 @@ def test_an_image_with_export_axes_writes_a_labelled_matrix(qtbot):
     image.export_matrix = np.array([[5, 2], [1, 7], [0, 1]])  # pyqtgraph's [x, y] order
     ((_, header, columns),) = csv_tables(plot.getPlotItem())
     assert csv_text(header, columns).splitlines()[1] == "a,5,1,0"
+
+
+def test_a_scatter_can_add_columns_such_as_its_class(qtbot):
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.setLabel("bottom", "x₁")
+    plot.setLabel("left", "x₂")
+    points = pg.ScatterPlotItem(x=[0.5, 1.5], y=[2, 3], name="training points")
+    points.export_columns = {"class": ["arm 0", "arm 2"]}
+    plot.addItem(points)
+    ((_, header, columns),) = csv_tables(plot.getPlotItem())
+    assert csv_text(header, columns).splitlines() == [
+        "training points: x₁,training points: x₂,training points: class",
+        "0.5,2,arm 0",
+        "1.5,3,arm 2",
+    ]
