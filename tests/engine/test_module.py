@@ -270,3 +270,13 @@ def test_deepcopy_gives_an_independent_model():
 def test_to_cpu_is_a_no_op():
     model = Model()
     assert model.to("cpu") is model and model.linear1.weight.dtype == np.float32
+
+
+def test_reassigning_a_child_or_parameter_keeps_its_place_as_in_torch():
+    model = nn.MLP(4, (3,), 2)
+    model.linear1 = nn.Linear(4, 3)
+    assert list(model._modules) == ["linear1", "linear2"]
+    layer = nn.Linear(2, 2)
+    layer.weight = nn.Parameter(Tensor(np.ones((2, 2), dtype=np.float32)))
+    assert list(layer.state_dict()) == ["weight", "bias"]
+    assert [p.shape for p in layer.parameters()] == [(2, 2), (2,)]

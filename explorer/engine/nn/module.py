@@ -172,7 +172,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._remove_everywhere(name)
+            self._remove_everywhere(name, keep=self._parameters)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -184,7 +184,7 @@ class Module:
         elif isinstance(value, Module):
             if self.__dict__.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._remove_everywhere(name)
+            self._remove_everywhere(name, keep=self._modules)
             self._modules[name] = value
         elif name in self.__dict__.get("_modules", ()):
             if value is not None:
@@ -203,11 +203,15 @@ class Module:
         else:
             super().__setattr__(name, value)
 
-    def _remove_everywhere(self, name: str) -> None:
-        """Forget ``name`` wherever it lives, before it is re-registered as something else."""
+    def _remove_everywhere(self, name: str, keep: dict | None = None) -> None:
+        """Forget ``name`` in every registry but ``keep``, before it is registered again.
+
+        Like torch, a name reassigned in its own registry keeps its place in the order.
+        """
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+            if registry is not keep:
+                registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:
