@@ -186,7 +186,7 @@ def cell_text(value: float) -> str:
     """A table cell's text: 4 decimals, scientific (3 significant digits) for a huge or tiny
     number, and ``inf``/``-inf``/``nan`` as such."""
     value = float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         return str(value)
     if value != 0 and not 1e-4 <= abs(value) < 1e5:
         return f"{value:.3g}"

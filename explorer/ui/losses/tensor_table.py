@@ -63,6 +63,8 @@ def heat_colors(values: np.ndarray) -> list[list[QColor]]:
     with np.errstate(over="ignore", invalid="ignore"):
         t = np.zeros_like(grid) if scale == 0 else np.where(finite, grid, 0.0) / scale
     levels = np.clip(np.rint(t * HEAT_LEVELS), -HEAT_LEVELS, HEAT_LEVELS).astype(int) + HEAT_LEVELS
+    if finite.all():
+        return [[_PALETTE[i] for i in row] for row in levels.tolist()]
     return [
         [_PALETTE[i] if ok else NON_FINITE for i, ok in zip(row, oks, strict=True)]
         for row, oks in zip(levels.tolist(), finite.tolist(), strict=True)
@@ -139,7 +141,16 @@ class TensorTableModel(QAbstractTableModel):
         if self.integer or grid.dtype.kind in "iu":
             self._text = [[str(int(v)) for v in row] for row in grid.tolist()]
         else:
-            self._text = [[cell_text(v) for v in row] for row in grid.tolist()]
+            magnitude = np.abs(grid)
+            plain = (magnitude == 0) | ((magnitude >= 1e-4) & (magnitude < 1e5))
+            # The common 4-decimal case inline; cell_text only where a number needs it.
+            if plain.all():
+                self._text = [[f"{v:.4f}" for v in row] for row in grid.tolist()]
+            else:
+                self._text = [
+                    [f"{v:.4f}" if ok else cell_text(v) for v, ok in zip(row, oks, strict=True)]
+                    for row, oks in zip(grid.tolist(), plain.tolist(), strict=True)
+                ]
         self._colors = heat_colors(grid.astype(float)) if self.heat and grid.size else None
 
     # -- QAbstractTableModel ------------------------------------------------------------------
