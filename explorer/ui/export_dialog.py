@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -44,6 +43,7 @@ from explorer.ui.export import (
     shown_items,
     with_data,
 )
+from explorer.ui.export_progress import ExportProgress
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
 MAX_LISTED_FILES = 30
@@ -365,36 +365,6 @@ class ExportController:
 
     def _error_dialog(self, text: str) -> None:
         QMessageBox.warning(self._window, "Export failed", text)
-
-
-class ExportProgress:
-    """A window-modal progress dialog for an export, cancelable between files."""
-
-    def __init__(self, steps: int, parent: QWidget | None):
-        self._done = 0
-        self._dialog = QProgressDialog("Exporting...", "Cancel", 0, max(1, steps), parent)
-        self._dialog.setObjectName("exportProgress")
-        self._dialog.setWindowTitle("Export plots")
-        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self._dialog.setMinimumDuration(400)  # a quick export does not flash a dialog
-        self._dialog.setAutoClose(False)
-        self._dialog.setAutoReset(False)
-        self._dialog.setMinimumWidth(420)
-        self._dialog.setValue(0)
-
-    def step(self, file_name: str) -> None:
-        self._done += 1
-        total = self._dialog.maximum()
-        self._dialog.setLabelText(f"Wrote {file_name} ({self._done} of {total})")
-        self._dialog.setValue(min(self._done, self._dialog.maximum()))
-        QApplication.processEvents()
-
-    def cancelled(self) -> bool:
-        return self._dialog.wasCanceled()
-
-    def close(self) -> None:
-        self._dialog.hide()
-        self._dialog.deleteLater()
 
 
 def _lay_out(tab: QWidget) -> None:

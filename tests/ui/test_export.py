@@ -169,7 +169,7 @@ def test_controller_stops_between_files_when_cancelled(tab, tmp_path):
 
 
 def test_the_progress_dialog_counts_files_and_closes(tab, qtbot):
-    from explorer.ui.export_dialog import ExportProgress
+    from explorer.ui.export_progress import ExportProgress
 
     progress = ExportProgress(3, tab)
     progress.step("a.png")
