@@ -24,6 +24,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPen
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
+from explorer.ui.export_documents import is_document, tab_documents
 from explorer.ui.plot_data import csv_tables, csv_text, has_plotted_data
 
 FORMATS = ("png", "svg", "csv")
@@ -65,14 +66,14 @@ def shown_items(tab) -> dict[str, pg.GraphicsObject]:
         views = scene.views() if scene is not None else []
         if not views or any(view is tab or view.isVisibleTo(tab) for view in views):
             shown[name] = item
-    return shown or dict(items)
+    return {**(shown or dict(items)), **tab_documents(tab)}
 
 
 def with_data(items: Mapping[str, pg.GraphicsObject]) -> tuple[dict, list[str]]:
     """``(items that show data, names of those that do not)``: empty plots are not exported."""
     kept, skipped = {}, []
     for name, item in items.items():
-        if has_plotted_data(item):
+        if item.has_data() if is_document(item) else has_plotted_data(item):
             kept[name] = item
         else:
             skipped.append(name)
@@ -93,6 +94,9 @@ def planned_files(
     paths = []
     for name, item in items.items():
         stem = file_stem(prefix, name)
+        if is_document(item):
+            paths.extend(folder / file for file in item.files(stem, options.formats))
+            continue
         for fmt in options.formats:
             if fmt == "csv":
                 paths.extend(folder / f"{stem}{suffix}.csv" for suffix, _, _ in csv_tables(item))
@@ -154,6 +158,10 @@ def iter_export(
         raise FileExistsError(f"would overwrite {len(clash)} file(s) in {str(folder)!r}: {names}")
     for name, item in items.items():
         stem = file_stem(prefix, name)
+        if is_document(item):
+            for file in item.files(stem, options.formats):
+                yield [write_document(item, folder / file)]
+            continue
         for fmt in options.formats:
             if fmt == "png":
                 yield [export_png(item, folder / f"{stem}.png", options)]
@@ -161,6 +169,23 @@ def iter_export(
                 yield [export_svg(item, folder / f"{stem}.svg")]
             else:
                 yield export_csv(item, folder / f"{stem}.csv")
+
+
+def export_steps(items: Mapping[str, pg.GraphicsObject], options: ExportOptions) -> int:
+    """How many times ``iter_export`` yields for ``items`` (one step per file or CSV group)."""
+    return sum(
+        len(item.files("", options.formats)) if is_document(item) else len(options.formats)
+        for item in items.values()
+    )
+
+
+def write_document(document, path: Path) -> Path:
+    """Write a table or text document atomically; a failure names the file."""
+    try:
+        document.write(path)
+    except OSError as exc:
+        raise ExportError(f"could not write {str(path)!r}: {exc.strerror or exc}") from None
+    return path
 
 
 def png_size(item: pg.GraphicsObject, options: ExportOptions) -> tuple[int, int]:
@@ -361,6 +386,7 @@ __all__ = [
     "csv_tables",
     "export_csv",
     "export_items",
+    "export_steps",
     "iter_export",
     "export_png",
     "export_svg",

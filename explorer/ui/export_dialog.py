@@ -38,6 +38,7 @@ from explorer.ui.export import (
     ExportError,
     ExportOptions,
     existing_files,
+    export_steps,
     iter_export,
     planned_files,
     shown_items,
@@ -293,7 +294,7 @@ class ExportController:
         if clash and not self.confirm_overwrite(clash):
             self._status("Export cancelled: nothing was overwritten")
             return []
-        steps = sum(len(plots) for plots in items.values()) * len(options.formats)
+        steps = sum(export_steps(plots, options) for plots in items.values())
         progress = self.make_progress(steps)
         written: list[Path] = []
         try:

@@ -291,3 +291,35 @@ def test_plots_without_data_are_not_exported(qtbot):
     full.plot([0, 1], [1, 2], name="line")
     kept, skipped = with_data({"gradient": empty.getPlotItem(), "loss": full.getPlotItem()})
     assert list(kept) == ["loss"] and skipped == ["gradient"]
+
+
+def test_losses_tab_exports_its_tensors_value_and_pytorch_code(qtbot, tmp_path):
+    from explorer.ui.export import ExportOptions, export_items, shown_items, with_data
+    from explorer.ui.tabs.losses import LossesTab
+
+    tab = LossesTab()
+    qtbot.addWidget(tab)
+    items, _ = with_data(shown_items(tab))
+    written = export_items(items, tmp_path, tab.export_name, ExportOptions(formats=("csv",)))
+    names = {p.name for p in written}
+    assert {"losses-tensors.csv", "losses-value.csv", "losses-pytorch-code.py"} <= names
+    rows = (tmp_path / "losses-tensors.csv").read_text().splitlines()
+    assert rows[0] == "row,column,input,target,input.grad"
+    assert len(rows) == 1 + 3 * 5
+    value = (tmp_path / "losses-value.csv").read_text().splitlines()[1].split(",")
+    assert value[:2] == ["L1Loss", "mean"]
+    assert float(value[2]) == pytest.approx(tab.last_result.value)
+    code = (tmp_path / "losses-pytorch-code.py").read_text()
+    assert "nn.L1Loss" in code and "backward()" in code
+
+
+def test_a_table_is_written_only_with_csv_but_the_code_always(qtbot, tmp_path):
+    from explorer.ui.export import ExportOptions, planned_files, shown_items, with_data
+    from explorer.ui.tabs.losses import LossesTab
+
+    tab = LossesTab()
+    qtbot.addWidget(tab)
+    items, _ = with_data(shown_items(tab))
+    names = {p.name for p in planned_files(items, tmp_path, "losses", ExportOptions(("png",)))}
+    assert "losses-pytorch-code.py" in names
+    assert "losses-tensors.csv" not in names
