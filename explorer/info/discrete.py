@@ -61,7 +61,7 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
         if mask.any():
             index = int(np.flatnonzero(mask)[0])
             raise ValueError(
-                f"{name} has {problem} entry {array[index]!r} at index {index}: "
+                f"{name} has {problem} entry {float(array[index])!r} at index {index}: "
                 "probabilities must be finite and non-negative"
             )
     largest = array.max()
