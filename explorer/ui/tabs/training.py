@@ -105,6 +105,8 @@ class TrainingTab(ExplorerTab):
             model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
             if hasattr(model_tab, "set_model_guard"):  # its own reads (forward hooks) wait too
                 model_tab.set_model_guard(self.gate.gui_turn)
+            if hasattr(model_tab, "set_training_probe"):  # a rebuild says the run will stop
+                model_tab.set_training_probe(self.run_in_progress)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -269,6 +271,10 @@ class TrainingTab(ExplorerTab):
             self.resume()
 
     # -- run lifecycle ----------------------------------------------------------------------
+    def run_in_progress(self) -> bool:
+        """True while a run is going or paused (it has a worker and is not finished)."""
+        return self.controller.has_thread() and not self._run_finished()
+
     def _run_finished(self) -> bool:
         job = self.controller.job
         return job is None or job.done

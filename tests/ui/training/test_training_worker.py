@@ -131,3 +131,21 @@ def test_the_garbage_collector_stays_out_of_the_worker_while_it_steps(qtbot):
     controller.run()
     controller.shutdown()
     assert gc.isenabled()
+
+
+def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
+    from explorer.ui.tabs.model import ModelTab
+    from explorer.ui.tabs.training import TrainingTab
+
+    model_tab = ModelTab()
+    qtbot.addWidget(model_tab)
+    training_tab = TrainingTab(model_tab=model_tab)
+    qtbot.addWidget(training_tab)
+    assert not model_tab.is_training()
+    from PySide6.QtWidgets import QPushButton
+
+    training_tab.findChild(QPushButton, "stepTraining").click()  # one batch: a paused run
+    qtbot.waitUntil(training_tab.run_in_progress, timeout=10000)
+    assert model_tab.is_training()
+    assert "stops that run" in model_tab.rebuild_question()
+    training_tab.shutdown()
