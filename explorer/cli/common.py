@@ -80,7 +80,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         "--width",
         type=integer(16, 16384),
         metavar="PX",
-        help="PNG width in pixels; the height keeps the plot's aspect ratio",
+        help="PNG width in pixels of the widest plot; the others at the same scale (heights "
+        "keep the plots' aspect ratios)",
     )
     size.add_argument(
         "--scale",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -37,7 +37,11 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What to write: ``formats`` out of png/svg/csv; PNG ``width`` in pixels or ``scale``."""
+    """What to write: ``formats`` out of png/svg/csv; PNG ``width`` in pixels or ``scale``.
+
+    For several plots of one tab, ``width`` is the widest plot's width; the others are written
+    at the same scale (see ``tab_png_options``).
+    """
 
     formats: tuple[str, ...] = FORMATS
     width: int | None = None
@@ -156,6 +160,7 @@ def iter_export(
     if clash and not overwrite:
         names = ", ".join(p.name for p in clash)
         raise FileExistsError(f"would overwrite {len(clash)} file(s) in {str(folder)!r}: {names}")
+    png_options = tab_png_options(items, options)
     for name, item in items.items():
         stem = file_stem(prefix, name)
         if is_document(item):
@@ -164,7 +169,7 @@ def iter_export(
             continue
         for fmt in options.formats:
             if fmt == "png":
-                yield [export_png(item, folder / f"{stem}.png", options)]
+                yield [export_png(item, folder / f"{stem}.png", png_options[name])]
             elif fmt == "svg":
                 yield [export_svg(item, folder / f"{stem}.svg")]
             else:
@@ -186,6 +191,31 @@ def write_document(document, path: Path) -> Path:
     except OSError as exc:
         raise ExportError(f"could not write {str(path)!r}: {exc.strerror or exc}") from None
     return path
+
+
+def tab_png_options(
+    items: Mapping[str, pg.GraphicsObject], options: ExportOptions
+) -> dict[str, ExportOptions]:
+    """Per-plot options: a fixed ``width`` goes to the widest plot, the others get its scale.
+
+    One scale per tab keeps the plots' relative sizes and gives them all the same text size.
+    """
+    if options.width is None:
+        return {name: options for name in items}
+    screen = {
+        name: int(SharpImageExporter(item).params["width"])
+        for name, item in items.items()
+        if not is_document(item)
+    }
+    widest = max(screen.values(), default=0)
+    if widest < 1:
+        return {name: options for name in items}
+    return {
+        name: replace(options, width=max(1, round(options.width * screen[name] / widest)))
+        if name in screen
+        else options
+        for name in items
+    }
 
 
 def png_size(item: pg.GraphicsObject, options: ExportOptions) -> tuple[int, int]:
@@ -395,4 +425,5 @@ __all__ = [
     "shown_items",
     "with_data",
     "png_size",
+    "tab_png_options",
 ]

@@ -91,7 +91,7 @@ class ExportDialog(QDialog):
         format_row.addStretch(1)
 
         self.width_radio = QRadioButton("Width", self)
-        self.width_radio.setToolTip("Give the PNG's width in pixels; the height keeps the aspect")
+        self.width_radio.setToolTip("Give the widest plot's PNG width; the others get its scale")
         self.scale_radio = QRadioButton("Scale", self)
         self.scale_radio.setToolTip("Scale the PNG relative to the plot's size on screen")
         group = QButtonGroup(self)
@@ -102,7 +102,7 @@ class ExportDialog(QDialog):
         self.width_spin.setRange(16, MAX_PNG_WIDTH)
         self.width_spin.setSuffix(" px")
         self.width_spin.setValue(1600)
-        self.width_spin.setToolTip("PNG width in pixels")
+        self.width_spin.setToolTip("PNG width in pixels of a tab's widest plot")
         self.scale_spin = QDoubleSpinBox(self)
         self.scale_spin.setObjectName("exportScale")
         self.scale_spin.setRange(0.1, 16.0)

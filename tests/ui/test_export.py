@@ -323,3 +323,23 @@ def test_a_table_is_written_only_with_csv_but_the_code_always(qtbot, tmp_path):
     names = {p.name for p in planned_files(items, tmp_path, "losses", ExportOptions(("png",)))}
     assert "losses-pytorch-code.py" in names
     assert "losses-tensors.csv" not in names
+
+
+def test_a_fixed_width_gives_the_widest_plot_that_width_and_the_others_its_scale(qtbot, tmp_path):
+    import pyqtgraph as pg
+
+    wide, narrow = pg.PlotWidget(), pg.PlotWidget()
+    for widget, width in ((wide, 400), (narrow, 200)):
+        qtbot.addWidget(widget)
+        widget.resize(width, 300)
+        widget.plot([0, 1, 2], [1, 0, 1])
+        widget.show()
+        qtbot.waitExposed(widget)
+    items = {"wide": wide.getPlotItem(), "narrow": narrow.getPlotItem()}
+    screen = {name: png_size(item, ExportOptions())[0] for name, item in items.items()}
+    export_items(items, tmp_path, "t", ExportOptions(formats=("png",), width=800))
+    out = {name: QImage(str(tmp_path / f"t-{name}.png")).width() for name in items}
+    for widget in (wide, narrow):
+        widget.hide()
+    assert screen == {"wide": 400, "narrow": 200}
+    assert out == {"wide": 800, "narrow": 400}  # the same scale, 2x, for both
