@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
 from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
-from explorer.ui.model.plot_style import AXIS_COLOR, TABLEAU, ValueAxisItem, style_plot
+from explorer.ui.colors import TABLEAU
+from explorer.ui.model.plot_style import AXIS_COLOR, ValueAxisItem, style_plot
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"

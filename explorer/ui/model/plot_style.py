@@ -1,4 +1,4 @@
-"""One look for the Model tab's plots: white background, dark axes, Tableau colours."""
+"""One look for the Model tab's plots: white background, dark axes (colours: explorer.ui.colors)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ import math
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 
-# Tableau 10: distinct on white, readable by most colour-blind viewers.
-TABLEAU = (
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-)
 AXIS_COLOR = (70, 70, 70)
 NAN_COLOR = (160, 160, 160)  # shows through NaN pixels (transparent): no weight has this colour
 TITLE_SIZE = "10pt"

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
 from explorer.inspect.module_info import TreeNode, format_shape
 from explorer.inspect.number_format import format_value
+from explorer.ui.colors import TABLEAU
 from explorer.ui.model.plot_style import (
     AXIS_COLOR,
     NAN_COLOR,
-    TABLEAU,
     IndexAxisItem,
     ValueAxisItem,
     fit_axis_width,

@@ -8,11 +8,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
+from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
+
 # Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
-P_COLOR = QColor(31, 119, 180)
-Q_COLOR = QColor(255, 127, 14)
-KL_COLOR = QColor(214, 39, 40)
-CROSS_COLOR = QColor(148, 103, 189)
+P_COLOR = QColor(*BLUE)
+Q_COLOR = QColor(*ORANGE)
+KL_COLOR = QColor(*RED)
+CROSS_COLOR = QColor(*PURPLE)
 TEXT_COLOR = QColor(40, 40, 40)
 AXIS_COLOR = QColor(90, 90, 90)
 

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
+from explorer.ui.colors import BLUE
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
 
 P_COLOR = (90, 90, 90)
-Q_COLOR = (31, 119, 180)
+Q_COLOR = BLUE
 MAX_OPEN_CLASSES = 32  # the Distributions tab shows at most 32 categories
 NO_OUTPUTS = "Train or step first"
 

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# Tableau 10: distinct on white, readable by most color-blind viewers.
-TABLEAU = (
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-)
+from explorer.ui.colors import TABLEAU
 
 
 def color(index: int) -> tuple[int, int, int]:
