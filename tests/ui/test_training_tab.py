@@ -7,49 +7,24 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
 
 from explorer.engine import nn
 from explorer.ui.tabs.training import TrainingTab
 from explorer.ui.training.numbers import format_value
-from explorer.ui.training.worker import TrainingController
-
-WAIT_MS = 30_000
+from tests.ui.training.tab_helpers import (
+    WAIT_MS,
+    assert_no_training_thread_left,
+    click,
+    make_tab,
+    wait_stopped,
+)
 
 
 @pytest.fixture(autouse=True)
 def _no_training_thread_left():
     yield
-    running = TrainingController.running_threads()
-    for thread in running:
-        thread.quit()
-        thread.wait()
-    assert running == [], "a training worker thread was left running"
-
-
-def make_tab(qtbot, kind="moons", samples=120, epochs=2, batch=16) -> TrainingTab:
-    tab = TrainingTab()
-    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
-    view = tab.view
-    view.dataset.kind.setCurrentIndex(view.dataset.kind.findData(kind))
-    if kind in view.dataset.params:
-        view.dataset.params[kind]["n_samples"].setValue(samples)
-    view.settings.epochs.setValue(epochs)
-    view.settings.batch_size.setValue(batch)
-    return tab
-
-
-def click(qtbot, button: QPushButton) -> None:
-    assert button.isEnabled(), f"{button.objectName()} is disabled"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def wait_stopped(qtbot, tab: TrainingTab, status: str) -> None:
-    qtbot.waitUntil(
-        lambda: tab.display.run is not None and tab.display.run.status == status, timeout=WAIT_MS
-    )
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    assert_no_training_thread_left()
 
 
 def points(curve) -> int:

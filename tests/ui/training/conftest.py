@@ -8,10 +8,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def _no_training_thread_left():
     yield
-    from explorer.ui.training.worker import TrainingController
+    from tests.ui.training.tab_helpers import assert_no_training_thread_left
 
-    running = TrainingController.running_threads()
-    for thread in running:
-        thread.quit()
-        thread.wait()
-    assert running == [], "a training worker thread was left running"
+    assert_no_training_thread_left()

@@ -5,9 +5,8 @@ rebuild, export names, the link to Distributions, number formats, bad weights.""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication
 
 from explorer.engine import manual_seed, nn
 from explorer.training import DEFAULT_RUN
@@ -15,42 +14,7 @@ from explorer.ui.tabs.training import TrainingTab
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
 from explorer.ui.training.runs import Run, RunListModel
-from explorer.ui.training.worker import TrainingController
-
-WAIT_MS = 30_000
-
-
-@pytest.fixture(autouse=True)
-def _no_training_thread_left():
-    yield
-    running = TrainingController.running_threads()
-    for thread in running:
-        thread.quit()
-        thread.wait()
-    assert running == [], "a training worker thread was left running"
-
-
-def make_tab(qtbot, epochs=1, batch=16, samples=120) -> TrainingTab:
-    tab = TrainingTab()
-    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
-    view = tab.view
-    view.dataset.kind.setCurrentIndex(view.dataset.kind.findData("moons"))
-    view.dataset.params["moons"]["n_samples"].setValue(samples)
-    view.settings.epochs.setValue(epochs)
-    view.settings.batch_size.setValue(batch)
-    return tab
-
-
-def click(qtbot, button: QPushButton) -> None:
-    assert button.isEnabled(), f"{button.objectName()} is disabled"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def wait_stopped(qtbot, tab: TrainingTab, status: str) -> None:
-    qtbot.waitUntil(
-        lambda: tab.display.run is not None and tab.display.run.status == status, timeout=WAIT_MS
-    )
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+from tests.ui.training.tab_helpers import click, make_tab, wait_stopped
 
 
 def test_start_is_disabled_while_paused_and_the_bar_never_says_ready_in_a_run(qtbot):
@@ -94,7 +58,7 @@ def test_reset_clears_a_diverged_message_and_the_step_numbers_agree(qtbot):
 
 
 def test_rename_updates_the_message_and_run_names_say_what_differs(qtbot):
-    tab = make_tab(qtbot)
+    tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
     first = tab.runs.run_at(0)
@@ -178,7 +142,7 @@ def test_numbers_keep_their_significant_digits():
 def test_outputs_are_recomputed_after_a_restore_and_cleared_for_a_model_that_does_not_fit(
     qtbot,
 ):
-    tab = make_tab(qtbot)
+    tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
     state, arrays = tab.state(), tab.session_arrays()
@@ -204,7 +168,7 @@ def test_outputs_are_recomputed_after_a_restore_and_cleared_for_a_model_that_doe
 
 
 def test_the_decision_and_confusion_images_export_labelled_tables(qtbot):
-    tab = make_tab(qtbot)
+    tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
     image = tab.view.decision_plot.image
@@ -219,7 +183,7 @@ def test_the_decision_and_confusion_images_export_labelled_tables(qtbot):
 
 
 def test_weights_with_nan_are_refused_through_the_tab(qtbot, tmp_path):
-    tab = make_tab(qtbot)
+    tab = make_tab(qtbot, epochs=1)
     tab.adapt_model(confirmed=True)
     state = {k: np.array(v) for k, v in tab.model().state_dict().items()}
     state["linear1.weight"][0, 0] = np.nan
