@@ -17,7 +17,7 @@ import traceback
 import weakref
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from explorer.ui.training.gate import ModelGate
 
@@ -175,13 +175,14 @@ class TrainingWorker(QObject):
 
 
 class GuiThreadGarbageCollection:
-    """Keep Python's cyclic garbage collector out of the worker thread while it steps.
+    """Keep Python's cyclic garbage collector out of worker threads for their whole life.
 
-    The collector runs in whichever thread happens to allocate; in the worker it could free
-    Qt objects of the GUI (pyqtgraph items live in reference cycles) from the wrong thread,
-    which crashes Qt. While any worker steps, automatic collection is off and the GUI
-    thread collects instead (:meth:`collect`, called by the display timer), with the
-    collector's own generation thresholds.
+    The collector runs in whichever thread happens to allocate; in a worker it could free
+    Qt objects of the GUI (pyqtgraph items and their parentless menus live in reference
+    cycles) from the wrong thread, which crashes Qt later. A worker thread runs Python
+    from its start to its end (not only while it steps: the tail of a run, queued slots),
+    so while any worker thread exists automatic collection is off and the GUI thread
+    collects instead (:meth:`collect`, from a timer), with the collector's own thresholds.
     """
 
     _stepping = 0
@@ -238,6 +239,10 @@ class TrainingController(QObject):
         self._worker: TrainingWorker | None = None
         self._job: TrainingJob | None = None
         self._running = False
+        # While a worker thread exists the collector is off; the GUI thread collects here.
+        self._collect_timer = QTimer(self)
+        self._collect_timer.setInterval(250)
+        self._collect_timer.timeout.connect(GuiThreadGarbageCollection.collect)
 
     @property
     def job(self) -> TrainingJob | None:
@@ -264,6 +269,8 @@ class TrainingController(QObject):
         self._sigRun.connect(self._worker.run)
         self._sigRunSteps.connect(self._worker.run_steps)
         TrainingController._threads.add(self._thread)
+        GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the thread
+        self._collect_timer.start()
         self._thread.start()
 
     def run(self) -> None:
@@ -280,10 +287,6 @@ class TrainingController(QObject):
         self._sigRunSteps.emit(count)
 
     def _set_running(self, running: bool) -> None:
-        if running and not self._running:
-            GuiThreadGarbageCollection.worker_starts()
-        elif self._running and not running:
-            GuiThreadGarbageCollection.worker_stops()
         self._running = running
 
     def pause(self) -> None:
@@ -301,6 +304,9 @@ class TrainingController(QObject):
         self._worker = None
         self._job = None
         self._set_running(False)
+        self._collect_timer.stop()
+        GuiThreadGarbageCollection.worker_stops()
+        GuiThreadGarbageCollection.collect()
 
     def _is_current(self, payload: dict) -> bool:
         return self._job is not None and payload.get("run") == self._job.run_id

@@ -122,15 +122,16 @@ def test_the_garbage_collector_stays_out_of_the_worker_while_it_steps(qtbot):
     controller = TrainingController()
     job = ScriptedJob([1.0] * 1_000_000)
     controller.attach(job)
+    assert not gc.isenabled()  # from the thread's start: it runs Python before it steps
     controller.run()
     assert not gc.isenabled()  # a collection in the worker could free GUI objects there
     qtbot.waitUntil(lambda: job.taken > 5, timeout=5000)
     with qtbot.waitSignal(controller.sigStopped, timeout=5000):
         controller.pause()
-    assert gc.isenabled()
+    assert not gc.isenabled()  # paused, the thread still runs Python (queued slots)
     controller.run()
     controller.shutdown()
-    assert gc.isenabled()
+    assert gc.isenabled()  # the thread is joined: the collector is back
 
 
 def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
