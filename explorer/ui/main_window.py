@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         distributions.set_mode("discrete")  # P and Q must be what the user sees
         distributions.set_distributions(p, q, labels=labels)
         distributions.set_base("nats")
+        # The sensitivity plot then sweeps q of the true class: the one the loss is about.
+        distributions.select_category(int(np.argmax(p)))
         self.show_tab("distributions")
 
     # -- menus ----------------------------------------------------------------------------

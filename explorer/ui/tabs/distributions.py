@@ -333,6 +333,12 @@ class DistributionsTab(ExplorerTab):
         self.set_base(base)
         self.set_mode(mode)
 
+    def select_category(self, index: int) -> None:
+        """Make category ``index`` the selected one (the sensitivity plot sweeps its q)."""
+        if not 0 <= index < self.selected_spin.maximum() + 1:
+            raise ValueError(f"category must be 0 to {self.selected_spin.maximum()}; got {index}")
+        self.selected_spin.setValue(index)
+
     # -- slots ---------------------------------------------------------------------------------
     def _on_sliders_probability_changed(self, which: str, index: int, value: float) -> None:
         self.pair.set_probability(which, index, value)

@@ -213,6 +213,7 @@ def test_open_in_distributions_shows_the_discrete_view_with_class_names(qtbot):
     shown_p, shown_q = distributions.distributions()
     np.testing.assert_allclose(shown_p, p)
     np.testing.assert_allclose(shown_q, q / q.sum(), atol=1e-6)
+    assert distributions.state()["selected"] == int(np.argmax(p))  # the true class
 
 
 def test_the_apps_first_start_is_the_default_run(qtbot):
