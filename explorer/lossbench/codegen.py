@@ -69,10 +69,27 @@ def loss_expression(
     return f"nn.{spec.class_name}(" + indent + ("," + indent).join(arguments) + ",\n)"
 
 
+# The last few tensor literals: an option change leaves the tensors (and their text) alone.
+_LITERALS: dict[tuple, str] = {}
+_LITERALS_KEPT = 8
+
+
+def _cached_literal(values: np.ndarray, indent: int) -> str:
+    """``tensor_literal(values, indent)``, remembered by the exact bytes, shape and dtype."""
+    key = (values.dtype.str, values.shape, values.tobytes(), indent)
+    literal = _LITERALS.get(key)
+    if literal is None:
+        literal = tensor_literal(values, indent)
+        if len(_LITERALS) >= _LITERALS_KEPT:
+            del _LITERALS[next(iter(_LITERALS))]
+        _LITERALS[key] = literal
+    return literal
+
+
 def _assignment(name: str, values: np.ndarray, extra: str) -> str:
     """``name = torch.tensor([[...],\n [...]], extra)`` with rows aligned."""
     head = f"{name} = torch.tensor("
-    literal = tensor_literal(values, len(head))
+    literal = _cached_literal(np.asarray(values), len(head))
     if not extra:
         return head + literal + ")"
     return head + literal + ",\n" + " " * len(head) + extra + ")"

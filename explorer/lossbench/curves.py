@@ -70,6 +70,7 @@ def regression_curves(
     target: float = 0.0,
     half_width: float = 3.0,
     points: int = 241,
+    names: tuple[str, ...] = REGRESSION_LOSSES,
 ) -> RegressionCurves:
     """L1, MSE, Huber(delta) and SmoothL1(beta) around ``target``, with derivatives.
 
@@ -79,6 +80,9 @@ def regression_curves(
         HuberLoss's delta (> 0) and SmoothL1Loss's beta (>= 0), as the engine checks them.
     target
         The fixed target y; predictions run over target ± half_width.
+    names
+        The losses to compute (a subset of ``REGRESSION_LOSSES``), e.g. only those whose
+        parameter changed.
     """
     x = np.linspace(target - half_width, target + half_width, points)
     y = np.full_like(x, target)
@@ -89,7 +93,8 @@ def regression_curves(
         "SmoothL1": (F.smooth_l1_loss, {"beta": float(beta)}),
     }
     loss, derivative = {}, {}
-    for name, (function, kwargs) in functions.items():
+    for name in names:
+        function, kwargs = functions[name]
         loss[name], derivative[name] = _value_and_derivative(function, x, y, **kwargs)
     return RegressionCurves(x, float(target), loss, derivative)
 

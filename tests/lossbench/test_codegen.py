@@ -117,3 +117,12 @@ def test_float64_code_names_the_dtype_everywhere_float32_warns_about_the_last_di
     code32 = pytorch_code("CrossEntropy", LossOptions(probability_target=True), x, t)
     assert "dtype" not in code32
     assert "# float32: the last digit may differ" in code32
+
+
+def test_code_is_the_same_when_the_tensor_literals_come_from_the_cache():
+    x = np.arange(6.0).reshape(2, 3) / 7
+    t = np.ones((2, 3))
+    first = pytorch_code("MSE", LossOptions(), x, t)
+    assert pytorch_code("MSE", LossOptions(), x.copy(), t.copy()) == first
+    x[0, 0] = 0.5  # same shape, new value: a new literal
+    assert "[[0.5," in pytorch_code("MSE", LossOptions(), x, t)

@@ -74,3 +74,12 @@ def test_samples_sit_on_the_curves():
     bce = sample_points("BCEWithLogits", LossOptions(), np.zeros((1, 3)), labels)
     np.testing.assert_allclose(bce.x, [0.5, 0.5])  # the 0.5 label is not a class
     assert sample_points("KLDiv", LossOptions(), x, np.abs(y)) is None
+
+
+def test_a_subset_of_curves_equals_the_full_computation():
+    full = regression_curves(delta=0.7, beta=0.3, points=31)
+    part = regression_curves(delta=0.7, beta=0.3, points=31, names=("Huber", "SmoothL1"))
+    assert set(part.loss) == set(part.derivative) == {"Huber", "SmoothL1"}
+    for name in part.loss:
+        np.testing.assert_array_equal(part.loss[name], full.loss[name])
+        np.testing.assert_array_equal(part.derivative[name], full.derivative[name])

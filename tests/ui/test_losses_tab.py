@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView
 
 import explorer.engine.nn.functional as F
 from explorer.engine import Tensor
+from explorer.lossbench.codegen import pytorch_code
+from explorer.lossbench.curves import sample_points
 from explorer.lossbench.spec import LOSSES
 from explorer.lossbench.tensors import random_tensor
 from explorer.ui.tabs.losses import LossesTab
@@ -484,3 +486,24 @@ def test_export_tables_hold_the_tensors_the_value_and_the_code(tab):
     assert "out of bounds" in tab.message.text()
     assert tab.export_tables() == before
     assert before["tensors"][0][:4] == ["row", "column", "input", "target"]
+
+
+def test_delta_change_moves_dots_and_edits_code_in_place(tab):
+    tab.set_loss("Huber", delta=1.0)
+    code_before = tab.code.toPlainText()
+    l1_before = tab.curves.regression_curves["L1"].getData()[1].copy()
+    tab.set_loss("Huber", delta=0.25)
+    # the dots were moved in place: they must still be exactly the engine's values
+    x, t = tab.input_model.values(), tab.target_model.values()
+    samples = sample_points("Huber", tab.current_options()[1], x, t)
+    dots_x, dots_y = tab.curves.sample_dots["regression-curves"].getData()
+    np.testing.assert_array_equal(dots_x, samples.x)
+    np.testing.assert_array_equal(dots_y, samples.loss)
+    _, slope_y = tab.curves.sample_dots["regression-derivatives"].getData()
+    np.testing.assert_array_equal(slope_y, samples.slope)
+    np.testing.assert_array_equal(tab.curves.regression_curves["L1"].getData()[1], l1_before)
+    code = tab.code.toPlainText()
+    options = tab.current_options()[1]
+    assert "delta=0.25" in code
+    assert code == pytorch_code("Huber", options, x, t, tab.current_dtype())
+    assert code.replace("delta=0.25", "delta=1.0") == code_before

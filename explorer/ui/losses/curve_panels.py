@@ -59,6 +59,18 @@ def _style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> No
     plot.setMenuEnabled(False)
 
 
+def _move_dots(dots: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
+    """Move the same number of spots in place: their symbols, pens and brushes (and the
+    atlas fragments pyqtgraph's setData would rebuild per spot) stay as they are."""
+    dots.data["x"] = x
+    dots.data["y"] = y
+    dots.prepareGeometryChange()
+    dots.informViewBoundsChanged()
+    dots.bounds = [None, None]
+    dots.invalidate()
+    dots.sigPlotChanged.emit(dots)
+
+
 class LossCurvePanels(pg.GraphicsLayoutWidget):
     """Four plots in a 2 x 2 grid; ``plots`` maps export names to the PlotItems."""
 
@@ -184,14 +196,21 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
     # -- updates ----------------------------------------------------------------------------
     def update_regression(self, delta: float, beta: float) -> None:
         """Recompute the four regression curves for HuberLoss(delta) and SmoothL1Loss(beta)."""
-        curves = regression_curves(delta=max(delta, 1e-6), beta=max(beta, 0.0), points=121)
         parameters = {"L1": None, "MSE": None, "Huber": delta, "SmoothL1": beta}
-        for name in REGRESSION_LOSSES:
-            if name in self._drawn_with and self._drawn_with[name] == parameters[name]:
-                continue  # redraw (and re-cache) only the curves whose parameter moved
-            self._drawn_with[name] = parameters[name]
-            self.regression_curves[name].setData(curves.prediction, curves.loss[name])
-            self.slope_curves[name].setData(curves.prediction, curves.derivative[name])
+        # only the curves whose parameter moved are recomputed and redrawn (and re-cached)
+        stale = tuple(
+            name
+            for name in REGRESSION_LOSSES
+            if name not in self._drawn_with or self._drawn_with[name] != parameters[name]
+        )
+        if stale:
+            curves = regression_curves(
+                delta=max(delta, 1e-6), beta=max(beta, 0.0), points=121, names=stale
+            )
+            for name in stale:
+                self._drawn_with[name] = parameters[name]
+                self.regression_curves[name].setData(curves.prediction, curves.loss[name])
+                self.slope_curves[name].setData(curves.prediction, curves.derivative[name])
         labels = {"Huber": f"Huber (δ={delta:g})", "SmoothL1": f"SmoothL1 (β={beta:g})"}
         for _sample, label in self.regression_legend.items:
             name = label.text.split(" ")[0]
@@ -242,8 +261,11 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
                     finite = np.isfinite(points.x) & np.isfinite(values)
                     x, y = points.x[finite], values[finite]
                     old_x, old_y = dots.getData()
-                    if not (np.array_equal(old_x, x) and np.array_equal(old_y, y)):
-                        dots.setData(x, y)  # unchanged dots: no repaint
+                    if old_x is not None and len(old_x) == len(x):
+                        if not (np.array_equal(old_x, x) and np.array_equal(old_y, y)):
+                            _move_dots(dots, x, y)  # unchanged dots: no repaint
+                    else:
+                        dots.setData(x, y)
                     if dots.opts["brush"].color().name() != color:
                         dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
                 self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -92,6 +92,7 @@ class LossResultView(QWidget):
         layout.addLayout(code_row)
         self.code = QPlainTextEdit(objectName="pytorchCode")
         self.code.setReadOnly(True)
+        self.code.setUndoRedoEnabled(False)  # edited in place by _show_code: keep no history
         self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.code.setToolTip("PyTorch code computing the same output and input.grad")
         code_font = QFont("DejaVu Sans Mono")
@@ -120,8 +121,28 @@ class LossResultView(QWidget):
         single = result.output.ndim == 1
         self.tables.arrange(self.output_box if single or not none else None)
         self.gradient_model.set_values(result.grad)
-        if code != self.code.toPlainText():
+        self._show_code(code)
+
+    def _show_code(self, code: str) -> None:
+        """Replace only the changed span of the code (an option change edits one line):
+        re-laying out the whole script costs more than the edit."""
+        old = self.code.toPlainText()
+        if code == old:
+            return
+        if not (old and old.isascii() and code.isascii()):  # cursor positions count UTF-16
             self.code.setPlainText(code)
+            return
+        start = 0
+        limit = min(len(old), len(code))
+        while start < limit and old[start] == code[start]:
+            start += 1
+        end = 0
+        while end < limit - start and old[-1 - end] == code[-1 - end]:
+            end += 1
+        cursor = QTextCursor(self.code.document())
+        cursor.setPosition(start)
+        cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(code[start : len(code) - end])
 
     def _on_copy_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self.code.toPlainText())
