@@ -58,6 +58,21 @@ def _exclude_from_csv(*items) -> None:
         item.csv_exclude = True
 
 
+class _Unchanged:
+    """Remembers what an item was last given, so a repeat (most items on a one-slider move)
+    skips setData/setOpts: each call re-prepares the item and repaints its plot."""
+
+    def __init__(self):
+        self._keys = {}
+
+    def changed(self, item, *values) -> bool:
+        key = tuple(np.asarray(v, dtype=np.float64).tobytes() for v in values)
+        if self._keys.get(id(item)) == key:
+            return False
+        self._keys[id(item)] = key
+        return True
+
+
 def _data_item(plot: pg.PlotItem, name: str) -> pg.PlotDataItem:
     """An invisible item holding a plot's true values (inf included) for the CSV export."""
     item = pg.PlotDataItem([], [], pen=None, symbol=None, name=name)
@@ -103,20 +118,25 @@ class DistributionBarsPlot:
         _exclude_from_csv(self.highlight)
         self.y_range = YRange(self.plot)
         self._ticks = None
+        self._last = _Unchanged()
 
     def update(self, p: np.ndarray, q: np.ndarray, selected: int, labels=None) -> None:
         k = p.size
         x = np.arange(k, dtype=np.float64)
         top = probability_top(max(float(p.max()), float(q.max())))
-        self.p_bars.setOpts(x=x - BAR_WIDTH / 2, height=p)
-        self.q_bars.setOpts(x=x + BAR_WIDTH / 2, height=q)
+        if self._last.changed(self.p_bars, p):
+            self.p_bars.setOpts(x=x - BAR_WIDTH / 2, height=p)
+        if self._last.changed(self.q_bars, q):
+            self.q_bars.setOpts(x=x + BAR_WIDTH / 2, height=q)
 
         if (k, labels) != self._ticks:
             _category_ticks(self.plot, k, labels)
             self._ticks = (k, labels)
         self.y_range.set(0.0, top)
         # The shade fills the view's height, whatever range the hysteresis kept.
-        self.highlight.setOpts(x=[float(selected)], height=[self.y_range.current[1]])
+        shade = (float(selected), self.y_range.current[1])
+        if self._last.changed(self.highlight, shade):
+            self.highlight.setOpts(x=[shade[0]], height=[shade[1]])
 
 
 class ContributionsPlot:
@@ -139,6 +159,7 @@ class ContributionsPlot:
         self._negative = pg.mkBrush(alpha(P_COLOR, 170))
         self._ticks = None
         self._unit = ""
+        self._last = _Unchanged()
 
     def update(self, terms: np.ndarray, unit: str, labels=None) -> None:
         k = terms.size
@@ -148,9 +169,11 @@ class ContributionsPlot:
             top = max(top, 1.0)
         heights, infinite = clamp_infinite(terms, top * 0.9)
         x = np.arange(k, dtype=np.float64)
-        brushes = [self._positive if h >= 0 else self._negative for h in heights]
-        self.bars.setOpts(x=x, height=heights, brushes=brushes)
-        self.data.setData(x, terms)
+        if self._last.changed(self.bars, heights):
+            brushes = [self._positive if h >= 0 else self._negative for h in heights]
+            self.bars.setOpts(x=x, height=heights, brushes=brushes)
+        if self._last.changed(self.data, terms):
+            self.data.setData(x, terms)
         self.marks.show(x[infinite], heights[infinite])
         low = min(float(heights.min()), 0.0)
         self.y_range.set(-nice_ceiling(-low * 1.15) if low < 0 else 0.0, top)
@@ -210,6 +233,7 @@ class DecompositionPlot:
         _exclude_from_csv(self.kl_bars)
         self.y_range = YRange(self.plot)
         self._unit = ""
+        self._last = _Unchanged()
 
     def update(self, c: Comparison) -> None:
         entropies = np.array([c.entropy_p, c.entropy_q])
@@ -221,10 +245,14 @@ class DecompositionPlot:
         else:
             top = finite_top(totals, floor=0.1)
         kl_heights = np.where(np.isinf(kls), np.maximum(top * 0.88 - entropies, 0.0), kls)
-        self.entropy_bars.setOpts(height=entropies)
-        self.kl_bars.setOpts(y0=entropies, height=kl_heights)
-        self.kl_data.setData([0.0, 1.0], kls)
-        self.cross_data.setData([0.0, 1.0], totals)
+        if self._last.changed(self.entropy_bars, entropies):
+            self.entropy_bars.setOpts(height=entropies)
+        if self._last.changed(self.kl_bars, entropies, kl_heights):
+            self.kl_bars.setOpts(y0=entropies, height=kl_heights)
+        if self._last.changed(self.kl_data, kls):
+            self.kl_data.setData([0.0, 1.0], kls)
+        if self._last.changed(self.cross_data, totals):
+            self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
         self.marks.show(np.arange(2.0)[infinite], (entropies + kl_heights)[infinite])
         self.y_range.set(0.0, top)
@@ -312,6 +340,7 @@ class SensitivityPlot:
         self.plot.setXRange(0, 1, padding=0.02)
         self._labels = (-1, "")
         self._curves_key = None
+        self._entropy_p = None
         self.y_range = YRange(self.plot)
 
     def update(
@@ -345,7 +374,9 @@ class SensitivityPlot:
         for marker, y in zip(self.current, now_shown, strict=True):
             marker.setPos(q_now, float(y))
         self.now_line.setValue(q_now)
-        self.entropy_line.setData([0.0, 1.0], [entropy_p, entropy_p])
+        if entropy_p != self._entropy_p:
+            self.entropy_line.setData([0.0, 1.0], [entropy_p, entropy_p])
+            self._entropy_p = entropy_p
         # ∞ marks where the curve leaves for infinity (an end of the sweep) and on the
         # current point when it is infinite.
         xs = [float(t[i]) for i in (0, -1) if np.isinf(kl[i])]
