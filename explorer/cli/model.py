@@ -50,30 +50,19 @@ def add_parser(tabs) -> None:
         metavar="N",
         help=f"output width (default {DEFAULT_CONFIG['output_features']})",
     )
-    model.add_argument(
-        "--activation",
-        type=str.lower,
-        choices=nn.MLP.ACTIVATIONS,
-        metavar="NAME",
-        default=DEFAULT_CONFIG["activation"],
-        help=f"one of {', '.join(nn.MLP.ACTIVATIONS)}",
-    )
-    model.add_argument(
-        "--init-weight",
-        type=str.lower,
-        choices=nn.MLP.INIT_WEIGHTS,
-        metavar="NAME",
-        default=DEFAULT_CONFIG["init_weight"],
-        help=f"one of {', '.join(nn.MLP.INIT_WEIGHTS)}",
-    )
-    model.add_argument(
-        "--init-bias",
-        type=str.lower,
-        choices=nn.MLP.INIT_BIASES,
-        metavar="NAME",
-        default=DEFAULT_CONFIG["init_bias"],
-        help=f"one of {', '.join(nn.MLP.INIT_BIASES)}",
-    )
+    for flag, key, names in (
+        ("--activation", "activation", nn.MLP.ACTIVATIONS),
+        ("--init-weight", "init_weight", nn.MLP.INIT_WEIGHTS),
+        ("--init-bias", "init_bias", nn.MLP.INIT_BIASES),
+    ):
+        model.add_argument(
+            flag,
+            type=str.lower,
+            choices=names,
+            metavar="NAME",
+            default=DEFAULT_CONFIG[key],
+            help=f"one of {', '.join(names)}",
+        )
     model.add_argument(
         "--dtype",
         type=str.lower,
