@@ -10,7 +10,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem
 
 from explorer.lossbench.curves import (
     CONFIDENTLY_WRONG_BELOW,
@@ -18,6 +17,7 @@ from explorer.lossbench.curves import (
     classification_curves,
     regression_curves,
 )
+from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
 
 COLORS = {
     "L1": "#1f77b4",
@@ -222,17 +222,13 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
     def _cache_static_items(self) -> None:
         """Cache curves, regions, notes, legends and axes as pixmaps: moving the dots (every
         edit) then only blits them instead of redrawing paths and text."""
-        cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
         for plot in self.plots.values():
-            for name in ("left", "bottom"):
-                plot.getAxis(name).setCacheMode(cache)
-            if plot.legend is not None:
-                plot.legend.setCacheMode(cache)
+            cache_axes(plot)
             for item in plot.items:
                 if isinstance(item, pg.PlotDataItem):
-                    item.curve.setCacheMode(cache)
+                    cache_as_pixmaps(item.curve)
                 elif isinstance(item, (pg.LinearRegionItem, pg.TextItem)):
-                    item.setCacheMode(cache)
+                    cache_as_pixmaps(item)
 
     def _build_sample_dots(self) -> None:
         """One scatter per plot for the current tensors' elements (filled by show_samples)."""

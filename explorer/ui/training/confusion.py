@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from explorer.ui.plots.caching import cache_axes
 from explorer.ui.training.paint_meter import TimedPaint
 
 MAX_ANNOTATED = 12  # beyond this many classes the numbers would not fit in their cells
@@ -30,6 +31,7 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
             pg.ColorMap([0.0, 0.5, 1.0], [(247, 251, 255), (107, 174, 214), (8, 48, 107)])
         )
         self.plot_item.addItem(self.image)
+        cache_axes(self.plot_item)
         self._texts: list[pg.TextItem] = []
         self._matrix = np.zeros((0, 0), dtype=np.int64)
         self._class_names: list[str] = []

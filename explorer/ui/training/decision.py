@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
+from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
 from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import class_colors, color
 
@@ -62,6 +63,9 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         self.selected.csv_exclude = True  # a highlight, not data
         for item in (self.train_points, self.val_points, self.selected):
             self.plot_item.addItem(item)
+        # The regions change while training; the axes and the data points do not.
+        cache_axes(self.plot_item)
+        cache_as_pixmaps(self.train_points, self.val_points)
         self._num_classes = 2
         self._val_x = np.empty((0, 2))
 

@@ -22,7 +22,6 @@ from explorer.ui.training.view import TrainingView
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
 GUI_SHARE = 0.1  # painting may take at most this share of the wall time while training
 MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
-PENDING_ORDER = ("regions", "accuracy", "outputs", "samples", "summary")
 
 
 class RunDisplay:
@@ -44,6 +43,7 @@ class RunDisplay:
         self._last_slow = 0.0
         self._last_refresh = 0.0
         self._draining = False
+        self._loss_waited = False  # a slow view took the last refresh: the loss curve is next
         self._painted_mark = PAINT_METER.total
 
     # -- a run begins, ends, is shown -----------------------------------------------------
@@ -209,11 +209,20 @@ class RunDisplay:
     def tick(self, flush: bool = False) -> None:
         """Paint what changed (called by the ~30 Hz display timer; ``flush`` paints all).
 
-        The progress bar follows every frame. The plots follow as often as keeps their
-        painting under :data:`GUI_SHARE` of the wall time (the worker shares the GIL), but
-        at least every :data:`MAX_REFRESH_INTERVAL`, one plot per frame; the slower views
-        (regions, accuracy, confusion, P/Q) at most every :data:`SLOW_VIEW_INTERVAL` seconds.
+        The progress bar follows every frame. The plots follow as often as keeps the GUI
+        thread's display work (these ticks and the plots' paints) under :data:`GUI_SHARE`
+        of the wall time (the worker shares the GIL), but at least every
+        :data:`MAX_REFRESH_INTERVAL`, one plot per frame: the loss curve at least every
+        other refresh, the slower views (regions, accuracy, confusion, P/Q) in between at
+        most every :data:`SLOW_VIEW_INTERVAL` seconds.
         """
+        cpu = time.thread_time()
+        try:
+            self._tick(flush)
+        finally:
+            PAINT_METER.add(time.thread_time() - cpu)
+
+    def _tick(self, flush: bool) -> None:
         self._update_progress()
         now = time.perf_counter()
         painted = PAINT_METER.total - self._painted_mark
@@ -222,15 +231,22 @@ class RunDisplay:
             return
         self._painted_mark = PAINT_METER.total
         self._last_refresh = now
+        loss = self.view.loss_plot
         if flush:
-            self.view.loss_plot.refresh()
+            loss.refresh()
             self._paint_pending(everything=True)
-        elif self._pending and (self._draining or now - self._last_slow >= SLOW_VIEW_INTERVAL):
+            return
+        slow_due = bool(self._pending) and (
+            self._draining or now - self._last_slow >= SLOW_VIEW_INTERVAL
+        )
+        if slow_due and not (loss.dirty and self._loss_waited):
             self._paint_pending(everything=False)
             self._draining = bool(self._pending)
             self._last_slow = now
+            self._loss_waited = True
         else:
-            self.view.loss_plot.refresh()
+            loss.refresh(live=True)
+            self._loss_waited = False
 
     def _update_progress(self) -> None:
         if self.run is None:
@@ -244,27 +260,38 @@ class RunDisplay:
         )
         bar = self.view.progress
         if text != bar.format():
+            # QProgressBar repaints itself at once on a new value, holding the GIL the
+            # worker needs; with updates off it only schedules a paint, which the event
+            # loop then does without the GIL.
+            bar.setUpdatesEnabled(False)
             bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
             bar.setFormat(text)
+            bar.setUpdatesEnabled(True)
 
     def _paint_pending(self, everything: bool) -> None:
-        """Apply pending view updates: all of them, or only the first (one repaint a frame,
-        so no single frame stalls the event loop with every plot at once)."""
+        """Apply pending view updates: all of them, or only the one waiting longest (one
+        repaint a frame, so no single frame stalls the event loop with every plot at once).
+
+        ``_pending`` keeps the order views first became due (a newer result replaces an
+        older one in place), so views that change every epoch cannot starve the others.
+        """
         v, run = self.view, self.run
-        for key in PENDING_ORDER:
-            if key not in self._pending:
-                continue
+        for key in list(self._pending):
             value = self._pending.pop(key)
             if key == "accuracy" and run is not None:
                 epochs = np.arange(1, len(run.val_accuracy) + 1)
-                v.accuracy_plot.set_run(epochs, run.val_accuracy, run.train_accuracy)
+                v.accuracy_plot.set_run(
+                    epochs, run.val_accuracy, run.train_accuracy, live=not everything
+                )
             elif key == "regions" and np.all(np.isfinite(value["regions"])):
                 v.decision_plot.set_regions(value["extent"], value["regions"])
             elif key == "samples":
                 v.sample_grid.set_predictions(value)
             elif key == "outputs":
                 self.on_outputs(value)
-            elif key == "summary" and run is not None:
-                self.runs.touch(run.run_id)
+            elif key == "summary":
+                if run is not None:
+                    self.runs.touch(run.run_id)
+                continue  # a line of text in the runs list: not worth a frame of its own
             if not everything:
                 return

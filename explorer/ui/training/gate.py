@@ -12,9 +12,10 @@ class ModelGate:
 
     The worker enters :meth:`worker_turn` around each optimizer step; the GUI enters
     :meth:`gui_turn` to read parameters (the Model tab's live heatmaps, saving weights).
-    A waiting GUI is let in before the worker's next step, so it waits at most one step,
-    and it never sees half-updated parameters. The worker, in turn, never steps while the
-    GUI reads.
+    The worker may also hold the gate across a short batch of steps
+    (:meth:`worker_acquire` ... :meth:`worker_release`, checking :attr:`gui_waiting` between
+    steps), so a waiting GUI waits at most one step, and it never sees half-updated
+    parameters. The worker, in turn, never steps while the GUI reads.
     """
 
     def __init__(self) -> None:
@@ -22,6 +23,12 @@ class ModelGate:
         self._busy = False
         self._gui_waiting = 0
         self._gui_owner: int | None = None
+        self._worker_owner: int | None = None
+
+    @property
+    def gui_waiting(self) -> bool:
+        """True while the GUI waits for its turn (a plain read: the worker polls it)."""
+        return self._gui_waiting > 0
 
     @contextmanager
     def gui_turn(self) -> Iterator[None]:
@@ -45,13 +52,26 @@ class ModelGate:
 
     @contextmanager
     def worker_turn(self) -> Iterator[None]:
-        with self._condition:
-            self._condition.wait_for(lambda: not self._busy and self._gui_waiting == 0)
-            self._busy = True
+        # Reentrant: inside a batch held with worker_acquire() it is a no-op.
+        if self._worker_owner == threading.get_ident():
+            yield
+            return
+        self.worker_acquire()
         try:
             yield
         finally:
-            self._release()
+            self.worker_release()
+
+    def worker_acquire(self) -> None:
+        """Take the model for the worker (waits for the GUI); pair with :meth:`worker_release`."""
+        with self._condition:
+            self._condition.wait_for(lambda: not self._busy and self._gui_waiting == 0)
+            self._busy = True
+            self._worker_owner = threading.get_ident()
+
+    def worker_release(self) -> None:
+        self._worker_owner = None
+        self._release()
 
     def _release(self) -> None:
         with self._condition:

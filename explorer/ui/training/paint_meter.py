@@ -3,6 +3,8 @@
 The worker and the GUI thread share Python's GIL: every millisecond spent painting is a
 millisecond not spent training. Plots mix in :class:`TimedPaint`; the display asks
 :data:`PAINT_METER` how much painting its last refresh caused and waits accordingly.
+Time is the GUI thread's CPU time (``time.thread_time``): what the worker loses. Wall time
+would also count the waits for the GIL while the worker holds it, which cost it nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import pyqtgraph as pg
 
 
 class PaintMeter:
-    """A running total of seconds spent in the timed plots' ``paintEvent``."""
+    """A running total of CPU seconds spent in the timed plots' ``paintEvent`` (and in the
+    display's own updates, which add theirs)."""
 
     def __init__(self) -> None:
         self.total = 0.0
@@ -29,9 +32,9 @@ class TimedPaint:
     """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`."""
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        started = time.perf_counter()
+        started = time.thread_time()
         super().paintEvent(event)
-        PAINT_METER.add(time.perf_counter() - started)
+        PAINT_METER.add(time.thread_time() - started)
 
 
 class TimedPlotWidget(TimedPaint, pg.PlotWidget):

@@ -8,12 +8,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from explorer.ui.plots.caching import cache_axes
 from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
 FOLLOW_PADDING = 0.05  # share of the current run's span added around it when following it
+# While a run trains, the followed view keeps room ahead of it (x) and below it (y) and moves
+# only when the run leaves it: the axes, the costliest part of a repaint, are then redrawn
+# a few times per run instead of every frame (they are cached as pixmaps in between).
+LIVE_X_HEADROOM = 0.5  # share of the run's step span kept free past its last step
+LIVE_Y_MARGIN = 0.15  # share of the run's loss span kept free below its lowest value
 
 
 @dataclass
@@ -92,10 +98,12 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         # The view follows the current run (other runs may span far more steps or spike far
         # higher) until the user pans or zooms; pyqtgraph's "A" button then fits every run.
         self._follow = True
+        self._live_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
         self.plot_item.autoBtn.clicked.connect(self._on_view_range_changed_manually)
         self._set_item_names()
         self._update_legend()
+        cache_axes(self.plot_item)
 
     def _make_curve(self, pen) -> pg.PlotDataItem:
         curve = self.plot_item.plot([], [], pen=pen)
@@ -198,13 +206,25 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             y0, y1 = y0 - 0.5, y1 + 0.5
         return (x0, x1), (y0, y1)
 
-    def _fit_current_run(self) -> None:
+    def _fit_current_run(self, live: bool = False) -> None:
+        """Fit the view to the current run; ``live``: keep the view while the run fits in it,
+        else move it with room to grow (see :data:`LIVE_X_HEADROOM`)."""
         fit = self.current_run_range()
         vb = self.plot_item.vb
+        held, self._live_range = self._live_range, None
         if fit is None:
             vb.enableAutoRange()  # nothing of its own yet: show the other runs
             return
         (x0, x1), (y0, y1) = fit
+        if live:
+            if held is not None and _holds(held, fit):
+                self._live_range = held
+                return
+            x1 = x0 + (x1 - x0) * (1.0 + LIVE_X_HEADROOM)
+            margin = (y1 - y0) * LIVE_Y_MARGIN
+            # a loss is rarely negative: keep the room below a non-negative run above zero
+            y0 = y0 - margin if self.is_log_y() or y0 < 0 else max(0.0, y0 - margin)
+            self._live_range = ((x0, x1), (y0, y1))
         vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=FOLLOW_PADDING)
 
     def append_steps(self, steps, losses) -> None:
@@ -248,8 +268,14 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     def overlay_names(self) -> list[str]:
         return [run.name for run in self._overlay_data]
 
-    def refresh(self) -> None:
-        """Push buffered points to the curves; cheap when nothing changed."""
+    @property
+    def dirty(self) -> bool:
+        """Whether points arrived that :meth:`refresh` has not drawn yet."""
+        return self._dirty
+
+    def refresh(self, live: bool = False) -> None:
+        """Push buffered points to the curves; cheap when nothing changed. ``live`` (while
+        a run trains): the followed view keeps room to grow instead of fitting exactly."""
         if not self._dirty:
             return
         self._dirty = False
@@ -258,7 +284,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.smooth_curve.setData(series.x, series.smoothed)
         self.val_curve.setData(self._val_x, self._val_y)
         if self._follow:
-            self._fit_current_run()
+            self._fit_current_run(live=live)
 
     # -- hover read-out -------------------------------------------------------------------
     def readout_text(self, x: float) -> str:
@@ -295,6 +321,14 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.readout.show()
 
 
+def _holds(held, fit) -> bool:
+    """Whether the view range ``held`` still shows ``fit`` whole and not lost in empty space."""
+    (hx0, hx1), (hy0, hy1) = held
+    (x0, x1), (y0, y1) = fit
+    inside = hx0 <= x0 and x1 <= hx1 and hy0 <= y0 and y1 <= hy1
+    return inside and (y1 - y0) >= 0.5 * (hy1 - hy0) and (x1 - x0) >= 0.5 * (hx1 - hx0)
+
+
 def _rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
     # Removing entries leaves the legend as wide as its longest old label: start afresh.
     legend.clear()
@@ -328,9 +362,14 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.train_curve.opts["name"] = "training accuracy (%)"
         self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
+        self._live_x: float | None = None  # the epoch the view reaches while a run trains
+        self._manual = False  # the user panned or zoomed: the view stays where they put it
+        self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
+        self.plot_item.autoBtn.clicked.connect(self._on_auto_button_clicked)
         _rebuild_legend(
             self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
         )
+        cache_axes(self.plot_item)
 
     def set_run_color(self, index: int) -> None:
         if index != self._color_index:
@@ -344,8 +383,17 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.val_curve.setSymbolPen(pg.mkPen(base))
         self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
 
-    def set_run(self, epochs, val_accuracy, train_accuracy=None) -> None:
-        self.val_curve.setData(np.asarray(epochs, float), 100.0 * np.asarray(val_accuracy, float))
+    def set_run(self, epochs, val_accuracy, train_accuracy=None, live: bool = False) -> None:
+        """Show the current run's accuracy per epoch; ``live`` (while it trains): the view
+        keeps room for more epochs and moves only when the run outgrows it."""
+        epochs = np.asarray(epochs, float)
+        if live and epochs.size:
+            self._follow_epochs(float(epochs[-1]))
+        elif self._live_x is not None:
+            self._live_x = None
+            if not self._manual:
+                self.plot_item.enableAutoRange(x=True)
+        self.val_curve.setData(epochs, 100.0 * np.asarray(val_accuracy, float))
         if train_accuracy is None or len(train_accuracy) == 0:
             self.train_curve.setData([], [])
         else:
@@ -353,6 +401,19 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
             self.train_curve.setData(
                 np.asarray(epochs, float)[:n], 100.0 * np.asarray(train_accuracy, float)
             )
+
+    def _on_view_range_changed_manually(self, *_args) -> None:
+        self._manual = True
+
+    def _on_auto_button_clicked(self) -> None:
+        self._manual = False
+
+    def _follow_epochs(self, last: float) -> None:
+        held = self._live_x
+        if self._manual or (held is not None and held / 2 <= last <= held):
+            return
+        self._live_x = max(2.0, 1.0 + (last - 1.0) * (1.0 + LIVE_X_HEADROOM))
+        self.plot_item.setXRange(1.0, self._live_x, padding=FOLLOW_PADDING)
 
     def set_run_name(self, name: str) -> None:
         # The loss plot's legend names the current run; here the legend says "validation".

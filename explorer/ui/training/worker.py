@@ -25,6 +25,7 @@ EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the GUI
 VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
 VIEW_SHARE = 0.05  # share of the worker's time the live views may take
 OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
+HOLD_INTERVAL = 0.005  # seconds of steps per turn on the gate, unless the GUI waits sooner
 
 
 class TrainingJob(Protocol):
@@ -114,6 +115,8 @@ class TrainingWorker(QObject):
             started = now
 
         reason, message = "paused", ""
+        gate = self._gate
+        held = None  # when the worker took the gate for its current batch of steps
         try:
             while not job.done:
                 if self._stop.is_set():
@@ -123,8 +126,12 @@ class TrainingWorker(QObject):
                     break
                 if max_steps is not None and taken >= max_steps:
                     break
-                with self._gate.worker_turn():
-                    event = job.step()
+                # One turn on the gate per ~5 ms batch of steps, not per step: a lock round
+                # trip per step is a measurable share of a small model's step.
+                if held is None:
+                    gate.worker_acquire()
+                    held = time.perf_counter()
+                event = job.step()
                 taken += 1
                 if job.diverged:
                     break
@@ -147,7 +154,12 @@ class TrainingWorker(QObject):
                     last_view = time.perf_counter()
                     # Live views may take at most VIEW_SHARE of the worker's time.
                     view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
+                if gate.gui_waiting or now - held >= HOLD_INTERVAL:
+                    gate.worker_release()  # a waiting GUI gets its turn between steps
+                    held = None
         except Exception as exc:  # a bug in a job must not kill the thread silently
+            if held is not None:
+                gate.worker_release()
             flush()
             self.sigStopped.emit(
                 {
@@ -158,6 +170,8 @@ class TrainingWorker(QObject):
                 }
             )
             return
+        if held is not None:
+            gate.worker_release()
         flush()
         if job.diverged:
             reason, message = "diverged", job.diverged

@@ -138,3 +138,37 @@ def test_hovering_the_loss_plot_shows_the_values_under_the_cursor(qtbot):
     assert plot.readout.isVisible() and plot.cursor.isVisible()
     assert plot.readout.toPlainText().startswith("step 50")
     plot.close()
+
+
+def test_a_live_loss_view_keeps_room_ahead_and_moves_only_when_outgrown(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.append_steps(np.arange(1, 101), np.linspace(2.0, 1.0, 100))
+    plot.refresh(live=True)
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x1 > 140 and y0 >= 0.0 - 0.2  # room to grow; a loss view stays near zero
+    plot.append_steps(np.arange(101, 121), np.linspace(1.0, 0.95, 20))
+    plot.refresh(live=True)
+    assert plot.plot_item.vb.viewRange()[0] == [x0, x1]  # still fits: the axes stay put
+    plot.append_steps(np.arange(121, 301), np.linspace(0.95, 0.5, 180))
+    plot.refresh(live=True)
+    assert plot.plot_item.vb.viewRange()[0][1] >= 300  # outgrown: the view moved on
+    plot.append_steps([301], [0.5])
+    plot.refresh()  # not live (the run ended): fit the run exactly again
+    assert plot.plot_item.vb.viewRange()[0][1] < 330
+
+
+def test_a_live_accuracy_view_grows_by_steps_and_respects_the_user(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.set_run([1, 2, 3], [0.5, 0.6, 0.7], live=True)
+    first = plot.plot_item.vb.viewRange()[0]
+    assert first[1] >= 4
+    plot.set_run([1, 2, 3, 4], [0.5, 0.6, 0.7, 0.75], live=True)
+    assert plot.plot_item.vb.viewRange()[0] == first
+    plot.set_run(np.arange(1, 41), np.linspace(0.5, 0.9, 40), live=True)
+    assert plot.plot_item.vb.viewRange()[0][1] >= 40
+    plot.plot_item.vb.sigRangeChangedManually.emit([True, True])  # the user zooms
+    plot.plot_item.setXRange(5, 10, padding=0)
+    plot.set_run(np.arange(1, 101), np.linspace(0.5, 0.9, 100), live=True)
+    assert plot.plot_item.vb.viewRange()[0] == [5, 10]

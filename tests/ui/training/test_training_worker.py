@@ -150,3 +150,27 @@ def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     assert model_tab.is_training()
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
+
+
+def test_the_worker_holds_the_gate_across_steps_until_the_gui_asks():
+    import threading
+
+    gate = ModelGate()
+    gate.worker_acquire()
+    with gate.worker_turn():  # reentrant inside the worker's batch of steps
+        pass
+    assert not gate.gui_waiting
+    entered = threading.Event()
+
+    def gui_read():
+        with gate.gui_turn():
+            entered.set()
+
+    reader = threading.Thread(target=gui_read)
+    reader.start()
+    while not gate.gui_waiting:  # the worker sees the GUI wait between two steps ...
+        pass
+    assert not entered.is_set()  # ... and the GUI never reads while the worker steps
+    gate.worker_release()
+    reader.join(timeout=5)
+    assert entered.is_set()
