@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine._constants import scalar
 from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
 
@@ -176,8 +177,13 @@ class Tensor(TensorMath, TensorShape):
         if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            # a one of self's shape and dtype (np.ones is a slower Python-level wrapper)
-            seed = np.array(1, dtype=self.data.dtype).reshape(self.data.shape)
+            # a one of self's shape and dtype: cached (read-only) for a scalar, and np.ones is a
+            # slower Python-level wrapper
+            data = self.data
+            if data.ndim == 0:
+                seed = scalar(1, data.dtype)
+            else:
+                seed = np.array(1, dtype=data.dtype).reshape(data.shape)
         else:
             seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
             seed = seed.astype(self.data.dtype, copy=False)
@@ -188,7 +194,7 @@ class Tensor(TensorMath, TensorShape):
                 )
         grads: dict[int, np.ndarray] = {id(self): seed}
         # Leaves are kept aside and given their gradients once every contribution is summed.
-        leaves: dict[int, Tensor] = {id(self): self} if self._backward is None else {}
+        leaves: list[Tensor] = [self] if self._backward is None else []
         # A leaf adopts a freshly computed gradient as its .grad; it copies one that may alias
         # another array: the seed, a view, a pass-through (Add hands on its own input), or an
         # array another leaf already adopted.
@@ -207,18 +213,18 @@ class Tensor(TensorMath, TensorShape):
                 if parent_grad.dtype is not data.dtype and parent_grad.dtype != data.dtype:
                     parent_grad = parent_grad.astype(data.dtype)
                 key = id(parent)
-                pending = grads.get(key)
-                if pending is None:
-                    grads[key] = parent_grad
-                    if parent_grad is grad or parent_grad.base is not None:
-                        shared.add(key)
-                    if parent._backward is None:
-                        leaves[key] = parent
-                else:
-                    grads[key] = pending + parent_grad
+                if key in grads:
+                    grads[key] = grads[key] + parent_grad
                     shared.discard(key)
+                    continue
+                grads[key] = parent_grad
+                if parent_grad is grad or parent_grad.base is not None:
+                    shared.add(key)
+                if parent._backward is None:
+                    leaves.append(parent)
         adopted: set[int] = set()
-        for key, leaf in leaves.items():
+        for leaf in leaves:
+            key = id(leaf)
             grad = grads[key]
             if leaf.grad is not None:
                 leaf.grad = leaf.grad + grad

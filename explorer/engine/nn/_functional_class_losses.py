@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from explorer.engine._constants import arange, ones
 from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
 from explorer.engine.tensor import Tensor
 
@@ -234,15 +235,18 @@ def _cross_entropy_plain(
     # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C
     if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(np.uint64)) >= classes:
         return None
-    shifted = x - x.max(axis=1, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(n)
-    total = -logp[rows, t].sum()
+    # ufunc reductions called directly: the ndarray methods add a Python-level wrapper
+    shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
+    # row sums as products with ones: cheaper than np.add.reduce on small arrays
+    logp = shifted - np.log(np.dot(np.exp(shifted), ones(classes, x.dtype)))[:, None]
+    rows = arange(n)
+    total = -np.dot(logp[rows, t], ones(n, x.dtype))
     out = total / n if reduction == "mean" else total
 
     def backward(g: np.ndarray):
         scale = g / n if reduction == "mean" else g
-        grad = np.exp(logp) * scale  # softmax - one_hot, scaled: log-softmax's backward
+        grad = np.exp(logp)
+        grad *= scale  # softmax - one_hot, scaled: log-softmax's backward
         grad[rows, t] -= scale
         return (grad,)
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from explorer.engine._constants import ones, scalar
 from explorer.engine._tensor_math import sigmoid_array
 from explorer.engine.nn.linear import Linear
 from explorer.engine.tensor import Tensor
@@ -33,12 +34,12 @@ _LEAKY_SLOPE = 0.01  # F.leaky_relu's default, which nn.MLP uses
 # Each activation: forward(h) -> (output, saved) may overwrite h, the node's own array;
 # grad(g, saved) may overwrite g, a fresh array. Same expressions as the unfused ops.
 def _relu(h: np.ndarray):
-    out = np.maximum(h, 0, out=h)
+    out = np.maximum(h, scalar(0, h.dtype), out=h)
     return out, out
 
 
 def _relu_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
-    g *= out > 0
+    g *= np.greater(out, scalar(0, out.dtype))
     return g
 
 
@@ -113,6 +114,7 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
     ):  # fmt: skip
         return None
     act_forward, act_grad = _ACTIVATIONS[activation]
+    dot = np.dot  # as F.linear (cheaper than @ or a sum on small arrays; same numbers)
     h = x.data
     dtype = h.dtype
     last = len(layers) - 1
@@ -129,19 +131,23 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
             return None
         params = layer._parameters
         weight, bias = params["weight"], params["bias"]
-        w = weight.data if weight is not None else None
-        if w is None or w.dtype != dtype or w.ndim != 2 or w.shape[1] != h.shape[1]:
+        if weight is None:
+            return None
+        w = weight.data
+        if w.dtype != dtype or w.ndim != 2 or w.shape[1] != h.shape[1]:
             return None
         layer_input, input_needs_grad = h, needs_grad
-        h = h @ w.T
+        h = dot(h, w.T)
         parents.append(weight)
         if bias is not None:
             h += bias.data
             parents.append(bias)
+            needs_grad = needs_grad or weight.requires_grad or bias.requires_grad
+        else:
+            needs_grad = needs_grad or weight.requires_grad
         saved = None
         if i < last:
             h, saved = act_forward(h)
-        needs_grad = needs_grad or weight.requires_grad or (bias is not None and bias.requires_grad)
         steps.append((layer_input, w, weight, bias, input_needs_grad, saved))
 
     def backward(g: np.ndarray) -> list[np.ndarray | None]:
@@ -149,11 +155,11 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
         for i in range(last, -1, -1):
             layer_input, w, weight, bias, input_needs_grad, _ = steps[i]
             if bias is not None:
-                grads.append(np.add.reduce(g, axis=0) if bias.requires_grad else None)
-            grads.append(g.T @ layer_input if weight.requires_grad else None)
+                grads.append(dot(ones(len(g), g.dtype), g) if bias.requires_grad else None)
+            grads.append(dot(g.T, layer_input) if weight.requires_grad else None)
             if not input_needs_grad:
                 break  # nothing below this layer needs a gradient (the rest stay None)
-            g = g @ w
+            g = dot(g, w)
             if i == 0:
                 grads.append(g)
             else:

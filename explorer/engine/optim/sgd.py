@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine._constants import scalar
 from explorer.engine.optim.optimizer import Optimizer
 
 
@@ -108,8 +109,14 @@ class SGD(Optimizer):
     @staticmethod
     def _plain_step(params: list, lr: float) -> None:
         """``p -= lr * grad``: the general loop without momentum, weight decay or maximize."""
+        dtype = rate = None
         for param in params:
             grad = param.grad
-            if grad is not None:
-                p = param.data
-                p -= lr * grad  # in place, so the module's Parameter keeps its array
+            if grad is None:
+                continue
+            if grad.dtype is not dtype:
+                dtype = grad.dtype
+                # a 0-d lr of the gradient's dtype: cheaper for numpy than a float, same numbers
+                rate = scalar(lr, dtype) if type(lr) is float else lr
+            p = param.data
+            p -= rate * grad  # in place, so the module's Parameter keeps its array

@@ -1,0 +1,43 @@
+"""Cached read-only constant arrays for the training-step hot paths.
+
+On a small network every numpy call costs more in overhead than in arithmetic, and numpy
+handles a 0-d array of the operand's dtype faster than a Python number (which it must first
+convert, with the same result). These helpers hand out such constants once made; they are
+read-only, so no caller can change what the next one gets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_CACHE: dict[tuple[Any, ...], np.ndarray] = {}
+_LIMIT = 512  # a learning-rate schedule or changing batch sizes make many; start over then
+
+
+def _frozen(key: tuple[Any, ...], make) -> np.ndarray:
+    value = _CACHE.get(key)
+    if value is None:
+        if len(_CACHE) >= _LIMIT:
+            _CACHE.clear()
+        value = _CACHE[key] = make()
+        value.flags.writeable = False
+    return value
+
+
+def scalar(value: float | int, dtype: np.dtype) -> np.ndarray:
+    """``value`` as a 0-d array of ``dtype``: ``scalar(v, a.dtype) * a`` equals ``v * a``."""
+    key = ("scalar", type(value), value, dtype)
+    found = _CACHE.get(key)  # inlined fast path: this runs for every parameter of every step
+    return found if found is not None else _frozen(key, lambda: np.asarray(value, dtype=dtype))
+
+
+def ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A vector of ``n`` ones: ``np.dot(ones(N, g.dtype), g)`` sums ``g`` over its rows."""
+    return _frozen(("ones", n, dtype), lambda: np.ones(n, dtype=dtype))
+
+
+def arange(n: int) -> np.ndarray:
+    """``np.arange(n)``: the row index of a batch."""
+    return _frozen(("arange", n), lambda: np.arange(n))
