@@ -37,6 +37,13 @@ _ROLES = frozenset(
     }
 )
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Qt asks for flags and header data per cell and section on every paint; PySide converts
+# each enum argument and result through Python's enum machinery, so answer from constants.
+_READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_HORIZONTAL = Qt.Orientation.Horizontal
 
 
 HEAT_LEVELS = 64
@@ -236,18 +243,15 @@ class TensorTableModel(QAbstractTableModel):
         self._text[row][column] = str(int(stored)) if self.integer else cell_text(stored)
 
     def flags(self, index):
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _EDITABLE if self.editable else _READ_ONLY
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal and self.column_header:
+    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: N802
+        if role is _DISPLAY:
+            if orientation is _HORIZONTAL and self.column_header:
                 return self.column_header
             return str(section)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if orientation == Qt.Orientation.Horizontal:
+        if role is _TOOLTIP:
+            if orientation is _HORIZONTAL:
                 return self.column_header or f"class / column {section} (dim 1)"
             return f"sample / row {section} (dim 0)"
         return None
