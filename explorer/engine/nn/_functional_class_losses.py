@@ -13,6 +13,7 @@ from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
 from explorer.engine.tensor import Tensor
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long or Byte
+_INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
 
 
 def log_softmax_rows(x: np.ndarray) -> np.ndarray:
@@ -229,28 +230,29 @@ def _cross_entropy_plain(
     third of its overhead.
     """
     x = input.data
-    if x.ndim != 2 or x.dtype.kind != "f" or t.dtype != np.int64 or t.shape != x.shape[:1]:
+    if x.ndim != 2 or x.dtype.kind != "f" or t.dtype != _INT64 or t.shape != x.shape[:1]:
         return None
     n, classes = x.shape
     # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C
-    if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(np.uint64)) >= classes:
+    if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(_UINT64)) >= classes:
         return None
-    # ufunc reductions called directly: the ndarray methods add a Python-level wrapper
-    shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
+    logp = x - np.maximum.reduce(x, axis=1, keepdims=True)  # shifted, then made log-softmax
     # row sums as products with ones: cheaper than np.add.reduce on small arrays
-    logp = shifted - np.log(np.dot(np.exp(shifted), ones(classes, x.dtype)))[:, None]
+    lse = np.dot(np.exp(logp), ones(classes, x.dtype))
+    logp -= np.log(lse, out=lse)[:, None]
     rows = arange(n)
     total = -np.dot(logp[rows, t], ones(n, x.dtype))
-    out = total / n if reduction == "mean" else total
+    mean = reduction == "mean"
 
     def backward(g: np.ndarray):
-        scale = g / n if reduction == "mean" else g
+        scale = g / n if mean else g
         grad = np.exp(logp)
         grad *= scale  # softmax - one_hot, scaled: log-softmax's backward
         grad[rows, t] -= scale
         return (grad,)
 
-    return Tensor._from_op(np.asarray(out, dtype=x.dtype), (input,), backward, "NllLoss")
+    out = np.asarray(total / n if mean else total, dtype=x.dtype)
+    return Tensor._from_op(out, (input,), backward, "NllLoss")
 
 
 def _log_softmax_backward(grad: np.ndarray, logp: np.ndarray) -> np.ndarray:
