@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
+from explorer.ui.plots.caching import BarGraphItem
 from explorer.ui.plots.distribution_style import (
     CROSS_COLOR,
     KL_COLOR,
@@ -94,10 +95,10 @@ class DistributionBarsPlot:
             color=TEXT_COLOR.name(),
             size="10pt",
         )
-        self.highlight = pg.BarGraphItem(
+        self.highlight = BarGraphItem(
             x=[0], height=[1], width=0.96, brush=alpha(TEXT_COLOR, 22), pen=pg.mkPen(None)
         )
-        self.p_bars = pg.BarGraphItem(
+        self.p_bars = BarGraphItem(
             x=[0],
             height=[0],
             width=BAR_WIDTH,
@@ -105,7 +106,7 @@ class DistributionBarsPlot:
             pen=pg.mkPen(P_COLOR.darker(130)),
             name="P",
         )
-        self.q_bars = pg.BarGraphItem(
+        self.q_bars = BarGraphItem(
             x=[0],
             height=[0],
             width=BAR_WIDTH,
@@ -144,7 +145,7 @@ class ContributionsPlot:
 
     def __init__(self):
         self.plot = make_plot("Contributions to KL(P‖Q): pᵢ log(pᵢ/qᵢ)", "category i", "")
-        self.bars = pg.BarGraphItem(
+        self.bars = BarGraphItem(
             x=[0], height=[0], width=0.7, brushes=[KL_COLOR], name="KL contribution (drawn)"
         )
         self.plot.addItem(self.bars)
@@ -194,7 +195,7 @@ class DecompositionPlot:
 
     def __init__(self):
         self.plot = make_plot("Cross entropy = entropy + KL", "", "")
-        self.entropy_bars = pg.BarGraphItem(
+        self.entropy_bars = BarGraphItem(
             x=[0, 1],
             height=[0, 0],
             width=0.55,
@@ -202,7 +203,7 @@ class DecompositionPlot:
             pen=pg.mkPen(TEXT_COLOR, width=0.5),
             name="entropy H(P) H(Q)",
         )
-        self.kl_bars = pg.BarGraphItem(
+        self.kl_bars = BarGraphItem(
             x=[0, 1],
             y0=[0, 0],
             height=[0, 0],

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
+from explorer.ui.plots.caching import cache_axes
 
 # Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
 P_COLOR = QColor(*BLUE)
@@ -47,6 +48,7 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.setMenuEnabled(False)
+    cache_axes(plot, legend=False)  # most moves leave the (snapped) ranges as they are
     return plot
 
 
