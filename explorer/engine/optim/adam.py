@@ -80,36 +80,57 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
             beta1, beta2 = group["betas"]
+            maximize, amsgrad = group["maximize"], group["amsgrad"]
+            decoupled = group["decoupled_weight_decay"]
+            constants: dict[tuple[np.dtype, int], tuple] = {}  # per dtype and step count
             for param in group["params"]:
                 grad = param.grad
                 if grad is None:
                     continue
                 p = param.data
-                if group["maximize"]:
+                if maximize:
                     grad = -grad
                 state = self.state.setdefault(param, {})
                 if not state:
                     state["step"] = 0
                     state["exp_avg"] = np.zeros_like(p)
                     state["exp_avg_sq"] = np.zeros_like(p)
-                    if group["amsgrad"]:
+                    if amsgrad:
                         state["max_exp_avg_sq"] = np.zeros_like(p)
                 state["step"] += 1
                 step = state["step"]
                 if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
+                    if decoupled:
                         p *= 1 - lr * weight_decay
                     else:
                         grad = grad + weight_decay * p
+                key = (grad.dtype, step)
+                c = constants.get(key) if type(step) is int else None  # not a loaded 0-d array
+                if c is None:
+                    c = _constants(lr, beta1, beta2, eps, step, p, grad)
+                    if type(step) is int:
+                        constants[key] = c
+                one_minus_beta1, beta2_, one_minus_beta2, step_size, correction2, eps_ = c
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg += (grad - exp_avg) * (1 - beta1)  # torch's lerp_
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * grad * grad
-                if group["amsgrad"]:
+                exp_avg += (grad - exp_avg) * one_minus_beta1  # torch's lerp_
+                exp_avg_sq *= beta2_
+                exp_avg_sq += one_minus_beta2 * grad * grad
+                if amsgrad:
                     np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
                     second = state["max_exp_avg_sq"]
                 else:
                     second = exp_avg_sq
-                step_size = lr / (1 - beta1**step)
-                denom = np.sqrt(second) / math.sqrt(1 - beta2**step) + eps
+                denom = np.sqrt(second) / correction2 + eps_
                 p -= step_size * (exp_avg / denom)
+
+
+def _constants(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:
+    """One step's scalars: 0-d arrays of the arrays' dtype when grad and p share it (numpy
+    casts a Python float to that dtype anyway, so the numbers are the same, and it handles a
+    0-d array faster), else the Python floats themselves."""
+    values = (
+        1 - beta1, beta2, 1 - beta2, lr / (1 - beta1**step), math.sqrt(1 - beta2**step), eps,
+    )  # fmt: skip
+    if grad.dtype != p.dtype or grad.dtype.kind != "f":
+        return values
+    return tuple(np.asarray(v, dtype=p.dtype) for v in values)
