@@ -35,9 +35,11 @@ def scalar(value: float | int, dtype: np.dtype) -> np.ndarray:
 
 def ones(n: int, dtype: np.dtype) -> np.ndarray:
     """A vector of ``n`` ones: ``np.dot(ones(N, g.dtype), g)`` sums ``g`` over its rows."""
-    return _frozen(("ones", n, dtype), lambda: np.ones(n, dtype=dtype))
+    found = _CACHE.get(("ones", n, dtype))
+    return found if found is not None else _frozen(("ones", n, dtype), lambda: np.ones(n, dtype))
 
 
 def arange(n: int) -> np.ndarray:
     """``np.arange(n)``: the row index of a batch."""
-    return _frozen(("arange", n), lambda: np.arange(n))
+    found = _CACHE.get(("arange", n))
+    return found if found is not None else _frozen(("arange", n), lambda: np.arange(n))

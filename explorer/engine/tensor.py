@@ -132,7 +132,12 @@ class Tensor(TensorMath, TensorShape):
     def _from_op(
         cls, data: np.ndarray, parents: Sequence[Tensor], backward: BackwardFn, op: str
     ) -> Tensor:
-        """The result of an operation; it joins the graph when a parent requires grad."""
+        """The result of an operation; it joins the graph when a parent requires grad.
+
+        ``backward.exact = True`` vouches that every gradient it returns is None (always for a
+        parent that does not require grad) or a new array of its parent's shape and dtype that
+        shares memory with no other array; :meth:`backward` then skips its checks and copies.
+        """
         out = Tensor.__new__(Tensor)
         out.data = data
         out.grad = None
@@ -203,7 +208,22 @@ class Tensor(TensorMath, TensorShape):
             grad = grads.pop(id(node), None)
             if grad is None:
                 continue
-            for parent, parent_grad in zip(node._parents, node._backward(grad), strict=True):
+            parent_grads = node._backward(grad)
+            if getattr(node._backward, "exact", False):
+                # the op vouches for its gradients (see _from_op): no checks, no copies
+                for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
+                    if parent_grad is None:
+                        continue
+                    key = id(parent)
+                    if key in grads:
+                        grads[key] = grads[key] + parent_grad
+                        shared.discard(key)
+                    else:
+                        grads[key] = parent_grad
+                        if parent._backward is None:
+                            leaves.append(parent)
+                continue
+            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 data = parent.data

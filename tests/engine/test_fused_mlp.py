@@ -164,3 +164,41 @@ def test_backward_twice_accumulates_as_layer_by_layer():
         results.append({name: p.grad for name, p in model.named_parameters()})
     for name in results[1]:
         assert np.array_equal(results[0][name], results[1][name]), name
+
+
+def test_gradients_handed_out_are_new_arrays_every_step():
+    model = _model()
+    x, y = _data()
+    F.cross_entropy(model(x), y).backward()
+    first = {name: p.grad for name, p in model.named_parameters()}
+    kept = {name: g.copy() for name, g in first.items()}
+    model.zero_grad()
+    F.cross_entropy(model(x * 2), y).backward()
+    for name, p in model.named_parameters():
+        assert p.grad is not first[name] and not np.shares_memory(p.grad, first[name])
+        assert np.array_equal(first[name], kept[name]), name
+
+
+def test_a_parameter_also_used_outside_the_mlp_sums_both_gradients():
+    results = []
+    for fused in (True, False):
+        model = _model()
+        x, y = _data()
+        handles = _force_layer_by_layer(model, not fused)
+        weight = model.linear2.weight
+        loss = F.cross_entropy(model(x), y) + (weight * weight).sum()
+        loss.backward()
+        for handle in handles:
+            handle.remove()
+        results.append({name: p.grad for name, p in model.named_parameters()})
+    for name in results[1]:
+        assert np.array_equal(results[0][name], results[1][name]), name
+
+
+def test_a_bias_of_another_dtype_goes_layer_by_layer_and_keeps_its_dtype():
+    model = _model()
+    model.linear2.bias.data = model.linear2.bias.data.astype(np.float64)
+    x, y = _data()
+    assert not _fuses(x, model.layers, model.activation)
+    F.cross_entropy(model(x), y).backward()
+    assert model.linear2.bias.grad.dtype == np.float64

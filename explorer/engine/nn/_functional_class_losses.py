@@ -238,10 +238,10 @@ def _cross_entropy_plain(
         return None
     logp = x - np.maximum.reduce(x, axis=1, keepdims=True)  # shifted, then made log-softmax
     # row sums as products with ones: cheaper than np.add.reduce on small arrays
-    lse = np.dot(np.exp(logp), ones(classes, x.dtype))
+    lse = np.exp(logp).dot(ones(classes, x.dtype))
     logp -= np.log(lse, out=lse)[:, None]
     rows = arange(n)
-    total = -np.dot(logp[rows, t], ones(n, x.dtype))
+    total = -logp[rows, t].dot(ones(n, x.dtype))
     mean = reduction == "mean"
 
     def backward(g: np.ndarray):
@@ -251,6 +251,7 @@ def _cross_entropy_plain(
         grad[rows, t] -= scale
         return (grad,)
 
+    backward.exact = True  # a new array of the input's shape and dtype; see Tensor._from_op
     out = np.asarray(total / n if mean else total, dtype=x.dtype)
     return Tensor._from_op(out, (input,), backward, "NllLoss")
 

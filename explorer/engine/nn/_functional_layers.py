@@ -52,8 +52,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"mat1 and mat2 must have the same dtype, but got {_dtype_name(x.dtype)} and "
             f"{_dtype_name(w.dtype)}"
         )
-    # np.dot on 2-D: cheaper than @ on small arrays (same BLAS call; the fused MLP uses it too)
-    out = np.dot(x, w.T) if x.ndim == 2 else x @ w.T
+    # ndarray.dot on 2-D: cheaper than @ on small arrays (the fused MLP uses it too)
+    out = x.dot(w.T) if x.ndim == 2 else x @ w.T
     if bias is not None:
         out += bias.data
         parents: tuple[Tensor, ...] = (input, weight, bias)
@@ -61,16 +61,16 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         parents = (input, weight)
 
     def backward(g: np.ndarray):
-        grad_x = (np.dot(g, w) if g.ndim == 2 else g @ w) if input.requires_grad else None
+        grad_x = (g.dot(w) if g.ndim == 2 else g @ w) if input.requires_grad else None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         grad_w = None
         if weight.requires_grad:
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
-            grad_w = np.dot(g2.T, x2)
+            grad_w = g2.T.dot(x2)
         if bias is None:
             return grad_x, grad_w
         # a row sum as a product with ones: cheaper than np.add.reduce on small arrays
-        grad_b = np.dot(ones(len(g2), g2.dtype), g2) if bias.requires_grad else None
+        grad_b = ones(len(g2), g2.dtype).dot(g2) if bias.requires_grad else None
         return grad_x, grad_w, grad_b
 
     return Tensor._from_op(out, parents, backward, "Addmm" if bias is not None else "Mm")

@@ -31,52 +31,53 @@ from explorer.engine.tensor import Tensor
 _LEAKY_SLOPE = 0.01  # F.leaky_relu's default, which nn.MLP uses
 
 
-# Each activation: forward(h) -> (output, saved) may overwrite h, the node's own array;
-# grad(g, saved) may overwrite g, a fresh array. Same expressions as the unfused ops.
-def _relu(h: np.ndarray):
-    out = np.maximum(h, scalar(0, h.dtype), out=h)
+# Each activation: forward(h, zero) -> (output, saved) may overwrite h, the node's own array;
+# grad(g, saved, zero) may overwrite g, a fresh array. ``zero`` is a 0-d zero of the dtype
+# (numpy takes it faster than the Python 0). Same expressions as the unfused ops.
+def _relu(h: np.ndarray, zero: np.ndarray):
+    out = np.maximum(h, zero, out=h)
     return out, out
 
 
-def _relu_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
-    g *= np.greater(out, scalar(0, out.dtype))
+def _relu_grad(g: np.ndarray, out: np.ndarray, zero: np.ndarray) -> np.ndarray:
+    g *= np.greater(out, zero)
     return g
 
 
-def _leaky_relu(h: np.ndarray):
+def _leaky_relu(h: np.ndarray, zero: np.ndarray):
     positive = h > 0
     slope = np.asarray(_LEAKY_SLOPE, dtype=h.dtype)
     return np.where(positive, h, h * slope), (positive, slope)
 
 
-def _leaky_relu_grad(g: np.ndarray, saved) -> np.ndarray:
+def _leaky_relu_grad(g: np.ndarray, saved, zero: np.ndarray) -> np.ndarray:
     positive, slope = saved
     return np.where(positive, g, g * slope)
 
 
-def _sigmoid(h: np.ndarray):
+def _sigmoid(h: np.ndarray, zero: np.ndarray):
     out = sigmoid_array(h)
     return out, out
 
 
-def _sigmoid_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _sigmoid_grad(g: np.ndarray, out: np.ndarray, zero: np.ndarray) -> np.ndarray:
     return g * out * (1 - out)
 
 
-def _tanh(h: np.ndarray):
+def _tanh(h: np.ndarray, zero: np.ndarray):
     out = np.tanh(h, out=h)
     return out, out
 
 
-def _tanh_grad(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _tanh_grad(g: np.ndarray, out: np.ndarray, zero: np.ndarray) -> np.ndarray:
     return g * (1 - out * out)
 
 
-def _identity(h: np.ndarray):
+def _identity(h: np.ndarray, zero: np.ndarray):
     return h, None
 
 
-def _identity_grad(g: np.ndarray, saved: None) -> np.ndarray:
+def _identity_grad(g: np.ndarray, saved: None, zero: np.ndarray) -> np.ndarray:
     return g
 
 
@@ -114,9 +115,9 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
     ):  # fmt: skip
         return None
     act_forward, act_grad = _ACTIVATIONS[activation]
-    dot = np.dot  # as F.linear (cheaper than @ or a sum on small arrays; same numbers)
     h = x.data
     dtype = h.dtype
+    zero = scalar(0, dtype)
     last = len(layers) - 1
     needs_grad = x.requires_grad  # whether the current layer's input needs a gradient
     parents: list[Tensor] = [x]
@@ -136,37 +137,44 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
         w = weight.data
         if w.dtype != dtype or w.ndim != 2 or w.shape[1] != h.shape[1]:
             return None
-        layer_input, input_needs_grad = h, needs_grad
-        h = dot(h, w.T)
+        # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
+        out = h.dot(w.T)
         parents.append(weight)
         if bias is not None:
-            h += bias.data
+            b = bias.data
+            if b.dtype != dtype or b.shape != w.shape[:1]:
+                return None  # its gradient would need casting or unbroadcasting
+            out += b
             parents.append(bias)
+            steps.append((h, w, weight, bias, needs_grad))
             needs_grad = needs_grad or weight.requires_grad or bias.requires_grad
         else:
+            steps.append((h, w, weight, bias, needs_grad))
             needs_grad = needs_grad or weight.requires_grad
-        saved = None
+        h = out
         if i < last:
-            h, saved = act_forward(h)
-        steps.append((layer_input, w, weight, bias, input_needs_grad, saved))
+            h, saved = act_forward(h, zero)
+            steps.append(saved)
 
     def backward(g: np.ndarray) -> list[np.ndarray | None]:
         grads: list[np.ndarray | None] = []  # built last parent first, reversed at the end
-        for i in range(last, -1, -1):
-            layer_input, w, weight, bias, input_needs_grad, _ = steps[i]
+        ones_n = ones(len(g), g.dtype)  # a row sum is a product with ones (cheaper, as F.linear)
+        for i in range(2 * last, -1, -2):
+            layer_input, w, weight, bias, input_needs_grad = steps[i]
             if bias is not None:
-                grads.append(dot(ones(len(g), g.dtype), g) if bias.requires_grad else None)
-            grads.append(dot(g.T, layer_input) if weight.requires_grad else None)
+                grads.append(ones_n.dot(g) if bias.requires_grad else None)
+            grads.append(g.T.dot(layer_input) if weight.requires_grad else None)
             if not input_needs_grad:
                 break  # nothing below this layer needs a gradient (the rest stay None)
-            g = dot(g, w)
+            g = g.dot(w)
             if i == 0:
                 grads.append(g)
             else:
-                g = act_grad(g, steps[i - 1][5])
+                g = act_grad(g, steps[i - 1], zero)
         grads.extend([None] * (len(parents) - len(grads)))
         grads.reverse()
         return grads
 
+    backward.exact = True  # new arrays of the parents' shapes and dtype; see Tensor._from_op
     op = "Addmm" if steps[-1][3] is not None else "Mm"
     return Tensor._from_op(h, parents, backward, op)

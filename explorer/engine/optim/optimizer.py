@@ -96,12 +96,12 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimised tensors (to None by default, as torch)."""
         for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
+            if set_to_none:
+                for param in group["params"]:
                     param.grad = None
-                else:
+                continue
+            for param in group["params"]:
+                if param.grad is not None:
                     param.grad[...] = 0
 
     def step(self) -> None:
