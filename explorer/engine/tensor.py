@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from explorer.engine._constants import scalar
+from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
 
@@ -204,6 +205,8 @@ class Tensor(TensorMath, TensorShape):
         # another array: the seed, a view, a pass-through (Add hands on its own input), or an
         # array another leaf already adopted.
         shared = {id(self)}
+        # Leaves whose first gradient came from an exact op: it, or a sum made later, is theirs.
+        fresh_leaves: list[Tensor] = []
         for node in self._topological_order():
             grad = grads.pop(id(node), None)
             if grad is None:
@@ -221,7 +224,7 @@ class Tensor(TensorMath, TensorShape):
                     else:
                         grads[key] = parent_grad
                         if parent._backward is None:
-                            leaves.append(parent)
+                            fresh_leaves.append(parent)
                 continue
             for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
                 if parent_grad is None or not parent.requires_grad:
@@ -242,6 +245,9 @@ class Tensor(TensorMath, TensorShape):
                     shared.add(key)
                 if parent._backward is None:
                     leaves.append(parent)
+        for leaf in fresh_leaves:
+            grad = grads[id(leaf)]
+            leaf.grad = grad if leaf.grad is None else leaf.grad + grad
         adopted: set[int] = set()
         for leaf in leaves:
             key = id(leaf)
@@ -376,7 +382,7 @@ class Tensor(TensorMath, TensorShape):
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = _format_values(self.data)
+        body = format_values(self.data)
         extras = []
         if self.data.dtype not in (np.float32, np.int64, np.bool_):
             extras.append(f"dtype=torch.{self.data.dtype.name}")
@@ -385,23 +391,6 @@ class Tensor(TensorMath, TensorShape):
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
-
-
-def _format_values(data: np.ndarray) -> str:
-    """Values as torch prints them: ``1., 2.`` for whole numbers, else 4 decimals, padded;
-    scientific notation when the finite magnitudes span more than 1000x or exceed 1e8."""
-    options: dict[str, Any] = {"separator": ", ", "prefix": "tensor("}
-    if data.dtype.kind == "f" and data.size:
-        finite = np.abs(data[np.isfinite(data)])
-        nonzero = finite[finite != 0]
-        if nonzero.size and (nonzero.max() / nonzero.min() > 1000 or nonzero.max() > 1e8):
-            width = max(len(f"{v:.4e}") for v in data.ravel())
-            options["formatter"] = {"float_kind": lambda v: f"{v:.4e}".rjust(width)}
-        elif np.all(finite == np.round(finite)):
-            options.update(precision=0, floatmode="fixed")
-        else:
-            options.update(precision=4, floatmode="fixed")
-    return np.array2string(data, **options)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
