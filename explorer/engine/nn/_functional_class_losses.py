@@ -236,7 +236,12 @@ def _cross_entropy_plain(
     # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C
     if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(_UINT64)) >= classes:
         return None
-    logp = x - np.maximum.reduce(x, axis=1, keepdims=True)  # shifted, then made log-softmax
+    if classes < 32:
+        # numpy reduces a short last axis row by row (slow); a transposed copy, in one pass
+        row_max = np.maximum.reduce(x.T.copy(), axis=0)[:, None]
+    else:
+        row_max = np.maximum.reduce(x, axis=1, keepdims=True)
+    logp = x - row_max  # shifted, then made log-softmax in place
     # row sums as products with ones: cheaper than np.add.reduce on small arrays
     lse = np.exp(logp).dot(ones(classes, x.dtype))
     logp -= np.log(lse, out=lse)[:, None]
