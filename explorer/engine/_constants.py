@@ -39,7 +39,9 @@ def ones(n: int, dtype: np.dtype) -> np.ndarray:
     return found if found is not None else _frozen(("ones", n, dtype), lambda: np.ones(n, dtype))
 
 
-def arange(n: int) -> np.ndarray:
-    """``np.arange(n)``: the row index of a batch."""
-    found = _CACHE.get(("arange", n))
-    return found if found is not None else _frozen(("arange", n), lambda: np.arange(n))
+def arange(n: int, step: int = 1) -> np.ndarray:
+    """``np.arange(0, n * step, step)``: the row index of a batch, or each row's first flat index
+    in an ``(n, step)`` array."""
+    key = ("arange", n, step)
+    found = _CACHE.get(key)
+    return found if found is not None else _frozen(key, lambda: np.arange(0, n * step, step))

@@ -164,6 +164,15 @@ def test_plain_cross_entropy_fast_path_gives_the_general_paths_numbers(reduction
     np.testing.assert_allclose(fast.grad, general.grad, rtol=1e-6, atol=1e-8)
 
 
+def test_cross_entropy_of_column_major_logits_has_the_right_gradient():
+    x = RNG.standard_normal((5, 3))
+    target = Tensor(RNG.integers(0, 3, 5))
+    rows, cols = Tensor(x, requires_grad=True), Tensor(np.asfortranarray(x), requires_grad=True)
+    F.cross_entropy(rows, target).backward()
+    F.cross_entropy(cols, target).backward()
+    np.testing.assert_allclose(cols.grad, rows.grad, rtol=1e-12)
+
+
 def test_cross_entropy_keeps_extra_dimensions_for_none():
     x = randn(2, 3, 4, 5)
     target = Tensor(RNG.integers(0, 3, (2, 4, 5)))

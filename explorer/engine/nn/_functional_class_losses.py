@@ -236,6 +236,8 @@ def _cross_entropy_plain(
     # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C
     if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(_UINT64)) >= classes:
         return None
+    if not x.flags.c_contiguous:
+        return None  # the flat indices below assume row-major logits (any layer's output is)
     if classes < 32:
         # numpy reduces a short last axis row by row (slow); a transposed copy, in one pass
         row_max = np.maximum.reduce(x.T.copy(), axis=0)[:, None]
@@ -245,15 +247,16 @@ def _cross_entropy_plain(
     # row sums as products with ones: cheaper than np.add.reduce on small arrays
     lse = np.exp(logp).dot(ones(classes, x.dtype))
     logp -= np.log(lse, out=lse)[:, None]
-    rows = arange(n)
-    total = -logp[rows, t].dot(ones(n, x.dtype))
+    # each row's target as a flat index: 1-D fancy indexing is cheaper than [rows, t]
+    picks = arange(n, classes) + t
+    total = -logp.reshape(-1)[picks].dot(ones(n, x.dtype))
     mean = reduction == "mean"
 
     def backward(g: np.ndarray):
         scale = g / n if mean else g
         grad = np.exp(logp)
         grad *= scale  # softmax - one_hot, scaled: log-softmax's backward
-        grad[rows, t] -= scale
+        grad.reshape(-1)[picks] -= scale  # a view of grad: it changes in place
         return (grad,)
 
     backward.exact = True  # a new array of the input's shape and dtype; see Tensor._from_op
