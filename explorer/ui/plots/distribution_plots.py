@@ -177,7 +177,9 @@ class ContributionsPlot:
             self.data.setData(x, terms)
         self.marks.show(x[infinite], heights[infinite])
         low = min(float(heights.min()), 0.0)
-        self.y_range.set(-nice_ceiling(-low * 1.15) if low < 0 else 0.0, top)
+        # Negative room of at least a tenth of the top: a drag that deepens a small negative
+        # bar then leaves the axis alone instead of changing it with every move.
+        self.y_range.set(-nice_ceiling(max(-low * 1.15, 0.1 * top)) if low < 0 else 0.0, top)
         if unit != self._unit:
             self.plot.setLabel("left", unit)
             self._unit = unit

@@ -88,8 +88,8 @@ def probability_top(largest: float) -> float:
 
 class YRange:
     """Sets a plot's y range, with hysteresis: it grows at once but only shrinks when the
-    data needs less than half of it, so a drag near a limit does not make the axis (and
-    its cached picture) flip back and forth on every move."""
+    data spans less than half of it, so a drag near a limit (or a negative bar that comes
+    and goes) does not make the axis (and its cached picture) change on every move."""
 
     SHRINK_BELOW = 0.5
 
@@ -104,9 +104,8 @@ class YRange:
     def set(self, low: float, high: float) -> None:
         if self.current is not None:
             old_low, old_high = self.current
-            keep_high = old_high * self.SHRINK_BELOW <= high <= old_high
-            keep_low = old_low <= low <= old_low * self.SHRINK_BELOW or low == old_low
-            if keep_high and keep_low:
+            inside = old_low <= low and high <= old_high
+            if inside and high - low >= self.SHRINK_BELOW * (old_high - old_low):
                 return
         self.plot.setYRange(low, high, padding=0)
         self.current = (low, high)
