@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from explorer.engine._flat import lay_out_flat
 from explorer.engine.nn import _functional_layers as F
 from explorer.engine.nn import init
 from explorer.engine.nn._fused_mlp import fused_mlp
@@ -126,8 +125,6 @@ class MLP(Module):
         sizes = (self.input_features, *self.hidden_sizes, self.output_features)
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), 1):
             setattr(self, f"linear{i}", Linear(fan_in, fan_out, dtype=dtype))
-        # all parameters back to back in one array: SGD then updates them in one operation
-        lay_out_flat(list(self.parameters()))
         self.init_params()
 
     def config(self) -> dict[str, Any]:

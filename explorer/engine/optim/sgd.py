@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import attrgetter, is_
 from typing import Any
 
 import numpy as np
 
 from explorer.engine._constants import scalar
-from explorer.engine._flat import flat_base
 from explorer.engine.optim.optimizer import Optimizer
-
-_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
 
 
 class SGD(Optimizer):
@@ -78,19 +74,16 @@ class SGD(Optimizer):
             "maximize": maximize,
         }
         super().__init__(params, defaults)
-        # per group index: the parameter arrays last seen and the array they tile, if any
-        self._flat_bases: dict[int, tuple[tuple[np.ndarray, ...], np.ndarray | None]] = {}
 
     def step(self) -> None:
         """Apply one update to every parameter that has a gradient."""
-        for index, group in enumerate(self.param_groups):
+        for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = (
                 group["weight_decay"], group["nesterov"], group["maximize"]
             )  # fmt: skip
             if not (momentum or weight_decay or maximize):
-                if not self._flat_step(index, group["params"], lr):
-                    self._plain_step(group["params"], lr)
+                self._plain_step(group["params"], lr)
                 continue
             for param in group["params"]:
                 grad = param.grad
@@ -112,29 +105,6 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 # in place, so the module's Parameter keeps its array
                 p -= lr * grad
-
-    def _flat_step(self, index: int, params: list, lr: float) -> bool:
-        """``p -= lr * grad`` as one operation when the parameters tile one array (see
-        explorer/engine/_flat.py); False, having done nothing, when they do not or a gradient
-        is missing."""
-        arrays = tuple(map(_DATA, params))
-        known = self._flat_bases.get(index)
-        if known is None or len(known[0]) != len(arrays) or not all(map(is_, arrays, known[0])):
-            known = self._flat_bases[index] = (arrays, flat_base(arrays))
-        base = known[1]
-        if base is None or type(lr) is not float:
-            return False
-        grads = list(map(_GRAD, params))
-        for grad in grads:
-            if grad is None:
-                return False
-        try:
-            flat_grad = np.concatenate(grads, axis=None, dtype=base.dtype, casting="no")
-        except TypeError:  # a gradient of another dtype
-            return False
-        flat_grad *= scalar(lr, base.dtype)
-        base -= flat_grad  # every parameter's array is a view of base: updated in place
-        return True
 
     @staticmethod
     def _plain_step(params: list, lr: float) -> None:
