@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
@@ -26,6 +27,7 @@ from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.gate import ModelGate
 from explorer.ui.training.job import TrainerJob
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
+from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
@@ -72,7 +74,10 @@ class TrainingTab(ExplorerTab):
         self._dataset: Dataset | None = None
         self._train: Dataset | None = None
         self._val: Dataset | None = None
-        self.display = RunDisplay(self.view, self.runs)
+        self.display = RunDisplay(self.view, self.runs, turn=self.gate.gui_turn)
+        for plot in self.view.findChildren(pg.PlotWidget):
+            if isinstance(plot, TimedPaint):
+                plot.turn = self.gate.gui_turn
         self._trainer: Trainer | None = None
         self._starting = False  # a run is being set up: its own model rebuild is expected
         self._ticks = 0

@@ -6,6 +6,7 @@ painted by :meth:`RunDisplay.tick`, which the tab's ~30 Hz display timer calls.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
@@ -20,16 +21,17 @@ from explorer.ui.training.runs import Run, RunListModel
 from explorer.ui.training.view import TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
-GUI_SHARE = 0.1  # painting may take at most this share of the wall time while training
+GUI_SHARE = 0.05  # display work may take at most this share of the GUI thread's time while training
 MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
 
 
 class RunDisplay:
     """Keeps the current run's record and its plots in step with the worker's reports."""
 
-    def __init__(self, view: TrainingView, runs: RunListModel):
+    def __init__(self, view: TrainingView, runs: RunListModel, turn=contextlib.nullcontext):
         self.view = view
         self.runs = runs
+        self.turn = turn  # held while drawing: the worker waits instead of taking the GIL
         self.run: Run | None = None
         self.speed = SpeedMeter()
         self.step = 0
@@ -216,11 +218,12 @@ class RunDisplay:
         other refresh, the slower views (regions, accuracy, confusion, P/Q) in between at
         most every :data:`SLOW_VIEW_INTERVAL` seconds.
         """
-        cpu = time.thread_time()
-        try:
-            self._tick(flush)
-        finally:
-            PAINT_METER.add(time.thread_time() - cpu)
+        with self.turn():
+            cpu = time.thread_time()
+            try:
+                self._tick(flush)
+            finally:
+                PAINT_METER.add(time.thread_time() - cpu)
 
     def _tick(self, flush: bool) -> None:
         self._update_progress()

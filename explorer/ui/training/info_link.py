@@ -27,6 +27,19 @@ from explorer.ui.colors import BLUE
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
 
+
+def _keep_widest(label: QLabel) -> None:
+    """Let ``label`` widen for a longer text but not narrow for a shorter one.
+
+    While training, new numbers every update resized the panel, and each relayout
+    repainted the whole row of plots (accuracy, confusion matrix, P/Q); now only a text
+    wider than any before does.
+    """
+    width = label.sizeHint().width()
+    if width > label.minimumWidth():
+        label.setMinimumWidth(width)
+
+
 P_COLOR = (90, 90, 90)
 Q_COLOR = BLUE
 MAX_OPEN_CLASSES = 32  # the Distributions tab shows at most 32 categories
@@ -125,6 +138,8 @@ class InfoLinkPanel(QWidget):
         self._losses = np.asarray(losses, dtype=np.float64)
         if class_names != self._class_names:
             self._class_names = list(class_names)
+            for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
+                text.setMinimumWidth(0)  # new data: the widths start afresh
             short = [n if len(n) <= 6 else n[:5] + "…" for n in class_names]
             self.plot_item.getAxis("bottom").setTicks([list(enumerate(short))])
         self.sample.blockSignals(True)
@@ -178,6 +193,8 @@ class InfoLinkPanel(QWidget):
         self.cross_entropy_label.setText(f"<b>H(P, Q) = {format_value(h)} nats</b>")
         self.loss_label.setText(f"<b>sample loss = {format_value(self._losses[i])} nats</b>")
         self.detail_label.setText(f"−log q({true}) = −log {format_probability(self._q[label])}")
+        for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
+            _keep_widest(text)
 
     def _on_sample_value_changed(self, index: int) -> None:
         self._update()

@@ -9,7 +9,10 @@ would also count the waits for the GIL while the worker holds it, which cost it 
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pyqtgraph as pg
 
@@ -29,12 +32,20 @@ PAINT_METER = PaintMeter()
 
 
 class TimedPaint:
-    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`."""
+    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`.
+
+    ``turn`` (the training gate's ``gui_turn``, set by the Training tab) is held while the
+    plot paints: the worker waits between two steps instead of contending for the GIL, so
+    a paint takes its own time, not twice that, and the event loop does not stall as long.
+    """
+
+    turn: Callable[[], AbstractContextManager] = contextlib.nullcontext
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        started = time.thread_time()
-        super().paintEvent(event)
-        PAINT_METER.add(time.thread_time() - started)
+        with self.turn():
+            started = time.thread_time()
+            super().paintEvent(event)
+            PAINT_METER.add(time.thread_time() - started)
 
 
 class TimedPlotWidget(TimedPaint, pg.PlotWidget):

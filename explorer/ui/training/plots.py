@@ -20,6 +20,16 @@ FOLLOW_PADDING = 0.05  # share of the current run's span added around it when fo
 # a few times per run instead of every frame (they are cached as pixmaps in between).
 LIVE_X_HEADROOM = 0.5  # share of the run's step span kept free past its last step
 LIVE_Y_MARGIN = 0.15  # share of the run's loss span kept free below its lowest value
+# Per-epoch curves mark each epoch while the marks stay apart; past this many epochs they
+# are a line (hundreds of marks blur into a thick band and cost a scatter repaint each).
+MAX_EPOCH_MARKS = 60
+
+
+def mark_epochs(curve: pg.PlotDataItem, count: int, symbol: str = "o") -> None:
+    """Show ``curve``'s per-epoch marks only while there are at most MAX_EPOCH_MARKS."""
+    wanted = symbol if count <= MAX_EPOCH_MARKS else None
+    if curve.opts["symbol"] != wanted:
+        curve.setSymbol(wanted)
 
 
 @dataclass
@@ -282,6 +292,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         series = self._series
         self.raw_curve.setData(series.x, series.y)
         self.smooth_curve.setData(series.x, series.smoothed)
+        mark_epochs(self.val_curve, self._val_x.size)
         self.val_curve.setData(self._val_x, self._val_y)
         if self._follow:
             self._fit_current_run(live=live)
@@ -393,6 +404,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
             self._live_x = None
             if not self._manual:
                 self.plot_item.enableAutoRange(x=True)
+        mark_epochs(self.val_curve, epochs.size)
         self.val_curve.setData(epochs, 100.0 * np.asarray(val_accuracy, float))
         if train_accuracy is None or len(train_accuracy) == 0:
             self.train_curve.setData([], [])
@@ -436,6 +448,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
                 symbolPen=None,
             )
             item.opts["name"] = f"{run.name} validation accuracy (%)"
+            mark_epochs(item, len(run.epochs))
             self._overlays.append(item)
         # Runs are named in the loss plot's legend, in the same colors; here only line styles.
         _rebuild_legend(

@@ -23,7 +23,7 @@ from explorer.ui.training.gate import ModelGate
 
 EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the GUI
 VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
-VIEW_SHARE = 0.05  # share of the worker's time the live views may take
+VIEW_SHARE = 0.025  # share of the worker's time the live views (decision regions) may take
 OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
 HOLD_INTERVAL = 0.005  # seconds of steps per turn on the gate, unless the GUI waits sooner
 

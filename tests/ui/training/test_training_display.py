@@ -60,3 +60,18 @@ def test_the_progress_bar_follows_without_repainting_at_once(qtbot):
     bar = display.view.progress
     assert bar.value() == 500 and bar.format().startswith("Epoch 6/10")
     assert bar.updatesEnabled()
+
+
+def test_the_p_q_numbers_widen_their_panel_but_never_narrow_it(qtbot):
+    from explorer.ui.training.info_link import InfoLinkPanel
+
+    panel = InfoLinkPanel()
+    qtbot.addWidget(panel)
+    logits = np.array([[2.0, 0.0], [9.0, -9.0]])
+    panel.set_outputs(logits, np.array([0, 0]), np.array([0.1269, 1.523e-08]), ["a", "b"])
+    panel.select(1)  # a tiny loss in e-notation: a wider text
+    wide = panel.loss_label.minimumWidth()
+    assert wide >= panel.loss_label.sizeHint().width()
+    panel.select(0)
+    assert panel.loss_label.minimumWidth() == wide  # a shorter number keeps the room
+    assert "0.1269" in panel.loss_label.text()

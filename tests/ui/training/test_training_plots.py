@@ -172,3 +172,42 @@ def test_a_live_accuracy_view_grows_by_steps_and_respects_the_user(qtbot):
     plot.plot_item.setXRange(5, 10, padding=0)
     plot.set_run(np.arange(1, 101), np.linspace(0.5, 0.9, 100), live=True)
     assert plot.plot_item.vb.viewRange()[0] == [5, 10]
+
+
+def test_epoch_marks_give_way_to_a_line_for_long_runs(qtbot):
+    from explorer.ui.training.plots import MAX_EPOCH_MARKS
+
+    loss, accuracy = LossCurvePlot(), AccuracyPlot()
+    qtbot.addWidget(loss)
+    qtbot.addWidget(accuracy)
+    few = np.arange(1, MAX_EPOCH_MARKS + 1, dtype=float)
+    many = np.arange(1, MAX_EPOCH_MARKS + 2, dtype=float)
+    loss.set_validation(few, np.ones_like(few))
+    loss.refresh()
+    accuracy.set_run(few, np.full(few.size, 0.5))
+    assert loss.val_curve.opts["symbol"] == "o" and accuracy.val_curve.opts["symbol"] == "o"
+    loss.set_validation(many, np.ones_like(many))
+    loss.refresh()
+    accuracy.set_run(many, np.full(many.size, 0.5))
+    assert loss.val_curve.opts["symbol"] is None and accuracy.val_curve.opts["symbol"] is None
+    assert loss.val_curve.getData()[0].size == many.size  # every epoch is still drawn
+
+
+def test_training_plots_paint_inside_their_turn(qtbot):
+    from contextlib import contextmanager
+
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    entered = []
+
+    @contextmanager
+    def turn():
+        entered.append(True)
+        yield
+
+    plot.turn = turn
+    plot.resize(300, 200)
+    plot.show()
+    plot.viewport().repaint()
+    plot.repaint()
+    qtbot.waitUntil(lambda: bool(entered))
