@@ -21,7 +21,7 @@ from explorer.ui.training.runs import Run, RunListModel
 from explorer.ui.training.view import TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
-GUI_SHARE = 0.05  # display work may take at most this share of the GUI thread's time while training
+GUI_SHARE = 0.1  # display work may take at most this share of the GUI thread's time while training
 MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
 
 

@@ -29,15 +29,16 @@ from explorer.ui.training.paint_meter import TimedPlotWidget
 
 
 def _keep_widest(label: QLabel) -> None:
-    """Let ``label`` widen for a longer text but not narrow for a shorter one.
+    """Fix ``label``'s size to its text's, growing for a longer text but not shrinking.
 
-    While training, new numbers every update resized the panel, and each relayout
-    repainted the whole row of plots (accuracy, confusion matrix, P/Q); now only a text
-    wider than any before does.
+    While training, new numbers in a label of free size asked the layouts above it for room
+    with every update, up to the main window's tab widget, which then repainted the whole
+    window. A fixed size asks nothing; only a text wider than any before resizes it.
     """
-    width = label.sizeHint().width()
-    if width > label.minimumWidth():
-        label.setMinimumWidth(width)
+    hint = label.sizeHint()
+    width = max(hint.width(), label.minimumWidth())
+    if label.minimumWidth() != width or label.maximumWidth() != width:
+        label.setFixedSize(width, hint.height())
 
 
 P_COLOR = (90, 90, 90)
@@ -114,6 +115,14 @@ class InfoLinkPanel(QWidget):
         self.detail_label = QLabel(objectName="infoDetail")
         for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Room for the usual texts from the start (see _keep_widest).
+        for label, usual in (
+            (self.cross_entropy_label, "<b>H(P, Q) = 0.0000 nats</b>"),
+            (self.loss_label, "<b>sample loss = 0.0000 nats</b>"),
+            (self.detail_label, "−log q(class 0) = −log 0.0000"),
+        ):
+            label.setText(usual)
+            _keep_widest(label)
         numbers.addWidget(self.cross_entropy_label, 0, 0)
         numbers.addWidget(self.loss_label, 0, 1)
         numbers.addWidget(self.detail_label, 1, 0)
@@ -138,13 +147,13 @@ class InfoLinkPanel(QWidget):
         self._losses = np.asarray(losses, dtype=np.float64)
         if class_names != self._class_names:
             self._class_names = list(class_names)
-            for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
-                text.setMinimumWidth(0)  # new data: the widths start afresh
             short = [n if len(n) <= 6 else n[:5] + "…" for n in class_names]
             self.plot_item.getAxis("bottom").setTicks([list(enumerate(short))])
-        self.sample.blockSignals(True)
-        self.sample.setRange(0, max(0, len(self._labels) - 1))
-        self.sample.blockSignals(False)
+        top = max(0, len(self._labels) - 1)
+        if self.sample.maximum() != top:  # a new range asks the layouts above for room
+            self.sample.blockSignals(True)
+            self.sample.setRange(0, top)
+            self.sample.blockSignals(False)
         self._update()
 
     def clear(self, note: str = NO_OUTPUTS) -> None:
@@ -178,6 +187,8 @@ class InfoLinkPanel(QWidget):
             self.cross_entropy_label.setText("H(P, Q) = —")
             self.loss_label.setText("loss —")
             self.detail_label.setText(self._note)
+            for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
+                _keep_widest(text)
             return
         classes = self._logits.shape[1]
         self._p = np.eye(classes)[self._labels[i]]
