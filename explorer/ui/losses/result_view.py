@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from explorer.lossbench.evaluate import LossResult
 from explorer.lossbench.tensors import value_text
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
+from explorer.ui.widgets.quiet_label import QuietLabelBox
 
 
 def heading(text: str, tip: str) -> QLabel:
@@ -53,13 +53,16 @@ class LossResultView(QWidget):
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setStyleSheet("color: #555;")
         self.note.setToolTip("The reduction that made the value")
-        # a longer or shorter text must not resize the columns (and repaint the plots)
-        self.value.setFixedWidth(QFontMetrics(font).horizontalAdvance("-0.000000e+000"))
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # A longer or shorter text must not resize the columns (and repaint the plots), nor
+        # even ask: a label whose size is not fixed both ways asks every layout up to the
+        # main window's tab widget for room with each new text, and that repaints the window.
+        self.value.setFixedSize(
+            QFontMetrics(font).horizontalAdvance("-0.000000e+000"), self.value.sizeHint().height()
+        )
         value_row = QHBoxLayout()
         value_row.addWidget(heading("output", "output = loss(input, target)"))
         value_row.addWidget(self.value)
-        value_row.addWidget(self.note, 1)
+        value_row.addWidget(QuietLabelBox(self.note), 1)
         layout.addLayout(value_row)
 
         self.output_table = TensorTable(
