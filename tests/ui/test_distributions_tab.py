@@ -532,3 +532,36 @@ def test_set_distributions_shows_the_discrete_page(tab):
     tab.set_distributions([0.9, 0.1], [0.5, 0.5], labels=["right", "wrong"])
     assert tab.mode() == "discrete" and tab.modes.currentIndex() == 0
     assert tab.mode_group.button(0).isChecked()
+
+
+def test_dragging_and_selecting_relayout_nothing_above_the_sliders(qtbot):
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class LayoutRequests(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt override)
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.count += 1
+            return False
+
+    def settle():  # a layout request climbs one level per pass of the event loop
+        for _ in range(30):
+            QApplication.processEvents()
+
+    widget = DistributionsTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.count_spin.setValue(6)
+    widget.findChild(QSlider, "pSlider0").setValue(400)
+    settle()
+    requests = LayoutRequests()
+    widget.installEventFilter(requests)
+    for index in (1, 3, 4):  # a new slider each time: its category becomes the selected one
+        widget.findChild(QSlider, f"qSlider{index}").setValue(200 + 10 * index)
+        settle()
+    assert widget.pair.selected == 4
+    assert requests.count == 0  # a relayout would repaint the whole tab (the whole window)

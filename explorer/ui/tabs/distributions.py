@@ -348,7 +348,10 @@ class DistributionsTab(ExplorerTab):
     def _on_sliders_category_selected(self, index: int) -> None:
         if index != self.pair.selected:
             self.pair.select(index)
-            self._refresh()
+            # Only the sensitivity curve depends on the selection: the other plots keep
+            # their ranges (and their axes' cached pictures).
+            self.sensitivity.y_range.reset()
+            self._refresh(dragging=True)
 
     def _on_selected_spin_value_changed(self, index: int) -> None:
         self._on_sliders_category_selected(index)

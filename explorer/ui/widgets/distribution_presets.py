@@ -100,7 +100,8 @@ class PresetBar(QWidget):
             if spin.maximum() == maximum and spin.value() == value:
                 continue
             blocked = spin.blockSignals(True)
-            spin.setMaximum(maximum)
+            if spin.maximum() != maximum:  # a new range asks the layouts above for room
+                spin.setMaximum(maximum)
             spin.setValue(value)
             spin.blockSignals(blocked)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import make_opaque, set_text_color
+from explorer.ui.widgets.quiet_label import QuietLabelBox
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000
@@ -120,9 +121,13 @@ class CategoryColumn(QWidget):
         self.index_label.setObjectName(f"categoryLabel{index}")
         self.index_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # A long class name must not widen the column: it is cut, and whole in the tooltip.
-        self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.set_label(None)
-        layout.addWidget(self.index_label)
+        bold = QFont(self.index_label.font())
+        bold.setBold(True)
+        self.index_label.setFixedHeight(QFontMetrics(bold).height() + 4)
+        # In a box without a layout: selecting the category (bold) or naming it then
+        # repaints the label only, instead of asking every layout above for room.
+        layout.addWidget(QuietLabelBox(self.index_label))
         self.set_selected(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setMaximumWidth(84)
