@@ -122,7 +122,8 @@ def count_plot_items(tab) -> list[int]:
 
 # -- Distributions ---------------------------------------------------------------------------
 def bench_distributions(app, repeats: int) -> dict[str, list[float]]:
-    """Drag P and Q sliders (one step each, as a mouse drag emits) at K = 10 and K = 32."""
+    """Drag P and Q sliders at K = 10 and K = 32: press a slider, move it DRAG_LENGTH steps
+    (one change each, as a mouse drag emits them; each timed), release, take the next."""
     from PySide6.QtWidgets import QSlider
 
     from explorer.ui.tabs.distributions import DistributionsTab
@@ -141,14 +142,23 @@ def bench_distributions(app, repeats: int) -> dict[str, list[float]]:
         live = (tab.readouts, tab.sliders, *plots)
         for label, forced in (("", ()), (", forced repaint", live)):
             samples, cpu = [], []
+            held = None
             for step, value in enumerate(drag_values(repeats + WARMUP, seed=k)):
                 slider = sliders[(step // DRAG_LENGTH) % len(sliders)]
+                if slider is not held:  # as the mouse does: press, drag, release (untimed)
+                    if held is not None:
+                        held.setSliderDown(False)
+                    slider.setSliderDown(True)
+                    held = slider
+                    app.processEvents()
                 wall, cpu_ms = time_change(
                     app, forced, lambda s=slider, v=value: s.setValue(v), must_paint=plots
                 )
                 if step >= WARMUP:  # the first few warm caches and fonts
                     samples.append(wall)
                     cpu.append(cpu_ms)
+            held.setSliderDown(False)
+            app.processEvents()
             results[f"distributions: slider, K={k}{label}"] = (samples, cpu)
         if count_plot_items(tab) != items_before:
             raise AssertionError("the Distributions tab created plot items while dragging")

@@ -565,3 +565,18 @@ def test_dragging_and_selecting_relayout_nothing_above_the_sliders(qtbot):
         settle()
     assert widget.pair.selected == 4
     assert requests.count == 0  # a relayout would repaint the whole tab (the whole window)
+
+
+def test_scales_hold_still_while_a_slider_is_held_and_fit_when_it_is_let_go(qtbot):
+    widget = DistributionsTab()
+    qtbot.addWidget(widget)
+    widget.count_spin.setValue(4)
+    widget.set_distributions([0.25, 0.25, 0.25, 0.25], [0.25, 0.25, 0.25, 0.25])
+    slider = widget.findChild(QSlider, "qSlider0")
+    slider.setSliderDown(True)  # the mouse presses the slider ...
+    slider.setValue(20)  # ... drags q₀ near 0: the contributions grow
+    grown = widget.contributions.y_range.current
+    slider.setValue(240)  # ... and back: the data needs far less room, the scale holds
+    assert widget.contributions.y_range.current == grown
+    slider.setSliderDown(False)  # let go: the plots fit the data again
+    assert widget.contributions.y_range.current[1] < grown[1]

@@ -89,13 +89,16 @@ def probability_top(largest: float) -> float:
 class YRange:
     """Sets a plot's y range, with hysteresis: it grows at once but only shrinks when the
     data spans less than half of it, so a drag near a limit (or a negative bar that comes
-    and goes) does not make the axis (and its cached picture) change on every move."""
+    and goes) does not make the axis (and its cached picture) change on every move. While
+    ``steady`` (a slider is held down) it only grows: the scale holds still under the
+    user's hand, and the plot fits the data again when they let go."""
 
     SHRINK_BELOW = 0.5
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
         self.current: tuple[float, float] | None = None
+        self.steady = False
 
     def reset(self) -> None:
         """Forget the range: the next ``set`` applies exactly (after a wholesale change)."""
@@ -105,8 +108,11 @@ class YRange:
         if self.current is not None:
             old_low, old_high = self.current
             inside = old_low <= low and high <= old_high
-            if inside and high - low >= self.SHRINK_BELOW * (old_high - old_low):
+            roomy = self.steady or high - low >= self.SHRINK_BELOW * (old_high - old_low)
+            if inside and roomy:
                 return
+            if self.steady:  # grow only
+                low, high = min(low, old_low), max(high, old_high)
         self.plot.setYRange(low, high, padding=0)
         self.current = (low, high)
 

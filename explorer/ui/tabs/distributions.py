@@ -94,6 +94,7 @@ class DistributionsTab(ExplorerTab):
         self.sliders.set_count(self.pair.k)
         self.sliders.sigProbabilityChanged.connect(self._on_sliders_probability_changed)
         self.sliders.sigCategorySelected.connect(self._on_sliders_category_selected)
+        self.sliders.sigDragFinished.connect(self._on_sliders_drag_finished)
         self._refresh()
 
     # -- construction ------------------------------------------------------------------------
@@ -345,6 +346,9 @@ class DistributionsTab(ExplorerTab):
         self.pair.select(index)
         self._refresh(dragging=True)
 
+    def _on_sliders_drag_finished(self) -> None:
+        self._refresh()  # the scales held still during the drag: fit the data again
+
     def _on_sliders_category_selected(self, index: int) -> None:
         if index != self.pair.selected:
             self.pair.select(index)
@@ -392,9 +396,12 @@ class DistributionsTab(ExplorerTab):
     # -- the one place that shows the state ----------------------------------------------------
     def _refresh(self, dragging: bool = False) -> None:
         """Show ``self.pair`` everywhere. While ``dragging`` the plots' y ranges only grow
-        or halve (steady axes); any other change fits them to the data afresh."""
-        if not dragging:
-            for plot in (self.bars, self.contributions, self.decomposition, self.sensitivity):
+        or halve, and only grow while a slider is held down (steady axes); any other change
+        fits them to the data afresh."""
+        held = self.sliders.is_dragging()
+        for plot in (self.bars, self.contributions, self.decomposition, self.sensitivity):
+            plot.y_range.steady = dragging and held
+            if not dragging:
                 plot.y_range.reset()
         pair, base = self.pair, self.base
         k, selected = pair.k, pair.selected

@@ -182,10 +182,13 @@ class DistributionSliders(QWidget):
         The user moved slider ``which`` ('p' or 'q') of category ``index`` to a probability.
     sigCategorySelected(int)
         The user pressed or focused a slider of a category.
+    sigDragFinished()
+        The user let go of a slider they were dragging.
     """
 
     sigProbabilityChanged = Signal(str, int, float)
     sigCategorySelected = Signal(int)
+    sigDragFinished = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -216,11 +219,18 @@ class DistributionSliders(QWidget):
             for which, slider in column.sliders.items():
                 slider.valueChanged.connect(self._make_slot(which, column.index))
                 slider.sliderPressed.connect(self._make_select(column.index))
+                slider.sliderReleased.connect(self.sigDragFinished)
                 slider.installEventFilter(self)
             self._layout.insertWidget(self._layout.count() - 1, column, 1)
             self.columns.append(column)
         if self._selected >= k:
             self._selected = -1
+
+    def is_dragging(self) -> bool:
+        """Whether the user holds a slider down (a mouse drag, between press and release)."""
+        return any(
+            slider.isSliderDown() for column in self.columns for slider in column.sliders.values()
+        )
 
     def set_distributions(self, p: np.ndarray, q: np.ndarray) -> None:
         """Show P and Q (lengths must equal ``count()``) without emitting signals."""
