@@ -1,69 +1,33 @@
-"""Live training curves: loss per step (raw + smoothed) with validation loss, and accuracy."""
+"""Live training curves: loss per step (raw + smoothed) with validation loss; the figures
+the CLI exports. The accuracy plot is in :mod:`explorer.ui.training.accuracy_plot`, what the
+plots share in :mod:`explorer.ui.training.curve_style`."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.training.accuracy_plot import AccuracyPlot
+from explorer.ui.training.curve_style import (
+    FOLLOW_PADDING,
+    LIVE_X_HEADROOM,
+    LIVE_Y_MARGIN,
+    MAX_EPOCH_MARKS,
+    CurveData,
+    add_legend,
+    mark_epochs,
+    rebuild_legend,
+    style_plot,
+)
 from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
-FOLLOW_PADDING = 0.05  # share of the current run's span added around it when following it
-# While a run trains, the followed view keeps room ahead of it (x) and below it (y) and moves
-# only when the run leaves it: the axes, the costliest part of a repaint, are then redrawn
-# a few times per run instead of every frame (they are cached as pixmaps in between).
-LIVE_X_HEADROOM = 0.5  # share of the run's step span kept free past its last step
-LIVE_Y_MARGIN = 0.15  # share of the run's loss span kept free below its lowest value
-# Per-epoch curves mark each epoch while the marks stay apart; past this many epochs they
-# are a line (hundreds of marks blur into a thick band and cost a scatter repaint each).
-MAX_EPOCH_MARKS = 60
 
-
-def mark_epochs(curve: pg.PlotDataItem, count: int, symbol: str = "o") -> None:
-    """Show ``curve``'s per-epoch marks only while there are at most MAX_EPOCH_MARKS."""
-    wanted = symbol if count <= MAX_EPOCH_MARKS else None
-    if curve.opts["symbol"] != wanted:
-        curve.setSymbol(wanted)
-
-
-@dataclass
-class CurveData:
-    """One run's curves, as the plots overlay them (x = optimizer step or epoch)."""
-
-    name: str
-    steps: np.ndarray
-    losses: np.ndarray
-    val_steps: np.ndarray
-    val_losses: np.ndarray
-    epochs: np.ndarray
-    val_accuracy: np.ndarray
-    train_accuracy: np.ndarray | None = None
-    color_index: int = 0  # the run's own color, kept while runs come and go
-
-
-def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    """A legend on a translucent white card, readable over the curves."""
-    return plot.addLegend(
-        offset=offset,
-        labelTextSize="8pt",
-        labelTextColor=(40, 40, 40),
-        brush=pg.mkBrush(255, 255, 255, 215),
-        pen=pg.mkPen(200, 200, 200),
-    )
-
-
-def _style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
-    plot.setTitle(title, size="10pt")
-    plot.setLabel("left", left)
-    plot.setLabel("bottom", bottom)
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.setMenuEnabled(True)
+__all__ = ["AccuracyPlot", "CurveData", "LossCurvePlot", "MAX_EPOCH_MARKS", "make_history_figures"]
 
 
 class LossCurvePlot(TimedPaint, pg.PlotWidget):
@@ -78,7 +42,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, background="w")
         self.plot_item = self.getPlotItem()
-        _style_plot(self.plot_item, "Loss", "loss", "step")
+        style_plot(self.plot_item, "Loss", "loss", "step")
         self.legend = add_legend(self.plot_item, offset=(-10, 10))
         self._series = GrowingSeries(smoothing=0.6)
         self._val_x = np.empty(0)
@@ -273,7 +237,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     def _update_legend(self) -> None:
         entries = [(self.smooth_curve, self._name), (self.val_curve, "validation")]
         names = [run.name for run in self._overlay_data]
-        _rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
+        rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
 
     def overlay_names(self) -> list[str]:
         return [run.name for run in self._overlay_data]
@@ -340,120 +304,10 @@ def _holds(held, fit) -> bool:
     return inside and (y1 - y0) >= 0.5 * (hy1 - hy0) and (x1 - x0) >= 0.5 * (hx1 - hx0)
 
 
-def _rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
-    # Removing entries leaves the legend as wide as its longest old label: start afresh.
-    legend.clear()
-    for item, name in entries:
-        legend.addItem(item, name)
-
-
 def _smooth(values: np.ndarray, weight: float) -> np.ndarray:
     series = GrowingSeries(capacity=max(1, len(values)), smoothing=weight)
     series.extend(np.arange(len(values)), values)
     return series.smoothed.copy()
-
-
-class AccuracyPlot(TimedPaint, pg.PlotWidget):
-    """Validation (and training) accuracy per epoch, in percent, with overlaid runs."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent, background="w")
-        self.plot_item = self.getPlotItem()
-        _style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
-        # Room above 100 so its tick label is drawn; fixed ticks so 100 is always one.
-        self.plot_item.setYRange(0, 100, padding=0.05)
-        self.plot_item.getAxis("left").setTicks(
-            [[(v, str(v)) for v in range(0, 101, 20)], [(v, "") for v in range(10, 100, 20)]]
-        )
-        self.legend = add_legend(self.plot_item, offset=(-10, -10))
-        self._color_index = 0
-        self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=6)
-        self.train_curve = self.plot_item.plot([], [])
-        self.val_curve.opts["name"] = "validation accuracy (%)"  # CSV columns
-        self.train_curve.opts["name"] = "training accuracy (%)"
-        self._set_pens()
-        self._overlays: list[pg.PlotDataItem] = []
-        self._live_x: float | None = None  # the epoch the view reaches while a run trains
-        self._manual = False  # the user panned or zoomed: the view stays where they put it
-        self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
-        self.plot_item.autoBtn.clicked.connect(self._on_auto_button_clicked)
-        _rebuild_legend(
-            self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
-        )
-        cache_axes(self.plot_item)
-
-    def set_run_color(self, index: int) -> None:
-        if index != self._color_index:
-            self._color_index = int(index)
-            self._set_pens()
-
-    def _set_pens(self) -> None:
-        base = color(self._color_index)
-        self.val_curve.setPen(pg.mkPen(base, width=2))
-        self.val_curve.setSymbolBrush(pg.mkBrush(base))
-        self.val_curve.setSymbolPen(pg.mkPen(base))
-        self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
-
-    def set_run(self, epochs, val_accuracy, train_accuracy=None, live: bool = False) -> None:
-        """Show the current run's accuracy per epoch; ``live`` (while it trains): the view
-        keeps room for more epochs and moves only when the run outgrows it."""
-        epochs = np.asarray(epochs, float)
-        if live and epochs.size:
-            self._follow_epochs(float(epochs[-1]))
-        elif self._live_x is not None:
-            self._live_x = None
-            if not self._manual:
-                self.plot_item.enableAutoRange(x=True)
-        mark_epochs(self.val_curve, epochs.size)
-        self.val_curve.setData(epochs, 100.0 * np.asarray(val_accuracy, float))
-        if train_accuracy is None or len(train_accuracy) == 0:
-            self.train_curve.setData([], [])
-        else:
-            n = len(train_accuracy)
-            self.train_curve.setData(
-                np.asarray(epochs, float)[:n], 100.0 * np.asarray(train_accuracy, float)
-            )
-
-    def _on_view_range_changed_manually(self, *_args) -> None:
-        self._manual = True
-
-    def _on_auto_button_clicked(self) -> None:
-        self._manual = False
-
-    def _follow_epochs(self, last: float) -> None:
-        held = self._live_x
-        if self._manual or (held is not None and held / 2 <= last <= held):
-            return
-        self._live_x = max(2.0, 1.0 + (last - 1.0) * (1.0 + LIVE_X_HEADROOM))
-        self.plot_item.setXRange(1.0, self._live_x, padding=FOLLOW_PADDING)
-
-    def set_run_name(self, name: str) -> None:
-        # The loss plot's legend names the current run; here the legend says "validation".
-        self.val_curve.opts["name"] = f"{name} validation accuracy (%)"
-        self.train_curve.opts["name"] = f"{name} training accuracy (%)"
-
-    def set_overlays(self, runs: list[CurveData]) -> None:
-        for item in self._overlays:
-            self.plot_item.removeItem(item)
-        self._overlays = []
-        for run in runs:
-            c = color(run.color_index)
-            item = self.plot_item.plot(
-                run.epochs,
-                100.0 * np.asarray(run.val_accuracy, float),
-                pen=pg.mkPen(c, width=2),
-                symbol="o",
-                symbolSize=5,
-                symbolBrush=pg.mkBrush(c),
-                symbolPen=None,
-            )
-            item.opts["name"] = f"{run.name} validation accuracy (%)"
-            mark_epochs(item, len(run.epochs))
-            self._overlays.append(item)
-        # Runs are named in the loss plot's legend, in the same colors; here only line styles.
-        _rebuild_legend(
-            self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
-        )
 
 
 def make_history_figures(

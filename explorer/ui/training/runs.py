@@ -15,8 +15,8 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from explorer.ui.training.curve_style import CurveData
 from explorer.ui.training.palette import TABLEAU, color
-from explorer.ui.training.plots import CurveData
 
 MAX_RUNS = 50
 MAX_STORED_POINTS = 20_000  # per curve in a saved session; longer curves are thinned

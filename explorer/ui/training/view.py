@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.training.accuracy_plot import AccuracyPlot
 from explorer.ui.training.confusion import ConfusionMatrixPlot
 from explorer.ui.training.dataset_panel import DatasetPanel
 from explorer.ui.training.decision import DecisionRegionPlot
 from explorer.ui.training.info_link import InfoLinkPanel
-from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
+from explorer.ui.training.plots import LossCurvePlot
 from explorer.ui.training.runs import RunListModel
 from explorer.ui.training.runs_panel import RunsPanel
 from explorer.ui.training.samples import SampleGrid
