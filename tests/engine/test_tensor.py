@@ -65,6 +65,4 @@ def test_sigmoid_is_finite_for_huge_inputs():
 
 
 def test_repr_looks_like_torch():
-    assert repr(Tensor([1.0, 2.0], requires_grad=True)) == (
-        "tensor([1., 2.], requires_grad=True)"
-    )
+    assert repr(Tensor([1.0, 2.0], requires_grad=True)) == ("tensor([1., 2.], requires_grad=True)")
