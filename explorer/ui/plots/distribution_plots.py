@@ -223,8 +223,10 @@ class DecompositionPlot:
         font = QFont()
         font.setPointSizeF(8.5)
         self.labels = []
-        for _ in range(6):
-            label = pg.TextItem("", color=TEXT_COLOR, anchor=(0.5, 0.5))
+        for i in range(6):
+            # Per bar: the H and KL segment labels (centred), then the total above the bar.
+            anchor = (0.5, 1.0) if i % 3 == 2 else (0.5, 0.5)
+            label = pg.TextItem("", color=TEXT_COLOR, anchor=anchor)
             label.setFont(font)
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
@@ -272,7 +274,6 @@ class DecompositionPlot:
                 total = f"{names[i][2]} = {nice_number(entropies[i])} + {nice_number(kls[i])}"
                 total += f" = {nice_number(totals[i])}"
             total_label.setText(total)
-            total_label.setAnchor((0.5, 1.0))
             shown_top = entropies[i] + kl_heights[i]
             total_label.setPos(i, shown_top + shown * (0.07 if infinite[i] else 0.01))
             total_label.setVisible(not bool(infinite[i]))
