@@ -24,20 +24,3 @@ def test_nice_ceiling_snaps_up():
     assert nice_ceiling(0.93) == 1.0
     assert nice_ceiling(1.01) == 1.2
     assert nice_ceiling(0.0) == 1.0
-
-
-def test_csv_data_keeps_the_true_values_and_draws_nothing(qtbot):
-    import numpy as np
-
-    from explorer.ui.plots.distribution_plots import CsvData
-
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    item = CsvData("KL contribution")
-    widget.addItem(item)
-    item.setData([0.0, 1.0, 2.0], [0.5, -0.25, np.inf])
-    x, y = item.getOriginalDataset()
-    assert list(x) == [0.0, 1.0, 2.0] and y[2] == np.inf
-    assert item.getData()[1][1] == -0.25
-    assert item.name() == "KL contribution"
-    assert item.curve.getData()[0] is None or len(item.curve.getData()[0]) == 0

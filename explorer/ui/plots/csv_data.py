@@ -1,0 +1,34 @@
+"""A plot item that only carries a series for the CSV exports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+
+class CsvData(pg.PlotDataItem):
+    """An invisible item that only carries a series for the CSV exports.
+
+    ``setData(x, y)`` keeps the arrays and ``getData()``/``getOriginalDataset()`` give them
+    back; nothing is prepared for drawing (a plain PlotDataItem would compute bounds and
+    update its empty curve and scatter on every slider move).
+    """
+
+    def __init__(self, name: str):
+        self._xy = (np.empty(0), np.empty(0))
+        super().__init__(pen=None, symbol=None, name=name)
+
+    def setData(self, *args, **kwargs) -> None:  # noqa: N802 (pyqtgraph API)
+        if len(args) == 2 and not kwargs:
+            self._xy = (
+                np.asarray(args[0], dtype=np.float64),
+                np.asarray(args[1], dtype=np.float64),
+            )
+            return
+        super().setData(*args, **kwargs)
+
+    def getData(self):  # noqa: N802 (pyqtgraph API)
+        return self._xy
+
+    def getOriginalDataset(self):  # noqa: N802 (pyqtgraph API)
+        return self._xy
