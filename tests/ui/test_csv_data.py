@@ -15,3 +15,9 @@ def test_csv_data_keeps_the_true_values_and_draws_nothing(qtbot):
     assert item.getData()[1][1] == -0.25
     assert item.name() == "KL contribution"
     assert item.curve.getData()[0] is None or len(item.curve.getData()[0]) == 0
+
+
+def test_csv_data_takes_x_and_y_by_keyword_too(qtbot):
+    item = CsvData("H(P,Q)")
+    item.setData(x=[0.0, 1.0], y=[2.0, np.inf])
+    assert list(item.getData()[1]) == [2.0, np.inf]

@@ -19,13 +19,11 @@ class CsvData(pg.PlotDataItem):
         super().__init__(pen=None, symbol=None, name=name)
 
     def setData(self, *args, **kwargs) -> None:  # noqa: N802 (pyqtgraph API)
-        if len(args) == 2 and not kwargs:
-            self._xy = (
-                np.asarray(args[0], dtype=np.float64),
-                np.asarray(args[1], dtype=np.float64),
-            )
-            return
-        super().setData(*args, **kwargs)
+        if args or "x" in kwargs or "y" in kwargs:
+            x, y = args if args else (kwargs.pop("x"), kwargs.pop("y"))
+            self._xy = (np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        if kwargs:  # style and name only: the item draws nothing
+            super().setData(**kwargs)
 
     def getData(self):  # noqa: N802 (pyqtgraph API)
         return self._xy

@@ -99,21 +99,11 @@ class DistributionBarsPlot:
         self.highlight = BarGraphItem(
             x=[0], height=[1], width=0.96, brush=alpha(TEXT_COLOR, 22), pen=pg.mkPen(None)
         )
-        self.p_bars = BarGraphItem(
-            x=[0],
-            height=[0],
-            width=BAR_WIDTH,
-            brush=P_COLOR,
-            pen=pg.mkPen(P_COLOR.darker(130)),
-            name="P",
-        )
-        self.q_bars = BarGraphItem(
-            x=[0],
-            height=[0],
-            width=BAR_WIDTH,
-            brush=Q_COLOR,
-            pen=pg.mkPen(Q_COLOR.darker(130)),
-            name="Q",
+        self.p_bars, self.q_bars = (
+            BarGraphItem(
+                x=[0], height=[0], width=BAR_WIDTH, brush=c, pen=pg.mkPen(c.darker(130)), name=n
+            )
+            for c, n in ((P_COLOR, "P"), (Q_COLOR, "Q"))
         )
         for item in (self.highlight, self.p_bars, self.q_bars):
             self.plot.addItem(item)

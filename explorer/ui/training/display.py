@@ -21,7 +21,7 @@ from explorer.ui.training.runs import Run, RunListModel
 from explorer.ui.training.view import TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
-GUI_SHARE = 0.1  # display work may take at most this share of the GUI thread's time while training
+GUI_SHARE = 0.1  # the display's CPU time (ticks and paints) per second of wall time, at most
 MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than this
 
 
@@ -218,20 +218,19 @@ class RunDisplay:
         other refresh, the slower views (regions, accuracy, confusion, P/Q) in between at
         most every :data:`SLOW_VIEW_INTERVAL` seconds.
         """
-        with self.turn():
-            cpu = time.thread_time()
-            try:
-                self._tick(flush)
-            finally:
-                PAINT_METER.add(time.thread_time() - cpu)
+        cpu = time.thread_time()
+        try:
+            self._update_progress()
+            now = time.perf_counter()
+            painted = PAINT_METER.total - self._painted_mark
+            wait = min(MAX_REFRESH_INTERVAL, painted / GUI_SHARE)
+            if flush or now - self._last_refresh >= wait:
+                with self.turn():  # only a refresh draws: the worker waits for it, not for ticks
+                    self._refresh(flush, now)
+        finally:
+            PAINT_METER.add(time.thread_time() - cpu)
 
-    def _tick(self, flush: bool) -> None:
-        self._update_progress()
-        now = time.perf_counter()
-        painted = PAINT_METER.total - self._painted_mark
-        wait = min(MAX_REFRESH_INTERVAL, painted / GUI_SHARE)
-        if not flush and now - self._last_refresh < wait:
-            return
+    def _refresh(self, flush: bool, now: float) -> None:
         self._painted_mark = PAINT_METER.total
         self._last_refresh = now
         loss = self.view.loss_plot
