@@ -109,20 +109,21 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
     activation : str
         One of ``nn.MLP.ACTIVATIONS``, applied after every layer but the last.
     """
-    if (
-        not isinstance(x, Tensor) or x.data.ndim != 2 or not layers
-        or activation not in _ACTIVATIONS
-    ):  # fmt: skip
+    if not isinstance(x, Tensor) or not layers or activation not in _ACTIVATIONS:
+        return None
+    h = x.data
+    if h.ndim != 2:
         return None
     act_forward, act_grad = _ACTIVATIONS[activation]
-    h = x.data
+    relu = act_forward is _relu  # the common case, inlined below
     dtype = h.dtype
     zero = scalar(0, dtype)
-    last = len(layers) - 1
     needs_grad = x.requires_grad  # whether the current layer's input needs a gradient
     parents: list[Tensor] = [x]
-    steps = []  # per layer: (input array, weight array, weight, bias, input needs grad, saved)
-    for i, layer in enumerate(layers):
+    # per layer: (input array, weight array, weight, bias, input needs grad, index of the
+    # weight in parents); then, for each hidden layer, what its activation's backward needs
+    steps: list = []
+    for layer in layers:
         if (
             type(layer) is not Linear
             or layer._forward_hooks
@@ -135,46 +136,53 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
         if weight is None:
             return None
         w = weight.data
-        if w.dtype != dtype or w.ndim != 2 or w.shape[1] != h.shape[1]:
+        # `is` first: arrays of one builtin dtype share its descriptor, and != costs more
+        if (w.dtype is not dtype and w.dtype != dtype) or w.ndim != 2 or w.shape[1] != h.shape[1]:
             return None
+        if steps:  # the previous layer was a hidden one: activate its output
+            if relu:
+                h = np.maximum(h, zero, out=h)
+                steps.append(h)
+            else:
+                h, saved = act_forward(h, zero)
+                steps.append(saved)
+        steps.append((h, w, weight, bias, needs_grad, len(parents)))
         # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
         out = h.dot(w.T)
-        parents.append(weight)
-        if bias is not None:
+        if bias is None:
+            parents.append(weight)
+            needs_grad = needs_grad or weight.requires_grad
+        else:
             b = bias.data
-            if b.dtype != dtype or b.shape != w.shape[:1]:
+            if (b.dtype is not dtype and b.dtype != dtype) or b.shape != w.shape[:1]:
                 return None  # its gradient would need casting or unbroadcasting
             out += b
-            parents.append(bias)
-            steps.append((h, w, weight, bias, needs_grad))
+            parents += (weight, bias)
             needs_grad = needs_grad or weight.requires_grad or bias.requires_grad
-        else:
-            steps.append((h, w, weight, bias, needs_grad))
-            needs_grad = needs_grad or weight.requires_grad
         h = out
-        if i < last:
-            h, saved = act_forward(h, zero)
-            steps.append(saved)
+    count = len(parents)
+    last = len(steps) - 1
 
     def backward(g: np.ndarray) -> list[np.ndarray | None]:
-        grads: list[np.ndarray | None] = []  # built last parent first, reversed at the end
+        grads: list[np.ndarray | None] = [None] * count
         ones_n = ones(len(g), g.dtype)  # a row sum is a product with ones (cheaper, as F.linear)
-        for i in range(2 * last, -1, -2):
-            layer_input, w, weight, bias, input_needs_grad = steps[i]
-            if bias is not None:
-                grads.append(ones_n.dot(g) if bias.requires_grad else None)
-            grads.append(g.T.dot(layer_input) if weight.requires_grad else None)
+        for i in range(last, -1, -2):
+            layer_input, w, weight, bias, input_needs_grad, at = steps[i]
+            if weight.requires_grad:
+                grads[at] = g.T.dot(layer_input)
+            if bias is not None and bias.requires_grad:
+                grads[at + 1] = ones_n.dot(g)
             if not input_needs_grad:
                 break  # nothing below this layer needs a gradient (the rest stay None)
             g = g.dot(w)
-            if i == 0:
-                grads.append(g)
+            if not i:
+                grads[0] = g
+            elif relu:
+                g *= np.greater(steps[i - 1], zero)
             else:
                 g = act_grad(g, steps[i - 1], zero)
-        grads.extend([None] * (len(parents) - len(grads)))
-        grads.reverse()
         return grads
 
     backward.exact = True  # new arrays of the parents' shapes and dtype; see Tensor._from_op
-    op = "Addmm" if steps[-1][3] is not None else "Mm"
-    return Tensor._from_op(h, parents, backward, op)
+    # named after the last layer's op, as grad_fn reads in torch
+    return Tensor._from_op(h, parents, backward, "Addmm" if bias is not None else "Mm")
