@@ -4,7 +4,8 @@ Each operation builds its result with :func:`Tensor._from_op`, giving the parent
 ``backward`` function that maps the result's gradient to one gradient per parent (``None``
 for a parent that needs none). :meth:`Tensor.backward` walks the graph in reverse
 topological order (iteratively, so deep graphs do not hit Python's recursion limit) and
-accumulates. The broadcasting rule lives in one place, :func:`unbroadcast`: a broadcast
+accumulates; a chain of ops that vouch for their gradients (``backward.exact``, such as the
+fused MLP and cross entropy of a training step) is run node by node without sorting. The broadcasting rule lives in one place, :func:`unbroadcast`: a broadcast
 edge's gradient is summed back to its source's shape.
 
 Examples
@@ -207,13 +208,33 @@ class Tensor(TensorMath, TensorShape):
         shared = {id(self)}
         # Leaves whose first gradient came from an exact op: it, or a sum made later, is theirs.
         fresh_leaves: list[Tensor] = []
-        for node in self._topological_order():
+        # Non-leaf nodes holding a gradient not yet passed on. While there is one and its op is
+        # exact, the graph so far is a chain (each node handed a gradient to at most one
+        # non-leaf parent), so that node has every contribution: run it, no sort needed.
+        pending: list[Tensor] = [] if self._backward is None else [self]
+        while len(pending) == 1 and getattr(pending[0]._backward, "exact", False):
+            node = pending.pop()
+            parent_grads = node._backward(grads.pop(id(node)))
+            # the op vouches for its gradients (see _from_op): no checks, no copies
+            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
+                if parent_grad is None:
+                    continue
+                key = id(parent)
+                if key in grads:
+                    grads[key] = grads[key] + parent_grad
+                    shared.discard(key)
+                else:
+                    grads[key] = parent_grad
+                    if parent._backward is None:
+                        fresh_leaves.append(parent)
+                    else:
+                        pending.append(parent)
+        for node in self._topological_order(pending):
             grad = grads.pop(id(node), None)
             if grad is None:
                 continue
             parent_grads = node._backward(grad)
             if getattr(node._backward, "exact", False):
-                # the op vouches for its gradients (see _from_op): no checks, no copies
                 for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
                     if parent_grad is None:
                         continue
@@ -260,16 +281,18 @@ class Tensor(TensorMath, TensorShape):
                 leaf.grad = grad
                 adopted.add(id(grad))
 
-    def _topological_order(self) -> list[Tensor]:
-        """The non-leaf nodes that need a gradient, each after every node that uses it.
+    @staticmethod
+    def _topological_order(roots: list[Tensor]) -> list[Tensor]:
+        """``roots`` and the non-leaf nodes above them that need a gradient, each after every
+        node that uses it.
 
         Newest first: an op's output is always newer than its inputs.
         """
-        if self._backward is None:
+        if not roots:
             return []
-        nodes = [self]
-        seen = {id(self)}
-        stack = [self]
+        nodes = list(roots)
+        seen = {id(node) for node in roots}
+        stack = list(roots)
         while stack:
             for parent in stack.pop()._parents:
                 if parent._backward is not None and parent.requires_grad and id(parent) not in seen:

@@ -36,6 +36,37 @@ def test_shared_node_gradients_add_up():
     assert x.grad == pytest.approx(4 + 12)
 
 
+def _exact_sum(*parents):
+    """The sum of the parents as an op that vouches for its gradients (``backward.exact``):
+    Tensor.backward walks a chain of such ops without sorting the graph."""
+
+    def backward(g):
+        return [g * np.ones_like(p.data) if p.requires_grad else None for p in parents]
+
+    backward.exact = True
+    return Tensor._from_op(sum(p.data for p in parents), parents, backward, "ExactSum")
+
+
+def test_exact_ops_give_the_same_gradients_as_plain_ones_whatever_the_graph_shape():
+    def grads(exact):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        w = Tensor([3.0, 4.0], requires_grad=True)
+        w.grad = np.array([0.5, 0.5], dtype=np.float32)  # contributions are summed, then added
+        add = _exact_sum if exact else (lambda *ps: sum(ps[1:], ps[0]))
+        a = x * 2
+        diamond = add(a + 1, a * 3)  # two non-leaf parents sharing one: sorted from there
+        twice = add(diamond, diamond)  # one non-leaf parent handed two gradients
+        chain = add(add(twice, w), w)  # a leaf used by two ops of the chain
+        (chain * chain).sum().backward()
+        return x.grad, w.grad
+
+    for exact, plain in zip(grads(True), grads(False), strict=True):
+        assert np.array_equal(exact, plain)
+    x, w = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    # chain = 16 x + 2 + 2 w, loss = sum(chain^2): d/dw = 4 chain, plus the 0.5 already there
+    np.testing.assert_allclose(grads(True)[1], 4 * (16 * x + 2 + 2 * w) + 0.5)
+
+
 def test_deep_graph_does_not_hit_the_recursion_limit():
     x = Tensor(1.0, requires_grad=True)
     y = x
