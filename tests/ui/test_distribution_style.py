@@ -24,3 +24,47 @@ def test_nice_ceiling_snaps_up():
     assert nice_ceiling(0.93) == 1.0
     assert nice_ceiling(1.01) == 1.2
     assert nice_ceiling(0.0) == 1.0
+
+
+def test_left_axis_makes_room_for_five_characters_and_never_shrinks(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.plots.distribution_style import make_plot
+
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    plot = make_plot("t", "x", "y")
+    widget.addItem(plot)
+    widget.resize(300, 200)
+    widget.show()
+    axis = plot.getAxis("left")
+
+    def paint():  # the axis measures its labels when it paints; the layout follows
+        widget.grab()
+        QApplication.processEvents()
+
+    paint()
+    start = axis.width()
+    plot.setYRange(-0.0025, 0.0025, padding=0)  # "-0.002": wider than the room kept
+    paint()
+    wider = axis.width()
+    assert wider > start
+    plot.setYRange(0, 1, padding=0)  # "0.5" would fit in less
+    paint()
+    assert axis.width() == wider
+
+
+def test_infinity_marks_keep_one_item_per_mark_and_hide_the_rest(qtbot):
+    from explorer.ui.plots.distribution_style import InfinityMarks
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    marks = InfinityMarks(widget.getPlotItem(), 3)
+    items = len(widget.getPlotItem().items)
+    marks.show([0.0, 1.0], [2.0, 2.0], anchors=[0.0, 1.0])
+    assert marks.count() == 2
+    assert [label.anchor.x() for label in marks.labels[:2]] == [0.0, 1.0]
+    marks.show([], [])
+    assert marks.count() == 0
+    assert len(widget.getPlotItem().items) == items
+    assert all(label.csv_exclude for label in marks.labels)

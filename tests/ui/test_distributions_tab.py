@@ -151,6 +151,39 @@ def test_a_category_can_reach_zero_and_come_back_with_infinity_shown(tab):
     assert_readouts_match_core(tab)
 
 
+def test_infinity_marks_sit_inside_their_views(tab):
+    tab.resize(1280, 760)
+    tab.show()
+    tab.set_distributions([0.5, 0.3, 0.2, 0.0], [0.0, 0.5, 0.5, 0.0])
+    shown = [
+        (plot, label)
+        for plot in (tab.contributions, tab.decomposition, tab.sensitivity)
+        for label in plot.marks.labels
+        if label.isVisible()
+    ]
+    assert {plot for plot, _ in shown} == {tab.contributions, tab.decomposition, tab.sensitivity}
+    tab.graphics.grab()  # a paint places the text items (pyqtgraph does it on paint)
+    for plot, label in shown:
+        view = plot.plot.vb.sceneBoundingRect()
+        assert view.contains(label.sceneBoundingRect()), plot.plot.titleLabel.text
+
+
+def test_letting_go_of_a_slider_keeps_a_range_the_data_still_fills(qtbot, tab):
+    tab.set_distributions([0.5, 0.3, 0.2], [0.4, 0.3, 0.3])
+    held = slider(tab, "p", 0)
+    held.setSliderDown(True)
+    held.setValue(1000)  # P becomes one-hot: the bars' scale grows to 1.05
+    assert tab.bars.y_range.current == (0.0, 1.05)
+    held.setValue(700)  # held: the scale stays
+    assert tab.bars.y_range.current == (0.0, 1.05)
+    held.setSliderDown(False)  # 0.7 still fills more than half of it: no refit
+    assert tab.bars.y_range.current == (0.0, 1.05)
+    held.setSliderDown(True)
+    held.setValue(300)
+    held.setSliderDown(False)  # now the bars (0.4 at most) need less than half: it shrinks
+    assert tab.bars.y_range.current[1] < 1.0
+
+
 def test_seed_examples_from_the_notes(qtbot, tab):
     qtbot.mouseClick(tab.findChild(object, "exampleQClose"), Qt.MouseButton.LeftButton)
     assert label(tab, "crossEntropyValue") == "0.3219 bits"
@@ -443,7 +476,7 @@ def test_plotted_items_are_named_for_csv_and_decorations_excluded(tab):
     assert tab.bars.p_bars.opts["name"] == "P" and tab.bars.q_bars.opts["name"] == "Q"
     assert tab.bars.highlight.csv_exclude
     assert tab.contributions.data.name() == "KL contribution"
-    assert tab.contributions.bars.csv_exclude and tab.contributions.marks.markers.csv_exclude
+    assert tab.contributions.bars.csv_exclude and tab.contributions.marks.labels[0].csv_exclude
     assert tab.sensitivity.kl_data.name() == "KL(P||Q)"
     assert tab.sensitivity.cross_data.name() == "H(P,Q)"
     assert tab.sensitivity.kl_curve.csv_exclude and tab.sensitivity.cross_curve.csv_exclude

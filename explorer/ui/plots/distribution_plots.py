@@ -17,6 +17,7 @@ from explorer.ui.plots.caching import BarGraphItem
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.distribution_style import (
     CROSS_COLOR,
+    INFINITY_CAP,
     KL_COLOR,
     P_COLOR,
     Q_COLOR,
@@ -159,7 +160,14 @@ class ContributionsPlot:
         if np.isinf(terms).any():
             # An infinite bar has no true height: give it a readable scale of one unit.
             top = max(top, 1.0)
-        heights, infinite = clamp_infinite(terms, top * 0.9)
+        finite = terms[np.isfinite(terms)]
+        low = min(float(finite.min()) if finite.size else 0.0, 0.0)
+        # Negative room of at least a tenth of the top: a drag that deepens a small negative
+        # bar then leaves the axis alone instead of changing it with every move.
+        self.y_range.set(-nice_ceiling(max(-low * 1.15, 0.1 * top)) if low < 0 else 0.0, top)
+        # An infinite bar reaches a fixed part of the view shown, so it holds still while
+        # the finite ones move.
+        heights, infinite = clamp_infinite(terms, self.y_range.current[1] * INFINITY_CAP)
         x = np.arange(k, dtype=np.float64)
         if self._last.changed(self.bars, heights):
             brushes = [self._positive if h >= 0 else self._negative for h in heights]
@@ -167,10 +175,6 @@ class ContributionsPlot:
         if self._last.changed(self.data, terms):
             self.data.setData(x, terms)
         self.marks.show(x[infinite], heights[infinite])
-        low = min(float(heights.min()), 0.0)
-        # Negative room of at least a tenth of the top: a drag that deepens a small negative
-        # bar then leaves the axis alone instead of changing it with every move.
-        self.y_range.set(-nice_ceiling(max(-low * 1.15, 0.1 * top)) if low < 0 else 0.0, top)
         if unit != self._unit:
             self.plot.setLabel("left", unit)
             self._unit = unit
@@ -240,7 +244,11 @@ class DecompositionPlot:
             top = finite_top(np.concatenate([totals, 1.6 * entropies]), floor=1.0)
         else:
             top = finite_top(totals, floor=0.1)
-        kl_heights = np.where(np.isinf(kls), np.maximum(top * 0.88 - entropies, 0.0), kls)
+        self.y_range.set(0.0, top)
+        # Label sizes are judged against the range shown (the hysteresis may keep a taller one).
+        shown = self.y_range.current[1]
+        cap = shown * INFINITY_CAP
+        kl_heights = np.where(np.isinf(kls), np.maximum(cap - entropies, 0.0), kls)
         if self._last.changed(self.entropy_bars, entropies):
             self.entropy_bars.setOpts(height=entropies)
         if self._last.changed(self.kl_bars, entropies, kl_heights):
@@ -251,9 +259,6 @@ class DecompositionPlot:
             self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
         self.marks.show(np.arange(2.0)[infinite], (entropies + kl_heights)[infinite])
-        self.y_range.set(0.0, top)
-        # Label sizes are judged against the range shown (the hysteresis may keep a taller one).
-        shown = self.y_range.current[1]
         names = (("H(P)", "KL(P‖Q)", "H(P,Q)"), ("H(Q)", "KL(Q‖P)", "H(Q,P)"))
         for i in range(2):
             h_label, kl_label, total_label = self.labels[3 * i : 3 * i + 3]
@@ -354,7 +359,7 @@ class SensitivityPlot:
         useful = (t >= low) & (t <= high)
         self.y_range.set(0.0, sensitivity_top(cross[useful], entropy_p))
         top = self.y_range.current[1]
-        cap = top * 0.85
+        cap = top * INFINITY_CAP
         key = (top, t.tobytes(), kl.tobytes(), cross.tobytes())
         if key != self._curves_key:
             # Moving the selected q itself leaves the curves as they are: skip the redraw.
@@ -374,10 +379,13 @@ class SensitivityPlot:
             self._entropy_p = entropy_p
         # ∞ marks where the curve leaves for infinity (an end of the sweep) and on the
         # current point when it is infinite.
-        xs = [float(t[i]) for i in (0, -1) if np.isinf(kl[i])]
-        if np.isinf(now).any():
-            xs.append(q_now)
-        self.marks.show(xs, np.full(len(xs), cap))
+        ends = [i for i in (0, -1) if np.isinf(kl[i])]
+        xs = [float(t[i]) for i in ends]
+        anchors = [0.0 if i == 0 else 1.0 for i in ends]  # inside the view at its edges
+        if np.isinf(now).any() and not any(abs(q_now - x) < 0.01 for x in xs):
+            xs.append(q_now)  # the current point, unless an end's mark already stands there
+            anchors.append(0.5)
+        self.marks.show(xs, np.full(len(xs), cap), anchors)
         if (index, unit) != self._labels:
             self.plot.setTitle(
                 f"Sensitivity to q{_subscript(index)} (the other q rescaled)",

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
 from explorer.ui.plots.caching import cache_axes
@@ -18,6 +18,11 @@ KL_COLOR = QColor(*RED)
 CROSS_COLOR = QColor(*PURPLE)
 TEXT_COLOR = QColor(40, 40, 40)
 AXIS_COLOR = QColor(90, 90, 90)
+#: Where an infinite value is drawn: this fraction of the view's height, leaving room above
+#: for its ∞ mark.
+INFINITY_CAP = 0.8
+#: The tick label a left axis has room for from the start.
+TICK_ROOM = "0.000"
 
 
 def alpha(color: QColor, value: int) -> QColor:
@@ -39,6 +44,13 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
         axis.setStyle(tickFont=font)
         # Probabilities and bits read better as 0.2 than as "200 (x0.001)".
         axis.enableAutoSIPrefix(False)
+    # The left axis makes room for its widest tick label so far and never gives it back: a
+    # width change moves every plot of the grid and redraws all their axes (~10 ms), which a
+    # drag from "0.3" to "0.25" or "-0.05" would otherwise cause again and again. It starts
+    # wide enough for five characters ("0.025", "-0.05"), the common case.
+    left = plot.getAxis("left")
+    left.textWidth = QFontMetrics(left.style["tickFont"]).horizontalAdvance(TICK_ROOM) + 1
+    left.setStyle(autoReduceTextSpace=False)
     if x_label:
         plot.setLabel("bottom", x_label, color=TEXT_COLOR.name(), size="9pt")
     if y_label:
@@ -125,42 +137,47 @@ def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 class InfinityMarks:
-    """A pool of "∞" labels with an upward arrow marker, for bars or points that are infinite.
+    """A pool of "▲∞" marks (an upward arrow and the sign), for bars or points that are
+    infinite: each sits just above the clamped end it labels.
 
     Created once with the plot (up to ``capacity`` marks); ``show`` moves and reveals as many
-    as needed, so a slider move never creates plot items.
+    as needed, so a slider move never creates plot items. Each mark is one text item (arrow and
+    sign in one line): a scatter of arrows cost more to repaint than all the bars of its plot.
     """
 
+    HTML = '<span style="font-size:8pt">▲</span>∞'
+
     def __init__(self, plot: pg.PlotItem, capacity: int, color: QColor = KL_COLOR):
-        self.markers = pg.PlotDataItem(
-            [], [], pen=None, symbol="t1", symbolSize=11, symbolBrush=color, symbolPen=None
-        )
-        self.markers.setZValue(20)
-        self.markers.csv_exclude = True
-        plot.addItem(self.markers)
         font = QFont()
         font.setPointSizeF(11.0)
         font.setBold(True)
         self._shown = None
         self.labels = []
         for _ in range(capacity):
-            label = pg.TextItem("∞", color=color, anchor=(0.5, 1.0))
+            # Just above the point: sign and arrow stay inside the view's top fifth.
+            label = pg.TextItem(html=self.HTML, anchor=(0.5, 1.0))
+            label.textItem.document().setDocumentMargin(0)
+            label.setColor(color)
             label.setFont(font)
             label.setZValue(20)
             label.hide()
+            label.csv_exclude = True
             plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
 
-    def show(self, xs, ys) -> None:
+    def show(self, xs, ys, anchors=None) -> None:
+        """Put marks at the points (xs, ys); ``anchors``: per mark, the fraction of its width
+        left of the point (default 0.5, centred; 0 or 1 keep a mark at a view's edge inside)."""
         xs = np.asarray(xs, dtype=np.float64)
         ys = np.asarray(ys, dtype=np.float64)
-        key = (xs.tobytes(), ys.tobytes())
+        anchors = np.full(xs.size, 0.5) if anchors is None else np.asarray(anchors, dtype=float)
+        key = (xs.tobytes(), ys.tobytes(), anchors.tobytes())
         if key == self._shown:
             return
         self._shown = key
-        self.markers.setData(xs, ys)
         for i, label in enumerate(self.labels):
             if i < xs.size:
+                label.setAnchor((float(anchors[i]), 1.0))
                 label.setPos(float(xs[i]), float(ys[i]))
                 label.show()
             elif label.isVisible():

@@ -344,10 +344,13 @@ class DistributionsTab(ExplorerTab):
     def _on_sliders_probability_changed(self, which: str, index: int, value: float) -> None:
         self.pair.set_probability(which, index, value)
         self.pair.select(index)
-        self._refresh(dragging=True)
+        self._refresh(refit=False)
 
     def _on_sliders_drag_finished(self) -> None:
-        self._refresh()  # the scales held still during the drag: fit the data again
+        # The scales held still during the drag; now they may shrink again (to fit data that
+        # spans less than half of them). An exact refit here would only make the next drag
+        # grow them back at its first move.
+        self._refresh(refit=False)
 
     def _on_sliders_category_selected(self, index: int) -> None:
         if index != self.pair.selected:
@@ -355,7 +358,7 @@ class DistributionsTab(ExplorerTab):
             # Only the sensitivity curve depends on the selection: the other plots keep
             # their ranges (and their axes' cached pictures).
             self.sensitivity.y_range.reset()
-            self._refresh(dragging=True)
+            self._refresh(refit=False)
 
     def _on_selected_spin_value_changed(self, index: int) -> None:
         self._on_sliders_category_selected(index)
@@ -394,14 +397,14 @@ class DistributionsTab(ExplorerTab):
         return slot
 
     # -- the one place that shows the state ----------------------------------------------------
-    def _refresh(self, dragging: bool = False) -> None:
-        """Show ``self.pair`` everywhere. While ``dragging`` the plots' y ranges only grow
-        or halve, and only grow while a slider is held down (steady axes); any other change
-        fits them to the data afresh."""
+    def _refresh(self, refit: bool = True) -> None:
+        """Show ``self.pair`` everywhere. With ``refit`` (a wholesale change: preset, K, unit)
+        the plots' y ranges fit the data afresh; otherwise (a slider) they only grow or
+        halve, and only grow while a slider is held down (steady axes)."""
         held = self.sliders.is_dragging()
         for plot in (self.bars, self.contributions, self.decomposition, self.sensitivity):
-            plot.y_range.steady = dragging and held
-            if not dragging:
+            plot.y_range.steady = held and not refit
+            if refit:
                 plot.y_range.reset()
         pair, base = self.pair, self.base
         k, selected = pair.k, pair.selected

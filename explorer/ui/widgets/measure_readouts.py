@@ -104,18 +104,22 @@ class MeasureReadouts(Card):
             grid.addWidget(value, row, 1)
             self.values[name] = value
             self._fields[name] = field
+        # The identities with today's numbers, in plain text: a rich-text label lays out an
+        # HTML document on every slider move.
+        identity_title = QLabel("<b>Identities</b>")
+        grid.addWidget(identity_title, len(READOUTS) + 1, 0, 1, 2)
         self.identity = QLabel("")
         self.identity.setObjectName("identityCheck")
-        self.identity.setWordWrap(True)
+        self.identity.setTextFormat(Qt.TextFormat.PlainText)
         self.identity.setToolTip(
             "The identity that ties the measures together, checked with the current numbers."
         )
         set_text_color(self.identity, QColor(68, 68, 68))
         make_opaque(self.identity)
         self.identity.setFixedSize(
-            READOUTS_WIDTH - 24, 6 * self.identity.fontMetrics().lineSpacing() + 8
+            READOUTS_WIDTH - 24, 4 * self.identity.fontMetrics().lineSpacing() + 4
         )
-        grid.addWidget(self.identity, len(READOUTS) + 1, 0, 1, 2)
+        grid.addWidget(self.identity, len(READOUTS) + 2, 0, 1, 2)
         notes = QLabel(
             "<p style='margin-bottom:2px'><b>Reading it</b></p>"
             "P is the truth (the labels), Q the model. Training a classifier with cross "
@@ -125,8 +129,8 @@ class MeasureReadouts(Card):
         notes.setObjectName("readingNotes")
         notes.setWordWrap(True)
         set_text_color(notes, QColor(85, 85, 85))
-        grid.addWidget(notes, len(READOUTS) + 2, 0, 1, 2)
-        grid.setRowStretch(len(READOUTS) + 3, 1)
+        grid.addWidget(notes, len(READOUTS) + 3, 0, 1, 2)
+        grid.setRowStretch(len(READOUTS) + 4, 1)
         grid.setColumnStretch(1, 1)
 
     def show_comparison(self, c: Comparison) -> None:
@@ -136,10 +140,9 @@ class MeasureReadouts(Card):
                 label.setText(text)
                 self._shown[name] = text
         identity = (
-            "<p style='margin-bottom:2px'><b>Identities</b></p>"
-            "H(P,Q) = H(P) + KL(P‖Q)<br>"
-            f"{_short(c.cross_entropy_pq)} = {_short(c.entropy_p)} + {_short(c.kl_pq)}<br>"
-            "H(Q,P) = H(Q) + KL(Q‖P)<br>"
+            "H(P,Q) = H(P) + KL(P‖Q)\n"
+            f"{_short(c.cross_entropy_pq)} = {_short(c.entropy_p)} + {_short(c.kl_pq)}\n"
+            "H(Q,P) = H(Q) + KL(Q‖P)\n"
             f"{_short(c.cross_entropy_qp)} = {_short(c.entropy_q)} + {_short(c.kl_qp)}"
         )
         if self._shown.get("identity") != identity:
