@@ -5,8 +5,9 @@ Each operation builds its result with :func:`Tensor._from_op`, giving the parent
 for a parent that needs none). :meth:`Tensor.backward` walks the graph in reverse
 topological order (iteratively, so deep graphs do not hit Python's recursion limit) and
 accumulates; a chain of ops that vouch for their gradients (``backward.exact``, such as the
-fused MLP and cross entropy of a training step) is run node by node without sorting. The broadcasting rule lives in one place, :func:`unbroadcast`: a broadcast
-edge's gradient is summed back to its source's shape.
+fused MLP and cross entropy of a training step) is run node by node without sorting. The
+broadcasting rule lives in one place, :func:`unbroadcast`: a broadcast edge's gradient is
+summed back to its source's shape.
 
 Examples
 --------
