@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.engine._constants import arange, ones
+from explorer.engine._constants import arange, ones, scalar
 from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
 from explorer.engine.tensor import Tensor
 
@@ -238,7 +238,10 @@ def _cross_entropy_plain(
         return None
     if not x.flags.c_contiguous:
         return None  # the flat indices below assume row-major logits (any layer's output is)
-    if classes < 32:
+    if classes == 2:  # the 2-D toy problems: one elementwise maximum of the two columns
+        columns = x.T
+        row_max = np.maximum(columns[0], columns[1])[:, None]
+    elif classes < 32:
         # numpy reduces a short last axis row by row (slow); a transposed copy, in one pass
         row_max = np.maximum.reduce(x.T.copy(), axis=0)[:, None]
     else:
@@ -251,9 +254,11 @@ def _cross_entropy_plain(
     picks = arange(n, classes) + t
     total = -logp.reshape(-1)[picks].dot(ones(n, x.dtype))
     mean = reduction == "mean"
+    # n as a 0-d array of the dtype: the same quotient as g / n, cheaper for numpy
+    count = scalar(n, x.dtype)
 
     def backward(g: np.ndarray):
-        scale = g / n if mean else g
+        scale = g / count if mean else g
         grad = np.exp(logp)
         grad *= scale  # softmax - one_hot, scaled: log-softmax's backward
         grad.reshape(-1)[picks] -= scale  # a view of grad: it changes in place
