@@ -129,6 +129,11 @@ def test_other_inputs_and_subclasses_take_the_layer_by_layer_path():
 
     model.linear3 = Noisy(8, 3)
     assert not _fuses(x, model.layers, "relu")
+    other = _model()
+    other.linear2.bias = nn.Parameter(np.zeros(1, np.float32))  # broadcasts: not fused
+    assert not _fuses(x, other.layers, "relu")
+    other.linear2.weight = nn.Parameter(np.zeros((8, 5), np.float32))  # takes 5 features, not 8
+    assert not _fuses(x, other.layers, "relu")
     np.testing.assert_allclose(model(Tensor(x.data[0])).data, model(x).data[0], rtol=1e-6)
 
 

@@ -137,7 +137,7 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
             return None
         w = weight.data
         # `is` first: arrays of one builtin dtype share its descriptor, and != costs more
-        if (w.dtype is not dtype and w.dtype != dtype) or w.ndim != 2 or w.shape[1] != h.shape[1]:
+        if (w.dtype is not dtype and w.dtype != dtype) or w.ndim != 2:
             return None
         if steps:  # the previous layer was a hidden one: activate its output
             if relu:
@@ -147,14 +147,17 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
                 h, saved = act_forward(h, zero)
                 steps.append(saved)
         steps.append((h, w, weight, bias, needs_grad, len(parents)))
-        # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
-        out = h.dot(w.T)
+        try:
+            # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
+            out = h.dot(w.T)
+        except ValueError:
+            return None  # the weight does not take the previous width
         if bias is None:
             parents.append(weight)
             needs_grad = needs_grad or weight.requires_grad
         else:
             b = bias.data
-            if (b.dtype is not dtype and b.dtype != dtype) or b.shape != w.shape[:1]:
+            if (b.dtype is not dtype and b.dtype != dtype) or b.ndim != 1 or len(b) != len(w):
                 return None  # its gradient would need casting or unbroadcasting
             out += b
             parents += (weight, bias)
