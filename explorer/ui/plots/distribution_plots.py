@@ -30,6 +30,7 @@ from explorer.ui.plots.distribution_style import (
     make_plot,
     nice_ceiling,
     nice_number,
+    place_label,
     probability_top,
 )
 
@@ -269,10 +270,8 @@ class DecompositionPlot:
                 # A segment too thin for its label: the sum above the bar names both parts.
                 total = f"{names[i][2]} = {nice_number(entropies[i])} + {nice_number(kls[i])}"
                 total += f" = {nice_number(totals[i])}"
-            total_label.setText(total)
-            shown_top = entropies[i] + kl_heights[i]
-            total_label.setPos(i, shown_top + shown * (0.07 if infinite[i] else 0.01))
-            total_label.setVisible(not bool(infinite[i]))
+            shown_top = float(entropies[i] + kl_heights[i])
+            place_label(total_label, total, i, shown_top + shown * 0.01, not infinite[i])
         if c.unit != self._unit:
             self.plot.setLabel("left", c.unit)
             self._unit = c.unit
@@ -283,11 +282,10 @@ def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: fl
     (the total above the bar and the read-outs still give the number)."""
     fraction = float(drawn) / view
     if fraction >= DecompositionPlot.TWO_LINES:
-        label.setText(f"{name}\n{nice_number(value)}")
-    elif fraction >= DecompositionPlot.ONE_LINE:
-        label.setText(f"{name} {nice_number(value)}")
-    label.setPos(x, y0 + float(drawn) / 2)
-    label.setVisible(fraction >= DecompositionPlot.ONE_LINE)
+        text = f"{name}\n{nice_number(value)}"
+    else:
+        text = f"{name} {nice_number(value)}"
+    place_label(label, text, x, float(y0) + float(drawn) / 2, fraction >= DecompositionPlot.ONE_LINE)
 
 
 class SensitivityPlot:
@@ -302,17 +300,15 @@ class SensitivityPlot:
         # One row across the top: the curves leave the view only at its two ends.
         legend = self.plot.addLegend(offset=(30, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
         legend.setColumnCount(3)
-        self.entropy_line = pg.PlotDataItem(
-            [0.0, 1.0],
-            [0.0, 0.0],
-            pen=pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
-            name="H(P), the floor",
-        )
+        floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+        # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
+        self.entropy_line = pg.InfiniteLine(pos=0, angle=0, pen=floor_pen)
+        self._floor_key = pg.PlotDataItem(pen=floor_pen)
+        legend.addItem(self._floor_key, "H(P), the floor")
         self.plot.addItem(self.entropy_line)
-        self.cross_curve = pg.PlotDataItem(
-            [], [], pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)"
-        )
-        self.kl_curve = pg.PlotDataItem([], [], pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
+        # Plain curve items: a PlotDataItem's setData costs several times theirs.
+        self.cross_curve = pg.PlotCurveItem(pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)")
+        self.kl_curve = pg.PlotCurveItem(pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
         # TargetItems move with setPos: far cheaper per frame than a scatter's setData.
         self.marks = InfinityMarks(self.plot, 3)
         self.current = [
@@ -375,7 +371,7 @@ class SensitivityPlot:
             marker.setPos(q_now, float(y))
         self.now_line.setValue(q_now)
         if entropy_p != self._entropy_p:
-            self.entropy_line.setData([0.0, 1.0], [entropy_p, entropy_p])
+            self.entropy_line.setValue(entropy_p)
             self._entropy_p = entropy_p
         # ∞ marks where the curve leaves for infinity (an end of the sweep) and on the
         # current point when it is infinite.
