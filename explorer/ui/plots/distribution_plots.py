@@ -285,7 +285,8 @@ def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: fl
         text = f"{name}\n{nice_number(value)}"
     else:
         text = f"{name} {nice_number(value)}"
-    place_label(label, text, x, float(y0) + float(drawn) / 2, fraction >= DecompositionPlot.ONE_LINE)
+    visible = fraction >= DecompositionPlot.ONE_LINE
+    place_label(label, text, x, float(y0) + float(drawn) / 2, visible)
 
 
 class SensitivityPlot:
