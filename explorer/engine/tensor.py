@@ -146,16 +146,16 @@ class Tensor(TensorMath, TensorShape):
         out.grad = None
         out._op = op
         out._seq = next(_creation_counter)
-        out.requires_grad = False
-        out._parents = ()
-        out._backward = None
         if _state.grad_enabled:  # is_grad_enabled(), inlined: this runs for every op
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
                     out._parents = tuple(parents)
                     out._backward = backward
-                    break
+                    return out
+        out.requires_grad = False
+        out._parents = ()
+        out._backward = None
         return out
 
     @property

@@ -230,9 +230,11 @@ def _cross_entropy_plain(
     third of its overhead.
     """
     x = input.data
-    if x.ndim != 2 or x.dtype.kind != "f" or t.dtype != _INT64 or t.shape != x.shape[:1]:
+    if x.ndim != 2 or x.dtype.kind != "f" or t.ndim != 1:
         return None
     n, classes = x.shape
+    if len(t) != n or (t.dtype is not _INT64 and t.dtype != _INT64):
+        return None
     # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C
     if not n or 0 <= ignore_index < classes or np.maximum.reduce(t.view(_UINT64)) >= classes:
         return None

@@ -19,7 +19,7 @@ accept. Anything else, including every error case, behaves exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 
 import numpy as np
 
@@ -90,7 +90,7 @@ _ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | None:
+def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor | None:
     """``layers[-1](act(... act(layers[0](x))))`` as a single graph node, or None.
 
     None means the layers must run one by one: ``x`` is not a 2-D Tensor, a layer is not a
@@ -104,8 +104,8 @@ def fused_mlp(x: object, layers: Sequence[object], activation: str) -> Tensor | 
     ----------
     x : Tensor
         Input batch, shape ``(N, in_features)``.
-    layers : sequence of Linear
-        The MLP's layers in order.
+    layers : collection of Linear
+        The MLP's layers in order (a tuple, a list or its modules dict's values).
     activation : str
         One of ``nn.MLP.ACTIVATIONS``, applied after every layer but the last.
     """

@@ -158,7 +158,7 @@ class MLP(Module):
                 bias_init(param)
 
     def forward(self, x: Tensor) -> Tensor:
-        layers = tuple(self._modules.values())
+        layers = self._modules.values()
         # one graph node for all layers, bit-identical; see explorer/engine/nn/_fused_mlp.py
         fused = fused_mlp(x, layers, self.activation)
         if fused is not None:
