@@ -33,6 +33,7 @@ from explorer.ui.plots.distribution_style import (
     place_label,
     probability_top,
 )
+from explorer.ui.plots.simple_text import SimpleTextItem
 
 BAR_WIDTH = 0.38
 
@@ -222,7 +223,7 @@ class DecompositionPlot:
         for i in range(6):
             # Per bar: the H and KL segment labels (centred), then the total above the bar.
             anchor = (0.5, 1.0) if i % 3 == 2 else (0.5, 0.5)
-            label = pg.TextItem("", color=TEXT_COLOR, anchor=anchor)
+            label = SimpleTextItem("", color=TEXT_COLOR, anchor=anchor)
             label.setFont(font)
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
@@ -271,7 +272,7 @@ class DecompositionPlot:
                 total = f"{names[i][2]} = {nice_number(entropies[i])} + {nice_number(kls[i])}"
                 total += f" = {nice_number(totals[i])}"
             shown_top = float(entropies[i] + kl_heights[i])
-            place_label(total_label, total, i, shown_top + shown * 0.01, not infinite[i])
+            place_label(total_label, total, i, shown_top + shown * 0.025, not infinite[i])
         if c.unit != self._unit:
             self.plot.setLabel("left", c.unit)
             self._unit = c.unit
