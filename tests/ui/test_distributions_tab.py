@@ -151,6 +151,25 @@ def test_a_category_can_reach_zero_and_come_back_with_infinity_shown(tab):
     assert_readouts_match_core(tab)
 
 
+def test_measures_are_copied_from_their_right_click_menu(tab):
+    from PySide6.QtGui import QGuiApplication
+
+    tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
+    readouts = tab.readouts
+    value = readouts.values["crossEntropyValue"]
+    # Plain labels (cheap to update while dragging); the menu does the copying.
+    assert not value.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert value.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    copy_one, copy_all = value.actions()
+    assert copy_one.text() == "Copy H(P,Q)" and copy_all is readouts.copy_all
+    copy_one.trigger()
+    assert QGuiApplication.clipboard().text() == "H(P,Q) = 0.3219 bits"
+    copy_all.trigger()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert len(lines) == len(READOUT_FIELDS)
+    assert lines[2] == "H(P,Q)\t0.3219 bits" and lines[0] == "H(P)\t0.0000 bits"
+
+
 def test_infinity_marks_sit_inside_their_views(tab):
     tab.resize(1280, 760)
     tab.show()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
@@ -77,6 +77,12 @@ class MeasureReadouts(Card):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(6)
         title = QLabel("<b>Measures</b>")
+        self.copy_all = QAction("Copy all measures", self)
+        self.copy_all.setObjectName("copyMeasures")
+        self.copy_all.triggered.connect(self._on_copy_all_triggered)
+        self.addAction(self.copy_all)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._symbols: dict[str, str] = {}
         grid.addWidget(title, 0, 0, 1, 2)
         self.values: dict[str, QLabel] = {}
         self._fields: dict[str, str] = {}
@@ -88,7 +94,12 @@ class MeasureReadouts(Card):
             value.setObjectName(name)
             value.setToolTip(meaning)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # Copied from a right-click menu rather than selected with the mouse: a selectable
+            # label keeps a QTextDocument, and each new number costs three times as much.
+            value.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            copy_one = QAction(f"Copy {symbol}", value)
+            copy_one.triggered.connect(lambda _=False, n=name, s=symbol: self._copy(n, s))
+            value.addAction(copy_one)
             font = value.font()
             font.setFamily("DejaVu Sans Mono")
             font.setStyleHint(font.StyleHint.Monospace)
@@ -102,8 +113,10 @@ class MeasureReadouts(Card):
             make_opaque(value)
             grid.addWidget(symbol_label, row, 0)
             grid.addWidget(value, row, 1)
+            value.addAction(self.copy_all)
             self.values[name] = value
             self._fields[name] = field
+            self._symbols[name] = symbol
         # The identities with today's numbers, in plain text: a rich-text label lays out an
         # HTML document on every slider move.
         identity_title = QLabel("<b>Identities</b>")
@@ -151,6 +164,16 @@ class MeasureReadouts(Card):
 
     def text(self, name: str) -> str:
         return self.values[name].text()
+
+    def as_text(self) -> str:
+        """Every measure as "symbol<TAB>value" lines (what "Copy all measures" copies)."""
+        return "\n".join(f"{self._symbols[n]}\t{label.text()}" for n, label in self.values.items())
+
+    def _copy(self, name: str, symbol: str) -> None:
+        QGuiApplication.clipboard().setText(f"{symbol} = {self.values[name].text()}")
+
+    def _on_copy_all_triggered(self) -> None:
+        QGuiApplication.clipboard().setText(self.as_text())
 
 
 def _short(value: float) -> str:
