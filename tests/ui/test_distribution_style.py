@@ -1,4 +1,5 @@
 import pyqtgraph as pg
+import pytest
 
 from explorer.ui.plots.distribution_style import YRange, nice_ceiling
 
@@ -68,3 +69,22 @@ def test_infinity_marks_keep_one_item_per_mark_and_hide_the_rest(qtbot):
     assert marks.count() == 0
     assert len(widget.getPlotItem().items) == items
     assert all(label.csv_exclude for label in marks.labels)
+
+
+def test_y_range_grows_ahead_of_the_data_while_steady_up_to_its_ceiling(qtbot):
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    y_range = YRange(widget.getPlotItem())
+    y_range.set(0.0, 1.0)
+    y_range.steady = True
+    y_range.set(0.0, 1.1)  # a quarter further than needed, snapped: the next moves fit
+    assert y_range.current == (0.0, 1.5)
+    y_range.set(-0.1, 1.2)
+    assert y_range.current == pytest.approx((-0.15, 1.5))
+    y_range.set(0.0, 0.2)  # steady: never shrinks
+    assert y_range.current == pytest.approx((-0.15, 1.5))
+    capped = YRange(widget.getPlotItem(), ceiling=1.05)
+    capped.set(0.0, 0.5)
+    capped.steady = True
+    capped.set(0.0, 1.05)  # probabilities: the ceiling holds
+    assert capped.current == (0.0, 1.05)

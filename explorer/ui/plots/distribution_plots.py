@@ -20,6 +20,7 @@ from explorer.ui.plots.distribution_style import (
     INFINITY_CAP,
     KL_COLOR,
     P_COLOR,
+    PROBABILITY_CEILING,
     Q_COLOR,
     TEXT_COLOR,
     InfinityMarks,
@@ -111,7 +112,7 @@ class DistributionBarsPlot:
         for item in (self.highlight, self.p_bars, self.q_bars):
             self.plot.addItem(item)
         _exclude_from_csv(self.highlight)
-        self.y_range = YRange(self.plot)
+        self.y_range = YRange(self.plot, ceiling=PROBABILITY_CEILING)
         self._ticks = None
         self._last = _Unchanged()
 

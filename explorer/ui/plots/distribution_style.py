@@ -92,23 +92,30 @@ def finite_top(values, floor: float = 0.05) -> float:
     return nice_ceiling(max(top * 1.15, floor))
 
 
+#: The highest y-axis top for probabilities: a probability of 1 fills the plot.
+PROBABILITY_CEILING = 1.05
+
+
 def probability_top(largest: float) -> float:
     """A y-axis top for probabilities: a little above the largest (a nice number), at most
-    1.05, so a probability of 1 fills the plot."""
-    return min(nice_ceiling(max(largest, 0.01) * 1.1), 1.05)
+    PROBABILITY_CEILING."""
+    return min(nice_ceiling(max(largest, 0.01) * 1.1), PROBABILITY_CEILING)
 
 
 class YRange:
     """Sets a plot's y range, with hysteresis: it grows at once but only shrinks when the
     data spans less than half of it, so a drag near a limit (or a negative bar that comes
     and goes) does not make the axis (and its cached picture) change on every move. While
-    ``steady`` (a slider is held down) it only grows: the scale holds still under the
-    user's hand, and the plot fits the data again when they let go."""
+    ``steady`` (a slider is held down) it only grows, and then a quarter further than the
+    data needs (up to ``ceiling``), so a drag that keeps pushing changes the scale once
+    rather than every few moves; the plot fits the data again when the user lets go."""
 
     SHRINK_BELOW = 0.5
+    GROW_AHEAD = 1.25
 
-    def __init__(self, plot: pg.PlotItem):
+    def __init__(self, plot: pg.PlotItem, ceiling: float = math.inf):
         self.plot = plot
+        self.ceiling = ceiling
         self.current: tuple[float, float] | None = None
         self.steady = False
 
@@ -123,7 +130,11 @@ class YRange:
             roomy = self.steady or high - low >= self.SHRINK_BELOW * (old_high - old_low)
             if inside and roomy:
                 return
-            if self.steady:  # grow only
+            if self.steady:  # grow only, and ahead of the data
+                if high > old_high:
+                    high = min(nice_ceiling(high * self.GROW_AHEAD), max(self.ceiling, high))
+                if low < old_low:
+                    low = -nice_ceiling(-low * self.GROW_AHEAD)
                 low, high = min(low, old_low), max(high, old_high)
         self.plot.setYRange(low, high, padding=0)
         self.current = (low, high)

@@ -355,9 +355,10 @@ class DistributionsTab(ExplorerTab):
     def _on_sliders_category_selected(self, index: int) -> None:
         if index != self.pair.selected:
             self.pair.select(index)
-            # Only the sensitivity curve depends on the selection: the other plots keep
-            # their ranges (and their axes' cached pictures).
-            self.sensitivity.y_range.reset()
+            # Only the sensitivity curve depends on the selection. Its range is not refitted
+            # here: a press that selects is followed by a drag, which would only grow it
+            # back at its first move; it follows the data as in a drag (and fits when the
+            # slider is let go).
             self._refresh(refit=False)
 
     def _on_selected_spin_value_changed(self, index: int) -> None:
