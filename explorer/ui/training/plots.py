@@ -200,6 +200,9 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             y0 = y0 - margin if self.is_log_y() or y0 < 0 else max(0.0, y0 - margin)
             self._live_range = ((x0, x1), (y0, y1))
         vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=FOLLOW_PADDING)
+        # Apply the range now rather than at the next paint: the clip-to-view, downsampled
+        # curves would only learn it there, re-prepare and ask for a second paint (~4 ms).
+        vb.updateMatrix()
 
     def append_steps(self, steps, losses) -> None:
         self._series.extend(steps, losses)
