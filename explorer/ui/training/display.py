@@ -152,7 +152,7 @@ class RunDisplay:
         run.val_losses.append(record.val_loss)
         run.val_accuracy.append(record.val_accuracy)
         run.train_accuracy.append(record.train_accuracy)
-        self.view.loss_plot.set_validation(run.val_steps, run.val_losses)
+        self.view.loss_plot.append_validation(run.val_steps[-1], run.val_losses[-1])
         self._pending["accuracy"] = True
         if "logits" in payload:
             self._pending["outputs"] = payload

@@ -45,8 +45,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         style_plot(self.plot_item, "Loss", "loss", "step")
         self.legend = add_legend(self.plot_item, offset=(-10, 10))
         self._series = GrowingSeries(smoothing=0.6)
-        self._val_x = np.empty(0)
-        self._val_y = np.empty(0)
+        self._validation = GrowingSeries(capacity=64)  # one point per epoch, appended
         self._dirty = False
         self._name = "current run"
         self._color_index = 0
@@ -138,8 +137,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
 
     def clear_run(self) -> None:
         self._series.clear()
-        self._val_x = np.empty(0)
-        self._val_y = np.empty(0)
+        self._validation.clear()
         self._dirty = True
         self.follow_current_run()
         self.refresh()
@@ -163,10 +161,11 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         (TensorBoard's "ignore outliers"); with smoothing 0 the smoothed curve is the raw one.
         """
         series = self._series
-        if len(series) == 0 and not self._val_x.size:
+        val = self._validation
+        if len(series) == 0 and not len(val):
             return None
-        xs = np.concatenate([series.x, self._val_x])
-        ys = np.concatenate([series.smoothed, self._val_y])
+        xs = np.concatenate([series.x, val.x])
+        ys = np.concatenate([series.smoothed, val.y])
         if self.is_log_y():
             ys = np.log10(ys[ys > 0])
         ys = ys[np.isfinite(ys)]
@@ -209,8 +208,13 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._dirty = True
 
     def set_validation(self, steps, losses) -> None:
-        self._val_x = np.asarray(steps, dtype=np.float64)
-        self._val_y = np.asarray(losses, dtype=np.float64)
+        self._validation.clear()
+        self._validation.extend(steps, losses)
+        self._dirty = True
+
+    def append_validation(self, step: float, loss: float) -> None:
+        """One more epoch's validation loss (a live run: no copy of the earlier ones)."""
+        self._validation.extend([step], [loss])
         self._dirty = True
 
     def set_run(self, steps, losses, val_steps, val_losses) -> None:
@@ -259,8 +263,9 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         series = self._series
         self.raw_curve.setData(series.x, series.y)
         self.smooth_curve.setData(series.x, series.smoothed)
-        mark_epochs(self.val_curve, self._val_x.size)
-        self.val_curve.setData(self._val_x, self._val_y)
+        val = self._validation
+        mark_epochs(self.val_curve, len(val))
+        self.val_curve.setData(val.x, val.y)
         if self._follow:
             self._fit_current_run(live=live)
 
@@ -276,9 +281,10 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         text = (
             f"step {series.x[i]:.0f}   loss {series.y[i]:.4g}   smoothed {series.smoothed[i]:.4g}"
         )
-        if self._val_x.size:
-            j = int(np.argmin(np.abs(self._val_x - series.x[i])))
-            text += f"\nvalidation {self._val_y[j]:.4g} (epoch {j + 1})"
+        val = self._validation
+        if len(val):
+            j = int(np.argmin(np.abs(val.x - series.x[i])))
+            text += f"\nvalidation {val.y[j]:.4g} (epoch {j + 1})"
         return text
 
     def _on_scene_mouse_moved(self, pos) -> None:

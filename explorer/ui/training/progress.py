@@ -12,24 +12,29 @@ class SpeedMeter:
     def __init__(self, window: float = 2.0):
         self.window = window
         self._reports: deque[tuple[int, float]] = deque()
+        self._samples = 0
+        self._seconds = 0.0
 
     def reset(self) -> None:
         self._reports.clear()
+        self._samples = 0
+        self._seconds = 0.0
 
     def add(self, samples: int, seconds: float) -> None:
         if seconds <= 0:
             return
         self._reports.append((samples, seconds))
-        while (
-            len(self._reports) > 1
-            and sum(s for _, s in self._reports) - self._reports[0][1] >= self.window
-        ):
-            self._reports.popleft()
+        self._samples += samples
+        self._seconds += seconds
+        # Running totals: a report arrives 30 times a second, the window holds ~60.
+        while len(self._reports) > 1 and self._seconds - self._reports[0][1] >= self.window:
+            old_samples, old_seconds = self._reports.popleft()
+            self._samples -= old_samples
+            self._seconds -= old_seconds
 
     @property
     def rate(self) -> float:
-        seconds = sum(s for _, s in self._reports)
-        return sum(n for n, _ in self._reports) / seconds if seconds > 0 else 0.0
+        return self._samples / self._seconds if self._seconds > 0 else 0.0
 
 
 def format_duration(seconds: float) -> str:

@@ -246,3 +246,17 @@ def test_a_live_range_change_costs_one_paint(qtbot):
         # The clipped, downsampled curves are prepared for the new range before the paint,
         # not during it (which would ask for a second paint).
         assert Paints.count - before <= 1
+
+
+def test_validation_points_are_appended_one_epoch_at_a_time(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.set_validation([10.0], [1.0])
+    for step, loss in ((20.0, 0.8), (30.0, 0.6)):
+        plot.append_validation(step, loss)
+    plot.refresh()
+    x, y = plot.val_curve.getData()
+    assert x.tolist() == [10.0, 20.0, 30.0] and y.tolist() == [1.0, 0.8, 0.6]
+    plot.set_validation([5.0], [2.0])  # a run shown afresh replaces them
+    plot.refresh()
+    assert plot.val_curve.getData()[0].tolist() == [5.0]
