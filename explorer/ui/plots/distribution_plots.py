@@ -14,9 +14,7 @@ from PySide6.QtGui import QFont
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
 from explorer.ui.plots.caching import BarGraphItem
-from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.distribution_style import (
-    CROSS_COLOR,
     INFINITY_CAP,
     KL_COLOR,
     P_COLOR,
@@ -27,6 +25,8 @@ from explorer.ui.plots.distribution_style import (
     YRange,
     alpha,
     clamp_infinite,
+    csv_data_item,
+    exclude_from_csv,
     finite_top,
     make_plot,
     nice_ceiling,
@@ -58,12 +58,6 @@ def _category_ticks(plot: pg.PlotItem, k: int, labels=None) -> None:
     plot.setXRange(-0.6, k - 0.4, padding=0)
 
 
-def _exclude_from_csv(*items) -> None:
-    """Decorations (highlights, markers, clamped drawings) are left out of the CSV export."""
-    for item in items:
-        item.csv_exclude = True
-
-
 class _Unchanged:
     """Remembers what an item was last given, so a repeat (most items on a one-slider move)
     skips setData/setOpts: each call re-prepares the item and repaints its plot."""
@@ -77,15 +71,6 @@ class _Unchanged:
             return False
         self._keys[id(item)] = key
         return True
-
-
-def _data_item(plot: pg.PlotItem, name: str) -> pg.PlotDataItem:
-    """An invisible item holding a plot's true values (inf included) for the CSV export."""
-    item = CsvData(name)
-    plot.addItem(item, ignoreBounds=True)
-    if plot.legend is not None:
-        plot.legend.removeItem(item)  # named for the CSV, but it draws nothing
-    return item
 
 
 class DistributionBarsPlot:
@@ -111,7 +96,7 @@ class DistributionBarsPlot:
         )
         for item in (self.highlight, self.p_bars, self.q_bars):
             self.plot.addItem(item)
-        _exclude_from_csv(self.highlight)
+        exclude_from_csv(self.highlight)
         self.y_range = YRange(self.plot, ceiling=PROBABILITY_CEILING)
         self._ticks = None
         self._last = _Unchanged()
@@ -148,8 +133,8 @@ class ContributionsPlot:
         self.plot.addItem(self.zero)
         self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
         # The bars draw an infinite term clamped; the CSV gets the true terms from here.
-        self.data = _data_item(self.plot, "KL contribution")
-        _exclude_from_csv(self.bars, self.zero)
+        self.data = csv_data_item(self.plot, "KL contribution")
+        exclude_from_csv(self.bars, self.zero)
         self.y_range = YRange(self.plot)
         self._positive = pg.mkBrush(alpha(KL_COLOR, 200))
         self._negative = pg.mkBrush(alpha(P_COLOR, 170))
@@ -231,9 +216,9 @@ class DecompositionPlot:
             self.labels.append(label)
         self.marks = InfinityMarks(self.plot, 2)
         # The KL bars draw an infinite KL clamped: the CSV takes the true values from these.
-        self.kl_data = _data_item(self.plot, "KL(P||Q) KL(Q||P)")
-        self.cross_data = _data_item(self.plot, "cross entropy H(P,Q) H(Q,P)")
-        _exclude_from_csv(self.kl_bars)
+        self.kl_data = csv_data_item(self.plot, "KL(P||Q) KL(Q||P)")
+        self.cross_data = csv_data_item(self.plot, "cross entropy H(P,Q) H(Q,P)")
+        exclude_from_csv(self.kl_bars)
         self.y_range = YRange(self.plot)
         self._unit = ""
         self._last = _Unchanged()
@@ -291,166 +276,14 @@ def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: fl
     place_label(label, text, x, float(y0) + float(drawn) / 2, visible)
 
 
-class SensitivityPlot:
-    """KL(P||Q) and H(P,Q) as the selected q_i sweeps 0..1, with the current point marked."""
-
-    #: The y range covers the curves over this part of the sweep: near q_i = 0 (or 1) they
-    #: run off to infinity, and scaling to that would flatten everything else.
-    USEFUL_Q = (0.02, 0.98)
-
-    def __init__(self):
-        self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
-        # One row across the top: the curves leave the view only at its two ends.
-        legend = self.plot.addLegend(offset=(30, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
-        legend.setColumnCount(3)
-        floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
-        # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
-        self.entropy_line = pg.InfiniteLine(pos=0, angle=0, pen=floor_pen)
-        self._floor_key = pg.PlotDataItem(pen=floor_pen)
-        legend.addItem(self._floor_key, "H(P), the floor")
-        self.plot.addItem(self.entropy_line)
-        # Plain curve items: a PlotDataItem's setData costs several times theirs.
-        self.cross_curve = pg.PlotCurveItem(pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)")
-        self.kl_curve = pg.PlotCurveItem(pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
-        # TargetItems move with setPos: far cheaper per frame than a scatter's setData.
-        self.marks = InfinityMarks(self.plot, 3)
-        self.current = [
-            pg.TargetItem(
-                pos=(0, 0),
-                size=10,
-                symbol="o",
-                movable=False,
-                brush=color,
-                pen=pg.mkPen("w", width=1.5),
-            )
-            for color in (KL_COLOR, CROSS_COLOR)
-        ]
-        self.now_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(alpha(TEXT_COLOR, 120)))
-        for item in (self.now_line, self.cross_curve, self.kl_curve, *self.current):
-            self.plot.addItem(item)
-        for marker in self.current:
-            marker.setZValue(15)
-        # The drawn curves stop at the top of the view (an SVG export does not clip them);
-        # the CSV gets the whole sweep, infinities included, from these.
-        self.cross_data = _data_item(self.plot, "H(P,Q)")
-        self.kl_data = _data_item(self.plot, "KL(P||Q)")
-        # The H(P) floor is a reference line: its value is a read-out, not a column.
-        _exclude_from_csv(self.cross_curve, self.kl_curve, self.now_line, self.entropy_line)
-        self.plot.setXRange(0, 1, padding=0.02)
-        self._labels = (-1, "")
-        self._curves_key = None
-        self._entropy_p = None
-        self.y_range = YRange(self.plot)
-
-    def update(
-        self,
-        t,
-        kl,
-        cross,
-        q_now: float,
-        kl_now: float,
-        cross_now: float,
-        entropy_p: float,
-        index: int,
-        unit: str,
-    ) -> None:
-        low, high = self.USEFUL_Q
-        useful = (t >= low) & (t <= high)
-        self.y_range.set(0.0, sensitivity_top(cross[useful], entropy_p))
-        top = self.y_range.current[1]
-        cap = top * INFINITY_CAP
-        key = (top, t.tobytes(), kl.tobytes(), cross.tobytes())
-        if key != self._curves_key:
-            # Moving the selected q itself leaves the curves as they are: skip the redraw.
-            self._curves_key = key
-            for curve, values in ((self.kl_curve, kl), (self.cross_curve, cross)):
-                x, y, connect = clip_below(t, values, top)
-                curve.setData(x, y, connect=connect)
-            self.kl_data.setData(t, kl)
-            self.cross_data.setData(t, cross)
-        now = np.array([kl_now, cross_now])
-        now_shown = np.where(np.isinf(now), cap, np.minimum(now, cap))
-        for marker, y in zip(self.current, now_shown, strict=True):
-            marker.setPos(q_now, float(y))
-        self.now_line.setValue(q_now)
-        if entropy_p != self._entropy_p:
-            self.entropy_line.setValue(entropy_p)
-            self._entropy_p = entropy_p
-        # ∞ marks where the curve leaves for infinity (an end of the sweep) and on the
-        # current point when it is infinite.
-        ends = [i for i in (0, -1) if np.isinf(kl[i])]
-        xs = [float(t[i]) for i in ends]
-        anchors = [0.0 if i == 0 else 1.0 for i in ends]  # inside the view at its edges
-        if np.isinf(now).any() and not any(abs(q_now - x) < 0.01 for x in xs):
-            xs.append(q_now)  # the current point, unless an end's mark already stands there
-            anchors.append(0.5)
-        self.marks.show(xs, np.full(len(xs), cap), anchors)
-        if (index, unit) != self._labels:
-            self.plot.setTitle(
-                f"Sensitivity to q{_subscript(index)} (the other q rescaled)",
-                color=TEXT_COLOR.name(),
-                size="10pt",
-            )
-            self.plot.setLabel("bottom", f"q{_subscript(index)}")
-            self.plot.setLabel("left", unit)
-            self._labels = (index, unit)
-
-
-def sensitivity_top(cross_useful: np.ndarray, entropy_p: float) -> float:
-    """The sensitivity plot's y top: above the cross entropy (the higher curve, KL + H(P))
-    over the useful part of the sweep, so the climb towards q_i = 0 shows, and above the
-    H(P) floor."""
-    return finite_top(np.concatenate([cross_useful, [entropy_p]]), floor=0.1)
-
-
-def clip_below(x: np.ndarray, y: np.ndarray, top: float):
-    """The part of the curve (x, y) at or below ``top``, ending exactly on the line y = top.
-
-    Returns ``x, y, connect``: the kept points plus the interpolated crossings, and a
-    connect array that leaves gaps where the curve was above ``top`` (never NaN).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    inside = y <= top
-    if inside.all():
-        return x, y, "all"
-    if not inside.any():
-        return np.zeros(0), np.zeros(0), "all"
-    # Crossings sit between points i - 1 and i wherever inside changes.
-    change = np.flatnonzero(inside[1:] != inside[:-1]) + 1
-    entering = inside[change]
-    a = np.where(entering, change, change - 1)  # the inside end
-    b = np.where(entering, change - 1, change)  # the outside end (maybe infinite)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = (top - y[a]) / (y[b] - y[a])
-    # Towards an infinite end the curve leaves at that end's q.
-    s = np.where(np.isfinite(s) & np.isfinite(y[b]), s, 1.0)
-    cross_x = x[a] + s * (x[b] - x[a])
-    kept = np.flatnonzero(inside)
-    order = np.argsort(np.concatenate([2 * kept, 2 * change - 1]), kind="stable")
-    xs = np.concatenate([x[kept], cross_x])[order]
-    ys = np.concatenate([y[kept], np.full(change.size, top)])[order]
-    # A kept point joins the next one; a crossing joins it only when entering the view.
-    connect = np.concatenate([np.ones(kept.size, dtype=bool), entering])[order]
-    connect[-1] = False
-    return xs, ys, connect
-
-
-def _subscript(index: int) -> str:
-    return str(index).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-
-
 def nan_free(*arrays) -> bool:
     """True when no array has a NaN (the tests' and the benchmark's invariant)."""
     return not any(np.isnan(np.asarray(a, dtype=np.float64)).any() for a in arrays if a is not None)
 
 
 __all__ = [
-    "clip_below",
-    "sensitivity_top",
     "ContributionsPlot",
     "DecompositionPlot",
     "DistributionBarsPlot",
-    "SensitivityPlot",
     "nan_free",
 ]

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.csv_data import CsvData
 
 # Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
 P_COLOR = QColor(*BLUE)
@@ -138,6 +139,21 @@ class YRange:
                 low, high = min(low, old_low), max(high, old_high)
         self.plot.setYRange(low, high, padding=0)
         self.current = (low, high)
+
+
+def exclude_from_csv(*items) -> None:
+    """Decorations (highlights, markers, clamped drawings) are left out of the CSV export."""
+    for item in items:
+        item.csv_exclude = True
+
+
+def csv_data_item(plot: pg.PlotItem, name: str) -> pg.PlotDataItem:
+    """An invisible item holding a plot's true values (inf included) for the CSV export."""
+    item = CsvData(name)
+    plot.addItem(item, ignoreBounds=True)
+    if plot.legend is not None:
+        plot.legend.removeItem(item)  # named for the CSV, but it draws nothing
+    return item
 
 
 def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:

@@ -37,8 +37,8 @@ from explorer.ui.plots.distribution_plots import (
     ContributionsPlot,
     DecompositionPlot,
     DistributionBarsPlot,
-    SensitivityPlot,
 )
+from explorer.ui.plots.sensitivity_plot import SensitivityPlot
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.widgets.card import Card
 from explorer.ui.widgets.distribution_presets import MAX_SEED, PresetBar, caption, tool_button
