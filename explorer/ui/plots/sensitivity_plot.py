@@ -35,8 +35,9 @@ class SensitivityPlot:
 
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
-        # One row across the top: the curves leave the view only at its two ends.
-        legend = self.plot.addLegend(offset=(30, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        # One row across the top (right of the ∞ mark at q = 0): the curves leave the view
+        # only at its two ends.
+        legend = self.plot.addLegend(offset=(46, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
         legend.setColumnCount(3)
         floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
