@@ -67,6 +67,31 @@ def test_exact_ops_give_the_same_gradients_as_plain_ones_whatever_the_graph_shap
     np.testing.assert_allclose(grads(True)[1], 4 * (16 * x + 2 + 2 * w) + 0.5)
 
 
+@pytest.mark.parametrize("had_grad", [False, True])
+@pytest.mark.parametrize("head", ["exact", "plain"])
+def test_a_leaf_gets_every_contribution_summed_once_whichever_ops_hand_them(had_grad, head):
+    # w's gradient comes from exact ops in the chain walk, an exact op of the sorted walk and a
+    # plain op; a leaf without a .grad takes the first at once, then the sums replace it
+    def grads(exact):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        w = Tensor([3.0, 4.0], requires_grad=True)
+        if had_grad:
+            w.grad = np.array([0.5, 0.5], dtype=np.float32)
+        add = _exact_sum if exact else (lambda *ps: sum(ps[1:], ps[0]))
+        inner = add(add(x * 2, w), w)
+        top = add(inner, w, w * 3)  # two non-leaf parents: the sorted walk takes over
+        out = add(top, w) if head == "exact" else top * 1
+        out.backward(np.array([1.0, 2.0], dtype=np.float32))
+        return x.grad, w.grad
+
+    exact, plain = grads(True), grads(False)
+    for a, b in zip(exact, plain, strict=True):
+        assert np.array_equal(a, b)
+    uses = 7 if head == "exact" else 6  # w + w + w + 3 w (+ w again at an exact head)
+    expected = np.array([1.0, 2.0]) * uses + (0.5 if had_grad else 0.0)
+    np.testing.assert_array_equal(exact[1], expected)
+
+
 def test_deep_graph_does_not_hit_the_recursion_limit():
     x = Tensor(1.0, requires_grad=True)
     y = x
