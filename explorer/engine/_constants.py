@@ -45,3 +45,25 @@ def arange(n: int, step: int = 1) -> np.ndarray:
     key = ("arange", n, step)
     found = _CACHE.get(key)
     return found if found is not None else _frozen(key, lambda: np.arange(0, n * step, step))
+
+
+class Table(dict):
+    """Constants made on first use by ``make(key)``, for the hottest paths: a hit is a plain
+    dict lookup, where a call to :func:`scalar` or :func:`ones` costs about 0.3 us (mostly the
+    call and its key). It starts over at the same size as the other constants.
+    """
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        if len(self) >= _LIMIT:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
+
+
+ONE = Table(lambda dtype: scalar(1, dtype))  # ONE[dtype]: a 0-d one of dtype (backward's seed)

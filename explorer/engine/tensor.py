@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.engine._constants import scalar
+from explorer.engine._constants import ONE
 from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
@@ -189,7 +189,7 @@ class Tensor(TensorMath, TensorShape):
             # slower Python-level wrapper
             data = self.data
             if data.ndim == 0:
-                seed = scalar(1, data.dtype)
+                seed = ONE[data.dtype]
             else:
                 seed = np.array(1, dtype=data.dtype).reshape(data.shape)
         else:

@@ -28,3 +28,19 @@ def test_int_and_float_keys_do_not_collide():
     assert _constants.scalar(1, np.dtype(np.float32)) is not _constants.scalar(
         1.0, np.dtype(np.float32)
     )
+
+
+def test_tables_make_each_constant_once_read_only_and_start_over_when_full(monkeypatch):
+    made = []
+    table = _constants.Table(lambda key: made.append(key) or _constants.scalar(*key))
+    f32 = np.dtype(np.float32)
+    assert table[2, f32] is table[2, f32] and made == [(2, f32)]
+    assert table[2, f32].dtype == f32 and table[2, f32] == 2
+    assert _constants.ONE[f32] == 1 and _constants.ONE[np.dtype(np.float64)].dtype == np.float64
+    for array in (table[2, f32], _constants.ONE[f32]):
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 7
+    monkeypatch.setattr(_constants, "_LIMIT", 3)
+    for n in range(5):
+        assert table[n, f32] == n
+    assert len(table) <= 3

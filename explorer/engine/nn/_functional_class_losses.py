@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.engine._constants import arange, ones, scalar
+from explorer.engine._constants import Table, arange, ones, scalar
 from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
 from explorer.engine.tensor import Tensor
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long or Byte
 _INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
+# (N, C, dtype) -> what the plain path needs per batch shape, in one lookup: vectors of C and N
+# ones (row sums and a total as products, cheaper than np.add.reduce on small arrays), each
+# row's first flat index, and N as a 0-d array of the dtype (g / count is g / N, cheaper)
+_PLAIN_CONSTANTS = Table(
+    lambda key: (ones(key[1], key[2]), ones(key[0], key[2]), arange(key[0], key[1]),
+                 scalar(key[0], key[2]))
+)  # fmt: skip
 
 
 def log_softmax_rows(x: np.ndarray) -> np.ndarray:
@@ -250,16 +257,14 @@ def _cross_entropy_plain(
         row_max = np.maximum.reduce(x.T.copy(), axis=0)[:, None]
     else:
         row_max = np.maximum.reduce(x, axis=1, keepdims=True)
+    ones_c, ones_n, row_starts, count = _PLAIN_CONSTANTS[n, classes, x.dtype]
     logp = x - row_max  # shifted, then made log-softmax in place
-    # row sums as products with ones: cheaper than np.add.reduce on small arrays
-    lse = np.exp(logp).dot(ones(classes, x.dtype))
+    lse = np.exp(logp).dot(ones_c)  # row sums
     logp -= np.log(lse, out=lse)[:, None]
     # each row's target as a flat index: 1-D fancy indexing is cheaper than [rows, t]
-    picks = arange(n, classes) + t
-    total = -logp.reshape(-1)[picks].dot(ones(n, x.dtype))
+    picks = row_starts + t
+    total = -logp.reshape(-1)[picks].dot(ones_n)
     mean = reduction == "mean"
-    # n as a 0-d array of the dtype: the same quotient as g / n, cheaper for numpy
-    count = scalar(n, x.dtype)
 
     def backward(g: np.ndarray):
         scale = g / count if mean else g

@@ -23,12 +23,14 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 
-from explorer.engine._constants import ones, scalar
+from explorer.engine._constants import Table, ones, scalar
 from explorer.engine._tensor_math import sigmoid_array
 from explorer.engine.nn.linear import Linear
 from explorer.engine.tensor import Tensor
 
 _LEAKY_SLOPE = 0.01  # F.leaky_relu's default, which nn.MLP uses
+# (batch size, dtype) -> a 0-d zero, and ones for row sums as products (cheaper, as F.linear)
+_CONSTANTS = Table(lambda key: (scalar(0, key[1]), ones(*key)))
 
 
 # Each activation: forward(h, zero) -> (output, saved) may overwrite h, the node's own array;
@@ -117,7 +119,7 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     act_forward, act_grad = _ACTIVATIONS[activation]
     relu = act_forward is _relu  # the common case, inlined below
     dtype = h.dtype
-    zero = scalar(0, dtype)
+    zero, ones_n = _CONSTANTS[len(h), dtype]
     needs_grad = x.requires_grad  # whether the current layer's input needs a gradient
     parents: list[Tensor] = [x]
     # per layer: (input array, weight array, weight, bias, input needs grad, index of the
@@ -168,7 +170,6 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
 
     def backward(g: np.ndarray) -> list[np.ndarray | None]:
         grads: list[np.ndarray | None] = [None] * count
-        ones_n = ones(len(g), g.dtype)  # a row sum is a product with ones (cheaper, as F.linear)
         for i in range(last, -1, -2):
             layer_input, w, weight, bias, input_needs_grad, at = steps[i]
             if weight.requires_grad:
