@@ -39,6 +39,21 @@ TARGETS: dict[str, float] = {
 }
 
 
+def reference_ms(repeats: int = 5) -> float:
+    """Milliseconds for a fixed mix of Python and small numpy work (the fastest of
+    ``repeats``): how fast this machine runs right now. Machines whose CPUs change speed (the
+    README's two-core Xeon alternates between ~1x and ~1.7x) print it before and after the
+    run so results can be read against it."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total, array = 0.0, np.arange(16.0)
+        for i in range(3000):
+            total += float((array * i).sum()) + i % 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000.0
+
+
 def percentile(samples: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(samples, dtype=np.float64), q))
 
@@ -212,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         f"GUI latency, {os.environ['QT_QPA_PLATFORM']} platform, {platform.processor() or '?'}"
         f" ({os.cpu_count()} CPUs), Python {platform.python_version()}, {args.repeats} repeats"
     )
+    print(f"reference workload: {reference_ms():.1f} ms (lower is a faster machine right now)")
     header = (
         f"{'scenario':<44} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
         f"{'cpu p50':>8} {'cpu p95':>8} {'target':>7}"
@@ -235,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     if hasattr(os, "getloadavg"):
         print(f"load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"reference workload after the run: {reference_ms():.1f} ms")
     return 1 if (missed and args.strict) else 0
 
 
