@@ -74,10 +74,12 @@ class TrainingTab(ExplorerTab):
         self._dataset: Dataset | None = None
         self._train: Dataset | None = None
         self._val: Dataset | None = None
-        self.display = RunDisplay(self.view, self.runs, turn=self.gate.gui_turn)
+        # Drawing does not read the model: it pauses the worker only as a courtesy (no GIL
+        # contention while it paints), and does not wait for a long worker view.
+        self.display = RunDisplay(self.view, self.runs, turn=self.gate.gui_courtesy)
         for plot in self.view.findChildren(pg.PlotWidget):
             if isinstance(plot, TimedPaint):
-                plot.turn = self.gate.gui_turn
+                plot.turn = self.gate.gui_courtesy
         self._trainer: Trainer | None = None
         self._starting = False  # a run is being set up: its own model rebuild is expected
         self._ticks = 0

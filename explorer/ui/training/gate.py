@@ -6,12 +6,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: How long a paint waits for the worker's turn to end before it goes ahead without it: one
+#: optimizer step of a small model takes well under a millisecond, a live view ten or more.
+COURTESY_TIMEOUT = 0.004
+
 
 class ModelGate:
     """A mutex for the shared model that gives the GUI thread priority.
 
     The worker enters :meth:`worker_turn` around each optimizer step; the GUI enters
-    :meth:`gui_turn` to read parameters (the Model tab's live heatmaps, saving weights).
+    :meth:`gui_turn` to read parameters (the Model tab's live heatmaps, saving weights) and
+    :meth:`gui_courtesy` around work that only needs the worker to pause (painting).
     The worker may also hold the gate across a short batch of steps
     (:meth:`worker_acquire` ... :meth:`worker_release`, checking :attr:`gui_waiting` between
     steps), so a waiting GUI waits at most one step, and it never sees half-updated
@@ -44,6 +49,35 @@ class ModelGate:
                 self._gui_waiting -= 1
             self._busy = True
             self._gui_owner = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._gui_owner = None
+            self._release()
+
+    @contextmanager
+    def gui_courtesy(self, timeout: float = COURTESY_TIMEOUT) -> Iterator[None]:
+        """A turn for GUI work that does not touch the model (painting), taken to keep the
+        worker from contending for the GIL meanwhile: like :meth:`gui_turn`, but waiting at
+        most ``timeout`` seconds; past that (the worker is computing a view, which holds the
+        gate for tens of milliseconds) the work goes ahead without the gate."""
+        if self._gui_owner == threading.get_ident():
+            yield
+            return
+        with self._condition:
+            self._gui_waiting += 1
+            try:
+                owned = self._condition.wait_for(lambda: not self._busy, timeout)
+            finally:
+                self._gui_waiting -= 1
+            if owned:
+                self._busy = True
+                self._gui_owner = threading.get_ident()
+            else:
+                self._condition.notify_all()  # a worker waiting for the GUI to finish waiting
+        if not owned:
+            yield
+            return
         try:
             yield
         finally:

@@ -87,14 +87,17 @@ class TrainerJob:
             "confusion": confusion.reshape(classes, classes),
         }
 
-    def view(self, final: bool = False) -> dict[str, Any] | None:
-        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final."""
+    def view(self, final: bool = False, between=None) -> dict[str, Any] | None:
+        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final.
+        ``between`` is called between two batches of the regions' grid (see the worker)."""
         out: dict[str, Any] = self.outputs() if final else {}
         trainer = self.trainer
         if self.extent is not None:
             x0, x1, y0, y1 = self.extent
             out["extent"] = self.extent
-            out["regions"] = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
+            out["regions"] = trainer.decision_grid(
+                (x0, x1), (y0, y1), GRID_RESOLUTION, between=between
+            )
         elif not final:
             head = trainer.val_data.x[:SAMPLE_GRID_SIZE]
             out["sample_predictions"] = trainer.predict_proba(head).argmax(axis=1)

@@ -41,9 +41,10 @@ class TrainingJob(Protocol):
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
         """The epoch's record; with ``full`` also validation outputs (confusion, logits)."""
 
-    def view(self, final: bool = False) -> dict[str, Any] | None:
+    def view(self, final: bool = False, between=None) -> dict[str, Any] | None:
         """A cheap live picture of the model (decision regions), or None; ``final`` adds the
-        full validation outputs (sent when the worker stops stepping)."""
+        full validation outputs (sent when the worker stops stepping). ``between()`` may be
+        called between parts of the work: the worker lets a waiting GUI in there."""
 
 
 class TrainingWorker(QObject):
@@ -183,9 +184,19 @@ class TrainingWorker(QObject):
 
     def _emit_view(self, final: bool = False) -> None:
         with self._gate.worker_turn():
-            view = self._job.view(final=final)
+            view = self._job.view(final=final, between=self._let_the_gui_in)
         if view is not None:
             self.sigView.emit({"run": self._job.run_id, **view})
+
+
+    def _let_the_gui_in(self) -> None:
+        """Between two parts of a view (tens of milliseconds in all): a GUI waiting for the
+        gate (to paint, or to read the model) gets it now, not when the view is done. Only
+        this thread changes the model, so the view's parts still see one model."""
+        gate = self._gate
+        if gate.gui_waiting:
+            gate.worker_release()
+            gate.worker_acquire()
 
 
 class GuiThreadGarbageCollection:

@@ -36,6 +36,6 @@ class ScriptedJob:
     def epoch_report(self, full=True):
         return {"epoch": self.taken // self.steps_per_epoch, "val_loss": 0.5}
 
-    def view(self, final=False):
+    def view(self, final=False, between=None):
         self.views += 1
         return {"views": self.views, "final": final}

@@ -101,6 +101,83 @@ def test_a_gui_read_nested_in_a_gui_read_does_not_deadlock():
         pass
 
 
+def test_a_paint_takes_a_free_gate_and_goes_ahead_past_a_long_worker_turn():
+    import threading
+    import time
+
+    gate = ModelGate()
+    with gate.gui_courtesy():  # free: taken, so the worker waits meanwhile
+        assert gate._busy and gate._gui_owner == threading.get_ident()
+    assert not gate._busy
+    holding, release = threading.Event(), threading.Event()
+
+    def worker():  # a long turn, as a live view of the decision regions is
+        with gate.worker_turn():
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        holding.wait(5)
+        started = time.perf_counter()
+        with gate.gui_courtesy(timeout=0.01):  # does not wait for the view to end
+            assert gate._gui_owner is None
+        assert time.perf_counter() - started < 1.0
+        assert not gate.gui_waiting
+    finally:
+        release.set()
+        thread.join(5)
+    with gate.gui_turn():  # and the gate is whole afterwards
+        pass
+
+
+def test_a_view_lets_a_waiting_gui_in_between_its_parts():
+    import threading
+
+    from explorer.ui.training.worker import TrainingWorker
+
+    gate = ModelGate()
+    turns = []
+
+    class SlicedJob:
+        run_id = 1
+
+        def view(self, final=False, between=None):
+            for part in range(3):
+                turns.append(("view", part))
+                if part == 1:  # the GUI asks for the gate while the view runs
+                    asked.start()
+                    while not gate.gui_waiting:
+                        pass
+                if between is not None and part < 2:
+                    between()
+            return {"part": 3}
+
+    def gui():
+        with gate.gui_turn():
+            turns.append(("gui", None))
+
+    asked = threading.Thread(target=gui)
+    worker = TrainingWorker(SlicedJob(), gate)
+    worker._emit_view()
+    asked.join(5)
+    # The GUI got the gate between the view's second and third parts, not after the view.
+    assert turns == [("view", 0), ("view", 1), ("gui", None), ("view", 2)]
+
+
+def test_the_training_plots_pause_the_worker_only_as_a_courtesy(qtbot):
+    from explorer.ui.tabs.training import TrainingTab
+    from explorer.ui.training.paint_meter import TimedPaint
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    plots = [p for p in tab.view.findChildren(TimedPaint)]
+    assert plots and all(p.turn == tab.gate.gui_courtesy for p in plots)
+    assert tab.display.turn == tab.gate.gui_courtesy
+    tab.shutdown()
+
+
 def test_the_model_tab_waits_for_the_training_gate(qtbot):
     from explorer.ui.tabs.model import ModelTab
     from explorer.ui.tabs.training import TrainingTab
