@@ -188,7 +188,6 @@ class TrainingWorker(QObject):
         if view is not None:
             self.sigView.emit({"run": self._job.run_id, **view})
 
-
     def _let_the_gui_in(self) -> None:
         """Between two parts of a view (tens of milliseconds in all): a GUI waiting for the
         gate (to paint, or to read the model) gets it now, not when the view is done. Only
