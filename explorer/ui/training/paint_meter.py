@@ -34,7 +34,7 @@ PAINT_METER = PaintMeter()
 class TimedPaint:
     """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`.
 
-    ``turn`` (the training gate's ``gui_turn``, set by the Training tab) is held while the
+    ``turn`` (the training gate's ``gui_courtesy``, set by the Training tab) is held while the
     plot paints: the worker waits between two steps instead of contending for the GIL, so
     a paint takes its own time, not twice that, and the event loop does not stall as long.
     """
