@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         f"load {os.getloadavg()[0]:.1f}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}, "
         + ("training pinned to CPU 0, GUI to CPU 1" if args.pin else "not pinned")
     )
+    from gui_latency import reference_ms
+
+    print(f"reference workload: {reference_ms():.1f} ms (lower is a faster machine right now)")
     window, spec = make_window(app, args.epochs)
     tab = window.tab("training")
     rates, headless_rates, ratios, all_gaps, end_gaps = [], [], [], [], []
@@ -264,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value, target, note in rows:
         print(f"{name:<{width}}  {value:>12}  {target:<20} {note}")
     ok = ratio >= 0.8 and worst_gap <= 50 and all(v <= 16 for v in paint.values())
+    print(f"reference workload after the run: {reference_ms():.1f} ms")
     print("all targets met" if ok else "SOME TARGETS MISSED")
     return 0 if ok or not args.strict else 1
 
