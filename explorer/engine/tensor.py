@@ -2,12 +2,13 @@
 
 Each operation builds its result with :func:`Tensor._from_op`, giving the parents and a
 ``backward`` function that maps the result's gradient to one gradient per parent (``None``
-for a parent that needs none). :meth:`Tensor.backward` walks the graph in reverse
-topological order (iteratively, so deep graphs do not hit Python's recursion limit) and
-accumulates; a chain of ops that vouch for their gradients (``backward.exact``, such as the
-fused MLP and cross entropy of a training step) is run node by node without sorting. The
-broadcasting rule lives in one place, :func:`unbroadcast`: a broadcast edge's gradient is
-summed back to its source's shape.
+for a parent that needs none). :meth:`Tensor.backward` (in its own module,
+:mod:`explorer.engine._tensor_backward`) walks the graph in reverse topological order
+(iteratively, so deep graphs do not hit Python's recursion limit) and accumulates; a chain
+of ops that vouch for their gradients (``backward.exact``, such as the fused MLP and cross
+entropy of a training step) is run node by node without sorting. The broadcasting rule lives
+in one place, :func:`unbroadcast`: a broadcast edge's gradient is summed back to its
+source's shape.
 
 Examples
 --------
@@ -22,14 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from explorer.engine._constants import ONE
+from explorer.engine import _tensor_backward
+from explorer.engine._tensor_backward import unbroadcast as unbroadcast  # re-exported
 from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
@@ -43,9 +44,8 @@ class _GradMode(threading.local):
 
 _state = _GradMode()
 # Creation order: an op's output is always newer than its inputs, so sorting a graph's nodes
-# newest first is a valid reverse topological order.
+# newest first is a valid reverse topological order (see _tensor_backward).
 _creation_counter = itertools.count()
-_creation_order = operator.attrgetter("_seq")
 
 
 def is_grad_enabled() -> bool:
@@ -82,19 +82,6 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     elif array.dtype.kind in "iu":
         array = array.astype(np.int64)
     return array
-
-
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``grad`` back to ``shape``: the gradient of a broadcast is the sum over its copies."""
-    if grad.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape)
 
 
 class Tensor(TensorMath, TensorShape):
@@ -167,157 +154,9 @@ class Tensor(TensorMath, TensorShape):
         """The name of the operation that made this tensor (torch gives an object)."""
         return f"{self._op}Backward" if self._backward is not None else None
 
-    def backward(
-        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
-    ) -> None:
-        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
-
-        ``gradient`` is d(loss)/d(self), needed when self is not a scalar. The graph is always
-        kept (``retain_graph`` is accepted for torch's signature); higher-order gradients
-        (``create_graph=True``) are not supported.
-        """
-        if create_graph:
-            raise NotImplementedError("the numpy engine does not build graphs of gradients")
-        if not self.requires_grad:
-            raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn"
-            )
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            # a one of self's shape and dtype: cached (read-only) for a scalar, and np.ones is a
-            # slower Python-level wrapper
-            data = self.data
-            if data.ndim == 0:
-                seed = ONE[data.dtype]
-            else:
-                seed = np.array(1, dtype=data.dtype).reshape(data.shape)
-        else:
-            seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
-            seed = seed.astype(self.data.dtype, copy=False)
-            if seed.shape != self.data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {seed.shape} and "
-                    f"output[0] has a shape of {self.data.shape}."
-                )
-        # Keyed by the tensors themselves (hashed by identity, see TensorMath.__hash__).
-        grads: dict[Tensor, np.ndarray] = {self: seed}
-        # A leaf without a .grad takes an exact op's gradient (see _from_op) as soon as it comes;
-        # a later contribution replaces it with the sum. The other leaves (``deferred``) are
-        # given theirs at the end, once every contribution is summed: a leaf that has a .grad
-        # gets that sum added (as torch does), and one reached first by a plain op is in
-        # ``leaves``: it adopts the array, or copies one that may alias another (``shared``):
-        # the seed, a view, a pass-through (Add hands on its own input) or an adopted array.
-        deferred: set[Tensor] = set()
-        leaves: list[Tensor] = []
-        fresh_leaves: list[Tensor] = []  # deferred leaves whose first gradient was exact
-        shared = {self}
-        if self._backward is None:
-            leaves.append(self)
-            deferred.add(self)
-        # Non-leaf nodes holding a gradient not yet passed on. While there is one and its op is
-        # exact, the graph so far is a chain (each node handed a gradient to at most one
-        # non-leaf parent), so that node has every contribution: run it, no sort needed.
-        pending: list[Tensor] = [] if self._backward is None else [self]
-        while len(pending) == 1 and getattr(pending[0]._backward, "exact", False):
-            node = pending.pop()
-            parent_grads = node._backward(grads.pop(node))
-            # the op vouches for its gradients: one per parent (zip(strict=True) costs ~0.2 us a
-            # node here), no checks, no copies
-            for parent, parent_grad in zip(node._parents, parent_grads, strict=False):
-                if parent_grad is None:
-                    continue
-                if parent in grads:
-                    grads[parent] = total = grads[parent] + parent_grad
-                    shared.discard(parent)
-                    if parent._backward is None and parent not in deferred:
-                        parent.grad = total
-                    continue
-                grads[parent] = parent_grad
-                if parent._backward is not None:
-                    pending.append(parent)
-                elif parent.grad is None:
-                    parent.grad = parent_grad
-                else:
-                    fresh_leaves.append(parent)
-                    deferred.add(parent)
-        for node in self._topological_order(pending) if pending else ():
-            grad = grads.pop(node, None)
-            if grad is None:
-                continue
-            parent_grads = node._backward(grad)
-            if getattr(node._backward, "exact", False):
-                for parent, parent_grad in zip(node._parents, parent_grads, strict=False):
-                    if parent_grad is None:
-                        continue
-                    if parent in grads:
-                        grads[parent] = total = grads[parent] + parent_grad
-                        shared.discard(parent)
-                        if parent._backward is None and parent not in deferred:
-                            parent.grad = total
-                        continue
-                    grads[parent] = parent_grad
-                    if parent._backward is None:
-                        if parent.grad is None:
-                            parent.grad = parent_grad
-                        else:
-                            fresh_leaves.append(parent)
-                            deferred.add(parent)
-                continue
-            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
-                if parent_grad is None or not parent.requires_grad:
-                    continue
-                data = parent.data
-                if parent_grad.shape != data.shape:
-                    parent_grad = unbroadcast(np.asarray(parent_grad), data.shape)
-                    assert parent_grad.shape == data.shape, (parent._op, parent_grad.shape)
-                if parent_grad.dtype is not data.dtype and parent_grad.dtype != data.dtype:
-                    parent_grad = parent_grad.astype(data.dtype)
-                if parent in grads:
-                    grads[parent] = total = grads[parent] + parent_grad
-                    shared.discard(parent)
-                    if parent._backward is None and parent not in deferred:
-                        parent.grad = total
-                    continue
-                grads[parent] = parent_grad
-                if parent_grad is grad or parent_grad.base is not None:
-                    shared.add(parent)
-                if parent._backward is None:
-                    leaves.append(parent)
-                    deferred.add(parent)
-        for leaf in fresh_leaves:
-            leaf.grad = leaf.grad + grads[leaf]
-        adopted: set[int] = set()
-        for leaf in leaves:
-            grad = grads[leaf]
-            if leaf.grad is not None:
-                leaf.grad = leaf.grad + grad
-            elif leaf in shared or id(grad) in adopted or type(grad) is not np.ndarray:
-                leaf.grad = np.array(grad, dtype=leaf.data.dtype)
-            else:
-                leaf.grad = grad
-                adopted.add(id(grad))
-
-    @staticmethod
-    def _topological_order(roots: list[Tensor]) -> list[Tensor]:
-        """``roots`` and the non-leaf nodes above them that need a gradient, each after every
-        node that uses it.
-
-        Newest first: an op's output is always newer than its inputs.
-        """
-        if not roots:
-            return []
-        nodes = list(roots)
-        seen = {id(node) for node in roots}
-        stack = list(roots)
-        while stack:
-            for parent in stack.pop()._parents:
-                if parent._backward is not None and parent.requires_grad and id(parent) not in seen:
-                    seen.add(id(parent))
-                    nodes.append(parent)
-                    stack.append(parent)
-        nodes.sort(key=_creation_order, reverse=True)
-        return nodes
+    # the graph walk lives in its own module; assigned, not wrapped, so a call costs nothing more
+    backward = _tensor_backward.backward
+    _topological_order = staticmethod(_tensor_backward.topological_order)
 
     @staticmethod
     def _constant(data: Any) -> Tensor:
