@@ -7,7 +7,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from explorer.engine.nn.module import Module, _addindent
+from explorer.engine.nn._module_repr import _addindent
+from explorer.engine.nn.module import Module
 
 
 def _index(idx: Any, size: int) -> int:

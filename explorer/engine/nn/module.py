@@ -4,34 +4,29 @@ The registries (``_parameters``, ``_buffers``, ``_modules`` and the hook dicts) 
 dicts created with ``super().__setattr__``; :meth:`Module.__setattr__` routes a
 :class:`Parameter` into ``_parameters`` and a Module into ``_modules``, which is how
 ``self.linear1 = nn.Linear(...)`` makes ``linear1`` a child without any registration call.
+Walking the tree (``named_parameters``, ``named_modules``, ...) is the mixin
+:class:`explorer.engine.nn._module_tree.ModuleTree`; the repr layout is in ``_module_repr``
+and the ``state_dict`` plumbing in ``_state_dict``.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
+from explorer.engine.nn._module_repr import module_repr
+from explorer.engine.nn._module_tree import ModuleTree
 from explorer.engine.nn._state_dict import load_state, save_state
 from explorer.engine.nn.hooks import RemovableHandle
 from explorer.engine.nn.parameter import Parameter
 from explorer.engine.tensor import Tensor
 
 
-def _addindent(text: str, num_spaces: int) -> str:
-    """Indent every line but the first by ``num_spaces`` (blank lines stay empty)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    first = lines.pop(0)
-    rest = [(num_spaces * " ") + line if line.strip() else "" for line in lines]
-    return first + "\n" + "\n".join(rest)
-
-
-class Module:
+class Module(ModuleTree):
     """Base class for all neural network modules, as ``torch.nn.Module``.
 
     Subclasses assign their layers and parameters as attributes in ``__init__`` (after
@@ -243,114 +238,6 @@ class Module:
         ]
         return sorted(key for key in keys if not key[0].isdigit())
 
-    # -- traversal ------------------------------------------------------------------------
-    def _named_members(
-        self,
-        get_members_fn: Callable[[Module], Any],
-        prefix: str = "",
-        recurse: bool = True,
-        remove_duplicate: bool = True,
-    ) -> Iterator[tuple[str, Any]]:
-        """Yield (dotted name, member) for this module's (and its descendants') members."""
-        memo: set[int] = set()
-        modules = (
-            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-            if recurse
-            else [(prefix, self)]
-        )
-        for module_prefix, module in modules:
-            for key, value in get_members_fn(module):
-                if value is None or id(value) in memo:
-                    continue
-                if remove_duplicate:
-                    memo.add(id(value))
-                yield module_prefix + ("." if module_prefix else "") + key, value
-
-    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Yield the parameters of this module and, if ``recurse``, of all descendants."""
-        for _name, param in self.named_parameters(recurse=recurse):
-            yield param
-
-    def named_parameters(
-        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
-    ) -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` with dotted names such as ``'linear1.weight'``."""
-        yield from self._named_members(
-            lambda module: module._parameters.items(),
-            prefix=prefix,
-            recurse=recurse,
-            remove_duplicate=remove_duplicate,
-        )
-
-    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
-        """Yield the buffers of this module and, if ``recurse``, of all descendants."""
-        for _name, buf in self.named_buffers(recurse=recurse):
-            yield buf
-
-    def named_buffers(
-        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
-    ) -> Iterator[tuple[str, Tensor]]:
-        """Yield ``(name, buffer)`` with dotted names."""
-        yield from self._named_members(
-            lambda module: module._buffers.items(),
-            prefix=prefix,
-            recurse=recurse,
-            remove_duplicate=remove_duplicate,
-        )
-
-    def children(self) -> Iterator[Module]:
-        """Yield the immediate child modules."""
-        for _name, module in self.named_children():
-            yield module
-
-    def named_children(self) -> Iterator[tuple[str, Module]]:
-        """Yield ``(name, child)`` for the immediate children, each module once."""
-        memo: set[int] = set()
-        for name, module in self._modules.items():
-            if module is not None and id(module) not in memo:
-                memo.add(id(module))
-                yield name, module
-
-    def modules(self) -> Iterator[Module]:
-        """Yield this module and every descendant, depth first."""
-        for _name, module in self.named_modules():
-            yield module
-
-    def named_modules(
-        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
-    ) -> Iterator[tuple[str, Module]]:
-        """Yield ``(dotted name, module)`` for this module (name ``prefix``) and descendants."""
-        if memo is None:
-            memo = set()
-        if self in memo:
-            return
-        if remove_duplicate:
-            memo.add(self)
-        yield prefix, self
-        for name, module in self._modules.items():
-            if module is None:
-                continue
-            yield from module.named_modules(
-                memo, prefix + ("." if prefix else "") + name, remove_duplicate
-            )
-
-    def get_submodule(self, target: str) -> Module:
-        """The descendant at dotted path ``target`` (``''`` is this module)."""
-        module = self
-        for item in target.split(".") if target else []:
-            if item not in module._modules or module._modules[item] is None:
-                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
-            module = module._modules[item]
-        return module
-
-    def get_parameter(self, target: str) -> Parameter:
-        """The parameter at dotted path ``target`` such as ``'linear1.weight'``."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if name not in module._parameters:
-            raise AttributeError(f"{module._get_name()} has no parameter `{name}`")
-        return module._parameters[name]
-
     # -- state ----------------------------------------------------------------------------
     def state_dict(
         self, *, destination: OrderedDict | None = None, prefix: str = "", keep_vars: bool = False
@@ -472,17 +359,4 @@ class Module:
         """The module's own settings for ``repr``, one item per line; override in layers."""
         return ""
 
-    def __repr__(self) -> str:
-        extra = self.extra_repr()
-        extra_lines = extra.split("\n") if extra else []
-        child_lines = [
-            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
-        ]
-        lines = extra_lines + child_lines
-        main = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                main += extra_lines[0]
-            else:
-                main += "\n  " + "\n  ".join(lines) + "\n"
-        return main + ")"
+    __repr__ = module_repr  # torch's layout, shared with Sequential (see _module_repr)
