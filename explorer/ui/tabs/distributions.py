@@ -40,13 +40,13 @@ from explorer.ui.plots.distribution_plots import (
 )
 from explorer.ui.plots.sensitivity_plot import SensitivityPlot
 from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.tabs.distributions_state import MODES, TabState, check_labels, parse_state
 from explorer.ui.widgets.card import Card
-from explorer.ui.widgets.distribution_presets import MAX_SEED, PresetBar, caption, tool_button
+from explorer.ui.widgets.distribution_presets import PresetBar, caption, tool_button
 from explorer.ui.widgets.distribution_sliders import DistributionSliders
-from explorer.ui.widgets.gaussian_panel import PARAMETERS, GaussianPanel
+from explorer.ui.widgets.gaussian_panel import GaussianPanel
 from explorer.ui.widgets.measure_readouts import MeasureReadouts
 
-MODES = ("discrete", "gaussian")
 UNIT_TEXT = {2.0: "bits (log₂)", math.e: "nats (ln)", 10.0: "hartleys (log₁₀)"}
 EXAMPLE_BUTTONS = {
     "q-close": ("exampleQClose", "Q ≈ P"),
@@ -54,9 +54,6 @@ EXAMPLE_BUTTONS = {
     "q-equals-p": ("exampleQEqualsP", "Q = P"),
 }
 SENSITIVITY_T = sensitivity_grid()
-STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed", "labels")
-#: Longest category name accepted by ``set_distributions(..., labels=...)``.
-MAX_LABEL_CHARS = 60
 
 
 class DistributionsTab(ExplorerTab):
@@ -290,49 +287,16 @@ class DistributionsTab(ExplorerTab):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        """Apply a ``state()`` dict (any subset of its keys); ValueError naming a bad entry."""
-        if not isinstance(state, dict):
-            raise ValueError(f"state must be a dict; got {type(state).__name__}")
-        unknown = sorted(set(state) - set(STATE_KEYS))
-        if unknown:
-            raise ValueError(f"unknown Distributions state entries: {unknown}")
-        # Validate everything on a scratch pair before touching the widgets.
-        scratch = DistributionPair(self.pair.p, self.pair.q)
-        try:
-            if "p" in state or "q" in state:
-                scratch.set(state.get("p", self.pair.p), state.get("q", self.pair.q))
-            if "k" in state and ("p" in state or "q" in state):
-                if state["k"] != scratch.k:
-                    raise ValueError(f"k is {state['k']!r} but p and q have {scratch.k} categories")
-            elif "k" in state:
-                scratch.set_category_count(state["k"])
-            if "selected" in state:
-                scratch.select(state["selected"])
-            base = resolve_base(state.get("base", base_label(self.base)))
-            mode = state.get("mode", self.mode())
-            if mode not in MODES:
-                raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
-            gaussian = state.get("gaussian", {})
-            if not isinstance(gaussian, dict):
-                raise ValueError(f"gaussian must be a dict of {list(PARAMETERS)}; got {gaussian!r}")
-            if "labels" in state:
-                labels = state["labels"]
-                labels = None if labels is None else check_labels(labels, scratch.k)
-            elif scratch.k == self.pair.k and not {"p", "q", "k"} & set(state):
-                labels = self._labels
-            else:
-                labels = None
-            seed = state.get("random_seed", self.seed_spin.value())
-            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-                raise ValueError(f"random_seed must be an integer 0..1000000; got {seed!r}")
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"bad Distributions state: {error}") from None
-        self.gaussian.set_parameters(gaussian)
-        self.seed_spin.setValue(seed)
-        self.pair = scratch
-        self._labels = labels
-        self.set_base(base)
-        self.set_mode(mode)
+        """Apply a ``state()`` dict (any subset of its keys); ValueError naming a bad entry,
+        and then nothing changed."""
+        current = TabState(self.pair, self.base, self.mode(), self._labels, self.seed_spin.value())
+        new = parse_state(state, current)
+        self.gaussian.set_parameters(new.gaussian)
+        self.seed_spin.setValue(new.random_seed)
+        self.pair = new.pair
+        self._labels = new.labels
+        self.set_base(new.base)
+        self.set_mode(new.mode)
 
     def select_category(self, index: int) -> None:
         """Make category ``index`` the selected one (the sensitivity plot sweeps its q)."""
@@ -438,21 +402,6 @@ class DistributionsTab(ExplorerTab):
             c.unit,
         )
         self.sigDistributionsChanged.emit(pair.p.copy(), pair.q.copy())
-
-
-def check_labels(labels, k: int) -> tuple[str, ...]:
-    """``labels`` as a tuple of K non-empty strings; ValueError naming what is wrong."""
-    if isinstance(labels, str) or not isinstance(labels, list | tuple):
-        raise ValueError(f"labels must be a list of {k} strings; got {labels!r}")
-    if len(labels) != k:
-        raise ValueError(f"labels must name all {k} categories; got {len(labels)}: {labels!r}")
-    for i, label in enumerate(labels):
-        if not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL_CHARS:
-            raise ValueError(
-                f"label {i} must be a non-empty string of at most {MAX_LABEL_CHARS} "
-                f"characters; got {label!r}"
-            )
-    return tuple(label.strip() for label in labels)
 
 
 __all__ = ["DistributionsTab", "check_labels"]
