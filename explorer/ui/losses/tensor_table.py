@@ -41,8 +41,9 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # each enum argument and result through Python's enum machinery, so answer from constants.
 _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+# headerData's role arrives as a plain int (C++ declares it int): compare with ==, not is.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _HORIZONTAL = Qt.Orientation.Horizontal
 
 
@@ -246,12 +247,12 @@ class TensorTableModel(QAbstractTableModel):
         return _EDITABLE if self.editable else _READ_ONLY
 
     def headerData(self, section, orientation, role=_DISPLAY):  # noqa: N802
-        if role is _DISPLAY:
-            if orientation is _HORIZONTAL and self.column_header:
+        if role == _DISPLAY:
+            if orientation == _HORIZONTAL and self.column_header:
                 return self.column_header
             return str(section)
-        if role is _TOOLTIP:
-            if orientation is _HORIZONTAL:
+        if role == _TOOLTIP:
+            if orientation == _HORIZONTAL:
                 return self.column_header or f"class / column {section} (dim 1)"
             return f"sample / row {section} (dim 0)"
         return None
