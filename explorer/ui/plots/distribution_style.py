@@ -109,7 +109,7 @@ class YRange:
     and goes) does not make the axis (and its cached picture) change on every move. While
     ``steady`` (a slider is held down) it only grows, and then a quarter further than the
     data needs (up to ``ceiling``), so a drag that keeps pushing changes the scale once
-    rather than every few moves; the plot fits the data again when the user lets go."""
+    rather than every few moves; when the user lets go it may shrink again."""
 
     SHRINK_BELOW = 0.5
     GROW_AHEAD = 1.25
