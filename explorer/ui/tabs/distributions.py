@@ -321,8 +321,8 @@ class DistributionsTab(ExplorerTab):
             self.pair.select(index)
             # Only the sensitivity curve depends on the selection. Its range is not refitted
             # here: a press that selects is followed by a drag, which would only grow it
-            # back at its first move; it follows the data as in a drag (and fits when the
-            # slider is let go).
+            # back at its first move; it follows the data as in a drag (and may shrink when
+            # the slider is let go).
             self._refresh(refit=False)
 
     def _on_selected_spin_value_changed(self, index: int) -> None:
