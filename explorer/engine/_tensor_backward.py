@@ -94,7 +94,9 @@ def backward(
         node = pending.pop()
         parent_grads = node._backward(grads.pop(node))
         # the op vouches for its gradients: one per parent (zip(strict=True) costs ~0.2 us a
-        # node here), no checks, no copies
+        # node here), no checks, no copies. The summing of a repeated parent is written out
+        # here and in the two loops below rather than called: a call per edge is ~2% of a
+        # small network's step.
         for parent, parent_grad in zip(node._parents, parent_grads, strict=False):
             if parent_grad is None:
                 continue

@@ -570,16 +570,10 @@ def test_set_distributions_shows_the_discrete_page(tab):
 
 
 def test_dragging_and_selecting_relayout_nothing_above_the_sliders(qtbot):
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    class LayoutRequests(QObject):
-        count = 0
-
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt override)
-            if event.type() == QEvent.Type.LayoutRequest:
-                self.count += 1
-            return False
+    from tests.ui.event_counts import EventCount
 
     def settle():  # a layout request climbs one level per pass of the event loop
         for _ in range(30):
@@ -593,7 +587,7 @@ def test_dragging_and_selecting_relayout_nothing_above_the_sliders(qtbot):
     widget.count_spin.setValue(6)
     widget.findChild(QSlider, "pSlider0").setValue(400)
     settle()
-    requests = LayoutRequests()
+    requests = EventCount(QEvent.Type.LayoutRequest)
     widget.installEventFilter(requests)
     for index in (1, 3, 4):  # a new slider each time: its category becomes the selected one
         widget.findChild(QSlider, f"qSlider{index}").setValue(200 + 10 * index)
@@ -613,5 +607,5 @@ def test_scales_hold_still_while_a_slider_is_held_and_fit_when_it_is_let_go(qtbo
     grown = widget.contributions.y_range.current
     slider.setValue(240)  # ... and back: the data needs far less room, the scale holds
     assert widget.contributions.y_range.current == grown
-    slider.setSliderDown(False)  # let go: the plots fit the data again
+    slider.setSliderDown(False)  # let go: the data fill less than half the scale: it shrinks
     assert widget.contributions.y_range.current[1] < grown[1]

@@ -1,18 +1,8 @@
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from explorer.ui.widgets.quiet_label import QuietLabelBox
-
-
-class LayoutRequests(QObject):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched, event):  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
+from tests.ui.event_counts import EventCount
 
 
 def test_a_new_text_asks_no_layout_above_the_box_for_room(qtbot):
@@ -27,7 +17,7 @@ def test_a_new_text_asks_no_layout_above_the_box_for_room(qtbot):
     row.show()
     qtbot.waitExposed(row)
     qtbot.wait(50)  # the first layout is done
-    requests = LayoutRequests()
+    requests = EventCount(QEvent.Type.LayoutRequest)
     row.installEventFilter(requests)
     quiet.setText("a much longer text than before, with numbers 0.123456")
     qtbot.wait(20)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 #: How long a paint waits for the worker's turn to end before it goes ahead without it: one
 #: optimizer step of a small model takes well under a millisecond, a live view ten or more.
@@ -35,32 +35,20 @@ class ModelGate:
         """True while the GUI waits for its turn (a plain read: the worker polls it)."""
         return self._gui_waiting > 0
 
-    @contextmanager
-    def gui_turn(self) -> Iterator[None]:
-        # Reentrant for the thread that holds it: a read nested in a read must not deadlock.
-        if self._gui_owner == threading.get_ident():
-            yield
-            return
-        with self._condition:
-            self._gui_waiting += 1
-            try:
-                self._condition.wait_for(lambda: not self._busy)
-            finally:
-                self._gui_waiting -= 1
-            self._busy = True
-            self._gui_owner = threading.get_ident()
-        try:
-            yield
-        finally:
-            self._gui_owner = None
-            self._release()
+    def gui_turn(self) -> AbstractContextManager[None]:
+        """The GUI's turn to read the model: waits for the worker's step to end."""
+        return self._gui_hold(None)
 
-    @contextmanager
-    def gui_courtesy(self, timeout: float = COURTESY_TIMEOUT) -> Iterator[None]:
+    def gui_courtesy(self, timeout: float = COURTESY_TIMEOUT) -> AbstractContextManager[None]:
         """A turn for GUI work that does not touch the model (painting), taken to keep the
         worker from contending for the GIL meanwhile: like :meth:`gui_turn`, but waiting at
         most ``timeout`` seconds; past that (the worker is computing a view, which holds the
         gate for tens of milliseconds) the work goes ahead without the gate."""
+        return self._gui_hold(timeout)
+
+    @contextmanager
+    def _gui_hold(self, timeout: float | None) -> Iterator[None]:
+        # Reentrant for the thread that holds it: a read nested in a read must not deadlock.
         if self._gui_owner == threading.get_ident():
             yield
             return

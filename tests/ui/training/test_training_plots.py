@@ -214,22 +214,16 @@ def test_training_plots_paint_inside_their_turn(qtbot):
 
 
 def test_a_live_range_change_costs_one_paint(qtbot):
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    class Paints(QObject):
-        count = 0
-
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt override)
-            if event.type() == QEvent.Type.Paint:
-                Paints.count += 1
-            return False
+    from tests.ui.event_counts import EventCount
 
     plot = LossCurvePlot()
     qtbot.addWidget(plot)
     plot.resize(500, 300)
     plot.show()
-    paints = Paints()
+    paints = EventCount(QEvent.Type.Paint)
     plot.viewport().installEventFilter(paints)
     steps = np.arange(1.0, 2001.0)
     plot.append_steps(steps[:50], 1.0 / np.sqrt(steps[:50]))
@@ -239,13 +233,13 @@ def test_a_live_range_change_costs_one_paint(qtbot):
     for start in range(50, 2000, 250):  # each chunk outgrows the view kept ahead of the run
         plot.append_steps(steps[start : start + 250], 1.0 / np.sqrt(steps[start : start + 250]))
         QApplication.processEvents()
-        before = Paints.count
+        before = paints.count
         plot.refresh(live=True)
         for _ in range(3):
             QApplication.processEvents()
         # The clipped, downsampled curves are prepared for the new range before the paint,
         # not during it (which would ask for a second paint).
-        assert Paints.count - before <= 1
+        assert paints.count - before <= 1
 
 
 def test_validation_points_are_appended_one_epoch_at_a_time(qtbot):
