@@ -1,8 +1,25 @@
 import math
+import threading
+from contextlib import contextmanager
 
 from explorer.ui.training.gate import ModelGate
-from explorer.ui.training.worker import TrainingController
+from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
 from tests.ui.training.fakes import ScriptedJob
+
+
+@contextmanager
+def python_thread(target):
+    """A plain thread for the gate's tests, started and joined inside; as for any worker
+    thread, the cyclic garbage collector stays out of it (it could free Qt objects of
+    earlier tests from the wrong thread)."""
+    GuiThreadGarbageCollection.worker_starts()
+    thread = threading.Thread(target=target)
+    try:
+        yield thread
+    finally:
+        if thread.is_alive():
+            thread.join(5)
+        GuiThreadGarbageCollection.worker_stops()
 
 
 def collect(controller):
@@ -102,7 +119,6 @@ def test_a_gui_read_nested_in_a_gui_read_does_not_deadlock():
 
 
 def test_a_paint_takes_a_free_gate_and_goes_ahead_past_a_long_worker_turn():
-    import threading
     import time
 
     gate = ModelGate()
@@ -116,25 +132,22 @@ def test_a_paint_takes_a_free_gate_and_goes_ahead_past_a_long_worker_turn():
             holding.set()
             release.wait(5)
 
-    thread = threading.Thread(target=worker)
-    thread.start()
-    try:
-        holding.wait(5)
-        started = time.perf_counter()
-        with gate.gui_courtesy(timeout=0.01):  # does not wait for the view to end
-            assert gate._gui_owner is None
-        assert time.perf_counter() - started < 1.0
-        assert not gate.gui_waiting
-    finally:
-        release.set()
-        thread.join(5)
+    with python_thread(worker) as thread:
+        thread.start()
+        try:
+            holding.wait(5)
+            started = time.perf_counter()
+            with gate.gui_courtesy(timeout=0.01):  # does not wait for the view to end
+                assert gate._gui_owner is None
+            assert time.perf_counter() - started < 1.0
+            assert not gate.gui_waiting
+        finally:
+            release.set()
     with gate.gui_turn():  # and the gate is whole afterwards
         pass
 
 
 def test_a_view_lets_a_waiting_gui_in_between_its_parts():
-    import threading
-
     from explorer.ui.training.worker import TrainingWorker
 
     gate = ModelGate()
@@ -158,21 +171,22 @@ def test_a_view_lets_a_waiting_gui_in_between_its_parts():
         with gate.gui_turn():
             turns.append(("gui", None))
 
-    asked = threading.Thread(target=gui)
     worker = TrainingWorker(SlicedJob(), gate)
-    worker._emit_view()
-    asked.join(5)
+    with python_thread(gui) as asked:
+        worker._emit_view()
     # The GUI got the gate between the view's second and third parts, not after the view.
     assert turns == [("view", 0), ("view", 1), ("gui", None), ("view", 2)]
 
 
 def test_the_training_plots_pause_the_worker_only_as_a_courtesy(qtbot):
+    import pyqtgraph as pg
+
     from explorer.ui.tabs.training import TrainingTab
     from explorer.ui.training.paint_meter import TimedPaint
 
     tab = TrainingTab()
     qtbot.addWidget(tab)
-    plots = [p for p in tab.view.findChildren(TimedPaint)]
+    plots = [p for p in tab.view.findChildren(pg.PlotWidget) if isinstance(p, TimedPaint)]
     assert plots and all(p.turn == tab.gate.gui_courtesy for p in plots)
     assert tab.display.turn == tab.gate.gui_courtesy
     tab.shutdown()
@@ -230,8 +244,6 @@ def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
 
 
 def test_the_worker_holds_the_gate_across_steps_until_the_gui_asks():
-    import threading
-
     gate = ModelGate()
     gate.worker_acquire()
     with gate.worker_turn():  # reentrant inside the worker's batch of steps
@@ -243,11 +255,11 @@ def test_the_worker_holds_the_gate_across_steps_until_the_gui_asks():
         with gate.gui_turn():
             entered.set()
 
-    reader = threading.Thread(target=gui_read)
-    reader.start()
-    while not gate.gui_waiting:  # the worker sees the GUI wait between two steps ...
-        pass
-    assert not entered.is_set()  # ... and the GUI never reads while the worker steps
-    gate.worker_release()
-    reader.join(timeout=5)
+    with python_thread(gui_read) as reader:
+        reader.start()
+        while not gate.gui_waiting:  # the worker sees the GUI wait between two steps ...
+            pass
+        assert not entered.is_set()  # ... and the GUI never reads while the worker steps
+        gate.worker_release()
+        reader.join(timeout=5)
     assert entered.is_set()
