@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -21,6 +22,23 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def top_level_widgets(app) -> list:
+    """``app.topLevelWidgets()``, safely.
+
+    Wrapping each widget of that list allocates Python objects, which can start the cyclic
+    garbage collector midway; it may then free an earlier test's unreachable pyqtgraph
+    item whose context menu is a parentless QMenu, itself a top-level widget further down
+    the same list, and the next wrap reads freed memory (a segfault). So the garbage goes
+    first, and the collector waits until the list is wrapped.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        return app.topLevelWidgets()
+    finally:
+        gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def _no_leftover_windows_or_threads(request):
     """Fail a GUI test that leaves a visible top-level window or a worker thread behind."""
@@ -34,7 +52,7 @@ def _no_leftover_windows_or_threads(request):
         return
     app.processEvents()
     left = []
-    for widget in app.topLevelWidgets():
+    for widget in top_level_widgets(app):
         try:
             if widget.isVisible():
                 left.append(type(widget).__name__)

@@ -76,7 +76,12 @@ def test_the_app_exits_0_when_its_window_is_closed(tmp_path):
         from explorer.ui.main_window import MainWindow
 
         def close():
-            for widget in app.topLevelWidgets():
+            import gc
+            gc.collect()  # see tests/conftest.py: top_level_widgets
+            gc.disable()
+            widgets = app.topLevelWidgets()
+            gc.enable()
+            for widget in widgets:
                 if isinstance(widget, MainWindow):
                     widget.close()
 
