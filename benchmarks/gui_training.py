@@ -3,14 +3,14 @@
 Three measurements (targets from issue 6):
 
 1. **Throughput**: the default spiral run (300 epochs, about 2 s) trained by the
-   Training tab inside a main window (worker thread, ~30 Hz display, live decision regions,
+   Training tab inside a main window (training process, ~30 Hz display, live decision regions,
    accuracy, confusion matrix and P/Q panel) vs the same run by ``Trainer.run()`` with no
    GUI, from its start to its end; training samples per second of wall time. The app's rate
-   is the one the progress bar shows while training: from the worker's first report to its
-   last (starting and finishing a run are one-off costs, left out). Interleaved rounds on
-   this shared 2-core machine vary by tens of percent, and its two virtual CPUs take turns
+   is the one the progress bar shows while training: from the process's first report to its
+   last (starting the process and finishing a run are one-off costs, left out). Interleaved
+   rounds on this shared 2-core machine vary by tens of percent, and its two virtual CPUs take turns
    at being the slow one (the same run: 0.19 s on one, 0.31 s on the other). So on Linux
-   training runs on CPU 0 in both (the app's worker thread, pinned at its first step, and
+   training runs on CPU 0 in both (the app's training process, pinned as it starts, and
    the headless loop) and the GUI thread on CPU 1; ``--no-pin`` leaves placement to the OS.
    Each app run is paired with a headless run next to it (order alternating); the median
    of the pairs' ratios is the result. Target: app >= 80% of headless.
@@ -52,24 +52,22 @@ def pin_this_thread(cpu: int) -> None:
     os.sched_setaffinity(0, {cpu})
 
 
-def pin_worker_threads() -> None:
-    """Pin each training worker thread to TRAINING_CPU as it takes its first step."""
-    from explorer.ui.training.job import TrainerJob
+def pin_training_processes() -> None:
+    """Pin each training process to TRAINING_CPU as it starts."""
+    from explorer.training import process
 
-    step = TrainerJob.step
+    start = process.TrainingProcess.__init__
 
-    def pinned_step(self):
-        if not getattr(self, "_pinned", False):
-            pin_this_thread(TRAINING_CPU)
-            self._pinned = True
-        return step(self)
+    def pinned_start(self, setup):
+        start(self, setup)
+        os.sched_setaffinity(self.pid, {TRAINING_CPU})
 
-    TrainerJob.step = pinned_step
+    process.TrainingProcess.__init__ = pinned_start
 
 
 def headless_rate(spec, pin: bool = False) -> tuple[float, float]:
     """(samples/s, final validation accuracy) of ``Trainer.run()`` on ``spec``; with ``pin``
-    on the CPU the app's worker thread trains on."""
+    on the CPU the app's training process runs on."""
     from explorer.training import setup_run
 
     run = setup_run(spec)
@@ -113,8 +111,8 @@ def make_window(app, epochs: int):
 def app_rate(tab):
     """Train one run in the window; returns (samples/s, accuracy, gaps between ticks in ms).
 
-    The rate is the worker's, as the progress bar shows it while training: the samples the
-    worker reported after its first report, over the time from that report to its last, so
+    The rate is the process's, as the progress bar shows it while training: the samples the
+    process reported after its first report, over the time from that report to its last, so
     the one-off work of starting a run (a new entry in the runs list, legends) and of
     ending it (the final views) is left out. Runs of a few seconds keep the window long.
     """
@@ -144,7 +142,7 @@ def app_rate(tab):
     seconds = reports[-1][0] - reports[0][0]
     samples = sum(count for _, count in reports[1:])
     gaps = np.diff(np.asarray(ticks, dtype=float))
-    # Gaps while the run trains: up to the worker's last report (after it, the end of the
+    # Gaps while the run trains: up to the process's last report (after it, the end of the
     # run is drawn at once; app_rate's caller reports that separately).
     training = np.asarray(ticks, dtype=float) <= (reports[-1][0] - reports[0][0]) * 1000.0
     return samples / seconds, tab.display.run.val_accuracy[-1], (gaps[training[1:]], gaps)
@@ -193,14 +191,14 @@ def main(argv: list[str] | None = None) -> int:
         "--no-pin",
         dest="pin",
         action="store_false",
-        help="do not pin training (app worker and headless loop alike) to CPU 0 and the GUI "
+        help="do not pin training (app process and headless loop alike) to CPU 0 and the GUI "
         "thread to CPU 1",
     )
     args = parser.parse_args(argv)
     args.pin = args.pin and can_pin()
     if args.pin:
         pin_this_thread(GUI_CPU)
-        pin_worker_threads()
+        pin_training_processes()
 
     from PySide6.QtWidgets import QApplication
 

@@ -40,7 +40,6 @@ from explorer.training.history import EpochRecord, History
 from explorer.training.objective import compute_loss, make_optimizer
 
 EVAL_BATCH = 8192
-GRID_BATCH = 1024  # decision-region points per forward pass (about a millisecond for an MLP)
 MAX_GRID_RESOLUTION = 2048
 
 
@@ -282,19 +281,14 @@ class Trainer:
         return self.history
 
     # ----------------------------------------------------------- evaluation
-    def _logits(
-        self, x: np.ndarray, batch: int = EVAL_BATCH, between: Callable[[], None] | None = None
-    ) -> Iterator[tuple[slice, np.ndarray]]:
-        """Logits of ``x`` in batches, in eval mode and without a graph; ``between`` is
-        called after each batch but the last."""
+    def _logits(self, x: np.ndarray, batch: int = EVAL_BATCH) -> Iterator[tuple[slice, np.ndarray]]:
+        """Logits of ``x`` in batches, in eval mode and without a graph."""
         was_training = self.model.training
         if was_training:
             self.model.eval()
         try:
             with no_grad(), np.errstate(all="ignore"):
                 for start in range(0, len(x), batch):
-                    if between is not None and start:
-                        between()
                     part = slice(start, start + batch)
                     yield part, self.model(Tensor(x[part])).data
         finally:
@@ -334,14 +328,12 @@ class Trainer:
         accuracy = float(np.mean(out.predicted == dataset.y))
         return float(out.losses.mean()), accuracy, out.probabilities
 
-    def predict_proba(
-        self, x: np.ndarray, batch: int = EVAL_BATCH, between: Callable[[], None] | None = None
-    ) -> np.ndarray:
+    def predict_proba(self, x: np.ndarray, batch: int = EVAL_BATCH) -> np.ndarray:
         """Softmax class probabilities for the rows of ``x``, shape (n, C) float32, computed
-        ``batch`` rows at a time; ``between`` (if given) is called between two batches."""
+        ``batch`` rows at a time."""
         x = np.ascontiguousarray(x, dtype=np.float32)
         out = np.empty((len(x), self.train_data.num_classes), dtype=np.float32)
-        for part, logits in self._logits(x, batch, between):
+        for part, logits in self._logits(x, batch):
             out[part] = nn.functional.softmax(Tensor(logits), dim=1).data
         return out
 
@@ -361,16 +353,13 @@ class Trainer:
         xlim: tuple[float, float],
         ylim: tuple[float, float],
         resolution: int | tuple[int, int] = 100,
-        between: Callable[[], None] | None = None,
     ) -> np.ndarray:
         """Class probabilities on a regular grid over the 2-D input plane.
 
         Returns float32 of shape ``(ny, nx, C)``: entry ``[i, j]`` is the model's output at
         ``(xs[j], ys[i])`` with ``xs = linspace(*xlim, nx)``, ``ys = linspace(*ylim, ny)``
         (``resolution`` is ``nx = ny`` or ``(nx, ny)``). Coordinates are in the model's input
-        space, i.e. the space of the datasets given to the trainer. The grid goes through the
-        model GRID_BATCH points at a time, and ``between`` (if given) is called between two
-        batches: a worker thread lets the GUI have its turn there.
+        space, i.e. the space of the datasets given to the trainer.
         """
         if self.train_data.num_features != 2:
             raise ValueError(
@@ -385,7 +374,7 @@ class Trainer:
         ys = np.linspace(ylim[0], ylim[1], ny, dtype=np.float32)
         gx, gy = np.meshgrid(xs, ys)
         points = np.stack([gx.ravel(), gy.ravel()], axis=1)
-        return self.predict_proba(points, GRID_BATCH, between).reshape(ny, nx, -1)
+        return self.predict_proba(points).reshape(ny, nx, -1)
 
 
 def reinitialize_model(model: nn.Module, seed: int) -> None:

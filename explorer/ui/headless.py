@@ -180,9 +180,9 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
     import numpy as np
     from PySide6.QtWidgets import QGridLayout
 
+    from explorer.training.job import GRID_RESOLUTION, plane_extent
     from explorer.ui.training.confusion import ConfusionMatrixPlot
     from explorer.ui.training.decision import DecisionRegionPlot
-    from explorer.ui.training.job import GRID_RESOLUTION, plane_extent
     from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
 
     history, spec, trainer = run.trainer.history, run.spec, run.trainer

@@ -164,18 +164,6 @@ def test_decision_grid_layout():
         run.trainer.decision_grid((-1, 1), (-1, 1), resolution=1)
 
 
-def test_decision_grid_calls_back_between_its_batches_and_gives_the_same_grid():
-    from explorer.training.trainer import GRID_BATCH
-
-    run = small_run()
-    calls = []
-    grid = run.trainer.decision_grid((-1, 1), (-1, 1), 100, between=lambda: calls.append(1))
-    # 10,000 points in batches of GRID_BATCH: a call between two batches, none after the last
-    assert len(calls) == -(-10_000 // GRID_BATCH) - 1
-    np.testing.assert_array_equal(grid, run.trainer.decision_grid((-1, 1), (-1, 1), 100))
-    assert run.trainer.model.training  # back in training mode afterwards
-
-
 def test_decision_grid_needs_2d_data():
     data = Dataset(np.random.default_rng(0).normal(size=(20, 3)), np.arange(20) % 2, 2)
     train, val = train_val_split(data)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import inspect
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -71,7 +70,6 @@ class ForwardPanel(QWidget):
         self._features = 0
         self._provider: Callable[..., Any] | None = None
         # Entered around the pass, so a training step never runs at the same time.
-        self.guard: Callable[[], AbstractContextManager] = nullcontext
         self._provider_name = "dataset"
         self.last_trace: ForwardTrace | None = None
 
@@ -213,8 +211,7 @@ class ForwardPanel(QWidget):
             text = html.escape(str(error), quote=False)
             self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
             return None
-        with self.guard():
-            trace = forward_trace(self._model, x)
+        trace = forward_trace(self._model, x)
         self.last_trace = trace
         self._show(trace, where)
         return trace

@@ -8,7 +8,6 @@ while it trains and :meth:`mark_trained` so a rebuild asks before discarding tra
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pyqtgraph as pg
@@ -84,7 +83,6 @@ class ModelTab(ExplorerTab):
         self._model = None
         self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
         self._trained = False
-        self._guard: Callable[[], AbstractContextManager] = nullcontext
         self._training_probe: Callable[[], bool] = lambda: False
         # Replaced in tests: called with this tab, returns True to go ahead.
         self.confirm_rebuild: Callable[[ModelTab], bool] = ask_rebuild
@@ -191,14 +189,6 @@ class ModelTab(ExplorerTab):
         """Let the forward inspector draw samples: ``provider(index)`` (or ``provider()``)
         returns one sample's features, or ``(features, label)``; None removes it."""
         self.forward.set_sample_provider(provider, name)
-
-    def set_model_guard(self, guard: Callable[[], AbstractContextManager] | None) -> None:
-        """Read the model only inside ``guard()`` when the tab itself starts a read (a
-        forward pass, a refresh on being shown), e.g. the Training tab's
-        ``gate.gui_turn``, so a training step never runs at the same time. Calls to
-        :meth:`refresh_parameters` are not wrapped: their caller holds the guard."""
-        self._guard = guard or nullcontext
-        self.forward.guard = self._guard
 
     def set_training_probe(self, probe: Callable[[], bool] | None) -> None:
         """``probe()`` is True while a training run of this model is in progress (running
@@ -346,8 +336,7 @@ class ModelTab(ExplorerTab):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         # Training may have changed the weights while another tab was in front.
-        with self._guard():
-            self.refresh_parameters()
+        self.refresh_parameters()
 
     # -- ExplorerTab ------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -1,12 +1,13 @@
 """The Training tab: train the Model tab's MLP on the numpy engine and watch it learn.
 
-Threading: a :class:`TrainingController` runs the active run's :class:`TrainerJob` in a
-worker thread; results arrive by signal and are drawn by a ~30 Hz display timer, apart
-from the training rate. The model is shared with the Model tab, so every read of it from
-the GUI thread while a run is live (the Model tab's live heatmaps, saving weights) goes
-through :class:`ModelGate`: the worker holds the gate for each step, the GUI reads only
-between two steps, never a half-updated parameter. While the worker steps, Python's cyclic
-garbage collector runs only in the GUI thread (:class:`GuiThreadGarbageCollection`).
+Threading: a :class:`TrainingController` trains the active run in a process of its own
+(:mod:`explorer.training.process`) and relays its results through a worker in a QThread;
+they arrive by signal and are drawn by a ~30 Hz display timer, apart from the training
+rate. The model is shared with the Model tab: while a run is live it follows the process
+(its weights are loaded in the GUI thread a few times a second and whenever stepping stops),
+so the GUI reads it freely; a run resumed after the weights were changed continues from
+them. While the relay thread runs, Python's cyclic garbage collector runs only in the GUI
+thread (:class:`GuiThreadGarbageCollection`).
 """
 
 from __future__ import annotations
@@ -15,19 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
 from explorer.engine import nn
 from explorer.training import Trainer, prepare_data
+from explorer.training.job import TrainerJob
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.training.display import RunDisplay
-from explorer.ui.training.gate import ModelGate
-from explorer.ui.training.job import TrainerJob
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
-from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
@@ -60,9 +58,8 @@ class TrainingTab(ExplorerTab):
         self.ask_save_path: Callable[[], str] = lambda: ask_save_path(self)
         self.ask_open_path: Callable[[], str] = lambda: ask_open_path(self)
 
-        self.gate = ModelGate()
-        self.link = ModelLink(model_tab, self.gate)
-        self.controller = TrainingController(self.gate, self)
+        self.link = ModelLink(model_tab)
+        self.controller = TrainingController(self)
         self.runs = RunListModel(self)
         self.view = TrainingView(self.runs)
         layout = QVBoxLayout(self)
@@ -74,12 +71,7 @@ class TrainingTab(ExplorerTab):
         self._dataset: Dataset | None = None
         self._train: Dataset | None = None
         self._val: Dataset | None = None
-        # Drawing does not read the model: it pauses the worker only as a courtesy (no GIL
-        # contention while it paints), and does not wait for a long worker view.
-        self.display = RunDisplay(self.view, self.runs, turn=self.gate.gui_courtesy)
-        for plot in self.view.findChildren(pg.PlotWidget):
-            if isinstance(plot, TimedPaint):
-                plot.turn = self.gate.gui_courtesy
+        self.display = RunDisplay(self.view, self.runs)
         self._trainer: Trainer | None = None
         self._starting = False  # a run is being set up: its own model rebuild is expected
         self._ticks = 0
@@ -110,8 +102,6 @@ class TrainingTab(ExplorerTab):
         self.controller.sigStopped.connect(self._on_controller_stopped)
         if model_tab is not None:
             model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
-            if hasattr(model_tab, "set_model_guard"):  # its own reads (forward hooks) wait too
-                model_tab.set_model_guard(self.gate.gui_turn)
             if hasattr(model_tab, "set_training_probe"):  # a rebuild says the run will stop
                 model_tab.set_training_probe(self.run_in_progress)
         app = QCoreApplication.instance()
@@ -167,8 +157,7 @@ class TrainingTab(ExplorerTab):
             return
         try:
             config = self.view.settings.config(self.view.dataset.val_fraction.value())
-            with self.gate.gui_turn():
-                view = TrainerJob(0, Trainer(self.model(), train, val, config)).view(final=True)
+            view = TrainerJob(0, Trainer(self.model(), train, val, config)).view(final=True)
         except (DataError, ValueError) as error:
             self.display.clear_outputs(f"No outputs: {error}")
             return
@@ -340,7 +329,7 @@ class TrainingTab(ExplorerTab):
             self._dataset.class_names,
         )
         self.runs.add(run)  # after begin(): the new run is current, not an overlay
-        self.controller.attach(TrainerJob(run.run_id, trainer))
+        self.controller.attach(run.run_id, trainer)
         self.link.mark_trained(True)
         self.show_message("")
         return True

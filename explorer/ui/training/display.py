@@ -6,14 +6,13 @@ painted by :meth:`RunDisplay.tick`, which the tab's ~30 Hz display timer calls.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 
 import numpy as np
 
 from explorer.data import Dataset
-from explorer.ui.training.job import SAMPLE_GRID_SIZE
+from explorer.training.job import SAMPLE_GRID_SIZE
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
@@ -28,10 +27,9 @@ MAX_REFRESH_INTERVAL = 0.5  # seconds: the plots never lag further behind than t
 class RunDisplay:
     """Keeps the current run's record and its plots in step with the worker's reports."""
 
-    def __init__(self, view: TrainingView, runs: RunListModel, turn=contextlib.nullcontext):
+    def __init__(self, view: TrainingView, runs: RunListModel):
         self.view = view
         self.runs = runs
-        self.turn = turn  # held while drawing: the worker waits instead of taking the GIL
         self.run: Run | None = None
         self.speed = SpeedMeter()
         self.step = 0
@@ -225,8 +223,7 @@ class RunDisplay:
             painted = PAINT_METER.total - self._painted_mark
             wait = min(MAX_REFRESH_INTERVAL, painted / GUI_SHARE)
             if flush or now - self._last_refresh >= wait:
-                with self.turn():  # only a refresh draws: the worker waits for it, not for ticks
-                    self._refresh(flush, now)
+                self._refresh(flush, now)
         finally:
             PAINT_METER.add(time.thread_time() - cpu)
 

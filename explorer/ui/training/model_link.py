@@ -1,7 +1,8 @@
 """The model the Training tab trains: the Model tab's instance (or the tab's own MLP).
 
-All GUI-thread access to the shared model goes through here, and every read that may
-overlap a live run takes the :class:`~explorer.ui.training.gate.ModelGate`'s GUI turn.
+All GUI-thread access to the shared model goes through here. While a run is live the
+model follows the training process (its weights are loaded in the GUI thread), so reading
+it never races a training step.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from explorer.data import Dataset
 from explorer.engine import nn
 from explorer.training import DEFAULT_RUN, load_weights, save_weights
 from explorer.training.trainer import reinitialize_model
-from explorer.ui.training.gate import ModelGate
 
 
 def ask_save_path(parent) -> str:
@@ -35,9 +35,8 @@ def ask_open_path(parent) -> str:
 class ModelLink:
     """Reads, adapts, re-initializes, saves and loads the trained model."""
 
-    def __init__(self, model_tab, gate: ModelGate):
+    def __init__(self, model_tab):
         self.model_tab = model_tab
-        self.gate = gate
         self._own: nn.MLP | None = None
 
     def model(self) -> nn.Module:
@@ -99,29 +98,25 @@ class ModelLink:
             self.model_tab.mark_trained(trained)
 
     def refresh(self) -> None:
-        """Let the Model tab re-read the parameters, between two training steps."""
+        """Let the Model tab re-read the parameters."""
         if self.model_tab is not None and self.model_tab.isVisible():
-            with self.gate.gui_turn():
-                self.model_tab.refresh_parameters()
+            self.model_tab.refresh_parameters()
 
     def set_sample_provider(self, provider, name: str) -> None:
         if self.model_tab is not None:
             self.model_tab.set_sample_provider(provider, name)
 
     def reinitialize(self, seed: int) -> None:
-        with self.gate.gui_turn():
-            reinitialize_model(self.model(), seed)
+        reinitialize_model(self.model(), seed)
         self.mark_trained(False)
         self.refresh()
 
     def save(self, path: str) -> Path:
         """Write the state_dict as .npz (OSError if the place is not writable)."""
-        with self.gate.gui_turn():
-            return save_weights(self.model(), path)
+        return save_weights(self.model(), path)
 
     def load(self, path: str) -> None:
         """Load a .npz state_dict; ValueError with the core's message on any mismatch."""
-        with self.gate.gui_turn():
-            load_weights(self.model(), path)
+        load_weights(self.model(), path)
         self.mark_trained(True)
         self.refresh()

@@ -1,18 +1,14 @@
 """Measure how long the Training tab's plots take to paint, to keep the GUI thread's share.
 
-The worker and the GUI thread share Python's GIL: every millisecond spent painting is a
-millisecond not spent training. Plots mix in :class:`TimedPaint`; the display asks
+Training runs in a process of its own, but the GUI thread still has other work (input,
+the relay's signals): plots mix in :class:`TimedPaint`, and the display asks
 :data:`PAINT_METER` how much painting its last refresh caused and waits accordingly.
-Time is the GUI thread's CPU time (``time.thread_time``): what the worker loses. Wall time
-would also count the waits for the GIL while the worker holds it, which cost it nothing.
+Time is the GUI thread's CPU time (``time.thread_time``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 import pyqtgraph as pg
 
@@ -32,20 +28,12 @@ PAINT_METER = PaintMeter()
 
 
 class TimedPaint:
-    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`.
-
-    ``turn`` (the training gate's ``gui_courtesy``, set by the Training tab) is held while the
-    plot paints: the worker waits between two steps instead of contending for the GIL, so
-    a paint takes its own time, not twice that, and the event loop does not stall as long.
-    """
-
-    turn: Callable[[], AbstractContextManager] = contextlib.nullcontext
+    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`."""
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        with self.turn():
-            started = time.thread_time()
-            super().paintEvent(event)
-            PAINT_METER.add(time.thread_time() - started)
+        started = time.thread_time()
+        super().paintEvent(event)
+        PAINT_METER.add(time.thread_time() - started)
 
 
 class TimedPlotWidget(TimedPaint, pg.PlotWidget):

@@ -1,201 +1,87 @@
-"""Run a training job off the GUI thread: a worker QObject in a QThread, results by signal.
+"""Relay a training process to the GUI: a worker QObject in a QThread, results by signal.
 
-The worker object has no parent and is moved to a QThread that the
-:class:`TrainingController` owns. The controller never calls the worker directly across
-threads: it queues slots through its own signals and flips thread-safe flags (pause, stop)
-that the worker checks between optimizer steps. ``QThread.terminate()`` is never used;
-:meth:`TrainingController.shutdown` sets the stop flag, ends the thread's event loop and
-waits, so closing the window mid-run leaves nothing running.
+Training itself runs in a process of its own (:class:`explorer.training.process.TrainingProcess`),
+so drawing never competes with it for the interpreter. The worker object has no parent and
+is moved to a QThread that the :class:`TrainingController` owns; there it reads the
+process's messages and emits each as a signal. The controller sends commands (run, steps,
+pause, stop) straight to the process, never calling the worker across threads.
+:meth:`TrainingController.shutdown` stops the process, which ends the worker's reading, and
+waits for both, so closing the window mid-run leaves nothing running.
+
+The model the GUI shows (the Model tab's instance) is a copy that follows the process: each
+``state`` message is loaded into it in the GUI thread, so the GUI reads it whenever it likes.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-import time
-import traceback
 import weakref
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from explorer.ui.training.gate import ModelGate
-
-EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the GUI
-VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
-VIEW_SHARE = 0.025  # share of the worker's time the live views (decision regions) may take
-OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
-HOLD_INTERVAL = 0.005  # seconds of steps per turn on the gate, unless the GUI waits sooner
-
-
-class TrainingJob(Protocol):
-    """What the worker drives; implemented by :class:`explorer.ui.training.job.TrainerJob`."""
-
-    run_id: int
-    done: bool
-    diverged: str | None
-
-    def step(self) -> dict[str, Any]:
-        """One optimizer step: ``{"step", "loss", "samples", "epoch_finished"}``."""
-
-    def epoch_report(self, full: bool = True) -> dict[str, Any]:
-        """The epoch's record; with ``full`` also validation outputs (confusion, logits)."""
-
-    def view(self, final: bool = False, between=None) -> dict[str, Any] | None:
-        """A cheap live picture of the model (decision regions), or None; ``final`` adds the
-        full validation outputs (sent when the worker stops stepping). ``between()`` may be
-        called between parts of the work: the worker lets a waiting GUI in there."""
+from explorer.engine import nn
+from explorer.training import EpochRecord, Trainer
+from explorer.training.process import TrainingProcess, setup_message
+from explorer.training.wire import WireError
 
 
 class TrainingWorker(QObject):
-    """Steps a :class:`TrainingJob` until paused, stopped, finished or diverged."""
+    """Reads one training process's messages in its thread and emits them as signals."""
 
     sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds", "epochs"}
     sigView = Signal(object)  # {"run", **job.view()}
+    sigState = Signal(object)  # {"run", "state": {name: array}}
     # {"run", "reason": paused|stopped|done|diverged|error, "message"}
     sigStopped = Signal(object)
 
-    def __init__(self, job: TrainingJob, gate: ModelGate):
+    def __init__(self, process: TrainingProcess, run_id: int):
         super().__init__()  # no parent: it is moved to its own thread
-        self._job = job
-        self._gate = gate
-        self._pause = threading.Event()
-        self._stop = threading.Event()
+        self._process = process
+        self._run_id = run_id
+        self.closing = False  # set by the controller before it stops the process
 
-    # -- flags, safe to call from any thread ----------------------------------------------
-    def request_pause(self) -> None:
-        self._pause.set()
-
-    def request_stop(self) -> None:
-        self._stop.set()
-
-    # -- slots, run in the worker's thread -----------------------------------------------
     @Slot()
-    def run(self) -> None:
-        """Train until paused, stopped, done or diverged."""
-        self._pause.clear()
-        self._loop(max_steps=None)
-
-    @Slot(int)
-    def run_steps(self, count: int) -> None:
-        """Take ``count`` optimizer steps (the Step button), then report as paused."""
-        self._loop(max_steps=count)
-
-    def _loop(self, max_steps: int | None) -> None:
-        job = self._job
-        steps: list[int] = []
-        losses: list[float] = []
-        epochs: list[dict] = []
-        samples = 0
-        started = last_emit = last_view = time.perf_counter()
-        last_outputs = -OUTPUTS_INTERVAL
-        view_interval = VIEW_INTERVAL
-        taken = 0
-
-        def flush() -> None:
-            # One signal per ~1/30 s carries every step and epoch since the last one: a
-            # cross-thread emit costs about a millisecond, too much to pay per step.
-            nonlocal samples, started
-            if not steps and not epochs:
-                return
-            now = time.perf_counter()
-            self.sigSteps.emit(
-                {
-                    "run": job.run_id,
-                    "steps": list(steps),
-                    "losses": list(losses),
-                    "samples": samples,
-                    "seconds": now - started,
-                    "epochs": list(epochs),
-                }
-            )
-            steps.clear()
-            losses.clear()
-            epochs.clear()
-            samples = 0
-            started = now
-
-        reason, message = "paused", ""
-        gate = self._gate
-        held = None  # when the worker took the gate for its current batch of steps
+    def pump(self) -> None:
+        """Relay messages until the process closes its output."""
+        signals = {"steps": self.sigSteps, "view": self.sigView, "state": self.sigState}
         try:
-            while not job.done:
-                if self._stop.is_set():
-                    reason = "stopped"
-                    break
-                if max_steps is None and self._pause.is_set():
-                    break
-                if max_steps is not None and taken >= max_steps:
-                    break
-                # One turn on the gate per ~5 ms batch of steps, not per step: a lock round
-                # trip per step is a measurable share of a small model's step.
-                if held is None:
-                    gate.worker_acquire()
-                    held = time.perf_counter()
-                event = job.step()
-                taken += 1
-                if job.diverged:
-                    break
-                steps.append(int(event["step"]))
-                losses.append(float(event["loss"]))
-                samples += int(event["samples"])
-                now = time.perf_counter()
-                if event.get("epoch_finished"):
-                    # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
-                    full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
-                    with self._gate.worker_turn():
-                        epochs.append(job.epoch_report(full=full))
-                    if full:
-                        last_outputs = now
-                if now - last_emit >= EMIT_INTERVAL:
-                    flush()
-                    last_emit = now
-                if now - last_view >= view_interval:
-                    self._emit_view()
-                    last_view = time.perf_counter()
-                    # Live views may take at most VIEW_SHARE of the worker's time.
-                    view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
-                if gate.gui_waiting or now - held >= HOLD_INTERVAL:
-                    gate.worker_release()  # a waiting GUI gets its turn between steps
-                    held = None
-        except Exception as exc:  # a bug in a job must not kill the thread silently
-            if held is not None:
-                gate.worker_release()
-            flush()
-            self.sigStopped.emit(
-                {
-                    "run": job.run_id,
-                    "reason": "error",
-                    "message": f"{exc}",
-                    "details": traceback.format_exc(),
-                }
-            )
+            while (message := self._process.read()) is not None:
+                kind = message.pop("kind", None)
+                if kind == "steps":
+                    message["epochs"] = [_with_record(report) for report in message["epochs"]]
+                if kind == "stopped":
+                    self.sigStopped.emit(message)
+                elif kind in signals:
+                    signals[kind].emit(message)
+        except (WireError, OSError, ValueError, TypeError) as error:
+            self._process_failed(f"its messages could not be read ({error})")
             return
-        if held is not None:
-            gate.worker_release()
-        flush()
-        if job.diverged:
-            reason, message = "diverged", job.diverged
-        elif job.done:
-            reason = "done"
-        if reason not in ("stopped", "diverged"):  # a diverged model has nothing to show
-            self._emit_view(final=True)
-        self.sigStopped.emit({"run": job.run_id, "reason": reason, "message": message})
+        if not self.closing:  # the process ended by itself: it crashed or was killed
+            code = self._process.close()
+            self._process_failed(f"it ended unexpectedly (exit code {code})")
 
-    def _emit_view(self, final: bool = False) -> None:
-        with self._gate.worker_turn():
-            view = self._job.view(final=final, between=self._let_the_gui_in)
-        if view is not None:
-            self.sigView.emit({"run": self._job.run_id, **view})
+    def _process_failed(self, why: str) -> None:
+        message = f"the training process failed: {why}"
+        self.sigStopped.emit({"run": self._run_id, "reason": "error", "message": message})
 
-    def _let_the_gui_in(self) -> None:
-        """Between two parts of a view (tens of milliseconds in all): a GUI waiting for the
-        gate (to paint, or to read the model) gets it now, not when the view is done. Only
-        this thread changes the model, so the view's parts still see one model."""
-        gate = self._gate
-        if gate.gui_waiting:
-            gate.worker_release()
-            gate.worker_acquire()
+
+def _with_record(report: dict[str, Any]) -> dict[str, Any]:
+    record = report.get("record")
+    if isinstance(record, dict):
+        report["record"] = EpochRecord(**record)
+    return report
+
+
+class RunHandle:
+    """The GUI's side of the active run: which run, its model, whether it is over."""
+
+    def __init__(self, run_id: int, trainer: Trainer):
+        self.run_id = run_id
+        self.trainer = trainer
+        self.model: nn.Module = trainer.model
+        self.done = False
+        self.diverged: str | None = None
 
 
 class GuiThreadGarbageCollection:
@@ -236,10 +122,11 @@ class GuiThreadGarbageCollection:
 
 
 class TrainingController(QObject):
-    """Owns the worker thread of the active job; lives in the GUI thread.
+    """Owns the active run's process and the thread that relays it; lives in the GUI thread.
 
     Its signals re-emit the worker's (already in the GUI thread, filtered to the active
-    job), so the tab connects once and never sees a stale run's late results.
+    run), so the tab connects once and never sees a stale run's late results. ``state``
+    messages are loaded into the run's model here, before anything else sees them.
     """
 
     sigSteps = Signal(object)
@@ -247,21 +134,20 @@ class TrainingController(QObject):
     sigView = Signal(object)
     sigStopped = Signal(object)
 
-    _sigRun = Signal()
-    _sigRunSteps = Signal(int)
+    _sigPump = Signal()
     _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
     @classmethod
     def running_threads(cls) -> list[QThread]:
-        """Worker threads still running (tests assert none is left behind)."""
+        """Relay threads still running (tests assert none is left behind)."""
         return [t for t in cls._threads if t.isRunning()]
 
-    def __init__(self, gate: ModelGate | None = None, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.gate = gate or ModelGate()
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
-        self._job: TrainingJob | None = None
+        self._process: TrainingProcess | None = None
+        self._job: RunHandle | None = None
         self._running = False
         # While a worker thread exists the collector is off; the GUI thread collects here.
         self._collect_timer = QTimer(self)
@@ -269,63 +155,82 @@ class TrainingController(QObject):
         self._collect_timer.timeout.connect(GuiThreadGarbageCollection.collect)
 
     @property
-    def job(self) -> TrainingJob | None:
+    def job(self) -> RunHandle | None:
         return self._job
 
+    @property
+    def process(self) -> TrainingProcess | None:
+        """The active run's process (benchmarks pin it to a CPU)."""
+        return self._process
+
     def is_running(self) -> bool:
-        """True while the worker is stepping (not paused, not finished)."""
+        """True while the process is stepping (not paused, not finished)."""
         return self._running
 
     def has_thread(self) -> bool:
         return self._thread is not None
 
-    def attach(self, job: TrainingJob) -> None:
-        """Make ``job`` the active one, in a fresh thread, without starting to step."""
+    def attach(self, run_id: int, trainer: Trainer) -> None:
+        """Make ``trainer``'s run the active one, in a fresh process, without stepping.
+
+        ``trainer`` is only read here (its model's weights, data and config go to the
+        process); from now on its model follows the process's ``state`` messages.
+        """
+        setup = setup_message(run_id, trainer)
         self.shutdown()
-        self._job = job
+        self._job = RunHandle(run_id, trainer)
+        self._process = TrainingProcess(setup)
         self._thread = QThread()
-        self._thread.setObjectName(f"training-run-{job.run_id}")
-        self._worker = TrainingWorker(job, self.gate)
+        self._thread.setObjectName(f"training-run-{run_id}")
+        self._worker = TrainingWorker(self._process, run_id)
         self._worker.moveToThread(self._thread)
         self._worker.sigSteps.connect(self._on_worker_steps)
         self._worker.sigView.connect(self._on_worker_view)
+        self._worker.sigState.connect(self._on_worker_state)
         self._worker.sigStopped.connect(self._on_worker_stopped)
-        self._sigRun.connect(self._worker.run)
-        self._sigRunSteps.connect(self._worker.run_steps)
+        self._sigPump.connect(self._worker.pump)
         TrainingController._threads.add(self._thread)
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the thread
         self._collect_timer.start()
         self._thread.start()
+        self._sigPump.emit()
 
     def run(self) -> None:
-        """Start or resume stepping."""
-        if self._worker is None or self._running:
+        """Start or resume stepping (from the model's weights as the GUI has them)."""
+        if self._process is None or self._running:
             return
         self._set_running(True)
-        self._sigRun.emit()
+        self._process.send({"kind": "run", "state": self._resume_state()})
 
     def step(self, count: int = 1) -> None:
-        if self._worker is None or self._running:
+        if self._process is None or self._running:
             return
         self._set_running(True)
-        self._sigRunSteps.emit(count)
+        self._process.send({"kind": "steps", "count": int(count), "state": self._resume_state()})
+
+    def _resume_state(self) -> dict[str, Any]:
+        # The GUI's model may have been changed while paused (weights loaded, re-initialized):
+        # the process continues from it. A copy: the GUI may change it again meanwhile.
+        return {k: v.copy() for k, v in self._job.model.state_dict().items()}
 
     def _set_running(self, running: bool) -> None:
         self._running = running
 
     def pause(self) -> None:
-        if self._worker is not None:
-            self._worker.request_pause()
+        if self._process is not None:
+            self._process.send({"kind": "pause"})
 
     def shutdown(self) -> None:
-        """Stop the worker between two steps, end its thread and wait for it."""
+        """Stop the process between two steps, end the relay thread and wait for both."""
         if self._thread is None:
             return
-        self._worker.request_stop()
+        self._worker.closing = True
+        self._process.close()  # its output ends, so does the worker's pump
         self._thread.quit()
         self._thread.wait()
         self._thread = None
         self._worker = None
+        self._process = None
         self._job = None
         self._set_running(False)
         self._collect_timer.stop()
@@ -347,8 +252,17 @@ class TrainingController(QObject):
         if self._is_current(payload):
             self.sigView.emit(payload)
 
+    def _on_worker_state(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self._job.model.load_state_dict(payload["state"])
+
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):
             return
+        reason = payload.get("reason")
+        if reason in ("done", "diverged"):
+            self._job.done = True
+        if reason == "diverged":
+            self._job.diverged = payload.get("message")
         self._set_running(False)
         self.sigStopped.emit(payload)

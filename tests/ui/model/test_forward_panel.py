@@ -46,25 +46,6 @@ def test_a_provider_without_samples_is_reported(tab):
     assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()
 
 
-def test_the_pass_runs_inside_the_model_guard(tab):
-    from contextlib import contextmanager
-
-    events = []
-
-    @contextmanager
-    def guard():
-        events.append("enter")
-        yield
-        events.append("exit")
-
-    tab.set_model_guard(guard)
-    tab.forward.run()
-    assert events == ["enter", "exit"]
-    tab.set_model_guard(None)
-    tab.forward.run()
-    assert events == ["enter", "exit"]
-
-
 def test_deep_networks_draw_a_readable_selection_of_histograms(tab):
     tab.set_model_config({"input_features": 16, "hidden_sizes": [8] * 8, "output_features": 3})
     tab.forward.run()

@@ -75,27 +75,3 @@ def test_the_p_q_numbers_widen_their_panel_but_never_narrow_it(qtbot):
     panel.select(0)
     assert panel.loss_label.minimumWidth() == wide  # a shorter number keeps the room
     assert "0.1269" in panel.loss_label.text()
-
-
-def test_only_a_refresh_makes_the_worker_wait(qtbot):
-    import time
-    from contextlib import contextmanager
-
-    from explorer.ui.training.paint_meter import PAINT_METER
-
-    display, run = make_display(qtbot)
-    turns = []
-
-    @contextmanager
-    def turn():
-        turns.append(True)
-        yield
-
-    display.turn = turn
-    display._painted_mark = PAINT_METER.total - 1.0  # a lot was just drawn: wait
-    display._last_refresh = time.perf_counter()
-    display.on_steps({"steps": [20], "losses": [1.0], "samples": 8, "seconds": 0.01})
-    display.tick()
-    assert not turns and display.view.progress.value() == 500  # the bar follows regardless
-    display.tick(flush=True)
-    assert turns == [True]

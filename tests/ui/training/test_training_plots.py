@@ -193,26 +193,6 @@ def test_epoch_marks_give_way_to_a_line_for_long_runs(qtbot):
     assert loss.val_curve.getData()[0].size == many.size  # every epoch is still drawn
 
 
-def test_training_plots_paint_inside_their_turn(qtbot):
-    from contextlib import contextmanager
-
-    plot = LossCurvePlot()
-    qtbot.addWidget(plot)
-    entered = []
-
-    @contextmanager
-    def turn():
-        entered.append(True)
-        yield
-
-    plot.turn = turn
-    plot.resize(300, 200)
-    plot.show()
-    plot.viewport().repaint()
-    plot.repaint()
-    qtbot.waitUntil(lambda: bool(entered))
-
-
 def test_a_live_range_change_costs_one_paint(qtbot):
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication

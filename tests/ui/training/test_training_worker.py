@@ -1,25 +1,18 @@
+import gc
 import math
-import threading
-from contextlib import contextmanager
 
-from explorer.ui.training.gate import ModelGate
-from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
-from tests.ui.training.fakes import ScriptedJob
+import numpy as np
+
+from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
+from explorer.ui.training.worker import TrainingController
+
+WAIT_MS = 20_000
 
 
-@contextmanager
-def python_thread(target):
-    """A plain thread for the gate's tests, started and joined inside; as for any worker
-    thread, the cyclic garbage collector stays out of it (it could free Qt objects of
-    earlier tests from the wrong thread)."""
-    GuiThreadGarbageCollection.worker_starts()
-    thread = threading.Thread(target=target)
-    try:
-        yield thread
-    finally:
-        if thread.is_alive():
-            thread.join(5)
-        GuiThreadGarbageCollection.worker_stops()
+def small_run(**changes):
+    spec = DEFAULT_RUN.with_training(**({"epochs": 2, "batch_size": 16} | changes))
+    spec.dataset_params = {"n_samples": 150, "seed": 1}
+    return setup_run(spec)
 
 
 def collect(controller):
@@ -27,205 +20,173 @@ def collect(controller):
     controller.sigSteps.connect(
         lambda p: (got["steps"].extend(p["steps"]), got["losses"].extend(p["losses"]))
     )
-    controller.sigEpochFinished.connect(lambda p: got["epochs"].append(p["epoch"]))
+    controller.sigEpochFinished.connect(lambda p: got["epochs"].append(p["record"]))
     controller.sigStopped.connect(lambda p: got["stopped"].append(p))
     controller.sigView.connect(lambda p: got["views"].append(p))
     return got
 
 
-def test_runs_a_job_to_the_end_and_reports_everything(qtbot):
+def test_runs_to_the_end_and_reports_everything_in_the_gui_thread(qtbot):
+    run = small_run()
     controller = TrainingController()
     got = collect(controller)
-    controller.attach(ScriptedJob([1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]))
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    controller.attach(4, run.trainer)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.run()
-    assert got["steps"] == list(range(1, 9))
-    assert got["losses"] == [1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
-    assert got["epochs"] == [1, 2]
-    assert got["stopped"][-1]["reason"] == "done"
-    assert got["views"], "a final view is sent when the run ends"
+    steps = run.trainer.steps_per_epoch * 2
+    assert got["steps"] == list(range(1, steps + 1))
+    assert all(isinstance(r, EpochRecord) for r in got["epochs"])
+    assert [r.epoch for r in got["epochs"]] == [1, 2]
+    assert got["stopped"][-1]["reason"] == "done" and controller.job.done
+    assert "regions" in got["views"][-1] and "confusion" in got["views"][-1]
     assert not controller.is_running()
     controller.shutdown()
 
 
-def test_step_takes_exactly_the_requested_steps(qtbot):
+def test_the_model_follows_the_process_bit_for_bit(qtbot):
+    run, reference = small_run(), small_run()
     controller = TrainingController()
     got = collect(controller)
-    controller.attach(ScriptedJob([1.0] * 10))
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    controller.attach(1, run.trainer)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
+        controller.run()
+    controller.shutdown()
+    reference.trainer.run()
+    np.testing.assert_array_equal(got["losses"], reference.trainer.history.step_losses())
+    for name, value in reference.trainer.model.state_dict().items():
+        np.testing.assert_array_equal(run.trainer.model.state_dict()[name], value)
+
+
+def test_step_takes_exactly_the_requested_steps(qtbot):
+    run = small_run()
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(1, run.trainer)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.step(1)
     assert got["steps"] == [1]
     assert got["stopped"][-1]["reason"] == "paused"
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.step(3)
     assert got["steps"] == [1, 2, 3, 4]
     controller.shutdown()
 
 
-def test_divergence_ends_with_the_jobs_message_and_no_nan_point(qtbot):
+def test_weights_changed_while_paused_are_where_the_run_continues(qtbot):
+    run, reference = small_run(), small_run()
+    controller = TrainingController()
+    controller.attach(1, run.trainer)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
+        controller.step(2)
+    zeros = {k: np.zeros_like(v) for k, v in run.trainer.model.state_dict().items()}
+    run.trainer.model.load_state_dict(zeros)  # e.g. weights loaded from a file meanwhile
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
+        controller.step(1)
+    controller.shutdown()
+    for _ in range(2):
+        reference.trainer.step()
+    reference.trainer.model.load_state_dict(zeros)
+    reference.trainer.step()
+    for name, value in reference.trainer.model.state_dict().items():
+        np.testing.assert_array_equal(run.trainer.model.state_dict()[name], value)
+
+
+def exploding_trainer():
+    from explorer.data import Dataset, train_val_split
+    from explorer.engine import manual_seed, nn
+    from explorer.training import Trainer, TrainingConfig
+
+    rng = np.random.default_rng(0)
+    data = Dataset(rng.normal(size=(64, 2)) * 1e20, rng.integers(0, 2, 64), 2)
+    train, val = train_val_split(data)
+    manual_seed(0)
+    return Trainer(nn.MLP(2, (4,), 2), train, val, TrainingConfig(optimizer="sgd", lr=10.0))
+
+
+def test_divergence_ends_with_the_message_no_nan_point_and_the_last_good_weights(qtbot):
+    trainer, reference = exploding_trainer(), exploding_trainer()
     controller = TrainingController()
     got = collect(controller)
-    controller.attach(ScriptedJob([1.0, 2.0, math.nan, 1.0]))
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    controller.attach(1, trainer)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.run()
-    assert got["stopped"][-1]["reason"] == "diverged"
-    assert got["stopped"][-1]["message"] == "diverged at step 3"
+    stopped = got["stopped"][-1]
+    assert stopped["reason"] == "diverged" and controller.job.diverged == stopped["message"]
+    reference.run()
+    assert stopped["message"] == reference.diverged
     assert all(math.isfinite(v) for v in got["losses"])
+    for name, value in reference.model.state_dict().items():  # as a trainer leaves them
+        np.testing.assert_array_equal(trainer.model.state_dict()[name], value)
     controller.shutdown()
-
-
-def test_shutdown_mid_run_stops_the_thread(qtbot):
-    controller = TrainingController()
-    controller.attach(ScriptedJob([1.0] * 10_000_000))
-    controller.run()
-    qtbot.waitUntil(lambda: controller.job.taken > 10, timeout=5000)
-    controller.shutdown()
-    assert TrainingController.running_threads() == []
-    assert not controller.has_thread()
 
 
 def test_pause_then_resume_continues_where_it_stopped(qtbot):
+    run = small_run(epochs=100_000)
     controller = TrainingController()
     got = collect(controller)
-    job = ScriptedJob([1.0] * 1_000_000)
-    controller.attach(job)
+    controller.attach(1, run.trainer)
     controller.run()
-    qtbot.waitUntil(lambda: job.taken > 5, timeout=5000)
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    qtbot.waitUntil(lambda: len(got["steps"]) > 5, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.pause()
     assert got["stopped"][-1]["reason"] == "paused"
-    paused_at = job.taken
+    paused_at = len(got["steps"])
     controller.run()
-    qtbot.waitUntil(lambda: job.taken > paused_at + 5, timeout=5000)
+    qtbot.waitUntil(lambda: len(got["steps"]) > paused_at + 5, timeout=WAIT_MS)
     controller.shutdown()
-    qtbot.wait(10)  # late signals from the stopped worker must not arrive as current
+    qtbot.wait(50)  # late signals from the stopped process must not arrive as current
     assert got["steps"] == list(range(1, len(got["steps"]) + 1))
 
 
-def test_gate_lets_the_gui_in_between_steps():
-    gate = ModelGate()
-    with gate.gui_turn():
-        pass
-    with gate.worker_turn():
-        pass
-
-
-def test_a_gui_read_nested_in_a_gui_read_does_not_deadlock():
-    gate = ModelGate()
-    with gate.gui_turn(), gate.gui_turn():
-        pass
-    with gate.worker_turn():  # released: the worker gets its turn
-        pass
-
-
-def test_a_paint_takes_a_free_gate_and_goes_ahead_past_a_long_worker_turn():
-    import time
-
-    gate = ModelGate()
-    with gate.gui_courtesy():  # free: taken, so the worker waits meanwhile
-        assert gate._busy and gate._gui_owner == threading.get_ident()
-    assert not gate._busy
-    holding, release = threading.Event(), threading.Event()
-
-    def worker():  # a long turn, as a live view of the decision regions is
-        with gate.worker_turn():
-            holding.set()
-            release.wait(5)
-
-    with python_thread(worker) as thread:
-        thread.start()
-        try:
-            holding.wait(5)
-            started = time.perf_counter()
-            with gate.gui_courtesy(timeout=0.01):  # does not wait for the view to end
-                assert gate._gui_owner is None
-            assert time.perf_counter() - started < 1.0
-            assert not gate.gui_waiting
-        finally:
-            release.set()
-    with gate.gui_turn():  # and the gate is whole afterwards
-        pass
-
-
-def test_a_view_lets_a_waiting_gui_in_between_its_parts():
-    from explorer.ui.training.worker import TrainingWorker
-
-    gate = ModelGate()
-    turns = []
-
-    class SlicedJob:
-        run_id = 1
-
-        def view(self, final=False, between=None):
-            for part in range(3):
-                turns.append(("view", part))
-                if part == 1:  # the GUI asks for the gate while the view runs
-                    asked.start()
-                    while not gate.gui_waiting:
-                        pass
-                if between is not None and part < 2:
-                    between()
-            return {"part": 3}
-
-    def gui():
-        with gate.gui_turn():
-            turns.append(("gui", None))
-
-    worker = TrainingWorker(SlicedJob(), gate)
-    with python_thread(gui) as asked:
-        worker._emit_view()
-    # The GUI got the gate between the view's second and third parts, not after the view.
-    assert turns == [("view", 0), ("view", 1), ("gui", None), ("view", 2)]
-
-
-def test_the_training_plots_pause_the_worker_only_as_a_courtesy(qtbot):
-    import pyqtgraph as pg
-
-    from explorer.ui.tabs.training import TrainingTab
-    from explorer.ui.training.paint_meter import TimedPaint
-
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    plots = [p for p in tab.view.findChildren(pg.PlotWidget) if isinstance(p, TimedPaint)]
-    assert plots and all(p.turn == tab.gate.gui_courtesy for p in plots)
-    assert tab.display.turn == tab.gate.gui_courtesy
-    tab.shutdown()
-
-
-def test_the_model_tab_waits_for_the_training_gate(qtbot):
-    from explorer.ui.tabs.model import ModelTab
-    from explorer.ui.tabs.training import TrainingTab
-
-    model_tab = ModelTab()
-    qtbot.addWidget(model_tab)
-    training_tab = TrainingTab(model_tab=model_tab)
-    qtbot.addWidget(training_tab)
-    # the Model tab's own reads (forward pass, refresh on show) take the training gate
-    assert model_tab._guard == training_tab.gate.gui_turn
-    assert model_tab.forward.guard == training_tab.gate.gui_turn
-    training_tab.shutdown()
-
-
-def test_the_garbage_collector_stays_out_of_the_worker_while_it_steps(qtbot):
-    import gc
-
-    assert gc.isenabled()
+def test_shutdown_mid_run_ends_the_process_and_the_thread(qtbot):
+    run = small_run(epochs=100_000)
     controller = TrainingController()
-    job = ScriptedJob([1.0] * 1_000_000)
-    controller.attach(job)
-    assert not gc.isenabled()  # from the thread's start: it runs Python before it steps
+    got = collect(controller)
+    controller.attach(1, run.trainer)
+    process = controller.process
     controller.run()
-    assert not gc.isenabled()  # a collection in the worker could free GUI objects there
-    qtbot.waitUntil(lambda: job.taken > 5, timeout=5000)
-    with qtbot.waitSignal(controller.sigStopped, timeout=5000):
+    qtbot.waitUntil(lambda: len(got["steps"]) > 10, timeout=WAIT_MS)
+    controller.shutdown()
+    assert process.exit_code() == 0
+    assert TrainingController.running_threads() == []
+    assert not controller.has_thread() and controller.job is None
+
+
+def test_a_process_that_dies_ends_the_run_with_a_message(qtbot):
+    run = small_run(epochs=100_000)
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(1, run.trainer)
+    controller.run()
+    qtbot.waitUntil(lambda: len(got["steps"]) > 3, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
+        controller.process._process.kill()
+    stopped = got["stopped"][-1]
+    assert stopped["reason"] == "error"
+    assert stopped["message"].startswith("the training process failed: it ended unexpectedly")
+    assert not controller.is_running()
+    controller.shutdown()
+
+
+def test_the_garbage_collector_stays_out_of_the_relay_thread(qtbot):
+    assert gc.isenabled()
+    run = small_run(epochs=100_000)
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(1, run.trainer)
+    assert not gc.isenabled()  # from the thread's start: it runs Python as it relays
+    controller.run()
+    qtbot.waitUntil(lambda: len(got["steps"]) > 5, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.pause()
-    assert not gc.isenabled()  # paused, the thread still runs Python (queued slots)
-    controller.run()
+    assert not gc.isenabled()  # paused, the thread still reads
     controller.shutdown()
     assert gc.isenabled()  # the thread is joined: the collector is back
 
 
 def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
     from explorer.ui.tabs.model import ModelTab
     from explorer.ui.tabs.training import TrainingTab
 
@@ -234,32 +195,8 @@ def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     training_tab = TrainingTab(model_tab=model_tab)
     qtbot.addWidget(training_tab)
     assert not model_tab.is_training()
-    from PySide6.QtWidgets import QPushButton
-
     training_tab.findChild(QPushButton, "stepTraining").click()  # one batch: a paused run
-    qtbot.waitUntil(training_tab.run_in_progress, timeout=10000)
+    qtbot.waitUntil(training_tab.run_in_progress, timeout=WAIT_MS)
     assert model_tab.is_training()
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
-
-
-def test_the_worker_holds_the_gate_across_steps_until_the_gui_asks():
-    gate = ModelGate()
-    gate.worker_acquire()
-    with gate.worker_turn():  # reentrant inside the worker's batch of steps
-        pass
-    assert not gate.gui_waiting
-    entered = threading.Event()
-
-    def gui_read():
-        with gate.gui_turn():
-            entered.set()
-
-    with python_thread(gui_read) as reader:
-        reader.start()
-        while not gate.gui_waiting:  # the worker sees the GUI wait between two steps ...
-            pass
-        assert not entered.is_set()  # ... and the GUI never reads while the worker steps
-        gate.worker_release()
-        reader.join(timeout=5)
-    assert entered.is_set()

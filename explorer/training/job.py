@@ -1,18 +1,19 @@
-"""A :class:`~explorer.training.Trainer` as the worker's job, and what each view needs.
+"""A :class:`~explorer.training.Trainer` as a job for :class:`~explorer.training.process.RunLoop`.
 
-Everything here runs in the worker thread: it is the only code that touches the model
-while a run is active. Results leave as plain numpy arrays and dicts in signals.
+In the app this runs in the training process: it is the only code that touches the model
+being trained. Results leave as plain numpy arrays, numbers and dicts (wire messages).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Protocol
 
 import numpy as np
 
 from explorer.data import Dataset
 from explorer.engine import Tensor, nn, no_grad
-from explorer.training import Trainer
+from explorer.training.trainer import Trainer
 
 GRID_RESOLUTION = 100
 SAMPLE_GRID_SIZE = 24
@@ -27,8 +28,34 @@ def plane_extent(x: np.ndarray) -> tuple[float, float, float, float]:
     return float(low[0]), float(high[0]), float(low[1]), float(high[1])
 
 
+class TrainingJob(Protocol):
+    """What :class:`~explorer.training.process.RunLoop` drives (:class:`TrainerJob`; tests
+    script their own)."""
+
+    run_id: int
+    done: bool
+    diverged: str | None
+
+    def step(self) -> dict[str, Any]:
+        """One optimizer step: ``{"step", "loss", "samples", "epoch_finished"}``."""
+
+    def epoch_report(self, full: bool = True) -> dict[str, Any]:
+        """The epoch's ``record`` (a dict of :class:`~explorer.training.EpochRecord`
+        fields); with ``full`` also validation outputs (confusion, logits)."""
+
+    def view(self, final: bool = False) -> dict[str, Any] | None:
+        """A cheap live picture of the model (decision regions), or None; ``final`` adds the
+        full validation outputs (sent when stepping stops)."""
+
+    def state(self) -> dict[str, np.ndarray] | None:
+        """The model's weights (a copy of its state_dict), or None."""
+
+    def load_state(self, state: dict[str, np.ndarray]) -> None:
+        """Continue from these weights (the app's model was changed while paused)."""
+
+
 class TrainerJob:
-    """Adapts a Trainer to the worker's job protocol (step, epoch_report, view)."""
+    """Adapts a Trainer to the :class:`TrainingJob` protocol."""
 
     def __init__(self, run_id: int, trainer: Trainer):
         self.run_id = run_id
@@ -60,14 +87,19 @@ class TrainerJob:
             "loss": result.loss,
             "samples": min(samples, n),
             "epoch_finished": result.epoch_finished is not None,
-            "record": result.epoch_finished,
         }
 
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
         """The last epoch's record; with ``full`` also the validation outputs."""
         report = self.outputs() if full else {}
-        report["record"] = self.trainer.history.last_epoch
+        report["record"] = dataclasses.asdict(self.trainer.history.last_epoch)
         return report
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {k: np.array(v) for k, v in self.trainer.model.state_dict().items()}
+
+    def load_state(self, state: dict[str, np.ndarray]) -> None:
+        self.trainer.model.load_state_dict(state)
 
     def outputs(self) -> dict[str, Any]:
         """Validation logits, per-sample cross entropy, predictions and confusion matrix."""
@@ -87,17 +119,14 @@ class TrainerJob:
             "confusion": confusion.reshape(classes, classes),
         }
 
-    def view(self, final: bool = False, between=None) -> dict[str, Any] | None:
-        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final.
-        ``between`` is called between two batches of the regions' grid (see the worker)."""
+    def view(self, final: bool = False) -> dict[str, Any] | None:
+        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final."""
         out: dict[str, Any] = self.outputs() if final else {}
         trainer = self.trainer
         if self.extent is not None:
             x0, x1, y0, y1 = self.extent
             out["extent"] = self.extent
-            out["regions"] = trainer.decision_grid(
-                (x0, x1), (y0, y1), GRID_RESOLUTION, between=between
-            )
+            out["regions"] = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
         elif not final:
             head = trainer.val_data.x[:SAMPLE_GRID_SIZE]
             out["sample_predictions"] = trainer.predict_proba(head).argmax(axis=1)

@@ -1,12 +1,17 @@
-"""A scripted training job for worker and tab-part tests (no engine needed)."""
+"""A scripted training job for the run loop's tests (no engine needed)."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 class ScriptedJob:
-    """Steps through ``losses``; an epoch every ``steps_per_epoch``; diverges on a NaN."""
+    """Steps through ``losses``; an epoch every ``steps_per_epoch``; diverges on a NaN.
+
+    Its "weights" are one array holding the number of steps taken.
+    """
 
     def __init__(self, losses, steps_per_epoch=4, run_id=1, batch=8):
         self.run_id = run_id
@@ -16,6 +21,7 @@ class ScriptedJob:
         self.taken = 0
         self.diverged = None
         self.views = 0
+        self.loaded = []
 
     @property
     def done(self):
@@ -34,8 +40,14 @@ class ScriptedJob:
         }
 
     def epoch_report(self, full=True):
-        return {"epoch": self.taken // self.steps_per_epoch, "val_loss": 0.5}
+        return {"epoch": self.taken // self.steps_per_epoch, "val_loss": 0.5, "full": full}
 
-    def view(self, final=False, between=None):
+    def view(self, final=False):
         self.views += 1
         return {"views": self.views, "final": final}
+
+    def state(self):
+        return {"taken": np.array([self.taken])}
+
+    def load_state(self, state):
+        self.loaded.append(state)

@@ -1,0 +1,390 @@
+"""Train in a process of its own: the app's display never competes with training for the GIL.
+
+The app (any Python caller; the Training tab relays it through a QThread) starts one
+:class:`TrainingProcess` per run. The process runs ``python -m explorer.training.process``,
+which builds the same model, data and :class:`~explorer.training.Trainer` from a setup
+message and then obeys commands, all as :mod:`explorer.training.wire` frames (JSON and raw
+numpy buffers; nothing is pickled) on its stdin and stdout:
+
+- to the process: ``setup`` (first: run id, ``MLP.config()``, the weights to start from, train
+  and validation data, the training config), then ``run`` / ``steps`` (each may carry
+  ``state``, weights to continue from), ``pause`` and ``stop``;
+- from it: ``steps`` (every ~1/30 s: step numbers, losses, samples, seconds, epoch reports),
+  ``view`` (decision regions or sample predictions; validation outputs), ``state`` (the
+  model's weights, a few times a second and whenever stepping stops, so the app's copy of the
+  model follows) and ``stopped`` (``reason``: paused, stopped, done, diverged or error).
+
+:class:`RunLoop` is the stepping itself, independent of pipes: it drives any
+:class:`~explorer.training.job.TrainingJob` and reports through a ``send`` callback.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from explorer.data import Dataset
+from explorer.engine import nn
+from explorer.training.config import TrainingConfig
+from explorer.training.job import TrainerJob, TrainingJob
+from explorer.training.trainer import Trainer
+from explorer.training.wire import read_message, write_message
+
+EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the app
+VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
+VIEW_SHARE = 0.025  # share of the process's time the live views may take
+OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
+STATE_INTERVAL = 0.2  # seconds between copies of the weights sent to the app while running
+STOP_TIMEOUT = 5.0  # seconds a stopping process may take before it is killed
+
+Send = Callable[[dict[str, Any]], None]
+
+
+class RunLoop:
+    """Steps a job until paused, stopped, finished or diverged, reporting through ``send``.
+
+    :meth:`request_pause`, :meth:`request_stop` and :meth:`clear_pause` may be called from
+    any thread; the loop checks the flags between two steps.
+    """
+
+    def __init__(self, job: TrainingJob, send: Send):
+        self.job = job
+        self.send = send
+        self._pause = threading.Event()
+        self._stop = threading.Event()
+
+    def request_pause(self) -> None:
+        self._pause.set()
+
+    def clear_pause(self) -> None:
+        self._pause.clear()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self, max_steps: int | None = None) -> str:
+        """Step until told otherwise (``max_steps`` None: until paused) or ``max_steps``
+        are taken; send everything, then ``stopped``. Returns the reason."""
+        job, send = self.job, self.send
+        steps: list[int] = []
+        losses: list[float] = []
+        epochs: list[dict[str, Any]] = []
+        samples = 0
+        started = last_emit = last_view = last_state = time.perf_counter()
+        last_outputs = -OUTPUTS_INTERVAL
+        view_interval = VIEW_INTERVAL
+        taken = 0
+
+        def flush() -> None:
+            # One message per ~1/30 s carries every step and epoch since the last one.
+            nonlocal samples, started
+            if not steps and not epochs:
+                return
+            now = time.perf_counter()
+            send(
+                {
+                    "kind": "steps",
+                    "run": job.run_id,
+                    "steps": list(steps),
+                    "losses": list(losses),
+                    "samples": samples,
+                    "seconds": now - started,
+                    "epochs": list(epochs),
+                }
+            )
+            steps.clear()
+            losses.clear()
+            epochs.clear()
+            samples = 0
+            started = now
+
+        reason, message = "paused", ""
+        try:
+            while not job.done:
+                if self._stop.is_set():
+                    reason = "stopped"
+                    break
+                if max_steps is None and self._pause.is_set():
+                    break
+                if max_steps is not None and taken >= max_steps:
+                    break
+                event = job.step()
+                taken += 1
+                if job.diverged:
+                    break
+                steps.append(int(event["step"]))
+                losses.append(float(event["loss"]))
+                samples += int(event["samples"])
+                now = time.perf_counter()
+                if event.get("epoch_finished"):
+                    # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
+                    full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
+                    epochs.append(job.epoch_report(full=full))
+                    if full:
+                        last_outputs = now
+                if now - last_emit >= EMIT_INTERVAL:
+                    flush()
+                    last_emit = now
+                if now - last_view >= view_interval:
+                    self._send_view()
+                    last_view = time.perf_counter()
+                    # Live views may take at most VIEW_SHARE of the process's time.
+                    view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
+                if now - last_state >= STATE_INTERVAL:
+                    self._send_state()
+                    last_state = now
+        except Exception as exc:  # a bug in a job must end the run with its message
+            flush()
+            send(
+                {
+                    "kind": "stopped",
+                    "run": job.run_id,
+                    "reason": "error",
+                    "message": f"{exc}",
+                    "details": traceback.format_exc(),
+                }
+            )
+            return "error"
+        flush()
+        if job.diverged:
+            reason, message = "diverged", job.diverged
+        elif job.done:
+            reason = "done"
+        self._send_state()  # diverged too: the weights before the step that diverged
+        if reason not in ("stopped", "diverged"):  # a diverged model has nothing to show
+            self._send_view(final=True)
+        send({"kind": "stopped", "run": job.run_id, "reason": reason, "message": message})
+        return reason
+
+    def _send_view(self, final: bool = False) -> None:
+        view = self.job.view(final=final)
+        if view is not None:
+            self.send({"kind": "view", "run": self.job.run_id, **view})
+
+    def _send_state(self) -> None:
+        state = self.job.state()
+        if state is not None:
+            self.send({"kind": "state", "run": self.job.run_id, "state": state})
+
+
+# -- the process's side -------------------------------------------------------------------
+def dataset_message(data: Dataset) -> dict[str, Any]:
+    """A :class:`Dataset` as a message part (:func:`dataset_from_message` reverses it)."""
+    return {
+        "x": data.x,
+        "y": data.y,
+        "num_classes": data.num_classes,
+        "name": data.name,
+        "feature_shape": list(data.feature_shape),
+        "class_names": list(data.class_names),
+    }
+
+
+def dataset_from_message(part: dict[str, Any]) -> Dataset:
+    return Dataset(
+        x=part["x"],
+        y=part["y"],
+        num_classes=part["num_classes"],
+        name=part["name"],
+        feature_shape=tuple(part["feature_shape"]),
+        class_names=list(part["class_names"]),
+    )
+
+
+def setup_message(run_id: int, trainer: Trainer) -> dict[str, Any]:
+    """What the process needs to continue ``trainer``'s run exactly as ``trainer`` would.
+
+    ``trainer.model`` must be an :class:`nn.MLP` (its ``config()`` rebuilds it there); its
+    current weights are where the run starts (the trainer has already re-initialized them
+    if it was asked to).
+    """
+    model = trainer.model
+    if not isinstance(model, nn.MLP):
+        raise TypeError(f"only an nn.MLP can train in a process; got {type(model).__name__}")
+    return {
+        "kind": "setup",
+        "run": run_id,
+        "model": model.config(),
+        "state": {k: np.array(v) for k, v in model.state_dict().items()},
+        "train": dataset_message(trainer.train_data),
+        "val": dataset_message(trainer.val_data),
+        "config": trainer.config.to_dict(),
+    }
+
+
+def job_from_setup(setup: dict[str, Any]) -> TrainerJob:
+    """The run a setup message describes (the process's side of :func:`setup_message`)."""
+    if setup.get("kind") != "setup":
+        raise ValueError(f"expected a setup message first; got {setup.get('kind')!r}")
+    model = nn.MLP(**setup["model"])
+    model.load_state_dict(setup["state"])
+    trainer = Trainer(
+        model,
+        dataset_from_message(setup["train"]),
+        dataset_from_message(setup["val"]),
+        TrainingConfig.from_dict(setup["config"]),
+    )
+    return TrainerJob(int(setup["run"]), trainer)
+
+
+def serve(instream: BinaryIO, outstream: BinaryIO) -> int:
+    """The process's main loop: a setup message, then commands until ``stop`` or the end
+    of ``instream``. Returns the exit code."""
+
+    def send(message: dict[str, Any]) -> None:
+        write_message(outstream, message)
+
+    setup = read_message(instream)
+    if setup is None:
+        return 0
+    try:
+        job = job_from_setup(setup)
+    except Exception as exc:  # the app shows the reason; nothing else can be done here
+        send(
+            {
+                "kind": "stopped",
+                "run": setup.get("run"),
+                "reason": "error",
+                "message": f"the training process could not set up the run: {exc}",
+                "details": traceback.format_exc(),
+            }
+        )
+        return 1
+    loop = RunLoop(job, send)
+    commands: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def read_commands() -> None:
+        # Flags flip here, in arrival order, so a pause sent right after a run is not lost
+        # and a stop interrupts the steps in progress.
+        try:
+            while (message := read_message(instream)) is not None:
+                kind = message.get("kind")
+                if kind == "run":
+                    loop.clear_pause()
+                elif kind == "pause":
+                    loop.request_pause()
+                elif kind == "stop":
+                    loop.request_stop()
+                commands.put(message)
+        except Exception:  # a broken pipe or frame: the app is gone or confused; stop
+            traceback.print_exc()
+        loop.request_stop()
+        commands.put(None)
+
+    threading.Thread(target=read_commands, name="commands", daemon=True).start()
+    while (command := commands.get()) is not None:
+        kind = command.get("kind")
+        if kind == "stop" or loop.stop_requested:
+            break
+        if kind not in ("run", "steps"):
+            continue
+        if command.get("state") is not None:
+            job.load_state(command["state"])
+        loop.run(max_steps=int(command["count"]) if kind == "steps" else None)
+    return 0
+
+
+def main() -> None:
+    # Messages own the real stdout; anything printed (a stray print, a warning) goes to stderr.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    code = 0
+    try:
+        code = serve(sys.stdin.buffer, out)
+        out.flush()
+    except BrokenPipeError:  # the app went away
+        pass
+    # Exit at once: the command reader may still be blocked reading stdin, and an
+    # interpreter shutdown with a daemon thread inside a buffered read aborts.
+    os._exit(code)
+
+
+# -- the app's side ------------------------------------------------------------------------
+class TrainingProcess:
+    """The app's handle on one training process: send commands, read its messages.
+
+    :meth:`send` never blocks (a writer thread feeds the pipe, so a large setup does not
+    hold up the caller); :meth:`read` blocks until the next message and is meant for one
+    reader thread. :meth:`close` asks the process to stop, waits up to
+    :data:`STOP_TIMEOUT` and kills it past that.
+    """
+
+    def __init__(self, setup: dict[str, Any]):
+        # The package may run from a checkout that is not installed: the child finds it too.
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "explorer.training.process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self.pid = self._process.pid
+        self._outbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._outbox.put(setup)
+        self._writer = threading.Thread(target=self._write, name="training-commands")
+        self._writer.daemon = True
+        self._writer.start()
+        self._closed = False
+
+    def _write(self) -> None:
+        stdin = self._process.stdin
+        try:
+            while (message := self._outbox.get()) is not None:
+                write_message(stdin, message)
+        except (BrokenPipeError, OSError):  # the process ended; read() reports how
+            pass
+        finally:
+            try:
+                stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+
+    def send(self, message: dict[str, Any]) -> None:
+        if not self._closed:
+            self._outbox.put(message)
+
+    def read(self) -> dict[str, Any] | None:
+        """The next message; None once the process has closed its output."""
+        return read_message(self._process.stdout)
+
+    def exit_code(self) -> int | None:
+        return self._process.poll()
+
+    def close(self) -> int:
+        """Stop the process (between two steps), wait for it; returns its exit code."""
+        if not self._closed:
+            self._closed = True
+            self._outbox.put({"kind": "stop"})
+            self._outbox.put(None)
+        try:
+            code = self._process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            code = self._process.wait()
+        self._writer.join()
+        return code
+
+    def __del__(self) -> None:  # a handle dropped without close() leaves no process behind
+        process = getattr(self, "_process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
+if __name__ == "__main__":
+    main()
