@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from explorer.ui.plots.sensitivity_plot import clip_below, sensitivity_top
+from explorer.info import sensitivity_curve
+from explorer.info.editing import set_probability
+from explorer.ui.plots.sensitivity_plot import SweepCache, clip_below, sensitivity_top
 
 
 def test_clip_below_stops_curves_at_the_top_without_nan():
@@ -22,3 +24,24 @@ def test_clip_below_stops_curves_at_the_top_without_nan():
 def test_sensitivity_top_covers_the_curve_and_the_entropy_floor():
     assert sensitivity_top(np.array([0.5, 1.0, np.inf]), 0.2) >= 1.0
     assert sensitivity_top(np.array([0.05]), 2.0) >= 2.0
+
+
+def test_a_sweep_is_reused_while_only_the_swept_q_moves():
+    p, q = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.5, 0.3])
+    t = np.linspace(0, 1, 21)
+    cache = SweepCache()
+    first = cache.curve(p, q, 1, 2, t)
+    for expected, got in zip(sensitivity_curve(p, q, 1, 2, t=t), first, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    dragged = set_probability(q, 1, 0.7)  # the others keep their proportions
+    assert cache.curve(p, dragged, 1, 2, t) is first
+    # anything else sweeps anew: another q, P, the selection, the unit
+    for args in (
+        (p, set_probability(q, 0, 0.4), 1, 2),
+        (np.array([0.4, 0.4, 0.2]), dragged, 1, 2),
+        (p, dragged, 0, 2),
+        (p, dragged, 1, "e"),
+    ):
+        again = cache.curve(*args, t)
+        assert again is not first
+        np.testing.assert_array_equal(again[1], sensitivity_curve(*args, t=t)[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from explorer.info import sensitivity_curve
 from explorer.ui.plots.distribution_style import (
     CROSS_COLOR,
     INFINITY_CAP,
@@ -24,6 +25,37 @@ from explorer.ui.plots.distribution_style import (
     finite_top,
     make_plot,
 )
+
+
+class SweepCache:
+    """The last sweep of :func:`~explorer.info.sensitivity_curve`, reused while only the swept
+    q moves.
+
+    Dragging the selected q rescales the others in proportion, and the sweep sets that q to
+    each value with the others in those same proportions: the curves do not change (up to
+    rounding in the last digits), so they are not computed again, nor redrawn.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._shape: np.ndarray | None = None
+        self._result: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def curve(self, p: np.ndarray, q: np.ndarray, index: int, base, t: np.ndarray):
+        others = np.delete(q, index)
+        rest = float(others.sum())
+        shape = others / rest if rest > 0 else None
+        key = (p.tobytes(), index, base, t.tobytes())
+        if (
+            key == self._key
+            and shape is not None
+            and self._shape is not None
+            and np.allclose(shape, self._shape, rtol=1e-12, atol=1e-15)
+        ):
+            return self._result
+        self._result = sensitivity_curve(p, q, index, base, t=t)
+        self._key, self._shape = key, shape
+        return self._result
 
 
 class SensitivityPlot:

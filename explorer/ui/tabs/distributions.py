@@ -29,7 +29,6 @@ from explorer.info import (
     DistributionPair,
     compare,
     resolve_base,
-    sensitivity_curve,
 )
 from explorer.info.comparison import sensitivity_grid
 from explorer.info.units import base_label
@@ -38,7 +37,7 @@ from explorer.ui.plots.distribution_plots import (
     DecompositionPlot,
     DistributionBarsPlot,
 )
-from explorer.ui.plots.sensitivity_plot import SensitivityPlot
+from explorer.ui.plots.sensitivity_plot import SensitivityPlot, SweepCache
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.tabs.distributions_state import MODES, TabState, check_labels, parse_state
 from explorer.ui.widgets.card import Card
@@ -75,6 +74,7 @@ class DistributionsTab(ExplorerTab):
         self.comparison = None
         self._labels: tuple[str, ...] | None = None
         self._shown_labels = None
+        self._sweeps = SweepCache()
 
         self.modes = QStackedWidget()
         self.modes.setObjectName("distributionsModes")
@@ -389,7 +389,7 @@ class DistributionsTab(ExplorerTab):
         self.bars.update(pair.p, pair.q, selected, self._labels)
         self.contributions.update(c.kl_pq_terms, c.unit, self._labels)
         self.decomposition.update(c)
-        t, kl, cross = sensitivity_curve(pair.p, pair.q, selected, base, t=SENSITIVITY_T)
+        t, kl, cross = self._sweeps.curve(pair.p, pair.q, selected, base, SENSITIVITY_T)
         self.sensitivity.update(
             t,
             kl,
