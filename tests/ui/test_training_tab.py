@@ -421,3 +421,22 @@ def test_the_display_timer_runs_only_while_training(qtbot):
     wait_stopped(qtbot, tab, "done")
     assert not tab._timer.isActive()
     shutdown(tab)
+
+
+def test_a_training_process_that_cannot_start_is_a_message_not_a_run(qtbot, monkeypatch):
+    from explorer.training import process
+
+    def no_process(*args, **kwargs):
+        raise OSError("[Errno 11] Resource temporarily unavailable")
+
+    monkeypatch.setattr(process.subprocess, "Popen", no_process)
+    tab = make_tab(qtbot)
+    click(qtbot, tab.findChild(QPushButton, "startTraining"))
+    assert "Cannot start: the training process did not start: [Errno 11]" in tab.message()
+    assert tab.runs.runs() == [] and not tab.controller.has_thread()
+    assert tab.controller.job is None
+    assert tab.findChild(QPushButton, "startTraining").isEnabled()
+    monkeypatch.undo()  # processes start again: so does training
+    click(qtbot, tab.findChild(QPushButton, "startTraining"))
+    wait_stopped(qtbot, tab, "done")
+    shutdown(tab)

@@ -319,6 +319,13 @@ class TrainingTab(ExplorerTab):
             status="running",
         )
         run.name = run.default_name(runs[-1] if runs else None)
+        try:
+            self.controller.attach(run.run_id, trainer)
+        except (OSError, TypeError) as error:  # no process could start, or a foreign model
+            self.show_message(
+                f"Cannot start: the training process did not start: {error}", error=True
+            )
+            return False
         self._trainer = trainer
         self.display.begin(
             run,
@@ -329,7 +336,6 @@ class TrainingTab(ExplorerTab):
             self._dataset.class_names,
         )
         self.runs.add(run)  # after begin(): the new run is current, not an overlay
-        self.controller.attach(run.run_id, trainer)
         self.link.mark_trained(True)
         self.show_message("")
         return True

@@ -178,8 +178,8 @@ class TrainingController(QObject):
         """
         setup = setup_message(run_id, trainer)
         self.shutdown()
+        self._process = TrainingProcess(setup)  # OSError if no process can start: nothing set
         self._job = RunHandle(run_id, trainer)
-        self._process = TrainingProcess(setup)
         self._thread = QThread()
         self._thread.setObjectName(f"training-run-{run_id}")
         self._worker = TrainingWorker(self._process, run_id)
