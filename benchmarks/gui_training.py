@@ -58,7 +58,7 @@ def pin_training_processes() -> None:
 
     start = process.TrainingProcess.__init__
 
-    def pinned_start(self, setup):
+    def pinned_start(self, setup=None):
         start(self, setup)
         os.sched_setaffinity(self.pid, {TRAINING_CPU})
 

@@ -317,13 +317,16 @@ def main() -> None:
 class TrainingProcess:
     """The app's handle on one training process: send commands, read its messages.
 
-    :meth:`send` never blocks (a writer thread feeds the pipe, so a large setup does not
-    hold up the caller); :meth:`read` blocks until the next message and is meant for one
-    reader thread. :meth:`close` asks the process to stop, waits up to
-    :data:`STOP_TIMEOUT` and kills it past that.
+    ``TrainingProcess(setup)`` starts a process for a run. ``TrainingProcess()`` starts one
+    ahead of its run: it loads Python, numpy and the engine (a few tenths of a second) while
+    nothing waits for it, and :meth:`start` gives it the run later. :meth:`send` never blocks
+    (a writer thread, started with the run, feeds the pipe, so a large setup does not hold up
+    the caller); :meth:`read` blocks until the next message and is meant for one reader
+    thread. :meth:`close` asks the process to stop, waits up to :data:`STOP_TIMEOUT` and
+    kills it past that.
     """
 
-    def __init__(self, setup: dict[str, Any]):
+    def __init__(self, setup: dict[str, Any] | None = None):
         # The package may run from a checkout that is not installed: the child finds it too.
         root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
@@ -336,11 +339,27 @@ class TrainingProcess:
         )
         self.pid = self._process.pid
         self._outbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._writer: threading.Thread | None = None
+        self._closed = False
+        if setup is not None:
+            self.start(setup)
+
+    @property
+    def started(self) -> bool:
+        """True once the process has been given its run."""
+        return self._writer is not None
+
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def start(self, setup: dict[str, Any]) -> None:
+        """Give the process its run (the first message); commands may follow at once."""
+        if self._writer is not None:
+            raise RuntimeError("this training process already has its run")
         self._outbox.put(setup)
         self._writer = threading.Thread(target=self._write, name="training-commands")
         self._writer.daemon = True
         self._writer.start()
-        self._closed = False
 
     def _write(self) -> None:
         stdin = self._process.stdin
@@ -356,6 +375,8 @@ class TrainingProcess:
                 pass
 
     def send(self, message: dict[str, Any]) -> None:
+        if self._writer is None:
+            raise RuntimeError("a training process takes commands only after its run (start)")
         if not self._closed:
             self._outbox.put(message)
 
@@ -370,14 +391,21 @@ class TrainingProcess:
         """Stop the process (between two steps), wait for it; returns its exit code."""
         if not self._closed:
             self._closed = True
-            self._outbox.put({"kind": "stop"})
-            self._outbox.put(None)
+            if self._writer is None:  # it still waits for a run: the end of its input ends it
+                try:
+                    self._process.stdin.close()
+                except (BrokenPipeError, OSError):
+                    pass
+            else:
+                self._outbox.put({"kind": "stop"})
+                self._outbox.put(None)
         try:
             code = self._process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self._process.kill()
             code = self._process.wait()
-        self._writer.join()
+        if self._writer is not None:
+            self._writer.join()
         return code
 
     def __del__(self) -> None:  # a handle dropped without close() leaves no process behind

@@ -196,3 +196,23 @@ def test_a_setup_the_process_cannot_build_is_reported_not_hung():
     assert "size mismatch for linear1.weight" in message["message"]
     assert process.read() is None
     assert process.close() == 1
+
+
+def test_a_process_started_ahead_takes_its_run_later():
+    run = small_run(epochs=1)
+    process = TrainingProcess()
+    assert not process.started and process.alive()
+    with pytest.raises(RuntimeError, match="takes commands only after its run"):
+        process.send({"kind": "run"})
+    process.start(setup_message(2, run.trainer))
+    with pytest.raises(RuntimeError, match="already has its run"):
+        process.start(setup_message(2, run.trainer))
+    process.send({"kind": "run"})
+    assert read_until_stopped(process)[-1]["reason"] == "done"
+    assert process.close() == 0
+
+
+def test_a_process_that_never_got_a_run_closes_cleanly():
+    process = TrainingProcess()
+    assert process.close() == 0
+    assert process.close() == 0  # closing twice is harmless

@@ -233,6 +233,7 @@ class TrainingTab(ExplorerTab):
     def reset(self) -> None:
         """Stop the run (kept in the list) and draw fresh weights from the seed."""
         self._stop_active("stopped")
+        self.controller.prepare()
         self.link.reinitialize(int(self.view.settings.seed.value()))
         self.display.show(None)
         self.display.clear_outputs()
@@ -362,6 +363,7 @@ class TrainingTab(ExplorerTab):
         self._timer.stop()  # the worker's last results arrived before this; flushed below
         if reason != "paused":
             self.controller.shutdown()  # a finished run cannot continue: end its thread now
+            self.controller.prepare()  # the next run's process loads while nothing waits
         self.display.tick(flush=True)
         self.link.refresh()
         if text:
@@ -506,5 +508,12 @@ class TrainingTab(ExplorerTab):
         self.refresh_outputs()
 
     def shutdown(self) -> None:
-        """Stop the worker between two steps and wait for its thread (window close, quit)."""
+        """Stop the run's process between two steps and wait for it and its relay thread,
+        and end the process kept for the next run (window close, quit)."""
         self._stop_active("stopped")
+        self.controller.close()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self.controller.has_thread():
+            self.controller.prepare()  # so Start need not wait for a process to load

@@ -147,6 +147,7 @@ class TrainingController(QObject):
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._process: TrainingProcess | None = None
+        self._spare: TrainingProcess | None = None  # started ahead for the next run
         self._job: RunHandle | None = None
         self._running = False
         # While a worker thread exists the collector is off; the GUI thread collects here.
@@ -178,7 +179,13 @@ class TrainingController(QObject):
         """
         setup = setup_message(run_id, trainer)
         self.shutdown()
-        self._process = TrainingProcess(setup)  # OSError if no process can start: nothing set
+        process, self._spare = self._spare, None
+        if process is None or not process.alive():
+            process = TrainingProcess()  # OSError if no process can start: nothing is set
+        # Before the writer thread runs any Python: the collector stays out of it.
+        GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
+        process.start(setup)
+        self._process = process
         self._job = RunHandle(run_id, trainer)
         self._thread = QThread()
         self._thread.setObjectName(f"training-run-{run_id}")
@@ -190,10 +197,25 @@ class TrainingController(QObject):
         self._worker.sigStopped.connect(self._on_worker_stopped)
         self._sigPump.connect(self._worker.pump)
         TrainingController._threads.add(self._thread)
-        GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the thread
         self._collect_timer.start()
         self._thread.start()
         self._sigPump.emit()
+
+    def prepare(self) -> None:
+        """Start a process for the next run now, while nothing waits: a run's Start then
+        does not wait for Python and numpy to load (a few tenths of a second)."""
+        if self._spare is None or not self._spare.alive():
+            try:
+                self._spare = TrainingProcess()
+            except OSError:  # attach() tries again, and reports what fails
+                self._spare = None
+
+    def close(self) -> None:
+        """:meth:`shutdown`, and end the process kept for the next run (quitting)."""
+        self.shutdown()
+        if self._spare is not None:
+            self._spare.close()
+            self._spare = None
 
     def run(self) -> None:
         """Start or resume stepping (from the model's weights as the GUI has them)."""

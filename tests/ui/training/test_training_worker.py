@@ -200,3 +200,37 @@ def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     assert model_tab.is_training()
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
+
+
+def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
+    controller = TrainingController()
+    controller.prepare()
+    spare = controller._spare
+    controller.prepare()  # one is enough
+    assert controller._spare is spare
+    controller.attach(1, small_run().trainer)
+    assert controller.process is spare and controller._spare is None
+    controller.prepare()
+    second = controller._spare
+    controller.shutdown()  # ends the run; the next run's process stays ready
+    assert spare.exit_code() == 0 and second.alive()
+    second._process.kill()
+    second._process.wait()
+    controller.attach(2, small_run().trainer)  # a dead spare is replaced
+    assert controller.process is not second and controller.process.alive()
+    controller.prepare()
+    third = controller._spare
+    controller.close()
+    assert third.exit_code() == 0 and controller._spare is None
+    assert not controller.has_thread()
+
+
+def test_the_training_tab_keeps_a_process_ready_and_ends_it_on_shutdown(qtbot):
+    from tests.ui.training.tab_helpers import make_tab
+
+    tab = make_tab(qtbot)
+    tab.show()
+    spare = tab.controller._spare
+    assert spare is not None and spare.alive() and not spare.started
+    tab.shutdown()
+    assert spare.exit_code() == 0
