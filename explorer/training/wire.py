@@ -31,6 +31,7 @@ _LENGTHS = struct.Struct("<QQ")
 #: 188 MB) fits with room to spare; a corrupt length does not allocate gigabytes.
 MAX_FRAME = 1 << 31
 _ARRAY = "__array__"
+_ALIGN = 8
 _DTYPES = frozenset(
     np.dtype(name).str
     for name in (
@@ -46,7 +47,13 @@ class WireError(ValueError):
 
 def encode(message: dict[str, Any]) -> bytes:
     """One frame for ``message`` (TypeError names a value that cannot be sent)."""
-    buffers: list[bytes] = []
+    return b"".join(encode_parts(message))
+
+
+def encode_parts(message: dict[str, Any]) -> list[bytes | memoryview]:
+    """The frame for ``message`` in parts: lengths and header, then each array's memory as
+    it is (no copy of a contiguous array), padded so every array starts 8-byte aligned."""
+    buffers: list[bytes | memoryview] = []
     offset = 0
 
     def plain(value: Any) -> Any:
@@ -55,7 +62,11 @@ def encode(message: dict[str, Any]) -> bytes:
             array = np.ascontiguousarray(value)
             if array.dtype.str not in _DTYPES:
                 raise TypeError(f"cannot send an array of dtype {array.dtype}")
-            buffers.append(array.tobytes())
+            pad = -offset % _ALIGN
+            if pad:
+                buffers.append(bytes(pad))
+                offset += pad
+            buffers.append(memoryview(array.reshape(-1)).cast("B") if array.size else b"")
             descriptor = [offset, array.dtype.str, list(array.shape)]
             offset += array.nbytes
             return {_ARRAY: descriptor}
@@ -70,8 +81,9 @@ def encode(message: dict[str, Any]) -> bytes:
         raise TypeError(f"cannot send a value of type {type(value).__name__}")
 
     header = json.dumps(plain(message), separators=(",", ":")).encode()
-    body = b"".join(buffers)
-    return _LENGTHS.pack(8 + len(header) + len(body), len(header)) + header + body
+    header += b" " * (-(_LENGTHS.size + len(header)) % _ALIGN)  # the body starts aligned
+    lengths = _LENGTHS.pack(8 + len(header) + offset, len(header))
+    return [lengths + header, *buffers]
 
 
 def _key(key: Any) -> str:
@@ -80,7 +92,7 @@ def _key(key: Any) -> str:
     return key
 
 
-def decode(frame: bytes) -> dict[str, Any]:
+def decode(frame: bytes | bytearray) -> dict[str, Any]:
     """The message in ``frame`` (as :func:`encode` made it); WireError if malformed."""
     if len(frame) < _LENGTHS.size:
         raise WireError("truncated frame: no lengths")
@@ -123,48 +135,45 @@ def _array(descriptor: Any, body: memoryview) -> np.ndarray:
     nbytes = math.prod(shape) * dtype.itemsize
     if offset + nbytes > len(body):
         raise WireError(f"array of shape {shape} runs past the end of the frame")
-    # A copy: the frame's bytes are released, and the array is writable like any other.
-    return (
-        np.frombuffer(body, dtype=dtype, count=math.prod(shape), offset=offset)
-        .reshape(shape)
-        .copy()
-    )
+    array = np.frombuffer(body, dtype=dtype, count=math.prod(shape), offset=offset)
+    # A frame read from a stream is a bytearray: its arrays are used in place, writable. One
+    # made of bytes is read-only: those arrays are copied, so every array is writable.
+    return (array if array.flags.writeable else array.copy()).reshape(shape)
 
 
 def write_message(stream: BinaryIO, message: dict[str, Any]) -> None:
-    """Send ``message`` as one frame and flush it."""
-    stream.write(encode(message))
+    """Send ``message`` as one frame and flush it (arrays go out without a copy)."""
+    for part in encode_parts(message):
+        stream.write(part)
     stream.flush()
 
 
 def read_message(stream: BinaryIO) -> dict[str, Any] | None:
     """The next message on ``stream``; None at a clean end of stream, WireError on a bad or
     truncated frame."""
-    head = _read_exactly(stream, _LENGTHS.size)
-    if head is None:
+    head = bytearray(_LENGTHS.size)
+    if not _read_into(stream, memoryview(head), allow_empty=True):
         return None
     total, _ = _LENGTHS.unpack(head)
     if total > MAX_FRAME:
         raise WireError(f"frame of {total} bytes is over the limit of {MAX_FRAME}")
     if total < 8:
         raise WireError("frame lengths disagree with its size")
-    rest = _read_exactly(stream, total - 8)
-    if rest is None:
-        raise WireError("stream ended inside a frame")
-    return decode(head + rest)
+    frame = bytearray(total + 8)  # one buffer: the arrays are read straight into place
+    frame[: _LENGTHS.size] = head
+    _read_into(stream, memoryview(frame)[_LENGTHS.size :])
+    return decode(frame)
 
 
-def _read_exactly(stream: BinaryIO, count: int) -> bytes | None:
-    """``count`` bytes, or None if the stream ends before the first; WireError if it ends
-    after some."""
-    parts: list[bytes] = []
-    remaining = count
-    while remaining:
-        chunk = stream.read(remaining)
-        if not chunk:
-            if remaining == count:
-                return None
+def _read_into(stream: BinaryIO, target: memoryview, allow_empty: bool = False) -> bool:
+    """Fill ``target`` from ``stream``. False if the stream ends before the first byte and
+    ``allow_empty``; WireError if it ends anywhere else."""
+    filled = 0
+    while filled < len(target):
+        count = stream.readinto(target[filled:])
+        if not count:
+            if filled == 0 and allow_empty:
+                return False
             raise WireError("stream ended inside a frame")
-        parts.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(parts)
+        filled += count
+    return True

@@ -6,7 +6,15 @@ import struct
 import numpy as np
 import pytest
 
-from explorer.training.wire import MAX_FRAME, WireError, decode, encode, read_message, write_message
+from explorer.training.wire import (
+    MAX_FRAME,
+    WireError,
+    decode,
+    encode,
+    encode_parts,
+    read_message,
+    write_message,
+)
 
 
 def test_nested_messages_round_trip_with_arrays_of_every_plain_dtype():
@@ -99,3 +107,19 @@ def test_a_stream_that_ends_inside_a_frame_or_claims_too_much_is_an_error():
     huge = struct.pack("<QQ", MAX_FRAME + 1, 0)
     with pytest.raises(WireError, match="over the limit"):
         read_message(io.BytesIO(huge))
+
+
+def test_arrays_go_out_without_a_copy_and_come_in_aligned_and_in_place():
+    big = np.arange(1000, dtype=np.float64)
+    parts = encode_parts({"a": np.zeros(3, dtype=np.int8), "big": big})
+    view = next(p for p in parts if isinstance(p, memoryview) and p.nbytes == big.nbytes)
+    assert np.shares_memory(np.frombuffer(view, dtype=np.float64), big)  # no copy going out
+    stream = io.BytesIO()
+    write_message(stream, {"a": np.zeros(3, dtype=np.int8), "big": big})
+    stream.seek(0)
+    got = read_message(stream)
+    for array in got.values():
+        assert array.flags.aligned and array.flags.writeable
+        assert array.__array_interface__["data"][0] % 8 == 0
+    assert got["a"].base is not None  # a view of the frame it came in, not a copy
+    np.testing.assert_array_equal(got["big"], big)
