@@ -17,6 +17,7 @@ from tests.ui.training.tab_helpers import (
     assert_no_training_thread_left,
     click,
     make_tab,
+    wait_loaded,
     wait_stopped,
 )
 
@@ -240,14 +241,18 @@ def test_data_files_that_do_not_load_give_a_clear_message(qtbot, tmp_path):
     bad.write_text("1,2,0\n3,x,1\n")
     dataset.csv_path.setText(str(bad))
     dataset.csv_path.editingFinished.emit()
-    assert "bad.csv" in tab.message()
+    assert tab.message() == "Loading bad.csv…" and not tab.view.start.isEnabled()
+    wait_loaded(qtbot, tab)
+    assert "bad.csv" in tab.message() and tab.message().startswith("Data not loaded: ")
     dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
     junk = tmp_path / "images.idx"
     junk.write_bytes(b"\x00\x00\x08\x01junk")
     dataset.idx_images.setText(str(junk))
     dataset.idx_labels.setText(str(junk))
     dataset.idx_labels.editingFinished.emit()
+    wait_loaded(qtbot, tab)
     assert "images.idx" in tab.message()
+    assert not tab.view.start.isEnabled()
     shutdown(tab)
 
 
@@ -379,6 +384,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
+    wait_loaded(qtbot, tab)
     assert tab.message() == "" and tab.dataset().num_features == 3
     assert tab.view.picture.currentWidget() is tab.view.no_picture
     click(qtbot, tab.view.start)
@@ -401,6 +407,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.idx_images.setText(str(images_path))
     dataset.idx_labels.setText(str(labels_path))
     dataset.idx_labels.editingFinished.emit()
+    wait_loaded(qtbot, tab)
     assert tab.message() == "", tab.message()
     assert tab.dataset().feature_shape == (5, 6)
     assert tab.view.picture.currentWidget() is tab.view.sample_grid
@@ -439,4 +446,35 @@ def test_a_training_process_that_cannot_start_is_a_message_not_a_run(qtbot, monk
     monkeypatch.undo()  # processes start again: so does training
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
     wait_stopped(qtbot, tab, "done")
+    shutdown(tab)
+
+
+def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path, monkeypatch):
+    import os
+
+    from explorer.ui.training import dataset_panel
+
+    reads = []
+    real = dataset_panel.load_csv
+    monkeypatch.setattr(
+        dataset_panel, "load_csv", lambda *a, **k: (reads.append(1), real(*a, **k))[1]
+    )
+    path = tmp_path / "points.csv"
+    rows = np.random.default_rng(0).normal(size=(60, 2))
+    path.write_text("".join(f"{a},{b},{int(a > 0)}\n" for a, b in rows))
+    tab = make_tab(qtbot)
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
+    dataset.csv_path.setText(str(path))
+    dataset.csv_path.editingFinished.emit()
+    wait_loaded(qtbot, tab)
+    assert len(reads) == 1 and len(tab._val) == 12
+    dataset.val_fraction.setValue(0.5)  # split again, not read again
+    wait_loaded(qtbot, tab)
+    assert len(reads) == 1 and len(tab._val) == 30 and tab.message() == ""
+    path.write_text(path.read_text() + "1.0,1.0,1\n")
+    os.utime(path, ns=(1, 1))  # a changed file: read again
+    dataset.csv_path.editingFinished.emit()
+    wait_loaded(qtbot, tab)
+    assert len(reads) == 2 and len(tab.dataset()) == 61
     shutdown(tab)

@@ -21,15 +21,17 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
 from explorer.engine import nn
-from explorer.training import Trainer, prepare_data
+from explorer.training import Trainer
 from explorer.training.job import TrainerJob
 from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.training.data_loading import DataLoading, PreparedData
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
 from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
 
+BIG_DATA = 4_000_000  # values (rows x features) from which a split runs in the background
 DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
 MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
 ERROR_STYLE = "color: #b00020;"
@@ -71,6 +73,12 @@ class TrainingTab(ExplorerTab):
         self._dataset: Dataset | None = None
         self._train: Dataset | None = None
         self._val: Dataset | None = None
+        self._prepared: PreparedData | None = None
+        self._source: tuple | None = None  # what the data was loaded from (see source())
+        self._requested_source: tuple | None = None
+        self.data_loading = DataLoading(self)
+        self.data_loading.sigLoaded.connect(self._on_data_loading_loaded)
+        self.data_loading.sigFailed.connect(self._on_data_loading_failed)
         self.display = RunDisplay(self.view, self.runs)
         self._trainer: Trainer | None = None
         self._starting = False  # a run is being set up: its own model rebuild is expected
@@ -127,17 +135,54 @@ class TrainingTab(ExplorerTab):
         return built
 
     def _on_dataset_changed(self) -> None:
+        """Load the chosen data (a file in the background) and split it; the same data with
+        another validation share or scaling is split again, not read again."""
+        panel = self.view.dataset
         try:
-            self._dataset = self.view.dataset.load()
-            self._prepare(self.view.settings.config(self.view.dataset.val_fraction.value()))
-        except (DataError, ValueError, OSError) as error:
-            self._dataset = self._train = self._val = None
-            self.show_message(f"Data not loaded: {error}", error=True)
-        else:
-            self.show_message("")
-            self.refresh_outputs()
+            source = panel.source()
+            config = self.view.settings.config(panel.val_fraction.value())
+        except (DataError, ValueError) as error:
+            self._on_data_loading_failed(error)
+            return
+        load, background = source.load, source.path is not None
+        prepared = self._prepared
+        if prepared is not None and source.key == self._source:
+            dataset = prepared.dataset
+            load, background = (lambda: dataset), len(dataset) * dataset.num_features > BIG_DATA
+        self._requested_source = source.key
+        if background:
+            self._set_data(None)
+            what = source.path.name if source.path is not None else "the data"
+            self.show_message(f"Loading {what}…")
+        self.data_loading.request(load, config, panel.standardize.isChecked(), background)
+        self._update_buttons()
+
+    def _on_data_loading_loaded(self, prepared: PreparedData) -> None:
+        self._source = self._requested_source
+        self._set_data(prepared)
+        self.show_message("")
+        self.refresh_outputs()
         self._update_banner()
         self._update_buttons()
+
+    def _on_data_loading_failed(self, error) -> None:
+        self._source = None
+        self._set_data(None)
+        self.show_message(f"Data not loaded: {error}", error=True)
+        self._update_banner()
+        self._update_buttons()
+
+    def _set_data(self, prepared: PreparedData | None) -> None:
+        """Make ``prepared`` the tab's data and show its points or images."""
+        self._prepared = prepared
+        if prepared is None:
+            self._dataset = self._train = self._val = None
+            return
+        self._dataset, self._train, self._val = prepared.dataset, prepared.train, prepared.val
+        scaler = prepared.scaler
+        raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
+        self.display.show_data(self._train, self._val, raw, self._dataset)
+        self.link.set_sample_provider(self._sample, self._dataset.name)
 
     def refresh_outputs(self) -> None:
         """Redraw decision regions, confusion matrix and the P/Q panel from the model as it
@@ -172,13 +217,11 @@ class TrainingTab(ExplorerTab):
         return self.controller.has_thread() and not self._run_finished()
 
     def _prepare(self, config) -> None:
-        """Split (and standardize) the data; show its points or images before any training."""
-        data = self._dataset
+        """Split (and standardize) the data for ``config``, unless it already is."""
         standardize = self.view.dataset.standardize.isChecked()
-        self._train, self._val, scaler = prepare_data(data, config, standardize)
-        raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
-        self.display.show_data(self._train, self._val, raw, data)
-        self.link.set_sample_provider(self._sample, data.name)
+        prepared = self.data_loading.split(self._prepared, config, standardize)
+        if prepared is not self._prepared:
+            self._set_data(prepared)
 
     def _sample(self, index: int = 0):
         val = self._val
@@ -408,7 +451,7 @@ class TrainingTab(ExplorerTab):
         v = self.view
         running = self.controller.is_running()
         live = self._live()
-        v.start.setEnabled(not live and self._dataset is not None)
+        v.start.setEnabled(not live and self._dataset is not None)  # None while loading
         v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
         v.pause.setEnabled(live)
         v.pause.setText("Pause" if running or not live else "Resume")
@@ -512,6 +555,7 @@ class TrainingTab(ExplorerTab):
         and end the process kept for the next run (window close, quit)."""
         self._stop_active("stopped")
         self.controller.close()
+        self.data_loading.shutdown()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -201,20 +204,29 @@ class DatasetPanel(QWidget):
 
     def load(self) -> Dataset:
         """Build or read the chosen dataset; DataError with a clear message otherwise."""
+        return self.source()[1]()
+
+    def source(self) -> DataSource:
+        """What the chosen dataset is, without reading it (DataError if a path is missing)."""
         kind = self.kind_name()
         if kind in SYNTHETIC_DATASETS:
-            return make_synthetic(kind, **{k: b.value() for k, b in self.params[kind].items()})
+            params = {k: b.value() for k, b in self.params[kind].items()}
+            key = (kind, tuple(sorted(params.items())))
+            return DataSource(key, lambda: make_synthetic(kind, **params))
         if kind == "digits":
-            return load_digits()
+            return DataSource((kind,), load_digits)
         if kind == "idx":
             images, labels = self.idx_images.text().strip(), self.idx_labels.text().strip()
             if not images or not labels:
                 raise DataError("choose both an IDX images file and an IDX labels file")
-            return load_idx(Path(images), Path(labels))
+            key = (kind, _file_key(images), _file_key(labels))
+            return DataSource(key, lambda: load_idx(Path(images), Path(labels)), Path(images))
         path = self.csv_path.text().strip()
         if not path:
             raise DataError("choose a CSV file")
-        return load_csv(Path(path), label_column=self.csv_label_column.value())
+        column = self.csv_label_column.value()
+        key = (kind, _file_key(path), column)
+        return DataSource(key, lambda: load_csv(Path(path), label_column=column), Path(path))
 
     # -- state ----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -250,6 +262,27 @@ class DatasetPanel(QWidget):
 
     def kinds(self) -> list[str]:
         return [self.kind.itemData(i) for i in range(self.kind.count())]
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A dataset as chosen, not yet read: ``load()`` builds or reads it and needs no widget
+    (it may run in another thread). ``key`` is equal for the same data (a file's includes its
+    size and modification time, so a changed file is read again); ``path`` is the file read,
+    None for a built-in dataset."""
+
+    key: tuple[Any, ...]
+    load: Callable[[], Dataset]
+    path: Path | None = None
+
+
+def _file_key(path: str) -> tuple[Any, ...]:
+    """A file as it is now: its path, size and modification time (None if unreadable)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, None)
+    return (path, stat.st_size, stat.st_mtime_ns)
 
 
 def _set_number(box, value: Any, what: str) -> None:

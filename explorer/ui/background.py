@@ -1,0 +1,93 @@
+"""Run one Qt-free function off the GUI thread and get its result back by signal.
+
+:class:`BackgroundCall` owns a QThread for the length of one call: the function runs there
+(numpy and file reads; it must not touch widgets), and its result or exception arrives in
+the GUI thread as :attr:`~BackgroundCall.sigDone` or :attr:`~BackgroundCall.sigFailed`.
+While the thread exists, Python's cyclic garbage collector is kept out of it (it could free
+the GUI's Qt objects there); see
+:class:`~explorer.ui.training.worker.GuiThreadGarbageCollection`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from explorer.ui.training.worker import GuiThreadGarbageCollection
+
+
+class _Worker(QObject):
+    sigDone = Signal(int, object)  # (call number, result)
+    sigFailed = Signal(int, object)  # (call number, exception)
+
+    def __init__(self, call: int, function: Callable[[], Any]):
+        super().__init__()  # no parent: it is moved to its own thread
+        self._call = call
+        self._function = function
+
+    def run(self) -> None:
+        try:
+            result = self._function()
+        except Exception as error:  # noqa: BLE001 (reported, so the call never hangs)
+            self.sigFailed.emit(self._call, error)
+            return
+        self.sigDone.emit(self._call, result)
+
+
+class BackgroundCall(QObject):
+    """One function call at a time in a thread of its own; results by signal."""
+
+    sigDone = Signal(object)  # the function's result
+    sigFailed = Signal(object)  # the exception it raised
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+        self._call = 0  # numbers the calls: a late report of an abandoned one is dropped
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, function: Callable[[], Any]) -> None:
+        """Call ``function()`` in a new thread (RuntimeError if a call is still running)."""
+        if self._thread is not None:
+            raise RuntimeError("a background call is still running")
+        self._call += 1
+        GuiThreadGarbageCollection.worker_starts()  # ended in _finish
+        self._thread = QThread()
+        self._worker = _Worker(self._call, function)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.sigDone.connect(self._on_worker_done)
+        self._worker.sigFailed.connect(self._on_worker_failed)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the call ends and drop its result (a call cannot be interrupted
+        midway; this is for shutting down)."""
+        self._call += 1
+        self._finish()
+
+    def _on_worker_done(self, call: int, result) -> None:
+        if call == self._call:
+            self._finish()
+            self.sigDone.emit(result)
+
+    def _on_worker_failed(self, call: int, error) -> None:
+        if call == self._call:
+            self._finish()
+            self.sigFailed.emit(error)
+
+    def _finish(self) -> None:
+        if self._thread is None:
+            return
+        self._thread.quit()
+        self._thread.wait()
+        self._worker.deleteLater()
+        self._thread.deleteLater()
+        self._thread = self._worker = None
+        GuiThreadGarbageCollection.worker_stops()
+        GuiThreadGarbageCollection.collect()  # what piled up during the call, here
