@@ -9,13 +9,12 @@ numpy buffers; nothing is pickled) on its stdin and stdout:
 - to the process: ``setup`` (first: run id, ``MLP.config()``, the weights to start from, train
   and validation data, the training config), then ``run`` / ``steps`` (each may carry
   ``state``, weights to continue from), ``pause`` and ``stop``;
-- from it: ``steps`` (every ~1/30 s: step numbers, losses, samples, seconds, epoch reports),
+- from it (:class:`~explorer.training.run_loop.RunLoop`'s reports): ``steps`` (every ~1/30 s:
+  step numbers, losses, samples, seconds, epoch reports),
   ``view`` (decision regions or sample predictions; validation outputs), ``state`` (the
   model's weights, a few times a second and whenever stepping stops, so the app's copy of the
   model follows) and ``stopped`` (``reason``: paused, stopped, done, diverged or error).
 
-:class:`RunLoop` is the stepping itself, independent of pipes: it drives any
-:class:`~explorer.training.job.TrainingJob` and reports through a ``send`` callback.
 """
 
 from __future__ import annotations
@@ -25,9 +24,7 @@ import queue
 import subprocess
 import sys
 import threading
-import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,149 +33,12 @@ import numpy as np
 from explorer.data import Dataset
 from explorer.engine import nn
 from explorer.training.config import TrainingConfig
-from explorer.training.job import TrainerJob, TrainingJob
+from explorer.training.job import TrainerJob
+from explorer.training.run_loop import RunLoop
 from explorer.training.trainer import Trainer
 from explorer.training.wire import read_message, write_message
 
-EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the app
-VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
-VIEW_SHARE = 0.025  # share of the process's time the live views may take
-OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
-STATE_INTERVAL = 0.2  # seconds between copies of the weights sent to the app while running
 STOP_TIMEOUT = 5.0  # seconds a stopping process may take before it is killed
-
-Send = Callable[[dict[str, Any]], None]
-
-
-class RunLoop:
-    """Steps a job until paused, stopped, finished or diverged, reporting through ``send``.
-
-    :meth:`request_pause`, :meth:`request_stop` and :meth:`clear_pause` may be called from
-    any thread; the loop checks the flags between two steps.
-    """
-
-    def __init__(self, job: TrainingJob, send: Send):
-        self.job = job
-        self.send = send
-        self._pause = threading.Event()
-        self._stop = threading.Event()
-
-    def request_pause(self) -> None:
-        self._pause.set()
-
-    def clear_pause(self) -> None:
-        self._pause.clear()
-
-    def request_stop(self) -> None:
-        self._stop.set()
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
-    def run(self, max_steps: int | None = None) -> str:
-        """Step until told otherwise (``max_steps`` None: until paused) or ``max_steps``
-        are taken; send everything, then ``stopped``. Returns the reason."""
-        job, send = self.job, self.send
-        steps: list[int] = []
-        losses: list[float] = []
-        epochs: list[dict[str, Any]] = []
-        samples = 0
-        started = last_emit = last_view = last_state = time.perf_counter()
-        last_outputs = -OUTPUTS_INTERVAL
-        view_interval = VIEW_INTERVAL
-        taken = 0
-
-        def flush() -> None:
-            # One message per ~1/30 s carries every step and epoch since the last one.
-            nonlocal samples, started
-            if not steps and not epochs:
-                return
-            now = time.perf_counter()
-            send(
-                {
-                    "kind": "steps",
-                    "run": job.run_id,
-                    "steps": list(steps),
-                    "losses": list(losses),
-                    "samples": samples,
-                    "seconds": now - started,
-                    "epochs": list(epochs),
-                }
-            )
-            steps.clear()
-            losses.clear()
-            epochs.clear()
-            samples = 0
-            started = now
-
-        reason, message = "paused", ""
-        try:
-            while not job.done:
-                if self._stop.is_set():
-                    reason = "stopped"
-                    break
-                if max_steps is None and self._pause.is_set():
-                    break
-                if max_steps is not None and taken >= max_steps:
-                    break
-                event = job.step()
-                taken += 1
-                if job.diverged:
-                    break
-                steps.append(int(event["step"]))
-                losses.append(float(event["loss"]))
-                samples += int(event["samples"])
-                now = time.perf_counter()
-                if event.get("epoch_finished"):
-                    # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
-                    full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
-                    epochs.append(job.epoch_report(full=full))
-                    if full:
-                        last_outputs = now
-                if now - last_emit >= EMIT_INTERVAL:
-                    flush()
-                    last_emit = now
-                if now - last_view >= view_interval:
-                    self._send_view()
-                    last_view = time.perf_counter()
-                    # Live views may take at most VIEW_SHARE of the process's time.
-                    view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
-                if now - last_state >= STATE_INTERVAL:
-                    self._send_state()
-                    last_state = now
-        except Exception as exc:  # a bug in a job must end the run with its message
-            flush()
-            send(
-                {
-                    "kind": "stopped",
-                    "run": job.run_id,
-                    "reason": "error",
-                    "message": f"{exc}",
-                    "details": traceback.format_exc(),
-                }
-            )
-            return "error"
-        flush()
-        if job.diverged:
-            reason, message = "diverged", job.diverged
-        elif job.done:
-            reason = "done"
-        self._send_state()  # diverged too: the weights before the step that diverged
-        if reason not in ("stopped", "diverged"):  # a diverged model has nothing to show
-            self._send_view(final=True)
-        send({"kind": "stopped", "run": job.run_id, "reason": reason, "message": message})
-        return reason
-
-    def _send_view(self, final: bool = False) -> None:
-        view = self.job.view(final=final)
-        if view is not None:
-            self.send({"kind": "view", "run": self.job.run_id, **view})
-
-    def _send_state(self) -> None:
-        state = self.job.state()
-        if state is not None:
-            self.send({"kind": "state", "run": self.job.run_id, "state": state})
 
 
 # -- the process's side -------------------------------------------------------------------

@@ -1,0 +1,79 @@
+import math
+import threading
+
+from explorer.training.run_loop import RunLoop
+from explorer.training.wire import decode, encode
+from tests.training.fakes import ScriptedJob
+
+
+def scripted_loop(losses, **kwargs):
+    sent = []
+    job = ScriptedJob(losses, **kwargs)
+    return RunLoop(job, sent.append), job, sent
+
+
+def of_kind(sent, kind):
+    return [m for m in sent if m["kind"] == kind]
+
+
+def test_a_loop_runs_a_job_to_the_end_and_reports_everything():
+    loop, job, sent = scripted_loop([1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
+    assert loop.run() == "done"
+    steps = of_kind(sent, "steps")
+    assert [s for m in steps for s in m["steps"]] == list(range(1, 9))
+    assert [v for m in steps for v in m["losses"]] == [1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    assert [e["epoch"] for m in steps for e in m["epochs"]] == [1, 2]
+    assert sum(m["samples"] for m in steps) == 8 * 8
+    assert of_kind(sent, "view")[-1]["final"], "a final view is sent when the run ends"
+    assert of_kind(sent, "state")[-1]["state"]["taken"][0] == 8
+    # the weights and the final view come before the run says it stopped
+    assert [m["kind"] for m in sent][-3:] == ["state", "view", "stopped"]
+    assert sent[-1] == {"kind": "stopped", "run": 1, "reason": "done", "message": ""}
+    for message in sent:  # every message can travel
+        decode(encode(message))
+
+
+def test_max_steps_takes_exactly_that_many_and_ignores_a_pause():
+    loop, job, sent = scripted_loop([1.0] * 10)
+    loop.request_pause()
+    assert loop.run(max_steps=3) == "paused"
+    assert job.taken == 3
+    assert [s for m in of_kind(sent, "steps") for s in m["steps"]] == [1, 2, 3]
+
+
+def test_a_pause_stops_an_open_ended_run_before_its_next_step():
+    loop, job, sent = scripted_loop([1.0] * 10)
+    loop.request_pause()
+    assert loop.run() == "paused" and job.taken == 0
+    loop.clear_pause()
+    assert loop.run(max_steps=2) == "paused" and job.taken == 2
+
+
+def test_divergence_ends_with_the_jobs_message_no_nan_point_and_no_view():
+    loop, job, sent = scripted_loop([1.0, 2.0, math.nan, 1.0])
+    assert loop.run() == "diverged"
+    assert sent[-1]["message"] == "diverged at step 3"
+    assert all(math.isfinite(v) for m in of_kind(sent, "steps") for v in m["losses"])
+    assert [m["kind"] for m in sent][-2:] == ["state", "stopped"]  # weights, no final view
+
+
+def test_a_stop_from_another_thread_ends_the_run_without_a_final_view():
+    loop, job, sent = scripted_loop([1.0] * 10_000_000)
+    stopper = threading.Timer(0.05, loop.request_stop)
+    stopper.start()
+    assert loop.run() == "stopped"
+    stopper.join()
+    assert 0 < job.taken < 10_000_000
+    assert not any(m.get("final") for m in of_kind(sent, "view"))
+
+
+def test_an_exception_in_the_job_ends_the_run_with_its_message():
+    loop, job, sent = scripted_loop([1.0] * 5)
+
+    def broken():
+        raise RuntimeError("the job broke")
+
+    job.step = broken
+    assert loop.run() == "error"
+    assert sent[-1]["reason"] == "error" and sent[-1]["message"] == "the job broke"
+    assert "RuntimeError" in sent[-1]["details"]
