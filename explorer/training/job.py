@@ -50,6 +50,10 @@ class TrainingJob(Protocol):
     def state(self) -> dict[str, np.ndarray] | None:
         """The model's weights (a copy of its state_dict), or None."""
 
+    def grads(self) -> dict[str, np.ndarray]:
+        """The parameters' gradients from the last backward pass (copies), by name; a
+        parameter without one is left out."""
+
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         """Continue from these weights (the app's model was changed while paused)."""
 
@@ -97,6 +101,13 @@ class TrainerJob:
 
     def state(self) -> dict[str, np.ndarray]:
         return {k: np.array(v) for k, v in self.trainer.model.state_dict().items()}
+
+    def grads(self) -> dict[str, np.ndarray]:
+        return {
+            name: np.array(param.grad)
+            for name, param in self.trainer.model.named_parameters()
+            if param.grad is not None
+        }
 
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         self.trainer.model.load_state_dict(state)

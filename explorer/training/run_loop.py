@@ -3,8 +3,9 @@
 It drives any :class:`~explorer.training.job.TrainingJob` until paused, stopped, finished
 or diverged, and reports through a ``send`` callback as plain messages (dicts of numbers,
 lists and numpy arrays): ``steps`` every ~1/30 s, live ``view`` s within a share of its
-time, the model's ``state`` a few times a second and whenever stepping stops, then
-``stopped``. The training process (:mod:`explorer.training.process`) sends them to the app.
+time, the model's ``state`` (weights and gradients) a few times a second and whenever
+stepping stops, then ``stopped``. The training process (:mod:`explorer.training.process`)
+sends them to the app.
 """
 
 from __future__ import annotations
@@ -154,4 +155,5 @@ class RunLoop:
     def _send_state(self) -> None:
         state = self.job.state()
         if state is not None:
-            self.send({"kind": "state", "run": self.job.run_id, "state": state})
+            message = {"kind": "state", "run": self.job.run_id, "state": state}
+            self.send({**message, "grads": self.job.grads()})

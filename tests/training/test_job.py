@@ -64,3 +64,13 @@ def test_state_is_a_copy_and_load_state_continues_from_it():
 )
 def test_the_plane_has_a_margin_around_the_points(points, expected):
     assert plane_extent(points) == pytest.approx(expected, abs=1e-6)
+
+
+def test_gradients_are_copies_by_parameter_name_once_there_are_any():
+    job = small_job()
+    assert job.grads() == {}  # no backward pass yet
+    job.step()
+    grads = job.grads()
+    assert set(grads) == {name for name, _ in job.trainer.model.named_parameters()}
+    grads["linear1.weight"][...] = 0
+    assert np.any(job.trainer.model.linear1.weight.grad != 0)

@@ -8,9 +8,10 @@ import math
 def format_value(value: float) -> str:
     """4 significant digits below 1 (scientific below 1e-3), 4 decimals from 1 on.
 
-    ``0.3219``, ``0.001234``, ``1.234e-05``, ``4.3197``; ``0`` stays ``0.0000``.
+    ``0.3219``, ``0.001234``, ``1.234e-05``, ``4.3197``; ``0`` stays ``0.0000``, and so does
+    ``-0.0`` (a loss of a confidently right sample can come out as negative zero).
     """
-    value = float(value)
+    value = float(value) + 0.0  # -0.0 + 0.0 is 0.0
     if not math.isfinite(value):
         return "∞" if value > 0 else ("−∞" if value < 0 else "nan")
     size = abs(value)

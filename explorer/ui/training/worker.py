@@ -275,8 +275,16 @@ class TrainingController(QObject):
             self.sigView.emit(payload)
 
     def _on_worker_state(self, payload: dict) -> None:
-        if self._is_current(payload):
-            self._job.model.load_state_dict(payload["state"])
+        if not self._is_current(payload):
+            return
+        model = self._job.model
+        model.load_state_dict(payload["state"])
+        grads = payload.get("grads", {})
+        for name, param in model.named_parameters():  # the Model tab shows them too
+            grad = grads.get(name)
+            if grad is not None and grad.shape != param.data.shape:
+                grad = None
+            param.grad = grad
 
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):

@@ -135,6 +135,7 @@ def test_numbers_keep_their_significant_digits():
     assert format_value(0.0012345) == "0.001234"
     assert format_value(1.2345e-6) == "1.234e-06"
     assert format_value(0.0) == "0.0000"
+    assert format_value(-0.0) == "0.0000"  # a confidently right sample's loss
     assert format_probability(1 - 2.5e-7) == "(1 − 2.500e-07)"
     assert format_probability(0.25) == "0.25"
 

@@ -55,6 +55,10 @@ def test_the_model_follows_the_process_bit_for_bit(qtbot):
     np.testing.assert_array_equal(got["losses"], reference.trainer.history.step_losses())
     for name, value in reference.trainer.model.state_dict().items():
         np.testing.assert_array_equal(run.trainer.model.state_dict()[name], value)
+    # the gradients too: the Model tab shows them
+    followed = dict(run.trainer.model.named_parameters())
+    for name, param in reference.trainer.model.named_parameters():
+        np.testing.assert_array_equal(followed[name].grad, param.grad)
 
 
 def test_step_takes_exactly_the_requested_steps(qtbot):
