@@ -13,7 +13,8 @@ numpy buffers; nothing is pickled) on its stdin and stdout:
   step numbers, losses, samples, seconds, epoch reports),
   ``view`` (decision regions or sample predictions; validation outputs), ``state`` (the
   model's weights and gradients, a few times a second and whenever stepping stops, so the
-  app's copy of the model follows) and ``stopped`` (``reason``: paused, stopped, done, diverged or error).
+  app's copy of the model follows) and ``stopped`` (``reason``: paused, stopped, done,
+  diverged or error).
 
 """
 
