@@ -26,6 +26,17 @@ def collect(controller):
     return got
 
 
+def training_flat_out(qtbot, steps=5):
+    """A controller whose long run is stepping (more than ``steps`` reported), and what
+    it reported so far."""
+    controller = TrainingController()
+    got = collect(controller)
+    controller.attach(1, small_run(epochs=100_000).trainer)
+    controller.run()
+    qtbot.waitUntil(lambda: len(got["steps"]) > steps, timeout=WAIT_MS)
+    return controller, got
+
+
 def test_runs_to_the_end_and_reports_everything_in_the_gui_thread(qtbot):
     run = small_run()
     controller = TrainingController()
@@ -125,12 +136,7 @@ def test_divergence_ends_with_the_message_no_nan_point_and_the_last_good_weights
 
 
 def test_pause_then_resume_continues_where_it_stopped(qtbot):
-    run = small_run(epochs=100_000)
-    controller = TrainingController()
-    got = collect(controller)
-    controller.attach(1, run.trainer)
-    controller.run()
-    qtbot.waitUntil(lambda: len(got["steps"]) > 5, timeout=WAIT_MS)
+    controller, got = training_flat_out(qtbot)
     with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.pause()
     assert got["stopped"][-1]["reason"] == "paused"
@@ -143,13 +149,8 @@ def test_pause_then_resume_continues_where_it_stopped(qtbot):
 
 
 def test_shutdown_mid_run_ends_the_process_and_the_thread(qtbot):
-    run = small_run(epochs=100_000)
-    controller = TrainingController()
-    got = collect(controller)
-    controller.attach(1, run.trainer)
+    controller, _ = training_flat_out(qtbot, steps=10)
     process = controller.process
-    controller.run()
-    qtbot.waitUntil(lambda: len(got["steps"]) > 10, timeout=WAIT_MS)
     controller.shutdown()
     assert process.exit_code() == 0
     assert TrainingController.running_threads() == []
@@ -157,12 +158,7 @@ def test_shutdown_mid_run_ends_the_process_and_the_thread(qtbot):
 
 
 def test_a_process_that_dies_ends_the_run_with_a_message(qtbot):
-    run = small_run(epochs=100_000)
-    controller = TrainingController()
-    got = collect(controller)
-    controller.attach(1, run.trainer)
-    controller.run()
-    qtbot.waitUntil(lambda: len(got["steps"]) > 3, timeout=WAIT_MS)
+    controller, got = training_flat_out(qtbot, steps=3)
     with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.process._process.kill()
     stopped = got["stopped"][-1]
