@@ -13,8 +13,6 @@ import numpy as np
 from explorer.info.discrete import (
     as_distribution,
     cross_entropy_terms_nats,
-    entropy_terms_nats,
-    js_terms_nats,
     kl_terms_nats,
     sum_kl_nats,
 )
@@ -79,17 +77,33 @@ def compare(p, q, base: float | str = 2) -> Comparison:
     p, q = _pair(p, q)
     base = resolve_base(base)
     scale = nats_to(base)
-    kl_pq_terms = kl_terms_nats(p, q) * scale
-    kl_qp_terms = kl_terms_nats(q, p) * scale
-    js = min(float(sum_kl_nats(js_terms_nats(p, q))), np.log(2.0)) * scale
+    # Every measure from three logarithms (ln p, ln q, ln m), with the same operations as
+    # the per-measure kernels of explorer.info.discrete, so the numbers are identical; the
+    # Distributions tab calls this on every slider move.
+    p_pos, q_pos = p > 0, q > 0
+    both = p_pos & q_pos
+    with np.errstate(divide="ignore"):
+        log_p = np.log(np.where(p_pos, p, 1.0))
+        log_q = np.log(np.where(q_pos, q, 1.0))
+        m = 0.5 * (p + q)
+        log_m = np.log(np.where(m > 0, m, 1.0))
+    only_p, only_q = p_pos & ~q_pos, q_pos & ~p_pos
+    kl_pq_terms = np.where(only_p, np.inf, np.where(both, p * (log_p - log_q), 0.0)) * scale
+    kl_qp_terms = np.where(only_q, np.inf, np.where(both, q * (log_q - log_p), 0.0)) * scale
+    js_terms = 0.5 * np.where(p_pos, p * (log_p - log_m), 0.0) + 0.5 * np.where(
+        q_pos, q * (log_q - log_m), 0.0
+    )
+    js = min(float(sum_kl_nats(js_terms)), np.log(2.0)) * scale
+    cross_pq = np.where(only_p, np.inf, np.where(p_pos, -p * log_q, 0.0))
+    cross_qp = np.where(only_q, np.inf, np.where(q_pos, -q * log_p, 0.0))
     return Comparison(
         p=p,
         q=q,
         base=base,
-        entropy_p=float(entropy_terms_nats(p).sum() * scale) + 0.0,
-        entropy_q=float(entropy_terms_nats(q).sum() * scale) + 0.0,
-        cross_entropy_pq=float(cross_entropy_terms_nats(p, q).sum() * scale),
-        cross_entropy_qp=float(cross_entropy_terms_nats(q, p).sum() * scale),
+        entropy_p=float(np.where(p_pos, -p * log_p, 0.0).sum() * scale) + 0.0,
+        entropy_q=float(np.where(q_pos, -q * log_q, 0.0).sum() * scale) + 0.0,
+        cross_entropy_pq=float(cross_pq.sum() * scale),
+        cross_entropy_qp=float(cross_qp.sum() * scale),
         kl_pq=float(np.maximum(kl_pq_terms.sum(), 0.0)),
         kl_qp=float(np.maximum(kl_qp_terms.sum(), 0.0)),
         js=js,

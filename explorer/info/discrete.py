@@ -53,6 +53,20 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
         raise ValueError(f"{name} must be one-dimensional; got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty: a distribution needs at least one category")
+    # One pass for the common case (NaN fails both comparisons); the checks below name a
+    # problem only when there is one.
+    if not ((array >= 0) & (array < np.inf)).all():
+        _refuse(array, name)
+    largest = array.max()
+    if largest == 0:
+        raise ValueError(f"{name} is all zeros ({values!r}): it cannot be normalized")
+    # Dividing by the largest entry first keeps the sum from overflowing for huge weights.
+    scaled = array / largest
+    return scaled / scaled.sum()
+
+
+def _refuse(array: np.ndarray, name: str) -> None:
+    """Raise the ValueError that names ``array``'s first NaN, infinite or negative entry."""
     for problem, mask in (
         ("a NaN", np.isnan(array)),
         ("an infinite", np.isinf(array)),
@@ -64,12 +78,6 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
                 f"{name} has {problem} entry {float(array[index])!r} at index {index}: "
                 "probabilities must be finite and non-negative"
             )
-    largest = array.max()
-    if largest == 0:
-        raise ValueError(f"{name} is all zeros ({values!r}): it cannot be normalized")
-    # Dividing by the largest entry first keeps the sum from overflowing for huge weights.
-    scaled = array / largest
-    return scaled / scaled.sum()
 
 
 def _pair(p, q) -> tuple[np.ndarray, np.ndarray]:
