@@ -43,7 +43,8 @@ DEFAULT_KIND = "spiral"
 
 
 class DatasetPanel(QWidget):
-    """Chooses and loads the dataset; ``sigChanged`` fires when any choice changes."""
+    """Chooses the dataset (``source()`` says what to load); ``sigChanged`` fires when any
+    choice changes."""
 
     sigChanged = Signal()
 
@@ -201,10 +202,6 @@ class DatasetPanel(QWidget):
             standardize=self.standardize.isChecked(),
         )
         return out
-
-    def load(self) -> Dataset:
-        """Build or read the chosen dataset; DataError with a clear message otherwise."""
-        return self.source()[1]()
 
     def source(self) -> DataSource:
         """What the chosen dataset is, without reading it (DataError if a path is missing)."""
