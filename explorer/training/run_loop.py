@@ -23,6 +23,9 @@ VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while runn
 VIEW_SHARE = 0.025  # share of the process's time the live views may take
 OUTPUTS_INTERVAL = 0.25  # seconds between full validation outputs at epoch ends
 STATE_INTERVAL = 0.2  # seconds between copies of the weights sent to the app while running
+#: ... at least; a large model's copies (weights and gradients) are spaced to this many bytes
+#: a second, so neither this process nor the app's GUI thread spends its time copying them.
+STATE_BYTES_PER_SECOND = 25e6
 
 Send = Callable[[dict[str, Any]], None]
 
@@ -64,6 +67,7 @@ class RunLoop:
         started = last_emit = last_view = last_state = time.perf_counter()
         last_outputs = -OUTPUTS_INTERVAL
         view_interval = VIEW_INTERVAL
+        state_interval = STATE_INTERVAL
         taken = 0
 
         def flush() -> None:
@@ -121,8 +125,9 @@ class RunLoop:
                     last_view = time.perf_counter()
                     # Live views may take at most VIEW_SHARE of the process's time.
                     view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
-                if now - last_state >= STATE_INTERVAL:
-                    self._send_state()
+                if now - last_state >= state_interval:
+                    size = self._send_state()
+                    state_interval = max(STATE_INTERVAL, size / STATE_BYTES_PER_SECOND)
                     last_state = now
         except Exception as exc:  # a bug in a job must end the run with its message
             flush()
@@ -152,8 +157,11 @@ class RunLoop:
         if view is not None:
             self.send({"kind": "view", "run": self.job.run_id, **view})
 
-    def _send_state(self) -> None:
+    def _send_state(self) -> int:
+        """Send the model's weights and gradients; returns their size in bytes."""
         state = self.job.state()
-        if state is not None:
-            message = {"kind": "state", "run": self.job.run_id, "state": state}
-            self.send({**message, "grads": self.job.grads()})
+        if state is None:
+            return 0
+        grads = self.job.grads()
+        self.send({"kind": "state", "run": self.job.run_id, "state": state, "grads": grads})
+        return sum(a.nbytes for a in state.values()) + sum(a.nbytes for a in grads.values())

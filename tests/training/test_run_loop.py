@@ -1,6 +1,8 @@
 import math
 import threading
 
+import numpy as np
+
 from explorer.training.run_loop import RunLoop
 from explorer.training.wire import decode, encode
 from tests.training.fakes import ScriptedJob
@@ -77,3 +79,34 @@ def test_an_exception_in_the_job_ends_the_run_with_its_message():
     assert loop.run() == "error"
     assert sent[-1]["reason"] == "error" and sent[-1]["message"] == "the job broke"
     assert "RuntimeError" in sent[-1]["details"]
+
+
+class FakeClock:
+    """``time`` for the loop: every reading is 10 ms after the previous one."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 0.01
+        return self.now
+
+
+def state_messages(monkeypatch, weights_bytes: int) -> int:
+    """How many weight copies a 1000-step run sends while it runs (a fake 10 ms clock)."""
+    from explorer.training import run_loop
+
+    monkeypatch.setattr(run_loop, "time", FakeClock())
+    monkeypatch.setattr(run_loop, "STATE_BYTES_PER_SECOND", 1000.0)
+    loop, job, sent = scripted_loop([1.0] * 1000, steps_per_epoch=10**9)
+    job.state = lambda: {"w": np.zeros(weights_bytes // 8)}
+    job.grads = lambda: {"w": np.zeros(weights_bytes // 8)}
+    loop.run()
+    return len(of_kind(sent, "state")) - 1  # the last one comes with the end of the run
+
+
+def test_a_large_model_s_weights_go_out_less_often(monkeypatch):
+    # A step reads the clock about once: 1000 steps are some 10-12 s of fake time.
+    small = state_messages(monkeypatch, 8)  # 16 bytes: every 0.2 s
+    large = state_messages(monkeypatch, 400)  # 800 bytes at 1000 bytes/s: every 0.8 s
+    assert small >= 45 and 10 <= large <= 20 and 3 * large < small  # about a quarter
