@@ -4,18 +4,55 @@
 (numpy and file reads; it must not touch widgets), and its result or exception arrives in
 the GUI thread as :attr:`~BackgroundCall.sigDone` or :attr:`~BackgroundCall.sigFailed`.
 While the thread exists, Python's cyclic garbage collector is kept out of it (it could free
-the GUI's Qt objects there); see
-:class:`~explorer.ui.training.worker.GuiThreadGarbageCollection`.
+the GUI's Qt objects there): :class:`GuiThreadGarbageCollection`, which every thread of the
+app that runs Python (these calls, the training relay) goes through.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from explorer.ui.training.worker import GuiThreadGarbageCollection
+
+class GuiThreadGarbageCollection:
+    """Keep Python's cyclic garbage collector out of worker threads for their whole life.
+
+    The collector runs in whichever thread happens to allocate; in a worker it could free
+    Qt objects of the GUI (pyqtgraph items and their parentless menus live in reference
+    cycles) from the wrong thread, which crashes Qt later. A worker thread runs Python
+    from its start to its end (the training relay decodes messages, a background call runs
+    its function, a process handle's writer encodes commands), so while any worker thread
+    exists automatic collection is off and the GUI thread collects instead
+    (:meth:`collect`, from a timer), with the collector's own thresholds.
+    """
+
+    _stepping = 0
+    _was_enabled = True
+
+    @classmethod
+    def worker_starts(cls) -> None:
+        if cls._stepping == 0:
+            cls._was_enabled = gc.isenabled()
+            gc.disable()
+        cls._stepping += 1
+
+    @classmethod
+    def worker_stops(cls) -> None:
+        cls._stepping = max(0, cls._stepping - 1)
+        if cls._stepping == 0 and cls._was_enabled:
+            gc.enable()
+
+    @staticmethod
+    def collect() -> None:
+        """Collect the generations whose counts passed their thresholds (GUI thread only)."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
 
 
 class _Worker(QObject):

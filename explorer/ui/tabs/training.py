@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
 from explorer.training import Trainer
+from explorer.ui.background import GuiThreadGarbageCollection
 from explorer.ui.tabs.base import ExplorerTab
 from explorer.ui.training.data_loading import DataLoading, PreparedData
 from explorer.ui.training.display import RunDisplay
@@ -27,7 +28,7 @@ from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_p
 from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.tab_data import ModelDataMixin
 from explorer.ui.training.view import TrainingView
-from explorer.ui.training.worker import GuiThreadGarbageCollection, TrainingController
+from explorer.ui.training.worker import TrainingController
 
 DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
 MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
@@ -77,7 +78,6 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         self.data_loading.sigLoaded.connect(self._on_data_loading_loaded)
         self.data_loading.sigFailed.connect(self._on_data_loading_failed)
         self.display = RunDisplay(self.view, self.runs)
-        self._trainer: Trainer | None = None
         self._starting = False  # a run is being set up: its own model rebuild is expected
         self._ticks = 0
         self._timer = QTimer(self)
@@ -211,7 +211,6 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if had_thread and run is not None and run.status in ("running", "paused", "new"):
             run.status = status
             self.runs.touch(run.run_id)
-        self._trainer = None
 
     def _new_run(self) -> bool:
         """Build a trainer for the current data, model and settings; attach it to a worker."""
@@ -253,7 +252,6 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
                 f"Cannot start: the training process did not start: {error}", error=True
             )
             return False
-        self._trainer = trainer
         self.display.begin(
             run,
             trainer.steps_per_epoch,
@@ -299,15 +297,15 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         self._update_buttons()
 
     def _on_display_timer_timeout(self) -> None:
-        GuiThreadGarbageCollection.collect()  # never in the worker: see worker.py
+        GuiThreadGarbageCollection.collect()  # never in a worker thread: see background.py
         self.display.tick()
         self._ticks += 1
         if self._ticks % MODEL_REFRESH_TICKS == 0:
             self.link.refresh()
 
     def _on_model_tab_model_changed(self, model) -> None:
-        trainer = self._trainer
-        if trainer is not None and trainer.model is not model and self.controller.has_thread():
+        job = self.controller.job  # set while the run has its process
+        if job is not None and job.model is not model:
             self._stop_active("stopped")
             self.show_message(
                 "The model was rebuilt in the Model tab; the run was stopped.", error=True

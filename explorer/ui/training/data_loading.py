@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from explorer.data import Dataset, Standardizer
@@ -22,12 +23,14 @@ from explorer.ui.background import BackgroundCall
 
 @dataclass(frozen=True)
 class PreparedData:
-    """A dataset and its split (``scaler`` is None without standardization)."""
+    """A dataset and its split (``scaler`` is None without standardization); ``raw_val``
+    is the validation features in the data's own units (what the plots show)."""
 
     dataset: Dataset
     train: Dataset
     val: Dataset
     scaler: Standardizer | None
+    raw_val: np.ndarray
     key: tuple[Any, ...]
 
 
@@ -38,7 +41,10 @@ def split_key(dataset: Dataset, config: TrainingConfig, standardize: bool) -> tu
 
 def prepare(dataset: Dataset, config: TrainingConfig, standardize: bool) -> PreparedData:
     train, val, scaler = prepare_data(dataset, config, standardize)
-    return PreparedData(dataset, train, val, scaler, split_key(dataset, config, standardize))
+    raw_val = val.x if scaler is None else scaler.inverse_transform_array(val.x)
+    return PreparedData(
+        dataset, train, val, scaler, raw_val, split_key(dataset, config, standardize)
+    )
 
 
 class DataLoading(QObject):

@@ -211,7 +211,8 @@ class RunDisplay:
 
         The progress bar follows every frame. The plots follow as often as keeps the GUI
         thread's display work (these ticks and the plots' paints) under :data:`GUI_SHARE`
-        of the wall time (the worker shares the GIL), but at least every
+        of the wall time (drawing on one CPU slows the training process on the other one
+        on this kind of machine: see the README's Speed section), but at least every
         :data:`MAX_REFRESH_INTERVAL`, one plot per frame: the loss curve at least every
         other refresh, the slower views (regions, accuracy, confusion, P/Q) in between at
         most every :data:`SLOW_VIEW_INTERVAL` seconds.
@@ -259,9 +260,8 @@ class RunDisplay:
         )
         bar = self.view.progress
         if text != bar.format():
-            # QProgressBar repaints itself at once on a new value, holding the GIL the
-            # worker needs; with updates off it only schedules a paint, which the event
-            # loop then does without the GIL.
+            # QProgressBar repaints itself at once on a new value; with updates off it
+            # only schedules a paint, which joins the frame's other paints.
             bar.setUpdatesEnabled(False)
             bar.setValue(int(1000 * min(1.0, self.step / max(1, total))))
             bar.setFormat(text)

@@ -83,9 +83,7 @@ class ModelDataMixin:
             self._dataset = self._train = self._val = None
             return
         self._dataset, self._train, self._val = prepared.dataset, prepared.train, prepared.val
-        scaler = prepared.scaler
-        raw = self._val.x if scaler is None else self._val.x * scaler.scale + scaler.mean
-        self.display.show_data(self._train, self._val, raw, self._dataset)
+        self.display.show_data(self._train, self._val, prepared.raw_val, self._dataset)
         self.link.set_sample_provider(self._sample, self._dataset.name)
 
     def refresh_outputs(self) -> None:

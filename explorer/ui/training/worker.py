@@ -14,7 +14,6 @@ The model the GUI shows (the Model tab's instance) is a copy that follows the pr
 
 from __future__ import annotations
 
-import gc
 import weakref
 from typing import Any
 
@@ -24,6 +23,7 @@ from explorer.engine import nn
 from explorer.training import EpochRecord, Trainer
 from explorer.training.process import TrainingProcess, setup_message
 from explorer.training.wire import WireError
+from explorer.ui.background import GuiThreadGarbageCollection
 
 
 class TrainingWorker(QObject):
@@ -44,15 +44,18 @@ class TrainingWorker(QObject):
     @Slot()
     def pump(self) -> None:
         """Relay messages until the process closes its output."""
-        signals = {"steps": self.sigSteps, "view": self.sigView, "state": self.sigState}
+        signals = {
+            "steps": self.sigSteps,
+            "view": self.sigView,
+            "state": self.sigState,
+            "stopped": self.sigStopped,
+        }
         try:
             while (message := self._process.read()) is not None:
                 kind = message.pop("kind", None)
                 if kind == "steps":
                     message["epochs"] = [_with_record(report) for report in message["epochs"]]
-                if kind == "stopped":
-                    self.sigStopped.emit(message)
-                elif kind in signals:
+                if kind in signals:
                     signals[kind].emit(message)
         except (WireError, OSError, ValueError, TypeError) as error:
             self._process_failed(f"its messages could not be read ({error})")
@@ -74,51 +77,13 @@ def _with_record(report: dict[str, Any]) -> dict[str, Any]:
 
 
 class RunHandle:
-    """The GUI's side of the active run: which run, its model, whether it is over."""
+    """The GUI's side of the active run: which run, the model that follows it, whether it
+    is over (done or diverged)."""
 
-    def __init__(self, run_id: int, trainer: Trainer):
+    def __init__(self, run_id: int, model: nn.Module):
         self.run_id = run_id
-        self.trainer = trainer
-        self.model: nn.Module = trainer.model
+        self.model = model
         self.done = False
-        self.diverged: str | None = None
-
-
-class GuiThreadGarbageCollection:
-    """Keep Python's cyclic garbage collector out of worker threads for their whole life.
-
-    The collector runs in whichever thread happens to allocate; in a worker it could free
-    Qt objects of the GUI (pyqtgraph items and their parentless menus live in reference
-    cycles) from the wrong thread, which crashes Qt later. A worker thread runs Python
-    from its start to its end (not only while it steps: the tail of a run, queued slots),
-    so while any worker thread exists automatic collection is off and the GUI thread
-    collects instead (:meth:`collect`, from a timer), with the collector's own thresholds.
-    """
-
-    _stepping = 0
-    _was_enabled = True
-
-    @classmethod
-    def worker_starts(cls) -> None:
-        if cls._stepping == 0:
-            cls._was_enabled = gc.isenabled()
-            gc.disable()
-        cls._stepping += 1
-
-    @classmethod
-    def worker_stops(cls) -> None:
-        cls._stepping = max(0, cls._stepping - 1)
-        if cls._stepping == 0 and cls._was_enabled:
-            gc.enable()
-
-    @staticmethod
-    def collect() -> None:
-        """Collect the generations whose counts passed their thresholds (GUI thread only)."""
-        counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in (2, 1, 0):
-            if counts[generation] > thresholds[generation]:
-                gc.collect(generation)
-                return
 
 
 class TrainingController(QObject):
@@ -186,7 +151,7 @@ class TrainingController(QObject):
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
         process.start(setup)
         self._process = process
-        self._job = RunHandle(run_id, trainer)
+        self._job = RunHandle(run_id, trainer.model)
         self._thread = QThread()
         self._thread.setObjectName(f"training-run-{run_id}")
         self._worker = TrainingWorker(self._process, run_id)
@@ -289,10 +254,7 @@ class TrainingController(QObject):
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):
             return
-        reason = payload.get("reason")
-        if reason in ("done", "diverged"):
+        if payload.get("reason") in ("done", "diverged"):
             self._job.done = True
-        if reason == "diverged":
-            self._job.diverged = payload.get("message")
         self._set_running(False)
         self.sigStopped.emit(payload)

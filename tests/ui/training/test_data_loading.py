@@ -54,3 +54,8 @@ def test_a_split_is_reused_while_nothing_it_depends_on_changes():
     other = loading.split(prepared, TrainingConfig(val_fraction=0.5), True)
     assert len(other.val) == 50
     np.testing.assert_allclose(other.train.x.mean(axis=0), 0, atol=1e-5)  # standardized
+    # the plots get the validation points in the data's own units
+    rows = {tuple(np.round(r, 4)) for r in other.dataset.x}
+    assert all(tuple(np.round(r, 4)) in rows for r in other.raw_val)
+    plain = loading.split(prepared, TrainingConfig(), False)
+    assert plain.scaler is None and plain.raw_val is plain.val.x
