@@ -242,8 +242,12 @@ def test_data_files_that_do_not_load_give_a_clear_message(qtbot, tmp_path):
     dataset.csv_path.setText(str(bad))
     dataset.csv_path.editingFinished.emit()
     assert tab.message() == "Loading bad.csv…" and not tab.view.start.isEnabled()
+    # the moons of before are not shown as if they were this file's
+    assert tab.view.picture.currentWidget() is tab.view.no_picture
+    assert tab.view.no_picture.text() == "Loading bad.csv…"
     wait_loaded(qtbot, tab)
     assert "bad.csv" in tab.message() and tab.message().startswith("Data not loaded: ")
+    assert tab.view.no_picture.text() == "No data: see the message above."
     dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
     junk = tmp_path / "images.idx"
     junk.write_bytes(b"\x00\x00\x08\x01junk")

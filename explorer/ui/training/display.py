@@ -17,7 +17,7 @@ from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
 from explorer.ui.training.runs import Run, RunListModel
-from explorer.ui.training.view import TrainingView
+from explorer.ui.training.view import NO_PICTURE_TEXT, TrainingView
 
 SLOW_VIEW_INTERVAL = 0.25  # seconds between repaints of regions, accuracy, confusion, P/Q
 GUI_SHARE = 0.1  # the display's CPU time (ticks and paints) per second of wall time, at most
@@ -79,7 +79,16 @@ class RunDisplay:
             images = raw_val[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
             v.sample_grid.set_samples(images, val.y, data.class_names)
         else:
+            v.no_picture.setText(NO_PICTURE_TEXT)
             v.picture.setCurrentWidget(v.no_picture)
+        self.clear_outputs()
+
+    def clear_data(self, note: str) -> None:
+        """No data (it is loading, or did not load): ``note`` instead of earlier data's
+        points or images, and no outputs."""
+        v = self.view
+        v.no_picture.setText(note)
+        v.picture.setCurrentWidget(v.no_picture)
         self.clear_outputs()
 
     def clear_outputs(self, note: str | None = None) -> None:

@@ -55,8 +55,8 @@ class ModelDataMixin:
             load, background = (lambda: dataset), len(dataset) * dataset.num_features > BIG_DATA
         self._requested_source = source.key
         if background:
-            self._set_data(None)
             what = source.path.name if source.path is not None else "the data"
+            self._set_data(None, f"Loading {what}…")
             self.show_message(f"Loading {what}…")
         self.data_loading.request(load, config, panel.standardize.isChecked(), background)
         self._update_buttons()
@@ -71,16 +71,18 @@ class ModelDataMixin:
 
     def _on_data_loading_failed(self, error) -> None:
         self._source = None
-        self._set_data(None)
+        self._set_data(None, "No data: see the message above.")
         self.show_message(f"Data not loaded: {error}", error=True)
         self._update_banner()
         self._update_buttons()
 
-    def _set_data(self, prepared: PreparedData | None) -> None:
-        """Make ``prepared`` the tab's data and show its points or images."""
+    def _set_data(self, prepared: PreparedData | None, note: str = "") -> None:
+        """Make ``prepared`` the tab's data and show its points or images (None: no data,
+        and ``note`` where they were)."""
         self._prepared = prepared
         if prepared is None:
             self._dataset = self._train = self._val = None
+            self.display.clear_data(note)
             return
         self._dataset, self._train, self._val = prepared.dataset, prepared.train, prepared.val
         self.display.show_data(self._train, self._val, prepared.raw_val, self._dataset)

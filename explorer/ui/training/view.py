@@ -33,6 +33,8 @@ from explorer.ui.training.runs_panel import RunsPanel
 from explorer.ui.training.samples import SampleGrid
 from explorer.ui.training.settings_panel import SettingsPanel
 
+NO_PICTURE_TEXT = "Decision regions are drawn for 2-D data;\nsample images for image data."
+
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
     button = QPushButton(text, objectName=name)
@@ -182,9 +184,7 @@ class TrainingView(QWidget):
             "Validation images with the model's prediction; red when "
             "wrong (true label in brackets); click one"
         )
-        self.no_picture = QLabel(
-            "Decision regions are drawn for 2-D data;\nsample images for image data."
-        )
+        self.no_picture = QLabel(NO_PICTURE_TEXT)
         self.no_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture = QStackedWidget()
         for widget in (self.decision_plot, self.sample_grid, self.no_picture):
