@@ -3,9 +3,10 @@
 ``csv_tables(item)`` reads what a PlotItem (or every PlotItem in a GraphicsLayout) shows.
 Columns are named after the items, so tabs say what each one holds:
 
-- ``name=`` on a PlotDataItem / ScatterPlotItem / BarGraphItem names its column(s). Curves
-  that share their x values share one x column, headed by the plot's x-axis label; a bar
-  chart's x column holds the axis' tick labels (``category``: ``arm 0``...) when it has them.
+- ``name=`` on a PlotDataItem / ScatterPlotItem / BarGraphItem (or our ``Bars``) names its
+  column(s). Curves that share their x values share one x column, headed by the plot's x-axis
+  label; a bar chart's x column holds the axis' tick labels (``category``: ``arm 0``...) when
+  it has them.
 - ``item.csv_exclude = True`` leaves an item out (highlights, markers, decoration).
 - ``item.export_columns = {"class": labels}`` (or a callable returning it) adds columns
   beside a scatter's coordinates, one value per point, e.g. what the colours mean.
@@ -24,6 +25,8 @@ import re
 
 import numpy as np
 import pyqtgraph as pg
+
+from explorer.ui.plots.native_items import Bars
 
 Table = tuple[str, list[str], list[np.ndarray]]
 
@@ -122,7 +125,7 @@ class _Columns:
 
     def add(self, child, index: int) -> None:
         name = _name_of(child)
-        if isinstance(child, pg.BarGraphItem):
+        if isinstance(child, pg.BarGraphItem | Bars):
             bars = _bar_data(child)
             if bars is None:
                 return
@@ -283,8 +286,8 @@ def _plot_label(plot: pg.PlotItem, index: int) -> str:
     return f"{title or f'plot{index}'}_"
 
 
-def _bar_data(bars: pg.BarGraphItem):
-    """``(x centres, bottoms, heights)`` of a BarGraphItem, or None when it has no bars."""
+def _bar_data(bars: pg.BarGraphItem | Bars):
+    """``(x centres, bottoms, heights)`` of bars, or None when there are none."""
     opts = bars.opts
 
     def arr(key):

@@ -499,7 +499,7 @@ def test_p_and_q_axis_ends_just_above_one_and_readouts_have_three_decimals(tab):
 def test_a_thin_segment_moves_its_value_into_the_sum_above_the_bar(tab):
     tab.set_distributions([1, 0, 0], [0.8, 0.1, 0.1])
     total = tab.decomposition.labels[2]
-    assert total.isVisible() and total.toPlainText() == "H(P,Q) = 0.000 + 0.322 = 0.322"
+    assert total.isVisible() and total.text() == "H(P,Q) = 0.000 + 0.322 = 0.322"
 
 
 def test_decomposition_labels_never_crowd_a_short_segment(tab):
@@ -511,9 +511,9 @@ def test_decomposition_labels_never_crowd_a_short_segment(tab):
         segment_labels = [plot.labels[0], plot.labels[3], plot.labels[1], plot.labels[4]]
         for text_item, height in zip(segment_labels, heights, strict=True):
             if text_item.isVisible():
-                lines = text_item.toPlainText().count("\n") + 1
+                lines = text_item.text().count("\n") + 1
                 need = plot.ONE_LINE if lines == 1 else plot.TWO_LINES
-                assert height / top >= need, text_item.toPlainText()
+                assert height / top >= need, text_item.text()
 
 
 def test_category_labels_show_on_axes_and_sliders_until_k_or_a_preset_changes(qtbot, tab):

@@ -11,7 +11,6 @@ affected.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem
 
 AXES = ("left", "bottom", "right", "top")
@@ -28,27 +27,3 @@ def cache_axes(plot: pg.PlotItem, legend: bool = True) -> None:
     cache_as_pixmaps(*(plot.getAxis(name) for name in AXES))
     if legend and plot.legend is not None:
         cache_as_pixmaps(plot.legend)
-
-
-class BarGraphItem(pg.BarGraphItem):
-    """``pg.BarGraphItem`` that remembers its bounding rectangle.
-
-    Qt asks an item for its bounds many times per paint; pyqtgraph's bar item recomputes
-    them each time, pen padding in pixels included (a walk up to the view for its device
-    transform). They only change with the bars (``setOpts``) or the view's transform.
-    """
-
-    _bounds: QRectF | None = None
-
-    def setOpts(self, **opts) -> None:  # noqa: N802 (pyqtgraph API)
-        self._bounds = None
-        super().setOpts(**opts)
-
-    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph API)
-        self._bounds = None
-        super().viewTransformChanged()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        if self._bounds is None:
-            self._bounds = super().boundingRect()
-        return QRectF(self._bounds)

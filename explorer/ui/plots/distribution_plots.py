@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont
 
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
-from explorer.ui.plots.caching import BarGraphItem
 from explorer.ui.plots.distribution_style import (
     INFINITY_CAP,
     KL_COLOR,
@@ -31,10 +30,9 @@ from explorer.ui.plots.distribution_style import (
     make_plot,
     nice_ceiling,
     nice_number,
-    place_label,
     probability_top,
 )
-from explorer.ui.plots.simple_text import SimpleTextItem
+from explorer.ui.plots.native_items import Bars, Label
 
 BAR_WIDTH = 0.38
 
@@ -85,17 +83,15 @@ class DistributionBarsPlot:
             color=TEXT_COLOR.name(),
             size="10pt",
         )
-        self.highlight = BarGraphItem(
-            x=[0], height=[1], width=0.96, brush=alpha(TEXT_COLOR, 22), pen=pg.mkPen(None)
+        self.highlight = Bars(
+            x=[0], height=[1], width=0.96, brushes=[alpha(TEXT_COLOR, 22)], pen=pg.mkPen(None)
         )
         self.p_bars, self.q_bars = (
-            BarGraphItem(
-                x=[0], height=[0], width=BAR_WIDTH, brush=c, pen=pg.mkPen(c.darker(130)), name=n
-            )
+            Bars(x=[0], height=[0], width=BAR_WIDTH, brushes=[c], pen=c.darker(130), name=n)
             for c, n in ((P_COLOR, "P"), (Q_COLOR, "Q"))
         )
         for item in (self.highlight, self.p_bars, self.q_bars):
-            self.plot.addItem(item)
+            self.plot.addItem(item, ignoreBounds=True)
         exclude_from_csv(self.highlight)
         self.y_range = YRange(self.plot, ceiling=PROBABILITY_CEILING)
         self._ticks = None
@@ -125,10 +121,15 @@ class ContributionsPlot:
 
     def __init__(self):
         self.plot = make_plot("Contributions to KL(P‖Q): pᵢ log(pᵢ/qᵢ)", "category i", "")
-        self.bars = BarGraphItem(
-            x=[0], height=[0], width=0.7, brushes=[KL_COLOR], name="KL contribution (drawn)"
+        # Positive terms in KL's colour, negative ones in P's.
+        self.bars = Bars(
+            x=[0],
+            height=[0],
+            width=0.7,
+            brushes=[alpha(KL_COLOR, 200), alpha(P_COLOR, 170)],
+            name="KL contribution (drawn)",
         )
-        self.plot.addItem(self.bars)
+        self.plot.addItem(self.bars, ignoreBounds=True)
         self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(TEXT_COLOR, width=1))
         self.plot.addItem(self.zero)
         self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
@@ -136,8 +137,6 @@ class ContributionsPlot:
         self.data = csv_data_item(self.plot, "KL contribution")
         exclude_from_csv(self.bars, self.zero)
         self.y_range = YRange(self.plot)
-        self._positive = pg.mkBrush(alpha(KL_COLOR, 200))
-        self._negative = pg.mkBrush(alpha(P_COLOR, 170))
         self._ticks = None
         self._unit = ""
         self._last = _Unchanged()
@@ -158,8 +157,7 @@ class ContributionsPlot:
         heights, infinite = clamp_infinite(terms, self.y_range.current[1] * INFINITY_CAP)
         x = np.arange(k, dtype=np.float64)
         if self._last.changed(self.bars, heights):
-            brushes = [self._positive if h >= 0 else self._negative for h in heights]
-            self.bars.setOpts(x=x, height=heights, brushes=brushes)
+            self.bars.setOpts(x=x, height=heights, colors=heights < 0)
         if self._last.changed(self.data, terms):
             self.data.setData(x, terms)
         self.marks.show(x[infinite], heights[infinite])
@@ -180,25 +178,26 @@ class DecompositionPlot:
 
     def __init__(self):
         self.plot = make_plot("Cross entropy = entropy + KL", "", "")
-        self.entropy_bars = BarGraphItem(
+        self.entropy_bars = Bars(
             x=[0, 1],
             height=[0, 0],
             width=0.55,
             brushes=[P_COLOR, Q_COLOR],
-            pen=pg.mkPen(TEXT_COLOR, width=0.5),
+            pen=TEXT_COLOR,
             name="entropy H(P) H(Q)",
+            colors=[0, 1],
         )
-        self.kl_bars = BarGraphItem(
+        self.kl_bars = Bars(
             x=[0, 1],
             y0=[0, 0],
             height=[0, 0],
             width=0.55,
-            brush=alpha(KL_COLOR, 190),
-            pen=pg.mkPen(TEXT_COLOR, width=0.5),
+            brushes=[alpha(KL_COLOR, 190)],
+            pen=TEXT_COLOR,
             name="KL (drawn)",
         )
-        self.plot.addItem(self.entropy_bars)
-        self.plot.addItem(self.kl_bars)
+        for item in (self.entropy_bars, self.kl_bars):
+            self.plot.addItem(item, ignoreBounds=True)
         self.plot.getAxis("bottom").setTicks(
             [[(0, "H(P,Q) = H(P) + KL(P‖Q)"), (1, "H(Q,P) = H(Q) + KL(Q‖P)")], []]
         )
@@ -209,8 +208,7 @@ class DecompositionPlot:
         for i in range(6):
             # Per bar: the H and KL segment labels (centred), then the total above the bar.
             anchor = (0.5, 1.0) if i % 3 == 2 else (0.5, 0.5)
-            label = SimpleTextItem("", color=TEXT_COLOR, anchor=anchor)
-            label.setFont(font)
+            label = Label("", color=TEXT_COLOR, anchor=anchor, font=font)
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
@@ -258,13 +256,13 @@ class DecompositionPlot:
                 total = f"{names[i][2]} = {nice_number(entropies[i])} + {nice_number(kls[i])}"
                 total += f" = {nice_number(totals[i])}"
             shown_top = float(entropies[i] + kl_heights[i])
-            place_label(total_label, total, i, shown_top + shown * 0.025, not infinite[i])
+            total_label.place(total, i, shown_top + shown * 0.025, not infinite[i])
         if c.unit != self._unit:
             self.plot.setLabel("left", c.unit)
             self._unit = c.unit
 
 
-def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: float, drawn, view):
+def _segment_label(label: Label, name: str, value: float, x: float, y0: float, drawn, view):
     """Name and value inside a stacked segment: two lines, one, or none when it is too thin
     (the total above the bar and the read-outs still give the number)."""
     fraction = float(drawn) / view
@@ -273,7 +271,7 @@ def _segment_label(label: pg.TextItem, name: str, value: float, x: float, y0: fl
     else:
         text = f"{name} {nice_number(value)}"
     visible = fraction >= DecompositionPlot.ONE_LINE
-    place_label(label, text, x, float(y0) + float(drawn) / 2, visible)
+    label.place(text, x, float(y0) + float(drawn) / 2, visible)
 
 
 def nan_free(*arrays) -> bool:

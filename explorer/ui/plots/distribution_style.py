@@ -214,23 +214,6 @@ class InfinityMarks:
         return sum(1 for label in self.labels if label.isVisible())
 
 
-def place_label(label: pg.TextItem, text: str, x: float, y: float, visible: bool = True) -> None:
-    """Give a text item its text and position and show it (or hide it), calling Qt only for
-    what changed: each call runs pyqtgraph's Python ``itemChange`` and queues a repaint."""
-    visible = bool(visible)
-    last = getattr(label, "_placed", None) or (None, None, None, None)
-    if visible:
-        if last[0] != text:
-            label.setText(text)
-        if last[1:3] != (x, y):
-            label.setPos(x, y)
-        label._placed = (text, x, y, True)
-    else:
-        label._placed = (*last[:3], False)
-    if last[3] != visible:
-        label.setVisible(visible)
-
-
 def nice_number(value: float) -> str:
     """Short text for a value on a bar: '0.322', '∞'."""
     if math.isinf(value):

@@ -25,6 +25,7 @@ from explorer.ui.plots.distribution_style import (
     finite_top,
     make_plot,
 )
+from explorer.ui.plots.native_items import Marker
 
 
 class SweepCache:
@@ -80,22 +81,17 @@ class SensitivityPlot:
         # Plain curve items: a PlotDataItem's setData costs several times theirs.
         self.cross_curve = pg.PlotCurveItem(pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)")
         self.kl_curve = pg.PlotCurveItem(pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
-        # TargetItems move with setPos: far cheaper per frame than a scatter's setData.
+        # Markers move with setPos: far cheaper per frame than a scatter's setData.
         self.marks = InfinityMarks(self.plot, 3)
         self.current = [
-            pg.TargetItem(
-                pos=(0, 0),
-                size=10,
-                symbol="o",
-                movable=False,
-                brush=color,
-                pen=pg.mkPen("w", width=1.5),
-            )
+            Marker(10, brush=color, pen=pg.mkPen("w", width=1.5))
             for color in (KL_COLOR, CROSS_COLOR)
         ]
         self.now_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(alpha(TEXT_COLOR, 120)))
-        for item in (self.now_line, self.cross_curve, self.kl_curve, *self.current):
+        for item in (self.now_line, self.cross_curve, self.kl_curve):
             self.plot.addItem(item)
+        for item in self.current:
+            self.plot.addItem(item, ignoreBounds=True)
         for marker in self.current:
             marker.setZValue(15)
         # The drawn curves stop at the top of the view (an SVG export does not clip them);
