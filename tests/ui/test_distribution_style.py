@@ -64,7 +64,7 @@ def test_infinity_marks_keep_one_item_per_mark_and_hide_the_rest(qtbot):
     items = len(widget.getPlotItem().items)
     marks.show([0.0, 1.0], [2.0, 2.0], anchors=[0.0, 1.0])
     assert marks.count() == 2
-    assert [label.anchor.x() for label in marks.labels[:2]] == [0.0, 1.0]
+    assert [label.anchor[0] for label in marks.labels[:2]] == [0.0, 1.0]
     marks.show([], [])
     assert marks.count() == 0
     assert len(widget.getPlotItem().items) == items

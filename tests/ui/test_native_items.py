@@ -6,14 +6,15 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
 from explorer.ui.plot_data import csv_tables
-from explorer.ui.plots.native_items import Bars, Label, Marker, hairline
-
-
-def on_screen(item) -> QRectF:
-    """Where ``item`` is drawn, in the view's pixels (``sceneBoundingRect`` does not know
-    items that ignore their parents' transformations)."""
-    view = item.scene().views()[0]
-    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+from explorer.ui.plots.native_items import (
+    Bars,
+    Label,
+    Line,
+    Marker,
+    RichLabel,
+    drawn_rect,
+    hairline,
+)
 
 
 @pytest.fixture
@@ -91,12 +92,12 @@ def test_a_label_hangs_from_its_anchor_in_pixels_whatever_the_scale(plot):
     plot.addItem(label, ignoreBounds=True)
     label.setPos(1.0, 0.5)
     point = plot.getViewBox().mapViewToScene(QPointF(1.0, 0.5))  # scene = view pixels here
-    box = on_screen(label)
+    box = drawn_rect(label)
     assert box.center().x() == pytest.approx(point.x(), abs=0.51)
     assert box.bottom() == pytest.approx(point.y(), abs=0.51)
     width = box.width()
     plot.setRange(xRange=(-10, 30), yRange=(-10, 20), padding=0)
-    assert on_screen(label).width() == pytest.approx(width)
+    assert drawn_rect(label).width() == pytest.approx(width)
 
 
 def test_place_changes_only_what_differs_and_hides(plot):
@@ -121,11 +122,38 @@ def test_a_marker_keeps_its_size_in_pixels(plot):
     marker = Marker(10, brush="r", pen=pg.mkPen("w", width=1.5))
     plot.addItem(marker, ignoreBounds=True)
     marker.setPos(1, 1)
-    assert on_screen(marker).width() == pytest.approx(10 + 1.5)
+    assert drawn_rect(marker).width() == pytest.approx(10 + 1.5)
     plot.setRange(xRange=(-100, 100), yRange=(-1, 2), padding=0)
-    assert on_screen(marker).width() == pytest.approx(10 + 1.5)
+    assert drawn_rect(marker).width() == pytest.approx(10 + 1.5)
 
 
 def test_hairline_pens_are_one_pixel_and_no_pen_stays_none():
     assert hairline(pg.mkPen("k", width=3)).widthF() == 0
     assert hairline(pg.mkPen(None)).style() == pg.QtCore.Qt.PenStyle.NoPen
+
+
+def test_a_rich_label_anchors_like_a_plain_one(plot):
+    label = RichLabel('<span style="font-size:8pt">▲</span>∞', color="r", anchor=(0.0, 1.0))
+    plot.addItem(label, ignoreBounds=True)
+    label.setPos(0.0, 1.0)
+    point = plot.getViewBox().mapViewToScene(QPointF(0.0, 1.0))
+    box = drawn_rect(label)
+    assert (box.left(), box.bottom()) == pytest.approx((point.x(), point.y()), abs=0.51)
+    label.setAnchor((1.0, 1.0))  # the mark now ends at the point
+    assert drawn_rect(label).right() == pytest.approx(point.x(), abs=0.51)
+    assert label.toPlainText() == "▲∞"
+
+
+def test_lines_span_what_they_are_given_at_their_value(plot):
+    level = Line(0.5, angle=0, pen="k", span=(-1, 3))
+    now = Line(1.0, angle=90, pen="k")
+    for line in (level, now):
+        plot.addItem(line, ignoreBounds=True)
+    assert level.line().p1().toTuple() == (-1, 0.5) and level.line().p2().toTuple() == (3, 0.5)
+    now.set_span(-1, 2)
+    now.setValue(2.0)
+    assert now.value() == 2.0 and now.line().p1().toTuple() == (2, -1)
+    assert now.line().p2().toTuple() == (2, 2)
+    assert now.pen().widthF() == 0  # one pixel, whatever the scale
+    with pytest.raises(ValueError, match="angle"):
+        Line(0, angle=45)

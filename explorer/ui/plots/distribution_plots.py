@@ -32,7 +32,7 @@ from explorer.ui.plots.distribution_style import (
     nice_number,
     probability_top,
 )
-from explorer.ui.plots.native_items import Bars, Label
+from explorer.ui.plots.native_items import Bars, Label, Line
 
 BAR_WIDTH = 0.38
 
@@ -130,8 +130,8 @@ class ContributionsPlot:
             name="KL contribution (drawn)",
         )
         self.plot.addItem(self.bars, ignoreBounds=True)
-        self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(TEXT_COLOR, width=1))
-        self.plot.addItem(self.zero)
+        self.zero = Line(0.0, angle=0, pen=TEXT_COLOR)
+        self.plot.addItem(self.zero, ignoreBounds=True)
         self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
         # The bars draw an infinite term clamped; the CSV gets the true terms from here.
         self.data = csv_data_item(self.plot, "KL contribution")
@@ -166,6 +166,7 @@ class ContributionsPlot:
             self._unit = unit
         if (k, labels) != self._ticks:
             _category_ticks(self.plot, k, labels)
+            self.zero.set_span(-1.0, float(k))
             self._ticks = (k, labels)
 
 

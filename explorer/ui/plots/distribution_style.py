@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
 from explorer.ui.plots.caching import cache_axes
 from explorer.ui.plots.csv_data import CsvData
+from explorer.ui.plots.native_items import RichLabel
 
 # Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
 P_COLOR = QColor(*BLUE)
@@ -182,10 +183,7 @@ class InfinityMarks:
         self.labels = []
         for _ in range(capacity):
             # Just above the point: sign and arrow stay inside the view's top fifth.
-            label = pg.TextItem(html=self.HTML, anchor=(0.5, 1.0))
-            label.textItem.document().setDocumentMargin(0)
-            label.setColor(color)
-            label.setFont(font)
+            label = RichLabel(self.HTML, color=color, anchor=(0.5, 1.0), font=font)
             label.setZValue(20)
             label.hide()
             label.csv_exclude = True

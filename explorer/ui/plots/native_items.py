@@ -19,8 +19,10 @@ from PySide6.QtGui import QBrush, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsPathItem,
     QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
 )
 
 _IGNORES_TRANSFORMATIONS = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
@@ -68,37 +70,47 @@ class Bars(QGraphicsPathItem):
                 opts[key] = np.asarray(value, dtype=np.float64)
         if colors is not None:
             self._colors = np.asarray(colors, dtype=np.intp)
-        xs, bottoms, heights, colors = np.broadcast_arrays(
-            opts["x"], opts["y0"], opts["height"], self._colors
-        )
-        half = float(opts["width"]) / 2
+        n = opts["height"].size
+        lefts = _per_bar(opts["x"] - float(opts["width"]) / 2, n, "x")
+        bottoms = _per_bar(opts["y0"], n, "y0")
+        width = float(opts["width"])
         paths = [QPainterPath() for _ in self._layers]
-        for x0, y, h, c in zip(
-            (xs - half).tolist(), bottoms.tolist(), heights.tolist(), colors.tolist(), strict=True
-        ):
-            paths[c].addRect(QRectF(x0, y, 2 * half, h).normalized())
+        if len(paths) == 1:
+            add = paths[0].addRect
+            for left, bottom, height in zip(lefts, bottoms, opts["height"].tolist(), strict=True):
+                add(left, bottom, width, height)
+        else:
+            colors = _per_bar(self._colors, n, "colors")
+            rows = zip(lefts, bottoms, opts["height"].tolist(), colors, strict=True)
+            for left, bottom, height, color in rows:
+                paths[color].addRect(left, bottom, width, height)
         for layer, path in zip(self._layers, paths, strict=True):
             layer.setPath(path)
 
 
-class Label(QGraphicsSimpleTextItem):
-    """Plain text at a point of the view, drawn unscaled, the point at ``anchor`` (fractions
-    of the text's width and height, as pyqtgraph's TextItem). ``\\n`` breaks lines."""
+def _per_bar(values: np.ndarray, n: int, name: str) -> list:
+    """One value per bar from an array of n values or a single one."""
+    if values.size == n and values.ndim == 1:
+        return values.tolist()
+    if values.size == 1:
+        return [values.item()] * n
+    raise ValueError(f"bars: {values.size} values of {name} for {n} heights")
 
-    def __init__(self, text: str = "", color="k", anchor=(0.5, 0.5), font=None):
-        super().__init__()
+
+class _Anchored:
+    """Shared by the text items: drawn unscaled at their position in the view, the position at
+    ``anchor`` (fractions of the text's width and height, as pyqtgraph's TextItem)."""
+
+    def _init_anchor(self, anchor) -> None:
         self.setFlag(_IGNORES_TRANSFORMATIONS)
-        self.setBrush(pg.mkBrush(color))
-        if font is not None:
-            self.setFont(font)
-        self.anchor = anchor
-        self._placed: tuple | None = None
-        self.setText(text)
+        self.anchor = tuple(anchor)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
-        if text == self.text():
-            return
-        super().setText(text)
+    def setAnchor(self, anchor) -> None:  # noqa: N802 (as pyqtgraph's TextItem)
+        if tuple(anchor) != self.anchor:
+            self.anchor = tuple(anchor)
+            self._fit_anchor()
+
+    def _fit_anchor(self) -> None:
         bounds = self.boundingRect()
         ax, ay = self.anchor
         self.setTransform(QTransform.fromTranslate(-ax * bounds.width(), -ay * bounds.height()))
@@ -114,6 +126,78 @@ class Label(QGraphicsSimpleTextItem):
             self.setVisible(visible)
 
 
+class Label(_Anchored, QGraphicsSimpleTextItem):
+    """Plain text at a point of the view, drawn unscaled; ``\\n`` breaks lines."""
+
+    def __init__(self, text: str = "", color="k", anchor=(0.5, 0.5), font=None):
+        super().__init__()
+        self._init_anchor(anchor)
+        self.setBrush(pg.mkBrush(color))
+        if font is not None:
+            self.setFont(font)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        if text != self.text():
+            super().setText(text)
+            self._fit_anchor()
+
+
+class RichLabel(_Anchored, QGraphicsTextItem):
+    """Like :class:`Label`, for a little HTML (mixed sizes); Qt lays it out once per text."""
+
+    def __init__(self, html: str = "", color="k", anchor=(0.5, 0.5), font=None):
+        super().__init__()
+        self._init_anchor(anchor)
+        self.document().setDocumentMargin(0)
+        self.setDefaultTextColor(pg.mkColor(color))
+        if font is not None:
+            self.setFont(font)
+        self._html = None
+        self.setText(html)
+
+    def setText(self, html: str) -> None:  # noqa: N802 (as Label)
+        if html != self._html:
+            self._html = html
+            self.setHtml(html)
+            self._fit_anchor()
+
+
+class Line(QGraphicsLineItem):
+    """A horizontal (``angle=0``) or vertical (``angle=90``) line at ``value`` across the
+    span the plot gives it (``set_span``, the view's other range): pyqtgraph's InfiniteLine
+    without the Python that fits it to the view on every paint."""
+
+    def __init__(self, value: float = 0.0, angle: int = 0, pen=None, span=(0.0, 1.0)):
+        super().__init__()
+        if angle not in (0, 90):
+            raise ValueError(f"angle must be 0 or 90; got {angle!r}")
+        self.angle = angle
+        self.setPen(hairline(pen if pen is not None else pg.getConfigOption("foreground")))
+        self._value, self._span = float(value), tuple(map(float, span))
+        self._fit()
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (as pyqtgraph's InfiniteLine)
+        if float(value) != self._value:
+            self._value = float(value)
+            self._fit()
+
+    def set_span(self, low: float, high: float) -> None:
+        if (float(low), float(high)) != self._span:
+            self._span = (float(low), float(high))
+            self._fit()
+
+    def _fit(self) -> None:
+        (low, high), v = self._span, self._value
+        if self.angle == 0:
+            self.setLine(low, v, high, v)
+        else:
+            self.setLine(v, low, v, high)
+
+
 class Marker(QGraphicsEllipseItem):
     """A round marker ``size`` pixels across, centred on its position in the view."""
 
@@ -124,4 +208,11 @@ class Marker(QGraphicsEllipseItem):
         self.setPen(pg.mkPen(pen))
 
 
-__all__ = ["Bars", "Label", "Marker", "hairline"]
+def drawn_rect(item: QGraphicsItem) -> QRectF:
+    """Where ``item`` is drawn, in its view's pixels: unlike ``sceneBoundingRect``, right for
+    the items here that ignore the view's scale (pyqtgraph's views map scene to pixels 1:1)."""
+    view = item.scene().views()[0]
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+
+
+__all__ = ["Bars", "Label", "Line", "Marker", "RichLabel", "drawn_rect", "hairline"]

@@ -25,7 +25,7 @@ from explorer.ui.plots.distribution_style import (
     finite_top,
     make_plot,
 )
-from explorer.ui.plots.native_items import Marker
+from explorer.ui.plots.native_items import Line, Marker
 
 
 class SweepCache:
@@ -74,10 +74,10 @@ class SensitivityPlot:
         legend.setColumnCount(3)
         floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
-        self.entropy_line = pg.InfiniteLine(pos=0, angle=0, pen=floor_pen)
+        self.entropy_line = Line(0.0, angle=0, pen=floor_pen, span=(-0.1, 1.1))
         self._floor_key = pg.PlotDataItem(pen=floor_pen)
         legend.addItem(self._floor_key, "H(P), the floor")
-        self.plot.addItem(self.entropy_line)
+        self.plot.addItem(self.entropy_line, ignoreBounds=True)
         # Plain curve items: a PlotDataItem's setData costs several times theirs.
         self.cross_curve = pg.PlotCurveItem(pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)")
         self.kl_curve = pg.PlotCurveItem(pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
@@ -87,8 +87,9 @@ class SensitivityPlot:
             Marker(10, brush=color, pen=pg.mkPen("w", width=1.5))
             for color in (KL_COLOR, CROSS_COLOR)
         ]
-        self.now_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(alpha(TEXT_COLOR, 120)))
-        for item in (self.now_line, self.cross_curve, self.kl_curve):
+        self.now_line = Line(0.0, angle=90, pen=alpha(TEXT_COLOR, 120))
+        self.plot.addItem(self.now_line, ignoreBounds=True)  # under the curves
+        for item in (self.cross_curve, self.kl_curve):
             self.plot.addItem(item)
         for item in self.current:
             self.plot.addItem(item, ignoreBounds=True)
@@ -137,6 +138,7 @@ class SensitivityPlot:
         for marker, y in zip(self.current, now_shown, strict=True):
             marker.setPos(q_now, float(y))
         self.now_line.setValue(q_now)
+        self.now_line.set_span(*self.y_range.current)
         if entropy_p != self._entropy_p:
             self.entropy_line.setValue(entropy_p)
             self._entropy_p = entropy_p
