@@ -27,3 +27,62 @@ def cache_axes(plot: pg.PlotItem, legend: bool = True) -> None:
     cache_as_pixmaps(*(plot.getAxis(name) for name in AXES))
     if legend and plot.legend is not None:
         cache_as_pixmaps(plot.legend)
+
+
+class RangeCachingAxis(pg.AxisItem):
+    """An axis that keeps the pictures of the ranges it has shown.
+
+    A y axis whose range changes is drawn again from scratch: pyqtgraph works out the ticks,
+    their labels and their sizes in Python (~0.7 ms). A slider drag moves the Distributions
+    plots between a few snapped ranges and back, so each range's picture is kept (for the
+    same size and view) and replayed when the range comes back. Any other change (style,
+    ticks, size, label) drops them all: the cache only ever skips a range change.
+    """
+
+    KEPT = 64
+
+    def __init__(self, *args, **kwargs):
+        self._pictures: dict[tuple, object] = {}
+        self._current = None
+        self._keep = False  # a range change, or pyqtgraph's own reset while it draws
+        super().__init__(*args, **kwargs)
+
+    @property
+    def picture(self):
+        return self._current
+
+    @picture.setter
+    def picture(self, value) -> None:
+        if value is None and not self._keep:
+            self._pictures.clear()
+        self._current = value
+
+    def setRange(self, mn, mx) -> None:  # noqa: N802 (pyqtgraph API)
+        self._keep = True
+        try:
+            super().setRange(mn, mx)
+        finally:
+            self._keep = False
+
+    def _key(self) -> tuple:
+        view = self.linkedView()
+        seen = None if view is None else view.mapRectToItem(self, view.boundingRect()).getRect()
+        return (*self.range, self.geometry().getRect(), seen)
+
+    def paint(self, p, opt, widget) -> None:  # noqa: N802 (Qt override)
+        if self._current is None:
+            key = self._key()
+            self._current = self._pictures.get(key)
+            if self._current is None:
+                # Drawing resets the picture (it re-fits the width to the labels; a width that
+                # does change resizes the axis, and that drops the cache).
+                self._keep = True
+                try:
+                    super().paint(p, opt, widget)  # draws and sets self.picture
+                finally:
+                    self._keep = False
+                if len(self._pictures) >= self.KEPT:
+                    self._pictures.pop(next(iter(self._pictures)))
+                self._pictures[key] = self._current
+                return
+        self._current.play(p)

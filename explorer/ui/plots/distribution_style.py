@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
-from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.caching import RangeCachingAxis, cache_axes
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
 
@@ -35,7 +35,8 @@ def alpha(color: QColor, value: int) -> QColor:
 
 def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
     """A white, non-interactive PlotItem with dark axes, a title and labelled axes."""
-    plot = pg.PlotItem()
+    # Drags move the y range between a few snapped values and back: keep their axis pictures.
+    plot = pg.PlotItem(axisItems={"left": RangeCachingAxis("left")})
     plot.setTitle(title, color=TEXT_COLOR.name(), size="10pt")
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)

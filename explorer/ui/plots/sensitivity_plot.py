@@ -151,15 +151,16 @@ class SensitivityPlot:
             xs.append(q_now)  # the current point, unless an end's mark already stands there
             anchors.append(0.5)
         self.marks.show(xs, np.full(len(xs), cap), anchors)
-        if (index, unit) != self._labels:
+        if index != self._labels[0]:
             self.plot.setTitle(
                 f"Sensitivity to q{_subscript(index)} (the other q rescaled)",
                 color=TEXT_COLOR.name(),
                 size="10pt",
             )
             self.plot.setLabel("bottom", f"q{_subscript(index)}")
+        if unit != self._labels[1]:  # a label set again re-lays out the axis and its plot
             self.plot.setLabel("left", unit)
-            self._labels = (index, unit)
+        self._labels = (index, unit)
 
 
 def sensitivity_top(cross_useful: np.ndarray, entropy_p: float) -> float:
