@@ -6,14 +6,13 @@ category of Q from 0 to 1. Both validate once and then use the vectorized kernel
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from explorer.info.discrete import (
     as_distribution,
-    cross_entropy_terms_nats,
-    kl_terms_nats,
     sum_kl_nats,
 )
 from explorer.info.units import nats_to, resolve_base, unit_name
@@ -156,7 +155,26 @@ def sensitivity_curve(
     t = np.linspace(0.0, 1.0, int(num)) if t is None else np.asarray(t, dtype=np.float64)
     if t.ndim != 1 or not ((t >= 0) & (t <= 1)).all():
         raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {t!r}")
-    rows = sweep(q, index, t)
-    kl = sum_kl_nats(kl_terms_nats(p[None, :], rows)) * scale
-    cross = cross_entropy_terms_nats(p[None, :], rows).sum(axis=1) * scale
+    # With q_i = t and q_j = (1 - t) r_j (r: the other q's shape, as sweep() rescales them),
+    #   H(P, Q_t) = -p_i ln t - (1 - p_i) ln(1 - t) - sum_j p_j ln r_j
+    #   KL(P || Q_t) = p_i ln p_i - p_i ln t - (1 - p_i) ln(1 - t) + sum_j p_j ln(p_j / r_j),
+    # the sums over j != i: two logarithms per t instead of K (the sweep's rows).
+    others_q = np.delete(q, index)
+    rest = others_q.sum()
+    shape = others_q / rest if rest > 0 else np.full(others_q.size, 1.0 / others_q.size)
+    others_p = np.delete(p, index)
+    held, spread = float(p[index]), float(others_p.sum())
+    mass = others_p > 0  # 0 ln 0 = 0
+    if (shape[mass] == 0).any():  # P allows what every Q_t rules out
+        cross_rest = kl_rest = math.inf
+    else:
+        p_mass, log_shape = others_p[mass], np.log(shape[mass])
+        cross_rest = float(-(p_mass * log_shape).sum())
+        kl_rest = float((p_mass * (np.log(p_mass) - log_shape)).sum())
+    with np.errstate(divide="ignore"):
+        at_t = -held * np.log(t) if held > 0 else np.zeros_like(t)
+        at_rest = -spread * np.log1p(-t) if spread > 0 else np.zeros_like(t)
+    own = held * math.log(held) if held > 0 else 0.0
+    kl = np.maximum(own + at_t + at_rest + kl_rest, 0.0) * scale
+    cross = (at_t + at_rest + cross_rest) * scale
     return t, kl, cross

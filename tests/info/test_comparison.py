@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import explorer.info.comparison
 import explorer.info.continuous
@@ -95,3 +97,41 @@ def test_sensitivity_grid_crowds_the_ends_and_custom_t_is_validated():
     assert np.isinf(kl[0]) and np.isfinite(kl[1:-1]).all() and kl[1] > 8
     with pytest.raises(ValueError, match="t must be"):
         sensitivity_curve([0.5, 0.5], [0.5, 0.5], 0, t=[0.5, 1.5])
+
+
+def _sweep_by_rows(p, q, index, base, t):
+    """The sensitivity curve the slow way: every row of the sweep through the definitions."""
+    rows = [set_probability(q, index, value) for value in t]
+    return (
+        np.array([kl_divergence(p, row, base) for row in rows]),
+        np.array([cross_entropy(p, row, base) for row in rows]),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.0, 1e-9, 0.05, 0.2, 0.5, 1.0, 3.0]), min_size=2, max_size=6)
+    .filter(lambda p: sum(p) > 0)
+    .flatmap(
+        lambda p: st.tuples(
+            st.just(p),
+            st.lists(
+                st.sampled_from([0.0, 1e-9, 0.05, 0.2, 0.5, 1.0, 3.0]),
+                min_size=len(p),
+                max_size=len(p),
+            ).filter(lambda q: sum(q) > 0),
+            st.integers(0, len(p) - 1),
+            st.sampled_from([2, math.e, 10]),
+        )
+    )
+)
+def test_the_closed_form_sweep_matches_the_definitions_row_by_row(case):
+    p, q, index, base = case
+    t = np.array([0.0, 1e-6, 0.01, 0.3, 0.5, 0.999, 1.0])
+    _, kl, cross = sensitivity_curve(p, q, index, base, t=t)
+    kl_rows, cross_rows = _sweep_by_rows(p, q, index, base, t)
+    for got, want in ((kl, kl_rows), (cross, cross_rows)):
+        np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+        finite = np.isfinite(want)
+        np.testing.assert_allclose(got[finite], want[finite], rtol=1e-9, atol=1e-12)
+    assert (kl >= 0).all() and not np.isnan(kl).any() and not np.isnan(cross).any()

@@ -135,6 +135,17 @@ def test_arrow_keys_move_a_focused_slider(qtbot, tab):
     assert_readouts_match_core(tab)
 
 
+def test_focusing_a_slider_selects_its_category(qtbot, tab):
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitExposed(tab)
+    before = tab.distributions()
+    slider(tab, "q", 2).setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: tab.pair.selected == 2)
+    assert tab.selected_spin.value() == 2
+    np.testing.assert_array_equal(tab.distributions()[1], before[1])  # nothing moved
+
+
 def test_a_category_can_reach_zero_and_come_back_with_infinity_shown(tab):
     tab.set_distributions([0.5, 0.3, 0.2], [0.2, 0.3, 0.5])
     slider(tab, "q", 0).setValue(0)

@@ -8,7 +8,7 @@ writes every slider back with ``set_distributions`` (signals blocked: no ping-po
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -61,6 +61,9 @@ class EqualizerSlider(QSlider):
     testing) still comes from the style, so the handle is drawn where Qt expects it.
     """
 
+    #: The slider took the keyboard focus (a click or Tab): its category becomes the selected one.
+    sigFocused = Signal()
+
     def __init__(self, color: QColor, parent=None):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.color = QColor(color)
@@ -72,6 +75,12 @@ class EqualizerSlider(QSlider):
         if key not in self._handles:
             self._handles[key] = handle_pixmap(color, filled, key[2])
         return self._handles[key]
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # An override rather than an event filter: a filter would run Python for every event
+        # the slider gets (each paint, each mouse move of a drag).
+        super().focusInEvent(event)
+        self.sigFocused.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         del event
@@ -243,7 +252,7 @@ class DistributionSliders(QWidget):
                 slider.valueChanged.connect(self._make_slot(which, column.index))
                 slider.sliderPressed.connect(self._make_select(column.index))
                 slider.sliderReleased.connect(self.sigDragFinished)
-                slider.installEventFilter(self)
+                slider.sigFocused.connect(self._make_select(column.index))
             self._layout.insertWidget(self._layout.count() - 1, column, 1)
             self.columns.append(column)
         if self._selected >= k:
@@ -275,14 +284,6 @@ class DistributionSliders(QWidget):
             self.columns[self._selected].set_selected(False)
         self._selected = index
         self.columns[index].set_selected(True)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QSlider):
-            for column in self.columns:
-                if watched in column.sliders.values():
-                    self.sigCategorySelected.emit(column.index)
-                    break
-        return super().eventFilter(watched, event)
 
     def _make_slot(self, which: str, index: int):
         def slot(position: int) -> None:
