@@ -88,3 +88,20 @@ def test_y_range_grows_ahead_of_the_data_while_steady_up_to_its_ceiling(qtbot):
     capped.steady = True
     capped.set(0.0, 1.05)  # probabilities: the ceiling holds
     assert capped.current == (0.0, 1.05)
+
+
+def test_a_range_change_does_not_relabel_the_hidden_axes(qtbot):
+    from explorer.ui.plots.distribution_style import make_plot
+
+    plot = make_plot("t", "x", "bits")
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    widget.addItem(plot)
+    relabelled = []
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        assert not axis.autoSIPrefix, name
+        axis.label.setHtml = lambda html, n=name: relabelled.append(n)
+    plot.setYRange(0, 2000, padding=0)  # would be "x1000" with SI prefixes
+    plot.setXRange(0, 5000, padding=0)
+    assert relabelled == []

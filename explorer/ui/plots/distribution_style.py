@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
-from explorer.ui.plots.caching import RangeCachingAxis, cache_axes
+from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
 
@@ -45,8 +45,11 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
         font = QFont()
         font.setPointSizeF(8.0)
         axis.setStyle(tickFont=font)
-        # Probabilities and bits read better as 0.2 than as "200 (x0.001)".
-        axis.enableAutoSIPrefix(False)
+    # Probabilities and bits read better as 0.2 than as "200 (x0.001)". The hidden right and
+    # top axes follow the view too: with SI prefixes on, each range change would lay out
+    # their (empty) HTML label again.
+    for name in AXES:
+        plot.getAxis(name).enableAutoSIPrefix(False)
     # The left axis makes room for its widest tick label so far and never gives it back: a
     # width change moves every plot of the grid and redraws all their axes (~10 ms), which a
     # drag from "0.3" to "0.25" or "-0.05" would otherwise cause again and again. It starts
