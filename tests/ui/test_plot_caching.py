@@ -53,3 +53,21 @@ def test_anything_but_a_range_change_drops_the_kept_pictures(qtbot):
     widget.setYRange(0, 1.0, padding=0)
     _axis_picture(axis)
     assert len(axis._pictures) == 1
+
+
+def test_empty_frames_are_skipped_and_their_contents_still_drawn(qtbot):
+    from explorer.ui.plots.caching import skip_empty_frames
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(200, 150)
+    plot = widget.getPlotItem()
+    plot.setTitle("title")
+    curve = plot.plot([0, 1], [0, 1], pen=pg.mkPen("r", width=3))
+    widget.setBackground("w")
+    before = widget.grab().toImage()
+    skip_empty_frames(plot)
+    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    assert all(item.flags() & no_contents for item in (plot, plot.titleLabel, plot.vb))
+    assert not curve.curve.flags() & no_contents  # the drawn line
+    assert widget.grab().toImage() == before

@@ -11,6 +11,7 @@ affected.
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 AXES = ("left", "bottom", "right", "top")
@@ -20,6 +21,18 @@ def cache_as_pixmaps(*items: QGraphicsItem) -> None:
     """Give each item a device-coordinate pixmap cache."""
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def skip_empty_frames(plot: pg.PlotItem) -> None:
+    """Tell Qt that the plot's frame items draw nothing themselves (the PlotItem, its title
+    and a borderless ViewBox): it then skips them when painting instead of asking each, in
+    Python, for its bounds and (the ViewBox) calling its paint. Their children still draw."""
+    frames = [plot, plot.titleLabel]
+    border = plot.vb.border
+    if border is None or border.style() == Qt.PenStyle.NoPen:
+        frames.append(plot.vb)
+    for item in frames:
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
 
 
 def cache_axes(plot: pg.PlotItem, legend: bool = True) -> None:

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
-from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes
+from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes, skip_empty_frames
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
 
@@ -67,6 +67,7 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
     plot.hideButtons()
     plot.setMenuEnabled(False)
     cache_axes(plot, legend=False)  # most moves leave the (snapped) ranges as they are
+    skip_empty_frames(plot)
     return plot
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from explorer.info import sensitivity_curve
+from explorer.ui.plots.caching import cache_as_pixmaps
 from explorer.ui.plots.distribution_style import (
     CROSS_COLOR,
     INFINITY_CAP,
@@ -93,6 +94,9 @@ class SensitivityPlot:
             self.plot.addItem(item)
         for item in self.current:
             self.plot.addItem(item, ignoreBounds=True)
+        # The legend never changes, but the curves under it do: its line samples would be
+        # painted again (in Python) with every move of the curves.
+        cache_as_pixmaps(*(sample for sample, _ in legend.items))
         for marker in self.current:
             marker.setZValue(15)
         # The drawn curves stop at the top of the view (an SVG export does not clip them);
