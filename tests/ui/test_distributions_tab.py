@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSlider, QSpinBox
 
 from explorer.info import compare, format_value, kl_terms, sensitivity_curve
 from explorer.ui.plots.native_items import drawn_rect
@@ -621,3 +621,32 @@ def test_scales_hold_still_while_a_slider_is_held_and_fit_when_it_is_let_go(qtbo
     assert widget.contributions.y_range.current == grown
     slider.setSliderDown(False)  # let go: the data fill less than half the scale: it shrinks
     assert widget.contributions.y_range.current[1] < grown[1]
+
+
+def _pixels(image) -> np.ndarray:
+    image = image.convertToFormat(image.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    rows = rows.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4]
+    return rows.reshape(image.height(), image.width(), 4)[..., :3]
+
+
+def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
+    """Moves repaint only what changed: nothing they leave on screen (a line where it was
+    before a scale change, a bar's old outline) may differ from painting it all anew."""
+    tab.resize(1280, 760)
+    tab.show()
+    qtbot.waitExposed(tab)
+    drags = [("q", 0, [500, 300, 100, 0, 40]), ("p", 1, [700, 1000, 900, 200]), ("q", 2, [0, 600])]
+    for which, index, values in drags:
+        held = slider(tab, which, index)
+        held.setSliderDown(True)
+        for value in values:
+            held.setValue(value)
+            QApplication.processEvents()
+        held.setSliderDown(False)
+        QApplication.processEvents()
+        shown = QApplication.primaryScreen().grabWindow(tab.winId()).toImage()
+        fresh = tab.grab().toImage()
+        assert shown.size() == fresh.size()
+        stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
+        assert not stale.any(), f"{stale.sum()} stale pixels after dragging {which}{index}"

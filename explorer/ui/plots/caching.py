@@ -11,7 +11,6 @@ affected.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 AXES = ("left", "bottom", "right", "top")
@@ -24,15 +23,18 @@ def cache_as_pixmaps(*items: QGraphicsItem) -> None:
 
 
 def skip_empty_frames(plot: pg.PlotItem) -> None:
-    """Tell Qt that the plot's frame items draw nothing themselves (the PlotItem, its title
-    and a borderless ViewBox): it then skips them when painting instead of asking each, in
-    Python, for its bounds and (the ViewBox) calling its paint. Their children still draw."""
-    frames = [plot, plot.titleLabel]
-    border = plot.vb.border
-    if border is None or border.style() == Qt.PenStyle.NoPen:
-        frames.append(plot.vb)
-    for item in frames:
-        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+    """Tell Qt that the plot's frame items draw nothing themselves (the PlotItem and its
+    title): it then skips them when painting instead of asking each, in Python, for its
+    bounds. Their children draw as before.
+
+    Not the ViewBox: it clips its children, and Qt leaves the repaint of a clipping item's
+    children to the item itself when it is updated; one flagged as drawing nothing would
+    leave their old pixels on screen (a moved line, bars of the range before).
+    """
+    for item in (plot, plot.titleLabel):
+        clips = item.flags() & QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape
+        if not clips:
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
 
 
 def cache_axes(plot: pg.PlotItem, legend: bool = True) -> None:
