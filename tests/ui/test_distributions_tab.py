@@ -650,3 +650,15 @@ def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
         assert shown.size() == fresh.size()
         stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
         assert not stale.any(), f"{stale.sum()} stale pixels after dragging {which}{index}"
+
+
+def test_reference_lines_span_their_views_exactly(tab):
+    """An SVG export does not clip to the view: a line longer than the view would show."""
+    for k in (3, 7):
+        tab.count_spin.setValue(k)
+        zero = tab.contributions.zero.line()
+        assert [zero.x1(), zero.x2()] == pytest.approx(tab.contributions.plot.vb.viewRange()[0])
+    floor = tab.sensitivity.entropy_line.line()
+    assert [floor.x1(), floor.x2()] == pytest.approx(tab.sensitivity.plot.vb.viewRange()[0])
+    now = tab.sensitivity.now_line.line()
+    assert [now.y1(), now.y2()] == pytest.approx(list(tab.sensitivity.y_range.current))

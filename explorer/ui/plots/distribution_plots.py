@@ -166,7 +166,8 @@ class ContributionsPlot:
             self._unit = unit
         if (k, labels) != self._ticks:
             _category_ticks(self.plot, k, labels)
-            self.zero.set_span(-1.0, float(k))
+            # Across the view exactly: an SVG export does not clip to the view.
+            self.zero.set_span(*self.plot.vb.viewRange()[0])
             self._ticks = (k, labels)
 
 

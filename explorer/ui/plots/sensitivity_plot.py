@@ -78,7 +78,7 @@ class SensitivityPlot:
         legend.setColumnCount(3)
         floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
-        self.entropy_line = Line(0.0, angle=0, pen=floor_pen, span=(-0.1, 1.1))
+        self.entropy_line = Line(0.0, angle=0, pen=floor_pen)
         self._floor_key = pg.PlotDataItem(pen=floor_pen)
         legend.addItem(self._floor_key, "H(P), the floor")
         self.plot.addItem(self.entropy_line, ignoreBounds=True)
@@ -109,6 +109,8 @@ class SensitivityPlot:
         # The H(P) floor is a reference line: its value is a read-out, not a column.
         exclude_from_csv(self.cross_curve, self.kl_curve, self.now_line, self.entropy_line)
         self.plot.setXRange(0, 1, padding=0.02)
+        # Across the view exactly: an SVG export does not clip to the view.
+        self.entropy_line.set_span(*self.plot.vb.viewRange()[0])
         self._labels = (-1, "")
         self._curves_key = None
         self._entropy_p = None
