@@ -62,18 +62,18 @@ class Bars(QGraphicsPathItem):
     def name(self):
         return self.opts["name"]
 
-    def setOpts(self, x=None, height=None, y0=None, width=None, colors=None) -> None:  # noqa: N802 (as pyqtgraph's)
-        """Change any of the bars' positions, heights, bottoms, width or colours."""
+    def setOpts(self, x=None, height=None, y0=None, width=None, colors=None) -> None:  # noqa: N802
+        """Change any of the bars' positions, heights, bottoms, width or colours (the
+        keywords of pyqtgraph's ``BarGraphItem.setOpts``, ``colors`` for ``brushes``)."""
         opts = self.opts
         for key, value in (("x", x), ("height", height), ("y0", y0), ("width", width)):
             if value is not None:
                 opts[key] = np.asarray(value, dtype=np.float64)
         if colors is not None:
             self._colors = np.asarray(colors, dtype=np.intp)
-        n = opts["height"].size
-        lefts = _per_bar(opts["x"] - float(opts["width"]) / 2, n, "x")
+        n, width = opts["height"].size, float(opts["width"])
+        lefts = _per_bar(opts["x"] - width / 2, n, "x")
         bottoms = _per_bar(opts["y0"], n, "y0")
-        width = float(opts["width"])
         paths = [QPainterPath() for _ in self._layers]
         if len(paths) == 1:
             add = paths[0].addRect
