@@ -22,6 +22,7 @@ from pyqtgraph.exporters import Exporter, ImageExporter, SVGExporter
 from pyqtgraph.parametertree import Parameter
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPen
+from PySide6.QtWidgets import QAbstractGraphicsShapeItem, QGraphicsLineItem
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
 from explorer.ui.export_documents import is_document, tab_documents
@@ -289,10 +290,24 @@ def scaled_cosmetic_pens(ratio: float, scene=None) -> Iterator[None]:
             pen.setWidthF(max(pen.widthF(), 1.0) * ratio)
         return original(painter, pen, *args)
 
+    items = scene.items() if scene is not None else []
     # Axes paint from a cached QPicture, whose pens were set at the screen's width.
-    axes = [i for i in (scene.items() if scene is not None else []) if isinstance(i, pg.AxisItem)]
+    axes = [i for i in items if isinstance(i, pg.AxisItem)]
     for axis in axes:
         axis.picture = None
+    # Qt's own shape and line items (explorer/ui/plots/native_items.py) set their pens in C++:
+    # they are given wider ones for the render.
+    drawn = [
+        (item, item.pen())
+        for item in items
+        if isinstance(item, QAbstractGraphicsShapeItem | QGraphicsLineItem)
+        and item.pen().isCosmetic()
+        and item.pen().style() != Qt.PenStyle.NoPen
+    ]
+    for item, pen in drawn:
+        wider = QPen(pen)
+        wider.setWidthF(max(pen.widthF(), 1.0) * ratio)
+        item.setPen(wider)
     QPainter.setPen = set_pen
     try:
         yield
@@ -300,6 +315,8 @@ def scaled_cosmetic_pens(ratio: float, scene=None) -> Iterator[None]:
         QPainter.setPen = original
         for axis in axes:
             axis.picture = None
+        for item, pen in drawn:
+            item.setPen(pen)
 
 
 def _image_exporter(item, options: ExportOptions) -> ImageExporter:
