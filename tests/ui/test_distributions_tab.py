@@ -636,6 +636,16 @@ def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
     tab.resize(1280, 760)
     tab.show()
     qtbot.waitExposed(tab)
+
+    def assert_fresh(after: str) -> None:
+        for _ in range(5):  # new slider columns take a few passes to lay out and paint
+            QApplication.processEvents()
+        shown = QApplication.primaryScreen().grabWindow(tab.winId()).toImage()
+        fresh = tab.grab().toImage()
+        assert shown.size() == fresh.size()
+        stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
+        assert not stale.any(), f"{stale.sum()} stale pixels after {after}"
+
     drags = [("q", 0, [500, 300, 100, 0, 40]), ("p", 1, [700, 1000, 900, 200]), ("q", 2, [0, 600])]
     for which, index, values in drags:
         held = slider(tab, which, index)
@@ -644,12 +654,13 @@ def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
             held.setValue(value)
             QApplication.processEvents()
         held.setSliderDown(False)
-        QApplication.processEvents()
-        shown = QApplication.primaryScreen().grabWindow(tab.winId()).toImage()
-        fresh = tab.grab().toImage()
-        assert shown.size() == fresh.size()
-        stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
-        assert not stale.any(), f"{stale.sum()} stale pixels after dragging {which}{index}"
+        assert_fresh(f"dragging {which}{index}")
+    tab.count_spin.setValue(7)
+    assert_fresh("K = 7")
+    tab.findChild(QComboBox, "logBase").setCurrentIndex(1)
+    assert_fresh("a change of unit")
+    tab.set_distributions([1, 0, 0], [0, 1, 0])
+    assert_fresh("P and Q set to disjoint one-hots")
 
 
 def test_reference_lines_span_their_views_exactly(tab):
