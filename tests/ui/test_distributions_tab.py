@@ -624,10 +624,11 @@ def test_scales_hold_still_while_a_slider_is_held_and_fit_when_it_is_let_go(qtbo
 
 
 def _pixels(image) -> np.ndarray:
+    """The image's RGB values, copied: a view would outlive the converted image's buffer."""
     image = image.convertToFormat(image.Format.Format_RGB32)
     rows = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
     rows = rows.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4]
-    return rows.reshape(image.height(), image.width(), 4)[..., :3]
+    return rows.reshape(image.height(), image.width(), 4)[..., :3].copy()
 
 
 def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
