@@ -631,6 +631,17 @@ def _pixels(image) -> np.ndarray:
     return rows.reshape(image.height(), image.width(), 4)[..., :3].copy()
 
 
+def assert_window_is_fresh(widget, after: str) -> None:
+    """What the window shows (its backing store) is what painting it anew gives."""
+    for _ in range(5):  # new slider columns take a few passes to lay out and paint
+        QApplication.processEvents()
+    shown = QApplication.primaryScreen().grabWindow(widget.winId()).toImage()
+    fresh = widget.grab().toImage()
+    assert shown.size() == fresh.size()
+    stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
+    assert not stale.any(), f"{stale.sum()} stale pixels after {after}"
+
+
 def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
     """Moves repaint only what changed: nothing they leave on screen (a line where it was
     before a scale change, a bar's old outline) may differ from painting it all anew."""
@@ -639,13 +650,7 @@ def test_after_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
     qtbot.waitExposed(tab)
 
     def assert_fresh(after: str) -> None:
-        for _ in range(5):  # new slider columns take a few passes to lay out and paint
-            QApplication.processEvents()
-        shown = QApplication.primaryScreen().grabWindow(tab.winId()).toImage()
-        fresh = tab.grab().toImage()
-        assert shown.size() == fresh.size()
-        stale = (_pixels(shown) != _pixels(fresh)).any(axis=2)
-        assert not stale.any(), f"{stale.sum()} stale pixels after {after}"
+        assert_window_is_fresh(tab, after)
 
     drags = [("q", 0, [500, 300, 100, 0, 40]), ("p", 1, [700, 1000, 900, 200]), ("q", 2, [0, 600])]
     for which, index, values in drags:
@@ -674,3 +679,17 @@ def test_reference_lines_span_their_views_exactly(tab):
     assert [floor.x1(), floor.x2()] == pytest.approx(tab.sensitivity.plot.vb.viewRange()[0])
     now = tab.sensitivity.now_line.line()
     assert [now.y1(), now.y2()] == pytest.approx(list(tab.sensitivity.y_range.current))
+
+
+def test_after_gaussian_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, tab):
+    tab.resize(1280, 760)
+    tab.show()
+    tab.set_mode("gaussian")
+    qtbot.waitExposed(tab)
+    for held in (s for s in tab.findChildren(QSlider) if s.isVisible()):
+        held.setSliderDown(True)
+        for value in np.linspace(held.minimum(), held.maximum(), 7).astype(int):
+            held.setValue(int(value))
+            QApplication.processEvents()
+        held.setSliderDown(False)
+        assert_window_is_fresh(tab, f"dragging {held.objectName()}")
