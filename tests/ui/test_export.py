@@ -259,26 +259,6 @@ def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
     assert (tmp_path / "scene.csv").read_text().startswith("x,square")
 
 
-def test_lines_in_a_large_png_scale_with_the_text(qtbot, tmp_path):
-    import pyqtgraph as pg
-    from PySide6.QtGui import QPainter
-
-    plot = pg.PlotWidget(background="w")
-    qtbot.addWidget(plot)
-    plot.resize(200, 150)
-    plot.hideAxis("left")
-    plot.hideAxis("bottom")
-    plot.plot([0, 1], [0.5, 0.5], pen=pg.mkPen("k", width=1))  # cosmetic, 1 px on screen
-    plot.setYRange(0, 1)
-    plot.show()
-    set_pen = QPainter.setPen
-    path = export_png(plot.getPlotItem(), tmp_path / "line.png", ExportOptions(scale=4))
-    assert QPainter.setPen is set_pen  # the render's pen scaling is undone
-    image = QImage(str(path))
-    column = [image.pixelColor(image.width() // 2, y).lightness() for y in range(image.height())]
-    assert sum(v < 128 for v in column) >= 3  # about 4 px, not a 1-px hairline
-
-
 def test_plots_without_data_are_not_exported(qtbot):
     import pyqtgraph as pg
 
@@ -343,30 +323,3 @@ def test_a_fixed_width_gives_the_widest_plot_that_width_and_the_others_its_scale
         widget.hide()
     assert screen == {"wide": 400, "narrow": 200}
     assert out == {"wide": 800, "narrow": 400}  # the same scale, 2x, for both
-
-
-def test_lines_of_qts_own_items_scale_with_the_text_too(qtbot, tmp_path):
-    import pyqtgraph as pg
-
-    from explorer.ui.plots.native_items import Bars, Line
-
-    plot = pg.PlotWidget(background="w")
-    qtbot.addWidget(plot)
-    plot.resize(200, 150)
-    plot.hideAxis("left")
-    plot.hideAxis("bottom")
-    plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-    line = Line(0.5, angle=0, pen="k", span=(0, 1))  # a 1-px hairline on screen
-    bars = Bars(x=[0.25], height=[0.25], width=0.2, brushes=["w"], pen="k")
-    for item in (line, bars):
-        plot.addItem(item, ignoreBounds=True)
-    plot.show()
-    path = export_png(plot.getPlotItem(), tmp_path / "line.png", ExportOptions(scale=4))
-    image = QImage(str(path))
-    column = [
-        image.pixelColor(image.width() * 3 // 4, y).lightness() for y in range(image.height())
-    ]
-    assert sum(v < 128 for v in column) >= 3  # about 4 px, not a 1-px hairline
-    edge = [image.pixelColor(x, image.height() * 7 // 8).lightness() for x in range(image.width())]
-    assert sum(v < 128 for v in edge) >= 6  # both sides of the bar, about 4 px each
-    assert line.pen().widthF() == 0 and bars.pen().widthF() == 0  # the screen's pens again
