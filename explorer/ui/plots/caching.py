@@ -6,6 +6,10 @@ item is drawn once into a pixmap and blitted afterwards, until the item itself c
 axis whose range moves regenerates its picture and calls ``update()``, which drops the cache),
 so the picture is the same pixel for pixel. The exporters paint items directly and are not
 affected.
+
+Two more savings for plots repainted at every slider move: ``RangeCachingAxis`` keeps an
+axis' pictures per range it has shown, and ``skip_empty_frames`` tells Qt which frame items
+draw nothing themselves.
 """
 
 from __future__ import annotations
