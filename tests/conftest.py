@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 import tempfile
 
-# Set before anything imports Qt: tests never need a display, nor touch the user's settings.
+# Set before anything imports Qt: tests never need a display, nor touch the user's settings
+# or data. The folders go when the run ends (pytest_unconfigure).
+_TEMPORARY_FOLDERS = [tempfile.mkdtemp(prefix="explorer-test-config-")]
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="explorer-test-config-")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="explorer-test-runtime-"))
+os.environ["XDG_CONFIG_HOME"] = _TEMPORARY_FOLDERS[0]
+os.environ["XDG_DATA_HOME"] = os.path.join(_TEMPORARY_FOLDERS[0], "data")
+if "XDG_RUNTIME_DIR" not in os.environ:
+    _TEMPORARY_FOLDERS.append(tempfile.mkdtemp(prefix="explorer-test-runtime-"))
+    os.environ["XDG_RUNTIME_DIR"] = _TEMPORARY_FOLDERS[-1]
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
@@ -20,6 +26,11 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_unconfigure(config):
+    for folder in _TEMPORARY_FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def top_level_widgets(app) -> list:

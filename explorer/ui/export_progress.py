@@ -32,5 +32,8 @@ class ExportProgress:
         return self._dialog.wasCanceled()
 
     def close(self) -> None:
+        # reset() stops the minimum-duration timer, which would otherwise show the dialog
+        # again after the export ended.
+        self._dialog.reset()
         self._dialog.hide()
         self._dialog.deleteLater()

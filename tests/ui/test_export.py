@@ -181,6 +181,20 @@ def test_the_progress_dialog_counts_files_and_closes(tab, qtbot):
     assert not progress._dialog.isVisible()
 
 
+def test_a_closed_progress_dialog_never_shows_again(tab, qtbot):
+    from PySide6.QtCore import QTimer
+
+    from explorer.ui.export_progress import ExportProgress
+
+    progress = ExportProgress(3, tab)
+    progress.step("a.png")  # starts the dialog's minimum-duration timer
+    dialog = progress._dialog
+    progress.close()
+    # No timer of the dialog's may fire later and show it after the export ended.
+    assert [t for t in dialog.findChildren(QTimer) if t.isActive()] == []
+    assert not dialog.isVisible()
+
+
 def test_controller_asks_once_before_overwriting(tab, tmp_path, qtbot):
     options = ExportOptions(formats=("png", "csv"))
     answers = {"choose": (tmp_path, options), "overwrite": False}
