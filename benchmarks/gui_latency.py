@@ -141,7 +141,7 @@ def bench_distributions(app, repeats: int) -> dict[str, list[float]]:
     (one change each, as a mouse drag emits them; each timed), release, take the next."""
     from PySide6.QtWidgets import QSlider
 
-    from explorer.ui.tabs.distributions import DistributionsTab
+    from explorer.ui.distributions.tab import DistributionsTab
 
     results = {}
     for k in (10, 32):

@@ -88,7 +88,7 @@ def bench_losses(app, repeats: int) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QComboBox
 
-    from explorer.ui.tabs.losses import LossesTab
+    from explorer.ui.losses.tab import LossesTab
 
     tab = LossesTab()
     tab.resize(*WINDOW_SIZE)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from explorer.ui.export_dialog import ExportController
+from explorer.ui.export.dialog import ExportController
 from explorer.ui.session_ui import SessionController
 
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.io.atomic import atomic_path
-from explorer.ui.export import (
+from explorer.ui.export.files import (
     ExportError,
     ExportOptions,
     export_items,
@@ -46,7 +46,7 @@ def offscreen_app() -> Iterator[list[QWidget]]:
     Python owns, and crash).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from explorer.ui.main_window import SETTINGS_APP, SETTINGS_ORG
+    from explorer.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
     app = QApplication.instance() or QApplication(["explorer"])
     app.setOrganizationName(SETTINGS_ORG)

@@ -194,7 +194,8 @@ def run_gui(argv: list[str]) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from explorer.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
     try:
         app = QApplication.instance() or QApplication([sys.argv[0], *argv])

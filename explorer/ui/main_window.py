@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
+from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.file_menu import build_file_menu
-from explorer.ui.tabs.base import ExplorerTab
-from explorer.ui.tabs.distributions import DistributionsTab
-from explorer.ui.tabs.losses import LossesTab
-from explorer.ui.tabs.model import ModelTab
-from explorer.ui.tabs.training import TrainingTab
-
-SETTINGS_ORG = "explorer"
-SETTINGS_APP = "explorer"
-
-
-def make_settings() -> QSettings:
-    """The app's QSettings (window geometry, last tab, recent files, preferences)."""
-    return QSettings(SETTINGS_ORG, SETTINGS_APP)
+from explorer.ui.losses.tab import LossesTab
+from explorer.ui.model.tab import ModelTab
+from explorer.ui.settings import make_settings
+from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.training.tab import TrainingTab
 
 
 def build_tabs() -> list[ExplorerTab]:

@@ -26,7 +26,7 @@ from explorer.io.session import (
     state_shape_problem,
 )
 from explorer.ui.faults import LOGGER_NAME, data_dir
-from explorer.ui.tabs.base import PendingTab
+from explorer.ui.tab_base import PendingTab
 
 MAX_RECENT = 8
 AUTOSAVE_NAME = "last-session.json"

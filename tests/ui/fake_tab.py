@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QSpinBox, QVBoxLayout
 
-from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.tab_base import ExplorerTab
 
 
 class FakeTab(ExplorerTab):

@@ -1,5 +1,5 @@
 from explorer.ui.colors import BLUE, ORANGE, TABLEAU
-from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+from explorer.ui.distributions.style import P_COLOR, Q_COLOR
 from explorer.ui.training.palette import color
 
 

@@ -5,7 +5,7 @@ from pyqtgraph.exporters import SVGExporter
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
-from explorer.ui.plot_data import csv_tables
+from explorer.ui.export.plot_data import csv_tables
 from explorer.ui.plots.native_items import (
     Bars,
     Label,

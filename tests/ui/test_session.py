@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget
 from explorer.io.session import SESSION_VERSION, arrays_path
 from explorer.ui import MainWindow
 from explorer.ui.file_menu import build_file_menu
-from explorer.ui.main_window import make_settings
-from explorer.ui.tabs.base import PendingTab
+from explorer.ui.settings import make_settings
+from explorer.ui.tab_base import PendingTab
 from tests.ui.fake_tab import FakeTab
 
 

@@ -1,7 +1,7 @@
 """The Training tab's model and data: loading and splitting data, the model's outputs
 outside a run, adapting the model to the data, saving and loading its weights.
 
-:class:`ModelDataMixin` is half of :class:`~explorer.ui.tabs.training.TrainingTab` (which
+:class:`ModelDataMixin` is half of :class:`~explorer.ui.training.tab.TrainingTab` (which
 owns the widgets, the controller and the run lifecycle); it lives here to keep each file
 readable.
 """

@@ -4,7 +4,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
-from explorer.ui.tabs.model import ModelTab
+from explorer.ui.model.tab import ModelTab
 
 
 def make_tab(qtbot) -> ModelTab:

@@ -5,7 +5,7 @@ from tests.ui.model.helpers import child, configure
 
 
 def test_large_models_build_in_the_background(qtbot, tab, monkeypatch):
-    import explorer.ui.tabs.model as model_tab
+    import explorer.ui.model.tab as model_tab
 
     monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
     before = tab.model()
@@ -23,7 +23,7 @@ def test_large_models_build_in_the_background(qtbot, tab, monkeypatch):
 
 
 def test_shutdown_waits_for_a_background_build(qtbot, tab, monkeypatch):
-    import explorer.ui.tabs.model as model_tab
+    import explorer.ui.model.tab as model_tab
 
     monkeypatch.setattr(model_tab, "BACKGROUND_BUILD_THRESHOLD", 1000)
     before = tab.model()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from explorer.ui.tabs.training import TrainingTab
+from explorer.ui.training.tab import TrainingTab
 from explorer.ui.training.worker import TrainingController
 
 WAIT_MS = 30_000

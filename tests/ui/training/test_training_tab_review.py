@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from explorer.engine import manual_seed, nn
 from explorer.training import DEFAULT_RUN
-from explorer.ui.tabs.training import TrainingTab
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
 from explorer.ui.training.runs import Run, RunListModel
+from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import click, make_tab, wait_stopped
 
 

@@ -183,8 +183,8 @@ def test_the_garbage_collector_stays_out_of_the_relay_thread(qtbot):
 def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     from PySide6.QtWidgets import QPushButton
 
-    from explorer.ui.tabs.model import ModelTab
-    from explorer.ui.tabs.training import TrainingTab
+    from explorer.ui.model.tab import ModelTab
+    from explorer.ui.training.tab import TrainingTab
 
     model_tab = ModelTab()
     qtbot.addWidget(model_tab)

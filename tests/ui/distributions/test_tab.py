@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSlider, QSpinBox
 
 from explorer.info import compare, format_value, kl_terms, sensitivity_curve
+from explorer.ui.distributions.tab import SENSITIVITY_T, DistributionsTab
 from explorer.ui.plots.native_items import drawn_rect
-from explorer.ui.tabs.distributions import SENSITIVITY_T, DistributionsTab
 
 READOUT_FIELDS = {
     "entropyPValue": "entropy_p",

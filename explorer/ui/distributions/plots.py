@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont
 
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
-from explorer.ui.plots.distribution_style import (
+from explorer.ui.distributions.style import (
     INFINITY_CAP,
     KL_COLOR,
     P_COLOR,

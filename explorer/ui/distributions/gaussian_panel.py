@@ -26,8 +26,8 @@ from explorer.info import (
     gaussian_pdf,
     unit_name,
 )
-from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
-from explorer.ui.plots.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
+from explorer.ui.distributions.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
+from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
 
 #: name -> (minimum, maximum, default, what it is)

@@ -39,7 +39,8 @@ from explorer.ui.model.module_tree_model import ModuleTreeModel
 from explorer.ui.model.rebuild import ask_rebuild, rebuild_question
 from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
-from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.settings import make_settings
+from explorer.ui.tab_base import ExplorerTab
 
 BUDGET_KEY = "model/parameter_budget"
 # Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
@@ -60,8 +61,6 @@ COLUMN_SAMPLES = (
 
 def load_parameter_budget() -> int:
     """The parameter budget from the app's settings (default 50 million)."""
-    from explorer.ui.main_window import make_settings  # the window imports this module
-
     value = make_settings().value(BUDGET_KEY, DEFAULT_PARAMETER_BUDGET)
     try:
         budget = int(value)
@@ -325,9 +324,7 @@ class ModelTab(ExplorerTab):
         self.build_model(background=True)
 
     def _on_form_budget_changed(self, budget: int) -> None:
-        from explorer.ui.main_window import make_settings
-
-        make_settings().setValue(BUDGET_KEY, budget)
+            make_settings().setValue(BUDGET_KEY, budget)
 
     def _on_views_current_changed(self, _index: int) -> None:
         if self.views.currentWidget() is self.weights:

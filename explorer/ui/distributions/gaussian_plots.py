@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from explorer.ui.plots.distribution_style import (
+from explorer.ui.distributions.style import (
     KL_COLOR,
     P_COLOR,
     Q_COLOR,

@@ -12,8 +12,8 @@ from typing import Any
 
 from explorer.info import DistributionPair, resolve_base
 from explorer.info.units import base_label
-from explorer.ui.widgets.distribution_presets import MAX_SEED
-from explorer.ui.widgets.gaussian_panel import PARAMETERS
+from explorer.ui.distributions.gaussian_panel import PARAMETERS
+from explorer.ui.distributions.presets import MAX_SEED
 
 MODES = ("discrete", "gaussian")
 STATE_KEYS = ("mode", "k", "p", "q", "base", "selected", "gaussian", "random_seed", "labels")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
-from explorer.ui.plots.distribution_style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import Card, colored_label, make_opaque, set_text_color
 
 #: (objectName, Comparison field, symbol, color, what it means)

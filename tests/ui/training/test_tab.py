@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
 
 from explorer.engine import nn
-from explorer.ui.tabs.training import TrainingTab
 from explorer.ui.training.numbers import format_value
+from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
     WAIT_MS,
     assert_no_training_thread_left,
@@ -364,7 +364,9 @@ def test_closing_the_app_while_training_exits_cleanly(tmp_path, how):
     script = tmp_path / "close.py"
     script.write_text(CLOSE_WHILE_TRAINING)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import explorer
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(explorer.__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     done = subprocess.run(
         [sys.executable, str(script), how], env=env, capture_output=True, text=True, timeout=120

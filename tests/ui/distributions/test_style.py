@@ -1,7 +1,7 @@
 import pyqtgraph as pg
 import pytest
 
-from explorer.ui.plots.distribution_style import YRange, nice_ceiling
+from explorer.ui.distributions.style import YRange, nice_ceiling
 
 
 def test_y_range_grows_at_once_and_shrinks_only_below_half_its_span(qtbot):
@@ -30,7 +30,7 @@ def test_nice_ceiling_snaps_up():
 def test_left_axis_makes_room_for_five_characters_and_never_shrinks(qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from explorer.ui.plots.distribution_style import make_plot
+    from explorer.ui.distributions.style import make_plot
 
     widget = pg.GraphicsLayoutWidget()
     qtbot.addWidget(widget)
@@ -56,7 +56,7 @@ def test_left_axis_makes_room_for_five_characters_and_never_shrinks(qtbot):
 
 
 def test_infinity_marks_keep_one_item_per_mark_and_hide_the_rest(qtbot):
-    from explorer.ui.plots.distribution_style import InfinityMarks
+    from explorer.ui.distributions.style import InfinityMarks
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
@@ -91,7 +91,7 @@ def test_y_range_grows_ahead_of_the_data_while_steady_up_to_its_ceiling(qtbot):
 
 
 def test_a_range_change_does_not_relabel_the_hidden_axes(qtbot):
-    from explorer.ui.plots.distribution_style import make_plot
+    from explorer.ui.distributions.style import make_plot
 
     plot = make_plot("t", "x", "bits")
     widget = pg.GraphicsLayoutWidget()

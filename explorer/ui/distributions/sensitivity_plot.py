@@ -1,7 +1,7 @@
 """The Distributions tab's sensitivity plot: KL(P||Q) and H(P,Q) as the selected q_i sweeps
 0..1 (the other q rescaled), with the current point marked and the curves clipped at the top.
 
-Like the other plots of the tab (``explorer.ui.plots.distribution_plots``), its items are
+Like the other plots of the tab (``explorer.ui.distributions.plots``), its items are
 created once and ``update`` only moves or re-feeds them.
 """
 
@@ -11,8 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from explorer.info import sensitivity_curve
-from explorer.ui.plots.caching import cache_as_pixmaps
-from explorer.ui.plots.distribution_style import (
+from explorer.ui.distributions.style import (
     CROSS_COLOR,
     INFINITY_CAP,
     KL_COLOR,
@@ -26,6 +25,7 @@ from explorer.ui.plots.distribution_style import (
     finite_top,
     make_plot,
 )
+from explorer.ui.plots.caching import cache_as_pixmaps
 from explorer.ui.plots.native_items import Line, Marker
 
 

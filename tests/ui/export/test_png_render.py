@@ -1,7 +1,7 @@
 import pyqtgraph as pg
 from PySide6.QtGui import QImage, QPainter
 
-from explorer.ui.export import ExportOptions, export_png
+from explorer.ui.export.files import ExportOptions, export_png
 from explorer.ui.plots.native_items import Bars, Line
 
 

@@ -7,7 +7,8 @@ from PySide6.QtGui import QImage
 
 from explorer.io.atomic import WriteLocationError
 from explorer.ui import MainWindow
-from explorer.ui.export import (
+from explorer.ui.export.dialog import ExportController, ExportDialog
+from explorer.ui.export.files import (
     ExportError,
     ExportOptions,
     SharpImageExporter,
@@ -15,7 +16,6 @@ from explorer.ui.export import (
     export_png,
     png_size,
 )
-from explorer.ui.export_dialog import ExportController, ExportDialog
 from tests.ui.fake_tab import FakeTab
 
 
@@ -169,7 +169,7 @@ def test_controller_stops_between_files_when_cancelled(tab, tmp_path):
 
 
 def test_the_progress_dialog_counts_files_and_closes(tab, qtbot):
-    from explorer.ui.export_progress import ExportProgress
+    from explorer.ui.export.progress import ExportProgress
 
     progress = ExportProgress(3, tab)
     progress.step("a.png")
@@ -184,7 +184,7 @@ def test_the_progress_dialog_counts_files_and_closes(tab, qtbot):
 def test_a_closed_progress_dialog_never_shows_again(tab, qtbot):
     from PySide6.QtCore import QTimer
 
-    from explorer.ui.export_progress import ExportProgress
+    from explorer.ui.export.progress import ExportProgress
 
     progress = ExportProgress(3, tab)
     progress.step("a.png")  # starts the dialog's minimum-duration timer
@@ -259,7 +259,7 @@ def test_pyqtgraph_right_click_export_stays_available(tab):
 def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
     from pyqtgraph.exporters import listExporters
 
-    from explorer.ui.export import PlotDataCSVExporter
+    from explorer.ui.export.files import PlotDataCSVExporter
 
     assert PlotDataCSVExporter in listExporters()
     bars = tab.export_items()["bars"]
@@ -276,7 +276,7 @@ def test_right_click_export_offers_csv_of_bars_and_images(tab, tmp_path):
 def test_plots_without_data_are_not_exported(qtbot):
     import pyqtgraph as pg
 
-    from explorer.ui.export import with_data
+    from explorer.ui.export.files import with_data
 
     empty, full = pg.PlotWidget(), pg.PlotWidget()
     for widget in (empty, full):
@@ -288,8 +288,8 @@ def test_plots_without_data_are_not_exported(qtbot):
 
 
 def test_losses_tab_exports_its_tensors_value_and_pytorch_code(qtbot, tmp_path):
-    from explorer.ui.export import ExportOptions, export_items, shown_items, with_data
-    from explorer.ui.tabs.losses import LossesTab
+    from explorer.ui.export.files import ExportOptions, export_items, shown_items, with_data
+    from explorer.ui.losses.tab import LossesTab
 
     tab = LossesTab()
     qtbot.addWidget(tab)
@@ -308,8 +308,8 @@ def test_losses_tab_exports_its_tensors_value_and_pytorch_code(qtbot, tmp_path):
 
 
 def test_a_table_is_written_only_with_csv_but_the_code_always(qtbot, tmp_path):
-    from explorer.ui.export import ExportOptions, planned_files, shown_items, with_data
-    from explorer.ui.tabs.losses import LossesTab
+    from explorer.ui.export.files import ExportOptions, planned_files, shown_items, with_data
+    from explorer.ui.losses.tab import LossesTab
 
     tab = LossesTab()
     qtbot.addWidget(tab)

@@ -1,8 +1,8 @@
 import numpy as np
 import pyqtgraph as pg
 
-from explorer.ui.export import ExportOptions, planned_files
-from explorer.ui.plot_data import csv_tables, csv_text, image_matrix
+from explorer.ui.export.files import ExportOptions, planned_files
+from explorer.ui.export.plot_data import csv_tables, csv_text, image_matrix
 
 
 def test_image_with_points_writes_matrix_and_data(qtbot):

@@ -2,7 +2,7 @@
 
 The tab only wires controls to ``explorer.info``: a ``DistributionPair`` holds P and Q, every
 change goes through it, and ``_refresh`` shows one ``compare`` result everywhere. Plot items
-are created once (see ``explorer.ui.plots.distribution_plots``) and only updated.
+are created once (see ``explorer.ui.distributions.plots``) and only updated.
 """
 
 from __future__ import annotations
@@ -32,19 +32,19 @@ from explorer.info import (
 )
 from explorer.info.comparison import sensitivity_grid
 from explorer.info.units import base_label
-from explorer.ui.plots.distribution_plots import (
+from explorer.ui.distributions.gaussian_panel import GaussianPanel
+from explorer.ui.distributions.measure_readouts import MeasureReadouts
+from explorer.ui.distributions.plots import (
     ContributionsPlot,
     DecompositionPlot,
     DistributionBarsPlot,
 )
-from explorer.ui.plots.sensitivity_plot import SensitivityPlot, SweepCache
-from explorer.ui.tabs.base import ExplorerTab
-from explorer.ui.tabs.distributions_state import MODES, TabState, check_labels, parse_state
+from explorer.ui.distributions.presets import PresetBar, caption, tool_button
+from explorer.ui.distributions.sensitivity_plot import SensitivityPlot, SweepCache
+from explorer.ui.distributions.sliders import DistributionSliders
+from explorer.ui.distributions.state import MODES, TabState, check_labels, parse_state
+from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.widgets.card import Card
-from explorer.ui.widgets.distribution_presets import PresetBar, caption, tool_button
-from explorer.ui.widgets.distribution_sliders import DistributionSliders
-from explorer.ui.widgets.gaussian_panel import GaussianPanel
-from explorer.ui.widgets.measure_readouts import MeasureReadouts
 
 UNIT_TEXT = {2.0: "bits (log₂)", math.e: "nats (ln)", 10.0: "hartleys (log₁₀)"}
 EXAMPLE_BUTTONS = {

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+from explorer.ui.distributions.style import P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import make_opaque, set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
 

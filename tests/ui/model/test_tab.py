@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from explorer.engine import Tensor
 from explorer.inspect.mlp_config import build_mlp, validate_config
-from explorer.ui.tabs.model import BUDGET_KEY, ModelTab
+from explorer.ui.model.tab import BUDGET_KEY, ModelTab
 from tests.ui.model.helpers import child, configure, make_tab, tree_rows
 
 NAMES = {
@@ -146,7 +146,7 @@ def test_invalid_configuration_is_refused_with_a_message(qtbot, tab, hidden, quo
 
 
 def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkeypatch):
-    import explorer.ui.tabs.model as model_tab
+    import explorer.ui.model.tab as model_tab
 
     monkeypatch.setattr(model_tab, "build_mlp", lambda config: pytest.fail("allocated"))
     before = tab.model()
@@ -160,7 +160,7 @@ def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkey
 
 
 def test_budget_is_a_remembered_setting(qtbot, tab):
-    from explorer.ui.main_window import make_settings
+    from explorer.ui.settings import make_settings
 
     child(tab, "parameterBudget").setValue(100_000)
     assert int(make_settings().value(BUDGET_KEY)) == 100_000

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.io.atomic import WriteLocationError
-from explorer.ui.export import (
+from explorer.ui.export.files import (
     FORMATS,
     MAX_PNG_WIDTH,
     ExportError,
@@ -44,7 +44,7 @@ from explorer.ui.export import (
     shown_items,
     with_data,
 )
-from explorer.ui.export_progress import ExportProgress
+from explorer.ui.export.progress import ExportProgress
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
 MAX_LISTED_FILES = 30

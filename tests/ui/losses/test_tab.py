@@ -11,7 +11,7 @@ from explorer.lossbench.codegen import pytorch_code
 from explorer.lossbench.curves import sample_points
 from explorer.lossbench.spec import LOSSES
 from explorer.lossbench.tensors import random_tensor
-from explorer.ui.tabs.losses import LossesTab
+from explorer.ui.losses.tab import LossesTab
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

@@ -3,14 +3,14 @@ import pytest
 
 from explorer.info import sensitivity_curve
 from explorer.info.editing import set_probability
-from explorer.ui.plots.sensitivity_plot import (
+from explorer.ui.distributions.sensitivity_plot import (
     SensitivityPlot,
     SweepCache,
     clip_below,
     drawn_points,
     sensitivity_top,
 )
-from explorer.ui.tabs.distributions import SENSITIVITY_T
+from explorer.ui.distributions.tab import SENSITIVITY_T
 
 
 def test_clip_below_stops_curves_at_the_top_without_nan():

@@ -38,7 +38,7 @@ from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
-from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.tab_base import ExplorerTab
 
 MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
 

@@ -1,5 +1,5 @@
 """PNG rendering for the exports: the scene painted at a device pixel ratio, lines kept at
-their on-screen weight beside the text (``explorer.ui.export`` writes the files)."""
+their on-screen weight beside the text (``explorer.ui.export.files`` writes the files)."""
 
 from __future__ import annotations
 

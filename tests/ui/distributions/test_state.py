@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.info import DistributionPair
-from explorer.ui.tabs.distributions_state import TabState, check_labels, parse_state
+from explorer.ui.distributions.state import TabState, check_labels, parse_state
 
 
 def current(labels=("a", "b", "c")) -> TabState:

@@ -2,7 +2,7 @@
 
 One function serves the File menu, "Export all tabs" and the command line:
 ``export_items(items, folder, prefix, options)``. Images and SVG come from pyqtgraph's own
-exporters; CSV from the items' data (``explorer.ui.plot_data``: columns named after the
+exporters; CSV from the items' data (``explorer.ui.export.plot_data``: columns named after the
 items, bars, labelled image matrices), because pyqtgraph's ``CSVExporter`` skips
 ``BarGraphItem`` and ``ImageItem`` and names columns ``x0000``. Every file is written to a
 temporary name beside its target, checked (PNG opens at the expected size, SVG parses as
@@ -22,9 +22,9 @@ from pyqtgraph.parametertree import Parameter
 from PySide6.QtGui import QImage
 
 from explorer.io.atomic import WriteLocationError, atomic_path, check_writable_folder
-from explorer.ui.export_documents import is_document, tab_documents
-from explorer.ui.plot_data import csv_tables, csv_text, has_plotted_data
-from explorer.ui.png_render import SharpImageExporter
+from explorer.ui.export.documents import is_document, tab_documents
+from explorer.ui.export.plot_data import csv_tables, csv_text, has_plotted_data
+from explorer.ui.export.png_render import SharpImageExporter
 
 FORMATS = ("png", "svg", "csv")
 MAX_PNG_WIDTH = 16384

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 from explorer.data import DataError, Dataset
 from explorer.training import Trainer
 from explorer.ui.background import GuiThreadGarbageCollection
-from explorer.ui.tabs.base import ExplorerTab
+from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.data_loading import DataLoading, PreparedData
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path

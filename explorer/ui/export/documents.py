@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explorer.io.atomic import atomic_path
-from explorer.ui.plot_data import csv_text
+from explorer.ui.export.plot_data import csv_text
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
-from explorer.ui.plots.distribution_style import P_COLOR, Q_COLOR
+from explorer.ui.distributions.style import P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import colored_label
 
 MAX_SEED = 1_000_000
