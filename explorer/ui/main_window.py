@@ -1,4 +1,4 @@
-"""The main window: four tabs, File and Help menus, a status bar, remembered geometry."""
+"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
+from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
@@ -15,6 +16,7 @@ from explorer.ui.model.tab import ModelTab
 from explorer.ui.settings import make_settings
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
+from explorer.ui.view_menu import build_view_menu
 
 
 def build_tabs() -> list[ExplorerTab]:
@@ -34,6 +36,8 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("explorer")
+        # Before the tabs: their plots are built in the remembered colours and zoom.
+        self.appearance = Appearance(make_settings, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -75,12 +79,24 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
         self.file_menu = build_file_menu(self, make_settings)
+        self.view_menu = build_view_menu(self)  # zoom and appearance
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&About explorer", self)
         about_action.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about_action)
         self.help_menu = help_menu
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale every text, plots' included, by ``zoom`` (0.8 to 2), as View > Zoom does."""
+        self.appearance.set_zoom(zoom)
+        self.statusBar().showMessage(f"Zoom {round(self.appearance.zoom() * 100)} %", 3000)
+
+    def set_appearance(self, name: str) -> None:
+        """Follow the system's colours ("system") or force "light" or "dark", as View >
+        Appearance does."""
+        self.appearance.set_preference(name)
+        self.appearance_actions[name].setChecked(True)
 
     def about_text(self) -> str:
         from PySide6 import __version__ as pyside_version

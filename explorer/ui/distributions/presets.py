@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
-from explorer.ui.distributions.style import P_COLOR, Q_COLOR
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import colored_label
 
 MAX_SEED = 1_000_000
@@ -25,7 +24,7 @@ def tool_button(text: str, name: str, tip: str, slot) -> QPushButton:
 
 def caption(text: str) -> QLabel:
     """A grey label naming the control beside it."""
-    return colored_label(text, QColor(85, 85, 85))
+    return colored_label(text, "muted")
 
 
 class PresetBar(QWidget):
@@ -56,9 +55,10 @@ class PresetBar(QWidget):
         )
         bar.addWidget(self.count_spin)
         bar.addSpacing(16)
-        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+        for which in ("p", "q"):
             name = which.upper()
-            swatch = QLabel(f"<b style='color:{color.name()}'>■ {name}</b>")
+            swatch = QLabel()
+            theme().watch(swatch, self._swatch_painter(swatch, which))
             swatch.setToolTip(
                 "P: the true distribution (the labels)"
                 if which == "p"
@@ -104,6 +104,15 @@ class PresetBar(QWidget):
                 spin.setMaximum(maximum)
             spin.setValue(value)
             spin.blockSignals(blocked)
+
+    @staticmethod
+    def _swatch_painter(swatch: QLabel, which: str):
+        def apply() -> None:
+            palette = theme().palette
+            color = theme().hex(palette.text_color(getattr(palette, which), palette.panel))
+            swatch.setText(f"<b style='color:{color}'>■ {which.upper()}</b>")
+
+        return apply
 
     def _make_preset_slot(self, which: str, preset: str):
         def slot() -> None:

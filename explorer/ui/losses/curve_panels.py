@@ -18,15 +18,11 @@ from explorer.lossbench.curves import (
     regression_curves,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
+from explorer.ui.theme import add_legend, set_title, style_plot, theme
 
-COLORS = {
-    "L1": "#1f77b4",
-    "MSE": "#d62728",
-    "Huber": "#2ca02c",
-    "SmoothL1": "#ff7f0e",
-    "CE": "#6a3d9a",
-    "SE": "#d62728",
-}
+#: Each curve's data colour (an index into the theme's series): cross entropy is purple, as
+#: in the Distributions tab.
+COLORS = {"L1": 0, "MSE": 3, "Huber": 2, "SmoothL1": 1, "CE": 4, "SE": 3}
 STYLES = {"SmoothL1": Qt.PenStyle.DashLine}
 CURVES_CAPTION = (
     "<b>Dots</b>: the elements of your input and target. <b>Top</b>: loss and slope of one "
@@ -37,26 +33,36 @@ CURVES_CAPTION = (
     "learns from its worst mistakes; cross entropy's stays near −1."
 )
 CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
-AXIS_PEN = pg.mkPen("#444")
-LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 215)
+#: The legends' rows overlap a little: four entries fit above the curves.
+LEGEND_SPACING = -6
+
+
+def curve_color(name: str) -> QColor:
+    """The theme's colour of curve ``name`` ("L1", "MSE", ..., "CE", "SE")."""
+    return QColor(*theme().palette.color(COLORS[name]))
 
 
 def _pen(name: str, bold: bool) -> pg.QtGui.QPen:
     return pg.mkPen(
-        COLORS[name], width=2.8 if bold else 1.5, style=STYLES.get(name, Qt.PenStyle.SolidLine)
+        curve_color(name),
+        width=2.8 if bold else 1.5,
+        style=STYLES.get(name, Qt.PenStyle.SolidLine),
     )
 
 
 def _style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
-    plot.setTitle(f"<span style='color:#222;font-size:10pt'>{title}</span>")
-    plot.setLabel("bottom", x_label, color="#333")
-    plot.setLabel("left", y_label, color="#333")
-    for name in ("bottom", "left"):
-        axis = plot.getAxis(name)
-        axis.setPen(AXIS_PEN)
-        axis.setTextPen(AXIS_PEN)
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
+    set_title(plot, title)
+    style_plot(plot)
     # no grid: grid lines make every axis repaint with each curve update (see benchmarks)
     plot.setMenuEnabled(False)
+
+
+def _note_html(text: str) -> str:
+    palette = theme().palette
+    color = theme().hex(palette.text_color(palette.kl))
+    return f"<div style='color:{color};font-size:{theme().pt(8):g}pt'>{text}</div>"
 
 
 def _move_dots(dots: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
@@ -77,7 +83,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("lossCurves")
-        self.setBackground("w")
+        self.setBackground(theme().palette.background)
         self.setToolTip(
             "Top: one element's loss and slope vs the prediction (target fixed). "
             "Bottom: a sigmoid output p = σ(z) whose true class is 1: cross entropy keeps "
@@ -100,6 +106,25 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self._drawn_with: dict[str, float | None] = {}
         self._build_sample_dots()
         self._cache_static_items()
+        self._dots_color = "CE"
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        """Curves, regions, notes and dots in the theme's colours (axes and legends follow
+        the theme's plot styling)."""
+        self._set_pens(self._highlighted)
+        knee = pg.mkPen(curve_color("Huber"), width=1, style=Qt.PenStyle.DotLine)
+        for line in self.knees:
+            line.setPen(knee)
+        for region in self.regions:
+            region.setBrush(pg.mkBrush(theme().palette.shade))
+            region.update()
+        self.zero_line.setPen(pg.mkPen(theme().palette.neutral, width=1))
+        self.wrong_note.setHtml(_note_html("← SE's gradient ≈ 0"))
+        self.wrong_label.setHtml(_note_html("← confidently wrong"))
+        for dots in self.sample_dots.values():
+            dots.setPen(pg.mkPen(theme().palette.outline, width=1))
+        self._set_dots_brush(self._dots_color)
 
     def _build_regression(self) -> None:
         _style_plot(self.regression, "Loss vs error", "error x − y  (prediction − target)", "loss")
@@ -109,8 +134,8 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             "error x − y  (prediction − target)",
             "∂loss / ∂x",
         )
-        self.regression_legend = self.regression.addLegend(
-            offset=(6, 4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
+        self.regression_legend = add_legend(
+            self.regression, offset=(6, 4), verSpacing=LEGEND_SPACING
         )
         self.regression_curves: dict[str, pg.PlotDataItem] = {}
         self.slope_curves: dict[str, pg.PlotDataItem] = {}
@@ -123,10 +148,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self.regression.setYRange(0, 4.5, padding=0)
         self.regression_slope.setXRange(-3, 3, padding=0.02)
         self.regression_slope.setYRange(-3.3, 3.3, padding=0)
-        self.knees = [
-            pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=1, style=Qt.PenStyle.DotLine))
-            for _ in range(2)
-        ]
+        self.knees = [pg.InfiniteLine(angle=90) for _ in range(2)]
         for line in self.knees:
             line.csv_exclude = True
             self.regression_slope.addItem(line)
@@ -146,19 +168,16 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             "p(true class)  (σ(z) or softmax)",
             "∂loss / ∂z",
         )
+        self.regions = []
         for plot in (self.classification, self.classification_grad):
             region = pg.LinearRegionItem(
-                (0, CONFIDENTLY_WRONG_BELOW),
-                movable=False,
-                brush=pg.mkBrush(QColor(214, 39, 40, 38)),
-                pen=pg.mkPen(None),
+                (0, CONFIDENTLY_WRONG_BELOW), movable=False, pen=pg.mkPen(None)
             )
             region.setZValue(-10)
             plot.addItem(region)
             plot.setXRange(0, 1, padding=0.02)
-        legend = self.classification.addLegend(
-            offset=(-6, 70), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
-        )
+            self.regions.append(region)
+        legend = add_legend(self.classification, offset=(-6, 70), verSpacing=LEGEND_SPACING)
         self.ce_curve = self.classification.plot(
             p, curves.ce, pen=_pen("CE", False), name="CE  −log p"
         )
@@ -166,8 +185,8 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             p, curves.se, pen=_pen("SE", False), name="SE  (1 − p)²"
         )
         self.classification.setYRange(0, 4.0, padding=0)
-        legend_grad = self.classification_grad.addLegend(
-            offset=(-6, -4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
+        legend_grad = add_legend(
+            self.classification_grad, offset=(-6, -4), verSpacing=LEGEND_SPACING
         )
         self.ce_grad_curve = self.classification_grad.plot(
             p, curves.ce_grad, pen=_pen("CE", False), name="CE: p − 1"
@@ -176,20 +195,14 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             p, curves.se_grad, pen=_pen("SE", False), name="SE: 2(p − 1)p(1 − p)"
         )
         self.classification_grad.setYRange(-1.42, 0.1, padding=0)
-        self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#999", width=1))
+        self.zero_line = pg.InfiniteLine(pos=0, angle=0)
         self.classification_grad.addItem(self.zero_line)
         self.zero_line.csv_exclude = True
         del legend, legend_grad
-        self.wrong_note = pg.TextItem(
-            html="<div style='color:#8a1c1c;font-size:8pt'>← SE's gradient ≈ 0</div>",
-            anchor=(0, 0),
-        )
+        self.wrong_note = pg.TextItem(anchor=(0, 0))
         self.wrong_note.setPos(CONFIDENTLY_WRONG_BELOW + 0.01, 0.0)
         self.classification_grad.addItem(self.wrong_note)
-        self.wrong_label = pg.TextItem(
-            html="<div style='color:#8a1c1c;font-size:8pt'>← confidently wrong</div>",
-            anchor=(0, 0),
-        )
+        self.wrong_label = pg.TextItem(anchor=(0, 0))
         self.wrong_label.setPos(CONFIDENTLY_WRONG_BELOW + 0.01, 3.95)
         self.classification.addItem(self.wrong_label)
 
@@ -215,7 +228,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         for _sample, label in self.regression_legend.items:
             name = label.text.split(" ")[0]
             if name in labels and label.text != labels[name]:
-                label.setText(labels[name], color="#222")
+                label.setText(labels[name])
         self.knees[0].setPos(-delta)
         self.knees[1].setPos(delta)
 
@@ -234,16 +247,25 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         """One scatter per plot for the current tensors' elements (filled by show_samples)."""
         self.sample_dots: dict[str, pg.ScatterPlotItem] = {}
         for name, plot in self.plots.items():
-            dots = pg.ScatterPlotItem(
-                size=7, pen=pg.mkPen("w", width=1), brush=pg.mkBrush("#222"), name="your data"
-            )
+            dots = pg.ScatterPlotItem(size=7, name="your data")
             dots.setZValue(10)
             plot.addItem(dots)
             self.sample_dots[name] = dots
         self._dots_shown = {name: False for name in self.sample_dots}
 
-    def show_samples(self, points, color: str = "#222") -> None:
-        """Put the input/target elements (``SamplePoints`` or None) on their panel's plots."""
+    def _set_dots_brush(self, name: str) -> None:
+        color = curve_color(name)
+        for dots in self.sample_dots.values():
+            if dots.opts["brush"].color() != color:
+                dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
+
+    def show_samples(self, points, kind: str = "CE") -> None:
+        """Put the input/target elements (``SamplePoints`` or None) on their panel's plots,
+        in the colour of loss ``kind``'s curve (cross entropy's for a classification loss)."""
+        name = kind if kind in COLORS else "CE"
+        if name != self._dots_color:
+            self._dots_color = name
+            self._set_dots_brush(name)
         panel = None if points is None else points.panel
         pairs = {
             "regression": ("regression-curves", "regression-derivatives"),
@@ -262,8 +284,6 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
                             _move_dots(dots, x, y)  # unchanged dots: no repaint
                     else:
                         dots.setData(x, y)
-                    if dots.opts["brush"].color().name() != color:
-                        dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
                 self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True
             else:
                 for name in (loss_plot, slope_plot):
@@ -276,6 +296,9 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         if kind == self._highlighted:
             return
         self._highlighted = kind
+        self._set_pens(kind)
+
+    def _set_pens(self, kind: str | None) -> None:
         for name in REGRESSION_LOSSES:
             bold = name == kind
             self.regression_curves[name].setPen(_pen(name, bold))

@@ -23,6 +23,8 @@ from explorer.lossbench.spec import (
     replace_options,
     uses_legacy,
 )
+from explorer.ui.theme import theme
+from explorer.ui.widgets.card import set_text_color
 
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 LEGACY_CHOICES = (("None (not given)", None), ("True", True), ("False", False))
@@ -96,7 +98,7 @@ class LossOptionsPanel(QWidget):
         self.formula.setWordWrap(True)
         self.about = QLabel(objectName="lossAbout")
         self.about.setWordWrap(True)
-        self.about.setStyleSheet("color: #555;")
+        set_text_color(self.about, "muted")
         form.addRow(self.formula)
         form.addRow(self.about)
 
@@ -202,6 +204,7 @@ class LossOptionsPanel(QWidget):
         self.weight.editingFinished.connect(self._on_control_changed)
         self.pos_weight.editingFinished.connect(self._on_control_changed)
         self.set_state("L1", LossOptions())
+        theme().sigChanged.connect(self._on_theme_changed)
 
     def _legacy_combo(self, object_name: str, name: str) -> QComboBox:
         combo = _combo(object_name)
@@ -282,15 +285,22 @@ class LossOptionsPanel(QWidget):
         if legacy:
             reduction = effective_reduction(self._options, spec)
             self.effective.setText(
-                f"<span style='color:#a15c00'>size_average/reduce override reduction → "
-                f"reduction='{reduction}'</span>"
+                f"<span style='color:{_hex('warning')}'>size_average/reduce override "
+                f"reduction → reduction='{reduction}'</span>"
             )
         else:
             self.effective.setText(
-                "<span style='color:#777'>size_average/reduce not given: reduction is used</span>"
+                f"<span style='color:{_hex('muted')}'>size_average/reduce not given: "
+                "reduction is used</span>"
             )
 
     # -- slots ------------------------------------------------------------------------------
+    def _on_theme_changed(self) -> None:
+        self._show_rows(self.current_kind())
+        for name in self._text_errors:
+            field = self.weight if name == "weight" else self.pos_weight
+            field.setStyleSheet(f"background: {_hex('bad_background')};")
+
     def _on_kind_changed(self, index: int) -> None:
         del index
         self.set_state(self.current_kind(), self._options)
@@ -316,13 +326,22 @@ class LossOptionsPanel(QWidget):
                 changes[name] = parse_vector(name, field.text())
             except ValueError as error:
                 self._text_errors[name] = str(error)
-                field.setStyleSheet("background: #f28b82;")
+                field.setStyleSheet(f"background: {_hex('bad_background')};")
             else:
                 self._text_errors.pop(name, None)
                 field.setStyleSheet("")
         self._options = replace_options(self._options, **changes)
         self._show_rows(self.current_kind())
         self.sigOptionsChanged.emit()
+
+
+def _hex(role: str) -> str:
+    """'#rrggbb' of the theme's colour ``role``, readable as text on the window."""
+    palette = theme().palette
+    color = getattr(palette, role)
+    if role != "bad_background":
+        color = palette.text_color(color, palette.panel)
+    return theme().hex(color)
 
 
 def _vector_text(vector: tuple[float, ...] | None) -> str:

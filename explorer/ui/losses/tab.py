@@ -32,15 +32,17 @@ from explorer.lossbench.spec import (
 from explorer.lossbench.state import tensors_from_state
 from explorer.lossbench.tables import loss_tables
 from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
-from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
+from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.theme import theme
 
-MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
+#: The theme's colour for each level of message.
+MESSAGE_ROLES = {"error": "error", "warning": "warning", "info": "muted"}
 
 
 class LossesTab(ExplorerTab):
@@ -99,6 +101,7 @@ class LossesTab(ExplorerTab):
         self.message.setToolTip("What the engine said about the last change")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.message)
+        theme().sigChanged.connect(self._color_message)
         left.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(controls)
@@ -137,7 +140,7 @@ class LossesTab(ExplorerTab):
         curves_layout.addWidget(self.curves, 1)
         caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
-        caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
+        theme().watch(caption, lambda: caption.setStyleSheet(_caption_style()))
         caption.setToolTip("The seed's 'gradient difference' slide, computed by the engine")
         curves_layout.addWidget(caption)
 
@@ -253,7 +256,7 @@ class LossesTab(ExplorerTab):
         self.last_result = result
         self._last_shown = (kind, x, t, dtype, code)
         self.results.show_result(result, code)
-        self.curves.show_samples(samples, COLORS.get(kind, COLORS["CE"]))
+        self.curves.show_samples(samples, kind)
         if notes:
             self._show_message("\n".join(f"⚠ {note}" for note in notes), "warning")
         else:
@@ -264,7 +267,14 @@ class LossesTab(ExplorerTab):
             self.message.setText(text)
         if self.message.property("level") != level:
             self.message.setProperty("level", level)
-            self.message.setStyleSheet(f"color: {MESSAGE_COLORS[level]};")
+            self._color_message()
+
+    def _color_message(self) -> None:
+        level = self.message.property("level")
+        if level is not None:
+            palette = theme().palette
+            color = palette.text_color(getattr(palette, MESSAGE_ROLES[level]), palette.panel)
+            self.message.setStyleSheet(f"color: {theme().hex(color)};")
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_options_changed(self) -> None:
@@ -351,3 +361,13 @@ class LossesTab(ExplorerTab):
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
         self.set_tensors(x, t)
+
+
+def _caption_style() -> str:
+    """The curves' caption: small muted text on the plots' background, under them."""
+    current = theme()
+    palette = current.palette
+    return (
+        f"color: {current.hex(palette.muted)}; font-size: {current.pt(8):g}pt; "
+        f"background: {current.hex(palette.background)}; padding: {current.px(4)}px;"
+    )
