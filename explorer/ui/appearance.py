@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -90,6 +90,7 @@ class Appearance(QObject):
         self._own_palette = False  # the platform ignored the scheme asked for: ours is set
         self._preference = "system"
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+        self._following = True
         settings = settings_factory()
         preference = settings.value(APPEARANCE_KEY, "system")
         self._preference = preference if preference in APPEARANCES else "system"
@@ -109,6 +110,14 @@ class Appearance(QObject):
         self._preference = check_appearance(name)
         self._settings().setValue(APPEARANCE_KEY, name)
         self._apply()
+
+    def stop_following(self) -> None:
+        """Leave the system's colour scheme alone from now on (the window closes)."""
+        if self._following:
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(
+                self._on_color_scheme_changed
+            )
+            self._following = False
 
     def _on_color_scheme_changed(self, scheme) -> None:
         if self._preference == "system":
@@ -133,6 +142,8 @@ class Appearance(QObject):
             self._use_native_palette(app)
             if is_dark(app.palette()) != dark:
                 self._use_own_palette(app, DARK if dark else LIGHT)
+        # Qt tells the widgets by posted events: now, so all is in one appearance at once.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
         theme().set(palette=DARK if dark else LIGHT)
 
     def _use_native_palette(self, app) -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+)
 
 import explorer
 from explorer.ui.appearance import Appearance
@@ -43,12 +51,25 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         for tab in build_tabs():
             self.tabs.addTab(tab, tab.title)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self._scrolled(self.tabs))
         self._build_menus()
         self.statusBar().showMessage("Ready")
         self._restore_settings()
+        self._size_to_current_tab()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
+
+    @staticmethod
+    def _scrolled(tabs: QTabWidget) -> QScrollArea:
+        # Smaller than the tabs need (a large zoom on a small screen), the window scrolls
+        # them rather than growing past the screen or squeezing them.
+        scroll = QScrollArea()
+        scroll.setObjectName("tabsScroll")
+        scroll.setWidget(tabs)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return scroll
 
     # -- tabs -----------------------------------------------------------------------------
     def tab(self, export_name: str) -> ExplorerTab:
@@ -141,12 +162,22 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         make_settings().setValue("window/tab", index)
+        self._size_to_current_tab()
+
+    def _size_to_current_tab(self) -> None:
+        # A stack is as large as its largest page; hidden pages that ignore their size let
+        # the window scroll only when the tab shown needs more room than it has.
+        shown = self.tabs.currentWidget()
+        for tab in self.all_tabs():
+            policy = QSizePolicy.Policy.Preferred if tab is shown else QSizePolicy.Policy.Ignored
+            tab.setSizePolicy(policy, policy)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         settings = make_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/tab", self.tabs.currentIndex())
         self.sessions.autosave()
+        self.appearance.stop_following()
         for tab in self.all_tabs():
             tab.shutdown()
         if getattr(self, "faults", None) is not None:

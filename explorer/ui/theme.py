@@ -16,8 +16,8 @@ import weakref
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.ui.colors import LIGHT, Palette
@@ -108,6 +108,9 @@ class Theme(QObject):
         else:
             font.setPixelSize(max(1, round(font.pixelSize() * zoom)))
         app.setFont(font)
+        # Qt tells the widgets later, by posted events: now, so the views that fit their sizes
+        # to their fonts (after this, in the watchers) measure the new ones.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
 
     # -- sizes and colours ------------------------------------------------------------------
     def pt(self, points: float) -> float:
@@ -127,8 +130,11 @@ class Theme(QObject):
         if bold:
             font.setBold(True)
         if monospace:
-            font.setFamily("DejaVu Sans Mono")
+            font.setFamilies(
+                QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).families()
+            )
             font.setStyleHint(QFont.StyleHint.Monospace)
+            font.setFixedPitch(True)
         return font
 
     def color(self, rgb, alpha: int | None = None) -> QColor:
@@ -235,10 +241,13 @@ def add_legend(plot: pg.PlotItem, **options) -> pg.LegendItem:
 
 
 def style_view(view: pg.GraphicsView) -> None:
-    """The view's background and every plot, axis and legend in its scene."""
+    """The view's background and every plot, axis, legend and text in its scene."""
     view.setBackground(theme().palette.background)
     for item in view.scene().items():
-        if isinstance(item, pg.AxisItem):
+        if isinstance(item, pg.TextItem):
+            # A text item keeps the font it was made with; a view sets its own afterwards.
+            item.setFont(theme().font())
+        elif isinstance(item, pg.AxisItem):
             style_axis(item)
         elif isinstance(item, pg.LegendItem):
             style_legend(item)

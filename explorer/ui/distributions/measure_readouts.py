@@ -8,13 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
 from explorer.ui.theme import theme
-from explorer.ui.widgets.card import (
-    Card,
-    colored_label,
-    follow_font,
-    make_opaque,
-    set_text_color,
-)
+from explorer.ui.widgets.card import Card, colored_label, make_opaque, set_text_color
+from explorer.ui.widgets.zoom import follow_font
 
 #: (objectName, Comparison field, symbol, colour role, what it means)
 READOUTS = (

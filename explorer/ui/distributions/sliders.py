@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from explorer.ui.distributions.style import qcolor
 from explorer.ui.theme import theme
-from explorer.ui.widgets.card import follow_font, make_opaque, set_text_color
+from explorer.ui.widgets.card import make_opaque, set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
+from explorer.ui.widgets.zoom import follow_font
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000

@@ -18,15 +18,16 @@ from explorer.lossbench.evaluate import LossResult
 from explorer.lossbench.tensors import value_text
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
-from explorer.ui.widgets.card import follow_font, set_text_color
+from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
+from explorer.ui.widgets.zoom import follow_font
 
 
 def heading(text: str, tip: str) -> QLabel:
     """A bold caption above a table."""
     label = QLabel(text)
     label.setToolTip(tip)
-    label.setStyleSheet("font-weight: 600;")
+    follow_font(label, bold=True)
     label.setWordWrap(True)
     return label
 

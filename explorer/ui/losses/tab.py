@@ -107,7 +107,7 @@ class LossesTab(ExplorerTab):
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(250)
+        theme().watch(scroll, lambda: scroll.setMinimumWidth(theme().px(250)))
 
         self.input_table = TensorTable(
             self.input_model,

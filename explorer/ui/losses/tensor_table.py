@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from explorer.lossbench.tensors import cell_name, cell_text, format_number, parse_cell
 from explorer.ui.colors import Palette
 from explorer.ui.theme import theme
-from explorer.ui.widgets.card import follow_font
+from explorer.ui.widgets.zoom import follow_font
 
 _ROLES = frozenset(
     {

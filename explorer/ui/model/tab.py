@@ -41,6 +41,7 @@ from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
 from explorer.ui.settings import make_settings
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.widgets.zoom import scale_columns
 
 BUDGET_KEY = "model/parameter_budget"
 # Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
@@ -108,6 +109,7 @@ class ModelTab(ExplorerTab):
         for column, sample in enumerate(COLUMN_SAMPLES):
             self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 10)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
+        scale_columns(self.tree)  # with the zoom
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
         self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)

@@ -21,7 +21,8 @@ from explorer.ui.model.plot_style import (
     span_title,
     style_plot,
 )
-from explorer.ui.theme import style_axis, theme
+from explorer.ui.theme import style_plot as style_colorbar
+from explorer.ui.theme import theme
 
 MIN_SIDE = 3
 WIDTH = 200  # the picture, its colour bar and the bar's labels
@@ -60,7 +61,7 @@ class UnitImagePlot(pg.PlotItem):
         )
         axis = self.colorbar.getAxis("right")
         axis.enableAutoSIPrefix(False)
-        style_axis(axis)
+        style_colorbar(self.colorbar)
         fit_axis_width(axis, -1.0, 1.0)
         self.colorbar.setImageItem(self.image, insert_in=self)
         span_title(self)

@@ -25,7 +25,8 @@ from explorer.ui.model.plot_style import (
     style_plot,
 )
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
-from explorer.ui.theme import style_axis, theme
+from explorer.ui.theme import style_plot as style_colorbar
+from explorer.ui.theme import theme
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
@@ -132,7 +133,7 @@ class WeightPanel(QWidget):
         bar_axis = self.colorbar.getAxis("right")
         bar_axis.enableAutoSIPrefix(False)
         bar_axis.setLabel("value")
-        style_axis(bar_axis)
+        style_colorbar(self.colorbar)
         fit_axis_width(bar_axis, -1.0, 1.0)  # and for every new scale (a fixed 45 px hid 1e+18)
         self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
         span_title(self.heatmap_plot)  # a long title leaves room for the unit picture

@@ -41,6 +41,7 @@ def _keep_widest(label: QLabel) -> None:
         label.setFixedSize(width, hint.height())
 
 
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 MAX_OPEN_CLASSES = 32  # the Distributions tab shows at most 32 categories
 NO_OUTPUTS = "Train or step first"
 
@@ -106,14 +107,13 @@ class InfoLinkPanel(QWidget):
         self.detail_label = QLabel(objectName="infoDetail")
         for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Room for the usual texts from the start (see _keep_widest).
-        for label, usual in (
+        # Room for the usual texts from the start (see _keep_widest), at every zoom.
+        self._usual_texts = (
             (self.cross_entropy_label, "<b>H(P, Q) = 0.0000 nats</b>"),
             (self.loss_label, "<b>sample loss = 0.0000 nats</b>"),
             (self.detail_label, "−log q(class 0) = −log 0.0000"),
-        ):
-            label.setText(usual)
-            _keep_widest(label)
+        )
+        theme().watch(self, self._fit_labels)
         numbers.addWidget(self.cross_entropy_label, 0, 0)
         numbers.addWidget(self.loss_label, 0, 1)
         numbers.addWidget(self.detail_label, 1, 0)
@@ -129,6 +129,16 @@ class InfoLinkPanel(QWidget):
         self._q = np.zeros(0)
         self._note = NO_OUTPUTS
         self._update()
+
+    def _fit_labels(self) -> None:
+        for label, usual in self._usual_texts:
+            shown = label.text()
+            label.setMinimumSize(0, 0)
+            label.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+            label.setText(usual)
+            _keep_widest(label)
+            label.setText(shown)
+            _keep_widest(label)
 
     # -- data -----------------------------------------------------------------------------
     def _on_theme_changed(self) -> None:

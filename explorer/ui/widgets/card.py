@@ -7,14 +7,12 @@ is several times slower; the Distributions tab repaints dozens of widgets per sl
 
 from __future__ import annotations
 
-import inspect
-import weakref
-
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
 from explorer.ui.theme import theme
+from explorer.ui.widgets.zoom import follow_font
 
 
 class Card(QFrame):
@@ -85,36 +83,6 @@ def _color_text(widget: QWidget) -> None:
     qpalette.setColor(QPalette.ColorRole.WindowText, window_text)
     qpalette.setColor(QPalette.ColorRole.Text, text)
     widget.setPalette(qpalette)
-
-
-def follow_font(
-    widget: QWidget,
-    point_delta: float = 0.0,
-    bold: bool | None = None,
-    monospace: bool = False,
-    points: float | None = None,
-    after=None,
-) -> None:
-    """Give ``widget`` the application font ``point_delta`` points larger (or ``points``
-    large, at 100 %), bold and/or monospace, at the theme's zoom, now and after each change;
-    ``after()`` then runs (to fit sizes that depend on the font)."""
-    if inspect.ismethod(after):
-        after = weakref.WeakMethod(after)  # held by the widget: no cycle through its owner
-    else:
-        after = (lambda function: lambda: function)(after)
-
-    def apply() -> None:
-        font = theme().font(points, monospace=monospace)
-        if point_delta:
-            font.setPointSizeF(font.pointSizeF() + theme().pt(point_delta))
-        if bold is not None:
-            font.setBold(bold)
-        widget.setFont(font)
-        fit = after()
-        if fit is not None:
-            fit()
-
-    theme().watch(widget, apply)
 
 
 def colored_label(text: str, role: str, bold: bool = False, point_delta: float = 0) -> QLabel:
