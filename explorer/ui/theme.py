@@ -214,6 +214,11 @@ def _fit_title_row(plot: pg.PlotItem) -> None:
     height = math.ceil(TITLE_ROW * max(1.0, theme().zoom))
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
+    view = plot.getViewWidget()
+    if isinstance(view, pg.PlotWidget) and view.getPlotItem() is plot:
+        # A plot alone in its widget is never narrower than its title: a splitter would
+        # cut a zoomed title otherwise (a window too small for it scrolls).
+        view.setMinimumWidth(math.ceil(plot.titleLabel.item.boundingRect().width()) + 8)
 
 
 def style_title(plot: pg.PlotItem) -> None:

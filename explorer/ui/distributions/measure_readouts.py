@@ -73,7 +73,6 @@ class MeasureReadouts(Card):
         super().__init__(parent)
         self.setObjectName("measureReadouts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        theme().watch(self, self._fit_width)
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 10, 12, 10)
         grid.setHorizontalSpacing(12)
@@ -142,9 +141,14 @@ class MeasureReadouts(Card):
         grid.addWidget(notes, len(READOUTS) + 3, 0, 1, 2)
         grid.setRowStretch(len(READOUTS) + 4, 1)
         grid.setColumnStretch(1, 1)
+        theme().watch(self, self._fit_size)
 
-    def _fit_width(self) -> None:
-        self.setFixedWidth(theme().px(READOUTS_WIDTH))
+    def _fit_size(self) -> None:
+        width = theme().px(READOUTS_WIDTH)
+        self.setFixedWidth(width)
+        # As tall as the wrapped notes need at that width: a shorter card would lay its rows
+        # over each other (the tab scrolls instead).
+        self.setMinimumHeight(self.layout().totalHeightForWidth(width))
 
     def show_comparison(self, c: Comparison) -> None:
         for name, label in self.values.items():
