@@ -31,6 +31,8 @@ TICK_PT = 8.0
 LEGEND_PT = 8.0
 #: pyqtgraph's fixed title row at 100 %, in pixels.
 TITLE_ROW = 30
+#: The smallest a plot that fills its own widget may be at 100 %, in pixels.
+PLOT_MIN = (90, 120)
 
 
 def check_zoom(zoom) -> float:
@@ -216,9 +218,22 @@ def _fit_title_row(plot: pg.PlotItem) -> None:
     plot.layout.setRowFixedHeight(0, height)
     view = plot.getViewWidget()
     if isinstance(view, pg.PlotWidget) and view.getPlotItem() is plot:
-        # A plot alone in its widget is never narrower than its title: a splitter would
-        # cut a zoomed title otherwise (a window too small for it scrolls).
-        view.setMinimumWidth(math.ceil(plot.titleLabel.item.boundingRect().width()) + 8)
+        # A plot alone in its widget keeps room for its axes, legend and title, which spans
+        # the whole plot: a splitter would squeeze a zoomed one into an unreadable strip (a
+        # window too small for them scrolls instead).
+        span_title(plot)
+        title = math.ceil(plot.titleLabel.item.boundingRect().width()) + 16
+        current = theme()
+        view.setMinimumSize(max(title, current.px(PLOT_MIN[0])), current.px(PLOT_MIN[1]))
+
+
+def span_title(plot: pg.PlotItem) -> None:
+    """Let the title use the whole plot's width (its axes' and a colour bar's too):
+    pyqtgraph confines it to the view box's column."""
+    layout = plot.layout
+    columns = layout.columnCount()
+    layout.removeItem(plot.titleLabel)
+    layout.addItem(plot.titleLabel, 0, 0, 1, columns)
 
 
 def style_title(plot: pg.PlotItem) -> None:

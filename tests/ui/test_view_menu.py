@@ -174,3 +174,25 @@ def test_system_follows_the_colour_scheme_live(window):
     window.set_appearance("light")
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
     assert not theme().palette.dark
+
+
+def test_at_150_percent_in_a_small_window_nothing_is_cut_or_laid_over(qtbot, window):
+    window.resize(1024, 640)
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_zoom(1.5)
+    for name in TABS:
+        window.show_tab(name)
+        QApplication.processEvents()
+        # The window keeps the screen's size; a tab larger than it scrolls.
+        assert (window.width(), window.height()) == (1024, 640)
+        tab = window.tab(name)
+        for view in tab.findChildren(pg.PlotWidget):
+            if view.isVisible():
+                title = view.getPlotItem().titleLabel.item.boundingRect().width()
+                assert title <= view.width(), (name, view.objectName())
+    readouts = window.tab("distributions").readouts
+    notes = readouts.findChild(QLabel, "readingNotes")
+    assert readouts.identity.geometry().bottom() < notes.geometry().top()
+    assert notes.height() >= notes.heightForWidth(notes.width())
+    window.hide()

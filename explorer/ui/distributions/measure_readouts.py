@@ -146,8 +146,8 @@ class MeasureReadouts(Card):
     def _fit_size(self) -> None:
         width = theme().px(READOUTS_WIDTH)
         self.setFixedWidth(width)
-        # As tall as the wrapped notes need at that width: a shorter card would lay its rows
-        # over each other (the tab scrolls instead).
+        # As tall as the wrapped notes need at that width: in a shorter card the grid lays
+        # the notes over the identities (a window too small for it scrolls instead).
         self.setMinimumHeight(self.layout().totalHeightForWidth(width))
 
     def show_comparison(self, c: Comparison) -> None:
