@@ -48,6 +48,14 @@ def check_zoom(zoom) -> float:
     return value
 
 
+def held_weakly(function: Callable | None) -> Callable[[], Callable | None]:
+    """A getter of ``function``: a bound method is held weakly (the getter then gives None
+    once its object is gone), anything else as it is."""
+    if inspect.ismethod(function):
+        return weakref.WeakMethod(function)
+    return lambda: function
+
+
 class _Hook(QObject):
     """Runs ``apply`` when the theme changes, for as long as its owner (its parent) lives.
 
@@ -58,7 +66,7 @@ class _Hook(QObject):
 
     def __init__(self, owner: QObject, apply: Callable[[], None]):
         super().__init__(owner)
-        self._apply = weakref.WeakMethod(apply) if inspect.ismethod(apply) else (lambda: apply)
+        self._apply = held_weakly(apply)
 
     def run(self) -> None:
         apply = self._apply()
@@ -227,13 +235,13 @@ def _fit_title_row(plot: pg.PlotItem) -> None:
         view.setMinimumSize(max(title, current.px(PLOT_MIN[0])), current.px(PLOT_MIN[1]))
 
 
-def span_title(plot: pg.PlotItem) -> None:
-    """Let the title use the whole plot's width (its axes' and a colour bar's too):
-    pyqtgraph confines it to the view box's column."""
+def span_title(plot: pg.PlotItem, first_column: int = 0) -> None:
+    """Let the title use the plot's width from ``first_column`` on (its axes' and a colour
+    bar's too): pyqtgraph confines it to the view box's column."""
     layout = plot.layout
     columns = layout.columnCount()
     layout.removeItem(plot.titleLabel)
-    layout.addItem(plot.titleLabel, 0, 0, 1, columns)
+    layout.addItem(plot.titleLabel, 0, first_column, 1, columns - first_column)
 
 
 def style_title(plot: pg.PlotItem) -> None:
@@ -296,6 +304,7 @@ __all__ = [
     "check_zoom",
     "restyle_views",
     "set_title",
+    "span_title",
     "style_axis",
     "style_legend",
     "style_plot",

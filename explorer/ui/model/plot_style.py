@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from explorer.ui.theme import set_title, theme
+from explorer.ui.theme import span_title as span_in_theme
 from explorer.ui.theme import style_plot as style_in_theme
 
 
@@ -29,11 +30,10 @@ def nan_color():
 
 
 def span_title(plot: pg.PlotItem) -> None:
-    """Let the title use the whole plot's width (a colour bar's too): pyqtgraph confines it to
-    the image's column, so a long title would force the image wide and push the bar out."""
-    layout = plot.layout
-    layout.removeItem(plot.titleLabel)
-    layout.addItem(plot.titleLabel, 0, 1, 1, layout.columnCount() - 1)
+    """Let the title use the plot's width right of its left axis (a colour bar's too):
+    pyqtgraph confines it to the image's column, so a long title would force the image wide
+    and push the bar out."""
+    span_in_theme(plot, first_column=1)
 
 
 def fit_axis_width(axis: pg.AxisItem, low: float, high: float) -> None:

@@ -6,12 +6,9 @@ one with a size of its own (larger, monospace, a fixed width) registers here.
 
 from __future__ import annotations
 
-import inspect
-import weakref
-
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from explorer.ui.theme import theme
+from explorer.ui.theme import held_weakly, theme
 
 
 def follow_font(
@@ -25,10 +22,7 @@ def follow_font(
     """Give ``widget`` the application font ``point_delta`` points larger (or ``points``
     large, at 100 %), bold and/or monospace, at the theme's zoom, now and after each change;
     ``after()`` then runs (to fit sizes that depend on the font)."""
-    if inspect.ismethod(after):
-        after = weakref.WeakMethod(after)  # held by the widget: no cycle through its owner
-    else:
-        after = (lambda function: lambda: function)(after)
+    after = held_weakly(after)  # often a method of the widget's owner: no cycle through Qt
 
     def apply() -> None:
         font = theme().font(points, monospace=monospace)
