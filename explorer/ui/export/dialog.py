@@ -45,6 +45,7 @@ from explorer.ui.export.files import (
     with_data,
 )
 from explorer.ui.export.progress import ExportProgress
+from explorer.ui.theme import theme
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
 MAX_LISTED_FILES = 30
@@ -187,7 +188,8 @@ class ExportDialog(QDialog):
                 item = QListWidgetItem(
                     f"{path.name}  (exists: you will be asked before it is replaced)"
                 )
-                item.setForeground(QColor(170, 90, 0))
+                palette = theme().palette
+                item.setForeground(QColor(*palette.text_color(palette.warning)))
             else:
                 item = QListWidgetItem(path.name)
             self.preview.addItem(item)

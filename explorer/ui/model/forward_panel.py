@@ -213,7 +213,9 @@ class ForwardPanel(QWidget):
             x, where = self._sample()
         except (ValueError, IndexError, KeyError, TypeError) as error:
             text = html.escape(str(error), quote=False)
-            self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
+            palette = theme().palette
+            color = theme().hex(palette.text_color(palette.error, palette.panel))
+            self.message.setText(f"<span style='color:{color}'>Cannot run: {text}</span>")
             return None
         trace = forward_trace(self._model, x)
         self.last_trace = trace
