@@ -14,6 +14,7 @@ import datetime as _dt
 import json
 import math
 import os
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,3 +355,35 @@ def state_shape_problem(saved: Any, default: Any, where: str = "") -> str | None
     elif isinstance(default, list | tuple) and not isinstance(saved, list | tuple):
         return f"{where or 'the state'} must be a JSON list; got {json_kind(saved)}"
     return None
+
+
+# -- keeping a session aside ------------------------------------------------------------
+def session_files(path: str | os.PathLike) -> list[Path]:
+    """The files of the session at ``path`` that exist: the JSON and its arrays file."""
+    path = Path(path)
+    return [p for p in (path, arrays_path(path)) if p.is_file()]
+
+
+def keep_aside(
+    path: str | os.PathLike, move: bool = True, when: _dt.datetime | None = None
+) -> Path:
+    """Move (or copy) a session's files into a new folder beside it; return the folder.
+
+    The folder is named after the file and the time, e.g. ``last-session (not restored
+    2026-12-07 13-05-09)``; the files keep their names, so the JSON still finds its arrays
+    and the session opens from there with File > Open session. Raises OSError.
+    """
+    path = Path(path)
+    stamp = (when or _dt.datetime.now()).strftime("%Y-%m-%d %H-%M-%S")
+    base = path.parent / f"{path.stem} (not restored {stamp})"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name} {n}")
+    folder.mkdir(parents=True)
+    for file in session_files(path):
+        if move:
+            os.replace(file, folder / file.name)
+        else:
+            shutil.copy2(file, folder / file.name)
+    return folder
