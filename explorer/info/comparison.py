@@ -16,6 +16,7 @@ from explorer.info.discrete import (
     sum_kl_nats,
 )
 from explorer.info.units import nats_to, resolve_base, unit_name
+from explorer.quoting import quoted
 
 __all__ = ["Comparison", "compare", "sensitivity_curve", "sensitivity_grid"]
 
@@ -150,11 +151,11 @@ def sensitivity_curve(
     """
     p, q = _pair(p, q)
     if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {index!r}")
+        raise ValueError(f"category index must be in 0..{p.size - 1}; got {quoted(index)}")
     scale = nats_to(base)
     t = np.linspace(0.0, 1.0, int(num)) if t is None else np.asarray(t, dtype=np.float64)
     if t.ndim != 1 or not ((t >= 0) & (t <= 1)).all():
-        raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {t!r}")
+        raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {quoted(t)}")
     # With q_i = t and q_j = (1 - t) r_j (r: the other q's shape, as sweep() rescales them),
     #   H(P, Q_t) = -p_i ln t - (1 - p_i) ln(1 - t) - sum_j p_j ln r_j
     #   KL(P || Q_t) = p_i ln p_i - p_i ln t - (1 - p_i) ln(1 - t) + sum_j p_j ln(p_j / r_j),

@@ -17,6 +17,7 @@ import sys
 import numpy as np
 
 from explorer.info.units import nats_to
+from explorer.quoting import quoted
 
 __all__ = [
     "check_gaussian",
@@ -46,11 +47,13 @@ def check_gaussian(mu: float, sigma: float, name: str = "P") -> tuple[float, flo
     try:
         mu_value, sigma_value = float(mu), float(sigma)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"mu and sigma of {name} must be numbers; got {mu!r}, {sigma!r}") from None
+        raise ValueError(
+            f"mu and sigma of {name} must be numbers; got {quoted(mu)}, {quoted(sigma)}"
+        ) from None
     if not math.isfinite(mu_value):
-        raise ValueError(f"mu of {name} must be finite; got {mu!r}")
+        raise ValueError(f"mu of {name} must be finite; got {quoted(mu)}")
     if not math.isfinite(sigma_value) or sigma_value <= 0:
-        raise ValueError(f"sigma of {name} must be a finite number > 0; got {sigma!r}")
+        raise ValueError(f"sigma of {name} must be a finite number > 0; got {quoted(sigma)}")
     return mu_value, sigma_value
 
 
@@ -160,12 +163,12 @@ def gaussian_grid(
         low = min(low, mu_q - half_width * sigma_q)
         high = max(high, mu_q + half_width * sigma_q)
     if num < 2:
-        raise ValueError(f"num must be at least 2; got {num!r}")
+        raise ValueError(f"num must be at least 2; got {quoted(num)}")
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(
-            f"mu ± {half_width:g} sigma is beyond the float range; got mu={mu_p!r}, "
-            f"sigma={sigma_p!r}"
-            + ("" if mu_q is None else f", and Q's mu={mu_q!r}, sigma={sigma_q!r}")
+            f"mu ± {half_width:g} sigma is beyond the float range; got mu={quoted(mu_p)}, "
+            f"sigma={quoted(sigma_p)}"
+            + ("" if mu_q is None else f", and Q's mu={quoted(mu_q)}, sigma={quoted(sigma_q)}")
         )
     return np.linspace(low, high, int(num))
 
@@ -210,7 +213,7 @@ def gaussian_kl_numeric(
     mu_p, sigma_p = check_gaussian(mu_p, sigma_p, "P")
     mu_q, sigma_q = check_gaussian(mu_q, sigma_q, "Q")
     if num < 2:
-        raise ValueError(f"num must be at least 2; got {num!r}")
+        raise ValueError(f"num must be at least 2; got {quoted(num)}")
     log_ratio, r, d = _standardized(mu_p, sigma_p, mu_q, sigma_q)
     m = _scale(r, d)
     if math.isinf(m):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.info.discrete import as_distribution
+from explorer.quoting import quoted
 
 __all__ = [
     "MIN_CATEGORIES",
@@ -43,7 +44,7 @@ def check_category_count(k) -> int:
     ):
         raise ValueError(
             f"the number of categories must be an integer from {MIN_CATEGORIES} to "
-            f"{MAX_CATEGORIES}; got {k!r}"
+            f"{MAX_CATEGORIES}; got {quoted(k)}"
         )
     return int(k)
 
@@ -57,7 +58,7 @@ def one_hot(k: int, index: int = 0) -> np.ndarray:
     """All mass on category ``index``."""
     k = check_category_count(k)
     if not 0 <= index < k:
-        raise ValueError(f"category index must be in 0..{k - 1}; got {index!r}")
+        raise ValueError(f"category index must be in 0..{k - 1}; got {quoted(index)}")
     p = np.zeros(k)
     p[index] = 1.0
     return p
@@ -88,10 +89,10 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
     """
     p = as_distribution(p)
     if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {index!r}")
+        raise ValueError(f"category index must be in 0..{p.size - 1}; got {quoted(index)}")
     value = float(value)
     if not (0.0 <= value <= 1.0):
-        raise ValueError(f"a probability must be between 0 and 1; got {value!r}")
+        raise ValueError(f"a probability must be between 0 and 1; got {quoted(value)}")
     others = np.delete(p, index)
     rest = others.sum()
     remaining = 1.0 - value
@@ -174,7 +175,7 @@ class DistributionPair:
 
     def select(self, index: int) -> None:
         if not 0 <= index < self.k:
-            raise ValueError(f"category index must be in 0..{self.k - 1}; got {index!r}")
+            raise ValueError(f"category index must be in 0..{self.k - 1}; got {quoted(index)}")
         self.selected = int(index)
 
     def apply_preset(self, which: str, preset: str, seed: int = 0) -> None:
@@ -185,13 +186,15 @@ class DistributionPair:
             "random": lambda: random_distribution(self.k, seed),
         }
         if preset not in makers:
-            raise ValueError(f"unknown preset {preset!r}; expected one of {sorted(makers)}")
+            raise ValueError(f"unknown preset {quoted(preset)}; expected one of {sorted(makers)}")
         self.set_one(which, makers[preset]())
 
     def apply_seed_example(self, name: str) -> None:
         """Load one of :data:`SEED_EXAMPLES` (K becomes 3)."""
         if name not in SEED_EXAMPLES:
-            raise ValueError(f"unknown example {name!r}; expected one of {sorted(SEED_EXAMPLES)}")
+            raise ValueError(
+                f"unknown example {quoted(name)}; expected one of {sorted(SEED_EXAMPLES)}"
+            )
         p, q, _ = SEED_EXAMPLES[name]
         self.set(p, q)
 
@@ -204,5 +207,5 @@ class DistributionPair:
     @staticmethod
     def _check_which(which: str) -> str:
         if which not in ("p", "q"):
-            raise ValueError(f"which must be 'p' or 'q'; got {which!r}")
+            raise ValueError(f"which must be 'p' or 'q'; got {quoted(which)}")
         return which
