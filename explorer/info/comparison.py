@@ -15,6 +15,7 @@ from explorer.info.discrete import (
     as_distribution,
     sum_kl_nats,
 )
+from explorer.info.editing import check_index
 from explorer.info.units import nats_to, resolve_base, unit_name
 from explorer.quoting import quoted
 
@@ -118,6 +119,7 @@ def sweep(q, index: int, values) -> np.ndarray:
     The same rule as :func:`explorer.info.editing.set_probability`, vectorized.
     """
     q = as_distribution(q, "q")
+    index = check_index(index, q.size)
     values = np.asarray(values, dtype=np.float64)
     others = np.delete(q, index)
     rest = others.sum()
@@ -150,8 +152,7 @@ def sensitivity_curve(
         something P allows; never NaN).
     """
     p, q = _pair(p, q)
-    if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {quoted(index)}")
+    index = check_index(index, p.size)
     scale = nats_to(base)
     t = np.linspace(0.0, 1.0, int(num)) if t is None else np.asarray(t, dtype=np.float64)
     if t.ndim != 1 or not ((t >= 0) & (t <= 1)).all():

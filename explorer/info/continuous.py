@@ -34,6 +34,8 @@ __all__ = [
 _HALF_LOG_TWO_PI = 0.5 * math.log(2.0 * math.pi)
 #: Half-width, in standard deviations, of the region the integral covers (mass outside < 1e-40).
 GRID_HALF_WIDTH = 14.0
+#: The most points a grid may have (8 MB of float64).
+MAX_POINTS = 1_000_000
 
 
 def check_gaussian(mu: float, sigma: float, name: str = "P") -> tuple[float, float]:
@@ -73,6 +75,14 @@ def gaussian_pdf(x, mu: float, sigma: float) -> np.ndarray:
     0.398942
     """
     return np.exp(gaussian_log_pdf(x, mu, sigma))
+
+
+def _check_points(num: int) -> None:
+    """A grid's point count: a whole number from 2 to :data:`MAX_POINTS`."""
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
+        raise ValueError(f"num must be a whole number; got {quoted(num)}")
+    if not 2 <= num <= MAX_POINTS:
+        raise ValueError(f"num must be from 2 to {MAX_POINTS:,}; got {quoted(num)}")
 
 
 def _standardized(
@@ -157,13 +167,18 @@ def gaussian_grid(
     about 4 is enough for a plot).
     """
     mu_p, sigma_p = check_gaussian(mu_p, sigma_p, "P")
+    if isinstance(half_width, bool) or not isinstance(half_width, (int, float)):
+        raise ValueError(f"half_width must be a number; got {quoted(half_width)}")
+    if not 0 < half_width <= 1e6:
+        raise ValueError(
+            f"half_width must be in (0, 1e6] standard deviations; got {quoted(half_width)}"
+        )
     low, high = mu_p - half_width * sigma_p, mu_p + half_width * sigma_p
     if mu_q is not None and sigma_q is not None:
         mu_q, sigma_q = check_gaussian(mu_q, sigma_q, "Q")
         low = min(low, mu_q - half_width * sigma_q)
         high = max(high, mu_q + half_width * sigma_q)
-    if num < 2:
-        raise ValueError(f"num must be at least 2; got {quoted(num)}")
+    _check_points(num)
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(
             f"mu ± {half_width:g} sigma is beyond the float range; got mu={quoted(mu_p)}, "
@@ -212,8 +227,7 @@ def gaussian_kl_numeric(
     """
     mu_p, sigma_p = check_gaussian(mu_p, sigma_p, "P")
     mu_q, sigma_q = check_gaussian(mu_q, sigma_q, "Q")
-    if num < 2:
-        raise ValueError(f"num must be at least 2; got {quoted(num)}")
+    _check_points(num)
     log_ratio, r, d = _standardized(mu_p, sigma_p, mu_q, sigma_q)
     m = _scale(r, d)
     if math.isinf(m):

@@ -48,7 +48,7 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
     """
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
         raise ValueError(f"{name} must be a sequence of numbers; got {quoted(values)}") from None
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional; got shape {array.shape}")

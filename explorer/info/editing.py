@@ -49,6 +49,13 @@ def check_category_count(k) -> int:
     return int(k)
 
 
+def check_index(index, k: int) -> int:
+    """Validate a category index (an integer in 0..k-1) and return it as an int."""
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < k:
+        raise ValueError(f"category index must be an integer in 0..{k - 1}; got {quoted(index)}")
+    return int(index)
+
+
 def uniform(k: int) -> np.ndarray:
     """The uniform distribution over ``k`` categories."""
     return np.full(check_category_count(k), 1.0 / k)
@@ -57,8 +64,7 @@ def uniform(k: int) -> np.ndarray:
 def one_hot(k: int, index: int = 0) -> np.ndarray:
     """All mass on category ``index``."""
     k = check_category_count(k)
-    if not 0 <= index < k:
-        raise ValueError(f"category index must be in 0..{k - 1}; got {quoted(index)}")
+    index = check_index(index, k)
     p = np.zeros(k)
     p[index] = 1.0
     return p
@@ -88,9 +94,9 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
     array([0. , 0.5, 0.5])
     """
     p = as_distribution(p)
-    if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {quoted(index)}")
-    value = float(value)
+    index = check_index(index, p.size)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"a probability must be a number between 0 and 1; got {quoted(value)}")
     if not (0.0 <= value <= 1.0):
         raise ValueError(f"a probability must be between 0 and 1; got {quoted(value)}")
     others = np.delete(p, index)
@@ -101,7 +107,7 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
         others = (others / rest) * remaining
     else:
         others = np.full(others.size, remaining / others.size)
-    return np.insert(others, index, value)
+    return np.insert(others, index, float(value))
 
 
 def resize(p, k: int) -> np.ndarray:
@@ -174,9 +180,7 @@ class DistributionPair:
         self.selected = min(self.selected, self.k - 1)
 
     def select(self, index: int) -> None:
-        if not 0 <= index < self.k:
-            raise ValueError(f"category index must be in 0..{self.k - 1}; got {quoted(index)}")
-        self.selected = int(index)
+        self.selected = check_index(index, self.k)
 
     def apply_preset(self, which: str, preset: str, seed: int = 0) -> None:
         """Set P or Q to 'uniform', 'one-hot' (at the selected category) or 'random'."""

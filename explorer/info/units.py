@@ -47,7 +47,7 @@ def resolve_base(base: float | str) -> float:
         raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {quoted(base)}")
     try:
         value = float(base)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             f"base must be 2, e or 10 (bits, nats, hartleys); got {quoted(base)}"
         ) from None

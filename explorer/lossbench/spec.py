@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,7 +219,7 @@ def _check_vector(name: str, value: Any) -> tuple[float, ...] | None:
         return None
     try:
         vector = tuple(float(v) for v in value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name} must be a list of numbers or None; got {quoted(value)}") from None
     if not vector or not all(math.isfinite(v) for v in vector):
         raise ValueError(f"{name} must hold one finite number per class; got {quoted(value)}")
@@ -241,12 +242,15 @@ def replace_options(options: LossOptions, **changes: Any) -> LossOptions:
         elif name == "ignore_index":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"ignore_index must be an integer; got {quoted(value)}")
+            if not -(2**63) <= value < 2**63:  # an int64, as torch's
+                raise ValueError(f"ignore_index must be an int64 (±2**63); got {quoted(value)}")
         elif name in ("label_smoothing", "delta", "beta"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"{name} must be a number; got {quoted(value)}")
-            value = float(value)
-            if not math.isfinite(value):
+            finite = isinstance(value, int) or math.isfinite(value)
+            if not finite or not -sys.float_info.max <= value <= sys.float_info.max:
                 raise ValueError(f"{name} must be a finite number; got {quoted(value)}")
+            value = float(value)
         elif name == "reduction":
             if value not in ("none", "mean", "sum", "batchmean"):
                 raise ValueError(

@@ -36,7 +36,7 @@ def tensors_from_state(state: dict[str, Any]):
     if missing:
         raise ValueError(f"the Losses state has no {quoted(missing[0])} entry")
     kind = state["loss"]
-    if kind not in LOSSES:
+    if not isinstance(kind, str) or kind not in LOSSES:
         raise ValueError(f"state 'loss': unknown loss {quoted(kind)}; one of {', '.join(LOSSES)}")
     try:
         options = LossOptions.from_dict(state["options"])
@@ -68,7 +68,7 @@ def tensors_from_state(state: dict[str, Any]):
 def _array(name: str, values: Any, shape: tuple[int, ...], dtype) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             f"state {quoted(name)} is not a table of numbers: {quoted(values)}"
         ) from None
@@ -80,7 +80,7 @@ def _array(name: str, values: Any, shape: tuple[int, ...], dtype) -> np.ndarray:
         raise ValueError(
             f"state {quoted(name)}{list(where)} is not a finite number: {quoted(array[where])}"
         )
-    if dtype == np.int64 and np.any(array != np.round(array)):
+    if dtype == np.int64 and np.any((array != np.round(array)) | (np.abs(array) >= 2.0**63)):
         raise ValueError(
             f"state {quoted(name)} must hold integer class indices; got {quoted(values)}"
         )

@@ -68,7 +68,7 @@ def check_shape(n: int, c: int) -> None:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
             raise ValueError(f"{name} must be an integer; got {quoted(size)}")
         if not 1 <= size <= MAX_SIZE:
-            raise ValueError(f"{name} must be between 1 and {MAX_SIZE}; got {size}")
+            raise ValueError(f"{name} must be between 1 and {MAX_SIZE}; got {quoted(size)}")
 
 
 def _rounded(values: np.ndarray) -> np.ndarray:
@@ -163,7 +163,7 @@ def parse_cell(name: str, index: tuple[int, ...], text: str, integer: bool = Fal
     if not math.isfinite(value):
         raise ValueError(f"{cell_name(name, index)} is not a finite number: {quoted(text)}")
     if integer:
-        if value != int(value):
+        if value != int(value) or not -(2.0**63) <= value < 2.0**63:  # an int64, as torch's
             raise ValueError(
                 f"{cell_name(name, index)} is not a class index (an integer): {quoted(text)}"
             )

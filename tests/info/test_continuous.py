@@ -174,3 +174,17 @@ def test_a_bad_sigma_is_a_value_error_quoting_it(bad):
         with pytest.raises(ValueError, match="sigma of|must be numbers") as info:
             call()
         assert str(bad)[:20] in str(info.value)
+
+
+@pytest.mark.parametrize("num", [1, 2**63, 1.5, True, "4001", None])
+def test_the_number_of_grid_points_is_a_bounded_whole_number(num):
+    with pytest.raises(ValueError, match="num must be"):
+        gaussian_kl_numeric(0, 1, 0, 1, num=num)
+    with pytest.raises(ValueError, match="num must be"):
+        gaussian_grid(0, 1, num=num)
+
+
+@pytest.mark.parametrize("half_width", [0, -1, math.nan, math.inf, 1e308, "4", None])
+def test_the_grid_half_width_is_a_positive_number(half_width):
+    with pytest.raises(ValueError, match="half_width must be"):
+        gaussian_grid(0, 1, half_width=half_width)
