@@ -82,6 +82,19 @@ def real(low: float, high: float):
     return parse
 
 
+def path_type(text: str) -> Path:
+    """A path argument, ``~`` expanded; empty (which would mean the current folder), a NUL
+    character or an unknown ``~user`` is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is an empty path")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} contains a NUL character")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # "~nobody/x": no such user's home
+        raise argparse.ArgumentTypeError(f"{quoted(text)}: {exc}") from None
+
+
 def formats_type(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in formats if f not in ("png", "svg", "csv")]
@@ -94,7 +107,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        type=Path,
+        type=path_type,
         metavar="DIR",
         help="folder to write into (created if missing)",
     )

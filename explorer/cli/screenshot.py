@@ -9,6 +9,7 @@ from explorer.cli.common import (
     OutputFolder,
     UsageError,
     integer,
+    path_type,
     report,
     use_offscreen_qt,
 )
@@ -32,7 +33,9 @@ def add_parser(commands) -> None:
         metavar="NAME",
         help=f"the tab to show: {', '.join(TAB_NAMES)}",
     )
-    shot.add_argument("--out", required=True, type=Path, metavar="FILE.png", help="PNG to write")
+    shot.add_argument(
+        "--out", required=True, type=path_type, metavar="FILE.png", help="PNG to write"
+    )
     shot.add_argument(
         "--width",
         type=integer(320, MAX_SCREENSHOT_SIDE),

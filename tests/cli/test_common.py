@@ -98,3 +98,26 @@ def test_an_existing_file_is_refused_before_anything_is_written(tmp_path):
         with OutputFolder(tmp_path, force=False) as folder:
             folder.claim([tmp_path / "one.csv"])
     assert (tmp_path / "one.csv").read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("", "'' is an empty path"),  # Path("") would be the current folder
+        ("a\x00b.png", "contains a NUL character"),
+        ("~no-such-user-here/x.png", "Could not determine home directory"),
+    ],
+)
+@pytest.mark.parametrize("command", ["export", "screenshot"])
+def test_an_out_that_names_no_place_is_refused(
+    capsys, tmp_path, monkeypatch, command, out, message
+):
+    monkeypatch.chdir(tmp_path)
+    if command == "export":
+        argv = ["export", "distributions", "--p", "1,0", "--q", "1,1", "--out", out]
+    else:
+        argv = ["screenshot", "--tab", "model", "--out", out]
+    assert run_cli(argv) == 2
+    err = capsys.readouterr().err
+    assert "argument --out: " in err and message in err
+    assert os.listdir(tmp_path) == []
