@@ -59,8 +59,10 @@ class ClassificationCurves:
 def _value_and_derivative(function, x: np.ndarray, target: np.ndarray, **kwargs):
     """``function(x, target, reduction='none', **kwargs)`` and its elementwise derivative."""
     xt = Tensor(x, requires_grad=True)
-    out = function(xt, Tensor(target), reduction="none", **kwargs)
-    out.sum().backward()
+    # numpy warns about the branch np.where discards (0.5 z² / beta for beta = 5e-324)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = function(xt, Tensor(target), reduction="none", **kwargs)
+        out.sum().backward()
     return np.asarray(out.detach(), dtype=np.float64), np.asarray(xt.grad, dtype=np.float64)
 
 

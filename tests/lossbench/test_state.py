@@ -26,6 +26,7 @@ def test_a_good_state_gives_typed_tensors():
     ("key", "value", "message"),
     [
         ("loss", "Hinge", "state 'loss': unknown loss 'Hinge'"),
+        ("loss", ["L1"], "state 'loss': unknown loss \\['L1'\\]"),
         ("options", {"delta": "x"}, "state 'options': delta must be a number"),
         ("shape", [2, 30], "state 'shape': C must be between 1 and 16; got 30"),
         ("shape", 5, "state 'shape' must be \\[N, C\\]"),
@@ -34,6 +35,9 @@ def test_a_good_state_gives_typed_tensors():
         ("input", [[1, 2, "a"], [1, 2, 3]], "state 'input' is not a table of numbers"),
         ("input", [[1, 2, float("inf")], [1, 2, 3]], "state 'input'\\[0, 2\\] is not a finite"),
         ("target", [0.5, 1], "state 'target' must hold integer class indices"),
+        ("target", [1e300, 1], "state 'target' must hold integer class indices"),
+        ("target", [10**400, 1], "state 'target' is not a table of numbers"),
+        ("input", [[10**400, 2, 3], [1, 2, 3]], "state 'input' is not a table of numbers"),
     ],
 )
 def test_bad_entries_are_named(key, value, message):

@@ -10,6 +10,7 @@ import numpy as np
 
 from explorer.engine._constants import Table, arange, ones, scalar
 from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
+from explorer.engine.nn._loss_dtypes import check_class_input
 from explorer.engine.tensor import Tensor
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long or Byte
@@ -47,10 +48,9 @@ def _from_rows(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _check_input(name: str, input: Tensor) -> int:
+    """The number of classes; the input's dtype is checked where torch checks it."""
     if input.ndim < 1:
         raise ValueError(f"{name}: expected an input with 1 or more dimensions, got a 0-D input")
-    if input.data.dtype.kind != "f":
-        raise ValueError(f"{name}: the input must be floating point, got {input.dtype}")
     return input.shape[0] if input.ndim == 1 else input.shape[1]
 
 
@@ -66,14 +66,18 @@ def _check_weight(name: str, weight, classes: int, dtype: np.dtype) -> np.ndarra
     return w.astype(dtype, copy=False)
 
 
-def _check_class_target(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
-    """Validate class-index targets; return them flattened to rows."""
-    t = target.data
+def _check_index_dtype(t: np.ndarray) -> None:
     if t.dtype not in _INDEX_DTYPES:
         raise ValueError(
             "expected target dtype to be int64 (Long) or uint8 (Byte) for class indices, "
             f"but got {t.dtype}"
         )
+
+
+def _check_class_target(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
+    """Validate class-index targets; return them flattened to rows."""
+    t = target.data
+    _check_index_dtype(t)
     shape = input.shape
     if input.ndim == 1:
         if t.ndim != 0:
@@ -137,6 +141,9 @@ def nll_loss(
     input, target = as_tensor(input), as_tensor(target)
     reduction = resolve_reduction(size_average, reduce, reduction)
     classes = _check_input("nll_loss", input)
+    _check_index_dtype(target.data)
+    kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+    check_class_input(kernel, input.data)
     w = _check_weight("nll_loss", weight, classes, input.dtype)
     t = _check_class_target(input, target, ignore_index)
     x = _to_rows(input.data)
@@ -196,9 +203,14 @@ def cross_entropy(
     classes = _check_input("cross_entropy", input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    probabilities = target.shape == input.shape
+    if probabilities:
+        _check_probability_target(target)
+    kernel = "log_softmax_lastdim_kernel_impl" if input.ndim <= 2 else "log_softmax_kernel_impl"
+    check_class_input(kernel, input.data)
     w = _check_weight("cross_entropy", weight, classes, input.dtype)
     logp = log_softmax_rows(_to_rows(input.data))
-    if target.shape == input.shape:
+    if probabilities:
         return _cross_entropy_probs(input, target, logp, w, reduction, label_smoothing)
     t = _check_class_target(input, target, ignore_index)
     nll, w_sel, keep, rows, safe = _class_index_terms(logp, t, w, ignore_index)
@@ -283,12 +295,15 @@ def _log_softmax_backward(grad: np.ndarray, logp: np.ndarray) -> np.ndarray:
     return grad - np.exp(logp) * grad.sum(axis=1, keepdims=True)
 
 
-def _cross_entropy_probs(input, target, logp, w, reduction, eps) -> Tensor:
-    """Cross entropy with a probability target of the input's shape."""
+def _check_probability_target(target: Tensor) -> None:
     if target.data.dtype.kind != "f":
         raise ValueError(
             f"Expected floating point type for target with class probabilities, got {target.dtype}"
         )
+
+
+def _cross_entropy_probs(input, target, logp, w, reduction, eps) -> Tensor:
+    """Cross entropy with a probability target of the input's shape."""
     classes = logp.shape[1]
     p = _to_rows(target.data)
     p_smooth = p * (1 - eps) + eps / classes if eps > 0 else p

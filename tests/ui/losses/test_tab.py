@@ -450,6 +450,7 @@ def test_nan_when_every_target_is_ignored_is_explained(tab):
     assert "every target is ignore_index (2): the mean over 0 targets is 0/0 = nan" in (
         tab.message.text()
     )
+    assert tab.findChild(QLabel, "lossValueNote").text() == "mean = sum 0.000000 / 0"
 
 
 def test_huber_delta_cannot_be_zero_but_smooth_l1_beta_can(tab):
