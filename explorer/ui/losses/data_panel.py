@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton
 
 from explorer.lossbench.tensors import MAX_SIZE
+from explorer.ui.widgets.spin_box import SpinBox
 
 DTYPES = (
     ("float64 (exact match)", "float64"),
@@ -12,8 +13,8 @@ DTYPES = (
 )
 
 
-def _size_spin(name: str, tip: str, value: int) -> QSpinBox:
-    spin = QSpinBox(objectName=name)
+def _size_spin(name: str, what: str, tip: str, value: int) -> SpinBox:
+    spin = SpinBox(what, objectName=name)
     spin.setRange(1, MAX_SIZE)
     spin.setValue(value)
     spin.setToolTip(tip)
@@ -26,9 +27,9 @@ class LossDataPanel(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Data", parent)
         form = QFormLayout(self)
-        self.n_spin = _size_spin("batchSize", "N: the batch size (rows), 1 to 16", 3)
-        self.c_spin = _size_spin("numClasses", "C: classes / columns, 1 to 16", 5)
-        self.seed_spin = QSpinBox(objectName="seed")
+        self.n_spin = _size_spin("batchSize", "N", "N: the batch size (rows)", 3)
+        self.c_spin = _size_spin("numClasses", "C", "C: classes / columns", 5)
+        self.seed_spin = SpinBox("seed", objectName="seed")
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip("Seed of the random input and target (same seed, same numbers)")
         self.randomize_button = QPushButton("Randomize", objectName="randomize")

@@ -8,11 +8,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -23,6 +21,7 @@ from explorer.lossbench.spec import (
     replace_options,
     uses_legacy,
 )
+from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 LEGACY_CHOICES = (("None (not given)", None), ("True", True), ("False", False))
@@ -55,8 +54,8 @@ def _combo(object_name: str) -> QComboBox:
     return combo
 
 
-def _spin(object_name, tip, minimum, maximum, step, decimals=None) -> QWidget:
-    spin = QDoubleSpinBox() if decimals is not None else QSpinBox()
+def _spin(object_name, what, tip, minimum, maximum, step, decimals=None) -> QWidget:
+    spin = DoubleSpinBox(what) if decimals is not None else SpinBox(what)
     if decimals is not None:
         spin.setDecimals(decimals)
     spin.setRange(minimum, maximum)
@@ -127,7 +126,8 @@ class LossOptionsPanel(QWidget):
         )
         self.label_smoothing = _spin(
             "labelSmoothing",
-            "label_smoothing in [0, 1]: mixes the target with uniform",
+            "label_smoothing",
+            "label_smoothing: mixes the target with uniform",
             0,
             1,
             0.05,
@@ -135,6 +135,7 @@ class LossOptionsPanel(QWidget):
         )
         self.ignore_index = _spin(
             "ignoreIndex",
+            "ignore_index",
             "ignore_index: samples whose target is this class are skipped "
             "(and not counted by 'mean')",
             -1000,
@@ -153,6 +154,7 @@ class LossOptionsPanel(QWidget):
         )
         self.delta = _spin(
             "delta",
+            "delta",
             "delta > 0: where HuberLoss turns from squared to linear (torch rejects 0)",
             0.001,
             10,
@@ -160,7 +162,13 @@ class LossOptionsPanel(QWidget):
             3,
         )
         self.beta = _spin(
-            "beta", "beta >= 0: where SmoothL1Loss turns from squared to linear", 0, 10, 0.1, 3
+            "beta",
+            "beta",
+            "beta >= 0: where SmoothL1Loss turns from squared to linear",
+            0,
+            10,
+            0.1,
+            3,
         )
 
         self._rows = {

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
 from explorer.ui.colors import TABLEAU
 from explorer.ui.model.plot_style import AXIS_COLOR, ValueAxisItem, style_plot
+from explorer.ui.widgets.spin_box import SpinBox
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
@@ -81,7 +81,7 @@ class ForwardPanel(QWidget):
             "Where the input comes from: standard normal noise, or a sample of the Training "
             "tab's dataset (available once a dataset is loaded there)"
         )
-        self.sample_index = QSpinBox()
+        self.sample_index = SpinBox("sample")
         self.sample_index.setObjectName("sampleIndex")
         self.sample_index.setRange(0, 10_000_000)
         self.sample_index.setPrefix("sample #")

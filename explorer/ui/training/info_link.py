@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from explorer.info import cross_entropy
 from explorer.ui.colors import BLUE
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
+from explorer.ui.widgets.spin_box import SpinBox
 
 
 def _keep_widest(label: QLabel) -> None:
@@ -67,7 +67,7 @@ class InfoLinkPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(QLabel("Validation sample"))
-        self.sample = QSpinBox(objectName="infoSample")
+        self.sample = SpinBox("validation sample", objectName="infoSample")
         self.sample.setRange(0, 0)
         self.sample.setToolTip("Which validation sample to look at (or click one in the plots)")
         self.sample.valueChanged.connect(self._on_sample_value_changed)
