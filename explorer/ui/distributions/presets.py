@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
 from explorer.ui.distributions.style import P_COLOR, Q_COLOR
-from explorer.ui.widgets.card import colored_label
+from explorer.ui.widgets.card import colored_label, set_text_color
+from explorer.ui.widgets.fitting_label import FittingLabel
 from explorer.ui.widgets.spin_box import SpinBox
 
 MAX_SEED = 1_000_000
@@ -24,9 +25,13 @@ def tool_button(text: str, name: str, tip: str, slot) -> QPushButton:
     return button
 
 
-def caption(text: str) -> QLabel:
-    """A grey label naming the control beside it."""
-    return colored_label(text, QColor(85, 85, 85))
+def caption(text: str, short: str | None = None) -> QLabel:
+    """A grey label naming the control beside it; ``short`` where ``text`` has no room."""
+    if short is None:
+        return colored_label(text, QColor(85, 85, 85))
+    label = FittingLabel(text, short)
+    set_text_color(label, QColor(85, 85, 85))
+    return label
 
 
 class PresetBar(QWidget):
@@ -47,7 +52,7 @@ class PresetBar(QWidget):
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        bar.addWidget(caption("Categories K"))
+        bar.addWidget(caption("Categories K", "K"))
         self.count_spin = SpinBox("K")
         self.count_spin.setObjectName("categoryCount")
         self.count_spin.setRange(MIN_CATEGORIES, MAX_CATEGORIES)
@@ -82,7 +87,7 @@ class PresetBar(QWidget):
         self.seed_spin.setToolTip("Seed of the next Random preset (it then moves on by one)")
         bar.addWidget(self.seed_spin)
         bar.addStretch(1)
-        bar.addWidget(caption("Selected category"))
+        bar.addWidget(caption("Selected category", "Selected"))
         self.selected_spin = SpinBox("selected category")
         self.selected_spin.setObjectName("selectedCategory")
         self.selected_spin.setToolTip(

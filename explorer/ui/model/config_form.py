@@ -117,6 +117,9 @@ class ModelConfigForm(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
+        # Room for two lines from the start: a longer text wraps without moving what is below.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(8)

@@ -75,6 +75,11 @@ class ForwardPanel(QWidget):
 
         self.source = QComboBox()
         self.source.setObjectName("sampleSource")
+        # Shrinks with the panel rather than keeping the Model tab wider than a laptop screen.
+        self.source.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source.setMinimumContentsLength(10)
         self.source.addItem("Random sample, N(0, 1)", RANDOM_SOURCE)
         self.source.addItem("Dataset sample", DATASET_SOURCE)
         self.source.setToolTip(

@@ -122,6 +122,7 @@ class ModelTab(ExplorerTab):
         self.totals = QLabel(" ")
         self.totals.setObjectName("modelTotals")
         self.totals.setToolTip("torchinfo's totals: sum(p.numel() for p in model.parameters())")
+        self.totals.setWordWrap(True)  # a narrow tree column wraps it rather than clip it
 
         self.introspection = IntrospectionPanel()
         self.weights = WeightPanel()
@@ -144,19 +145,16 @@ class ModelTab(ExplorerTab):
         left_split.addWidget(tree_box)
         left_split.addWidget(self.introspection)
         left_split.setSizes([280, 350])
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.form)
-        left_layout.addWidget(left_split, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(left_split)
         self.splitter.addWidget(self.views)
         self.splitter.setSizes([760, 520])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        # The form spans the tab: beside it, tree and views would not fit a laptop's width.
+        layout.addWidget(self.form)
+        layout.addWidget(self.splitter, 1)
 
         self._builder = BackgroundBuild(self)
         self._builder.sigBuilt.connect(self._on_builder_built)
