@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+)
 
 from explorer.lossbench.tensors import MAX_SIZE
 from explorer.ui.widgets.spin_box import SpinBox
@@ -35,6 +41,10 @@ class LossDataPanel(QGroupBox):
         self.randomize_button = QPushButton("Randomize", objectName="randomize")
         self.randomize_button.setToolTip("Draw a new input and target: the next seed")
         self.dtype = QComboBox(objectName="dtype")
+        self.dtype.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.dtype.setMinimumContentsLength(8)
         for text, value in DTYPES:
             self.dtype.addItem(text, value)
         self.dtype.setToolTip(
@@ -44,11 +54,21 @@ class LossDataPanel(QGroupBox):
         )
         form.addRow("N (batch)", self.n_spin)
         form.addRow("C (classes)", self.c_spin)
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed_spin, 1)
-        seed_row.addWidget(self.randomize_button)
-        form.addRow("seed", seed_row)
+        form.addRow("seed", self.seed_spin)
+        form.addRow("", self.randomize_button)  # under the seed: the column stays narrow
         form.addRow("dtype", self.dtype)
+
+    def field_labels(self) -> list[QLabel]:
+        """The labels of the form's rows."""
+        layout = self.layout()
+        labels = (
+            layout.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(layout.rowCount())
+        )
+        return [
+            item.widget()
+            for item in labels
+            if item is not None and isinstance(item.widget(), QLabel)
+        ]
 
     def shape(self) -> tuple[int, int]:
         return self.n_spin.value(), self.c_spin.value()

@@ -143,12 +143,12 @@ class LossOptionsPanel(QWidget):
             1,
         )
         self.weight = QLineEdit(objectName="classWeights")
-        self.weight.setPlaceholderText("None  (e.g. 1, 2, 1, 0.5, 1)")
+        self.weight.setPlaceholderText("None, or 1, 2, 0.5, …")
         self.weight.setToolTip(
             "weight: one rescaling weight per class, comma separated; empty: None"
         )
         self.pos_weight = QLineEdit(objectName="posWeight")
-        self.pos_weight.setPlaceholderText("None  (e.g. 3, 1, 1, 1, 1)")
+        self.pos_weight.setPlaceholderText("None, or 3, 1, 1, …")
         self.pos_weight.setToolTip(
             "pos_weight: weight of the positive examples, one per class; empty: None"
         )
@@ -198,6 +198,15 @@ class LossOptionsPanel(QWidget):
                 form.addRow(label, widget)
             else:
                 form.addRow(widget)
+        for field in (self.weight, self.pos_weight):
+            # The hint is never cut: the field is at least as wide as its placeholder.
+            margins = field.textMargins()
+            field.setMinimumWidth(
+                field.fontMetrics().horizontalAdvance(field.placeholderText())
+                + margins.left()
+                + margins.right()
+                + 12
+            )
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.reduction.currentIndexChanged.connect(self._on_control_changed)
@@ -210,6 +219,11 @@ class LossOptionsPanel(QWidget):
         self.weight.editingFinished.connect(self._on_control_changed)
         self.pos_weight.editingFinished.connect(self._on_control_changed)
         self.set_state("L1", LossOptions())
+
+    def field_labels(self) -> list[QLabel]:
+        """The labels of the form's rows, shown or not."""
+        labels = (self.form.labelForField(w) for w in (self.kind, *self._rows.values()))
+        return [label for label in labels if isinstance(label, QLabel)]
 
     def _legacy_combo(self, object_name: str, name: str) -> QComboBox:
         combo = _combo(object_name)

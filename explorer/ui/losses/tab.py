@@ -100,11 +100,25 @@ class LossesTab(ExplorerTab):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.message)
         left.addStretch(1)
-        scroll = QScrollArea()
+        # One label column for every loss (the widest label of all rows) and a column as wide
+        # as the widest loss's form: choosing a loss never moves or cuts the fields.
+        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
+        label_width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(label_width)
+        widest = 0
+        for kind in LOSSES:
+            self.options_panel.set_state(kind, LossOptions())
+            widest = max(widest, controls.minimumSizeHint().width())
+        self.options_panel.set_state("L1", LossOptions())
+        scroll = QScrollArea(objectName="lossControls")
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(250)
+        scroll.setMinimumWidth(
+            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        )
+        self.controls_scroll = scroll
 
         self.input_table = TensorTable(
             self.input_model,
@@ -124,22 +138,28 @@ class LossesTab(ExplorerTab):
             labelled(self.input_label, self.input_table),
             labelled(self.target_label, self.target_table),
         )
-        middle = QWidget()
-        column = QVBoxLayout(middle)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.addWidget(self.inputs, 3)
-        column.addWidget(self.results, 6)
+        # The tables take most of the height; the code folds away (drag its handle down).
+        middle = QSplitter(Qt.Orientation.Vertical, objectName="lossMiddle")
+        for index, (widget, stretch) in enumerate(
+            ((self.inputs, 4), (self.results, 3), (self.results.code_box, 2))
+        ):
+            middle.addWidget(widget)
+            middle.setStretchFactor(index, stretch)
+            middle.setCollapsible(index, widget is self.results.code_box)
+        middle.setSizes([400, 300, 200])
+        self.middle = middle
 
-        curves_box = QWidget()
-        curves_layout = QVBoxLayout(curves_box)
-        curves_layout.setContentsMargins(0, 0, 0, 0)
-        curves_layout.setSpacing(2)
-        curves_layout.addWidget(self.curves, 1)
+        # The caption folds away (drag its handle down) to give a small screen's plots room.
+        curves_box = QSplitter(Qt.Orientation.Vertical, objectName="curvesBox")
+        curves_box.addWidget(self.curves)
         caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
-        caption.setToolTip("The seed's 'gradient difference' slide, computed by the engine")
-        curves_layout.addWidget(caption)
+        caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
+        curves_box.addWidget(caption)
+        curves_box.setStretchFactor(0, 1)
+        curves_box.setCollapsible(0, False)
+        self.caption = caption
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (scroll, middle, curves_box):

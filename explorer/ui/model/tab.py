@@ -58,6 +58,9 @@ COLUMN_SAMPLES = (
     "8.888e+88",
 )
 
+#: Columns fitted to each new model's texts (the statistics change too often for that).
+FITTED_COLUMNS = (0, 1, 2, 3, 4)
+
 
 def load_parameter_budget() -> int:
     """The parameter budget from the app's settings (default 50 million)."""
@@ -105,9 +108,10 @@ class ModelTab(ExplorerTab):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.tree.fontMetrics()
-        for column, sample in enumerate(COLUMN_SAMPLES):
-            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 10)
-        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
+        self._column_widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
+        self._column_widths[0] += self.tree.indentation() * 2
+        for column, width in enumerate(self._column_widths):
+            self.tree.setColumnWidth(column, width)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
         self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)
@@ -273,6 +277,10 @@ class ModelTab(ExplorerTab):
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        for column in FITTED_COLUMNS:  # a large model's names and counts are never elided
+            needed = max(self._column_widths[column], self.tree.sizeHintForColumn(column))
+            if needed != self.tree.columnWidth(column):
+                self.tree.setColumnWidth(column, needed)
         # The first layer's weight rows look at the input picture (when it is square).
         self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)
