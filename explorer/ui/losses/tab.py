@@ -29,7 +29,7 @@ from explorer.lossbench.spec import (
     replace_options,
     target_kind,
 )
-from explorer.lossbench.state import tensors_from_state
+from explorer.lossbench.state import TypedTensors, tensors_from_state
 from explorer.lossbench.tables import loss_tables
 from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
 from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
@@ -44,7 +44,7 @@ MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
 
 
 class LossesTab(ExplorerTab):
-    """Every loss of issue 4 with its options, value, gradient, PyTorch code and curves.
+    """Every loss with its options, value, gradient, PyTorch code and curves.
 
     Automation (the CLI's ``explorer export losses`` uses it): :meth:`set_loss` picks a loss
     and options, :meth:`set_shape`, :meth:`set_seed`, :meth:`set_dtype` and
@@ -61,6 +61,8 @@ class LossesTab(ExplorerTab):
         self.last_result: LossResult | None = None
         self._last_shown: tuple | None = None
         self._kinds = ("", "")
+        # What was typed for each kind of input and target, back when a loss takes them again.
+        self.typed = TypedTensors()
         self._curve_params: tuple[float, float] | None = None
         self.options_panel = LossOptionsPanel()
         self.data_panel = LossDataPanel()
@@ -230,12 +232,22 @@ class LossesTab(ExplorerTab):
         kinds = (input_kind(spec, options), target_kind(spec, options))
         (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         models = (self.input_model, self.target_model)
+        recalled = None
+        if regenerate:
+            self.typed.forget()
+        elif kinds != self._kinds:
+            if all(self._kinds):
+                self.typed.keep(self._kinds, *(model.values() for model in models))
+            recalled = self.typed.recall(kinds, (n, c))
         for stream, (model, old, new) in enumerate(zip(models, self._kinds, kinds, strict=True)):
-            if not regenerate and old == new:
+            if recalled is not None:
+                values = recalled[stream]
+            elif regenerate or old != new:
+                values = None if regenerate else convert(model.values(), old, new, c)
+                if values is None:
+                    values = random_tensor(new, n, c, seed, stream)
+            else:
                 continue
-            values = None if regenerate else convert(model.values(), old, new, c)
-            if values is None:
-                values = random_tensor(new, n, c, seed, stream)
             model.column_header = "class" if new == CLASS_INDICES else ""
             model.set_values(values, integer=new == CLASS_INDICES)
         self._kinds = kinds
@@ -302,6 +314,7 @@ class LossesTab(ExplorerTab):
 
     def _on_shape_changed(self, *args) -> None:
         del args
+        self.typed.forget()  # kept tensors of another shape belong to no loss now
         (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         for stream, (model, kind) in enumerate(
             zip((self.input_model, self.target_model), self._kinds, strict=True)

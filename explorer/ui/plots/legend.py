@@ -57,12 +57,9 @@ class OutsideLegend(pg.LegendItem):
             return QSizeF(min(hint.width(), self.width_for(1)), hint.height())
         return hint
 
-    def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph API)
-        super().addItem(item, name)
-        self.updateGeometry()
-
-    def removeItem(self, item) -> None:  # noqa: N802 (pyqtgraph API)
-        super().removeItem(item)
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph API)
+        # pyqtgraph moves a floating legend to (0, 0) at its new size; this one's place and
+        # size are its plot layout's to give.
         self.updateGeometry()
 
 
