@@ -103,11 +103,11 @@ class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
         self._cache_static_items()
 
     def _build_regression(self) -> None:
-        _style_plot(self.regression, "Loss vs error", "error x − y  (prediction − target)", "loss")
+        _style_plot(self.regression, "Loss vs error", "error x − y", "loss")
         _style_plot(
             self.regression_slope,
             "Slope vs error",
-            "error x − y  (prediction − target)",
+            "error x − y",
             "∂loss / ∂x",
         )
         # Legends above the data (legend_outside): on it, they hid the curves near 0.
@@ -137,13 +137,13 @@ class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
         _style_plot(
             self.classification,
             "Classification loss",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "loss",
         )
         _style_plot(
             self.classification_grad,
             "Gradient w.r.t. logit z",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "∂loss / ∂z",
         )
         for plot in (self.classification, self.classification_grad):

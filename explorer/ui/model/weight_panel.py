@@ -31,7 +31,7 @@ from explorer.ui.plots.minimum import ContentMinimum
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
-MAX_SQUARE_RATIO = 4
+MAX_SQUARE_RATIO = 2
 MAX_IMAGE_SIDE = 1024  # larger weights are shown strided: a screen has fewer pixels anyway
 VALUE_COLOR = TABLEAU[0]
 GRAD_COLOR = TABLEAU[1]
@@ -303,6 +303,7 @@ class WeightPanel(QWidget):
             # Square cells where the picture stays readable; a long strip fills the plot.
             self.heatmap_plot.setAspectLocked(square_cells(rows, cols))
             self.heatmap_plot.autoRange(padding=0)
+            self.graphics.updateGeometry()  # a new title may need more room
 
     def _stable_limit(self, limit: float) -> float:
         """Keep the colour scale while the new limit is within 15% of it: colours stay
@@ -322,6 +323,7 @@ class WeightPanel(QWidget):
         )
         if pictured != self.unit_shown():
             self.unit_plot.collapse(not pictured)
+            self.graphics.updateGeometry()
         self.unit_line.setVisible(pictured)
         if pictured:
             unit = min(self.unit_plot.unit, data.shape[0] - 1)

@@ -28,3 +28,9 @@ class ContentMinimum:
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return super().minimumSizeHint().expandedTo(content_minimum(self))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        # What the plot needs may have changed while it was hidden (on another tab), when
+        # asking the layouts above for room does nothing.
+        self.updateGeometry()
