@@ -85,3 +85,43 @@ def _array(name: str, values: Any, shape: tuple[int, ...], dtype) -> np.ndarray:
             f"state {quoted(name)} must hold integer class indices; got {quoted(values)}"
         )
     return array.astype(dtype)
+
+
+class TypedTensors:
+    """The input and target last shown for each loss, so that switching losses and back gives
+    back what was typed for it.
+
+    A loss's tensors are kept under its key (the loss and the kinds of tensor it takes, e.g.
+    ``("CrossEntropy", "logits", "class indices")``) while their shape stays the shape of
+    the data; new data (another seed, another shape) forgets them all.
+
+    Examples
+    --------
+    >>> kept = TypedTensors()
+    >>> kept.keep(("L1", "real", "real"), np.ones((1, 2)), np.zeros((1, 2)))
+    >>> kept.recall(("L1", "real", "real"), (1, 2))[0].tolist()
+    [[1.0, 1.0]]
+    >>> kept.recall(("L1", "real", "real"), (2, 2)) is None
+    True
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+    def keep(self, key: tuple, x: np.ndarray, t: np.ndarray) -> None:
+        """Remember ``x`` and ``t`` (copies) as what ``key``'s loss showed last."""
+        self._kept[key] = (np.array(x), np.array(t))
+
+    def recall(self, key: tuple, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Copies of what ``key``'s loss showed last, if its input is ``shape`` (N, C)."""
+        kept = self._kept.get(key)
+        if kept is None or kept[0].shape != tuple(shape):
+            return None
+        return np.array(kept[0]), np.array(kept[1])
+
+    def forget(self) -> None:
+        """New data: nothing typed before belongs to it."""
+        self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)

@@ -52,3 +52,18 @@ def test_missing_entry_is_named():
     del state["seed"]
     with pytest.raises(ValueError, match="no 'seed' entry"):
         tensors_from_state(state)
+
+
+def test_typed_tensors_come_back_for_their_kinds_and_shape_only():
+    from explorer.lossbench.state import TypedTensors
+
+    kept = TypedTensors()
+    x, t = np.arange(6.0).reshape(2, 3), np.array([0, 2])
+    kept.keep(("logits", "class indices"), x, t)
+    x[0, 0] = 99.0  # a copy was kept
+    back_x, back_t = kept.recall(("logits", "class indices"), (2, 3))
+    assert back_x[0, 0] == 0.0 and back_t.tolist() == [0, 2]
+    assert kept.recall(("logits", "class indices"), (3, 3)) is None
+    assert kept.recall(("real", "real"), (2, 3)) is None
+    kept.forget()
+    assert len(kept) == 0
