@@ -1,6 +1,6 @@
 """KL divergence between two Gaussians: the closed form and the integral it comes from.
 
-KL(P || Q) = integral of p(x) log(p(x) / q(x)) dx, the continuous form in the seed notes.
+KL(P || Q) = integral of p(x) log(p(x) / q(x)) dx, the continuous form in the lecture notes.
 For P = N(mu_p, sigma_p^2), Q = N(mu_q, sigma_q^2) it has the closed form
 ln(sigma_q / sigma_p) + (sigma_p^2 + (mu_p - mu_q)^2) / (2 sigma_q^2) - 1/2 (in nats).
 numpy only: the numeric integral is a trapezoid rule on a fine grid.

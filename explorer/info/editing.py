@@ -27,7 +27,7 @@ __all__ = [
 MIN_CATEGORIES = 2
 MAX_CATEGORIES = 32
 
-#: The seed notes' three worked examples of cross entropy: name -> (P, Q, what it shows).
+#: The lecture notes' three worked examples of cross entropy: name -> (P, Q, what it shows).
 SEED_EXAMPLES: dict[str, tuple[tuple[float, ...], tuple[float, ...], str]] = {
     "q-close": ((1.0, 0.0, 0.0), (0.8, 0.1, 0.1), "Q close to P: H(P,Q) = 0.3219 bits"),
     "q-wrong": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), "Q totally wrong: H(P,Q) = ∞"),

@@ -6,7 +6,7 @@ with the error, Huber/SmoothL1 switch from one to the other at delta/beta). Clas
 for a sigmoid output whose true-class probability p runs from 0 to 1, cross entropy keeps a
 gradient of p − 1 (about −1) w.r.t. the logit where the model is confidently wrong, while
 squared error's gradient 2(p − 1)p(1 − p) vanishes there: it barely learns from its worst
-mistakes (the seed's "gradient difference" slide).
+mistakes (the lecture notes' "gradient difference" slide).
 
 Examples
 --------

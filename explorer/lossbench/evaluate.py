@@ -1,6 +1,6 @@
 """Build a loss from the chosen options and run it through the engine: value and gradient.
 
-This is the seed's ``output = loss(input, target); output.backward()``, with the engine's
+This is the lecture notes' ``output = loss(input, target); output.backward()``, with the engine's
 modules, so what the Losses tab shows is what the engine computes.
 
 Examples

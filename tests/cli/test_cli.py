@@ -81,7 +81,7 @@ def test_export_distributions_writes_figures_and_the_numbers_of_explorer_info(tm
     assert metrics["entropy_p"] == entropy(p, base=2)
     assert metrics["entropy_q"] == entropy(q, base=2)
     assert metrics["cross_entropy"] == cross_entropy(p, q, base=2)
-    assert round(metrics["cross_entropy"], 4) == 0.3219  # the seed's worked example
+    assert round(metrics["cross_entropy"], 4) == 0.3219  # the lecture notes' worked example
     assert metrics["cross_entropy_qp"] == "inf"  # q has mass where p has none
     assert metrics["kl_pq"] == kl_divergence(p, q, base=2)
     assert metrics["kl_qp"] == "inf"

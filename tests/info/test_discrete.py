@@ -18,7 +18,7 @@ from explorer.info import (
     kl_terms,
 )
 
-# -- the seed notes' worked examples (cross entropy section) ---------------------------------
+# -- the lecture notes' worked examples (cross entropy section) -----------------------------
 
 
 def test_seed_example_q_close_to_p_gives_0_3219_bits():

@@ -1,7 +1,7 @@
-"""``nn.MLP``: the seed's ``Model(784, 256, 10, init_weight="he", init_bias="zero")``, generalised.
+"""``nn.MLP``: the lecture notes' ``Model(784, 256, 10, init_weight="he", ...)``, generalised.
 
 The layers are attributes ``linear1 ... linearN`` (no container), and activations are applied
-functionally in ``forward``, so the module tree is exactly the seed's: MLP -> linear1, linear2;
+functionally in ``forward``, so the module tree is the lecture notes': MLP -> linear1, linear2;
 ``parameters()`` yields ``linear1.weight, linear1.bias, linear2.weight, linear2.bias`` and
 ``parameters(recurse=False)`` yields nothing.
 """
@@ -27,7 +27,7 @@ _ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
     "tanh": F.tanh,
     "identity": lambda x: x,
 }
-# The seed's init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
+# The lecture notes' init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
 _WEIGHT_INITS: dict[str, Callable[[Tensor], Tensor]] = {
     "he": init.kaiming_normal_,
     "xavier": init.xavier_normal_,

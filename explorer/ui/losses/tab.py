@@ -44,7 +44,7 @@ MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
 
 
 class LossesTab(ExplorerTab):
-    """Every loss with its options, value, gradient, PyTorch code and curves.
+    """PyTorch's nine losses with their options, value, gradient, PyTorch code and curves.
 
     Automation (the CLI's ``explorer export losses`` uses it): :meth:`set_loss` picks a loss
     and options, :meth:`set_shape`, :meth:`set_seed`, :meth:`set_dtype` and
@@ -158,10 +158,7 @@ class LossesTab(ExplorerTab):
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
         caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
-        curves_box.addWidget(caption)
-        curves_box.setStretchFactor(0, 1)
-        curves_box.setCollapsible(0, False)
-        self.caption = caption
+        curves_layout.addWidget(caption)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (scroll, middle, curves_box):

@@ -280,7 +280,7 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     assert tab.model() is model_tab.model()
     tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
     tab.view.settings.epochs.setValue(1)
-    assert not tab.view.adapt_banner.isHidden()  # the seed's 784-256-10 MLP does not fit
+    assert not tab.view.adapt_banner.isHidden()  # the default 784-256-10 MLP does not fit
     click(qtbot, tab.view.start)  # an untrained model is adapted without asking
     wait_stopped(qtbot, tab, "done")
     model = model_tab.model()
