@@ -158,7 +158,10 @@ class LossesTab(ExplorerTab):
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
         caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
-        curves_layout.addWidget(caption)
+        curves_box.addWidget(caption)
+        curves_box.setStretchFactor(0, 1)
+        curves_box.setCollapsible(0, False)
+        self.caption = caption
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (scroll, middle, curves_box):
