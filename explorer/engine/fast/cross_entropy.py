@@ -16,8 +16,8 @@ from explorer.engine.fast.constants import Table, arange, ones, scalar
 from explorer.engine.tensor import Tensor
 
 _INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
-# (N, C, dtype) -> in one lookup: C ones (a row sum as a product) and each row's first flat
-# index; N as a 0-d array of the dtype (the backward's g / N, cheaper)
+# (N, C, dtype) -> in one lookup: C ones (the row sums' product), each row's first flat index,
+# and N as a 0-d array of the dtype (the backward's g / N, cheaper)
 _CONSTANTS = Table(
     lambda key: (ones(key[1], key[2]), arange(key[0], key[1]), scalar(key[0], key[2]))
 )
@@ -57,11 +57,7 @@ def batch_cross_entropy(
         row_max = np.maximum.reduce(x, axis=1, keepdims=True)
     ones_c, row_starts, count = _CONSTANTS[n, classes, x.dtype]
     logp = x - row_max  # shifted, then made log-softmax in place
-    exp = np.exp(logp)
-    if classes == 2:  # a + b rounds once, however it is computed: BLAS's dot is the cheapest
-        row_sums = exp.dot(ones_c)
-    else:  # the general path's reduction over the same row-major array: the same sums
-        row_sums = np.add.reduce(exp, axis=1)
+    row_sums = np.exp(logp).dot(ones_c)
     logp -= np.log(row_sums, out=row_sums)[:, None]
     # each row's target as a flat index: 1-D fancy indexing is cheaper than [rows, t]
     picks = row_starts + target

@@ -19,7 +19,9 @@ _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long o
 def log_softmax_rows(x: np.ndarray) -> np.ndarray:
     """Stable log-softmax over the last axis, as ATen: ``(x - max) - log(sum(exp(x - max)))``."""
     shifted = x - np.max(x, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    # the sum over classes as a product with ones: numpy sums a short last axis row by row
+    sums = np.exp(shifted).dot(np.ones(x.shape[-1], x.dtype))
+    return shifted - np.log(sums)[..., None]
 
 
 def _to_rows(x: np.ndarray) -> np.ndarray:
