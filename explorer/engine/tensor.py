@@ -237,7 +237,8 @@ class Tensor(TensorMath, TensorShape):
         if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.array(1, self.data.dtype).reshape(self.data.shape)  # np.ones, cheaper
+            # a one of self's shape and dtype (np.ones, cheaper): size 1, so every axis is 1 long
+            seed = np.array(1, self.data.dtype, ndmin=self.data.ndim)
         else:
             seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
             seed = seed.astype(self.data.dtype, copy=False)

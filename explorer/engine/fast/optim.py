@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from explorer.engine.fast.constants import scalar
+from explorer.engine.fast.constants import Table, scalar
+
+_RATES = Table(lambda key: scalar(*key))  # (lr, dtype) -> lr as a 0-d array of the dtype
 
 
 def sgd_step(params: Iterable[Any], lr: float) -> None:
@@ -24,7 +26,7 @@ def sgd_step(params: Iterable[Any], lr: float) -> None:
             continue
         if grad.dtype is not dtype:
             dtype = grad.dtype
-            rate = scalar(lr, dtype) if type(lr) is float else lr
+            rate = _RATES[lr, dtype] if type(lr) is float else lr
         p = param.data
         p -= rate * grad  # in place, so the module's Parameter keeps its array
 
