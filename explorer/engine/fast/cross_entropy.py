@@ -1,4 +1,4 @@
-"""``F.cross_entropy`` of a training batch, lean: the general path's numbers at a third of its cost.
+"""``F.cross_entropy`` of a training batch, lean: the general path's numbers, fewer numpy calls.
 
 The general path (``explorer/engine/nn/_functional_class_losses.py``) serves every input shape,
 weights, label smoothing, ignored targets and probability targets, and checks each. A training
