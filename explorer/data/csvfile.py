@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.data.dataset import DataError, Dataset
+from explorer.data.memory import check_memory_budget, working_set
 from explorer.io.bounded import FileRefusedError, check_regular, open_bounded
 
 MAX_CSV_BYTES = 512 << 20
@@ -66,6 +67,7 @@ def load_csv(
     name: str | None = None,
     feature_shape: tuple[int, ...] | None = None,
     max_bytes: int = MAX_CSV_BYTES,
+    memory_budget: int | None = None,
 ) -> Dataset:
     """Load a CSV file of numeric features and a class label column.
 
@@ -85,6 +87,11 @@ def load_csv(
         Layout of one row's features (e.g. ``(28, 28)``); defaults to ``(features,)``.
     max_bytes : int
         Refuse larger files before reading them.
+    memory_budget : int, optional
+        Bytes of memory the data may take once loaded, split, standardized and trained on
+        (:func:`~explorer.data.memory.working_set`), estimated from the file's size and its
+        first row before the rest is read. Defaults to
+        :func:`~explorer.data.memory.default_memory_budget` (a quarter of the RAM).
 
     Returns
     -------
@@ -94,14 +101,21 @@ def load_csv(
     ------
     DataError
         For a missing file or one that is not a regular file or is larger than
-        ``max_bytes``, an empty file, a missing label column, ragged rows, a cell that is not
-        a finite number (naming row, column and the text), or too many distinct labels.
-        No other exception escapes.
+        ``max_bytes`` or the memory budget, an empty file, a missing label column, ragged
+        rows, a cell that is not a finite number (naming row, column and the text), or too
+        many distinct labels. No other exception escapes.
     """
     path = Path(path)
     try:
-        check_regular(path, max_bytes)
+        size = check_regular(path, max_bytes)
         layout = _layout(path, label_column, has_header, delimiter, max_bytes)
+        # A row takes at least two bytes a cell (the cell and a delimiter or line end).
+        rows = size // (2 * layout.width) + 1
+        check_memory_budget(
+            f"{path}: {size:,} bytes of CSV in {layout.width} columns (up to {rows:,} rows)",
+            working_set(rows, layout.width - 1),
+            memory_budget,
+        )
         parsed = _read_fast(path, layout, delimiter, max_bytes)
         if parsed is None:  # numpy refused something: find and name it, row by row
             parsed = _read_precise(path, layout, delimiter, max_bytes)

@@ -47,6 +47,7 @@ MAX_STRING_LENGTH = 1_000_000
 MAX_ARRAYS_BYTES = 1024 * 1024 * 1024
 MAX_ARRAY_ELEMENTS = 100_000_000
 MAX_ARRAY_COUNT = 10_000
+MAX_INTEGER = 2**63 - 1
 
 
 class SessionError(ValueError):
@@ -294,7 +295,12 @@ def _check_value(value: Any, where: str, path: Path, depth: int) -> None:
     """Refuse values that are not plain JSON or exceed the size bounds."""
     if depth > MAX_DEPTH:
         raise _error(path, f"'{where}' is nested deeper than {MAX_DEPTH} levels")
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | float):
+        return
+    if isinstance(value, int):
+        # Past 64 bits no state means it, and float() or Qt would raise OverflowError.
+        if not -MAX_INTEGER <= value <= MAX_INTEGER:
+            raise _error(path, f"'{where}' is an integer of {len(str(abs(value)))} digits")
         return
     if isinstance(value, str):
         if len(value) > MAX_STRING_LENGTH:
@@ -306,7 +312,9 @@ def _check_value(value: Any, where: str, path: Path, depth: int) -> None:
                 path, f"'{where}' has {len(value):,} entries; the limit is {MAX_LIST_LENGTH:,}"
             )
         # Long numeric lists (curves) are checked in one pass rather than item by item.
-        if all(type(v) in (int, float) for v in value):
+        if all(
+            type(v) is float or type(v) is int and -MAX_INTEGER <= v <= MAX_INTEGER for v in value
+        ):
             return
         for index, item in enumerate(value):
             _check_value(item, f"{where}[{index}]", path, depth + 1)

@@ -196,3 +196,14 @@ def test_a_csv_that_is_a_fifo_is_refused_without_blocking(tmp_path):
 def test_a_folder_is_refused(tmp_path):
     with pytest.raises(DataError, match="not a regular file but a folder"):
         load_csv(tmp_path)
+
+
+def test_a_csv_that_may_hold_more_than_the_memory_budget_is_refused_before_parsing(tmp_path):
+    path = write(tmp_path, "1,2,0\n" * 1000)  # 6,000 bytes: at most 1,001 rows of 3 cells
+    assert len(load_csv(path, memory_budget=1001 * (2 * 15 + 64))) == 1000
+    with pytest.raises(DataError) as info:
+        load_csv(path, memory_budget=50_000)
+    assert str(info.value) == (
+        f"{path}: 6,000 bytes of CSV in 3 columns (up to 1,001 rows) would need about 92 KiB "
+        "of memory to load, split, standardize and train on; the memory budget is 49 KiB"
+    )

@@ -64,3 +64,10 @@ def raw_zip(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
 def stored(name: str, data: bytes) -> tuple[str, bytes, int, int, int]:
     """A stored member for :func:`raw_zip` whose sizes and checksum tell the truth."""
     return (name, data, 0, zlib.crc32(data), len(data))
+
+
+def gzip_zeros(prefix: bytes, megabytes: int) -> bytes:
+    """A gzip file of ``prefix`` then ``megabytes`` MiB of zeros (see :func:`deflated_zeros`)."""
+    _, data, _, crc, size = deflated_zeros("", prefix, megabytes)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + data + struct.pack("<LL", crc, size & 0xFFFFFFFF)

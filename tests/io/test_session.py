@@ -372,3 +372,12 @@ def test_a_failure_of_every_step_in_turn_never_pairs_new_arrays_with_an_old_json
                 monkeypatch.undo()
             assert_is(path, expected)
             assert len(list(folder.iterdir())) == 2
+
+
+@pytest.mark.parametrize("where", ['{"n": 1%s}', '{"curve": [1.0, 2, 1%s]}'])
+def test_an_integer_past_64_bits_is_refused_naming_where(tmp_path, where):
+    path = tmp_path / "big.json"
+    state = where % ("0" * 399)
+    path.write_text('{"format": "explorer-session", "version": 1, "tabs": {"t": ' + state + "}}")
+    with pytest.raises(SessionError, match=r"'tabs.t.(n|curve\[2\])' is an integer of 400 digits"):
+        load_session(path)
