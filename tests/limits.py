@@ -98,13 +98,22 @@ def _serve(extra: int) -> None:
 
 
 class LimitedWorker:
-    """A child process that runs readers under an address-space cap (see the module)."""
+    """A child process that runs readers under an address-space cap (see the module).
 
-    def __init__(self, extra_bytes: int = DEFAULT_EXTRA):
+    A call that kills the child, or gives no answer within ``timeout`` seconds (a reader
+    that hangs), fails with AssertionError; the next call starts a new child.
+    """
+
+    def __init__(self, extra_bytes: int = DEFAULT_EXTRA, timeout: float = 300):
+        self._extra = extra_bytes
+        self._timeout = timeout
+        self._process: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.limits", str(extra_bytes)],
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.limits", str(self._extra)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=ROOT,
@@ -114,19 +123,30 @@ class LimitedWorker:
 
     def call(self, reader: str, path: str | os.PathLike, **options) -> dict:
         """Run ``reader`` on ``path`` in the child; its answer (see the module docstring)."""
-        self._process.stdin.write(json.dumps([reader, str(path), options]) + "\n")
-        self._process.stdin.flush()
-        line = self._process.stdout.readline()
+        import select
+
+        if self._process is None or self._process.poll() is not None:
+            self._process = self._start()
+        process = self._process
+        process.stdin.write(json.dumps([reader, str(path), options]) + "\n")
+        process.stdin.flush()
+        ready, _, _ = select.select([process.stdout], [], [], self._timeout)
+        if not ready:
+            process.kill()
+            process.wait()
+            raise AssertionError(f"the reader {reader!r} hung on {path}")
+        line = process.stdout.readline()
         if not line:
-            code = self._process.wait()
+            code = process.wait()
             raise AssertionError(
                 f"the reader {reader!r} killed its process (exit {code}) on {path}"
             )
         return json.loads(line)
 
     def close(self) -> None:
-        self._process.stdin.close()
-        self._process.wait()
+        if self._process is not None and self._process.poll() is None:
+            self._process.stdin.close()
+            self._process.wait()
 
     def __enter__(self) -> LimitedWorker:
         return self
