@@ -46,14 +46,14 @@ def check_memory_budget(what: str, need: int, budget: int | None) -> None:
     """Raise :class:`DataError` when ``need`` bytes exceed ``budget`` (None: the default).
 
     ``what`` starts the message, naming the file and its size:
-    ``"<what> would need about 3.1 GiB of memory to load, split, standardize and train on;
-    the memory budget is 2.0 GiB"``.
+    ``"<what> would need about 3.1 GiB of memory to load and train on, more than the
+    memory budget of 2.0 GiB"``.
     """
     budget = default_memory_budget() if budget is None else budget
     if need > budget:
         raise DataError(
-            f"{what} would need about {format_bytes(need)} of memory to load, split, "
-            f"standardize and train on; the memory budget is {format_bytes(budget)}"
+            f"{what} would need about {format_bytes(need)} of memory to load and train on, "
+            f"more than the memory budget of {format_bytes(budget)}"
         )
 
 

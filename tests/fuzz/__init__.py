@@ -11,8 +11,8 @@ with the MemoryError it raises there. Linux only (the cap reads ``/proc``).
 Environment
 -----------
 EXPLORER_FUZZ_EXAMPLES
-    Examples per test (default 40: the whole folder takes well under a minute on one
-    core). Raise it to search longer, e.g. ``EXPLORER_FUZZ_EXAMPLES=2000 pytest tests/fuzz``.
+    Examples per test (default 50: the whole folder takes about 15 seconds on one core).
+    Raise it to search longer, e.g. ``EXPLORER_FUZZ_EXAMPLES=2000 pytest tests/fuzz``.
     Under ``CI`` the examples are derandomized (tests/conftest.py's "ci" profile), so a run
     draws the same inputs every time.
 """

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.limits import LimitedWorker
 
-FUZZ_EXAMPLES = int(os.environ.get("EXPLORER_FUZZ_EXAMPLES", "40"))
+FUZZ_EXAMPLES = int(os.environ.get("EXPLORER_FUZZ_EXAMPLES", "50"))
 #: The address space a reader may add in the child, above its size at rest.
 FUZZ_MEMORY = 300 << 20
 
