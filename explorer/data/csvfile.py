@@ -16,7 +16,6 @@ label as long). Only a regular file is read, and never past ``max_bytes``
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import warnings
@@ -28,7 +27,12 @@ import numpy as np
 
 from explorer.data.dataset import DataError, Dataset
 from explorer.data.memory import check_memory_budget, working_set
-from explorer.io.bounded import FileRefusedError, check_regular, open_bounded
+from explorer.io.bounded import (
+    FileRefusedError,
+    check_regular,
+    open_bounded,
+    open_bounded_text,
+)
 
 MAX_CSV_BYTES = 512 << 20
 MAX_CSV_CLASSES = 1000
@@ -142,14 +146,10 @@ class _Layout:
     skip_rows: int  # non-blank rows before the data (0 or 1)
 
 
-def _open_text(path: Path, max_bytes: int) -> io.TextIOWrapper:
-    return io.TextIOWrapper(open_bounded(path, max_bytes), encoding="utf-8-sig", newline="")
-
-
 def _rows(path: Path, delimiter: str, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
     """(file line number, stripped cells) of every non-blank row, streamed."""
     try:
-        with _open_text(path, max_bytes) as handle:
+        with open_bounded_text(path, max_bytes, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             for row in reader:
                 if row and any(cell.strip() for cell in row):
@@ -211,7 +211,10 @@ def _read_fast(
     }
 
     def column(dtype, usecols: list[int]) -> np.ndarray:
-        with warnings.catch_warnings(), _open_text(path, max_bytes) as handle:
+        with (
+            warnings.catch_warnings(),
+            open_bounded_text(path, max_bytes, encoding="utf-8-sig", newline="") as handle,
+        ):
             warnings.simplefilter("ignore")
             return np.loadtxt(handle, dtype=dtype, usecols=usecols, **options)
 

@@ -49,7 +49,8 @@ class _Idx:
 
     path: Path
     dims: tuple[int, ...]
-    stream: BinaryIO
+    stream: BinaryIO  # the file, or a gzip reader of it
+    file: BinaryIO
     size: int  # data bytes the header promises
 
     def read_exactly(self, target: memoryview) -> None:
@@ -71,9 +72,17 @@ class _Idx:
                 f"{self.dims} need {self.size:,} bytes after the header"
             )
 
+    def close(self) -> None:
+        self.stream.close()  # a GzipFile leaves the file it was given open
+        self.file.close()
+
+
+# What a damaged gzip stream or a file that changes while read raises.
+_CORRUPT = (EOFError, gzip.BadGzipFile, zlib.error, OSError)
+
 
 def _open_idx(path: Path, expected_magic: int, max_bytes: int) -> _Idx:
-    """Open ``path`` (plain or gzip), validate its header; the caller closes ``stream``."""
+    """Open ``path`` (plain or gzip) and validate its header; the caller closes it."""
     # A gzip of incompressible data is slightly larger than the data.
     try:
         raw = open_bounded(path, max_bytes + (max_bytes >> 6) + (1 << 20))
@@ -97,28 +106,7 @@ def _open_idx(path: Path, expected_magic: int, max_bytes: int) -> _Idx:
         if isinstance(error, _CORRUPT):
             raise _corrupt(path, error) from None
         raise
-    return _Idx(path, dims, _Closing(stream, raw), size)
-
-
-class _Closing:
-    """A gzip stream that closes the file under it too (GzipFile leaves a given file open)."""
-
-    def __init__(self, stream: BinaryIO, raw: BinaryIO):
-        self._stream, self._raw = stream, raw
-
-    def readinto(self, target) -> int:
-        return self._stream.readinto(target)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._stream.read(size)
-
-    def close(self) -> None:
-        self._stream.close()
-        self._raw.close()
-
-
-# What a damaged gzip stream or a file that changes while read raises.
-_CORRUPT = (EOFError, gzip.BadGzipFile, zlib.error, OSError)
+    return _Idx(path, dims, stream, raw, size)
 
 
 def _corrupt(path: Path, error: BaseException) -> DataError:
@@ -228,7 +216,7 @@ def load_idx(
     except _CORRUPT as error:
         raise _corrupt(images_path, error) from None
     finally:
-        images.stream.close()
+        images.close()
     return Dataset(
         x=x,
         y=labels,
@@ -253,7 +241,7 @@ def _read_labels(
     except _CORRUPT as error:
         raise _corrupt(path, error) from None
     finally:
-        labels.stream.close()
+        labels.close()
     values = raw[:count].astype(np.int64)
     if num_classes is not None:
         bad = np.flatnonzero(values >= num_classes)

@@ -74,6 +74,8 @@ def check_regular(path: str | os.PathLike, max_bytes: int) -> int:
         info = os.stat(path)
     except OSError as error:
         raise FileRefusedError(path, _why(error)) from None
+    except ValueError:  # a NUL character, which no file name holds
+        raise FileRefusedError(path, "not a valid file name") from None
     return _check_stat(path, info, max_bytes)
 
 

@@ -73,3 +73,8 @@ def test_an_unreadable_file_is_refused_with_the_reason(tmp_path):
         pytest.skip("running as a user who reads everything")
     with pytest.raises(FileRefusedError, match="Permission denied"):
         read_bounded(path, 100)
+
+
+def test_a_name_no_file_can_have_is_refused(tmp_path):
+    with pytest.raises(FileRefusedError, match="not a valid file name"):
+        read_bounded(tmp_path / "a\x00b", 100)

@@ -381,3 +381,9 @@ def test_an_integer_past_64_bits_is_refused_naming_where(tmp_path, where):
     path.write_text('{"format": "explorer-session", "version": 1, "tabs": {"t": ' + state + "}}")
     with pytest.raises(SessionError, match=r"'tabs.t.(n|curve\[2\])' is an integer of 400 digits"):
         load_session(path)
+
+
+def test_an_arrays_name_no_file_can_have_is_a_session_error(tmp_path):
+    path = session_naming(tmp_path, "lab\x00.npz")
+    with pytest.raises(SessionError, match="not a valid file name"):
+        load_session(path)
