@@ -108,7 +108,9 @@ def check_array_form(where: str, shape: object, dtype: np.dtype) -> tuple[int, .
     if not isinstance(shape, tuple) or len(shape) > MAX_DIMENSIONS:
         raise ValueError(f"{where} has a shape that is not a tuple of dimensions")
     if any(type(n) is not int or n < 0 for n in shape):
-        raise ValueError(f"{where} has shape {_short(shape)}; dimensions must be >= 0")
+        raise ValueError(
+            f"{where} has shape {_short(shape)}; dimensions must be whole numbers >= 0"
+        )
     return shape
 
 

@@ -56,7 +56,7 @@ def test_compressed_archives_are_read(tmp_path):
         (npy_header("<U3", (2,)), "has dtype <U3"),
         (npy_header("<c16", (2,)), "has dtype complex128"),
         (npy_header([("a", "<f8")], (2,)), "only numbers"),
-        (npy_header("<f8", (-1, 3)), r"shape \(-1, 3\); dimensions must be >= 0"),
+        (npy_header("<f8", (-1, 3)), r"shape \(-1, 3\); dimensions must be whole numbers >= 0"),
         (npy_header("<f8", (2**70, 0)), "more than the limit"),
         (npy_header("<f8", (2**20, 2**20)), "more than the limit"),
         (npy_header("<f8", (1,) * 40), "not a tuple of dimensions"),
