@@ -34,7 +34,7 @@ def _readers() -> dict:
 
     from explorer.data import DataError, load_csv, load_idx
     from explorer.engine import manual_seed, nn
-    from explorer.io.session import SessionError, load_arrays, load_session, parse_session
+    from explorer.io.session import SessionError, load_arrays, load_session
     from explorer.training import load_weights
     from explorer.training.wire import WireError, decode, read_message
 
@@ -43,9 +43,6 @@ def _readers() -> dict:
         model = nn.MLP(*options.get("sizes", [2, [5], 3]))
         load_weights(model, path)
         return sum(float(np.abs(v).sum()) for v in model.state_dict().values())
-
-    def session_bytes(path, options):
-        return parse_session(Path(path).read_bytes(), path)[1]
 
     def stream(path, options):
         with open(path, "rb") as handle:
@@ -57,7 +54,6 @@ def _readers() -> dict:
             lambda p, o: load_session(p, keep_state=o.get("keep_state", False)),
             SessionError,
         ),
-        "session_text": (session_bytes, SessionError),
         "arrays": (lambda p, o: load_arrays(p), SessionError),
         "csv": (lambda p, o: load_csv(p, **o), DataError),
         "idx": (lambda p, o: load_idx(p, o.pop("labels"), **o), DataError),
