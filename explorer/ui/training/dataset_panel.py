@@ -31,6 +31,7 @@ from explorer.data import (
     load_idx,
     make_synthetic,
 )
+from explorer.ui.settings import make_settings
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 FILE_KINDS = {
@@ -46,8 +47,6 @@ MEMORY_BUDGET_KEY = "data/memory_budget_mb"
 def load_memory_budget() -> int | None:
     """The memory budget for data files from the app's settings, in bytes (None: the
     default, a quarter of the machine's RAM)."""
-    from explorer.ui.main_window import make_settings  # the window imports this module
-
     try:
         megabytes = float(make_settings().value(MEMORY_BUDGET_KEY, 0))
     except (TypeError, ValueError):
