@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from explorer.engine import nn
+from explorer.quoting import quoted
 
 MAX_HIDDEN_LAYERS = 8
 MAX_FEATURES = 10_000_000
@@ -57,11 +58,12 @@ def parse_hidden_sizes(text: str) -> list[int]:
         try:
             size = int(token)
         except ValueError:
-            raise ValueError(f"hidden size {token!r} is not a whole number") from None
+            raise ValueError(f"hidden size {quoted(token)} is not a whole number") from None
         sizes.append(_check_features("hidden size", size))
     if len(sizes) > MAX_HIDDEN_LAYERS:
         raise ValueError(
-            f"{len(sizes)} hidden layers in {text.strip()!r}; at most {MAX_HIDDEN_LAYERS} allowed"
+            f"{len(sizes)} hidden layers in {quoted(text.strip())}; "
+            f"at most {MAX_HIDDEN_LAYERS} allowed"
         )
     return sizes
 
@@ -73,15 +75,17 @@ def format_hidden_sizes(sizes: Sequence[int]) -> str:
 
 def _check_features(what: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{what} must be a whole number; got {value!r}")
+        raise ValueError(f"{what} must be a whole number; got {quoted(value)}")
     if not 1 <= value <= MAX_FEATURES:
-        raise ValueError(f"{what} must be between 1 and {MAX_FEATURES:,}; got {value!r}")
+        raise ValueError(f"{what} must be between 1 and {MAX_FEATURES:,}; got {quoted(value)}")
     return int(value)
 
 
 def _check_choice(key: str, value: Any, choices: Sequence[str]) -> str:
     if value not in choices:
-        raise ValueError(f"{key} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+        raise ValueError(
+            f"{key} must be one of {', '.join(map(repr, choices))}; got {quoted(value)}"
+        )
     return value
 
 
@@ -92,7 +96,7 @@ def validate_config(config: dict[str, Any]) -> dict[str, Any]:
     too, so a typo in a saved session does not pass silently.
     """
     if not isinstance(config, dict):
-        raise ValueError(f"a model configuration must be a dict; got {config!r}")
+        raise ValueError(f"a model configuration must be a dict; got {quoted(config)}")
     unknown = sorted(set(config) - set(DEFAULT_CONFIG))
     if unknown:
         raise ValueError(f"unknown model configuration key(s): {', '.join(unknown)}")
@@ -103,14 +107,14 @@ def validate_config(config: dict[str, Any]) -> dict[str, Any]:
     elif isinstance(hidden, int | np.integer) and not isinstance(hidden, bool):
         hidden = [hidden]
     if not isinstance(hidden, list | tuple):
-        raise ValueError(f"hidden_sizes must be a list of whole numbers; got {hidden!r}")
+        raise ValueError(f"hidden_sizes must be a list of whole numbers; got {quoted(hidden)}")
     if len(hidden) > MAX_HIDDEN_LAYERS:
         raise ValueError(
             f"hidden_sizes has {len(hidden)} layers; at most {MAX_HIDDEN_LAYERS} allowed"
         )
     seed = merged["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a whole number in [0, 2**32); got {seed!r}")
+        raise ValueError(f"seed must be a whole number in [0, 2**32); got {quoted(seed)}")
     return {
         "input_features": _check_features("input_features", merged["input_features"]),
         "hidden_sizes": [_check_features("hidden size", h) for h in hidden],

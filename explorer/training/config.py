@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from explorer.engine import nn
+from explorer.quoting import quoted
 
 LOSSES: tuple[str, ...] = ("cross_entropy", "mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
@@ -81,7 +82,7 @@ class TrainingConfig:
         _integer("epochs", self.epochs, 1, MAX_EPOCHS)
         _integer("seed", self.seed, 0, MAX_SEED)
         if not isinstance(self.shuffle, bool):
-            raise ValueError(f"shuffle must be True or False; got {self.shuffle!r}")
+            raise ValueError(f"shuffle must be True or False; got {quoted(self.shuffle)}")
         _number("val_fraction", self.val_fraction, 0, 1, low_open=True, high_open=True)
         return self
 
@@ -100,13 +101,13 @@ class TrainingConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(state) - known)
         if unknown:
-            raise ValueError(f"unknown training config field {unknown[0]!r}")
+            raise ValueError(f"unknown training config field {quoted(unknown[0])}")
         return cls(**state).validate()
 
 
 def _choice(name: str, value: Any, valid: tuple[str, ...]) -> None:
     if value not in valid:
-        raise ValueError(f"{name} must be one of {', '.join(valid)}; got {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(valid)}; got {quoted(value)}")
 
 
 def _number(
@@ -124,12 +125,14 @@ def _number(
         )
     if not ok:
         left, right = "(" if low_open else "[", ")" if high_open else "]"
-        raise ValueError(f"{name} must be a number in {left}{low}, {high}{right}; got {value!r}")
+        raise ValueError(
+            f"{name} must be a number in {left}{low}, {high}{right}; got {quoted(value)}"
+        )
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer from {low} to {high}; got {value!r}")
+        raise ValueError(f"{name} must be an integer from {low} to {high}; got {quoted(value)}")
 
 
 ACTIVATIONS = nn.MLP.ACTIVATIONS
@@ -174,9 +177,9 @@ class RunSpec:
     def validate(self) -> RunSpec:
         """Check the model fields and the training config; ValueError naming the bad one."""
         if not isinstance(self.dataset, str) or not self.dataset:
-            raise ValueError(f"dataset must be a name; got {self.dataset!r}")
+            raise ValueError(f"dataset must be a name; got {quoted(self.dataset)}")
         if not isinstance(self.dataset_params, dict):
-            raise ValueError(f"dataset_params must be a dict; got {self.dataset_params!r}")
+            raise ValueError(f"dataset_params must be a dict; got {quoted(self.dataset_params)}")
         sizes = self.hidden_sizes
         if (
             not isinstance(sizes, tuple | list)
@@ -188,14 +191,16 @@ class RunSpec:
         ):
             raise ValueError(
                 f"hidden_sizes must be at most {MAX_HIDDEN_LAYERS} integers from 1 to "
-                f"{MAX_LAYER_WIDTH}; got {sizes!r}"
+                f"{MAX_LAYER_WIDTH}; got {quoted(sizes)}"
             )
         self.hidden_sizes = tuple(sizes)
         _choice("activation", self.activation, ACTIVATIONS)
         _choice("init_weight", self.init_weight, INIT_WEIGHTS)
         _choice("init_bias", self.init_bias, INIT_BIASES)
         if self.standardize not in (None, True, False):
-            raise ValueError(f"standardize must be true, false or null; got {self.standardize!r}")
+            raise ValueError(
+                f"standardize must be true, false or null; got {quoted(self.standardize)}"
+            )
         self.training.validate()
         return self
 
@@ -222,7 +227,7 @@ class RunSpec:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(state) - known)
         if unknown:
-            raise ValueError(f"unknown run spec field {unknown[0]!r}")
+            raise ValueError(f"unknown run spec field {quoted(unknown[0])}")
         values = dict(state)
         values["training"] = TrainingConfig.from_dict(values.get("training", {}))
         if "hidden_sizes" in values and isinstance(values["hidden_sizes"], list):

@@ -35,6 +35,7 @@ import numpy as np
 
 from explorer.data import Dataset
 from explorer.engine import Tensor, manual_seed, nn, no_grad
+from explorer.quoting import quoted
 from explorer.training.config import TrainingConfig
 from explorer.training.history import EpochRecord, History
 from explorer.training.objective import compute_loss, make_optimizer
@@ -159,7 +160,7 @@ class Trainer:
         if self.diverged:
             raise ValueError("a diverged run cannot continue; reset it first")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs to add must be a positive integer; got {epochs!r}")
+            raise ValueError(f"epochs to add must be a positive integer; got {quoted(epochs)}")
         self.config = replace(self.config, epochs=self.config.epochs + epochs).validate()
         self.done = self.epoch >= self.config.epochs
 
@@ -369,7 +370,9 @@ class Trainer:
         nx, ny = (resolution, resolution) if isinstance(resolution, int) else resolution
         for n in (nx, ny):
             if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID_RESOLUTION:
-                raise ValueError(f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {n!r}")
+                raise ValueError(
+                    f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {quoted(n)}"
+                )
         xs = np.linspace(xlim[0], xlim[1], nx, dtype=np.float32)
         ys = np.linspace(ylim[0], ylim[1], ny, dtype=np.float32)
         gx, gy = np.meshgrid(xs, ys)

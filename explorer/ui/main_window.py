@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 import explorer
 from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
+from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
@@ -36,6 +39,8 @@ def build_tabs() -> list[ExplorerTab]:
         model,
         TrainingTab(model_tab=model),  # trains the Model tab's very instance
     ]
+
+log = logging.getLogger(LOGGER_NAME)
 
 
 class MainWindow(QMainWindow):
@@ -173,13 +178,21 @@ class MainWindow(QMainWindow):
             tab.setSizePolicy(policy, policy)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        settings = make_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/tab", self.tabs.currentIndex())
-        self.sessions.autosave()
-        self.appearance.stop_following()
-        for tab in self.all_tabs():
-            tab.shutdown()
-        if getattr(self, "faults", None) is not None:
-            self.faults.uninstall()
+        # Training and threads stop whatever else fails on the way out.
+        try:
+            settings = make_settings()
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("window/tab", self.tabs.currentIndex())
+            self.sessions.autosave()
+        except Exception:
+            log.exception("could not keep the window's state for the next start")
+        finally:
+            self.appearance.stop_following()
+            for tab in self.all_tabs():
+                try:
+                    tab.shutdown()
+                except Exception:
+                    log.exception("tab %s: shutdown failed", tab.export_name)
+            if getattr(self, "faults", None) is not None:
+                self.faults.uninstall()
         super().closeEvent(event)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.ui.colors import LIGHT, Palette
+from explorer.ui.plots.minimum import ContentMinimum
 
 #: Zoom steps, as a browser's (View > Zoom In / Zoom Out walk them).
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
@@ -33,6 +34,8 @@ LEGEND_PT = 8.0
 TITLE_ROW = 30
 #: The smallest a plot that fills its own widget may be at 100 %, in pixels.
 PLOT_MIN = (90, 120)
+#: The monospace font tables and code prefer.
+MONOSPACE_FAMILY = "DejaVu Sans Mono"
 
 
 def check_zoom(zoom) -> float:
@@ -140,9 +143,10 @@ class Theme(QObject):
         if bold:
             font.setBold(True)
         if monospace:
-            font.setFamilies(
-                QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).families()
-            )
+            # DejaVu's is compact (a 16-row tensor keeps half its rows in view); elsewhere the
+            # system's fixed-pitch font.
+            system = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).families()
+            font.setFamilies([MONOSPACE_FAMILY, *system])
             font.setStyleHint(QFont.StyleHint.Monospace)
             font.setFixedPitch(True)
         return font
@@ -220,8 +224,10 @@ def set_title(plot: pg.PlotItem, title: str) -> None:
 
 
 def _fit_title_row(plot: pg.PlotItem) -> None:
-    # pyqtgraph fixes the title's row at 30 pixels, too little for a zoomed title.
-    height = math.ceil(TITLE_ROW * max(1.0, theme().zoom))
+    # pyqtgraph fixes the title's row at 30 pixels, too little for a zoomed title (or one of
+    # two lines).
+    text_height = math.ceil(plot.titleLabel.item.boundingRect().height()) + 4
+    height = max(math.ceil(TITLE_ROW * max(1.0, theme().zoom)), text_height)
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
     view = plot.getViewWidget()
@@ -230,6 +236,9 @@ def _fit_title_row(plot: pg.PlotItem) -> None:
         # the whole plot: a splitter would squeeze a zoomed one into an unreadable strip (a
         # window too small for them scrolls instead).
         span_title(plot)
+        if isinstance(view, ContentMinimum):
+            view.updateGeometry()  # its minimum is its plot's, title and axes included
+            return
         title = math.ceil(plot.titleLabel.item.boundingRect().width()) + 16
         current = theme()
         view.setMinimumSize(max(title, current.px(PLOT_MIN[0])), current.px(PLOT_MIN[1]))
@@ -281,6 +290,7 @@ def style_view(view: pg.GraphicsView) -> None:
             style_legend(item)
         elif isinstance(item, pg.PlotItem):
             style_title(item)
+    view.updateGeometry()  # restyled text may need more (or less) room
 
 
 def restyle_views(widgets: list[QWidget] | None = None) -> None:

@@ -1,7 +1,7 @@
-"""``nn.MLP``: the seed's ``Model(784, 256, 10, init_weight="he", init_bias="zero")``, generalised.
+"""``nn.MLP``: the lecture notes' ``Model(784, 256, 10, init_weight="he", ...)``, generalised.
 
 The layers are attributes ``linear1 ... linearN`` (no container), and activations are applied
-functionally in ``forward``, so the module tree is exactly the seed's: MLP -> linear1, linear2;
+functionally in ``forward``, so the module tree is the lecture notes': MLP -> linear1, linear2;
 ``parameters()`` yields ``linear1.weight, linear1.bias, linear2.weight, linear2.bias`` and
 ``parameters(recurse=False)`` yields nothing.
 """
@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine import fast
+from explorer.engine.fast.fused_mlp import fused_mlp
 from explorer.engine.nn import _functional_layers as F
 from explorer.engine.nn import init
-from explorer.engine.nn._fused_mlp import fused_mlp
 from explorer.engine.nn.linear import Linear
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
@@ -27,7 +28,7 @@ _ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
     "tanh": F.tanh,
     "identity": lambda x: x,
 }
-# The seed's init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
+# The lecture notes' init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
 _WEIGHT_INITS: dict[str, Callable[[Tensor], Tensor]] = {
     "he": init.kaiming_normal_,
     "xavier": init.xavier_normal_,
@@ -159,10 +160,10 @@ class MLP(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         layers = self._modules.values()
-        # one graph node for all layers, bit-identical; see explorer/engine/nn/_fused_mlp.py
-        fused = fused_mlp(x, layers, self.activation)
-        if fused is not None:
-            return fused
+        if fast.enabled():  # all layers as one graph node, when it can (fast/fused_mlp.py)
+            fused = fused_mlp(x, layers, self.activation)
+            if fused is not None:
+                return fused
         act = _ACTIVATION_FNS[self.activation]
         *hidden, last = layers
         for layer in hidden:

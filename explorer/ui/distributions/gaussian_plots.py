@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.distributions.style import make_plot, qcolor
-from explorer.ui.theme import add_legend, theme
+from explorer.ui.plots.legend import legend_outside
+from explorer.ui.theme import theme
 
 
 class GaussianDensitiesPlot:
@@ -20,7 +21,8 @@ class GaussianDensitiesPlot:
         self.plot.addItem(self.p_curve)
         self.plot.addItem(self.q_curve)
         # The legend comes after the items: it gets the long texts, the CSV the short names.
-        legend = add_legend(self.plot, offset=(-8, 4))
+        # Above the data: floating on it, it covered a density's peak.
+        legend = legend_outside(self.plot, columns=2)
         legend.addItem(self.p_curve, "p(x) = N(μ_P, σ_P²)")
         legend.addItem(self.q_curve, "q(x) = N(μ_Q, σ_Q²)")
         theme().watch(self.plot, self._apply_theme)
@@ -50,7 +52,7 @@ class GaussianIntegrandPlot:
         self.plot.addItem(self.qp_curve)
         self.plot.addItem(self.pq_curve)
         self.zero.csv_exclude = True
-        legend = add_legend(self.plot, offset=(-8, 4))
+        legend = legend_outside(self.plot, columns=2)
         legend.addItem(self.pq_curve, "p log(p/q) → KL(P‖Q)")
         legend.addItem(self.qp_curve, "q log(q/p) → KL(Q‖P)")
         self._unit = ""

@@ -74,9 +74,10 @@ class MeasureReadouts(Card):
         self.setObjectName("measureReadouts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(self)
-        grid.setContentsMargins(12, 10, 12, 10)
+        # Rows close enough that the whole card, notes included, fits a 640-pixel-high window.
+        grid.setContentsMargins(12, 8, 12, 8)
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         title = QLabel("<b>Measures</b>")
         self.copy_all = QAction("Copy all measures", self)
         self.copy_all.setObjectName("copyMeasures")

@@ -15,7 +15,6 @@ from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
 from explorer.ui.colors import ink_on, mix
 from explorer.ui.distributions.style import (
-    INFINITY_CAP,
     PROBABILITY_CEILING,
     InfinityMarks,
     YRange,
@@ -23,6 +22,7 @@ from explorer.ui.distributions.style import (
     csv_data_item,
     exclude_from_csv,
     finite_top,
+    infinite_brush,
     make_plot,
     nice_ceiling,
     nice_number,
@@ -33,6 +33,14 @@ from explorer.ui.plots.native_items import Bars, Label, Line
 from explorer.ui.theme import set_title, theme
 
 BAR_WIDTH = 0.38
+INFINITE = 2  # the Contributions bars' palette entry for an infinite term
+
+
+def mark_height(y_range: YRange) -> float:
+    """Where an infinite bar's ∞ mark hangs: a sliver under the top, so the bar shows above
+    it as well as below (a break in the bar)."""
+    low, high = y_range.current
+    return high - 0.04 * (high - low)
 
 
 #: Longer category names are shortened on the axes (the full name is in the slider's tooltip).
@@ -122,14 +130,18 @@ class ContributionsPlot:
 
     def __init__(self):
         self.plot = make_plot("Contributions to KL(P‖Q): pᵢ log(pᵢ/qᵢ)", "category i", "")
-        # Positive terms in KL's colour, negative ones in P's.
+        # Positive terms in KL's colour, negative ones in P's, infinite ones hatched.
         self.bars = Bars(
-            x=[0], height=[0], width=0.7, brushes=["k", "k"], name="KL contribution (drawn)"
+            x=[0],
+            height=[0],
+            width=0.7,
+            brushes=["k", "k", "k"],
+            name="KL contribution (drawn)",
         )
         self.plot.addItem(self.bars, ignoreBounds=True)
         self.zero = Line(0.0, angle=0)
         self.plot.addItem(self.zero, ignoreBounds=True)
-        self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
+        self.marks = InfinityMarks(self.plot, MAX_CATEGORIES, on_bars=True)
         # The bars draw an infinite term clamped; the CSV gets the true terms from here.
         self.data = csv_data_item(self.plot, "KL contribution")
         exclude_from_csv(self.bars, self.zero)
@@ -140,7 +152,9 @@ class ContributionsPlot:
         theme().watch(self.plot, self._apply_theme)
 
     def _apply_theme(self) -> None:
-        self.bars.set_colors([qcolor("kl", 200), qcolor("p", 170)], qcolor("neutral"))
+        self.bars.set_colors(
+            [qcolor("kl", 200), qcolor("p", 170), infinite_brush("kl")], qcolor("neutral")
+        )
         self.zero.set_pen(qcolor("text"))
 
     def update(self, terms: np.ndarray, unit: str, labels=None) -> None:
@@ -154,15 +168,17 @@ class ContributionsPlot:
         # Negative room of at least a tenth of the top: a drag that deepens a small negative
         # bar then leaves the axis alone instead of changing it with every move.
         self.y_range.set(-nice_ceiling(max(-low * 1.15, 0.1 * top)) if low < 0 else 0.0, top)
-        # An infinite bar reaches a fixed part of the view shown, so it holds still while
-        # the finite ones move.
-        heights, infinite = clamp_infinite(terms, self.y_range.current[1] * INFINITY_CAP)
+        # An infinite bar fills the view's height, hatched, with an ∞ breaking it near the
+        # top: unlike any finite bar, and still while the finite ones move.
+        top = self.y_range.current[1]
+        heights, infinite = clamp_infinite(terms, top)
         x = np.arange(k, dtype=np.float64)
         if self._last.changed(self.bars, heights):
-            self.bars.setOpts(x=x, height=heights, colors=heights < 0)
+            colors = np.where(infinite, INFINITE, (heights < 0).astype(np.intp))
+            self.bars.setOpts(x=x, height=heights, colors=colors)
         if self._last.changed(self.data, terms):
             self.data.setData(x, terms)
-        self.marks.show(x[infinite], heights[infinite])
+        self.marks.show(x[infinite], np.full(int(infinite.sum()), mark_height(self.y_range)))
         if unit != self._unit:
             self.plot.setLabel("left", unit)
             self._unit = unit
@@ -190,7 +206,9 @@ class DecompositionPlot:
             name="entropy H(P) H(Q)",
             colors=[0, 1],
         )
-        self.kl_bars = Bars(x=[0, 1], y0=[0, 0], height=[0, 0], width=0.55, name="KL (drawn)")
+        self.kl_bars = Bars(
+            x=[0, 1], y0=[0, 0], height=[0, 0], width=0.55, brushes=["k", "k"], name="KL (drawn)"
+        )
         for item in (self.entropy_bars, self.kl_bars):
             self.plot.addItem(item, ignoreBounds=True)
         self.plot.getAxis("bottom").setTicks(
@@ -205,7 +223,7 @@ class DecompositionPlot:
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
-        self.marks = InfinityMarks(self.plot, 2)
+        self.marks = InfinityMarks(self.plot, 2, on_bars=True)
         # The KL bars draw an infinite KL clamped: the CSV takes the true values from these.
         self.kl_data = csv_data_item(self.plot, "KL(P||Q) KL(Q||P)")
         self.cross_data = csv_data_item(self.plot, "cross entropy H(P,Q) H(Q,P)")
@@ -218,7 +236,7 @@ class DecompositionPlot:
     def _apply_theme(self) -> None:
         text = qcolor("text")
         self.entropy_bars.set_colors([qcolor("p"), qcolor("q")], text)
-        self.kl_bars.set_colors([qcolor("kl", 190)], text)
+        self.kl_bars.set_colors([qcolor("kl", 190), infinite_brush("kl")], text)
         font = theme().font(8.5)
         palette = theme().palette
         kl = mix(palette.background, palette.kl, 190 / 255)  # as drawn, over the background
@@ -239,18 +257,21 @@ class DecompositionPlot:
         self.y_range.set(0.0, top)
         # Label sizes are judged against the range shown (the hysteresis may keep a taller one).
         shown = self.y_range.current[1]
-        cap = shown * INFINITY_CAP
-        kl_heights = np.where(np.isinf(kls), np.maximum(cap - entropies, 0.0), kls)
+        # An infinite KL segment fills the view above its entropy, hatched (see Contributions).
+        kl_heights = np.where(np.isinf(kls), np.maximum(shown - entropies, 0.0), kls)
         if self._last.changed(self.entropy_bars, entropies):
             self.entropy_bars.setOpts(height=entropies)
         if self._last.changed(self.kl_bars, entropies, kl_heights):
-            self.kl_bars.setOpts(y0=entropies, height=kl_heights)
+            colors = np.isinf(kls).astype(np.intp)
+            self.kl_bars.setOpts(y0=entropies, height=kl_heights, colors=colors)
         if self._last.changed(self.kl_data, kls):
             self.kl_data.setData([0.0, 1.0], kls)
         if self._last.changed(self.cross_data, totals):
             self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
-        self.marks.show(np.arange(2.0)[infinite], (entropies + kl_heights)[infinite])
+        self.marks.show(
+            np.arange(2.0)[infinite], np.full(int(infinite.sum()), mark_height(self.y_range))
+        )
         names = (("H(P)", "KL(P‖Q)", "H(P,Q)"), ("H(Q)", "KL(Q‖P)", "H(Q,P)"))
         for i in range(2):
             h_label, kl_label, total_label = self.labels[3 * i : 3 * i + 3]

@@ -22,8 +22,9 @@ from explorer.ui.distributions.style import (
     qcolor,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.native_items import Line, Marker
-from explorer.ui.theme import add_legend, set_title, theme
+from explorer.ui.theme import set_title, theme
 
 
 class SweepCache:
@@ -69,10 +70,8 @@ class SensitivityPlot:
 
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
-        # One row across the top (right of the ∞ mark at q = 0): the curves leave the view
-        # only at its two ends.
-        self.legend = legend = add_legend(self.plot, offset=(46, 2))
-        legend.setColumnCount(3)
+        # Above the data, not on it: the curves leave the view at its top corners (∞ marks).
+        self.legend = legend = legend_outside(self.plot, columns=3)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
         self.entropy_line = Line(0.0, angle=0)
         self._floor_key = pg.PlotDataItem()

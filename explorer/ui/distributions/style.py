@@ -6,15 +6,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 
 from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes, skip_empty_frames
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
 from explorer.ui.theme import set_title, style_plot, theme
 
-#: Where an infinite value is drawn: this fraction of the view's height, leaving room above
-#: for its ∞ mark.
+#: Where an infinite point is drawn (the sensitivity plot's markers): this fraction of the
+#: view's height, leaving room above for its ∞ mark. An infinite bar fills the whole height.
 INFINITY_CAP = 0.8
 #: The tick label a left axis has room for from the start.
 TICK_ROOM = "0.000"
@@ -24,6 +25,16 @@ def qcolor(role: str, alpha: int | None = None) -> QColor:
     """The theme's colour ``role`` as a QColor: "p", "q", "kl" and "cross" (Tableau colours,
     as in the Training tab: P blue, Q orange, KL red, cross entropy purple), "text", ..."""
     return theme().color(getattr(theme().palette, role), alpha)
+
+
+def infinite_brush(role: str = "kl") -> QBrush:
+    """The hatch of a bar whose value is infinite, in the theme's ``role`` colour: no finite
+    bar looks like it."""
+    color = qcolor(role)
+    return QBrush(
+        color.lighter(110) if theme().palette.dark else color.darker(110),
+        Qt.BrushStyle.BDiagPattern,
+    )
 
 
 def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
@@ -157,20 +168,26 @@ def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 class InfinityMarks:
-    """A pool of "▲∞" marks (an upward arrow and the sign), for bars or points that are
-    infinite: each sits just above the clamped end it labels.
+    """A pool of ∞ marks for bars or points that are infinite.
+
+    For points (``on_bars=False``) a mark is "▲∞" (an upward arrow and the sign) just above
+    the clamped point it labels. For bars, which reach the top of the view, it is "∞" on a box
+    of the plot's background just under the top: it breaks the bar's hatch, so an infinite bar
+    reads as one at a glance.
 
     Created once with the plot (up to ``capacity`` marks); ``show`` moves and reveals as many
     as needed, so a slider move never creates plot items. Each mark is one text item (arrow and
     sign in one line): a scatter of arrows cost more to repaint than all the bars of its plot.
     """
 
-    def __init__(self, plot: pg.PlotItem, capacity: int, role: str = "kl"):
+    def __init__(self, plot: pg.PlotItem, capacity: int, role: str = "kl", on_bars: bool = False):
         self._shown = None
+        self._vertical_anchor = 0.0 if on_bars else 1.0
+        self._on_bars = on_bars
         self.labels = []
         for _ in range(capacity):
-            # Just above the point: sign and arrow stay inside the view's top fifth.
-            label = RichLabel("", anchor=(0.5, 1.0))
+            # Points: just above, inside the view's top fifth. Bars: just under their top.
+            label = RichLabel("", anchor=(0.5, self._vertical_anchor))
             label.setZValue(20)
             label.hide()
             label.csv_exclude = True
@@ -180,11 +197,17 @@ class InfinityMarks:
 
     def _apply_theme(self, role: str) -> None:
         current = theme()
+        palette = current.palette
         font = current.font(11.0, bold=True)
-        arrow = f'<span style="font-size:{current.pt(8.0):g}pt">▲</span>∞'
-        color = current.palette.text_color(getattr(current.palette, role))
+        if self._on_bars:
+            # On the plot's background: a break in the bar's hatch, in either appearance.
+            box = current.hex(palette.background)
+            html = f'<span style="background-color:{box}">&nbsp;∞&nbsp;</span>'
+        else:
+            html = f'<span style="font-size:{current.pt(8.0):g}pt">▲</span>∞'
+        color = palette.text_color(getattr(palette, role))
         for label in self.labels:
-            label.setText(arrow)
+            label.setText(html)
             label.set_style(color, font)
 
     def show(self, xs, ys, anchors=None) -> None:
@@ -199,7 +222,7 @@ class InfinityMarks:
         self._shown = key
         for i, label in enumerate(self.labels):
             if i < xs.size:
-                label.setAnchor((float(anchors[i]), 1.0))
+                label.setAnchor((float(anchors[i]), self._vertical_anchor))
                 label.setPos(float(xs[i]), float(ys[i]))
                 label.show()
             elif label.isVisible():

@@ -18,7 +18,9 @@ from explorer.lossbench.curves import (
     regression_curves,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
-from explorer.ui.theme import add_legend, set_title, style_plot, theme
+from explorer.ui.plots.legend import legend_outside
+from explorer.ui.plots.minimum import ContentMinimum
+from explorer.ui.theme import set_title, style_plot, theme
 
 #: Each curve's data colour (an index into the theme's series): cross entropy is purple, as
 #: in the Distributions tab.
@@ -33,8 +35,6 @@ CURVES_CAPTION = (
     "learns from its worst mistakes; cross entropy's stays near −1."
 )
 CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
-#: The legends' rows overlap a little: four entries fit above the curves.
-LEGEND_SPACING = -6
 
 
 def curve_color(name: str) -> QColor:
@@ -77,7 +77,7 @@ def _move_dots(dots: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
     dots.sigPlotChanged.emit(dots)
 
 
-class LossCurvePanels(pg.GraphicsLayoutWidget):
+class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
     """Four plots in a 2 x 2 grid; ``plots`` maps export names to the PlotItems."""
 
     def __init__(self, parent=None):
@@ -127,16 +127,15 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self._set_dots_brush(self._dots_color)
 
     def _build_regression(self) -> None:
-        _style_plot(self.regression, "Loss vs error", "error x − y  (prediction − target)", "loss")
+        _style_plot(self.regression, "Loss vs error", "error x − y", "loss")
         _style_plot(
             self.regression_slope,
             "Slope vs error",
-            "error x − y  (prediction − target)",
+            "error x − y",
             "∂loss / ∂x",
         )
-        self.regression_legend = add_legend(
-            self.regression, offset=(6, 4), verSpacing=LEGEND_SPACING
-        )
+        # Legends above the data (legend_outside): on it, they hid the curves near 0.
+        self.regression_legend = legend_outside(self.regression, columns=3)
         self.regression_curves: dict[str, pg.PlotDataItem] = {}
         self.slope_curves: dict[str, pg.PlotDataItem] = {}
         for name in REGRESSION_LOSSES:
@@ -159,13 +158,13 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         _style_plot(
             self.classification,
             "Classification loss",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "loss",
         )
         _style_plot(
             self.classification_grad,
             "Gradient w.r.t. logit z",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "∂loss / ∂z",
         )
         self.regions = []
@@ -177,7 +176,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             plot.addItem(region)
             plot.setXRange(0, 1, padding=0.02)
             self.regions.append(region)
-        legend = add_legend(self.classification, offset=(-6, 70), verSpacing=LEGEND_SPACING)
+        legend_outside(self.classification, columns=3)
         self.ce_curve = self.classification.plot(
             p, curves.ce, pen=_pen("CE", False), name="CE  −log p"
         )
@@ -185,9 +184,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             p, curves.se, pen=_pen("SE", False), name="SE  (1 − p)²"
         )
         self.classification.setYRange(0, 4.0, padding=0)
-        legend_grad = add_legend(
-            self.classification_grad, offset=(-6, -4), verSpacing=LEGEND_SPACING
-        )
+        legend_outside(self.classification_grad, columns=3)
         self.ce_grad_curve = self.classification_grad.plot(
             p, curves.ce_grad, pen=_pen("CE", False), name="CE: p − 1"
         )
@@ -198,7 +195,6 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self.zero_line = pg.InfiniteLine(pos=0, angle=0)
         self.classification_grad.addItem(self.zero_line)
         self.zero_line.csv_exclude = True
-        del legend, legend_grad
         self.wrong_note = pg.TextItem(anchor=(0, 0))
         self.wrong_note.setPos(CONFIDENTLY_WRONG_BELOW + 0.01, 0.0)
         self.classification_grad.addItem(self.wrong_note)
@@ -247,9 +243,12 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         """One scatter per plot for the current tensors' elements (filled by show_samples)."""
         self.sample_dots: dict[str, pg.ScatterPlotItem] = {}
         for name, plot in self.plots.items():
-            dots = pg.ScatterPlotItem(size=7, name="your data")
+            dots = pg.ScatterPlotItem(size=7)
             dots.setZValue(10)
             plot.addItem(dots)
+            # Named for the CSV only: the caption says what the dots are, the legends keep
+            # their rows for the curves.
+            dots.opts["name"] = "your data"
             self.sample_dots[name] = dots
         self._dots_shown = {name: False for name in self.sample_dots}
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
 )
 
 from explorer.engine import nn
@@ -30,6 +29,7 @@ from explorer.inspect.mlp_config import (
 )
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import set_text_color
+from explorer.ui.widgets.spin_box import SpinBox
 
 
 def _bad_field_style() -> str:
@@ -38,8 +38,8 @@ def _bad_field_style() -> str:
     return f"QLineEdit {{ border: 1px solid {color}; }}"
 
 
-def _spin(name: str, low: int, high: int, tip: str) -> QSpinBox:
-    spin = QSpinBox()
+def _spin(name: str, what: str, low: int, high: int, tip: str) -> SpinBox:
+    spin = SpinBox(what)
     spin.setObjectName(name)
     spin.setRange(low, high)
     spin.setGroupSeparatorShown(True)
@@ -68,6 +68,7 @@ class ModelConfigForm(QGroupBox):
         self.built_config: dict[str, Any] | None = None
         self.input_features = _spin(
             "inputFeatures",
+            "input_features",
             1,
             MAX_FEATURES,
             "input_features: the width of each sample (784 = 28×28)",
@@ -80,7 +81,11 @@ class ModelConfigForm(QGroupBox):
             "(0 to 8 layers; empty means a single Linear)"
         )
         self.output_features = _spin(
-            "outputFeatures", 1, MAX_FEATURES, "output_features: one logit per class"
+            "outputFeatures",
+            "output_features",
+            1,
+            MAX_FEATURES,
+            "output_features: one logit per class",
         )
         self.activation = _combo(
             "activation", nn.MLP.ACTIVATIONS, "activation applied after every hidden Linear"
@@ -92,9 +97,12 @@ class ModelConfigForm(QGroupBox):
             "initBias", nn.MLP.INIT_BIASES, "init_bias: how every Linear's bias is filled"
         )
         self.dtype = _combo("dtype", DTYPES, "dtype of every parameter")
-        self.seed = _spin("seed", 0, 2**31 - 1, "explorer.engine.manual_seed(seed) before building")
+        self.seed = _spin(
+            "seed", "seed", 0, 2**31 - 1, "explorer.engine.manual_seed(seed) before building"
+        )
         self.budget_spin = _spin(
             "parameterBudget",
+            "budget",
             1_000,
             2_000_000_000,
             "The largest model (in parameters) that may be built; a larger configuration is "
@@ -114,6 +122,8 @@ class ModelConfigForm(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        theme().watch(self.message, self._fit_message_height)
 
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(8)
@@ -225,6 +235,11 @@ class ModelConfigForm(QGroupBox):
     def show_error(self, text: str) -> None:
         set_text_color(self.message, "error")
         self.message.setText(html.escape(text, quote=False))
+
+    def _fit_message_height(self) -> None:
+        # Room for two lines from the start (at the zoomed size): a longer text wraps without
+        # moving what is below.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
 
     def _on_field_edited(self, *_args) -> None:
         try:

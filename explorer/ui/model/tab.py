@@ -59,6 +59,9 @@ COLUMN_SAMPLES = (
     "8.888e+88",
 )
 
+#: Columns fitted to each new model's texts (the statistics change too often for that).
+FITTED_COLUMNS = (0, 1, 2, 3, 4)
+
 
 def load_parameter_budget() -> int:
     """The parameter budget from the app's settings (default 50 million)."""
@@ -105,10 +108,8 @@ class ModelTab(ExplorerTab):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.tree.fontMetrics()
-        for column, sample in enumerate(COLUMN_SAMPLES):
-            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 10)
-        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
+        for column, width in enumerate(self._sample_widths()):
+            self.tree.setColumnWidth(column, width)
         scale_columns(self.tree)  # with the zoom
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
@@ -124,6 +125,7 @@ class ModelTab(ExplorerTab):
         self.totals = QLabel(" ")
         self.totals.setObjectName("modelTotals")
         self.totals.setToolTip("torchinfo's totals: sum(p.numel() for p in model.parameters())")
+        self.totals.setWordWrap(True)  # a narrow tree column wraps it rather than clip it
 
         self.introspection = IntrospectionPanel()
         self.weights = WeightPanel()
@@ -146,24 +148,28 @@ class ModelTab(ExplorerTab):
         left_split.addWidget(tree_box)
         left_split.addWidget(self.introspection)
         left_split.setSizes([280, 350])
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.form)
-        left_layout.addWidget(left_split, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(left_split)
         self.splitter.addWidget(self.views)
         self.splitter.setSizes([760, 520])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        # The form spans the tab: beside it, tree and views would not fit a laptop's width.
+        layout.addWidget(self.form)
+        layout.addWidget(self.splitter, 1)
 
         self._builder = BackgroundBuild(self)
         self._builder.sigBuilt.connect(self._on_builder_built)
         self._builder.sigFailed.connect(self._on_builder_failed)
         self.build_model(confirm=False)
+
+    def _sample_widths(self) -> list[int]:
+        """The least width of each tree column: its sample text at the current font."""
+        metrics = self.tree.fontMetrics()
+        widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
+        widths[0] += self.tree.indentation() * 2
+        return widths
 
     # -- the API the Training tab uses ------------------------------------------------------
     def model(self):
@@ -277,6 +283,11 @@ class ModelTab(ExplorerTab):
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        samples = self._sample_widths()
+        for column in FITTED_COLUMNS:  # a large model's names and counts are never elided
+            needed = max(samples[column], self.tree.sizeHintForColumn(column))
+            if needed != self.tree.columnWidth(column):
+                self.tree.setColumnWidth(column, needed)
         # The first layer's weight rows look at the input picture (when it is square).
         self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)

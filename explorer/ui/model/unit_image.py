@@ -27,6 +27,9 @@ from explorer.ui.theme import theme
 MIN_SIDE = 3
 WIDTH = 200  # the picture, its colour bar and the bar's labels
 HEIGHT = 200  # about square: exported alone, the plot is a picture, not a tall strip
+#: The least it is given: the picture stays readable and its title whole beside a heatmap
+#: with a long title.
+MINIMUM = 160
 
 
 def square_side(features: int) -> int | None:
@@ -82,7 +85,8 @@ class UnitImagePlot(pg.PlotItem):
         """Hide and take no width, or show at a width that leaves the heatmap its room."""
         self.collapsed = collapsed
         self.setVisible(not collapsed)
-        self.setMinimumSize(0, 0)
+        low = 0 if collapsed else theme().px(MINIMUM)
+        self.setMinimumSize(low, low)
         width, height = (0, 0) if collapsed else (theme().px(WIDTH), theme().px(HEIGHT))
         self.setPreferredSize(width, height)
         self.setMaximumSize(width, height)

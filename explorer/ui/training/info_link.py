@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from explorer.info import cross_entropy
 from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
+from explorer.ui.widgets.spin_box import SpinBox
 
 
 def _keep_widest(label: QLabel) -> None:
@@ -66,7 +66,7 @@ class InfoLinkPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(QLabel("Validation sample"))
-        self.sample = QSpinBox(objectName="infoSample")
+        self.sample = SpinBox("validation sample", objectName="infoSample")
         self.sample.setRange(0, 0)
         self.sample.setToolTip("Which validation sample to look at (or click one in the plots)")
         self.sample.valueChanged.connect(self._on_sample_value_changed)
@@ -114,11 +114,10 @@ class InfoLinkPanel(QWidget):
             (self.detail_label, "−log q(class 0) = −log 0.0000"),
         )
         theme().watch(self, self._fit_labels)
-        numbers.addWidget(self.cross_entropy_label, 0, 0)
-        numbers.addWidget(self.loss_label, 0, 1)
-        numbers.addWidget(self.detail_label, 1, 0)
-        numbers.addWidget(self.open_button, 1, 1, Qt.AlignmentFlag.AlignRight)
-        numbers.setColumnStretch(1, 1)
+        labels = (self.cross_entropy_label, self.loss_label, self.detail_label)
+        for row, widget in enumerate(labels):
+            numbers.addWidget(widget, row, 0)
+        numbers.addWidget(self.open_button, 3, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(numbers)
 
         self._logits = np.zeros((0, 0))
@@ -151,7 +150,7 @@ class InfoLinkPanel(QWidget):
         p_key, q_key = (theme().hex(palette.text_color(c)) for c in (p, q))
         set_title(
             self.plot_item,
-            f"<span style='color:{p_key}'>■</span> P: one-hot label &nbsp; "
+            f"<span style='color:{p_key}'>■</span> P: one-hot label<br>"
             f"<span style='color:{q_key}'>■</span> Q: softmax output",
         )
 

@@ -36,7 +36,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self.count = count
         self.columns = columns
         self.plot_item = self.getPlotItem()
-        set_title(self.plot_item, "Validation samples: predicted (true)")
+        set_title(self.plot_item, "Validation: predicted (true)")
         style_plot(self.plot_item)
         self.plot_item.hideAxis("left")
         self.plot_item.hideAxis("bottom")
