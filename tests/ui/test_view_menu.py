@@ -196,3 +196,28 @@ def test_at_150_percent_in_a_small_window_nothing_is_cut_or_laid_over(qtbot, win
     assert readouts.identity.geometry().bottom() < notes.geometry().top()
     assert notes.height() >= notes.heightForWidth(notes.width())
     window.hide()
+
+
+def test_a_zoom_on_another_tab_leaves_every_loss_field_its_room(qtbot, window):
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QWidget
+
+    from explorer.lossbench.spec import LOSSES
+
+    window.resize(1024, 640)  # the tab gets no more than its minimum width (and scrolls)
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_zoom(1.5)  # while the Losses tab is hidden
+    window.show_tab("losses")
+    tab = window.tab("losses")
+    scroll = tab.controls_scroll
+    for kind in LOSSES:
+        tab.set_loss(kind)
+        QApplication.processEvents()
+        # The form is never wider than its column: nothing is cut at its right edge.
+        assert scroll.widget().width() <= scroll.viewport().width(), kind
+        for field in tab.controls.findChildren(QWidget):
+            editable = isinstance(field, QComboBox | QAbstractSpinBox | QLineEdit)
+            if editable and field.isVisible() and not isinstance(field.parent(), QAbstractSpinBox):
+                needed = field.minimumSizeHint().width()
+                assert field.width() >= needed, (kind, field.objectName(), field.width(), needed)
+    window.hide()

@@ -289,17 +289,24 @@ class LossOptionsPanel(QWidget):
         self._show_rows(kind)
 
     def widest(self, width: Callable[[], int]) -> int:
-        """The largest ``width()`` with each loss's rows shown in turn; the loss and options
-        shown stay as they are."""
-        shown = self.current_kind()
+        """The largest ``width()`` with each loss shown in turn (its rows and reductions);
+        then the loss, options and typed texts shown before, errors included, come back."""
+        kind, options, errors = self.current_kind(), self._options, dict(self._text_errors)
+        texts = (self.weight.text(), self.pos_weight.text())
         try:
             widths = []
-            for kind in LOSSES:
-                self._show_rows(kind)
+            for shown in LOSSES:
+                self.set_state(shown, LossOptions())
                 widths.append(width())
             return max(widths)
         finally:
-            self._show_rows(shown)
+            self.set_state(kind, options)
+            self.weight.setText(texts[0])
+            self.pos_weight.setText(texts[1])
+            self._text_errors.update(errors)
+            for name in errors:
+                field = self.weight if name == "weight" else self.pos_weight
+                field.setStyleSheet(f"background: {_hex('bad_background')};")
 
     def _show_rows(self, kind: str) -> None:
         spec = LOSSES[kind]

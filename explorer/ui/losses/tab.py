@@ -111,7 +111,8 @@ class LossesTab(ExplorerTab):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll = scroll
-        theme().watch(scroll, self._fit_controls)
+        self._controls_fitted = False
+        theme().watch(scroll, self._on_theme_changed)
 
         self.input_table = TensorTable(
             self.input_model,
@@ -289,21 +290,40 @@ class LossesTab(ExplorerTab):
             self.message.setProperty("level", level)
             self._color_message()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._controls_fitted:
+            self._fit_controls()
+            self._controls_fitted = True
+
+    def _on_theme_changed(self) -> None:
+        # Only a shown tab measures its widgets as they are drawn: a hidden one fits them
+        # as well as it can now, and again when it is shown.
+        self._fit_controls()
+        self._controls_fitted = self.isVisible()
+
     def _fit_controls(self) -> None:
         # One label column for every loss (the widest label of all rows) and a column as wide
         # as the widest loss's form: choosing a loss never moves or cuts the fields (at the
         # zoomed size too).
         labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
+        label_width = max(_label_hint(label, 0) for label in labels)
         for label in labels:
-            label.setMinimumWidth(0)
-        label_width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(label_width)
-        widest = self.options_panel.widest(lambda: self.controls.minimumSizeHint().width())
+            _label_hint(label, label_width)
+        widest = self.options_panel.widest(self._controls_width)
         scroll = self.controls_scroll
         scroll.setMinimumWidth(
             widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
         )
+
+    def _controls_width(self) -> int:
+        # Sizes are the style's once polished, and a hidden tab's layouts keep the sizes of
+        # their last activation: measure afresh.
+        self.controls.ensurePolished()
+        for widget in (self.controls, *self.controls.findChildren(QWidget)):
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+        return self.controls.minimumSizeHint().width()
 
     def _color_message(self) -> None:
         level = self.message.property("level")
@@ -398,6 +418,14 @@ class LossesTab(ExplorerTab):
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
         self.set_tensors(x, t)
+
+
+def _label_hint(label: QLabel, minimum: int) -> int:
+    """Give ``label`` the ``minimum`` width and return its width hint, measured afresh: a
+    label keeps the hint it measured last, which includes the minimum it had then."""
+    label.setMinimumWidth(minimum)
+    label.setIndent(label.indent())  # makes it measure again
+    return label.sizeHint().width()
 
 
 def _caption_style() -> str:
