@@ -90,3 +90,28 @@ def test_an_object_that_watches_for_itself_is_still_freed(qapp):
     gc.collect()
     assert gone() is None  # the theme holds its method weakly: no cycle through Qt
     theme().set(palette=LIGHT)
+
+
+def test_a_title_of_two_lines_gets_a_row_that_holds_both(qtbot):
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    plot = view.getPlotItem()
+    set_title(plot, "one")
+    one = plot.layout.rowMaximumHeight(0)
+    set_title(plot, "one<br>two")
+    text = plot.titleLabel.item.boundingRect().height()
+    assert plot.layout.rowMaximumHeight(0) >= text > one / 1.5
+
+
+def test_a_plot_widget_that_knows_its_plots_minimum_keeps_it_rather_than_a_fixed_one(qtbot):
+    from explorer.ui.training.paint_meter import TimedPlotWidget
+
+    view = TimedPlotWidget()
+    qtbot.addWidget(view)
+    plot = view.getPlotItem()
+    set_title(plot, "a title much longer than the smallest plot would be")
+    assert (view.minimumWidth(), view.minimumHeight()) == (0, 0)
+    title = plot.titleLabel.item.boundingRect().width()
+    assert view.minimumSizeHint().width() >= title
+    theme().set(zoom=1.5)
+    assert view.minimumSizeHint().width() >= plot.titleLabel.item.boundingRect().width() > title
