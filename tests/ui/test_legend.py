@@ -17,3 +17,15 @@ def test_an_outside_legend_is_made_in_the_current_appearance_and_follows_a_zoom(
     assert label.opts["size"] == f"{LEGEND_PT:g}pt"
     theme().set(zoom=1.5)
     assert label.opts["size"] == f"{1.5 * LEGEND_PT:g}pt"
+
+
+def test_the_data_under_an_outside_legend_keeps_a_zoomed_least_height(qtbot):
+    from explorer.ui.plots.legend import DATA_MIN_HEIGHT
+
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    plot = view.getPlotItem()
+    legend_outside(plot)
+    assert plot.vb.minimumHeight() == DATA_MIN_HEIGHT
+    theme().set(zoom=1.5)
+    assert plot.vb.minimumHeight() == round(1.5 * DATA_MIN_HEIGHT)

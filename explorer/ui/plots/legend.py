@@ -15,10 +15,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtWidgets import QGraphicsLinearLayout, QSizePolicy
 
-from explorer.ui.theme import style_legend
+from explorer.ui.theme import style_legend, theme
 
 #: The plot layout's row of the (hidden) top axis, between the title (row 0) and the data.
 HEADER_ROW = 1
+#: The least height left to the data under a legend, at 100 %, in pixels: a zoomed legend in
+#: a short plot would otherwise take all of it.
+DATA_MIN_HEIGHT = 48
 
 
 class OutsideLegend(pg.LegendItem):
@@ -92,6 +95,8 @@ def legend_outside(
     header.setAlignment(legend, Qt.AlignmentFlag.AlignHCenter)
     plot.layout.addItem(header, HEADER_ROW, 1)
     plot.vb.sigResized.connect(lambda view: legend.fit_columns(view.width()))
+    view_box = plot.vb
+    theme().watch(plot, lambda: view_box.setMinimumHeight(theme().px(DATA_MIN_HEIGHT)))
     return legend
 
 
