@@ -94,17 +94,11 @@ def make_window(app, epochs: int):
     tab = window.tab("training")
     tab.view.settings.epochs.setValue(epochs)
     model_tab = window.tab("model")
-    config = model_tab.model_config()
     data = tab.dataset()
-    config.update(  # the default run's MLP, built before timing starts
-        hidden_sizes=list(DEFAULT_RUN.hidden_sizes),
-        input_features=data.num_features,
-        output_features=data.num_classes,
-    )
-    model_tab.set_model_config(config)
+    # the default run's MLP, built before timing starts
+    model_tab.set_model_config(DEFAULT_RUN.model.adapted(data.num_features, data.num_classes))
     app.processEvents()
     spec = DEFAULT_RUN.with_training(epochs=epochs)
-    spec.hidden_sizes = tuple(model_tab.model_config()["hidden_sizes"])
     return window, spec
 
 

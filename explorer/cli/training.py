@@ -23,8 +23,9 @@ from explorer.cli.common import (
 
 
 def add_parser(tabs) -> None:
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, LOSSES, OPTIMIZERS
-    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
+    from explorer.model.config import MAX_SEED
+    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
+    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS
 
     training = DEFAULT_RUN.training
     train = tabs.add_parser(
@@ -70,15 +71,15 @@ def add_parser(tabs) -> None:
     train.add_argument(
         "--loss",
         type=str.lower,
-        choices=LOSSES,
+        choices=TRAINING_LOSSES,
         metavar="NAME",
-        help=f"one of {', '.join(LOSSES)}",
+        help=f"one of {', '.join(TRAINING_LOSSES)}",
     )
     train.add_argument(
         "--hidden",
         type=hidden_sizes_type,
         metavar="LIST",
-        help="hidden layer sizes, e.g. 32,32 (empty string for none)",
+        help="hidden layer sizes, e.g. 32,32 or '32 32' (empty string for none)",
     )
     add_output_options(train)
     train.set_defaults(run=run)
@@ -111,7 +112,7 @@ def training_spec(args):
     }
     spec = spec.with_training(**changes)
     if args.hidden is not None:
-        spec = replace(spec, hidden_sizes=args.hidden)
+        spec = replace(spec, model=replace(spec.model, hidden_sizes=args.hidden))
     try:
         return spec.validate()
     except ValueError as exc:

@@ -17,8 +17,8 @@
 from explorer.training.config import (
     DEFAULT_RUN,
     DIGITS_RUN,
-    LOSSES,
     OPTIMIZERS,
+    TRAINING_LOSSES,
     RunSpec,
     TrainingConfig,
 )
@@ -34,7 +34,7 @@ from explorer.training.run import (
     setup_run,
 )
 from explorer.training.smoothing import ema_debiased
-from explorer.training.trainer import Outputs, StepResult, Trainer, reinitialize_model
+from explorer.training.trainer import Outputs, StepResult, Trainer
 from explorer.training.weights import load_weights, save_weights
 
 __all__ = [
@@ -42,9 +42,9 @@ __all__ = [
     "DEFAULT_RUN",
     "DIGITS_RUN",
     "HISTORY_COLUMNS",
-    "LOSSES",
     "OPTIMIZERS",
     "STEP_COLUMNS",
+    "TRAINING_LOSSES",
     "EpochRecord",
     "History",
     "Outputs",
@@ -61,7 +61,6 @@ __all__ = [
     "load_weights",
     "make_optimizer",
     "prepare_data",
-    "reinitialize_model",
     "save_weights",
     "setup_run",
 ]

@@ -26,7 +26,8 @@ from explorer.data import (
     make_synthetic,
     train_val_split,
 )
-from explorer.engine import manual_seed, nn
+from explorer.engine import nn
+from explorer.model.config import MLPConfig
 from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
 from explorer.training.trainer import Trainer
 
@@ -72,17 +73,14 @@ def prepare_data(
     return scaler.transform(train), scaler.transform(val), scaler
 
 
+def run_model_config(spec: RunSpec, input_features: int, output_features: int) -> MLPConfig:
+    """``spec.model`` with the data's widths, its weights drawn from ``spec.training.seed``."""
+    return replace(spec.model.adapted(input_features, output_features), seed=spec.training.seed)
+
+
 def build_model(spec: RunSpec, input_features: int, output_features: int) -> nn.MLP:
     """``nn.MLP`` as ``spec`` describes, initialised from ``spec.training.seed``."""
-    manual_seed(spec.training.seed)
-    return nn.MLP(
-        input_features,
-        spec.hidden_sizes,
-        output_features,
-        activation=spec.activation,
-        init_weight=spec.init_weight,
-        init_bias=spec.init_bias,
-    )
+    return run_model_config(spec, input_features, output_features).build()
 
 
 @dataclass

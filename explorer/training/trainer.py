@@ -34,7 +34,8 @@ from typing import NamedTuple
 import numpy as np
 
 from explorer.data import Dataset
-from explorer.engine import Tensor, manual_seed, nn, no_grad
+from explorer.engine import Tensor, nn, no_grad
+from explorer.model.config import reinitialize_model
 from explorer.training.config import TrainingConfig
 from explorer.training.history import EpochRecord, History
 from explorer.training.objective import compute_loss, make_optimizer
@@ -375,18 +376,3 @@ class Trainer:
         gx, gy = np.meshgrid(xs, ys)
         points = np.stack([gx.ravel(), gy.ravel()], axis=1)
         return self.predict_proba(points).reshape(ny, nx, -1)
-
-
-def reinitialize_model(model: nn.Module, seed: int) -> None:
-    """Draw fresh weights exactly as constructing the model after ``manual_seed(seed)`` would.
-
-    Every submodule's ``reset_parameters()`` runs in construction order (as the layers'
-    constructors do), then the model's own ``init_params()`` if it has one (as ``nn.MLP``'s
-    constructor does), so ``build_model`` and a re-initialisation give the same weights.
-    """
-    manual_seed(seed)
-    for module in model.modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
-    if hasattr(model, "init_params"):
-        model.init_params()

@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.inspect.mlp_config import (
-    DEFAULT_CONFIG,
-    DEFAULT_PARAMETER_BUDGET,
-    build_mlp,
-    check_parameter_budget,
-    validate_config,
-)
 from explorer.inspect.module_info import first_weight, model_totals
+from explorer.model.budget import ParameterBudget
+from explorer.model.config import MLPConfig
 from explorer.ui.model.build_worker import BackgroundBuild
 from explorer.ui.model.config_form import ModelConfigForm
 from explorer.ui.model.forward_panel import ForwardPanel
@@ -61,12 +56,7 @@ COLUMN_SAMPLES = (
 
 def load_parameter_budget() -> int:
     """The parameter budget from the app's settings (default 50 million)."""
-    value = make_settings().value(BUDGET_KEY, DEFAULT_PARAMETER_BUDGET)
-    try:
-        budget = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_PARAMETER_BUDGET
-    return budget if budget > 0 else DEFAULT_PARAMETER_BUDGET
+    return ParameterBudget.from_setting(make_settings().value(BUDGET_KEY)).limit
 
 
 class ModelTab(ExplorerTab):
@@ -80,7 +70,7 @@ class ModelTab(ExplorerTab):
         super().__init__(parent)
         self.setObjectName("modelTab")
         self._model = None
-        self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
+        self._config = MLPConfig()
         self._trained = False
         self._training_probe: Callable[[], bool] = lambda: False
         # Replaced in tests: called with this tab, returns True to go ahead.
@@ -168,19 +158,18 @@ class ModelTab(ExplorerTab):
         """The current ``nn.MLP`` (the very instance the Training tab trains)."""
         return self._model
 
-    def model_config(self) -> dict[str, Any]:
-        """The configuration the current model was built from (a copy)."""
-        return {**self._config, "hidden_sizes": list(self._config["hidden_sizes"])}
+    def model_config(self) -> MLPConfig:
+        """The configuration the current model was built from."""
+        return self._config
 
-    def set_model_config(self, config: dict[str, Any], build: bool = True) -> bool:
+    def set_model_config(self, config: MLPConfig, build: bool = True) -> bool:
         """Show ``config`` in the form and, if ``build``, build it.
 
         Raises ValueError (form untouched) if the configuration is invalid or above the
         parameter budget. Returns True when a new model was built (False if the person
         chose to keep a trained model).
         """
-        config = validate_config(config)
-        check_parameter_budget(config, self.form.budget)
+        ParameterBudget(self.form.budget).check(config)
         self.form.set_config(config)
         return self.build_model() if build else False
 
@@ -237,7 +226,7 @@ class ModelTab(ExplorerTab):
             return False
         try:
             config = self.form.config()
-            count = check_parameter_budget(config, self.form.budget)
+            count = ParameterBudget(self.form.budget).check(config)
         except ValueError as error:
             self.form.show_error(f"Not built: {error}")
             return False
@@ -254,7 +243,7 @@ class ModelTab(ExplorerTab):
             self.form.show_busy(f"Building {count:,} parameters in the background…")
             self._builder.start(config)
             return True
-        self._install(build_mlp(config), config)
+        self._install(config.build(), config)
         return True
 
     def is_building(self) -> bool:
@@ -269,7 +258,7 @@ class ModelTab(ExplorerTab):
         self.form.show_busy("")
         self.form.show_error(f"Not built: {message}")
 
-    def _install(self, model, config: dict[str, Any]) -> None:
+    def _install(self, model, config: MLPConfig) -> None:
         selected = self.selected_path()
         self._model, self._config, self._trained = model, config, False
         self.form.set_built_config(config)
@@ -278,7 +267,7 @@ class ModelTab(ExplorerTab):
         # The first layer's weight rows look at the input picture (when it is square).
         self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)
-        self.forward.set_model(model, config["input_features"])
+        self.forward.set_model(model, config.input_features)
         self._update_totals()
         keep = selected is not None and self.tree_model.index_of(selected).isValid()
         self.select(selected if keep else "")
@@ -324,7 +313,7 @@ class ModelTab(ExplorerTab):
         self.build_model(background=True)
 
     def _on_form_budget_changed(self, budget: int) -> None:
-            make_settings().setValue(BUDGET_KEY, budget)
+        make_settings().setValue(BUDGET_KEY, budget)
 
     def _on_views_current_changed(self, _index: int) -> None:
         if self.views.currentWidget() is self.weights:
@@ -344,7 +333,7 @@ class ModelTab(ExplorerTab):
 
     def state(self) -> dict[str, Any]:
         return {
-            "config": self.model_config(),
+            "config": self.model_config().to_dict(),
             "selected": self.selected_path() or "",
             "recurse": self.introspection.recurse.isChecked(),
             "view": VIEWS[self.views.currentIndex()],
@@ -354,7 +343,7 @@ class ModelTab(ExplorerTab):
 
     def restore_state(self, state: dict[str, Any]) -> None:
         if isinstance(state, dict) and "config" not in state:
-            state = {**state, "config": self.model_config()}  # keep the model's shape
+            state = {**state, "config": self.model_config().to_dict()}  # keep its shape
         checked = validate_tab_state(state, self.form.budget)
         config, selected = checked["config"], checked["selected"]
         self.form.set_config(config)

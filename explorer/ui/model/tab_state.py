@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.inspect.mlp_config import DEFAULT_CONFIG, check_parameter_budget, validate_config
+from explorer.model.budget import ParameterBudget
+from explorer.model.config import MLPConfig
 
 VIEWS = ("weights", "forward")
 SAMPLE_SOURCES = ("random", "dataset")
 DEFAULT_STATE: dict[str, Any] = {
-    "config": DEFAULT_CONFIG,
+    "config": MLPConfig().to_dict(),
     "selected": "",
     "recurse": True,
     "view": "weights",
@@ -30,8 +31,8 @@ def validate_tab_state(state: Any, budget: int) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown model tab state key(s): {', '.join(unknown)}")
     merged = {**DEFAULT_STATE, **state}
-    config = validate_config(merged["config"])
-    check_parameter_budget(config, budget)
+    config = MLPConfig.from_dict(merged["config"])
+    ParameterBudget(budget).check(config)
     recurse, view = merged["recurse"], merged["view"]
     source, index, selected = merged["sample_source"], merged["sample_index"], merged["selected"]
     if not isinstance(recurse, bool):

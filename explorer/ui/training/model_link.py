@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from explorer.data import Dataset
 from explorer.engine import nn
+from explorer.model.config import reinitialize_model
 from explorer.training import DEFAULT_RUN, load_weights, save_weights
-from explorer.training.trainer import reinitialize_model
 
 
 def ask_save_path(parent) -> str:
@@ -43,7 +43,7 @@ class ModelLink:
         if self.model_tab is not None:
             return self.model_tab.model()
         if self._own is None:
-            self._own = nn.MLP(2, DEFAULT_RUN.hidden_sizes, 3)
+            self._own = nn.MLP(2, DEFAULT_RUN.model.hidden_sizes, 3)
         return self._own
 
     def fits(self, data: Dataset | None) -> bool:
@@ -73,22 +73,13 @@ class ModelLink:
             hidden = self.model().hidden_sizes
             self._own = nn.MLP(data.num_features, hidden, data.num_classes)
             return True
-        config = self.model_tab.model_config()
-        config.update(input_features=data.num_features, output_features=data.num_classes)
+        config = self.model_tab.model_config().adapted(data.num_features, data.num_classes)
         return bool(self.model_tab.set_model_config(config, build=True))
 
     def config(self) -> dict[str, Any]:
         if self.model_tab is not None:
-            return self.model_tab.model_config()
-        model = self.model()
-        return {
-            "input_features": model.input_features,
-            "hidden_sizes": list(model.hidden_sizes),
-            "output_features": model.output_features,
-            "activation": model.activation,
-            "init_weight": model.init_weight,
-            "init_bias": model.init_bias,
-        }
+            return self.model_tab.model_config().to_dict()
+        return self.model().config()
 
     def is_trained(self) -> bool:
         return self.model_tab is not None and self.model_tab.is_trained()

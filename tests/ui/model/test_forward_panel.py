@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from explorer.model.config import MLPConfig
 from tests.ui.model.helpers import child
 
 
@@ -47,7 +48,7 @@ def test_a_provider_without_samples_is_reported(tab):
 
 
 def test_deep_networks_draw_a_readable_selection_of_histograms(tab):
-    tab.set_model_config({"input_features": 16, "hidden_sizes": [8] * 8, "output_features": 3})
+    tab.set_model_config(MLPConfig(input_features=16, hidden_sizes=(8,) * 8, output_features=3))
     tab.forward.run()
     assert tab.forward.visible_labels() == [
         "input x",

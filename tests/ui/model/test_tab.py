@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.engine import Tensor
-from explorer.inspect.mlp_config import build_mlp, validate_config
+from explorer.model.config import MLPConfig
 from explorer.ui.model.tab import BUDGET_KEY, ModelTab
 from tests.ui.model.helpers import child, configure, make_tab, tree_rows
 
@@ -47,7 +47,7 @@ def test_names_tooltips_and_defaults(tab):
         for widget in tab.findChildren(kind):
             if widget.objectName() and not widget.objectName().startswith("qt_"):
                 assert widget.toolTip(), f"{widget.objectName()} has no tooltip"
-    assert tab.model_config()["hidden_sizes"] == [256]
+    assert tab.model_config().hidden_sizes == (256,)
     assert child(tab, "hiddenSizes").text() == "256"
     assert child(tab, "modelRepr").toPlainText() == repr(tab.model())
     assert "Total params: 203,530" in tab.totals.text()
@@ -71,8 +71,8 @@ def test_built_model_matches_the_engines_own_answers(
         qtbot.mouseClick(child(tab, "buildModel"), Qt.MouseButton.LeftButton)
     model = tab.model()
     assert blocker.args == [model]
-    assert tab.model_config()["activation"] == activation
-    expected = build_mlp(validate_config({**tab.model_config()}))
+    assert tab.model_config().activation == activation
+    expected = tab.model_config().build()
     assert repr(expected) == repr(model)
     assert child(tab, "modelRepr").toPlainText() == repr(model)
 
@@ -146,9 +146,7 @@ def test_invalid_configuration_is_refused_with_a_message(qtbot, tab, hidden, quo
 
 
 def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkeypatch):
-    import explorer.ui.model.tab as model_tab
-
-    monkeypatch.setattr(model_tab, "build_mlp", lambda config: pytest.fail("allocated"))
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
     before = tab.model()
     configure(qtbot, tab, 100_000, "1000", 10)
     assert tab.build_model() is False
@@ -156,7 +154,7 @@ def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkey
     text = child(tab, "configMessage").text()
     assert "100,011,010 parameters" in text and "budget of 50,000,000" in text
     with pytest.raises(ValueError, match="budget"):
-        tab.set_model_config({"input_features": 100_000, "hidden_sizes": [1000]})
+        tab.set_model_config(MLPConfig(input_features=100_000, hidden_sizes=(1000,)))
 
 
 def test_budget_is_a_remembered_setting(qtbot, tab):
@@ -231,18 +229,18 @@ def test_rebuilding_while_training_asks_and_says_the_run_stops(qtbot, tab):
 
 
 def test_set_model_config_builds_and_announces(qtbot, tab):
-    config = {"input_features": 64, "hidden_sizes": [32, 16], "output_features": 10, "seed": 7}
+    config = MLPConfig(input_features=64, hidden_sizes=(32, 16), output_features=10, seed=7)
     with qtbot.waitSignal(tab.sigModelChanged):
         assert tab.set_model_config(config) is True
     assert child(tab, "hiddenSizes").text() == "32, 16"
-    assert tab.model_config()["seed"] == 7
+    assert tab.model_config().seed == 7
     assert [n for n, _ in tab.model().named_children()] == ["linear1", "linear2", "linear3"]
     with pytest.raises(ValueError, match="activation"):
-        tab.set_model_config({"activation": "swish"})
+        tab.set_model_config(MLPConfig(activation="swish"))
 
 
 def test_state_round_trip_and_validation(qtbot, tab):
-    tab.set_model_config({"hidden_sizes": [16], "input_features": 8, "output_features": 3})
+    tab.set_model_config(MLPConfig(hidden_sizes=(16,), input_features=8, output_features=3))
     tab.select("linear2.bias")
     child(tab, "recurse").setChecked(False)
     tab.views.setCurrentIndex(1)
@@ -251,13 +249,13 @@ def test_state_round_trip_and_validation(qtbot, tab):
     qtbot.addWidget(other)
     other.restore_state(state)
     assert other.state() == state
-    assert other.model_config()["hidden_sizes"] == [16]
+    assert other.model_config().hidden_sizes == (16,)
     assert other.selected_path() == "linear2.bias"
     with pytest.raises(ValueError, match="recurse"):
         other.restore_state({**state, "recurse": "yes"})
     with pytest.raises(ValueError, match="unknown"):
         other.restore_state({**state, "colour": 1})
-    with pytest.raises(ValueError, match="hidden size"):
+    with pytest.raises(ValueError, match="hidden_sizes"):
         other.restore_state({**state, "config": {**state["config"], "hidden_sizes": [0]}})
 
 
@@ -297,7 +295,7 @@ def test_tree_copies_the_python_path_of_a_row(tab):
 
 
 def test_partial_state_keeps_the_configuration(tab):
-    tab.set_model_config({"input_features": 12, "hidden_sizes": [5], "output_features": 3})
+    tab.set_model_config(MLPConfig(input_features=12, hidden_sizes=(5,), output_features=3))
     tab.restore_state({"view": "forward"})
-    assert tab.model_config()["input_features"] == 12
+    assert tab.model_config().input_features == 12
     assert tab.views.currentWidget() is tab.forward

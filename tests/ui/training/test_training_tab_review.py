@@ -231,6 +231,6 @@ def test_the_apps_first_start_is_the_default_run(qtbot):
     manual_seed(0)
     expected = build_model(DEFAULT_RUN, 2, 3)
     model = tab.model()
-    assert model.hidden_sizes == DEFAULT_RUN.hidden_sizes
+    assert model.hidden_sizes == DEFAULT_RUN.model.hidden_sizes
     for key, value in expected.state_dict().items():
         np.testing.assert_array_equal(model.state_dict()[key], value)
