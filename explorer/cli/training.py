@@ -35,7 +35,8 @@ def add_parser(tabs) -> None:
         "bar on stderr, then write the loss and accuracy curves (PNG, SVG, CSV), history.csv "
         "(one row per epoch), metrics.json and weights.npz (keyed like PyTorch's state_dict). "
         f"Without options this is the app's default run ({DEFAULT_RUN.dataset}, "
-        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}).",
+        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}). A model above "
+        "the parameter budget is refused before anything is built.",
     )
     train.add_argument(
         "--dataset",
@@ -140,11 +141,11 @@ def run(args) -> int:
     from explorer.training import save_weights, setup_run
 
     spec = training_spec(args)
-    out = output_folder(args)
     try:
-        run = setup_run(spec)
+        run = setup_run(spec)  # priced against the parameter budget before it is built
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    out = output_folder(args)
     names = figure_names(run.dataset.is_2d)
     figures = [out / f"training-{name}.{fmt}" for name in names for fmt in args.formats]
     if run.dataset.is_2d and "csv" in args.formats:

@@ -27,6 +27,7 @@ from explorer.data import (
     train_val_split,
 )
 from explorer.engine import nn
+from explorer.model.budget import ParameterBudget
 from explorer.model.config import MLPConfig
 from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
 from explorer.training.trainer import Trainer
@@ -96,7 +97,9 @@ class PreparedRun:
     trainer: Trainer
 
 
-def setup_run(spec: RunSpec, dataset: Dataset | None = None) -> PreparedRun:
+def setup_run(
+    spec: RunSpec, dataset: Dataset | None = None, budget: ParameterBudget | None = None
+) -> PreparedRun:
     """Load (or take) the dataset, split it, build the model and its trainer.
 
     Parameters
@@ -105,10 +108,15 @@ def setup_run(spec: RunSpec, dataset: Dataset | None = None) -> PreparedRun:
         Validated here (ValueError naming a bad field).
     dataset : Dataset, optional
         Use this data (e.g. a loaded IDX or CSV file) instead of ``spec.dataset``.
+    budget : ParameterBudget, optional
+        The model is priced against it before it is built (default: the default budget);
+        a larger one raises :class:`~explorer.model.budget.BudgetError` and allocates nothing.
     """
     spec.validate()
     data = dataset if dataset is not None else load_dataset(spec.dataset, **spec.dataset_params)
+    config = run_model_config(spec, data.num_features, data.num_classes)
+    (budget or ParameterBudget()).check(config)
     train, val, scaler = prepare_data(data, spec.training, spec.standardize)
-    model = build_model(spec, data.num_features, data.num_classes)
+    model = config.build()
     trainer = Trainer(model, train, val, spec.training)
     return PreparedRun(spec, data, train, val, scaler, model, trainer)

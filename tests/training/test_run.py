@@ -94,3 +94,16 @@ def test_digits_run_learns_within_a_few_epochs():
     run = setup_run(DIGITS_RUN.with_training(epochs=4))
     run.trainer.run()
     assert run.trainer.history.last_epoch.val_accuracy > 0.90
+
+
+def test_a_model_above_the_budget_is_refused_before_it_is_built(monkeypatch):
+    from dataclasses import replace
+
+    from explorer.model.budget import BudgetError, ParameterBudget
+
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    spec = replace(DIGITS_RUN, model=MLPConfig(hidden_sizes=(16384,) * 3))
+    with pytest.raises(BudgetError, match=r"64-16384-16384-16384-10 would hold 538,\d{3},\d{3} "):
+        setup_run(spec)
+    with pytest.raises(BudgetError, match="budget of 1,000"):
+        setup_run(DEFAULT_RUN, budget=ParameterBudget(1_000))

@@ -275,8 +275,9 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if self.link.is_trained() and not self.confirm(self, "Adapt the model?", question):
             self.show_message("Not started: the model does not fit the data.", error=True)
             return False
-        if not self.adapt_model(confirmed=True):
-            self.show_message("Not started: the model was not rebuilt.", error=True)
+        if not self.adapt_model(confirmed=True, refusal="Not started"):
+            if not self.message().startswith("Not started"):
+                self.show_message("Not started: the model was not rebuilt.", error=True)
             return False
         return True
 

@@ -30,11 +30,19 @@ class ModelDataMixin:
     def dataset(self) -> Dataset | None:
         return self._dataset
 
-    def adapt_model(self, confirmed: bool = False) -> bool:
-        """Give the model this data's input and output sizes (hidden layers kept)."""
+    def adapt_model(self, confirmed: bool = False, refusal: str = "Not adapted") -> bool:
+        """Give the model this data's input and output sizes (hidden layers kept).
+
+        A model above the parameter budget is refused with ``refusal`` and the reason on the
+        message line; nothing is built.
+        """
         if self._dataset is None or self.controller.has_thread() and not self._run_finished():
             return False
-        built = self.link.adapt(self._dataset, confirmed)
+        try:
+            built = self.link.adapt(self._dataset, confirmed)
+        except ValueError as error:
+            self.show_message(f"{refusal}: {error}", error=True)
+            return False
         self._update_banner()
         return built
 

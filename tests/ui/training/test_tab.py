@@ -484,3 +484,37 @@ def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path
     wait_loaded(qtbot, tab)
     assert len(reads) == 2 and len(tab.dataset()) == 61
     shutdown(tab)
+
+
+@pytest.fixture
+def _budget_setting_removed():
+    from explorer.ui.settings import make_settings
+
+    yield
+    make_settings().remove("model/parameter_budget")
+
+
+@pytest.mark.usefixtures("_budget_setting_removed")
+def test_start_and_adapt_above_the_budget_say_so_in_the_tab(qtbot):
+    from explorer.model.config import MLPConfig
+    from explorer.ui.model.tab import ModelTab
+
+    model_tab = ModelTab()
+    qtbot.addWidget(model_tab)
+    model_tab.set_model_config(
+        MLPConfig(input_features=2, hidden_sizes=(20, 20), output_features=3)
+    )
+    model_tab.form.budget_spin.setValue(1_000)  # 543 parameters fit; 64-20-20-10 does not
+    tab = TrainingTab(model_tab=model_tab)
+    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("digits"))
+    before = model_tab.model()
+    click(qtbot, tab.view.adapt)
+    refusal = "64-20-20-10 would hold 1,930 parameters, above the parameter budget of 1,000"
+    assert tab.message().startswith("Not adapted: " + refusal)
+    click(qtbot, tab.view.start)
+    assert tab.message().startswith("Not started: " + refusal)
+    assert model_tab.model() is before and tab.runs.runs() == []
+    assert not tab.controller.has_thread()
+    shutdown(tab)
