@@ -6,9 +6,8 @@
 - :func:`setup_run` builds ``(dataset, train, val, standardizer, model, trainer)`` from a spec;
   :func:`load_dataset`, :func:`prepare_data`, :func:`build_model` are its parts.
 - :class:`Trainer`: ``step()``, ``run_epoch()``, ``run(callback, should_stop)``,
-  ``iter_steps()``, ``reset()``, ``outputs()``, ``evaluate()``, ``predict_proba()``,
-  ``sample_losses()``, ``confusion_matrix()``, ``decision_grid()``; ``done``, ``diverged``,
-  ``history``, ``progress``, ``total_steps``.
+  ``iter_steps()``, ``reset()``, ``extend()``; ``done``, ``diverged``, ``history``,
+  ``progress``, ``total_steps``. Evaluation is :mod:`explorer.model.evaluate`'s.
 - :class:`History` (``history.csv`` columns in :data:`HISTORY_COLUMNS`), :class:`EpochRecord`.
 - :func:`save_weights` / :func:`load_weights` (.npz keyed like ``state_dict``).
 - :func:`ema_debiased`: TensorBoard's smoothing for loss curves.
@@ -23,7 +22,7 @@ from explorer.training.config import (
     TrainingConfig,
 )
 from explorer.training.history import HISTORY_COLUMNS, STEP_COLUMNS, EpochRecord, History
-from explorer.training.objective import compute_loss, make_optimizer
+from explorer.training.optimizer import make_optimizer
 from explorer.training.run import (
     DATASET_NAMES,
     PreparedRun,
@@ -34,7 +33,7 @@ from explorer.training.run import (
     setup_run,
 )
 from explorer.training.smoothing import ema_debiased
-from explorer.training.trainer import Outputs, StepResult, Trainer
+from explorer.training.trainer import StepResult, Trainer
 from explorer.training.weights import load_weights, save_weights
 
 __all__ = [
@@ -47,14 +46,12 @@ __all__ = [
     "TRAINING_LOSSES",
     "EpochRecord",
     "History",
-    "Outputs",
     "PreparedRun",
     "RunSpec",
     "StepResult",
     "Trainer",
     "TrainingConfig",
     "build_model",
-    "compute_loss",
     "default_run_for",
     "ema_debiased",
     "load_dataset",

@@ -6,14 +6,9 @@ parameters, the MLP's configuration (an :class:`~explorer.model.config.MLPConfig
 the data's sizes when the run is set up) and a TrainingConfig: everything needed to reproduce
 a run. :data:`DEFAULT_RUN` is the app's (and ``explorer export training``'s) default run.
 
-Loss choice
------------
-``"cross_entropy"`` is ``F.cross_entropy(logits, labels)``. ``"mse"`` is the classic
-"squared error vs cross entropy" comparison of the lecture notes:
-``F.mse_loss(F.softmax(logits, dim=1), one_hot(labels))`` -- squared error between the
-predicted probabilities and the one-hot target, averaged over samples *and* classes as torch's
-``reduction="mean"`` does. Its gradient vanishes where the model is confidently wrong, which is
-exactly why it learns more slowly; the Training tab lets a person see it.
+The loss choice (``"cross_entropy"`` or ``"mse"`` on softmax against one-hot, the lecture
+notes' comparison) is :mod:`explorer.model.loss`'s: MSE's gradient vanishes where the model is
+confidently wrong, which is why it learns more slowly; the Training tab lets a person see it.
 """
 
 from __future__ import annotations
@@ -23,9 +18,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from explorer.model.config import MAX_SEED, MLPConfig
+from explorer.model.loss import TRAINING_LOSSES
 
-#: The losses a classifier trains with (not the Losses tab's registry of torch.nn losses).
-TRAINING_LOSSES: tuple[str, ...] = ("cross_entropy", "mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 MAX_EPOCHS = 100_000
 MAX_BATCH_SIZE = 1_000_000
@@ -38,7 +32,7 @@ class TrainingConfig:
     Parameters
     ----------
     loss : {"cross_entropy", "mse"}
-        See the module docstring for what ``"mse"`` computes.
+        See :mod:`explorer.model.loss` for what ``"mse"`` computes.
     optimizer : {"sgd", "momentum", "adam"}
         ``optim.SGD`` (no momentum), ``optim.SGD(momentum=momentum)``, ``optim.Adam``.
     lr : float

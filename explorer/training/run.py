@@ -30,6 +30,7 @@ from explorer.engine import nn
 from explorer.model.budget import ParameterBudget
 from explorer.model.config import MLPConfig
 from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
+from explorer.training.run_setup import RunSetup
 from explorer.training.trainer import Trainer
 
 DATASET_NAMES: tuple[str, ...] = (*SYNTHETIC_DATASETS, "digits")
@@ -86,15 +87,24 @@ def build_model(spec: RunSpec, input_features: int, output_features: int) -> nn.
 
 @dataclass
 class PreparedRun:
-    """Everything :func:`setup_run` built."""
+    """Everything :func:`setup_run` built (``model_config`` is the model's, adapted to the
+    data)."""
 
     spec: RunSpec
     dataset: Dataset
     train: Dataset
     val: Dataset
     standardizer: Standardizer | None
+    model_config: MLPConfig
     model: nn.MLP
     trainer: Trainer
+
+    def run_setup(self, run_id: int) -> RunSetup:
+        """This run, from the model's current weights, as a training process takes it."""
+        state = self.model.state_dict()
+        return RunSetup.create(
+            run_id, self.model_config, state, self.train, self.val, self.spec.training
+        )
 
 
 def setup_run(
@@ -118,5 +128,6 @@ def setup_run(
     (budget or ParameterBudget()).check(config)
     train, val, scaler = prepare_data(data, spec.training, spec.standardize)
     model = config.build()
-    trainer = Trainer(model, train, val, spec.training)
-    return PreparedRun(spec, data, train, val, scaler, model, trainer)
+    # The spec was validated and the model made for this data: nothing to check again.
+    trainer = Trainer(model, train, val, spec.training, checked=True)
+    return PreparedRun(spec, data, train, val, scaler, config, model, trainer)

@@ -180,7 +180,8 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
     import numpy as np
     from PySide6.QtWidgets import QGridLayout
 
-    from explorer.training.job import GRID_RESOLUTION, plane_extent
+    from explorer.model.evaluate import confusion_matrix, decision_grid, outputs
+    from explorer.training.job import GRID_RESOLUTION, data_extent
     from explorer.ui.training.confusion import ConfusionMatrixPlot
     from explorer.ui.training.decision import DecisionRegionPlot
     from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
@@ -224,9 +225,9 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
                     "class": [names[int(v)] for v in labels] if names else labels
                 }
             if not trainer.diverged:
-                extent = plane_extent(np.concatenate([run.train.x, run.val.x]))
+                extent = data_extent(run.train, run.val)
                 x0, x1, y0, y1 = extent
-                probabilities = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
+                probabilities = decision_grid(run.model, (x0, x1), (y0, y1), GRID_RESOLUTION)
                 regions.set_regions(extent, probabilities)
                 regions.image.export_matrix = probabilities.argmax(axis=-1)  # (ny, nx)
                 ny, nx = probabilities.shape[:2]
@@ -240,7 +241,8 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
         confusion = ConfusionMatrixPlot()
         grid.addWidget(confusion, 1, 1)
         if not trainer.diverged:
-            matrix = trainer.confusion_matrix(run.val)
+            predicted = outputs(run.model, run.val).predicted
+            matrix = confusion_matrix(run.val.y, predicted, run.val.num_classes)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
             confusion.image.export_matrix = matrix
             names = list(run.dataset.class_names or range(len(matrix)))

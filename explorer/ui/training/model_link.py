@@ -8,13 +8,12 @@ it never races a training step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
 from explorer.data import Dataset
 from explorer.engine import nn
-from explorer.model.config import reinitialize_model
+from explorer.model.config import MLPConfig, reinitialize_model
 from explorer.training import DEFAULT_RUN, load_weights, save_weights
 
 
@@ -76,10 +75,10 @@ class ModelLink:
         config = self.model_tab.model_config().adapted(data.num_features, data.num_classes)
         return bool(self.model_tab.set_model_config(config, build=True))
 
-    def config(self) -> dict[str, Any]:
+    def config(self) -> MLPConfig:
         if self.model_tab is not None:
-            return self.model_tab.model_config().to_dict()
-        return self.model().config()
+            return self.model_tab.model_config()
+        return MLPConfig.from_dict(self.model().config())
 
     def is_trained(self) -> bool:
         return self.model_tab is not None and self.model_tab.is_trained()

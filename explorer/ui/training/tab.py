@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
-from explorer.training import Trainer
+from explorer.training.run_setup import RunSetup
 from explorer.ui.background import GuiThreadGarbageCollection
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.data_loading import DataLoading, PreparedData
@@ -226,35 +226,39 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
             finally:
                 self._starting = False
         settings = self.view.settings
+        run_id = self.runs.next_id()
         try:
             config = settings.config(self.view.dataset.val_fraction.value())
             self._prepare(config)
-            trainer = Trainer(self.model(), self._train, self._val, config)
             if not settings.keep_weights.isChecked():
-                trainer.reset(reinitialize=True)
+                self.link.reinitialize(config.seed)
+            model = self.model()
+            setup = RunSetup.create(
+                run_id, self.link.config(), model.state_dict(), self._train, self._val, config
+            )
         except (DataError, ValueError) as error:
             self.show_message(f"Cannot start: {error}", error=True)
             return False
         runs = self.runs.runs()
         run = Run(
-            run_id=self.runs.next_id(),
+            run_id=run_id,
             name="",
             config=config.to_dict(),
-            model_config=self.link.config(),
+            model_config=setup.model.to_dict(),
             dataset=self.view.dataset.description(),
             status="running",
         )
         run.name = run.default_name(runs[-1] if runs else None)
         try:
-            self.controller.attach(run.run_id, trainer)
-        except (OSError, TypeError) as error:  # no process could start, or a foreign model
+            self.controller.attach(setup, model)
+        except OSError as error:  # no process could start
             self.show_message(
                 f"Cannot start: the training process did not start: {error}", error=True
             )
             return False
         self.display.begin(
             run,
-            trainer.steps_per_epoch,
+            setup.steps_per_epoch,
             config.epochs,
             config.batch_size,
             self._val.y,

@@ -12,8 +12,7 @@ import numpy as np
 
 from explorer.data import DataError, Dataset
 from explorer.engine import nn
-from explorer.training import Trainer
-from explorer.training.job import TrainerJob
+from explorer.training.job import data_extent, model_view
 from explorer.ui.training.data_loading import PreparedData
 
 BIG_DATA = 4_000_000  # values (rows x features) from which a split runs in the background
@@ -113,8 +112,7 @@ class ModelDataMixin:
             self.display.clear_outputs()
             return
         try:
-            config = self.view.settings.config(self.view.dataset.val_fraction.value())
-            view = TrainerJob(0, Trainer(self.model(), train, val, config)).view(final=True)
+            view = model_view(self.model(), val, data_extent(train, val), final=True)
         except (DataError, ValueError) as error:
             self.display.clear_outputs(f"No outputs: {error}")
             return

@@ -3,7 +3,9 @@ import math
 
 import numpy as np
 
+from explorer.model.config import MLPConfig
 from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
+from explorer.training.run_setup import RunSetup
 from explorer.ui.training.worker import TrainingController
 
 WAIT_MS = 20_000
@@ -26,11 +28,21 @@ def collect(controller):
     return got
 
 
+def attach(controller, trainer, run_id=1):
+    """Attach the run ``trainer`` describes; its model follows the process."""
+    model = trainer.model
+    config = MLPConfig.from_dict(model.config())
+    setup = RunSetup.create(
+        run_id, config, model.state_dict(), trainer.train_data, trainer.val_data, trainer.config
+    )
+    controller.attach(setup, model)
+
+
 def attached(trainer, run_id=1):
     """A controller with ``trainer``'s run attached (not stepping), and what it reports."""
     controller = TrainingController()
     got = collect(controller)
-    controller.attach(run_id, trainer)
+    attach(controller, trainer, run_id)
     return controller, got
 
 
@@ -90,7 +102,7 @@ def test_step_takes_exactly_the_requested_steps(qtbot):
 def test_weights_changed_while_paused_are_where_the_run_continues(qtbot):
     run, reference = small_run(), small_run()
     controller = TrainingController()
-    controller.attach(1, run.trainer)
+    attach(controller, run.trainer)
     with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.step(2)
     zeros = {k: np.zeros_like(v) for k, v in run.trainer.model.state_dict().items()}
@@ -204,7 +216,7 @@ def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
     spare = controller._spare
     controller.prepare()  # one is enough
     assert controller._spare is spare
-    controller.attach(1, small_run().trainer)
+    attach(controller, small_run().trainer)
     assert controller.process is spare and controller._spare is None
     controller.prepare()
     second = controller._spare
@@ -212,7 +224,7 @@ def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
     assert spare.exit_code() == 0 and second.alive()
     second._process.kill()
     second._process.wait()
-    controller.attach(2, small_run().trainer)  # a dead spare is replaced
+    attach(controller, small_run().trainer, 2)  # a dead spare is replaced
     assert controller.process is not second and controller.process.alive()
     controller.prepare()
     third = controller._spare
