@@ -1,4 +1,8 @@
-"""The main window: four tabs, File and Help menus, a status bar, remembered geometry."""
+"""The main window: four tabs, File and Help menus, a status bar, remembered geometry.
+
+The window owns the model document the Model and Training tabs share (they bind to it and
+never call each other) and saves it in sessions.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,20 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 import explorer
+from explorer.model.document import ModelDocument
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
-from explorer.ui.settings import make_settings
+from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
 
 
-def build_tabs() -> list[ExplorerTab]:
-    """Create the four tabs in their order on screen."""
-    model = ModelTab()
-    return [
-        DistributionsTab(),
-        LossesTab(),
-        model,
-        TrainingTab(model_tab=model),  # trains the Model tab's very instance
-    ]
+def build_tabs(document: ModelDocument) -> list[ExplorerTab]:
+    """Create the four tabs in their order on screen; the Model and Training tabs are views
+    of ``document``."""
+    return [DistributionsTab(), LossesTab(), ModelTab(document), TrainingTab(document)]
 
 
 class MainWindow(QMainWindow):
@@ -34,10 +34,12 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("explorer")
+        self.faults = None
+        self.model_document = model_document()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for tab in build_tabs():
+        for tab in build_tabs(self.model_document):
             self.tabs.addTab(tab, tab.title)
         self.setCentralWidget(self.tabs)
         self._build_menus()
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
         # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
-        self.file_menu = build_file_menu(self, make_settings)
+        self.file_menu = build_file_menu(self, make_settings, {"model": self.model_document})
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&About explorer", self)
@@ -133,6 +135,6 @@ class MainWindow(QMainWindow):
         self.sessions.autosave()
         for tab in self.all_tabs():
             tab.shutdown()
-        if getattr(self, "faults", None) is not None:
+        if self.faults is not None:
             self.faults.uninstall()
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""The model the Training tab trains: the Model tab's instance (or the tab's own MLP).
+"""The model the Training tab trains: the model document's.
 
 All GUI-thread access to the shared model goes through here. While a run is live the
 model follows the training process (its weights are loaded in the GUI thread), so reading
@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from explorer.data import Dataset
 from explorer.engine import nn
-from explorer.model.config import MLPConfig, reinitialize_model
-from explorer.training import DEFAULT_RUN, load_weights, save_weights
+from explorer.model.config import MLPConfig
+from explorer.model.document import ModelDocument
+from explorer.training import load_weights, save_weights
 
 
 def ask_save_path(parent) -> str:
@@ -32,74 +33,48 @@ def ask_open_path(parent) -> str:
 
 
 class ModelLink:
-    """Reads, adapts, re-initializes, saves and loads the trained model."""
+    """Reads, adapts, re-initializes, saves and loads the document's model."""
 
-    def __init__(self, model_tab):
-        self.model_tab = model_tab
-        self._own: nn.MLP | None = None
+    def __init__(self, document: ModelDocument):
+        self.document = document
 
     def model(self) -> nn.Module:
-        if self.model_tab is not None:
-            return self.model_tab.model()
-        if self._own is None:
-            self._own = nn.MLP(2, DEFAULT_RUN.model.hidden_sizes, 3)
-        return self._own
+        return self.document.model
 
     def fits(self, data: Dataset | None) -> bool:
-        model = self.model()
-        return data is not None and (
-            getattr(model, "input_features", None) == data.num_features
-            and getattr(model, "output_features", None) == data.num_classes
-        )
+        return data is not None and self.document.fits(data.num_features, data.num_classes)
 
     def mismatch_text(self, data: Dataset) -> str:
-        model = self.model()
+        config = self.document.config
         return (
-            f"The model takes {model.input_features} inputs and gives {model.output_features} "
-            f"outputs; {data.name} has {data.num_features} features and {data.num_classes} "
-            "classes."
+            f"The model takes {config.input_features} inputs and gives "
+            f"{config.output_features} outputs; {data.name} has {data.num_features} features "
+            f"and {data.num_classes} classes."
         )
 
-    def adapt(self, data: Dataset, confirmed: bool = False) -> bool:
-        """Rebuild with the data's input and output sizes (hidden layers kept).
-
-        ``confirmed``: the user already agreed to lose trained weights, so the Model tab
-        must not ask a second time.
-        """
-        if confirmed:
-            self.mark_trained(False)
-        if self.model_tab is None:
-            hidden = self.model().hidden_sizes
-            self._own = nn.MLP(data.num_features, hidden, data.num_classes)
-            return True
-        config = self.model_tab.model_config().adapted(data.num_features, data.num_classes)
-        return bool(self.model_tab.set_model_config(config, build=True))
+    def adapt(self, data: Dataset) -> None:
+        """Rebuild with the data's input and output sizes (hidden layers kept); ValueError
+        (nothing built) above the parameter budget."""
+        self.document.build(self.document.config.adapted(data.num_features, data.num_classes))
 
     def config(self) -> MLPConfig:
-        if self.model_tab is not None:
-            return self.model_tab.model_config()
-        return MLPConfig.from_dict(self.model().config())
+        return self.document.config
 
     def is_trained(self) -> bool:
-        return self.model_tab is not None and self.model_tab.is_trained()
+        return self.document.trained
 
     def mark_trained(self, trained: bool) -> None:
-        if self.model_tab is not None:
-            self.model_tab.mark_trained(trained)
+        self.document.set_trained(trained)
 
     def refresh(self) -> None:
-        """Let the Model tab re-read the parameters."""
-        if self.model_tab is not None and self.model_tab.isVisible():
-            self.model_tab.refresh_parameters()
+        """Say the weights changed in place (the Model tab re-reads them)."""
+        self.document.notify_weights_changed()
 
     def set_sample_provider(self, provider, name: str) -> None:
-        if self.model_tab is not None:
-            self.model_tab.set_sample_provider(provider, name)
+        self.document.set_sample_source(provider, name)
 
     def reinitialize(self, seed: int) -> None:
-        reinitialize_model(self.model(), seed)
-        self.mark_trained(False)
-        self.refresh()
+        self.document.reinitialize(seed)
 
     def save(self, path: str) -> Path:
         """Write the state_dict as .npz (OSError if the place is not writable)."""

@@ -1,9 +1,10 @@
-"""The Training tab: train the Model tab's MLP on the numpy engine and watch it learn.
+"""The Training tab: train the model document's MLP on the numpy engine and watch it learn.
 
 Threading: a :class:`TrainingController` trains the active run in a process of its own
 (:mod:`explorer.training.process`) and relays its results through a worker in a QThread;
 they arrive by signal and are drawn by a ~30 Hz display timer, apart from the training
-rate. The model is shared with the Model tab: while a run is live it follows the process
+rate. The model is the window's model document's (the Model tab shows the same one): while
+a run is live it follows the process
 (its weights are loaded in the GUI thread a few times a second and whenever stepping stops),
 so the GUI reads it freely; a run resumed after the weights were changed continues from
 them. While the relay thread runs, Python's cyclic garbage collector runs only in the GUI
@@ -19,9 +20,10 @@ from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from explorer.data import DataError, Dataset
+from explorer.model.document import ModelDocument
 from explorer.training.run_setup import RunSetup
 from explorer.ui.background import GuiThreadGarbageCollection
-from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.training.data_loading import DataLoading, PreparedData
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
@@ -49,16 +51,16 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
     export_name = "training"
     sigOpenDistributions = Signal(object, object, object)  # p, q, class names
 
-    def __init__(self, model_tab=None, parent=None):
+    def __init__(self, document: ModelDocument | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("trainingTab")
-        self.model_tab = model_tab
+        self.document = document if document is not None else ModelDocument()
         # Replaced in tests: dialogs would block.
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.ask_save_path: Callable[[], str] = lambda: ask_save_path(self)
         self.ask_open_path: Callable[[], str] = lambda: ask_open_path(self)
 
-        self.link = ModelLink(model_tab)
+        self.link = ModelLink(self.document)
         self.controller = TrainingController(self)
         self.runs = RunListModel(self)
         self.view = TrainingView(self.runs)
@@ -105,19 +107,12 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         self.controller.sigEpochFinished.connect(self.display.on_epoch)
         self.controller.sigView.connect(self.display.on_view)
         self.controller.sigStopped.connect(self._on_controller_stopped)
-        if model_tab is not None:
-            model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
-            if hasattr(model_tab, "set_training_probe"):  # a rebuild says the run will stop
-                model_tab.set_training_probe(self.run_in_progress)
+        bind(self, self.document.model_changed, self._on_document_model_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self._on_dataset_changed()
         self._update_buttons()
-
-    def _live(self) -> bool:
-        """A run holds the model: running, or paused and able to continue."""
-        return self.controller.has_thread() and not self._run_finished()
 
     # -- actions ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -125,7 +120,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
 
         Refused while a run is paused: Resume continues it, Reset ends it.
         """
-        if self._live():
+        if self.run_in_progress():
             if not self.controller.is_running():
                 self.show_message("A run is paused: press Resume to continue it, or Reset first.")
             return False
@@ -195,7 +190,8 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
 
     # -- run lifecycle ----------------------------------------------------------------------
     def run_in_progress(self) -> bool:
-        """True while a run is going or paused (it has a worker and is not finished)."""
+        """A run holds the model: running, or paused and able to continue (it has a worker
+        and is not finished)."""
         return self.controller.has_thread() and not self._run_finished()
 
     def _run_finished(self) -> bool:
@@ -211,6 +207,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if had_thread and run is not None and run.status in ("running", "paused", "new"):
             run.status = status
             self.runs.touch(run.run_id)
+        self.document.set_training(False)
 
     def _new_run(self) -> bool:
         """Build a trainer for the current data, model and settings; attach it to a worker."""
@@ -221,7 +218,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if not self.link.fits(self._dataset):
             self._starting = True
             try:
-                if not self._offer_adapt():
+                if not self.adapt_model(refusal="Not started"):
                     return False
             finally:
                 self._starting = False
@@ -269,22 +266,6 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         self.show_message("")
         return True
 
-    def _offer_adapt(self) -> bool:
-        """Adapt the model to the data; ask first if that discards trained weights."""
-        data = self._dataset
-        question = (
-            f"{self.link.mismatch_text(data)} Rebuild it with those sizes (its trained "
-            "weights are discarded)?"
-        )
-        if self.link.is_trained() and not self.confirm(self, "Adapt the model?", question):
-            self.show_message("Not started: the model does not fit the data.", error=True)
-            return False
-        if not self.adapt_model(confirmed=True, refusal="Not started"):
-            if not self.message().startswith("Not started"):
-                self.show_message("Not started: the model was not rebuilt.", error=True)
-            return False
-        return True
-
     # -- worker reports -----------------------------------------------------------------------
     def _on_controller_stopped(self, payload: dict) -> None:
         text = self.display.on_stopped(payload)
@@ -308,7 +289,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if self._ticks % MODEL_REFRESH_TICKS == 0:
             self.link.refresh()
 
-    def _on_model_tab_model_changed(self, model) -> None:
+    def _on_document_model_changed(self, model) -> None:
         job = self.controller.job  # set while the run has its process
         if job is not None and job.model is not model:
             self._stop_active("stopped")
@@ -336,7 +317,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
     def _update_buttons(self) -> None:
         v = self.view
         running = self.controller.is_running()
-        live = self._live()
+        live = self.run_in_progress()
         v.start.setEnabled(not live and self._dataset is not None)  # None while loading
         v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
         v.pause.setEnabled(live)
@@ -346,6 +327,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         v.dataset.setEnabled(not live)
         v.settings.setEnabled(not live)
         v.adapt.setEnabled(not live)
+        self.document.set_training(live)  # a rebuild elsewhere then asks, saying it stops
 
     # -- ExplorerTab --------------------------------------------------------------------------
     def export_items(self) -> dict[str, Any]:
@@ -393,11 +375,6 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
             self.view.progress.setFormat(f"{shown.summary()} · restored")
         self.refresh_outputs()
         self._update_buttons()
-
-    def restore_session_arrays(self, arrays) -> None:
-        """Load the saved weights, then show what that model makes of the data."""
-        super().restore_session_arrays(arrays)
-        self.refresh_outputs()
 
     def shutdown(self) -> None:
         """Stop the run's process between two steps and wait for it and its relay thread,

@@ -32,18 +32,28 @@ class ModelDataMixin:
     def adapt_model(self, confirmed: bool = False, refusal: str = "Not adapted") -> bool:
         """Give the model this data's input and output sizes (hidden layers kept).
 
-        A model above the parameter budget is refused with ``refusal`` and the reason on the
-        message line; nothing is built.
+        Trained weights are discarded only after the person agrees (``confirmed``: they
+        already did). A model above the parameter budget is refused with ``refusal`` and the
+        reason on the message line; nothing is built.
         """
-        if self._dataset is None or self.controller.has_thread() and not self._run_finished():
+        data = self._dataset
+        if data is None or self.run_in_progress():
             return False
+        question = (
+            f"{self.link.mismatch_text(data)} Rebuild it with those sizes (its trained "
+            "weights are discarded)?"
+        )
+        if not confirmed and self.link.is_trained():
+            if not self.confirm(self, "Adapt the model?", question):
+                self.show_message(f"{refusal}: the model does not fit the data.", error=True)
+                return False
         try:
-            built = self.link.adapt(self._dataset, confirmed)
+            self.link.adapt(data)
         except ValueError as error:
             self.show_message(f"{refusal}: {error}", error=True)
             return False
         self._update_banner()
-        return built
+        return True
 
     def _on_dataset_changed(self) -> None:
         """Load the chosen data (a file in the background) and split it; the same data with
@@ -103,7 +113,7 @@ class ModelDataMixin:
         the MLPs this tab trains, so it runs here rather than in a thread. A model that
         does not fit the data, or whose outputs overflow, leaves the views empty with a note.
         """
-        if self._starting or self._live():
+        if self._starting or self.run_in_progress():
             return  # a run's worker keeps these views current
         data, train, val = self._dataset, self._train, self._val
         if data is None or train is None or val is None:
@@ -163,7 +173,7 @@ class ModelDataMixin:
         return True
 
     def load_weights(self, path: str) -> bool:
-        if self.controller.has_thread() and not self._run_finished():
+        if self.run_in_progress():
             self.show_message("Reset the run before loading weights.", error=True)
             return False
         try:

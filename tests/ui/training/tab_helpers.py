@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -23,6 +24,8 @@ def assert_no_training_thread_left() -> None:
 def make_tab(qtbot, kind="moons", samples=120, epochs=2, batch=16) -> TrainingTab:
     tab = TrainingTab()
     qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    # A question would wait for a click that never comes: a test that expects one answers it.
+    tab.confirm = lambda parent, title, text: pytest.fail(f"unexpected question: {text}")
     view = tab.view
     view.dataset.kind.setCurrentIndex(view.dataset.kind.findData(kind))
     if kind in view.dataset.params:

@@ -195,19 +195,22 @@ def test_the_garbage_collector_stays_out_of_the_relay_thread(qtbot):
 def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     from PySide6.QtWidgets import QPushButton
 
+    from explorer.model.document import ModelDocument
     from explorer.ui.model.tab import ModelTab
     from explorer.ui.training.tab import TrainingTab
 
-    model_tab = ModelTab()
+    document = ModelDocument()
+    model_tab = ModelTab(document)
     qtbot.addWidget(model_tab)
-    training_tab = TrainingTab(model_tab=model_tab)
+    training_tab = TrainingTab(document)
     qtbot.addWidget(training_tab)
-    assert not model_tab.is_training()
+    assert not document.training
     training_tab.findChild(QPushButton, "stepTraining").click()  # one batch: a paused run
     qtbot.waitUntil(training_tab.run_in_progress, timeout=WAIT_MS)
-    assert model_tab.is_training()
+    assert document.training
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
+    assert not document.training
 
 
 def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
