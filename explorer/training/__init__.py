@@ -3,8 +3,10 @@
 - :class:`TrainingConfig`: loss, optimizer, lr, momentum, weight_decay, batch_size, epochs,
   seed, shuffle, val_fraction (``validate()``, ``to_dict``/``from_dict``).
 - :class:`RunSpec` and :data:`DEFAULT_RUN` / :data:`DIGITS_RUN`: dataset + MLP + config.
-- :func:`setup_run` builds ``(dataset, train, val, standardizer, model, trainer)`` from a spec;
+- :func:`setup_run` builds ``(dataset, train, val, standardizer, model_config, model,
+  trainer)`` from a spec, pricing the model against the parameter budget first;
   :func:`load_dataset`, :func:`prepare_data`, :func:`build_model` are its parts.
+- :class:`~explorer.training.run_setup.RunSetup`: a run as a training process is given it.
 - :class:`Trainer`: ``step()``, ``run_epoch()``, ``run(callback, should_stop)``,
   ``iter_steps()``, ``reset()``, ``extend()``; ``done``, ``diverged``, ``history``,
   ``progress``, ``total_steps``. Evaluation is :mod:`explorer.model.evaluate`'s.

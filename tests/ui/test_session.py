@@ -203,7 +203,7 @@ def test_the_model_weights_travel_in_the_npz_once(main_window, tmp_path):
     document.set_trained(True)
     assert window.sessions.open_from(path)
     assert np.all(document.model.linear1.weight.data == 0.25)
-    assert window.tab("model").model() is document.model is window.tab("training").model()
+    assert window.tab("model").model() is document.model is window.tab("training").document.model
     assert not document.trained  # saved before any training
     assert window.errors == []
 
@@ -232,7 +232,7 @@ def test_a_version_1_session_opens_with_its_weights_once(main_window, tmp_path):
     for key, value in weights.items():
         np.testing.assert_array_equal(document.model.state_dict()[key], value)
     assert document.trained and "trained" in window.tab("model").totals.text()
-    assert window.tab("training").model() is document.model
+    assert window.tab("training").document.model is document.model
     assert window.tabs.currentWidget() is window.tab("training")
 
     again = tmp_path / "again.json"

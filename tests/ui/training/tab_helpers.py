@@ -44,9 +44,9 @@ def wait_stopped(qtbot, tab: TrainingTab, status: str) -> None:
     qtbot.waitUntil(
         lambda: tab.display.run is not None and tab.display.run.status == status, timeout=WAIT_MS
     )
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.controller.is_running(), timeout=WAIT_MS)
 
 
 def wait_loaded(qtbot, tab: TrainingTab) -> None:
     """Wait until a data file the tab reads in the background is in (or refused)."""
-    qtbot.waitUntil(lambda: not tab.data_loading.is_loading(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.data.loading.is_loading(), timeout=WAIT_MS)

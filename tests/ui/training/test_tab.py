@@ -35,7 +35,7 @@ def points(curve) -> int:
 
 def shutdown(tab: TrainingTab) -> None:
     tab.shutdown()
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
 
 
 def test_controls_carry_the_documented_object_names(qtbot):
@@ -90,7 +90,7 @@ def test_the_sample_cross_entropy_equals_its_loss(qtbot):
     with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
         click(qtbot, info.open_button)
     assert blocker.args[0] == p.tolist()
-    assert blocker.args[2] == tab.dataset().class_names  # the categories keep their names
+    assert blocker.args[2] == tab.data.dataset.class_names  # the categories keep their names
     shutdown(tab)
 
 
@@ -107,7 +107,7 @@ def test_pause_step_resume_and_reset(qtbot):
     before = len(tab.display.run.steps)
     click(qtbot, view.step)
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.controller.is_running(), timeout=WAIT_MS)
     assert len(tab.display.run.steps) == before + 1  # Step takes exactly one batch
     tab.display.tick()
     assert tab.loss_plot.raw_curve.getData()[0][-1] == tab.display.run.steps[-1]
@@ -115,7 +115,7 @@ def test_pause_step_resume_and_reset(qtbot):
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
     run = tab.display.run
     click(qtbot, view.reset)
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
     assert run.status == "stopped"
     assert points(tab.loss_plot.raw_curve) == 0
     assert view.pause.text() == "Pause" and not view.pause.isEnabled()
@@ -126,7 +126,7 @@ def test_pause_step_resume_and_reset(qtbot):
 def test_a_diverging_run_ends_with_the_message_not_nan(qtbot):
     tab = make_tab(qtbot, kind="blobs", samples=400, epochs=5, batch=32)
     # Two hidden layers: the default single wide layer's dead ReLUs can keep lr=10 finite.
-    classes = tab.dataset().num_classes
+    classes = tab.data.dataset.num_classes
     tab.document.build(MLPConfig(input_features=2, hidden_sizes=(32, 32), output_features=classes))
     settings = tab.view.settings
     settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
@@ -187,16 +187,17 @@ def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    trained = {k: v.copy() for k, v in tab.model().state_dict().items()}
+    trained = {k: v.copy() for k, v in tab.document.model.state_dict().items()}
     path = tmp_path / "weights.npz"
     tab.ask_save_path = lambda: str(path)
     click(qtbot, tab.view.save_weights)
     assert "Saved" in tab.message()
     click(qtbot, tab.view.reset)
-    assert not np.allclose(tab.model().state_dict()["linear1.weight"], trained["linear1.weight"])
+    fresh = tab.document.model.state_dict()["linear1.weight"]
+    assert not np.allclose(fresh, trained["linear1.weight"])
     tab.ask_open_path = lambda: str(path)
     click(qtbot, tab.view.load_weights)
-    for key, value in tab.model().state_dict().items():
+    for key, value in tab.document.model.state_dict().items():
         np.testing.assert_array_equal(value, trained[key])
     assert tab.view.settings.keep_weights.isChecked()
     bad = tmp_path / "bad.npz"
@@ -278,7 +279,7 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     window = MainWindow()
     qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
     model_tab, tab = window.tab("model"), window.tab("training")
-    assert tab.model() is model_tab.model()
+    assert tab.document.model is model_tab.model()
     tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
     tab.view.settings.epochs.setValue(1)
     assert not tab.view.adapt_banner.isHidden()  # the seed's 784-256-10 MLP does not fit
@@ -286,7 +287,7 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     wait_stopped(qtbot, tab, "done")
     model = model_tab.model()
     assert (model.input_features, model.output_features) == (2, 3)
-    assert tab.model() is model and window.model_document.trained
+    assert tab.document.model is model and window.model_document.trained
     assert tab.view.adapt_banner.isHidden()
     click(qtbot, tab.view.info_link.open_button)
     assert window.tabs.currentWidget() is window.tab("distributions")
@@ -347,11 +348,11 @@ window = MainWindow()
 window.show()
 tab = window.tab("training")
 tab.view.settings.epochs.setValue(100000)
-assert tab.start(), tab.message()
+assert tab.runner.start(), tab.message()
 how = sys.argv[1]
 QTimer.singleShot(400, window.close if how == "close" else app.quit)
 code = app.exec()
-assert not tab.controller.has_thread(), "worker thread still there"
+assert not tab.runner.controller.has_thread(), "worker thread still there"
 sys.exit(code)
 """
 
@@ -392,7 +393,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert tab.message() == "" and tab.dataset().num_features == 3
+    assert tab.message() == "" and tab.data.dataset.num_features == 3
     assert tab.view.picture.currentWidget() is tab.view.no_picture
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
@@ -416,7 +417,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.idx_labels.editingFinished.emit()
     wait_loaded(qtbot, tab)
     assert tab.message() == "", tab.message()
-    assert tab.dataset().feature_shape == (5, 6)
+    assert tab.data.dataset.feature_shape == (5, 6)
     assert tab.view.picture.currentWidget() is tab.view.sample_grid
     asked = []  # the trained 3-feature model does not fit: Start asks before rebuilding it
     tab.confirm = lambda parent, title, text: asked.append(text) or True
@@ -429,14 +430,14 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
 
 def test_the_display_timer_runs_only_while_training(qtbot):
     tab = make_tab(qtbot, epochs=1)
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.step)
     wait_stopped(qtbot, tab, "paused")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.pause)  # resume
-    assert tab._timer.isActive()
+    assert tab.runner.timer.isActive()
     wait_stopped(qtbot, tab, "done")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     shutdown(tab)
 
 
@@ -450,8 +451,8 @@ def test_a_training_process_that_cannot_start_is_a_message_not_a_run(qtbot, monk
     tab = make_tab(qtbot)
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
     assert "Cannot start: the training process did not start: [Errno 11]" in tab.message()
-    assert tab.runs.runs() == [] and not tab.controller.has_thread()
-    assert tab.controller.job is None
+    assert tab.runs.runs() == [] and not tab.runner.controller.has_thread()
+    assert tab.runner.controller.job is None
     assert tab.findChild(QPushButton, "startTraining").isEnabled()
     monkeypatch.undo()  # processes start again: so does training
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
@@ -478,15 +479,15 @@ def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 12
+    assert len(reads) == 1 and len(tab.data.val) == 12
     dataset.val_fraction.setValue(0.5)  # split again, not read again
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 30 and tab.message() == ""
+    assert len(reads) == 1 and len(tab.data.val) == 30 and tab.message() == ""
     path.write_text(path.read_text() + "1.0,1.0,1\n")
     os.utime(path, ns=(1, 1))  # a changed file: read again
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 2 and len(tab.dataset()) == 61
+    assert len(reads) == 2 and len(tab.data.dataset) == 61
     shutdown(tab)
 
 
@@ -507,5 +508,5 @@ def test_start_and_adapt_above_the_budget_say_so_in_the_tab(qtbot):
     click(qtbot, tab.view.start)
     assert tab.message().startswith("Not started: " + refusal)
     assert document.model is before and tab.runs.runs() == []
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
     shutdown(tab)

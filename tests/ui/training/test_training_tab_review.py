@@ -25,7 +25,7 @@ def test_start_is_disabled_while_paused_and_the_bar_never_says_ready_in_a_run(qt
     wait_stopped(qtbot, tab, "paused")
     assert not view.start.isEnabled() and "Resume" in view.start.toolTip()
     assert view.pause.text() == "Resume"
-    assert tab.start() is False and "Resume" in tab.message()
+    assert tab.runner.start() is False and "Resume" in tab.message()
     assert len(tab.runs.runs()) == 1  # the paused run was not abandoned
     assert view.progress.format() != "Ready"
     click(qtbot, view.reset)
@@ -42,7 +42,7 @@ def test_reset_clears_a_diverged_message_and_the_step_numbers_agree(qtbot):
     view = tab.view
     view.dataset.kind.setCurrentIndex(view.dataset.kind.findData("blobs"))
     view.dataset.params["blobs"]["n_samples"].setValue(400)
-    classes = tab.dataset().num_classes  # two hidden layers diverge at lr 10
+    classes = tab.data.dataset.num_classes  # two hidden layers diverge at lr 10
     tab.document.build(MLPConfig(input_features=2, hidden_sizes=(32, 32), output_features=classes))
     settings = tab.view.settings
     settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
@@ -180,7 +180,7 @@ def test_the_decision_and_confusion_images_export_labelled_tables(qtbot):
     assert (x_label, y_label) == ("x₁", "x₂")
     assert image.export_matrix.shape == (len(ys), len(xs))
     confusion = tab.view.confusion_plot.image
-    names = tab.dataset().class_names
+    names = tab.data.dataset.class_names
     assert confusion.export_axes == (names, names, "predicted class", "true class")
     assert tab.view.decision_plot.selected.csv_exclude
     tab.shutdown()
@@ -188,8 +188,8 @@ def test_the_decision_and_confusion_images_export_labelled_tables(qtbot):
 
 def test_weights_with_nan_are_refused_through_the_tab(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
-    tab.adapt_model(confirmed=True)
-    state = {k: np.array(v) for k, v in tab.model().state_dict().items()}
+    tab.runner.adapt(confirmed=True)
+    state = {k: np.array(v) for k, v in tab.document.model.state_dict().items()}
     state["linear1.weight"][0, 0] = np.nan
     np.savez(tmp_path / "nan.npz", **state)
     assert not tab.load_weights(str(tmp_path / "nan.npz"))
@@ -229,11 +229,11 @@ def test_the_apps_first_start_is_the_default_run(qtbot):
     tab = window.tab("training")
     assert tab.view.settings.config() == DEFAULT_RUN.training
     assert tab.view.dataset.description()["kind"] == DEFAULT_RUN.dataset
-    tab.adapt_model(confirmed=True)
-    tab.link.reinitialize(DEFAULT_RUN.training.seed)
+    tab.runner.adapt(confirmed=True)
+    tab.document.reinitialize(DEFAULT_RUN.training.seed)
     manual_seed(0)
     expected = build_model(DEFAULT_RUN, 2, 3)
-    model = tab.model()
+    model = tab.document.model
     assert model.hidden_sizes == DEFAULT_RUN.model.hidden_sizes
     for key, value in expected.state_dict().items():
         np.testing.assert_array_equal(model.state_dict()[key], value)

@@ -206,7 +206,7 @@ def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     qtbot.addWidget(training_tab)
     assert not document.training
     training_tab.findChild(QPushButton, "stepTraining").click()  # one batch: a paused run
-    qtbot.waitUntil(training_tab.run_in_progress, timeout=WAIT_MS)
+    qtbot.waitUntil(training_tab.runner.run_in_progress, timeout=WAIT_MS)
     assert document.training
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
@@ -241,7 +241,7 @@ def test_the_training_tab_keeps_a_process_ready_and_ends_it_on_shutdown(qtbot):
 
     tab = make_tab(qtbot)
     tab.show()
-    spare = tab.controller._spare
+    spare = tab.runner.controller._spare
     assert spare is not None and spare.alive() and not spare.started
     tab.shutdown()
     assert spare.exit_code() == 0
