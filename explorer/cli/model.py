@@ -19,6 +19,7 @@ from explorer.cli.common import (
 
 def add_parser(tabs) -> None:
     from explorer.engine import nn
+    from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
     from explorer.model.config import DTYPES, MLPConfig
 
     default = MLPConfig()
@@ -29,7 +30,8 @@ def add_parser(tabs) -> None:
         "heatmap and histograms (PNG, SVG, CSV), model.txt (print(model), as PyTorch prints "
         "it), model.json (configuration, state_dict shapes, parameter counts) and weights.npz. "
         "Defaults are the lecture's Model(784, 256, 10, init_weight='he', init_bias='zero'). "
-        "A model above the parameter budget is refused before anything is built.",
+        f"A model above the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as "
+        "the app's default) is refused before anything is built.",
     )
     model.add_argument(
         "--input-features",

@@ -23,6 +23,7 @@ from explorer.cli.common import (
 
 
 def add_parser(tabs) -> None:
+    from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
     from explorer.model.config import MAX_SEED
     from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
     from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS
@@ -36,7 +37,8 @@ def add_parser(tabs) -> None:
         "(one row per epoch), metrics.json and weights.npz (keyed like PyTorch's state_dict). "
         f"Without options this is the app's default run ({DEFAULT_RUN.dataset}, "
         f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}). A model above "
-        "the parameter budget is refused before anything is built.",
+        f"the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as the app's "
+        "default) is refused before anything is built.",
     )
     train.add_argument(
         "--dataset",

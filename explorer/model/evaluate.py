@@ -47,18 +47,26 @@ class Outputs(NamedTuple):
     predicted: np.ndarray  # (n,) int64, argmax of the logits
 
 
+def input_dtype(model: nn.Module) -> np.dtype:
+    """The dtype of the model's parameters, which its inputs are given in (data is float32;
+    a float64 model, like torch's, refuses float32 inputs)."""
+    first = next(iter(model.parameters()), None)
+    return np.dtype(np.float32) if first is None else first.data.dtype
+
+
 def _batched_logits(
     model: nn.Module, x: np.ndarray, batch: int = EVAL_BATCH
 ) -> Iterator[tuple[slice, np.ndarray]]:
     """Logits of ``x`` in batches, in eval mode and without a graph."""
     was_training = model.training
+    dtype = input_dtype(model)
     if was_training:
         model.eval()
     try:
         with no_grad(), np.errstate(all="ignore"):
             for start in range(0, len(x), batch):
                 part = slice(start, start + batch)
-                yield part, model(Tensor(x[part])).data
+                yield part, model(Tensor(x[part].astype(dtype, copy=False))).data
     finally:
         if was_training:
             model.train()

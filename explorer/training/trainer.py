@@ -39,7 +39,7 @@ import numpy as np
 from explorer.data import Dataset
 from explorer.engine import Tensor, nn, no_grad
 from explorer.model.config import reinitialize_model
-from explorer.model.evaluate import evaluate
+from explorer.model.evaluate import evaluate, input_dtype
 from explorer.model.loss import compute_loss
 from explorer.training.config import TrainingConfig
 from explorer.training.history import EpochRecord, History
@@ -99,6 +99,7 @@ class Trainer:
         self.train_data = train
         self.val_data = val
         self.config = config
+        self._dtype = input_dtype(model)  # float32 data goes into a float64 model as float64
         if not checked:
             self._check_model_shape()
         self._initial_state = {k: v.copy() for k, v in model.state_dict().items()}
@@ -107,7 +108,7 @@ class Trainer:
     def _check_model_shape(self) -> None:
         try:
             with no_grad(), np.errstate(all="ignore"):
-                out = self.model(Tensor(self.train_data.x[:1]))
+                out = self.model(Tensor(self.train_data.x[:1].astype(self._dtype)))
         except Exception as error:  # the message must name both shapes, whatever failed
             raise ValueError(
                 f"the model cannot take this data's {self.train_data.num_features} features: "
@@ -189,7 +190,7 @@ class Trainer:
         if not self.model.training:  # train() walks every module: skip when a no-op
             self.model.train()
         with np.errstate(all="ignore"):
-            logits = self.model(Tensor(self.train_data.x[batch]))
+            logits = self.model(Tensor(self.train_data.x[batch].astype(self._dtype, copy=False)))
             loss = compute_loss(logits, labels, self.config.loss)
             value = float(loss.item())
             if not math.isfinite(value):

@@ -152,3 +152,19 @@ def test_a_finished_run_can_be_extended():
     diverging.run()
     with pytest.raises(ValueError, match="diverged run cannot continue"):
         diverging.extend(1)
+
+
+def test_a_float64_model_trains_and_evaluates_on_float32_data():
+    from dataclasses import replace
+
+    from explorer.model.config import MLPConfig
+    from explorer.model.evaluate import outputs
+
+    spec = DEFAULT_RUN.with_training(epochs=2, batch_size=16)
+    spec = replace(spec, model=MLPConfig(dtype="float64"), dataset_params={"n_samples": 150})
+    run = setup_run(spec)
+    assert run.train.x.dtype == np.float32
+    run.trainer.run()
+    assert run.model.linear1.weight.dtype == np.float64
+    assert np.all(np.isfinite(run.trainer.history.step_losses()))
+    assert outputs(run.model, run.val).logits.shape == (len(run.val), 3)
