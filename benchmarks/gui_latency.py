@@ -32,7 +32,7 @@ WINDOW_SIZE = (1280, 760)  # the tab area of a 1280 x 820 main window
 WARMUP = 10
 DRAG_LENGTH = 12  # moves per drag before the next slider is taken
 
-#: scenario name -> p95 target in milliseconds (from the issues).
+#: scenario name -> p95 target in milliseconds.
 TARGETS: dict[str, float] = {
     "distributions: slider, K=10": 8.0,
     "distributions: slider, K=32": 16.0,
@@ -42,7 +42,7 @@ TARGETS: dict[str, float] = {
 def reference_ms(repeats: int = 5) -> float:
     """Milliseconds for a fixed mix of Python and small numpy work (the fastest of
     ``repeats``): how fast this machine runs right now. Machines whose CPUs change speed (the
-    README's two-core Xeon alternates between ~1x and ~1.7x) print it before and after the
+    docs' two-core Xeon alternates between ~1x and ~1.7x) print it before and after the
     run so results can be read against it."""
     best = float("inf")
     for _ in range(repeats):

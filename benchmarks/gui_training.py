@@ -1,6 +1,6 @@
 """Training tab speed: samples/s in the app vs headless, GUI stalls, a long loss curve's repaint.
 
-Three measurements (targets from issue 6):
+Three measurements, each with its target:
 
 1. **Throughput**: the default spiral run (300 epochs, about 2 s) trained by the
    Training tab inside a main window (training process, ~30 Hz display, live decision regions,

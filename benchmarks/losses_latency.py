@@ -6,7 +6,7 @@ the tables, value, dots and PyTorch code update), ``processEvents`` (layout and 
 every changed widget and plot, as the running app does), and then repaints any widget that
 must show the change but got no paint event (the value label, the gradient table, and the
 plots when the curves or dots changed). The ", forced repaint" variant also repaints the whole
-tab and the plots, changed or not. Issue 4's target: <= 16 ms p95 for a 16 x 16 input. CPU
+tab and the plots, changed or not. The target: <= 16 ms p95 for a 16 x 16 input. CPU
 time (this process) is printed beside wall time: on a shared, loaded machine wall time also
 counts the time other processes held the CPU.
 
@@ -40,7 +40,7 @@ SCENARIOS = (
     "losses: option change, 16x16, CE smoothing",
     "losses: delta change (curves), 16x16",
 )
-#: scenario name -> p95 target in milliseconds (issue 4); the forced variants share it.
+#: scenario name -> p95 target in milliseconds; the forced variants share it.
 TARGETS: dict[str, float] = {
     f"{name}{variant}": TARGET_MS for name in SCENARIOS for variant in ("", ", forced repaint")
 }

@@ -1,6 +1,6 @@
 """Latency of the Model tab: build + tree fill, and a weight heatmap/histogram refresh.
 
-Targets from issue 5: building the default 784-256-10 model and filling the tree <= 100 ms;
+Targets: building the default 784-256-10 model and filling the tree <= 100 ms;
 refreshing the heatmap and histograms of a 256 x 784 weight <= 30 ms. Each case is timed
 ``--repeat`` times in an offscreen 1280 x 820 main window with the Model tab current; the
 median wall-clock and CPU times are reported, and the verdict uses CPU time (the process's

@@ -5,10 +5,10 @@ trains ``--rounds`` complete runs, interleaved, and prints per run kind the medi
 
 - samples/s (wall): training samples divided by the wall-clock time of ``Trainer.run``, which
   includes the per-epoch validation pass -- the figure the GUI's in-app throughput
-  (issue 6: >= 80 % of this) should be compared with;
+  (target: >= 80 % of this) should be compared with;
 - samples/s (steps): the same samples divided by the time spent in the training steps alone;
 - time to 95 %: wall-clock seconds from the start until the first epoch whose validation
-  accuracy is >= 95 % (issue 6: <= 10 s for the default spiral run), and that epoch.
+  accuracy is >= 95 % (target: <= 10 s for the default spiral run), and that epoch.
 
 Other benchmarks can import :func:`measure_run`. Usage:
 ``python benchmarks/training_throughput.py [--threads N] [--rounds R]``.
@@ -141,7 +141,7 @@ def main() -> int:
     spiral = results["default spiral"]
     ok = all(m.seconds_to_target is not None and m.seconds_to_target <= 10 for m in spiral)
     print(
-        f"\nissue 6 target, default spiral >= 95% val accuracy within 10 s: "
+        f"\ntarget, default spiral >= 95% val accuracy within 10 s: "
         f"{'met' if ok else 'MISSED'}"
     )
     return 0

@@ -3,7 +3,9 @@
 Writes ``losses.npz`` (arrays, float64; load with ``allow_pickle=False``) and ``losses.json``
 (per case: the function, its keyword options, which arrays exist, torch's warnings or the
 exception torch raised; plus the legacy ``size_average``/``reduce`` table and module reprs).
-Every case runs the backward pass with a random upstream gradient.
+Every case runs the backward pass with a random upstream gradient. ``loss_dtypes.json`` holds
+each loss on integer, bool and mixed float tensors: torch's output dtype and values, or the
+exception it raised (one call a line).
 """
 
 from __future__ import annotations
@@ -249,6 +251,69 @@ def _legacy(c: _Cases) -> list[dict]:
     return table
 
 
+DTYPES = ("int64", "int32", "uint8", "bool", "float32", "float64")
+
+
+def _dtype_entry(function: str, input, target, dtypes, kwargs, tensors=None) -> dict:
+    """One call on tensors of the given dtypes: torch's output (dtype, values) or exception.
+
+    ``tensors`` maps an argument name (weight, pos_weight) to its values and dtype.
+    """
+    x, t = (
+        torch.tensor(np.asarray(v, dtype=d)) for v, d in zip((input, target), dtypes, strict=True)
+    )
+    tensors = tensors or {}
+    extra = {name: torch.tensor(np.asarray(v, dtype=d)) for name, (v, d) in tensors.items()}
+    entry = {
+        "function": function, "input": input, "target": target, "dtypes": list(dtypes),
+        "kwargs": kwargs, "tensors": {name: list(vd) for name, vd in tensors.items()},
+    }  # fmt: skip
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = getattr(F, function)(x, t, **extra, **kwargs)
+    except (RuntimeError, ValueError) as error:  # NotImplementedError is a RuntimeError
+        entry["error"] = f"{type(error).__name__}: {error}"
+    else:
+        entry["dtype"] = str(out.dtype).removeprefix("torch.")
+        entry["output"] = out.numpy().tolist()
+    return entry
+
+
+def _dtypes() -> list[dict]:
+    """Every loss on each pair of dtypes: integer and bool tensors, and mixed floats."""
+    pair, rows, indices = [0, 1, 1], [1, 0, 1], [1, 0]
+    grid = [[0, 1, 1], [1, 0, 0]]
+    onehot = [[0, 1, 0], [1, 0, 0]]
+    entries = []
+    for dx, dt in itertools.product(DTYPES, DTYPES):
+        dtypes = (dx, dt)
+        for red in REDUCTIONS:
+            entries.append(_dtype_entry("l1_loss", pair, rows, dtypes, {"reduction": red}))
+        entries.append(_dtype_entry("smooth_l1_loss", pair, rows, dtypes, {"beta": 0.0}))
+        for function in (
+            "mse_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
+            "binary_cross_entropy_with_logits", "kl_div",
+        ):  # fmt: skip
+            entries.append(_dtype_entry(function, pair, rows, dtypes, {}))
+        for function in ("cross_entropy", "nll_loss"):
+            entries.append(_dtype_entry(function, grid, indices, dtypes, {}))
+        entries.append(_dtype_entry("cross_entropy", grid, onehot, dtypes, {}))
+    for dw in DTYPES:
+        entries.append(_dtype_entry(
+            "binary_cross_entropy_with_logits", pair, rows, ("float32", "float32"), {},
+            tensors={"pos_weight": ([1, 2, 3], dw)},
+        ))  # fmt: skip
+    weights = (([0.5, 0.5, 2], "float32"), ([2, 3, 1], "int64"))
+    for function, dx, weight, red in itertools.product(
+        ("l1_loss", "mse_loss"), ("int64", "uint8", "float32"), weights, REDUCTIONS
+    ):  # torch weighs in Python: |x - y| * w, and 'mean' divides by sum(w)
+        entries.append(_dtype_entry(
+            function, pair, rows, (dx, "int64"), {"reduction": red}, tensors={"weight": weight}
+        ))  # fmt: skip
+    return entries
+
+
 def _reprs() -> list[dict]:
     options = [
         ("L1Loss", {}), ("MSELoss", {"reduction": "sum"}), ("CrossEntropyLoss",
@@ -276,4 +341,8 @@ def write_golden(out_dir: Path) -> list[Path]:
         "torch": torch.__version__, "cases": cases.index, "legacy": legacy, "reprs": _reprs(),
     }  # fmt: skip
     json_path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    return [npz_path, json_path]
+    dtypes_path = out_dir / "loss_dtypes.json"
+    lines = ",\n".join(json.dumps(entry) for entry in _dtypes())
+    document = f'{{"torch": {json.dumps(torch.__version__)}, "calls": [\n{lines}\n]}}\n'
+    dtypes_path.write_text(document, encoding="utf-8")
+    return [npz_path, json_path, dtypes_path]

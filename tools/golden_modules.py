@@ -30,7 +30,7 @@ ACTIVATIONS = {
 
 
 class MLP(nn.Module):
-    """The seed's Model generalised, as a torch user would write it."""
+    """The lecture notes' Model generalised, as a torch user would write it."""
 
     def __init__(self, input_features, hidden_sizes, output_features, activation="relu"):
         super().__init__()

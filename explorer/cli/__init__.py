@@ -14,7 +14,14 @@ import re
 import sys
 
 from explorer.cli import distributions, losses, model, screenshot, training
-from explorer.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
+from explorer.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Parser,
+    UsageError,
+    describe_error,
+)
 
 __all__ = ["build_parser", "join_negative_values", "run_cli"]
 
@@ -102,7 +109,7 @@ def run_cli(argv: list[str]) -> int:
         print("explorer: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 (a command-line tool reports, never dumps)
-        print(f"{prog}: failed: {exc}", file=sys.stderr)
+        print(f"{prog}: failed: {describe_error(exc)}", file=sys.stderr)
         if os.environ.get("EXPLORER_DEBUG"):
             raise
         return EXIT_FAILED

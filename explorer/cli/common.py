@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
 from pathlib import Path
+
+from explorer.quoting import quoted
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -19,10 +22,35 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but an error is one line (no usage block) and never a traceback."""
+    """argparse, but an error is one line (no usage block) and never a traceback.
+
+    Its own messages quote what was typed as every other message does (:func:`quoted`).
+    """
 
     def error(self, message: str):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            shown = ", ".join(quoted(arg) for arg in extra[:3])
+            more = f" and {len(extra) - 3:,} more" if len(extra) > 3 else ""
+            self.error(f"unrecognized arguments: {shown}{more}")
+        return parsed
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(map(repr, action.choices))
+            raise argparse.ArgumentError(
+                action, f"invalid choice: {quoted(value)} (choose from {choices})"
+            )
+
+
+def describe_error(error: Exception) -> str:
+    """An exception as one line; an OSError's file name is quoted (and shortened)."""
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        return f"{error.strerror}: {quoted(str(error.filename))}"
+    return str(error)
 
 
 # -- argument types (each error message quotes the bad value) ----------------------------
@@ -31,7 +59,7 @@ def whole_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
 
 
 def integer(low: int, high: int):
@@ -49,19 +77,34 @@ def real(low: float, high: float):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
         if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(f"{text!r} is out of range ({low:g} to {high:g})")
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} is out of range ({low:g} to {high:g})"
+            )
         return value
 
     return parse
+
+
+def path_type(text: str) -> Path:
+    """A path argument, ``~`` expanded; empty (which would mean the current folder), a NUL
+    character or an unknown ``~user`` is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is an empty path")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} contains a NUL character")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # "~nobody/x": no such user's home
+        raise argparse.ArgumentTypeError(f"{quoted(text)}: {exc}") from None
 
 
 def formats_type(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in formats if f not in ("png", "svg", "csv")]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"{text!r}: formats are png, svg and csv")
+        raise argparse.ArgumentTypeError(f"{quoted(text)}: formats are png, svg and csv")
     return formats
 
 
@@ -69,7 +112,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        type=Path,
+        type=path_type,
         metavar="DIR",
         help="folder to write into (created if missing)",
     )
@@ -100,7 +143,9 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def choice(text: str, names: dict[str, str]) -> str:
     key = text.strip().lower().removesuffix("loss")
     if key not in names:
-        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(names.values())}")
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is not one of {', '.join(names.values())}"
+        )
     return names[key]
 
 
@@ -120,13 +165,67 @@ def use_offscreen_qt() -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def output_folder(args) -> Path:
-    from explorer.io.atomic import WriteLocationError, check_writable_folder
+class OutputFolder:
+    r"""The folder an export writes into, as a context manager that undoes a failed export.
 
-    try:
-        return check_writable_folder(args.out, create=True)
-    except WriteLocationError as exc:
-        raise UsageError(f"--out: {exc}") from None
+    Entering checks the folder, creating it (and missing parents) if needed. The export then
+    :meth:`claim`\ s every file it will write (refused if it exists, unless ``force``). If the
+    export fails (an exception, Ctrl-C included), the claimed files that did not exist before
+    are removed, and so are the folders it created, if they are then empty: a failed export
+    leaves nothing it created and touches nothing that was there.
+    """
+
+    def __init__(self, folder: Path, force: bool, option: str = "--out"):
+        self.path = Path(folder)
+        self.force = force
+        self.option = option
+        self._created: list[Path] = []  # folders made on entering, deepest first
+        self._new: list[Path] = []  # claimed files that did not exist
+
+    def __enter__(self) -> OutputFolder:
+        from explorer.io.atomic import WriteLocationError, check_writable_folder
+
+        try:
+            self._created = _missing_folders(self.path.expanduser())
+            self.path = check_writable_folder(self.path, create=True)
+        except WriteLocationError as exc:
+            self._remove_created()
+            raise UsageError(f"{self.option}: {exc}") from None
+        except OSError as exc:  # a name the system refuses: too long, a bad character
+            self._remove_created()
+            raise UsageError(f"{self.option}: {describe_error(exc)}") from None
+        return self
+
+    def claim(self, paths: list[Path], force: bool | None = None) -> None:
+        """Refuse existing ``paths`` unless forced; remember the new ones as the export's."""
+        refuse_existing(paths, self.force if force is None else force)
+        self._new += [path for path in paths if not path.exists()]
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            return
+        for path in self._new:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        self._remove_created()
+
+    def _remove_created(self) -> None:
+        for folder in self._created:
+            try:
+                folder.rmdir()  # only if empty: never what someone else put there
+            except OSError:
+                return
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist, deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return missing
 
 
 def export_options(args):
@@ -148,7 +247,7 @@ def write_json(path: Path, data: dict, force: bool) -> Path:
     from explorer.io.atomic import write_text_atomic
 
     if path.exists() and not force:
-        raise UsageError(f"{str(path)!r} exists; pass --force to overwrite it")
+        raise UsageError(f"{quoted(str(path))} exists; pass --force to overwrite it")
     write_text_atomic(path, json.dumps(data, indent=2) + "\n")
     return path
 

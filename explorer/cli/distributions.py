@@ -7,16 +7,16 @@ import math
 
 from explorer.cli.common import (
     EXIT_OK,
+    OutputFolder,
     UsageError,
     add_output_options,
     export_options,
     metric,
-    output_folder,
-    refuse_existing,
     report,
     use_offscreen_qt,
     write_json,
 )
+from explorer.quoting import quoted
 
 MIN_CATEGORIES = 2
 MAX_CATEGORIES = 32
@@ -58,27 +58,29 @@ def add_parser(tabs) -> None:
 def _distribution(text: str) -> list[float]:
     parts = [part.strip() for part in text.split(",")]
     if not text.strip() or any(part == "" for part in parts):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a comma-separated list of numbers")
     values = []
     for part in parts:
         try:
             value = float(part)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a list of numbers ({part!r} is not a number)"
+                f"{quoted(text)} is not a list of numbers ({quoted(part)} is not a number)"
             ) from None
         if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} has a non-finite entry {part!r}")
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} has a non-finite entry {quoted(part)}"
+            )
         if value < 0:
-            raise argparse.ArgumentTypeError(f"{text!r} has a negative entry {part!r}")
+            raise argparse.ArgumentTypeError(f"{quoted(text)} has a negative entry {quoted(part)}")
         values.append(value)
     if not MIN_CATEGORIES <= len(values) <= MAX_CATEGORIES:
         raise argparse.ArgumentTypeError(
-            f"{text!r} has {len(values)} categories; the tab shows {MIN_CATEGORIES} to "
+            f"{quoted(text)} has {len(values)} categories; the tab shows {MIN_CATEGORIES} to "
             f"{MAX_CATEGORIES}"
         )
     if sum(values) == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is all zeros; it cannot be normalized")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is all zeros; it cannot be normalized")
     return values
 
 
@@ -116,20 +118,21 @@ def run(args) -> int:
         metrics = distribution_metrics(args.p, args.q, args.base)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    out = output_folder(args)
-    refuse_existing([out / "metrics.json"], args.force)
-    use_offscreen_qt()
-    from explorer.ui.headless import export_distributions
+    with OutputFolder(args.out, args.force) as folder:
+        out = folder.path
+        folder.claim([out / "metrics.json"])
+        use_offscreen_qt()
+        from explorer.ui.headless import export_distributions
 
-    written = export_distributions(
-        args.p,
-        args.q,
-        args.base,
-        out,
-        export_options(args),
-        overwrite=args.force,
-        refuse=refuse_existing,
-    )
-    written.append(write_json(out / "metrics.json", metrics, args.force))
+        written = export_distributions(
+            args.p,
+            args.q,
+            args.base,
+            out,
+            export_options(args),
+            overwrite=args.force,
+            refuse=folder.claim,
+        )
+        written.append(write_json(out / "metrics.json", metrics, args.force))
     report(written, out)
     return EXIT_OK

@@ -6,19 +6,19 @@ import argparse
 
 from explorer.cli.common import (
     EXIT_OK,
+    OutputFolder,
     UsageError,
     add_output_options,
     choice,
     export_options,
     integer,
     metric,
-    output_folder,
     real,
-    refuse_existing,
     report,
     use_offscreen_qt,
     write_json,
 )
+from explorer.quoting import quoted
 
 
 def add_parser(tabs) -> None:
@@ -126,10 +126,12 @@ def vector(text: str) -> tuple[float, ...]:
             value = float(part)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a list of numbers ({part.strip()!r} is not a number)"
+                f"{quoted(text)} is not a list of numbers ({quoted(part.strip())} is not a number)"
             ) from None
         if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} has a non-finite entry {part.strip()!r}")
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} has a non-finite entry {quoted(part.strip())}"
+            )
         values.append(value)
     return tuple(values)
 
@@ -143,7 +145,7 @@ def loss_options(args):
     if args.reduction is not None:
         if args.reduction not in spec.reductions:
             raise UsageError(
-                f"--reduction {args.reduction!r} is not one of {args.loss}'s: "
+                f"--reduction {quoted(args.reduction)} is not one of {args.loss}'s: "
                 f"{', '.join(spec.reductions)}"
             )
         changes["reduction"] = args.reduction
@@ -166,24 +168,25 @@ def loss_options(args):
 
 def run(args) -> int:
     kind, options = loss_options(args)
-    out = output_folder(args)
-    refuse_existing([out / "loss.json"], args.force)
-    use_offscreen_qt()
-    from explorer.ui.headless import export_losses
+    with OutputFolder(args.out, args.force) as folder:
+        out = folder.path
+        folder.claim([out / "loss.json"])
+        use_offscreen_qt()
+        from explorer.ui.headless import export_losses
 
-    written, state = export_losses(
-        kind,
-        options,
-        args.n,
-        args.c,
-        args.seed,
-        args.dtype,
-        out,
-        export_options(args),
-        args.force,
-        refuse_existing,
-    )
-    written.append(write_json(out / "loss.json", lossreport(state), True))
+        written, state = export_losses(
+            kind,
+            options,
+            args.n,
+            args.c,
+            args.seed,
+            args.dtype,
+            out,
+            export_options(args),
+            args.force,
+            folder.claim,
+        )
+        written.append(write_json(out / "loss.json", lossreport(state), True))
     report(written, out)
     return EXIT_OK
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from explorer.cli.common import (
     EXIT_OK,
+    OutputFolder,
     UsageError,
     add_output_options,
     export_options,
     hidden_sizes_type,
-    output_folder,
-    refuse_existing,
     report,
     use_offscreen_qt,
     whole_number,
     write_json,
 )
+from explorer.quoting import quoted
 
 
 def add_parser(tabs) -> None:
@@ -127,29 +127,29 @@ def run(args) -> int:
     state = model.state_dict()
     if args.parameter not in state:
         raise UsageError(
-            f"--parameter: the model has no {args.parameter!r}; it has {', '.join(state)}"
+            f"--parameter: the model has no {quoted(args.parameter)}; it has {', '.join(state)}"
         )
-    out = output_folder(args)
-    fixed = [out / "model.txt", out / "model.json", out / "weights.npz"]
-    refuse_existing(fixed, args.force)
-    use_offscreen_qt()
-    from explorer.ui.headless import export_model
+    with OutputFolder(args.out, args.force) as folder:
+        out = folder.path
+        folder.claim([out / "model.txt", out / "model.json", out / "weights.npz"])
+        use_offscreen_qt()
+        from explorer.ui.headless import export_model
 
-    written = export_model(
-        config, args.parameter, out, export_options(args), args.force, refuse_existing
-    )
-    write_text_atomic(out / "model.txt", repr(model) + "\n")
-    totals = model_totals(model)
-    summary = {
-        "config": config.to_dict(),
-        "state_dict": {key: list(np.shape(value)) for key, value in state.items()},
-        "total_params": totals.total_params,
-        "trainable_params": totals.trainable_params,
-        "params_size_mb": round(totals.params_size_mb, 6),
-    }
-    written.append(write_json(out / "model.json", summary, True))
-    with atomic_path(out / "weights.npz") as tmp:
-        np.savez(tmp, **{key: np.asarray(value) for key, value in state.items()})
-    written += [out / "model.txt", out / "weights.npz"]
+        written = export_model(
+            config, args.parameter, out, export_options(args), args.force, folder.claim
+        )
+        write_text_atomic(out / "model.txt", repr(model) + "\n")
+        totals = model_totals(model)
+        summary = {
+            "config": config.to_dict(),
+            "state_dict": {key: list(np.shape(value)) for key, value in state.items()},
+            "total_params": totals.total_params,
+            "trainable_params": totals.trainable_params,
+            "params_size_mb": round(totals.params_size_mb, 6),
+        }
+        written.append(write_json(out / "model.json", summary, True))
+        with atomic_path(out / "weights.npz") as tmp:
+            np.savez(tmp, **{key: np.asarray(value) for key, value in state.items()})
+        written += [out / "model.txt", out / "weights.npz"]
     report(written, out)
     return EXIT_OK

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from explorer.cli.common import (
     EXIT_OK,
+    OutputFolder,
     UsageError,
     integer,
-    refuse_existing,
+    path_type,
     report,
     use_offscreen_qt,
 )
+from explorer.quoting import quoted
 
 TAB_NAMES = ("distributions", "losses", "model", "training")
 MAX_SCREENSHOT_SIDE = 8192
@@ -31,7 +33,9 @@ def add_parser(commands) -> None:
         metavar="NAME",
         help=f"the tab to show: {', '.join(TAB_NAMES)}",
     )
-    shot.add_argument("--out", required=True, type=Path, metavar="FILE.png", help="PNG to write")
+    shot.add_argument(
+        "--out", required=True, type=path_type, metavar="FILE.png", help="PNG to write"
+    )
     shot.add_argument(
         "--width",
         type=integer(320, MAX_SCREENSHOT_SIDE),
@@ -53,17 +57,12 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".png":
-        raise UsageError(f"--out must name a .png file; got {str(out)!r}")
-    from explorer.io.atomic import WriteLocationError, check_writable_folder
+        raise UsageError(f"--out must name a .png file; got {quoted(str(out))}")
+    with OutputFolder(out.parent, args.force) as folder:
+        folder.claim([out])
+        use_offscreen_qt()
+        from explorer.ui.headless import screenshot
 
-    try:
-        check_writable_folder(out.parent if str(out.parent) else Path("."), create=True)
-    except WriteLocationError as exc:
-        raise UsageError(f"--out: {exc}") from None
-    refuse_existing([out], args.force)
-    use_offscreen_qt()
-    from explorer.ui.headless import screenshot
-
-    screenshot(args.tab, out, args.width, args.height)
+        screenshot(args.tab, out, args.width, args.height)
     report([out], out.parent)
     return EXIT_OK

@@ -7,15 +7,14 @@ import sys
 from explorer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    OutputFolder,
     UsageError,
     add_output_options,
     export_options,
     hidden_sizes_type,
     integer,
     metric,
-    output_folder,
     real,
-    refuse_existing,
     report,
     use_offscreen_qt,
     write_json,
@@ -137,23 +136,29 @@ def training_metrics(history, seconds: float, diverged: str | None) -> dict:
 
 
 def run(args) -> int:
+    from explorer.training import setup_run
+
+    spec = training_spec(args)
+    with OutputFolder(args.out, args.force) as folder:
+        try:
+            run = setup_run(spec)  # priced against the parameter budget before it is built
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        out = folder.path
+        names = figure_names(run.dataset.is_2d)
+        figures = [out / f"training-{name}.{fmt}" for name in names for fmt in args.formats]
+        if run.dataset.is_2d and "csv" in args.formats:
+            figures.append(out / "training-decision-regions-data.csv")  # the points beside it
+        folder.claim(figures + [out / "history.csv", out / "metrics.json", out / "weights.npz"])
+        return _train_and_export(args, spec, run, out)
+
+
+def _train_and_export(args, spec, run, out) -> int:
     import time
 
     from explorer.progress import ProgressBar
-    from explorer.training import save_weights, setup_run
+    from explorer.training import save_weights
 
-    spec = training_spec(args)
-    try:
-        run = setup_run(spec)  # priced against the parameter budget before it is built
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    out = output_folder(args)
-    names = figure_names(run.dataset.is_2d)
-    figures = [out / f"training-{name}.{fmt}" for name in names for fmt in args.formats]
-    if run.dataset.is_2d and "csv" in args.formats:
-        figures.append(out / "training-decision-regions-data.csv")  # the points beside the map
-    fixed = [out / "history.csv", out / "metrics.json", out / "weights.npz"]
-    refuse_existing(figures + fixed, args.force)
     trainer = run.trainer
     config = spec.training
     bar = ProgressBar(trainer.total_steps, label=f"training {spec.dataset}")

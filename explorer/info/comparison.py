@@ -15,7 +15,9 @@ from explorer.info.discrete import (
     as_distribution,
     sum_kl_nats,
 )
+from explorer.info.editing import check_index
 from explorer.info.units import nats_to, resolve_base, unit_name
+from explorer.quoting import quoted
 
 __all__ = ["Comparison", "compare", "sensitivity_curve", "sensitivity_grid"]
 
@@ -117,6 +119,7 @@ def sweep(q, index: int, values) -> np.ndarray:
     The same rule as :func:`explorer.info.editing.set_probability`, vectorized.
     """
     q = as_distribution(q, "q")
+    index = check_index(index, q.size)
     values = np.asarray(values, dtype=np.float64)
     others = np.delete(q, index)
     rest = others.sum()
@@ -149,12 +152,11 @@ def sensitivity_curve(
         something P allows; never NaN).
     """
     p, q = _pair(p, q)
-    if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {index!r}")
+    index = check_index(index, p.size)
     scale = nats_to(base)
     t = np.linspace(0.0, 1.0, int(num)) if t is None else np.asarray(t, dtype=np.float64)
     if t.ndim != 1 or not ((t >= 0) & (t <= 1)).all():
-        raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {t!r}")
+        raise ValueError(f"t must be a 1-D array of values in [0, 1]; got {quoted(t)}")
     # With q_i = t and q_j = (1 - t) r_j (r: the other q's shape, as sweep() rescales them),
     #   H(P, Q_t) = -p_i ln t - (1 - p_i) ln(1 - t) - sum_j p_j ln r_j
     #   KL(P || Q_t) = p_i ln p_i - p_i ln t - (1 - p_i) ln(1 - t) + sum_j p_j ln(p_j / r_j),

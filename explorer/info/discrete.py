@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.info.units import nats_to
+from explorer.quoting import quoted
 
 __all__ = [
     "as_distribution",
@@ -47,8 +48,8 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
     """
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a sequence of numbers; got {values!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
+        raise ValueError(f"{name} must be a sequence of numbers; got {quoted(values)}") from None
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional; got shape {array.shape}")
     if array.size == 0:
@@ -59,7 +60,7 @@ def as_distribution(values, name: str = "p") -> np.ndarray:
         _refuse(array, name)
     largest = array.max()
     if largest == 0:
-        raise ValueError(f"{name} is all zeros ({values!r}): it cannot be normalized")
+        raise ValueError(f"{name} is all zeros ({quoted(values)}): it cannot be normalized")
     # Dividing by the largest entry first keeps the sum from overflowing for huge weights.
     scaled = array / largest
     return scaled / scaled.sum()
@@ -75,7 +76,7 @@ def _refuse(array: np.ndarray, name: str) -> None:
         if mask.any():
             index = int(np.flatnonzero(mask)[0])
             raise ValueError(
-                f"{name} has {problem} entry {float(array[index])!r} at index {index}: "
+                f"{name} has {problem} entry {quoted(float(array[index]))} at index {index}: "
                 "probabilities must be finite and non-negative"
             )
 

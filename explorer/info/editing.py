@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.info.discrete import as_distribution
+from explorer.quoting import quoted
 
 __all__ = [
     "MIN_CATEGORIES",
@@ -26,7 +27,7 @@ __all__ = [
 MIN_CATEGORIES = 2
 MAX_CATEGORIES = 32
 
-#: The seed notes' three worked examples of cross entropy: name -> (P, Q, what it shows).
+#: The lecture notes' three worked examples of cross entropy: name -> (P, Q, what it shows).
 SEED_EXAMPLES: dict[str, tuple[tuple[float, ...], tuple[float, ...], str]] = {
     "q-close": ((1.0, 0.0, 0.0), (0.8, 0.1, 0.1), "Q close to P: H(P,Q) = 0.3219 bits"),
     "q-wrong": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), "Q totally wrong: H(P,Q) = ∞"),
@@ -43,9 +44,16 @@ def check_category_count(k) -> int:
     ):
         raise ValueError(
             f"the number of categories must be an integer from {MIN_CATEGORIES} to "
-            f"{MAX_CATEGORIES}; got {k!r}"
+            f"{MAX_CATEGORIES}; got {quoted(k)}"
         )
     return int(k)
+
+
+def check_index(index, k: int) -> int:
+    """Validate a category index (an integer in 0..k-1) and return it as an int."""
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < k:
+        raise ValueError(f"category index must be an integer in 0..{k - 1}; got {quoted(index)}")
+    return int(index)
 
 
 def uniform(k: int) -> np.ndarray:
@@ -56,8 +64,7 @@ def uniform(k: int) -> np.ndarray:
 def one_hot(k: int, index: int = 0) -> np.ndarray:
     """All mass on category ``index``."""
     k = check_category_count(k)
-    if not 0 <= index < k:
-        raise ValueError(f"category index must be in 0..{k - 1}; got {index!r}")
+    index = check_index(index, k)
     p = np.zeros(k)
     p[index] = 1.0
     return p
@@ -87,11 +94,11 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
     array([0. , 0.5, 0.5])
     """
     p = as_distribution(p)
-    if not 0 <= index < p.size:
-        raise ValueError(f"category index must be in 0..{p.size - 1}; got {index!r}")
-    value = float(value)
+    index = check_index(index, p.size)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"a probability must be a number between 0 and 1; got {quoted(value)}")
     if not (0.0 <= value <= 1.0):
-        raise ValueError(f"a probability must be between 0 and 1; got {value!r}")
+        raise ValueError(f"a probability must be between 0 and 1; got {quoted(value)}")
     others = np.delete(p, index)
     rest = others.sum()
     remaining = 1.0 - value
@@ -100,7 +107,7 @@ def set_probability(p, index: int, value: float) -> np.ndarray:
         others = (others / rest) * remaining
     else:
         others = np.full(others.size, remaining / others.size)
-    return np.insert(others, index, value)
+    return np.insert(others, index, float(value))
 
 
 def resize(p, k: int) -> np.ndarray:
@@ -173,9 +180,7 @@ class DistributionPair:
         self.selected = min(self.selected, self.k - 1)
 
     def select(self, index: int) -> None:
-        if not 0 <= index < self.k:
-            raise ValueError(f"category index must be in 0..{self.k - 1}; got {index!r}")
-        self.selected = int(index)
+        self.selected = check_index(index, self.k)
 
     def apply_preset(self, which: str, preset: str, seed: int = 0) -> None:
         """Set P or Q to 'uniform', 'one-hot' (at the selected category) or 'random'."""
@@ -185,13 +190,15 @@ class DistributionPair:
             "random": lambda: random_distribution(self.k, seed),
         }
         if preset not in makers:
-            raise ValueError(f"unknown preset {preset!r}; expected one of {sorted(makers)}")
+            raise ValueError(f"unknown preset {quoted(preset)}; expected one of {sorted(makers)}")
         self.set_one(which, makers[preset]())
 
     def apply_seed_example(self, name: str) -> None:
         """Load one of :data:`SEED_EXAMPLES` (K becomes 3)."""
         if name not in SEED_EXAMPLES:
-            raise ValueError(f"unknown example {name!r}; expected one of {sorted(SEED_EXAMPLES)}")
+            raise ValueError(
+                f"unknown example {quoted(name)}; expected one of {sorted(SEED_EXAMPLES)}"
+            )
         p, q, _ = SEED_EXAMPLES[name]
         self.set(p, q)
 
@@ -204,5 +211,5 @@ class DistributionPair:
     @staticmethod
     def _check_which(which: str) -> str:
         if which not in ("p", "q"):
-            raise ValueError(f"which must be 'p' or 'q'; got {which!r}")
+            raise ValueError(f"which must be 'p' or 'q'; got {quoted(which)}")
         return which

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from explorer.quoting import quoted
+
 #: The supported bases, in the order the UI offers them, with their unit names.
 UNITS: dict[float, str] = {2.0: "bits", math.e: "nats", 10.0: "hartleys"}
 
@@ -42,15 +44,17 @@ def resolve_base(base: float | str) -> float:
         key = base.strip().lower()
         if key in _ALIASES:
             return _ALIASES[key]
-        raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {base!r}")
+        raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {quoted(base)}")
     try:
         value = float(base)
-    except (TypeError, ValueError):
-        raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {base!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(
+            f"base must be 2, e or 10 (bits, nats, hartleys); got {quoted(base)}"
+        ) from None
     for known in UNITS:
         if math.isclose(value, known, rel_tol=1e-9):
             return known
-    raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {base!r}")
+    raise ValueError(f"base must be 2, e or 10 (bits, nats, hartleys); got {quoted(base)}")
 
 
 def unit_name(base: float | str) -> str:

@@ -1,7 +1,7 @@
 """What a module's iterators yield and what its registries hold, as text a student can read.
 
 Each listing is written as the Python a person would type and what it prints, so the tab
-reads like the seed's slides: ``for param in model.parameters(recurse=False): ...`` followed
+reads like the lecture notes' slides: ``for param in model.parameters(recurse=False): ...`` followed
 by its (possibly empty) output, with an explanation when it is empty.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from explorer.inspect.module_info import ROOT_NAME, TreeNode, format_shape
 
-# The registries the seed's __init__ slide lists, in its order; absent ones are skipped.
+# The registries the lecture notes' __init__ slide lists, in its order; absent ones are skipped.
 INTERNALS = (
     "training",
     "_parameters",

@@ -6,7 +6,7 @@ with the error, Huber/SmoothL1 switch from one to the other at delta/beta). Clas
 for a sigmoid output whose true-class probability p runs from 0 to 1, cross entropy keeps a
 gradient of p − 1 (about −1) w.r.t. the logit where the model is confidently wrong, while
 squared error's gradient 2(p − 1)p(1 − p) vanishes there: it barely learns from its worst
-mistakes (the seed's "gradient difference" slide).
+mistakes (the lecture notes' "gradient difference" slide).
 
 Examples
 --------
@@ -59,8 +59,10 @@ class ClassificationCurves:
 def _value_and_derivative(function, x: np.ndarray, target: np.ndarray, **kwargs):
     """``function(x, target, reduction='none', **kwargs)`` and its elementwise derivative."""
     xt = Tensor(x, requires_grad=True)
-    out = function(xt, Tensor(target), reduction="none", **kwargs)
-    out.sum().backward()
+    # numpy warns about the branch np.where discards (0.5 z² / beta for beta = 5e-324)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = function(xt, Tensor(target), reduction="none", **kwargs)
+        out.sum().backward()
     return np.asarray(out.detach(), dtype=np.float64), np.asarray(xt.grad, dtype=np.float64)
 
 

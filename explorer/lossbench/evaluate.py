@@ -1,6 +1,6 @@
 """Build a loss from the chosen options and run it through the engine: value and gradient.
 
-This is the seed's ``output = loss(input, target); output.backward()``, with the engine's
+This is the lecture notes' ``output = loss(input, target); output.backward()``, with the engine's
 modules, so what the Losses tab shows is what the engine computes.
 
 Examples
@@ -57,9 +57,12 @@ class LossResult:
     warnings : tuple of str
         Warnings the engine issued (deprecated arguments, KLDiv's 'mean').
     summed : float or None
-        For 'mean' and 'batchmean': the same loss with reduction='sum', so that
-        ``summed / value`` shows what the mean divided by (15 elements, N = 3 samples, the sum
-        of the class weights...). None for the other reductions.
+        For 'mean' and 'batchmean': the same loss with reduction='sum'. None for the other
+        reductions.
+    divisor : float or None
+        For 'mean' and 'batchmean': what the mean divides ``summed`` by (15 elements, N = 3
+        samples, the sum of the kept targets' class weights, 0 when every target is ignored).
+        None for the other reductions.
     """
 
     output: np.ndarray
@@ -68,13 +71,7 @@ class LossResult:
     reduction: str
     warnings: tuple[str, ...]
     summed: float | None = None
-
-    @property
-    def divisor(self) -> float | None:
-        """What 'mean'/'batchmean' divided the sum by (None if not a mean or value is 0)."""
-        if self.summed is None or self.value == 0:
-            return None
-        return self.summed / self.value
+    divisor: float | None = None
 
 
 def constructor_kwargs(spec: LossSpec, options: LossOptions, dtype: str = "float32") -> dict:
@@ -160,8 +157,9 @@ def evaluate(
     grad = np.asarray(x.grad if x.grad is not None else np.zeros(x.shape), dtype=np.float64)
     messages = tuple(dict.fromkeys(str(w.message) for w in caught))
     reduction = effective_reduction(options, spec)
-    summed = None
+    summed = divisor = None
     if reduction in ("mean", "batchmean"):
+        divisor = _mean_divisor(spec, options, reduction, x.data, y.data)
         plain = replace_options(options, size_average=None, reduce=None, reduction="sum")
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -175,7 +173,28 @@ def evaluate(
         reduction=reduction,
         warnings=messages,
         summed=summed,
+        divisor=divisor,
     )
+
+
+def _mean_divisor(
+    spec: LossSpec, options: LossOptions, reduction: str, x: np.ndarray, y: np.ndarray
+) -> float:
+    """What 'mean' or 'batchmean' divides the summed loss by, as the engine (and torch) do.
+
+    Read from the shapes, targets and weights rather than from ``sum / mean``, which is
+    undefined when the mean is 0, NaN (every target ignored) or infinite.
+    """
+    if reduction == "batchmean":
+        return float(x.shape[0]) if x.ndim else 1.0
+    if target_kind(spec, options) == CLASS_INDICES:
+        kept = y[y != options.ignore_index]
+        if options.weight is None:
+            return float(kept.size)
+        return float(np.asarray(options.weight, dtype=x.dtype)[kept].sum())
+    if spec.kind == "CrossEntropy":  # class probabilities: one loss per sample (and position)
+        return float(x.size // x.shape[1]) if x.ndim > 1 else 1.0
+    return float(np.prod(np.broadcast_shapes(x.shape, y.shape)))
 
 
 def _applies_log_softmax(spec: LossSpec, options: LossOptions) -> bool:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from explorer.engine.nn import _reduction
+from explorer.quoting import quoted
 
 # Tensor kinds: what a table must hold for a loss to make sense.
 REAL = "real"  # any real number (predictions, logits, raw scores)
@@ -198,18 +200,18 @@ class LossOptions:
     def from_dict(cls, values: dict[str, Any]) -> LossOptions:
         """Options from a dict such as :meth:`to_dict` gives; ValueError names a bad entry."""
         if not isinstance(values, dict):
-            raise ValueError(f"options must be a dict; got {values!r}")
+            raise ValueError(f"options must be a dict; got {quoted(values)}")
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown loss option {unknown[0]!r}")
+            raise ValueError(f"unknown loss option {quoted(unknown[0])}")
         return replace_options(cls(), **values)
 
 
 def _check_bool_or_none(name: str, value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    raise ValueError(f"{name} must be True, False or None; got {value!r}")
+    raise ValueError(f"{name} must be True, False or None; got {quoted(value)}")
 
 
 def _check_vector(name: str, value: Any) -> tuple[float, ...] | None:
@@ -217,10 +219,10 @@ def _check_vector(name: str, value: Any) -> tuple[float, ...] | None:
         return None
     try:
         vector = tuple(float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a list of numbers or None; got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be a list of numbers or None; got {quoted(value)}") from None
     if not vector or not all(math.isfinite(v) for v in vector):
-        raise ValueError(f"{name} must hold one finite number per class; got {value!r}")
+        raise ValueError(f"{name} must hold one finite number per class; got {quoted(value)}")
     return vector
 
 
@@ -229,27 +231,30 @@ def replace_options(options: LossOptions, **changes: Any) -> LossOptions:
     values = dataclasses.asdict(options)
     for name, value in changes.items():
         if name not in values:
-            raise ValueError(f"unknown loss option {name!r}")
+            raise ValueError(f"unknown loss option {quoted(name)}")
         if name in ("size_average", "reduce"):
             value = _check_bool_or_none(name, value)
         elif name in ("log_target", "log_softmax_input", "probability_target"):
             if not isinstance(value, bool):
-                raise ValueError(f"{name} must be True or False; got {value!r}")
+                raise ValueError(f"{name} must be True or False; got {quoted(value)}")
         elif name in ("weight", "pos_weight"):
             value = _check_vector(name, value)
         elif name == "ignore_index":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"ignore_index must be an integer; got {value!r}")
+                raise ValueError(f"ignore_index must be an integer; got {quoted(value)}")
+            if not -(2**63) <= value < 2**63:  # an int64, as torch's
+                raise ValueError(f"ignore_index must be an int64 (±2**63); got {quoted(value)}")
         elif name in ("label_smoothing", "delta", "beta"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{name} must be a number; got {value!r}")
+                raise ValueError(f"{name} must be a number; got {quoted(value)}")
+            finite = isinstance(value, int) or math.isfinite(value)
+            if not finite or not -sys.float_info.max <= value <= sys.float_info.max:
+                raise ValueError(f"{name} must be a finite number; got {quoted(value)}")
             value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number; got {value!r}")
         elif name == "reduction":
             if value not in ("none", "mean", "sum", "batchmean"):
                 raise ValueError(
-                    f"reduction must be 'none', 'mean', 'sum' or 'batchmean'; got {value!r}"
+                    f"reduction must be 'none', 'mean', 'sum' or 'batchmean'; got {quoted(value)}"
                 )
         values[name] = value
     return LossOptions(**values)

@@ -27,6 +27,7 @@ from explorer.lossbench.spec import (
     REAL,
     UNIT_INTERVAL,
 )
+from explorer.quoting import quoted
 
 MAX_SIZE = 16
 DECIMALS = 4
@@ -65,9 +66,9 @@ def check_shape(n: int, c: int) -> None:
     """Raise ValueError unless 1 <= N, C <= 16."""
     for name, size in (("N", n), ("C", c)):
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-            raise ValueError(f"{name} must be an integer; got {size!r}")
+            raise ValueError(f"{name} must be an integer; got {quoted(size)}")
         if not 1 <= size <= MAX_SIZE:
-            raise ValueError(f"{name} must be between 1 and {MAX_SIZE}; got {size}")
+            raise ValueError(f"{name} must be between 1 and {MAX_SIZE}; got {quoted(size)}")
 
 
 def _rounded(values: np.ndarray) -> np.ndarray:
@@ -160,11 +161,11 @@ def parse_cell(name: str, index: tuple[int, ...], text: str, integer: bool = Fal
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise ValueError(f"{cell_name(name, index)} is not a finite number: {text!r}")
+        raise ValueError(f"{cell_name(name, index)} is not a finite number: {quoted(text)}")
     if integer:
-        if value != int(value):
+        if value != int(value) or not -(2.0**63) <= value < 2.0**63:  # an int64, as torch's
             raise ValueError(
-                f"{cell_name(name, index)} is not a class index (an integer): {text!r}"
+                f"{cell_name(name, index)} is not a class index (an integer): {quoted(text)}"
             )
         return int(value)
     return value

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.model.config import MLPConfig
+from explorer.quoting import quoted
 
 DEFAULT_PARAMETER_BUDGET = 50_000_000
 MIN_PARAMETER_BUDGET = 1_000
@@ -48,7 +49,7 @@ class ParameterBudget:
         ):
             raise ValueError(
                 f"the parameter budget must be a whole number from {MIN_PARAMETER_BUDGET:,} "
-                f"to {MAX_PARAMETER_BUDGET:,}; got {limit!r}"
+                f"to {MAX_PARAMETER_BUDGET:,}; got {quoted(limit)}"
             )
 
     @classmethod

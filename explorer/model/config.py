@@ -30,6 +30,7 @@ from explorer.engine.nn.mlp import (
     check_hidden_sizes,
     check_size,
 )
+from explorer.quoting import quoted
 
 __all__ = [
     "DTYPES",
@@ -69,7 +70,7 @@ def parse_hidden_sizes(text: str) -> tuple[int, ...]:
         try:
             sizes.append(int(token))
         except ValueError:
-            raise ValueError(f"hidden size {token!r} is not a whole number") from None
+            raise ValueError(f"hidden size {quoted(token)} is not a whole number") from None
     return check_hidden_sizes(sizes)
 
 
@@ -84,7 +85,7 @@ def _check_seed(seed: Any) -> int:
         or not isinstance(seed, (int, np.integer))
         or not (0 <= seed <= MAX_SEED)
     ):
-        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}; got {seed!r}")
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}; got {quoted(seed)}")
     return int(seed)
 
 
@@ -140,7 +141,7 @@ class MLPConfig:
         """Rebuild from :meth:`to_dict`'s form (a saved session, a message); missing keys take
         the defaults, unknown keys and bad values are refused (ValueError naming them)."""
         if not isinstance(state, dict):
-            raise ValueError(f"a model configuration must be an object; got {state!r}")
+            raise ValueError(f"a model configuration must be an object; got {quoted(state)}")
         unknown = sorted(set(state) - {f.name for f in fields(cls)})
         if unknown:
             raise ValueError(f"unknown model configuration key(s): {', '.join(unknown)}")

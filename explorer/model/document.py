@@ -32,6 +32,7 @@ import numpy as np
 from explorer.engine import nn
 from explorer.model.budget import ParameterBudget
 from explorer.model.config import MLPConfig, reinitialize_model
+from explorer.quoting import quoted
 
 #: ``provider(index)`` gives a sample's features, or ``(features, label)``; None when there is
 #: none to give.
@@ -144,7 +145,7 @@ class ModelDocument:
         """The parameter count of ``config``; :class:`~explorer.model.budget.BudgetError` if
         it is above the budget (nothing is built)."""
         if not isinstance(config, MLPConfig):
-            raise ValueError(f"a model configuration must be an MLPConfig; got {config!r}")
+            raise ValueError(f"a model configuration must be an MLPConfig; got {quoted(config)}")
         return self._budget.check(config)
 
     def build(self, config: MLPConfig) -> nn.MLP:
@@ -185,14 +186,14 @@ class ModelDocument:
     # -- flags ----------------------------------------------------------------------------
     def set_trained(self, trained: bool) -> None:
         if not isinstance(trained, bool):
-            raise ValueError(f"trained must be true or false; got {trained!r}")
+            raise ValueError(f"trained must be true or false; got {quoted(trained)}")
         if trained != self._trained:
             self._trained = trained
             self.trained_changed.emit(trained)
 
     def set_training(self, training: bool) -> None:
         if not isinstance(training, bool):
-            raise ValueError(f"training must be true or false; got {training!r}")
+            raise ValueError(f"training must be true or false; got {quoted(training)}")
         if training != self._training:
             self._training = training
             self.training_changed.emit(training)
@@ -200,7 +201,7 @@ class ModelDocument:
     def set_budget(self, budget: ParameterBudget) -> None:
         """A new budget, for the next build (the current model stays, whatever its size)."""
         if not isinstance(budget, ParameterBudget):
-            raise ValueError(f"a budget must be a ParameterBudget; got {budget!r}")
+            raise ValueError(f"a budget must be a ParameterBudget; got {quoted(budget)}")
         if budget != self._budget:
             self._budget = budget
             self.budget_changed.emit(budget)
@@ -208,7 +209,7 @@ class ModelDocument:
     def set_sample_source(self, provider: SampleProvider | None, name: str = "") -> None:
         """Where samples come from: ``provider(index)`` and the data's name (None: nowhere)."""
         if provider is not None and not callable(provider):
-            raise ValueError(f"a sample provider must be callable; got {provider!r}")
+            raise ValueError(f"a sample provider must be callable; got {quoted(provider)}")
         if (provider, name) != self._samples:
             self._samples = (provider, name)
             self.samples_changed.emit(provider, name)
@@ -223,14 +224,14 @@ class ModelDocument:
         loads saved ones). Everything is checked first, so ValueError (a configuration that
         is invalid or above the budget) changes nothing and allocates nothing."""
         if not isinstance(state, dict):
-            raise ValueError(f"the model's state must be an object; got {state!r}")
+            raise ValueError(f"the model's state must be an object; got {quoted(state)}")
         unknown = sorted(set(state) - {"config", "trained"})
         if unknown:
             raise ValueError(f"unknown model state key(s): {', '.join(unknown)}")
         config = MLPConfig.from_dict(state.get("config", {}))
         trained = state.get("trained", False)
         if not isinstance(trained, bool):
-            raise ValueError(f"trained must be true or false; got {trained!r}")
+            raise ValueError(f"trained must be true or false; got {quoted(trained)}")
         self.build(config)
         self.set_trained(trained)
 
@@ -252,7 +253,7 @@ class ModelDocument:
         for key, shape in expected.items():
             if np.shape(arrays[key]) != shape:
                 raise ValueError(
-                    f"saved weight {key!r} has shape {np.shape(arrays[key])}, "
+                    f"saved weight {quoted(key)} has shape {np.shape(arrays[key])}, "
                     f"the model's has {shape}"
                 )
         self._model.load_state_dict(dict(arrays))

@@ -26,6 +26,7 @@ import numpy as np
 from explorer.data import Dataset
 from explorer.engine import Tensor, nn, no_grad
 from explorer.model.loss import compute_loss
+from explorer.quoting import quoted
 
 EVAL_BATCH = 8192
 MAX_GRID_RESOLUTION = 2048
@@ -141,7 +142,7 @@ def decision_grid(
     nx, ny = (resolution, resolution) if isinstance(resolution, int) else resolution
     for n in (nx, ny):
         if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID_RESOLUTION:
-            raise ValueError(f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {n!r}")
+            raise ValueError(f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {quoted(n)}")
     xs = np.linspace(xlim[0], xlim[1], nx, dtype=np.float32)
     ys = np.linspace(ylim[0], ylim[1], ny, dtype=np.float32)
     gx, gy = np.meshgrid(xs, ys)

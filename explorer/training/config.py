@@ -19,6 +19,7 @@ from typing import Any
 
 from explorer.model.config import MAX_SEED, MLPConfig
 from explorer.model.loss import TRAINING_LOSSES
+from explorer.quoting import quoted
 
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 MAX_EPOCHS = 100_000
@@ -76,7 +77,7 @@ class TrainingConfig:
         _integer("epochs", self.epochs, 1, MAX_EPOCHS)
         _integer("seed", self.seed, 0, MAX_SEED)
         if not isinstance(self.shuffle, bool):
-            raise ValueError(f"shuffle must be True or False; got {self.shuffle!r}")
+            raise ValueError(f"shuffle must be True or False; got {quoted(self.shuffle)}")
         _number("val_fraction", self.val_fraction, 0, 1, low_open=True, high_open=True)
         return self
 
@@ -95,13 +96,13 @@ class TrainingConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(state) - known)
         if unknown:
-            raise ValueError(f"unknown training config field {unknown[0]!r}")
+            raise ValueError(f"unknown training config field {quoted(unknown[0])}")
         return cls(**state).validate()
 
 
 def _choice(name: str, value: Any, valid: tuple[str, ...]) -> None:
     if value not in valid:
-        raise ValueError(f"{name} must be one of {', '.join(valid)}; got {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(valid)}; got {quoted(value)}")
 
 
 def _number(
@@ -119,12 +120,14 @@ def _number(
         )
     if not ok:
         left, right = "(" if low_open else "[", ")" if high_open else "]"
-        raise ValueError(f"{name} must be a number in {left}{low}, {high}{right}; got {value!r}")
+        raise ValueError(
+            f"{name} must be a number in {left}{low}, {high}{right}; got {quoted(value)}"
+        )
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer from {low} to {high}; got {value!r}")
+        raise ValueError(f"{name} must be an integer from {low} to {high}; got {quoted(value)}")
 
 
 @dataclass
@@ -159,13 +162,15 @@ class RunSpec:
     def validate(self) -> RunSpec:
         """Check the fields and the training config; ValueError naming the bad one."""
         if not isinstance(self.dataset, str) or not self.dataset:
-            raise ValueError(f"dataset must be a name; got {self.dataset!r}")
+            raise ValueError(f"dataset must be a name; got {quoted(self.dataset)}")
         if not isinstance(self.dataset_params, dict):
-            raise ValueError(f"dataset_params must be a dict; got {self.dataset_params!r}")
+            raise ValueError(f"dataset_params must be a dict; got {quoted(self.dataset_params)}")
         if not isinstance(self.model, MLPConfig):
-            raise ValueError(f"model must be an MLPConfig; got {self.model!r}")
+            raise ValueError(f"model must be an MLPConfig; got {quoted(self.model)}")
         if self.standardize not in (None, True, False):
-            raise ValueError(f"standardize must be true, false or null; got {self.standardize!r}")
+            raise ValueError(
+                f"standardize must be true, false or null; got {quoted(self.standardize)}"
+            )
         self.training.validate()
         return self
 
@@ -195,7 +200,7 @@ class RunSpec:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(state) - known)
         if unknown:
-            raise ValueError(f"unknown run spec field {unknown[0]!r}")
+            raise ValueError(f"unknown run spec field {quoted(unknown[0])}")
         values = dict(state)
         values["training"] = TrainingConfig.from_dict(values.get("training", {}))
         values["model"] = MLPConfig.from_dict(values.get("model", {}))

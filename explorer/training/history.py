@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from explorer.io.atomic import atomic_write
+from explorer.quoting import quoted
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "epoch",
@@ -103,7 +104,7 @@ class History:
         """One column of the per-epoch table as a float64 array (e.g. ``"val_accuracy"``)."""
         if name not in HISTORY_COLUMNS:
             raise ValueError(
-                f"unknown history column {name!r}; valid: {', '.join(HISTORY_COLUMNS)}"
+                f"unknown history column {quoted(name)}; valid: {', '.join(HISTORY_COLUMNS)}"
             )
         return np.array([getattr(r, name) for r in self.epochs], dtype=np.float64)
 
@@ -154,7 +155,9 @@ class History:
         if state.get("columns", list(HISTORY_COLUMNS)) != list(HISTORY_COLUMNS):
             raise ValueError(f"history columns must be {list(HISTORY_COLUMNS)}")
         if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1:
-            raise ValueError(f"history step_stride must be a positive integer; got {stride!r}")
+            raise ValueError(
+                f"history step_stride must be a positive integer; got {quoted(stride)}"
+            )
         if not isinstance(losses, list) or len(losses) > 5 * MAX_SESSION_STEPS:
             raise ValueError(
                 f"history step_losses must be a list of at most {5 * MAX_SESSION_STEPS} numbers"
@@ -183,5 +186,5 @@ class History:
 
 def _finite(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"history {name} must be a finite number; got {value!r}")
+        raise ValueError(f"history {name} must be a finite number; got {quoted(value)}")
     return value

@@ -29,6 +29,7 @@ from explorer.data import (
 from explorer.engine import nn
 from explorer.model.budget import ParameterBudget
 from explorer.model.config import MLPConfig
+from explorer.quoting import quoted
 from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
 from explorer.training.run_setup import RunSetup
 from explorer.training.trainer import Trainer
@@ -43,7 +44,7 @@ def load_dataset(name: str, **params: Any) -> Dataset:
             raise DataError(f"digits takes no parameters; got {', '.join(sorted(params))}")
         return load_digits()
     if name not in SYNTHETIC_DATASETS:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
+        raise DataError(f"unknown dataset {quoted(name)}; choose one of {', '.join(DATASET_NAMES)}")
     return make_synthetic(name, **params)
 
 
@@ -72,7 +73,10 @@ def prepare_data(
     if not standardize:
         return train, val, None
     scaler = Standardizer().fit(train)
-    return scaler.transform(train), scaler.transform(val), scaler
+    # The split's parts are fresh copies: standardize them in place, not into second copies.
+    train = train.with_x(scaler.transform_array(train.x, out=train.x))
+    val = val.with_x(scaler.transform_array(val.x, out=val.x))
+    return train, val, scaler
 
 
 def run_model_config(spec: RunSpec, input_features: int, output_features: int) -> MLPConfig:

@@ -19,6 +19,7 @@ import numpy as np
 
 from explorer.data import Dataset
 from explorer.model.config import MLPConfig
+from explorer.quoting import quoted
 from explorer.training.config import TrainingConfig
 from explorer.training.trainer import Trainer, check_data_pair
 
@@ -76,9 +77,9 @@ class RunSetup:
         the model does not fit the data or the weights do not fit the model (nothing is run
         or built to find out). The weights are copied."""
         if isinstance(run_id, bool) or not isinstance(run_id, int):
-            raise ValueError(f"a run id must be an integer; got {run_id!r}")
+            raise ValueError(f"a run id must be an integer; got {quoted(run_id)}")
         if not isinstance(model, MLPConfig):
-            raise ValueError(f"a run's model must be an MLPConfig; got {model!r}")
+            raise ValueError(f"a run's model must be an MLPConfig; got {quoted(model)}")
         config.validate()
         check_data_pair(train, val)
         if model.input_features != train.num_features:
@@ -100,7 +101,7 @@ class RunSetup:
         for key, shape in expected.items():
             if np.shape(state[key]) != shape:
                 raise ValueError(
-                    f"weight {key!r} has shape {np.shape(state[key])}; {model.describe()} "
+                    f"weight {quoted(key)} has shape {np.shape(state[key])}; {model.describe()} "
                     f"needs {shape}"
                 )
         copies = {key: np.array(value) for key, value in state.items()}
@@ -127,7 +128,7 @@ class RunSetup:
         """The setup a ``setup`` message carries, trusting what :meth:`create` checked
         (ValueError if it is not a setup message at all)."""
         if message.get("kind") != "setup":
-            raise ValueError(f"expected a setup message first; got {message.get('kind')!r}")
+            raise ValueError(f"expected a setup message first; got {quoted(message.get('kind'))}")
         return cls(
             run_id=int(message["run"]),
             model=MLPConfig.from_dict(message["model"]),

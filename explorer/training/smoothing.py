@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from explorer.quoting import quoted
+
 
 def ema_debiased(values, weight: float) -> np.ndarray:
     """Smooth ``values`` as TensorBoard does; returns float64 of the same length.
@@ -36,7 +38,7 @@ def ema_debiased(values, weight: float) -> np.ndarray:
         or not isinstance(weight, int | float)
         or not (math.isfinite(weight) and 0 <= weight < 1)
     ):
-        raise ValueError(f"smoothing weight must be in [0, 1); got {weight!r}")
+        raise ValueError(f"smoothing weight must be in [0, 1); got {quoted(weight)}")
     raw = np.asarray(values, dtype=np.float64)
     if raw.ndim != 1:
         raise ValueError(f"values must be 1-D; got shape {raw.shape}")

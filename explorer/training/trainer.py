@@ -41,6 +41,7 @@ from explorer.engine import Tensor, nn, no_grad
 from explorer.model.config import reinitialize_model
 from explorer.model.evaluate import evaluate, input_dtype
 from explorer.model.loss import compute_loss
+from explorer.quoting import quoted
 from explorer.training.config import TrainingConfig
 from explorer.training.history import EpochRecord, History
 from explorer.training.optimizer import make_optimizer
@@ -157,7 +158,7 @@ class Trainer:
         if self.diverged:
             raise ValueError("a diverged run cannot continue; reset it first")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs to add must be a positive integer; got {epochs!r}")
+            raise ValueError(f"epochs to add must be a positive integer; got {quoted(epochs)}")
         self.config = replace(self.config, epochs=self.config.epochs + epochs).validate()
         self.done = self.epoch >= self.config.epochs
 

@@ -6,6 +6,8 @@ never call each other) and saves it in sessions.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QAction
@@ -14,12 +16,15 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 import explorer
 from explorer.model.document import ModelDocument
 from explorer.ui.distributions.tab import DistributionsTab
+from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
 from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
+
+log = logging.getLogger(LOGGER_NAME)
 
 
 def build_tabs(document: ModelDocument) -> list[ExplorerTab]:
@@ -129,12 +134,20 @@ class MainWindow(QMainWindow):
         make_settings().setValue("window/tab", index)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        settings = make_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/tab", self.tabs.currentIndex())
-        self.sessions.autosave()
-        for tab in self.all_tabs():
-            tab.shutdown()
-        if self.faults is not None:
-            self.faults.uninstall()
+        # Training and threads stop whatever else fails on the way out.
+        try:
+            settings = make_settings()
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("window/tab", self.tabs.currentIndex())
+            self.sessions.autosave()
+        except Exception:
+            log.exception("could not keep the window's state for the next start")
+        finally:
+            for tab in self.all_tabs():
+                try:
+                    tab.shutdown()
+                except Exception:
+                    log.exception("tab %s: shutdown failed", tab.export_name)
+            if self.faults is not None:
+                self.faults.uninstall()
         super().closeEvent(event)

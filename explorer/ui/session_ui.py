@@ -24,6 +24,7 @@ from explorer.io.session import (
     SESSION_SUFFIX,
     Session,
     SessionError,
+    keep_aside,
     load_session,
     save_session,
     state_shape_problem,
@@ -234,6 +235,7 @@ class SessionController:
 
     # -- the session kept across restarts ----------------------------------------------------
     def autosave_path(self) -> Path:
+        """Where the session is kept across restarts; OSError when the data folder is unusable."""
         stored = self._settings().value("session/last")
         if isinstance(stored, str) and stored:
             return Path(stored)
@@ -243,32 +245,66 @@ class SessionController:
         """Called on quit: never raises, never asks."""
         if not self.autosave_enabled:
             return
-        path = self.autosave_path()
         try:
+            path = self.autosave_path()
             save_session(path, self.collect())
             self._settings().setValue("session/last", str(path))
-        except Exception:
-            log.exception("could not save the last session to %s", path)
+        except Exception as exc:
+            log.warning("the session could not be kept for the next start: %s", _why(exc))
 
     def restore_last(self) -> bool:
-        """Called on start: open the last session if there is one. Enables autosave."""
-        self.autosave_enabled = True
-        path = self.autosave_path()
-        if not path.exists():
+        """Called on start: open the last session if there is one, then enable autosave.
+
+        A last session that cannot be restored in full is never overwritten: it is moved (or,
+        when part of it was restored, copied) into a folder whose name says so, and the message
+        says where. When that fails too, autosave stays off for this run.
+        """
+        try:
+            path = self.autosave_path()
+            exists = path.exists()
+        except OSError as exc:
+            log.warning("the session will not be kept across restarts: %s", _why(exc))
+            self._status(f"The session will not be kept across restarts: {_why(exc)}")
+            return False
+        if not exists:
+            self.autosave_enabled = True
             return False
         try:
             session = load_session(path, keep_state=True)
         except SessionError as exc:
-            self._fail(f"The last session could not be restored ({exc}); starting with defaults.")
+            self._fail(
+                f"The last session could not be restored ({exc}); starting with defaults. "
+                + self._keep_aside(path, move=True)
+            )
             return False
         problems = self.apply(session)
         if session.arrays_problem:
             problems.append(arrays_note(session.arrays_problem))
         if problems:
-            self._fail("Parts of the last session were reset to defaults:\n" + "\n".join(problems))
+            self._fail(
+                "Parts of the last session were reset to defaults:\n"
+                + "\n".join(problems)
+                + "\n"
+                + self._keep_aside(path, move=False)
+            )
         else:
+            self.autosave_enabled = True
             self._status("Restored the last session")
         return not problems
+
+    def _keep_aside(self, path: Path, move: bool) -> str:
+        """Keep the last session's files out of autosave's way; say where, for the message."""
+        try:
+            folder = keep_aside(path, move=move)
+        except OSError as exc:
+            log.warning("could not keep %s aside: %s", path, _why(exc))
+            return (
+                f"It was left at {path} and will not be saved over while the app runs "
+                f"(it could not be kept aside: {_why(exc)})."
+            )
+        self.autosave_enabled = True
+        verb = "moved" if move else "copied"
+        return f"The file as it was has been {verb} to {folder}."
 
     # -- recent files ----------------------------------------------------------------------------
     def recent(self) -> list[str]:
@@ -311,7 +347,12 @@ class SessionController:
 
     def _start_dir(self) -> str:
         recent = self.recent()
-        return str(Path(recent[0]).parent) if recent else str(data_dir())
+        if recent:
+            return str(Path(recent[0]).parent)
+        try:
+            return str(data_dir())
+        except OSError:
+            return str(Path.home())
 
     def _ask_save_path(self) -> str:
         path, _ = QFileDialog.getSaveFileName(

@@ -81,7 +81,7 @@ def test_export_distributions_writes_figures_and_the_numbers_of_explorer_info(tm
     assert metrics["entropy_p"] == entropy(p, base=2)
     assert metrics["entropy_q"] == entropy(q, base=2)
     assert metrics["cross_entropy"] == cross_entropy(p, q, base=2)
-    assert round(metrics["cross_entropy"], 4) == 0.3219  # the seed's worked example
+    assert round(metrics["cross_entropy"], 4) == 0.3219  # the lecture notes' worked example
     assert metrics["cross_entropy_qp"] == "inf"  # q has mass where p has none
     assert metrics["kl_pq"] == kl_divergence(p, q, base=2)
     assert metrics["kl_qp"] == "inf"
@@ -370,3 +370,57 @@ def test_loss_flags_become_loss_options_and_the_output_keeps_its_shape():
     assert loss_options(build_parser().parse_args(argv))[1].log_target is True
     assert nested(np.array([[1.0, np.inf], [0.5, 2.0]])) == [[1.0, "inf"], [0.5, 2.0]]
     assert nested(np.float64(3.0)) == 3.0
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        (RuntimeError("the dataset could not be made"), 1),
+        (ValueError("not enough samples for a validation split"), 2),
+        (KeyboardInterrupt(), 130),
+    ],
+)
+@pytest.mark.parametrize("where", ["setup", "training"])
+def test_a_failed_export_training_leaves_nothing_behind(
+    capsys, tmp_path, monkeypatch, where, failure, code
+):
+    import explorer.training
+    from explorer.training.trainer import Trainer
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    if where == "setup":
+        monkeypatch.setattr(explorer.training, "setup_run", fail)
+    else:
+        monkeypatch.setattr(Trainer, "run", fail)
+    if where == "training" and code == 2:
+        code = 1  # a ValueError while training is a failure, not a bad argument
+    (tmp_path / "mine.txt").write_text("mine")
+    for out in (tmp_path / "new" / "run", tmp_path):
+        argv = ["export", "training", "--epochs", "1", "--out", str(out)]
+        assert run_cli(argv) == code
+        assert str(failure) in capsys.readouterr().err
+        assert os.listdir(tmp_path) == ["mine.txt"]
+
+
+@pytest.mark.parametrize("tab", ["distributions", "losses", "model"])
+def test_a_failed_export_removes_the_files_it_wrote(capsys, tmp_path, monkeypatch, tab):
+    import explorer.ui.headless
+
+    def fail_after_one_figure(*args, **kwargs):
+        # as the real ones: (..., out, options, overwrite, refuse)
+        values = [*args, *kwargs.values()]
+        out, overwrite, refuse = next(v for v in values if isinstance(v, Path)), *values[-2:]
+        figures = [out / f"{tab}-plot.png", out / f"{tab}-plot.csv"]
+        refuse(figures, overwrite)
+        figures[0].write_bytes(b"\x89PNG")
+        raise OSError(28, "No space left on device", str(figures[1]))
+
+    monkeypatch.setattr(explorer.ui.headless, f"export_{tab}", fail_after_one_figure)
+    (tmp_path / "mine.txt").write_text("mine")
+    options = {"distributions": ["--p", "1,0", "--q", "1,1"]}.get(tab, [])
+    assert run_cli(["export", tab, *options, "--out", str(tmp_path), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert f"failed: No space left on device: '{tmp_path / f'{tab}-plot.csv'}'" in err
+    assert os.listdir(tmp_path) == ["mine.txt"]

@@ -1,4 +1,4 @@
-"""nn.MLP: the seed's Model generalised."""
+"""nn.MLP: the lecture notes' Model generalised."""
 
 import numpy as np
 import pytest

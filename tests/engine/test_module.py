@@ -1,4 +1,4 @@
-"""nn.Module internals, as the seed notes present them."""
+"""nn.Module internals, as the lecture notes present them."""
 
 from collections import OrderedDict
 
@@ -10,7 +10,7 @@ from explorer.engine import Tensor, nn
 
 
 class Model(nn.Module):
-    """The seed's Model, written by hand."""
+    """The lecture notes' Model, written by hand."""
 
     def __init__(self, input_features=4, hidden_size=3, output_features=2):
         super().__init__()

@@ -18,7 +18,7 @@ from explorer.info import (
     kl_terms,
 )
 
-# -- the seed notes' worked examples (cross entropy section) ---------------------------------
+# -- the lecture notes' worked examples (cross entropy section) -----------------------------
 
 
 def test_seed_example_q_close_to_p_gives_0_3219_bits():
@@ -116,6 +116,7 @@ def test_tiny_subnormal_q_does_not_overflow():
         ([0, 0, 0], ["all zeros"]),
         ([[0.5, 0.5]], ["one-dimensional"]),
         (["a", "b"], ["numbers", "'a'"]),
+        ([10**400, 1], ["numbers", "(406 characters)"]),  # an int beyond any float
     ],
 )
 def test_bad_input_is_rejected_with_a_message_naming_the_problem(p, words):

@@ -36,10 +36,20 @@ def test_when_the_others_are_all_zero_the_rest_is_shared_equally():
     np.testing.assert_allclose(p, [0.1, 0.7, 0.1, 0.1])
 
 
-@pytest.mark.parametrize(("index", "value"), [(3, 0.5), (-1, 0.5), (0, 1.5), (0, float("nan"))])
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [(3, 0.5), (-1, 0.5), (0, 1.5), (0, float("nan")), (0.5, 0.5), (True, 0.5), (0, 10**400)],
+)
 def test_set_probability_rejects_bad_index_or_value(index, value):
     with pytest.raises(ValueError):
         set_probability([0.5, 0.25, 0.25], index, value)
+
+
+@pytest.mark.parametrize("index", [1.5, -0.0, "1", None, 3])
+def test_a_selected_category_is_an_integer_in_range(index):
+    pair = DistributionPair()
+    with pytest.raises(ValueError, match="category index must be an integer in 0..2"):
+        pair.select(index)
 
 
 @settings(max_examples=200, deadline=None)

@@ -26,6 +26,11 @@ def test_bad_base_is_rejected_quoting_it(bad):
         resolve_base(bad)
 
 
+def test_a_base_beyond_any_float_is_rejected_quoting_it_shortened():
+    with pytest.raises(ValueError, match=r"got 10000.*0000 \(401 characters\)"):
+        resolve_base(10**400)
+
+
 def test_format_value_starts_with_the_number_to_four_decimals():
     assert format_value(0.32192809, 2) == "0.3219 bits"
     assert format_value(math.inf, math.e) == "∞ nats"

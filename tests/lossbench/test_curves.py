@@ -83,3 +83,14 @@ def test_a_subset_of_curves_equals_the_full_computation():
     for name in part.loss:
         np.testing.assert_array_equal(part.loss[name], full.loss[name])
         np.testing.assert_array_equal(part.derivative[name], full.derivative[name])
+
+
+@pytest.mark.parametrize(("delta", "beta"), [(5e-324, 5e-324), (1e308, 1e308), (1.0, 0.0)])
+def test_extreme_delta_and_beta_give_finite_curves_without_warnings(delta, beta):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curves = regression_curves(delta=delta, beta=beta)
+    for name in ("Huber", "SmoothL1"):
+        assert np.isfinite(curves.loss[name]).all() and np.isfinite(curves.derivative[name]).all()

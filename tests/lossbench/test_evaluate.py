@@ -167,3 +167,38 @@ def test_the_mean_shows_what_it_divided_by():
     assert weighted.divisor == pytest.approx(sum(weight[i] for i in tc))
     legacy = evaluate("L1", LossOptions(size_average=True, reduce=True), x, t)
     assert legacy.divisor == pytest.approx(15)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [(kind, LossOptions(reduction=r)) for kind, r in CASES if r in ("mean", "batchmean")]
+    + [
+        ("CrossEntropy", LossOptions(probability_target=True)),
+        ("CrossEntropy", LossOptions(weight=(1.0, 2.0, 0.5, 1.0, 3.0), label_smoothing=0.2)),
+        ("NLL", LossOptions(weight=(1.0, 2.0, 0.5, 1.0, 3.0))),
+        ("BCE", LossOptions(weight=(1.0, 2.0, 0.5, 1.0, 3.0))),
+    ],
+)
+def test_the_divisor_is_what_the_mean_divided_the_sum_by(kind, options):
+    x, t = tensors(kind, options)
+    result = evaluate(kind, options, x, t)
+    assert result.summed / result.divisor == pytest.approx(result.value, rel=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["CrossEntropy", "NLL"])
+@pytest.mark.parametrize("weight", [None, (1.0, 2.0, 0.5, 1.0, 3.0)])
+def test_every_target_ignored_divides_a_zero_sum_by_zero(kind, weight):
+    x, _ = tensors(kind, LossOptions())
+    result = evaluate(kind, LossOptions(ignore_index=1, weight=weight), x, np.array([1, 1, 1]))
+    assert np.isnan(result.value)  # torch: tensor(nan), and a zero gradient
+    assert (result.summed, result.divisor) == (0.0, 0.0)
+    assert not result.grad.any()
+
+
+def test_the_divisor_is_known_when_the_mean_is_zero_or_infinite():
+    x = np.zeros((2, 3))
+    assert evaluate("MSE", LossOptions(), x, x).divisor == 6
+    huge = np.full((2, 3), 1e30)
+    result = evaluate("MSE", LossOptions(), huge, -huge)  # float32 squares overflow
+    assert result.value == np.inf and result.divisor == 6

@@ -101,6 +101,10 @@ def test_options_round_trip_through_a_json_dict():
         ({"weight": ["a"]}, "weight must be a list of numbers or None"),
         ({"weight": [1.0, float("nan")]}, "weight must hold one finite number per class"),
         ({"ignore_index": 1.5}, "ignore_index must be an integer; got 1.5"),
+        ({"ignore_index": 2**63}, "ignore_index must be an int64"),  # torch: Overflow
+        ({"weight": [10**400]}, "weight must be a list of numbers or None"),
+        ({"delta": 10**400}, "delta must be a finite number; got 1000"),
+        ({"label_smoothing": -(10**400)}, "label_smoothing must be a finite number"),
         ({"delta": "big"}, "delta must be a number; got 'big'"),
         ({"reduction": "avg"}, "reduction must be 'none', 'mean', 'sum' or 'batchmean'"),
         ({"log_target": 1}, "log_target must be True or False; got 1"),

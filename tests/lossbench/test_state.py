@@ -26,6 +26,7 @@ def test_a_good_state_gives_typed_tensors():
     ("key", "value", "message"),
     [
         ("loss", "Hinge", "state 'loss': unknown loss 'Hinge'"),
+        ("loss", ["L1"], "state 'loss': unknown loss \\['L1'\\]"),
         ("options", {"delta": "x"}, "state 'options': delta must be a number"),
         ("shape", [2, 30], "state 'shape': C must be between 1 and 16; got 30"),
         ("shape", 5, "state 'shape' must be \\[N, C\\]"),
@@ -34,6 +35,9 @@ def test_a_good_state_gives_typed_tensors():
         ("input", [[1, 2, "a"], [1, 2, 3]], "state 'input' is not a table of numbers"),
         ("input", [[1, 2, float("inf")], [1, 2, 3]], "state 'input'\\[0, 2\\] is not a finite"),
         ("target", [0.5, 1], "state 'target' must hold integer class indices"),
+        ("target", [1e300, 1], "state 'target' must hold integer class indices"),
+        ("target", [10**400, 1], "state 'target' is not a table of numbers"),
+        ("input", [[10**400, 2, 3], [1, 2, 3]], "state 'input' is not a table of numbers"),
     ],
 )
 def test_bad_entries_are_named(key, value, message):
@@ -48,3 +52,18 @@ def test_missing_entry_is_named():
     del state["seed"]
     with pytest.raises(ValueError, match="no 'seed' entry"):
         tensors_from_state(state)
+
+
+def test_typed_tensors_come_back_for_their_kinds_and_shape_only():
+    from explorer.lossbench.state import TypedTensors
+
+    kept = TypedTensors()
+    x, t = np.arange(6.0).reshape(2, 3), np.array([0, 2])
+    kept.keep(("logits", "class indices"), x, t)
+    x[0, 0] = 99.0  # a copy was kept
+    back_x, back_t = kept.recall(("logits", "class indices"), (2, 3))
+    assert back_x[0, 0] == 0.0 and back_t.tolist() == [0, 2]
+    assert kept.recall(("logits", "class indices"), (3, 3)) is None
+    assert kept.recall(("real", "real"), (2, 3)) is None
+    kept.forget()
+    assert len(kept) == 0

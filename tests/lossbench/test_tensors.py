@@ -50,6 +50,8 @@ def test_shape_is_limited_to_16_by_16():
         check_shape(3, 17)
     with pytest.raises(ValueError, match="N must be an integer"):
         check_shape(2.5, 3)
+    with pytest.raises(ValueError, match=r"got 1000000000000.*\(401 characters\)"):
+        check_shape(10**400, 3)
 
 
 @pytest.mark.parametrize("text", ["abc", "", "inf", "nan", "-inf", "1e400"])
@@ -65,6 +67,10 @@ def test_class_index_cells_take_integers_only():
     with pytest.raises(ValueError, match=r"target\[2\] is not a class index \(an integer\): '2.5'"):
         parse_cell("target", (2,), "2.5", integer=True)
     assert parse_cell("input", (0, 0), "1e-3") == pytest.approx(0.001)
+    # a class index is an int64, as in torch: 1e300 is a whole number but not an index
+    with pytest.raises(ValueError, match="not a class index"):
+        parse_cell("target", (2,), "1e300", integer=True)
+    assert parse_cell("target", (2,), str(2**63 - 1024), integer=True) == 2**63 - 1024
 
 
 def test_conversions_keep_the_meaning():

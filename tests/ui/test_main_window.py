@@ -1,4 +1,8 @@
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRect, QSize
+
 from explorer.ui import MainWindow
+from explorer.ui.plots.minimum import content_minimum
 
 
 def test_main_window_has_four_tabs_in_order(qtbot):
@@ -32,3 +36,44 @@ def test_last_tab_is_remembered(qtbot):
     qtbot.addWidget(again)
     assert again.tabs.currentIndex() == 2
     again.tabs.setCurrentIndex(0)
+
+
+def _on_window(window, widget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+LAPTOP_WIDGETS = {
+    "distributions": ("readouts", "graphics", "presets", "sliders"),
+    "losses": ("options_panel", "input_table", "target_table", "results", "curves"),
+    "model": ("form", "tree", "totals", "introspection", "views"),
+    "training": ("loss_plot", "picture", "accuracy_plot", "confusion_plot", "info_link"),
+}
+
+
+def test_every_tab_fits_a_laptop_screen_without_overlap_or_cut_plots(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert minimum.width() <= 1024 and minimum.height() <= 640
+    window.resize(1024, 640)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.size() == QSize(1024, 640)
+    for name, attributes in LAPTOP_WIDGETS.items():
+        window.show_tab(name)
+        tab = window.tab(name)
+        view = getattr(tab, "view", tab)
+        widgets = [getattr(tab, a, None) or getattr(view, a) for a in attributes]
+        qtbot.waitUntil(lambda ws=widgets: all(w.isVisible() for w in ws))
+        rects = [_on_window(window, w) for w in widgets]
+        for attribute, rect in zip(attributes, rects, strict=True):
+            assert window.rect().contains(rect), (name, attribute, rect)
+            assert rect.width() > 40 and rect.height() > 20, (name, attribute, rect)
+        for i, first in enumerate(rects):
+            for j in range(i + 1, len(rects)):
+                assert not first.intersects(rects[j]), (name, attributes[i], attributes[j])
+        # No plot is squeezed below what its title and axes need (it would be cut).
+        for plot in tab.findChildren(pg.GraphicsView):
+            if plot.isVisible():
+                need = content_minimum(plot)
+                assert plot.width() >= need.width() - 1, (name, plot.objectName(), need)

@@ -155,18 +155,128 @@ def test_last_session_is_saved_on_quit_and_restored_on_start(qtbot, tmp_path, mo
     second.sessions.autosave_enabled = False
 
 
-def test_a_corrupt_last_session_starts_with_defaults(qtbot, tmp_path, monkeypatch):
+def _window_with_last_session(qtbot, tmp_path, monkeypatch, content: bytes | None = None):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window = _collect_errors(MainWindow())
+    qtbot.addWidget(window)
+    path = window.sessions.autosave_path()
+    if content is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return window, path
+
+
+def _folders_kept_aside(path):
+    return sorted(p for p in path.parent.iterdir() if p.is_dir() and "not restored" in p.name)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"format": "explorer-session", "vers',
+        json.dumps({"format": "explorer-session", "version": SESSION_VERSION + 1}).encode(),
+    ],
+    ids=["damaged", "from-a-newer-version"],
+)
+def test_a_last_session_that_cannot_be_restored_is_moved_aside_not_overwritten(
+    qtbot, tmp_path, monkeypatch, content
+):
+    window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch, content)
+    assert not window.sessions.restore_last()
+    assert "starting with defaults" in window.errors[0]
+    [folder] = _folders_kept_aside(path)
+    assert (folder / path.name).read_bytes() == content
+    assert str(folder) in window.errors[0]
+    window.close()  # autosave writes the defaults where the file was: nothing is lost
+    assert path.exists() and (folder / path.name).read_bytes() == content
+
+
+def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(
+    qtbot, tmp_path, monkeypatch
+):
+    window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch)
+    assert not window.sessions.restore_last()
+    window.tab("model").model()  # built, so the session has weights
+    window.close()
+    weights = arrays_path(path)
+    text = path.read_text().replace(f'"version": {SESSION_VERSION}', '"version": 999')
+    path.write_text(text)
+    again, _ = _window_with_last_session(qtbot, tmp_path, monkeypatch)
+    assert not again.sessions.restore_last()
+    [folder] = _folders_kept_aside(path)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, weights.name])
+    # A newer explorer (here: the file edited back) opens it from there, weights and all.
+    kept = folder / path.name
+    kept.write_text(text.replace('"version": 999', f'"version": {SESSION_VERSION}'))
+    assert again.sessions.open_from(kept), again.errors
+    again.sessions.autosave_enabled = False
+
+
+def test_a_partly_restored_last_session_is_copied_aside_first(qtbot, tmp_path, monkeypatch):
+    window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch)
+    assert not window.sessions.restore_last()
+    window.tab("model").model()
+    window.close()
+    arrays_path(path).write_bytes(b"not a zip file")  # the weights are damaged
+    again, _ = _window_with_last_session(qtbot, tmp_path, monkeypatch)
+    assert not again.sessions.restore_last()
+    [folder] = _folders_kept_aside(path)
+    assert (folder / arrays_path(path).name).read_bytes() == b"not a zip file"
+    assert "copied to" in again.errors[0] and str(folder) in again.errors[0]
+    assert again.sessions.autosave_enabled
+    again.sessions.autosave_enabled = False
+
+
+def test_when_the_last_session_cannot_be_kept_aside_it_is_never_saved_over(
+    qtbot, tmp_path, monkeypatch
+):
+    from explorer.ui import session_ui
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(session_ui, "keep_aside", refuse)
+    content = b'{"format": "explorer-session", "vers'
+    window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch, content)
+    assert not window.sessions.restore_last()
+    assert "will not be saved over" in window.errors[0] and str(path) in window.errors[0]
+    window.close()
+    assert path.read_bytes() == content
+
+
+def test_an_unusable_data_folder_never_stops_the_app_nor_its_quit(
+    qtbot, tmp_path, monkeypatch, caplog
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    window = _collect_errors(MainWindow())
+    qtbot.addWidget(window)
+    stopped = []
+    for tab in window.all_tabs():
+        monkeypatch.setattr(tab, "shutdown", lambda name=tab.export_name: stopped.append(name))
+    with caplog.at_level("WARNING", logger="explorer"):
+        assert not window.sessions.restore_last()
+        window.close()
+    assert window.errors == []  # no dialog
+    assert len(stopped) == len(window.all_tabs())
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "not be kept across restarts" in warnings[0].getMessage()
+
+
+def test_the_quit_path_shuts_the_tabs_down_whatever_fails_before(qtbot, monkeypatch):
     window = MainWindow()
     qtbot.addWidget(window)
-    errors = []
-    window.sessions.report_error = errors.append
-    path = window.sessions.autosave_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b'{"format": "explorer-session", "vers')
-    assert not window.sessions.restore_last()
-    assert "starting with defaults" in errors[0]
-    window.sessions.autosave_enabled = False
+    stopped = []
+    for tab in window.all_tabs():
+        monkeypatch.setattr(tab, "shutdown", lambda name=tab.export_name: stopped.append(name))
+
+    def broken():
+        raise RuntimeError("autosave bug")
+
+    monkeypatch.setattr(window.sessions, "autosave", broken)
+    window.close()
+    assert len(stopped) == len(window.all_tabs())
 
 
 def test_recent_menu_lists_sessions_and_clears(window, tmp_path):
@@ -338,3 +448,59 @@ def test_session_messages_show_numbers_not_numpy_reprs():
     assert plain(ValueError("p has a NaN entry np.float64(nan) at index 0")) == (
         "p has a NaN entry nan at index 0"
     )
+
+
+# -- files built to hang, exhaust memory or escape as another error ---------------------------
+def _session_naming(folder, arrays_name, tabs=None):
+    path = folder / "lab.json"
+    document = {"format": "explorer-session", "version": 1, "tabs": tabs or {}}
+    document["arrays"] = arrays_name
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_session_that_is_a_fifo_or_a_device_is_refused_with_a_message(window, tmp_path):
+    import os
+
+    fake = window.tab("fake")
+    fake.count.setValue(7)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.json")
+        assert not window.sessions.open_from(tmp_path / "pipe.json")
+        assert (
+            "not a regular file but a pipe (FIFO). The current state is kept."
+            in (window.errors[-1])
+        )
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.json").symlink_to("/dev/zero")
+        assert not window.sessions.open_from(tmp_path / "zero.json")
+        assert "zero.json': not a regular file but a device" in window.errors[-1]
+    assert fake.count.value() == 7
+
+
+def test_a_4301_digit_integer_is_a_message_not_a_fault(window, tmp_path):
+    path = tmp_path / "digits.json"
+    path.write_text(
+        '{"format": "explorer-session", "version": 1, "tabs": {"fake": {"count": '
+        + "9" * 4301
+        + "}}}"
+    )
+    assert not window.sessions.open_from(path)
+    assert "holds a number of more than 4,300 digits" in window.errors[-1]
+
+
+def test_arrays_with_an_absurd_shape_or_nan_keep_the_state_and_say_why(window, tmp_path):
+    from tests.io.crafted import npy_header, raw_zip, stored
+
+    fake = window.tab("fake")
+    (tmp_path / "lab.npz").write_bytes(
+        raw_zip([stored("fake/w.npy", npy_header("<f4", (2**70, 0)))])
+    )
+    path = _session_naming(tmp_path, "lab.npz", {"fake": {"count": 42}})
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 42
+    assert "Trained weights: arrays file" in window.errors[-1]
+    assert "has shape (1180591620717411303424, 0)" in window.errors[-1]
+    np.savez(tmp_path / "lab.npz", **{"fake/w": np.array([1.0, np.nan])})
+    assert not window.sessions.open_from(path)
+    assert "'fake/w' holds a non-finite value (nan) at index 1" in window.errors[-1]

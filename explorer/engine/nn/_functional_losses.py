@@ -23,6 +23,15 @@ from explorer.engine.nn._loss_common import (
     resolve_reduction,
     torch_size,
 )
+from explorer.engine.nn._loss_dtypes import (
+    bce_with_logits_dtype,
+    check_bce_dtypes,
+    check_kl_div_dtypes,
+    difference_dtype,
+    float_dtype,
+    huber_dtypes,
+    result_type,
+)
 from explorer.engine.nn._reduction import KL_DIV_REDUCTIONS, check_reduction, legacy_get_enum
 from explorer.engine.tensor import Tensor
 
@@ -54,14 +63,26 @@ def _pointwise(
     weight,
     loss_and_slope: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     weighted_mean_by_weight: bool,
+    dtype: np.dtype,
+    out_dtype: np.dtype | None = None,
 ) -> Tensor:
-    """A loss of ``diff = input - target`` alone: ``loss_and_slope(diff)`` gives both."""
+    """A loss of ``diff = input - target`` alone: ``loss_and_slope(diff)`` gives both.
+
+    The difference is taken in ``dtype`` (see :mod:`explorer.engine.nn._loss_dtypes`); the
+    output has ``out_dtype`` if given.
+    """
     x, y = broadcast_pair(name, input, target)
-    diff = x - y
+    diff = x.astype(dtype, copy=False) - y.astype(dtype, copy=False)
     values, slope = loss_and_slope(diff)
+    if out_dtype is not None:
+        values = values.astype(out_dtype, copy=False)
     denom = None
     if weight is not None:
-        weight = as_tensor(weight).data.astype(values.dtype, copy=False)
+        weight = as_tensor(weight).data
+        # integer losses take the weight's type (a weight of 0.5 is not truncated to 0)
+        weighted = values.dtype if values.dtype.kind == "f" else result_type(values, weight)
+        values = values.astype(weighted, copy=False)
+        weight = weight.astype(weighted, copy=False)
         if weight.shape != input.shape:
             raise ValueError(
                 f"Weights and input must have the same size: weight has shape "
@@ -71,6 +92,10 @@ def _pointwise(
         slope = slope * weight
         if weighted_mean_by_weight and reduction == "mean":
             denom = weight.sum()
+            if values.dtype.kind != "f":
+                values = values.astype(np.float32)  # torch's true division: its default dtype
+    if values.dtype.kind in "biu" and reduction == "sum":
+        values = values.astype(np.int64)  # torch sums integers as int64
     return finish(
         values,
         reduction,
@@ -103,9 +128,11 @@ def l1_loss(
     """
     input, target = as_tensor(input), as_tensor(target)
     reduction = resolve_reduction(size_average, reduce, reduction)
+    dtype = difference_dtype(input.data, target.data, reduction, weighted=weight is not None)
     return _pointwise(
-        "l1_loss", input, target, reduction, weight, lambda d: (np.abs(d), np.sign(d)), True
-    )
+        "l1_loss", input, target, reduction, weight, lambda d: (np.abs(d), np.sign(d)), True,
+        dtype,
+    )  # fmt: skip
 
 
 def mse_loss(
@@ -119,7 +146,13 @@ def mse_loss(
     """Mean squared error: ``l_n = (x_n - y_n)^2``, reduced by ``reduction``."""
     input, target = as_tensor(input), as_tensor(target)
     reduction = resolve_reduction(size_average, reduce, reduction)
-    return _pointwise("mse_loss", input, target, reduction, weight, lambda d: (d * d, 2 * d), True)
+    if weight is None:
+        dtype = float_dtype("mse_cpu", input.data, target.data)
+    else:  # torch weighs in Python: (input - target) ** 2 * weight
+        dtype = difference_dtype(input.data, target.data, reduction, weighted=True)
+    return _pointwise(
+        "mse_loss", input, target, reduction, weight, lambda d: (d * d, 2 * d), True, dtype
+    )
 
 
 def huber_loss(
@@ -137,13 +170,16 @@ def huber_loss(
     reduction = check_reduction(reduction)
     if not delta > 0:
         raise ValueError(f"huber_loss does not support non-positive values for delta; got {delta}")
+    dtype, out_dtype = huber_dtypes(input.data, target.data)
 
     def loss_and_slope(d):
         z = np.abs(d)
         values = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
         return values, np.clip(d, -delta, delta)
 
-    return _pointwise("huber_loss", input, target, reduction, weight, loss_and_slope, False)
+    return _pointwise(
+        "huber_loss", input, target, reduction, weight, loss_and_slope, False, dtype, out_dtype
+    )
 
 
 def smooth_l1_loss(
@@ -162,18 +198,22 @@ def smooth_l1_loss(
     reduction = resolve_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta; got {beta}")
-    if beta == 0.0:
+    if beta == 0.0:  # torch calls l1_loss, with its dtype rules
+        dtype = difference_dtype(input.data, target.data, reduction)
         return _pointwise(
             "smooth_l1_loss", input, target, reduction, None,
-            lambda d: (np.abs(d), np.sign(d)), False,
+            lambda d: (np.abs(d), np.sign(d)), False, dtype,
         )  # fmt: skip
+    dtype = float_dtype("smooth_l1_cpu", input.data, target.data)
 
     def loss_and_slope(d):
         z = np.abs(d)
         values = np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
         return values, np.where(d <= -beta, -1.0, np.where(d >= beta, 1.0, d / beta))
 
-    return _pointwise("smooth_l1_loss", input, target, reduction, None, loss_and_slope, False)
+    return _pointwise(
+        "smooth_l1_loss", input, target, reduction, None, loss_and_slope, False, dtype
+    )
 
 
 def kl_div(
@@ -208,6 +248,7 @@ def kl_div(
             warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
         enum = 2 if reduction == "batchmean" else {"none": 0, "mean": 1, "sum": 2}[reduction]
     base = ("none", "mean", "sum")[enum]
+    check_kl_div_dtypes(input.data, target.data)
     x, y = broadcast_pair("kl_div", input, target, warn=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         if log_target:
@@ -253,6 +294,7 @@ def binary_cross_entropy(
     reduction = resolve_reduction(size_average, reduce, reduction)
     check_same_size(input, target)
     x, y = input.data, target.data
+    check_bce_dtypes(x, y)
     for label, array in (("input", x), ("target", y)):
         bad = ~((array >= 0) & (array <= 1))
         if bad.any():
@@ -300,6 +342,9 @@ def binary_cross_entropy_with_logits(
             f"({torch_size(input.shape)})"
         )
     x, y = input.data, target.data
+    out_dtype = bce_with_logits_dtype(
+        x, y, None if pos_weight is None else as_tensor(pos_weight).data
+    )
     w = _broadcast_weight("weight", weight, x)
     pw = _broadcast_weight("pos_weight", pos_weight, x)
     log_sig = _log_sigmoid(x)
@@ -317,6 +362,7 @@ def binary_cross_entropy_with_logits(
     values = (1 - y) * x - log_sig_weighted
     if w is not None:
         values, slope_x, slope_y = values * w, slope_x * w, slope_y * w
+    values = values.astype(out_dtype, copy=False)
     return finish(
         values,
         reduction,

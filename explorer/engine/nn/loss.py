@@ -7,7 +7,7 @@ when given, override it through :func:`~explorer.engine.nn._reduction.legacy_get
 
 Examples
 --------
-The seed's example:
+The lecture notes' example:
 
 >>> import numpy as np
 >>> from explorer.engine import Tensor, nn

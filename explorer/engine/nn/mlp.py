@@ -1,7 +1,7 @@
-"""``nn.MLP``: the seed's ``Model(784, 256, 10, init_weight="he", init_bias="zero")``, generalised.
+"""``nn.MLP``: the lecture notes' ``Model(784, 256, 10, init_weight="he", ...)``, generalised.
 
 The layers are attributes ``linear1 ... linearN`` (no container), and activations are applied
-functionally in ``forward``, so the module tree is exactly the seed's: MLP -> linear1, linear2;
+functionally in ``forward``, so the module tree is the lecture notes': MLP -> linear1, linear2;
 ``parameters()`` yields ``linear1.weight, linear1.bias, linear2.weight, linear2.bias`` and
 ``parameters(recurse=False)`` yields nothing.
 """
@@ -13,12 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine import fast
+from explorer.engine.fast.fused_mlp import fused_mlp
 from explorer.engine.nn import _functional_layers as F
 from explorer.engine.nn import init
-from explorer.engine.nn._fused_mlp import fused_mlp
 from explorer.engine.nn.linear import Linear
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
+from explorer.quoting import quoted
 
 _ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
     "relu": F.relu,
@@ -27,7 +29,7 @@ _ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
     "tanh": F.tanh,
     "identity": lambda x: x,
 }
-# The seed's init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
+# The lecture notes' init_params: weights (dim > 1) and biases (dim 1) by name, torch's defaults.
 _WEIGHT_INITS: dict[str, Callable[[Tensor], Tensor]] = {
     "he": init.kaiming_normal_,
     "xavier": init.xavier_normal_,
@@ -50,16 +52,16 @@ MAX_HIDDEN_LAYERS = 8
 def check_choice(kind: str, value: Any, valid: Sequence[str]) -> str:
     """``value`` if it is one of ``valid``, else ValueError naming ``kind`` and the choices."""
     if value not in valid:
-        raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
+        raise ValueError(f"unknown {kind} {quoted(value)}; valid: {', '.join(valid)}")
     return value
 
 
 def check_size(name: str, value: Any) -> int:
     """A layer width: a whole number from 1 to :data:`MAX_FEATURES` (ValueError quoting it)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        raise ValueError(f"{name} must be a positive integer; got {quoted(value)}")
     if value > MAX_FEATURES:
-        raise ValueError(f"{name} must be at most {MAX_FEATURES:,}; got {value!r}")
+        raise ValueError(f"{name} must be at most {MAX_FEATURES:,}; got {quoted(value)}")
     return int(value)
 
 
@@ -68,7 +70,9 @@ def check_hidden_sizes(hidden_sizes: Any) -> tuple[int, ...]:
     if isinstance(hidden_sizes, (int, np.integer)) and not isinstance(hidden_sizes, bool):
         hidden_sizes = (hidden_sizes,)
     if isinstance(hidden_sizes, (str, bytes)) or not isinstance(hidden_sizes, Sequence):
-        raise ValueError(f"hidden_sizes must be an int or a sequence of ints; got {hidden_sizes!r}")
+        raise ValueError(
+            f"hidden_sizes must be an int or a sequence of ints; got {quoted(hidden_sizes)}"
+        )
     if len(hidden_sizes) > MAX_HIDDEN_LAYERS:
         raise ValueError(
             f"{len(hidden_sizes)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed"
@@ -175,10 +179,10 @@ class MLP(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         layers = self._modules.values()
-        # one graph node for all layers, bit-identical; see explorer/engine/nn/_fused_mlp.py
-        fused = fused_mlp(x, layers, self.activation)
-        if fused is not None:
-            return fused
+        if fast.enabled():  # all layers as one graph node, when it can (fast/fused_mlp.py)
+            fused = fused_mlp(x, layers, self.activation)
+            if fused is not None:
+                return fused
         act = _ACTIVATION_FNS[self.activation]
         *hidden, last = layers
         for layer in hidden:

@@ -6,7 +6,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from explorer.info import (
 from explorer.ui.distributions.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
 from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
+from explorer.ui.widgets.spin_box import DoubleSpinBox
 
 #: name -> (minimum, maximum, default, what it is)
 PARAMETERS = {
@@ -55,13 +55,14 @@ class ParameterControl(QWidget):
         self.slider.setRange(round(low * STEPS_PER_UNIT), round(high * STEPS_PER_UNIT))
         self.slider.setSingleStep(5)
         self.slider.setPageStep(50)
-        self.spin = QDoubleSpinBox()
+        what = f"{'μ' if name.startswith('mu') else 'σ'} of {name[-1].upper()}"
+        self.spin = DoubleSpinBox(what)
         self.spin.setObjectName(f"{camel}Spin")
         self.spin.setRange(low, high)
         self.spin.setDecimals(2)
         self.spin.setSingleStep(0.05)
         self.spin.setKeyboardTracking(False)
-        tip = f"{meaning}, from {low:g} to {high:g}. Drag, use the arrow keys, or type a value."
+        tip = f"{meaning}. Drag, use the arrow keys, or type a value."
         self.slider.setToolTip(tip)
         self.spin.setToolTip(tip)
         name_label = colored_label(label, color.darker(110), bold=True)

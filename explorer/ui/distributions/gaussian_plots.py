@@ -14,6 +14,7 @@ from explorer.ui.distributions.style import (
     alpha,
     make_plot,
 )
+from explorer.ui.plots.legend import legend_outside
 
 
 class GaussianDensitiesPlot:
@@ -40,7 +41,8 @@ class GaussianDensitiesPlot:
         self.plot.addItem(self.p_curve)
         self.plot.addItem(self.q_curve)
         # The legend comes after the items: it gets the long texts, the CSV the short names.
-        legend = self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        # Above the data: floating on it, it covered a density's peak.
+        legend = legend_outside(self.plot, columns=2, text_color=TEXT_COLOR)
         legend.addItem(self.p_curve, "p(x) = N(μ_P, σ_P²)")
         legend.addItem(self.q_curve, "q(x) = N(μ_Q, σ_Q²)")
 
@@ -76,7 +78,7 @@ class GaussianIntegrandPlot:
         self.plot.addItem(self.qp_curve)
         self.plot.addItem(self.pq_curve)
         self.zero.csv_exclude = True
-        legend = self.plot.addLegend(offset=(-8, 4), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
+        legend = legend_outside(self.plot, columns=2, text_color=TEXT_COLOR)
         legend.addItem(self.pq_curve, "p log(p/q) → KL(P‖Q)")
         legend.addItem(self.qp_curve, "q log(q/p) → KL(Q‖P)")
         self._unit = ""

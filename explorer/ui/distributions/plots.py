@@ -14,7 +14,6 @@ from PySide6.QtGui import QFont
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
 from explorer.ui.distributions.style import (
-    INFINITY_CAP,
     KL_COLOR,
     P_COLOR,
     PROBABILITY_CEILING,
@@ -27,6 +26,7 @@ from explorer.ui.distributions.style import (
     csv_data_item,
     exclude_from_csv,
     finite_top,
+    infinite_brush,
     make_plot,
     nice_ceiling,
     nice_number,
@@ -35,6 +35,14 @@ from explorer.ui.distributions.style import (
 from explorer.ui.plots.native_items import Bars, Label, Line
 
 BAR_WIDTH = 0.38
+INFINITE = 2  # the Contributions bars' palette entry for an infinite term
+
+
+def mark_height(y_range: YRange) -> float:
+    """Where an infinite bar's ∞ mark hangs: a sliver under the top, so the bar shows above
+    it as well as below (a break in the bar)."""
+    low, high = y_range.current
+    return high - 0.04 * (high - low)
 
 
 #: Longer category names are shortened on the axes (the full name is in the slider's tooltip).
@@ -121,18 +129,18 @@ class ContributionsPlot:
 
     def __init__(self):
         self.plot = make_plot("Contributions to KL(P‖Q): pᵢ log(pᵢ/qᵢ)", "category i", "")
-        # Positive terms in KL's colour, negative ones in P's.
+        # Positive terms in KL's colour, negative ones in P's, infinite ones hatched.
         self.bars = Bars(
             x=[0],
             height=[0],
             width=0.7,
-            brushes=[alpha(KL_COLOR, 200), alpha(P_COLOR, 170)],
+            brushes=[alpha(KL_COLOR, 200), alpha(P_COLOR, 170), infinite_brush(KL_COLOR)],
             name="KL contribution (drawn)",
         )
         self.plot.addItem(self.bars, ignoreBounds=True)
         self.zero = Line(0.0, angle=0, pen=TEXT_COLOR)
         self.plot.addItem(self.zero, ignoreBounds=True)
-        self.marks = InfinityMarks(self.plot, MAX_CATEGORIES)
+        self.marks = InfinityMarks(self.plot, MAX_CATEGORIES, on_bars=True)
         # The bars draw an infinite term clamped; the CSV gets the true terms from here.
         self.data = csv_data_item(self.plot, "KL contribution")
         exclude_from_csv(self.bars, self.zero)
@@ -152,15 +160,17 @@ class ContributionsPlot:
         # Negative room of at least a tenth of the top: a drag that deepens a small negative
         # bar then leaves the axis alone instead of changing it with every move.
         self.y_range.set(-nice_ceiling(max(-low * 1.15, 0.1 * top)) if low < 0 else 0.0, top)
-        # An infinite bar reaches a fixed part of the view shown, so it holds still while
-        # the finite ones move.
-        heights, infinite = clamp_infinite(terms, self.y_range.current[1] * INFINITY_CAP)
+        # An infinite bar fills the view's height, hatched, with an ∞ breaking it near the
+        # top: unlike any finite bar, and still while the finite ones move.
+        top = self.y_range.current[1]
+        heights, infinite = clamp_infinite(terms, top)
         x = np.arange(k, dtype=np.float64)
         if self._last.changed(self.bars, heights):
-            self.bars.setOpts(x=x, height=heights, colors=heights < 0)
+            colors = np.where(infinite, INFINITE, (heights < 0).astype(np.intp))
+            self.bars.setOpts(x=x, height=heights, colors=colors)
         if self._last.changed(self.data, terms):
             self.data.setData(x, terms)
-        self.marks.show(x[infinite], heights[infinite])
+        self.marks.show(x[infinite], np.full(int(infinite.sum()), mark_height(self.y_range)))
         if unit != self._unit:
             self.plot.setLabel("left", unit)
             self._unit = unit
@@ -194,7 +204,7 @@ class DecompositionPlot:
             y0=[0, 0],
             height=[0, 0],
             width=0.55,
-            brushes=[alpha(KL_COLOR, 190)],
+            brushes=[alpha(KL_COLOR, 190), infinite_brush(KL_COLOR)],
             pen=TEXT_COLOR,
             name="KL (drawn)",
         )
@@ -214,7 +224,7 @@ class DecompositionPlot:
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
-        self.marks = InfinityMarks(self.plot, 2)
+        self.marks = InfinityMarks(self.plot, 2, on_bars=True)
         # The KL bars draw an infinite KL clamped: the CSV takes the true values from these.
         self.kl_data = csv_data_item(self.plot, "KL(P||Q) KL(Q||P)")
         self.cross_data = csv_data_item(self.plot, "cross entropy H(P,Q) H(Q,P)")
@@ -235,18 +245,21 @@ class DecompositionPlot:
         self.y_range.set(0.0, top)
         # Label sizes are judged against the range shown (the hysteresis may keep a taller one).
         shown = self.y_range.current[1]
-        cap = shown * INFINITY_CAP
-        kl_heights = np.where(np.isinf(kls), np.maximum(cap - entropies, 0.0), kls)
+        # An infinite KL segment fills the view above its entropy, hatched (see Contributions).
+        kl_heights = np.where(np.isinf(kls), np.maximum(shown - entropies, 0.0), kls)
         if self._last.changed(self.entropy_bars, entropies):
             self.entropy_bars.setOpts(height=entropies)
         if self._last.changed(self.kl_bars, entropies, kl_heights):
-            self.kl_bars.setOpts(y0=entropies, height=kl_heights)
+            colors = np.isinf(kls).astype(np.intp)
+            self.kl_bars.setOpts(y0=entropies, height=kl_heights, colors=colors)
         if self._last.changed(self.kl_data, kls):
             self.kl_data.setData([0.0, 1.0], kls)
         if self._last.changed(self.cross_data, totals):
             self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
-        self.marks.show(np.arange(2.0)[infinite], (entropies + kl_heights)[infinite])
+        self.marks.show(
+            np.arange(2.0)[infinite], np.full(int(infinite.sum()), mark_height(self.y_range))
+        )
         names = (("H(P)", "KL(P‖Q)", "H(P,Q)"), ("H(Q)", "KL(Q‖P)", "H(Q,P)"))
         for i in range(2):
             h_label, kl_label, total_label = self.labels[3 * i : 3 * i + 3]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
 from explorer.ui.distributions.style import P_COLOR, Q_COLOR
-from explorer.ui.widgets.card import colored_label
+from explorer.ui.widgets.card import colored_label, set_text_color
+from explorer.ui.widgets.fitting_label import FittingLabel
+from explorer.ui.widgets.spin_box import SpinBox
 
 MAX_SEED = 1_000_000
 
@@ -23,9 +25,13 @@ def tool_button(text: str, name: str, tip: str, slot) -> QPushButton:
     return button
 
 
-def caption(text: str) -> QLabel:
-    """A grey label naming the control beside it."""
-    return colored_label(text, QColor(85, 85, 85))
+def caption(text: str, short: str | None = None) -> QLabel:
+    """A grey label naming the control beside it; ``short`` where ``text`` has no room."""
+    if short is None:
+        return colored_label(text, QColor(85, 85, 85))
+    label = FittingLabel(text, short)
+    set_text_color(label, QColor(85, 85, 85))
+    return label
 
 
 class PresetBar(QWidget):
@@ -46,13 +52,13 @@ class PresetBar(QWidget):
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        bar.addWidget(caption("Categories K"))
-        self.count_spin = QSpinBox()
+        bar.addWidget(caption("Categories K", "K"))
+        self.count_spin = SpinBox("K")
         self.count_spin.setObjectName("categoryCount")
         self.count_spin.setRange(MIN_CATEGORIES, MAX_CATEGORIES)
         self.count_spin.setToolTip(
-            f"Number of categories K ({MIN_CATEGORIES} to {MAX_CATEGORIES}). New categories "
-            "get 1/K each; removed ones give their mass back to the rest."
+            "Number of categories K. New categories get 1/K each; removed ones give their "
+            "mass back to the rest."
         )
         bar.addWidget(self.count_spin)
         bar.addSpacing(16)
@@ -75,14 +81,14 @@ class PresetBar(QWidget):
                 bar.addWidget(tool_button(text, button_name, tip, slot))
             bar.addSpacing(8)
         bar.addWidget(caption("seed"))
-        self.seed_spin = QSpinBox()
+        self.seed_spin = SpinBox("seed")
         self.seed_spin.setObjectName("randomSeed")
         self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setToolTip("Seed of the next Random preset (it then moves on by one)")
         bar.addWidget(self.seed_spin)
         bar.addStretch(1)
-        bar.addWidget(caption("Selected category"))
-        self.selected_spin = QSpinBox()
+        bar.addWidget(caption("Selected category", "Selected"))
+        self.selected_spin = SpinBox("selected category")
         self.selected_spin.setObjectName("selectedCategory")
         self.selected_spin.setToolTip(
             "The selected category: shaded in the bars, its q swept in the sensitivity plot, "

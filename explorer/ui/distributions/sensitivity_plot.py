@@ -26,6 +26,7 @@ from explorer.ui.distributions.style import (
     make_plot,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.native_items import Line, Marker
 
 
@@ -72,10 +73,8 @@ class SensitivityPlot:
 
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
-        # One row across the top (right of the ∞ mark at q = 0): the curves leave the view
-        # only at its two ends.
-        legend = self.plot.addLegend(offset=(46, 2), labelTextColor=TEXT_COLOR, labelTextSize="8pt")
-        legend.setColumnCount(3)
+        # Above the data, not on it: the curves leave the view at its top corners (∞ marks).
+        legend = legend_outside(self.plot, columns=3, text_color=TEXT_COLOR)
         floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
         self.entropy_line = Line(0.0, angle=0, pen=floor_pen)

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 
 from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
 from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes, skip_empty_frames
@@ -20,11 +21,16 @@ KL_COLOR = QColor(*RED)
 CROSS_COLOR = QColor(*PURPLE)
 TEXT_COLOR = QColor(40, 40, 40)
 AXIS_COLOR = QColor(90, 90, 90)
-#: Where an infinite value is drawn: this fraction of the view's height, leaving room above
-#: for its ∞ mark.
+#: Where an infinite point is drawn (the sensitivity plot's markers): this fraction of the
+#: view's height, leaving room above for its ∞ mark. An infinite bar fills the whole height.
 INFINITY_CAP = 0.8
 #: The tick label a left axis has room for from the start.
 TICK_ROOM = "0.000"
+
+
+def infinite_brush(color: QColor) -> QBrush:
+    """The hatch of a bar whose value is infinite: no finite bar looks like it."""
+    return QBrush(color.darker(110), Qt.BrushStyle.BDiagPattern)
 
 
 def alpha(color: QColor, value: int) -> QColor:
@@ -170,8 +176,12 @@ def clamp_infinite(values, cap: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 class InfinityMarks:
-    """A pool of "▲∞" marks (an upward arrow and the sign), for bars or points that are
-    infinite: each sits just above the clamped end it labels.
+    """A pool of ∞ marks for bars or points that are infinite.
+
+    For points (``on_bars=False``) a mark is "▲∞" (an upward arrow and the sign) just above
+    the clamped point it labels. For bars, which reach the top of the view, it is "∞" on a
+    white box just under the top: it breaks the bar's hatch, so an infinite bar reads as
+    one at a glance.
 
     Created once with the plot (up to ``capacity`` marks); ``show`` moves and reveals as many
     as needed, so a slider move never creates plot items. Each mark is one text item (arrow and
@@ -179,16 +189,21 @@ class InfinityMarks:
     """
 
     HTML = '<span style="font-size:8pt">▲</span>∞'
+    BAR_HTML = '<span style="background-color:#ffffff">&nbsp;∞&nbsp;</span>'
 
-    def __init__(self, plot: pg.PlotItem, capacity: int, color: QColor = KL_COLOR):
+    def __init__(
+        self, plot: pg.PlotItem, capacity: int, color: QColor = KL_COLOR, on_bars: bool = False
+    ):
         font = QFont()
         font.setPointSizeF(11.0)
         font.setBold(True)
         self._shown = None
+        self._vertical_anchor = 0.0 if on_bars else 1.0
         self.labels = []
+        html = self.BAR_HTML if on_bars else self.HTML
         for _ in range(capacity):
-            # Just above the point: sign and arrow stay inside the view's top fifth.
-            label = RichLabel(self.HTML, color=color, anchor=(0.5, 1.0), font=font)
+            # Points: just above, inside the view's top fifth. Bars: just under their top.
+            label = RichLabel(html, color=color, anchor=(0.5, self._vertical_anchor), font=font)
             label.setZValue(20)
             label.hide()
             label.csv_exclude = True
@@ -207,7 +222,7 @@ class InfinityMarks:
         self._shown = key
         for i, label in enumerate(self.labels):
             if i < xs.size:
-                label.setAnchor((float(anchors[i]), 1.0))
+                label.setAnchor((float(anchors[i]), self._vertical_anchor))
                 label.setPos(float(xs[i]), float(ys[i]))
                 label.show()
             elif label.isVisible():

@@ -154,7 +154,7 @@ class DistributionsTab(ExplorerTab):
             )
         )
         extra.addSpacing(16)
-        extra.addWidget(caption("Examples from the notes"))
+        extra.addWidget(caption("Examples from the notes", "Notes"))
         for example, (name, text) in EXAMPLE_BUTTONS.items():
             p, q, what = SEED_EXAMPLES[example]
             tip = f"The lecture notes' example P = {list(p)}, Q = {list(q)}: {what}"

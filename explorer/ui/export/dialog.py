@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +43,7 @@ from explorer.ui.export.files import (
     with_data,
 )
 from explorer.ui.export.progress import ExportProgress
+from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
 MAX_LISTED_FILES = 30
@@ -97,13 +96,13 @@ class ExportDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.width_radio)
         group.addButton(self.scale_radio)
-        self.width_spin = QSpinBox(self)
+        self.width_spin = SpinBox("PNG width", self)
         self.width_spin.setObjectName("exportWidth")
         self.width_spin.setRange(16, MAX_PNG_WIDTH)
         self.width_spin.setSuffix(" px")
         self.width_spin.setValue(1600)
         self.width_spin.setToolTip("PNG width in pixels of a tab's widest plot")
-        self.scale_spin = QDoubleSpinBox(self)
+        self.scale_spin = DoubleSpinBox("scale", self)
         self.scale_spin.setObjectName("exportScale")
         self.scale_spin.setRange(0.1, 16.0)
         self.scale_spin.setSingleStep(0.5)
@@ -123,6 +122,8 @@ class ExportDialog(QDialog):
         self.preview.setMinimumHeight(160)
         self.summary = QLabel(self)
         self.summary.setObjectName("exportSummary")
+        for spin in (self.width_spin, self.scale_spin):
+            spin.sigRefused.connect(self.summary.setText)  # a dialog has no status bar
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -18,6 +18,8 @@ from explorer.lossbench.curves import (
     regression_curves,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
+from explorer.ui.plots.legend import legend_outside
+from explorer.ui.plots.minimum import ContentMinimum
 
 COLORS = {
     "L1": "#1f77b4",
@@ -38,7 +40,6 @@ CURVES_CAPTION = (
 )
 CLASSIFICATION_KINDS = ("CrossEntropy", "NLL", "BCE", "BCEWithLogits")
 AXIS_PEN = pg.mkPen("#444")
-LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 215)
 
 
 def _pen(name: str, bold: bool) -> pg.QtGui.QPen:
@@ -71,7 +72,7 @@ def _move_dots(dots: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
     dots.sigPlotChanged.emit(dots)
 
 
-class LossCurvePanels(pg.GraphicsLayoutWidget):
+class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
     """Four plots in a 2 x 2 grid; ``plots`` maps export names to the PlotItems."""
 
     def __init__(self, parent=None):
@@ -102,16 +103,15 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self._cache_static_items()
 
     def _build_regression(self) -> None:
-        _style_plot(self.regression, "Loss vs error", "error x − y  (prediction − target)", "loss")
+        _style_plot(self.regression, "Loss vs error", "error x − y", "loss")
         _style_plot(
             self.regression_slope,
             "Slope vs error",
-            "error x − y  (prediction − target)",
+            "error x − y",
             "∂loss / ∂x",
         )
-        self.regression_legend = self.regression.addLegend(
-            offset=(6, 4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
-        )
+        # Legends above the data (legend_outside): on it, they hid the curves near 0.
+        self.regression_legend = legend_outside(self.regression, columns=3, text_color="#222")
         self.regression_curves: dict[str, pg.PlotDataItem] = {}
         self.slope_curves: dict[str, pg.PlotDataItem] = {}
         for name in REGRESSION_LOSSES:
@@ -137,13 +137,13 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         _style_plot(
             self.classification,
             "Classification loss",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "loss",
         )
         _style_plot(
             self.classification_grad,
             "Gradient w.r.t. logit z",
-            "p(true class)  (σ(z) or softmax)",
+            "p(true class)",
             "∂loss / ∂z",
         )
         for plot in (self.classification, self.classification_grad):
@@ -156,9 +156,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             region.setZValue(-10)
             plot.addItem(region)
             plot.setXRange(0, 1, padding=0.02)
-        legend = self.classification.addLegend(
-            offset=(-6, 70), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
-        )
+        legend_outside(self.classification, columns=3, text_color="#222")
         self.ce_curve = self.classification.plot(
             p, curves.ce, pen=_pen("CE", False), name="CE  −log p"
         )
@@ -166,9 +164,7 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
             p, curves.se, pen=_pen("SE", False), name="SE  (1 − p)²"
         )
         self.classification.setYRange(0, 4.0, padding=0)
-        legend_grad = self.classification_grad.addLegend(
-            offset=(-6, -4), labelTextColor="#222", brush=LEGEND_BRUSH, verSpacing=-6
-        )
+        legend_outside(self.classification_grad, columns=3, text_color="#222")
         self.ce_grad_curve = self.classification_grad.plot(
             p, curves.ce_grad, pen=_pen("CE", False), name="CE: p − 1"
         )
@@ -179,7 +175,6 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#999", width=1))
         self.classification_grad.addItem(self.zero_line)
         self.zero_line.csv_exclude = True
-        del legend, legend_grad
         self.wrong_note = pg.TextItem(
             html="<div style='color:#8a1c1c;font-size:8pt'>← SE's gradient ≈ 0</div>",
             anchor=(0, 0),
@@ -234,11 +229,12 @@ class LossCurvePanels(pg.GraphicsLayoutWidget):
         """One scatter per plot for the current tensors' elements (filled by show_samples)."""
         self.sample_dots: dict[str, pg.ScatterPlotItem] = {}
         for name, plot in self.plots.items():
-            dots = pg.ScatterPlotItem(
-                size=7, pen=pg.mkPen("w", width=1), brush=pg.mkBrush("#222"), name="your data"
-            )
+            dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1), brush=pg.mkBrush("#222"))
             dots.setZValue(10)
             plot.addItem(dots)
+            # Named for the CSV only: the caption says what the dots are, the legends keep
+            # their rows for the curves.
+            dots.opts["name"] = "your data"
             self.sample_dots[name] = dots
         self._dots_shown = {name: False for name in self.sample_dots}
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+)
 
 from explorer.lossbench.tensors import MAX_SIZE
+from explorer.ui.widgets.spin_box import SpinBox
 
 DTYPES = (
     ("float64 (exact match)", "float64"),
@@ -12,8 +19,8 @@ DTYPES = (
 )
 
 
-def _size_spin(name: str, tip: str, value: int) -> QSpinBox:
-    spin = QSpinBox(objectName=name)
+def _size_spin(name: str, what: str, tip: str, value: int) -> SpinBox:
+    spin = SpinBox(what, objectName=name)
     spin.setRange(1, MAX_SIZE)
     spin.setValue(value)
     spin.setToolTip(tip)
@@ -26,14 +33,18 @@ class LossDataPanel(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Data", parent)
         form = QFormLayout(self)
-        self.n_spin = _size_spin("batchSize", "N: the batch size (rows), 1 to 16", 3)
-        self.c_spin = _size_spin("numClasses", "C: classes / columns, 1 to 16", 5)
-        self.seed_spin = QSpinBox(objectName="seed")
+        self.n_spin = _size_spin("batchSize", "N", "N: the batch size (rows)", 3)
+        self.c_spin = _size_spin("numClasses", "C", "C: classes / columns", 5)
+        self.seed_spin = SpinBox("seed", objectName="seed")
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip("Seed of the random input and target (same seed, same numbers)")
         self.randomize_button = QPushButton("Randomize", objectName="randomize")
         self.randomize_button.setToolTip("Draw a new input and target: the next seed")
         self.dtype = QComboBox(objectName="dtype")
+        self.dtype.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.dtype.setMinimumContentsLength(8)
         for text, value in DTYPES:
             self.dtype.addItem(text, value)
         self.dtype.setToolTip(
@@ -43,11 +54,21 @@ class LossDataPanel(QGroupBox):
         )
         form.addRow("N (batch)", self.n_spin)
         form.addRow("C (classes)", self.c_spin)
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed_spin, 1)
-        seed_row.addWidget(self.randomize_button)
-        form.addRow("seed", seed_row)
+        form.addRow("seed", self.seed_spin)
+        form.addRow("", self.randomize_button)  # under the seed: the column stays narrow
         form.addRow("dtype", self.dtype)
+
+    def field_labels(self) -> list[QLabel]:
+        """The labels of the form's rows."""
+        layout = self.layout()
+        labels = (
+            layout.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(layout.rowCount())
+        )
+        return [
+            item.widget()
+            for item in labels
+            if item is not None and isinstance(item.widget(), QLabel)
+        ]
 
     def shape(self) -> tuple[int, int]:
         return self.n_spin.value(), self.c_spin.value()

@@ -8,11 +8,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -23,6 +21,7 @@ from explorer.lossbench.spec import (
     replace_options,
     uses_legacy,
 )
+from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 LEGACY_CHOICES = (("None (not given)", None), ("True", True), ("False", False))
@@ -55,8 +54,8 @@ def _combo(object_name: str) -> QComboBox:
     return combo
 
 
-def _spin(object_name, tip, minimum, maximum, step, decimals=None) -> QWidget:
-    spin = QDoubleSpinBox() if decimals is not None else QSpinBox()
+def _spin(object_name, what, tip, minimum, maximum, step, decimals=None) -> QWidget:
+    spin = DoubleSpinBox(what) if decimals is not None else SpinBox(what)
     if decimals is not None:
         spin.setDecimals(decimals)
     spin.setRange(minimum, maximum)
@@ -127,7 +126,8 @@ class LossOptionsPanel(QWidget):
         )
         self.label_smoothing = _spin(
             "labelSmoothing",
-            "label_smoothing in [0, 1]: mixes the target with uniform",
+            "label_smoothing",
+            "label_smoothing: mixes the target with uniform",
             0,
             1,
             0.05,
@@ -135,6 +135,7 @@ class LossOptionsPanel(QWidget):
         )
         self.ignore_index = _spin(
             "ignoreIndex",
+            "ignore_index",
             "ignore_index: samples whose target is this class are skipped "
             "(and not counted by 'mean')",
             -1000,
@@ -142,16 +143,17 @@ class LossOptionsPanel(QWidget):
             1,
         )
         self.weight = QLineEdit(objectName="classWeights")
-        self.weight.setPlaceholderText("None  (e.g. 1, 2, 1, 0.5, 1)")
+        self.weight.setPlaceholderText("None, or 1, 2, 0.5, …")
         self.weight.setToolTip(
             "weight: one rescaling weight per class, comma separated; empty: None"
         )
         self.pos_weight = QLineEdit(objectName="posWeight")
-        self.pos_weight.setPlaceholderText("None  (e.g. 3, 1, 1, 1, 1)")
+        self.pos_weight.setPlaceholderText("None, or 3, 1, 1, …")
         self.pos_weight.setToolTip(
             "pos_weight: weight of the positive examples, one per class; empty: None"
         )
         self.delta = _spin(
+            "delta",
             "delta",
             "delta > 0: where HuberLoss turns from squared to linear (torch rejects 0)",
             0.001,
@@ -160,7 +162,13 @@ class LossOptionsPanel(QWidget):
             3,
         )
         self.beta = _spin(
-            "beta", "beta >= 0: where SmoothL1Loss turns from squared to linear", 0, 10, 0.1, 3
+            "beta",
+            "beta",
+            "beta >= 0: where SmoothL1Loss turns from squared to linear",
+            0,
+            10,
+            0.1,
+            3,
         )
 
         self._rows = {
@@ -190,6 +198,15 @@ class LossOptionsPanel(QWidget):
                 form.addRow(label, widget)
             else:
                 form.addRow(widget)
+        for field in (self.weight, self.pos_weight):
+            # The hint is never cut: the field is at least as wide as its placeholder.
+            margins = field.textMargins()
+            field.setMinimumWidth(
+                field.fontMetrics().horizontalAdvance(field.placeholderText())
+                + margins.left()
+                + margins.right()
+                + 12
+            )
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.reduction.currentIndexChanged.connect(self._on_control_changed)
@@ -202,6 +219,11 @@ class LossOptionsPanel(QWidget):
         self.weight.editingFinished.connect(self._on_control_changed)
         self.pos_weight.editingFinished.connect(self._on_control_changed)
         self.set_state("L1", LossOptions())
+
+    def field_labels(self) -> list[QLabel]:
+        """The labels of the form's rows, shown or not."""
+        labels = (self.form.labelForField(w) for w in (self.kind, *self._rows.values()))
+        return [label for label in labels if isinstance(label, QLabel)]
 
     def _legacy_combo(self, object_name: str, name: str) -> QComboBox:
         combo = _combo(object_name)

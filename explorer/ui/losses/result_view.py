@@ -31,7 +31,8 @@ def heading(text: str, tip: str) -> QLabel:
 
 
 class LossResultView(QWidget):
-    """The value (``lossValue``), output and gradient heat tables, and the copyable code."""
+    """The value (``lossValue``), output and gradient heat tables, and the copyable code
+    (in ``code_box``, which the tab lays out)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -84,15 +85,19 @@ class LossResultView(QWidget):
             self.gradient_table,
         )
         self.tables = TablePair(self.output_box, gradient_box)
-        layout.addWidget(self.tables, 3)
+        layout.addWidget(self.tables, 1)
 
+        # The code has a box of its own: the tab puts it in a splitter, where it can fold away.
+        self.code_box = QWidget(objectName="codeBox")
+        code_layout = QVBoxLayout(self.code_box)
+        code_layout.setContentsMargins(0, 0, 0, 0)
         code_row = QHBoxLayout()
         code_row.addWidget(heading("The same in PyTorch", "Paste into Python with torch"))
         code_row.addStretch(1)
         self.copy_button = QPushButton("Copy", objectName="copyCode")
         self.copy_button.setToolTip("Copy the PyTorch code to the clipboard")
         code_row.addWidget(self.copy_button)
-        layout.addLayout(code_row)
+        code_layout.addLayout(code_row)
         self.code = QPlainTextEdit(objectName="pytorchCode")
         self.code.setReadOnly(True)
         self.code.setUndoRedoEnabled(False)  # edited in place by _show_code: keep no history
@@ -102,7 +107,7 @@ class LossResultView(QWidget):
         code_font.setStyleHint(QFont.StyleHint.Monospace)
         code_font.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7))
         self.code.setFont(code_font)
-        layout.addWidget(self.code, 3)
+        code_layout.addWidget(self.code, 1)
         self.copy_button.clicked.connect(self._on_copy_clicked)
 
     def show_result(self, result: LossResult, code: str) -> None:

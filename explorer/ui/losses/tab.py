@@ -29,7 +29,7 @@ from explorer.lossbench.spec import (
     replace_options,
     target_kind,
 )
-from explorer.lossbench.state import tensors_from_state
+from explorer.lossbench.state import TypedTensors, tensors_from_state
 from explorer.lossbench.tables import loss_tables
 from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
 from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
@@ -44,7 +44,7 @@ MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
 
 
 class LossesTab(ExplorerTab):
-    """Every loss of issue 4 with its options, value, gradient, PyTorch code and curves.
+    """PyTorch's nine losses with their options, value, gradient, PyTorch code and curves.
 
     Automation (the CLI's ``explorer export losses`` uses it): :meth:`set_loss` picks a loss
     and options, :meth:`set_shape`, :meth:`set_seed`, :meth:`set_dtype` and
@@ -61,6 +61,8 @@ class LossesTab(ExplorerTab):
         self.last_result: LossResult | None = None
         self._last_shown: tuple | None = None
         self._kinds = ("", "")
+        # What was typed for each kind of input and target, back when a loss takes them again.
+        self.typed = TypedTensors()
         self._curve_params: tuple[float, float] | None = None
         self.options_panel = LossOptionsPanel()
         self.data_panel = LossDataPanel()
@@ -100,11 +102,25 @@ class LossesTab(ExplorerTab):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.message)
         left.addStretch(1)
-        scroll = QScrollArea()
+        # One label column for every loss (the widest label of all rows) and a column as wide
+        # as the widest loss's form: choosing a loss never moves or cuts the fields.
+        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
+        label_width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(label_width)
+        widest = 0
+        for kind in LOSSES:
+            self.options_panel.set_state(kind, LossOptions())
+            widest = max(widest, controls.minimumSizeHint().width())
+        self.options_panel.set_state("L1", LossOptions())
+        scroll = QScrollArea(objectName="lossControls")
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(250)
+        scroll.setMinimumWidth(
+            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        )
+        self.controls_scroll = scroll
 
         self.input_table = TensorTable(
             self.input_model,
@@ -124,22 +140,28 @@ class LossesTab(ExplorerTab):
             labelled(self.input_label, self.input_table),
             labelled(self.target_label, self.target_table),
         )
-        middle = QWidget()
-        column = QVBoxLayout(middle)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.addWidget(self.inputs, 3)
-        column.addWidget(self.results, 6)
+        # The tables take most of the height; the code folds away (drag its handle down).
+        middle = QSplitter(Qt.Orientation.Vertical, objectName="lossMiddle")
+        for index, (widget, stretch) in enumerate(
+            ((self.inputs, 4), (self.results, 3), (self.results.code_box, 2))
+        ):
+            middle.addWidget(widget)
+            middle.setStretchFactor(index, stretch)
+            middle.setCollapsible(index, widget is self.results.code_box)
+        middle.setSizes([400, 300, 200])
+        self.middle = middle
 
-        curves_box = QWidget()
-        curves_layout = QVBoxLayout(curves_box)
-        curves_layout.setContentsMargins(0, 0, 0, 0)
-        curves_layout.setSpacing(2)
-        curves_layout.addWidget(self.curves, 1)
+        # The caption folds away (drag its handle down) to give a small screen's plots room.
+        curves_box = QSplitter(Qt.Orientation.Vertical, objectName="curvesBox")
+        curves_box.addWidget(self.curves)
         caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
-        caption.setToolTip("The seed's 'gradient difference' slide, computed by the engine")
-        curves_layout.addWidget(caption)
+        caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
+        curves_box.addWidget(caption)
+        curves_box.setStretchFactor(0, 1)
+        curves_box.setCollapsible(0, False)
+        self.caption = caption
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (scroll, middle, curves_box):
@@ -210,12 +232,22 @@ class LossesTab(ExplorerTab):
         kinds = (input_kind(spec, options), target_kind(spec, options))
         (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         models = (self.input_model, self.target_model)
+        recalled = None
+        if regenerate:
+            self.typed.forget()
+        elif kinds != self._kinds:
+            if all(self._kinds):
+                self.typed.keep(self._kinds, *(model.values() for model in models))
+            recalled = self.typed.recall(kinds, (n, c))
         for stream, (model, old, new) in enumerate(zip(models, self._kinds, kinds, strict=True)):
-            if not regenerate and old == new:
+            if recalled is not None:
+                values = recalled[stream]
+            elif regenerate or old != new:
+                values = None if regenerate else convert(model.values(), old, new, c)
+                if values is None:
+                    values = random_tensor(new, n, c, seed, stream)
+            else:
                 continue
-            values = None if regenerate else convert(model.values(), old, new, c)
-            if values is None:
-                values = random_tensor(new, n, c, seed, stream)
             model.column_header = "class" if new == CLASS_INDICES else ""
             model.set_values(values, integer=new == CLASS_INDICES)
         self._kinds = kinds
@@ -282,6 +314,7 @@ class LossesTab(ExplorerTab):
 
     def _on_shape_changed(self, *args) -> None:
         del args
+        self.typed.forget()  # kept tensors of another shape belong to no loss now
         (n, c), seed = self.data_panel.shape(), self.data_panel.seed()
         for stream, (model, kind) in enumerate(
             zip((self.input_model, self.target_model), self._kinds, strict=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -37,6 +37,7 @@ _ROLES = frozenset(
     }
 )
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CELL_LEFT, CELL_RIGHT = 3, 5  # pixels between a cell's edges and its text
 # Qt asks for flags and header data per cell and section on every paint; PySide converts
 # each enum argument and result through Python's enum machinery, so answer from constants.
 _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -189,6 +190,19 @@ class TensorTableModel(QAbstractTableModel):
             return f"{where} = {self._full_text(row, column)}{hint}"
         return _RIGHT  # TextAlignmentRole
 
+    def longest_texts(self) -> list[str]:
+        """Per column, the longest text its cells show (what its width must hold)."""
+        columns = self.columnCount()
+        longest = [""] * columns
+        for row in self._text:
+            for column, text in enumerate(row):
+                if len(text) > len(longest[column]):
+                    longest[column] = text
+        for (_, column), (text, _) in self._bad.items():
+            if len(text) > len(longest[column]):
+                longest[column] = text
+        return longest
+
     def text(self, row: int, column: int) -> str:
         """The text a cell shows (a bad cell's own text)."""
         bad = self._bad.get((row, column))
@@ -280,7 +294,9 @@ class CellDelegate(QStyledItemDelegate):
                 QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
             )
         )
-        painter.drawText(option.rect.adjusted(3, 0, -5, 0), _RIGHT, model.text(row, column))
+        painter.drawText(
+            option.rect.adjusted(CELL_LEFT, 0, -CELL_RIGHT, 0), _RIGHT, model.text(row, column)
+        )
 
 
 class TensorTable(QTableView):
@@ -299,10 +315,16 @@ class TensorTable(QTableView):
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         horizontal.setDefaultSectionSize(58)
-        horizontal.setMinimumSectionSize(36)
+        horizontal.setMinimumSectionSize(24)
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(22)
+        vertical.setMinimumSectionSize(12)
+        # Rows as tall as the text needs: a 16-row tensor shows as many rows as it can.
+        vertical.setDefaultSectionSize(QFontMetrics(font).height() + 5)
+        # Each column as wide as its widest text: "-11.5075" keeps its sign, "-9.85e-05"
+        # its first digit. Texts change with every edit: widths follow.
+        model.modelReset.connect(self.fit_columns)
+        model.dataChanged.connect(self.fit_columns)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self._delegate = CellDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -317,6 +339,20 @@ class TensorTable(QTableView):
 
     def table_model(self) -> TensorTableModel:
         return self.model()
+
+    def fit_columns(self, *_args) -> None:
+        """Size every column to its widest text (cells and header)."""
+        model, header = self.model(), self.horizontalHeader()
+        metrics = QFontMetrics(self.font())
+        header_metrics = QFontMetrics(header.font())
+        for column, text in enumerate(model.longest_texts()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal, _DISPLAY))
+            width = max(
+                metrics.horizontalAdvance(text) + CELL_LEFT + CELL_RIGHT + 2,
+                header_metrics.horizontalAdvance(title) + 12,
+            )
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.matches(QKeySequence.StandardKey.Copy):

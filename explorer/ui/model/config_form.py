@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
 )
 
 from explorer.engine import nn
@@ -31,13 +30,14 @@ from explorer.model.config import (
     format_hidden_sizes,
     parse_hidden_sizes,
 )
+from explorer.ui.widgets.spin_box import SpinBox
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: palette(mid);"
 
 
-def _spin(name: str, low: int, high: int, tip: str) -> QSpinBox:
-    spin = QSpinBox()
+def _spin(name: str, what: str, low: int, high: int, tip: str) -> SpinBox:
+    spin = SpinBox(what)
     spin.setObjectName(name)
     spin.setRange(low, high)
     spin.setGroupSeparatorShown(True)
@@ -66,6 +66,7 @@ class ModelConfigForm(QGroupBox):
         self.built_config: MLPConfig | None = None
         self.input_features = _spin(
             "inputFeatures",
+            "input_features",
             1,
             MAX_FEATURES,
             "input_features: the width of each sample (784 = 28×28)",
@@ -78,7 +79,11 @@ class ModelConfigForm(QGroupBox):
             f"'256 128 64' (0 to {MAX_HIDDEN_LAYERS} layers; empty means a single Linear)"
         )
         self.output_features = _spin(
-            "outputFeatures", 1, MAX_FEATURES, "output_features: one logit per class"
+            "outputFeatures",
+            "output_features",
+            1,
+            MAX_FEATURES,
+            "output_features: one logit per class",
         )
         self.activation = _combo(
             "activation", nn.MLP.ACTIVATIONS, "activation applied after every hidden Linear"
@@ -90,9 +95,12 @@ class ModelConfigForm(QGroupBox):
             "initBias", nn.MLP.INIT_BIASES, "init_bias: how every Linear's bias is filled"
         )
         self.dtype = _combo("dtype", DTYPES, "dtype of every parameter")
-        self.seed = _spin("seed", 0, MAX_SEED, "explorer.engine.manual_seed(seed) before building")
+        self.seed = _spin(
+            "seed", "seed", 0, MAX_SEED, "explorer.engine.manual_seed(seed) before building"
+        )
         self.budget_spin = _spin(
             "parameterBudget",
+            "budget",
             MIN_PARAMETER_BUDGET,
             MAX_PARAMETER_BUDGET,
             "The largest model (in parameters) that may be built; a larger configuration is "
@@ -112,6 +120,9 @@ class ModelConfigForm(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
+        # Room for two lines from the start: a longer text wraps without moving what is below.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(8)

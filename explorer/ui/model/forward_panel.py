@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
 from explorer.ui.colors import TABLEAU
 from explorer.ui.model.plot_style import AXIS_COLOR, ValueAxisItem, style_plot
+from explorer.ui.widgets.spin_box import SpinBox
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
@@ -75,13 +75,18 @@ class ForwardPanel(QWidget):
 
         self.source = QComboBox()
         self.source.setObjectName("sampleSource")
+        # Shrinks with the panel rather than keeping the Model tab wider than a laptop screen.
+        self.source.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source.setMinimumContentsLength(10)
         self.source.addItem("Random sample, N(0, 1)", RANDOM_SOURCE)
         self.source.addItem("Dataset sample", DATASET_SOURCE)
         self.source.setToolTip(
             "Where the input comes from: standard normal noise, or a sample of the Training "
             "tab's dataset (available once a dataset is loaded there)"
         )
-        self.sample_index = QSpinBox()
+        self.sample_index = SpinBox("sample")
         self.sample_index.setObjectName("sampleIndex")
         self.sample_index.setRange(0, 10_000_000)
         self.sample_index.setPrefix("sample #")

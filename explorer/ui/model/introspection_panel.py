@@ -70,7 +70,7 @@ class IntrospectionPanel(QTabWidget):
             "dicts, as the OrderedDicts nn.Module.__init__ created",
         )
         self.addTab(self.internals, "Internals")
-        self.setTabToolTip(1, "The registries nn.Module keeps (the seed's __init__ slide)")
+        self.setTabToolTip(1, "The registries nn.Module keeps (the lecture notes' __init__ slide)")
 
         self.repr_view = _text_view("modelRepr", "print(model): exactly repr(model)")
         self.copy_button = QPushButton("Copy")

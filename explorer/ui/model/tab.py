@@ -54,6 +54,9 @@ COLUMN_SAMPLES = (
     "8.888e+88",
 )
 
+#: Columns fitted to each new model's texts (the statistics change too often for that).
+FITTED_COLUMNS = (0, 1, 2, 3, 4)
+
 
 class ModelTab(ExplorerTab):
     """Configure, build and inspect the shared ``nn.MLP``."""
@@ -88,9 +91,10 @@ class ModelTab(ExplorerTab):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.tree.fontMetrics()
-        for column, sample in enumerate(COLUMN_SAMPLES):
-            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 10)
-        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + self.tree.indentation() * 2)
+        self._column_widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
+        self._column_widths[0] += self.tree.indentation() * 2
+        for column, width in enumerate(self._column_widths):
+            self.tree.setColumnWidth(column, width)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
         self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)
@@ -105,6 +109,7 @@ class ModelTab(ExplorerTab):
         self.totals = QLabel(" ")
         self.totals.setObjectName("modelTotals")
         self.totals.setToolTip("torchinfo's totals: sum(p.numel() for p in model.parameters())")
+        self.totals.setWordWrap(True)  # a narrow tree column wraps it rather than clip it
 
         self.introspection = IntrospectionPanel()
         self.weights = WeightPanel()
@@ -127,19 +132,16 @@ class ModelTab(ExplorerTab):
         left_split.addWidget(tree_box)
         left_split.addWidget(self.introspection)
         left_split.setSizes([280, 350])
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.form)
-        left_layout.addWidget(left_split, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(left_split)
         self.splitter.addWidget(self.views)
         self.splitter.setSizes([760, 520])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        # The form spans the tab: beside it, tree and views would not fit a laptop's width.
+        layout.addWidget(self.form)
+        layout.addWidget(self.splitter, 1)
 
         self._builder = BackgroundBuild(self)
         self._builder.sigBuilt.connect(self._on_builder_built)
@@ -246,6 +248,10 @@ class ModelTab(ExplorerTab):
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        for column in FITTED_COLUMNS:  # a large model's names and counts are never elided
+            needed = max(self._column_widths[column], self.tree.sizeHintForColumn(column))
+            if needed != self.tree.columnWidth(column):
+                self.tree.setColumnWidth(column, needed)
         # The first layer's weight rows look at the input picture (when it is square).
         self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)

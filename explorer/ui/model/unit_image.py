@@ -26,6 +26,9 @@ from explorer.ui.model.plot_style import (
 MIN_SIDE = 3
 WIDTH = 200  # the picture, its colour bar and the bar's labels
 HEIGHT = 200  # about square: exported alone, the plot is a picture, not a tall strip
+#: The least it is given: the picture stays readable and its title whole beside a heatmap
+#: with a long title.
+MINIMUM = 160
 
 
 def square_side(features: int) -> int | None:
@@ -75,7 +78,7 @@ class UnitImagePlot(pg.PlotItem):
         """Hide and take no width, or show at a width that leaves the heatmap its room."""
         self.collapsed = collapsed
         self.setVisible(not collapsed)
-        self.setMinimumSize(0, 0)
+        self.setMinimumSize(0 if collapsed else MINIMUM, 0 if collapsed else MINIMUM)
         self.setPreferredSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
         self.setMaximumSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
 

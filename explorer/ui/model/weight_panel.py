@@ -27,13 +27,21 @@ from explorer.ui.model.plot_style import (
     style_plot,
 )
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
+from explorer.ui.plots.minimum import ContentMinimum
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
+MAX_SQUARE_RATIO = 2
 MAX_IMAGE_SIDE = 1024  # larger weights are shown strided: a screen has fewer pixels anyway
 VALUE_COLOR = TABLEAU[0]
 GRAD_COLOR = TABLEAU[1]
 NO_GRADIENT = "no gradient yet"
+
+
+def square_cells(rows: int, cols: int) -> bool:
+    """Whether a rows x cols heatmap is drawn with square cells: unless it is a strip
+    longer than MAX_SQUARE_RATIO times its width, which square cells would make a sliver."""
+    return max(rows, cols) <= MAX_SQUARE_RATIO * min(rows, cols)
 
 
 def _histogram_plot(title: str, bottom: str) -> pg.PlotItem:
@@ -76,6 +84,10 @@ def _decoration(item):
     return item
 
 
+class PlotsWidget(ContentMinimum, pg.GraphicsLayoutWidget):
+    """The panel's plots, never given less room than they need (a title cut, a sliver)."""
+
+
 class WeightPanel(QWidget):
     """Heatmap (``weight-heatmap``), value histogram and gradient histogram of one parameter."""
 
@@ -91,7 +103,7 @@ class WeightPanel(QWidget):
         self.hover.setObjectName("weightHover")
         self.hover.setToolTip("The value under the mouse in the heatmap")
 
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = PlotsWidget()
         self.graphics.setBackground("w")
         self.graphics.setObjectName("weightPlots")
         self.graphics.setToolTip(
@@ -288,7 +300,10 @@ class WeightPanel(QWidget):
             self.heatmap_plot.setLabel(
                 "bottom", "input feature j (column)" if data.ndim == 2 else "(one column)"
             )
+            # Square cells where the picture stays readable; a long strip fills the plot.
+            self.heatmap_plot.setAspectLocked(square_cells(rows, cols))
             self.heatmap_plot.autoRange(padding=0)
+            self.graphics.updateGeometry()  # a new title may need more room
 
     def _stable_limit(self, limit: float) -> float:
         """Keep the colour scale while the new limit is within 15% of it: colours stay
@@ -308,6 +323,7 @@ class WeightPanel(QWidget):
         )
         if pictured != self.unit_shown():
             self.unit_plot.collapse(not pictured)
+            self.graphics.updateGeometry()
         self.unit_line.setVisible(pictured)
         if pictured:
             unit = min(self.unit_plot.unit, data.shape[0] - 1)

@@ -62,6 +62,10 @@ class Bars(QGraphicsPathItem):
     def name(self):
         return self.opts["name"]
 
+    def layer(self, color: int) -> QGraphicsPathItem:
+        """The path item drawing the bars of palette entry ``color`` (its brush, its path)."""
+        return self._layers[color]
+
     def setOpts(self, x=None, height=None, y0=None, width=None, colors=None) -> None:  # noqa: N802
         """Change any of the bars' positions, heights, bottoms, width or colours (the
         keywords of pyqtgraph's ``BarGraphItem.setOpts``, ``colors`` for ``brushes``)."""

@@ -12,14 +12,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QStackedWidget,
     QWidget,
 )
@@ -33,6 +31,8 @@ from explorer.data import (
     load_idx,
     make_synthetic,
 )
+from explorer.ui.settings import make_settings
+from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 FILE_KINDS = {
     "digits": ("Digits 8×8 (1,797 images)", "The UCI handwritten digits shipped with the app"),
@@ -40,6 +40,18 @@ FILE_KINDS = {
     "csv": ("CSV file…", "Numeric feature columns and one label column"),
 }
 DEFAULT_KIND = "spiral"
+# Megabytes a data file may take once loaded, split and trained on; unset: a quarter of RAM.
+MEMORY_BUDGET_KEY = "data/memory_budget_mb"
+
+
+def load_memory_budget() -> int | None:
+    """The memory budget for data files from the app's settings, in bytes (None: the
+    default, a quarter of the machine's RAM)."""
+    try:
+        megabytes = float(make_settings().value(MEMORY_BUDGET_KEY, 0))
+    except (TypeError, ValueError):
+        return None
+    return int(megabytes * (1 << 20)) if 0 < megabytes < 1 << 40 else None
 
 
 class DatasetPanel(QWidget):
@@ -64,7 +76,7 @@ class DatasetPanel(QWidget):
         form.addRow("Dataset", self.kind)
 
         self.pages = QStackedWidget()
-        self.params: dict[str, dict[str, QSpinBox | QDoubleSpinBox]] = {}
+        self.params: dict[str, dict[str, SpinBox | DoubleSpinBox]] = {}
         for name, spec in SYNTHETIC_DATASETS.items():
             self.pages.addWidget(self._synthetic_page(name, spec))
         self.pages.addWidget(QWidget())  # digits need no parameters
@@ -72,7 +84,7 @@ class DatasetPanel(QWidget):
         self.pages.addWidget(self._csv_page())
         form.addRow(self.pages)
 
-        self.val_fraction = QDoubleSpinBox(objectName="valFraction")
+        self.val_fraction = DoubleSpinBox("validation share", objectName="valFraction")
         self.val_fraction.setRange(0.05, 0.5)
         self.val_fraction.setSingleStep(0.05)
         self.val_fraction.setValue(0.2)
@@ -104,12 +116,13 @@ class DatasetPanel(QWidget):
             "factor": "Inner radius",
         }
         for param in spec.params:
+            what = labels.get(param.name, param.name.replace("_", " ")).lower()
             if param.kind is int:
-                box = QSpinBox()
+                box = SpinBox(what)
                 box.setRange(int(param.minimum), int(param.maximum))
                 box.setValue(int(param.default))
             else:
-                box = QDoubleSpinBox()
+                box = DoubleSpinBox(what)
                 box.setDecimals(3)
                 box.setSingleStep(0.01)
                 box.setRange(float(param.minimum), float(param.maximum))
@@ -156,7 +169,7 @@ class DatasetPanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         row, self.csv_path = self._file_row("csvPath", "A CSV file: numeric features, a label")
         form.addRow("File", row)
-        self.csv_label_column = QSpinBox(objectName="csvLabelColumn")
+        self.csv_label_column = SpinBox("label column", objectName="csvLabelColumn")
         self.csv_label_column.setRange(-1000, 1000)
         self.csv_label_column.setValue(-1)
         self.csv_label_column.setToolTip("Index of the label column; -1 is the last column")
@@ -217,13 +230,23 @@ class DatasetPanel(QWidget):
             if not images or not labels:
                 raise DataError("choose both an IDX images file and an IDX labels file")
             key = (kind, _file_key(images), _file_key(labels))
-            return DataSource(key, lambda: load_idx(Path(images), Path(labels)), Path(images))
+            budget = load_memory_budget()
+            return DataSource(
+                key,
+                lambda: load_idx(Path(images), Path(labels), memory_budget=budget),
+                Path(images),
+            )
         path = self.csv_path.text().strip()
         if not path:
             raise DataError("choose a CSV file")
         column = self.csv_label_column.value()
         key = (kind, _file_key(path), column)
-        return DataSource(key, lambda: load_csv(Path(path), label_column=column), Path(path))
+        budget = load_memory_budget()
+        return DataSource(
+            key,
+            lambda: load_csv(Path(path), label_column=column, memory_budget=budget),
+            Path(path),
+        )
 
     # -- state ----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

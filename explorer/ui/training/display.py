@@ -237,7 +237,7 @@ class RunDisplay:
         The progress bar follows every frame. The plots follow as often as keeps the GUI
         thread's display work (these ticks and the plots' paints) under :data:`GUI_SHARE`
         of the wall time (drawing on one CPU slows the training process on the other one
-        on this kind of machine: see the README's Speed section), but at least every
+        on this kind of machine: see docs/performance.md), but at least every
         :data:`MAX_REFRESH_INTERVAL`, one plot per frame: the loss curve at least every
         other refresh, the slower views (regions, accuracy, confusion, P/Q) in between at
         most every :data:`SLOW_VIEW_INTERVAL` seconds.

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from explorer.info import cross_entropy
 from explorer.ui.colors import BLUE
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
+from explorer.ui.widgets.spin_box import SpinBox
 
 
 def _keep_widest(label: QLabel) -> None:
@@ -67,7 +67,7 @@ class InfoLinkPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(QLabel("Validation sample"))
-        self.sample = QSpinBox(objectName="infoSample")
+        self.sample = SpinBox("validation sample", objectName="infoSample")
         self.sample.setRange(0, 0)
         self.sample.setToolTip("Which validation sample to look at (or click one in the plots)")
         self.sample.valueChanged.connect(self._on_sample_value_changed)
@@ -85,7 +85,7 @@ class InfoLinkPanel(QWidget):
         self.plot = TimedPlotWidget(background="w")
         self.plot_item = self.plot.getPlotItem()
         self.plot_item.setTitle(
-            "<span style='color:#5a5a5a'>■</span> P: one-hot label &nbsp; "
+            "<span style='color:#5a5a5a'>■</span> P: one-hot label<br>"
             "<span style='color:#1f77b4'>■</span> Q: softmax output",
             size="10pt",
         )
@@ -123,11 +123,10 @@ class InfoLinkPanel(QWidget):
         ):
             label.setText(usual)
             _keep_widest(label)
-        numbers.addWidget(self.cross_entropy_label, 0, 0)
-        numbers.addWidget(self.loss_label, 0, 1)
-        numbers.addWidget(self.detail_label, 1, 0)
-        numbers.addWidget(self.open_button, 1, 1, Qt.AlignmentFlag.AlignRight)
-        numbers.setColumnStretch(1, 1)
+        labels = (self.cross_entropy_label, self.loss_label, self.detail_label)
+        for row, widget in enumerate(labels):
+            numbers.addWidget(widget, row, 0)
+        numbers.addWidget(self.open_button, 3, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(numbers)
 
         self._logits = np.zeros((0, 0))

@@ -12,6 +12,8 @@ import time
 
 import pyqtgraph as pg
 
+from explorer.ui.plots.minimum import ContentMinimum
+
 
 class PaintMeter:
     """A running total of CPU seconds spent in the timed plots' ``paintEvent`` (and in the
@@ -27,8 +29,9 @@ class PaintMeter:
 PAINT_METER = PaintMeter()
 
 
-class TimedPaint:
-    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`."""
+class TimedPaint(ContentMinimum):
+    """Mixin for ``pg.PlotWidget`` subclasses: paints count into :data:`PAINT_METER`; never
+    narrower than their plot (:class:`~explorer.ui.plots.minimum.ContentMinimum`)."""
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         started = time.thread_time()

@@ -38,7 +38,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self.count = count
         self.columns = columns
         self.plot_item = self.getPlotItem()
-        self.plot_item.setTitle("Validation samples: predicted (true)", size="10pt")
+        self.plot_item.setTitle("Validation: predicted (true)", size="10pt")
         self.plot_item.hideAxis("left")
         self.plot_item.hideAxis("bottom")
         self.plot_item.invertY(True)

@@ -9,14 +9,13 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
-    QSpinBox,
     QWidget,
 )
 
 from explorer.training import DEFAULT_RUN, TrainingConfig
 from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
+from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 LOSS_TITLES = {
     "cross_entropy": ("Cross entropy", "F.cross_entropy(logits, y): the usual choice"),
@@ -45,30 +44,30 @@ class SettingsPanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.loss = _combo("trainingLoss", LOSS_TITLES, "The loss the optimizer minimizes")
         self.optimizer = _combo("optimizer", OPTIMIZER_TITLES, "How gradients update weights")
-        self.learning_rate = QDoubleSpinBox(objectName="learningRate")
+        self.learning_rate = DoubleSpinBox("learning rate", objectName="learningRate")
         self.learning_rate.setDecimals(5)
         self.learning_rate.setRange(1e-5, 10.0)
         self.learning_rate.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.learning_rate.setToolTip(
             "Learning rate (lr): the size of each step; too large and the loss diverges"
         )
-        self.momentum = QDoubleSpinBox(objectName="momentum")
+        self.momentum = DoubleSpinBox("momentum", objectName="momentum")
         self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
         self.momentum.setSingleStep(0.05)
         self.momentum.setToolTip("Momentum of SGD + momentum (ignored by the others)")
-        self.weight_decay = QDoubleSpinBox(objectName="weightDecay")
+        self.weight_decay = DoubleSpinBox("weight decay", objectName="weightDecay")
         self.weight_decay.setRange(0.0, 1.0)
         self.weight_decay.setDecimals(5)
         self.weight_decay.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.weight_decay.setToolTip("L2 penalty (weight_decay) passed to the optimizer")
-        self.batch_size = QSpinBox(objectName="batchSize")
+        self.batch_size = SpinBox("batch size", objectName="batchSize")
         self.batch_size.setRange(1, MAX_BATCH_SIZE)
         self.batch_size.setToolTip("Samples per optimizer step")
-        self.epochs = QSpinBox(objectName="epochs")
+        self.epochs = SpinBox("number of epochs", objectName="epochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setToolTip("Passes over the training data")
-        self.seed = QSpinBox(objectName="trainingSeed")
+        self.seed = SpinBox("seed", objectName="trainingSeed")
         self.seed.setRange(0, MAX_SEED)
         self.seed.setToolTip(
             "Seeds the split, the initial weights and the batch order: "

@@ -154,6 +154,7 @@ class TrainingView(QWidget):
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
         self.smoothing.setToolTip("Smoothing of the loss curve (debiased EMA, as TensorBoard)")
+        self.smoothing.setMinimumWidth(60)  # a narrow loss plot must not squeeze it away
         self.smoothing_label = QLabel("0.60")
         self.log_y = QCheckBox("log y", objectName="lossLogY")
         self.log_y.setToolTip("Logarithmic loss axis")
@@ -161,7 +162,6 @@ class TrainingView(QWidget):
         loss_tools.addWidget(QLabel("Smoothing"))
         loss_tools.addWidget(self.smoothing, 1)
         loss_tools.addWidget(self.smoothing_label)
-        loss_tools.addSpacing(12)
         loss_tools.addWidget(self.log_y)
         loss_box = QWidget()
         loss_layout = QVBoxLayout(loss_box)
@@ -186,6 +186,7 @@ class TrainingView(QWidget):
         )
         self.no_picture = QLabel(NO_PICTURE_TEXT)
         self.no_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_picture.setWordWrap(True)
         self.picture = QStackedWidget()
         for widget in (self.decision_plot, self.sample_grid, self.no_picture):
             self.picture.addWidget(widget)
@@ -207,13 +208,19 @@ class TrainingView(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.accuracy_plot)
         bottom.addWidget(self.confusion_plot)
-        bottom.addWidget(self.info_link)
-        bottom.setSizes([320, 300, 360])
-        plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(top)
-        plots.addWidget(bottom)
-        plots.setSizes([420, 320])
-        for splitter in (top, bottom, plots):
+        bottom.setSizes([320, 300])
+        curves = QSplitter(Qt.Orientation.Vertical)
+        curves.addWidget(top)
+        curves.addWidget(bottom)
+        curves.setSizes([420, 320])
+        # The P/Q panel takes the full height beside the plots: its numbers stack under its
+        # bars, so three plots side by side never squeeze a laptop screen.
+        plots = QSplitter(Qt.Orientation.Horizontal)
+        plots.addWidget(curves)
+        plots.addWidget(self.info_link)
+        plots.setSizes([900, 340])
+        plots.setStretchFactor(0, 1)
+        for splitter in (top, bottom, curves, plots):
             splitter.setChildrenCollapsible(False)
 
         right = QWidget()

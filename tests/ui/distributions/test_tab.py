@@ -693,3 +693,57 @@ def test_after_gaussian_drags_the_window_shows_what_a_fresh_paint_shows(qtbot, t
             QApplication.processEvents()
         held.setSliderDown(False)
         assert_window_is_fresh(tab, f"dragging {held.objectName()}")
+
+
+def test_an_infinite_bar_fills_its_view_hatched_unlike_any_finite_bar(qtbot, tab):
+    from PySide6.QtCore import Qt as QtCore_Qt
+
+    from explorer.ui.distributions.plots import INFINITE
+
+    tab.resize(1280, 760)
+    tab.show()
+    qtbot.waitExposed(tab)
+    # KL terms: 0.5·log2(0.5/0) = ∞ and a finite 0.7-ish one beside it
+    tab.set_distributions([0.5, 0.45, 0.05], [0.0, 0.2, 0.8])
+    tab.graphics.grab()
+    plot = tab.contributions
+    top = plot.y_range.current[1]
+    infinite = plot.bars.layer(INFINITE)
+    finite = plot.bars.layer(0)
+    drawn = infinite.path().boundingRect()
+    assert drawn.top() == pytest.approx(0.0) and drawn.bottom() == pytest.approx(top)
+    assert finite.path().boundingRect().bottom() < 0.9 * top
+    assert infinite.brush().style() == QtCore_Qt.BrushStyle.BDiagPattern
+    assert finite.brush().style() == QtCore_Qt.BrushStyle.SolidPattern
+    # Its ∞ sits on the bar, inside the view.
+    (mark,) = [label for label in plot.marks.labels if label.isVisible()]
+    bar_on_scene = infinite.mapRectToScene(drawn)
+    assert bar_on_scene.contains(drawn_rect(mark).center())
+    assert plot.plot.vb.sceneBoundingRect().contains(drawn_rect(mark))
+    # The stacked KL segment of an infinite KL is hatched to the top too.
+    kl = tab.decomposition.kl_bars.layer(1).path().boundingRect()
+    assert kl.bottom() == pytest.approx(tab.decomposition.y_range.current[1])
+
+
+def test_legends_stand_outside_the_data(qtbot, tab):
+    from explorer.ui.plots.legend import OutsideLegend
+
+    tab.resize(1024, 560)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.set_distributions([0.5, 0.3, 0.2], [0.0, 0.5, 0.5])  # ∞ marks at the top corners
+    plots = [tab.sensitivity.plot, *tab.gaussian.export_items().values()]
+    for mode in ("discrete", "gaussian"):
+        tab.set_mode(mode)
+        for plot in plots:
+            if not plot.isVisible():
+                continue
+            plot.scene().views()[0].grab()
+            legend = plot.legend
+            assert isinstance(legend, OutsideLegend)
+            assert legend.items and legend.isVisible()
+            legend_rect = legend.sceneBoundingRect()
+            data_rect = plot.vb.sceneBoundingRect()
+            assert not legend_rect.intersects(data_rect), plot.titleLabel.text
+            assert legend_rect.bottom() <= data_rect.top()
+            assert plot.sceneBoundingRect().contains(legend_rect)

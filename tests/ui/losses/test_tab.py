@@ -450,6 +450,7 @@ def test_nan_when_every_target_is_ignored_is_explained(tab):
     assert "every target is ignore_index (2): the mean over 0 targets is 0/0 = nan" in (
         tab.message.text()
     )
+    assert tab.findChild(QLabel, "lossValueNote").text() == "mean = sum 0.000000 / 0"
 
 
 def test_huber_delta_cannot_be_zero_but_smooth_l1_beta_can(tab):
@@ -507,3 +508,93 @@ def test_delta_change_moves_dots_and_edits_code_in_place(tab):
     assert "delta=0.25" in code
     assert code == pytorch_code("Huber", options, x, t, tab.current_dtype())
     assert code.replace("delta=0.25", "delta=1.0") == code_before
+
+
+def shown(qtbot, tab, width=1600, height=940):
+    tab.resize(width, height)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.grab()
+
+
+def test_each_loss_keeps_what_was_typed_for_it(tab):
+    choose(tab, "lossKind", "CrossEntropy")
+    edit_cell(tab, "lossInput", 0, 1, "2.5")
+    edit_cell(tab, "lossTarget", 1, 0, "3")
+    typed_value = shown_value(tab)
+    for kind in ("BCE", "KLDiv", "CrossEntropy"):
+        choose(tab, "lossKind", kind)
+    assert tab.input_model.text(0, 1) == "2.5000"
+    assert tab.target_model.text(1, 0) == "3"
+    assert shown_value(tab) == typed_value
+    tab.set_seed(tab.seed_spin.value() + 1)  # new data: nothing typed before comes back
+    choose(tab, "lossKind", "BCE")
+    choose(tab, "lossKind", "CrossEntropy")
+    assert tab.input_model.text(0, 1) != "2.5000"
+
+
+def test_every_cell_of_every_table_shows_its_whole_text(qtbot, tab):
+    from PySide6.QtGui import QFontMetrics
+
+    from explorer.ui.losses.tensor_table import CELL_LEFT, CELL_RIGHT
+
+    choose(tab, "lossKind", "MSE")
+    choose(tab, "reduction", "none")
+    tab.set_shape(16, 16)
+    x = np.full((16, 16), 0.5)
+    x[0, :3] = (-11.5075, -15.4083, -12.4688)
+    x[1, 0] = -0.00004925  # its gradient 2x is -9.85e-05
+    t = np.zeros((16, 16))
+    tab.set_tensors(x, t)
+    shown(qtbot, tab)
+    for name in ("lossInput", "lossTarget", "lossOutput", "lossGradient"):
+        view = table(tab, name)
+        model, metrics = view.model(), QFontMetrics(view.font())
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                text = model.text(row, column)
+                room = view.columnWidth(column) - CELL_LEFT - CELL_RIGHT
+                assert metrics.horizontalAdvance(text) <= room, (name, row, column, text)
+    assert tab.gradient_model.text(1, 0) == "-9.85e-05"
+
+
+def test_a_16_by_16_input_and_target_show_half_their_rows(qtbot, tab):
+    tab.set_shape(16, 16)
+    shown(qtbot, tab)
+    for name in ("lossInput", "lossTarget"):
+        view = table(tab, name)
+        whole = [
+            row
+            for row in range(16)
+            if view.viewport().rect().contains(view.visualRect(view.model().index(row, 0)))
+        ]
+        assert len(whole) >= 8, (name, len(whole))
+
+
+def test_choosing_a_loss_never_moves_the_fields_nor_cuts_a_placeholder(qtbot, tab):
+    from PySide6.QtCore import QPoint
+
+    shown(qtbot, tab, 1024, 600)
+    panel = tab.options_panel
+    seen = set()
+    for kind in LOSSES:
+        choose(tab, "lossKind", kind)
+        tab.grab()
+        seen.add((panel.kind.mapTo(tab, QPoint(0, 0)).x(), panel.kind.width()))
+        assert tab.controls_scroll.widget().width() <= tab.controls_scroll.viewport().width()
+        for field in (panel.weight, panel.pos_weight):
+            if field.isVisible():
+                hint = field.fontMetrics().horizontalAdvance(field.placeholderText())
+                assert hint <= field.contentsRect().width() - 8, (kind, field.objectName())
+    assert len(seen) == 1
+
+
+def test_curve_legends_stand_outside_the_data(qtbot, tab):
+    shown(qtbot, tab, 1024, 640)
+    for name, plot in tab.curves.plots.items():
+        if plot.legend is None:
+            continue
+        assert plot.legend.items
+        legend, data = plot.legend.sceneBoundingRect(), plot.vb.sceneBoundingRect()
+        assert not legend.intersects(data), name
+        assert plot.sceneBoundingRect().contains(legend), name

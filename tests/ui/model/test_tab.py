@@ -306,3 +306,90 @@ def test_partial_state_keeps_the_configuration(tab):
     tab.restore_state({"view": "forward"})
     assert tab.document.config.input_features == 12
     assert tab.views.currentWidget() is tab.forward
+
+
+def _shown(qtbot, tab, width=1280, height=800):
+    tab.resize(width, height)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.grab()  # lays out the plots as painted
+
+
+LARGE = MLPConfig(input_features=784, hidden_sizes=(4000, 4000), output_features=10)
+
+
+def test_a_large_models_names_and_counts_fit_their_columns(qtbot, tab):
+    from PySide6.QtGui import QFontMetrics
+
+    from explorer.ui.model.tab import FITTED_COLUMNS
+
+    tab.set_model_config(LARGE)
+    _shown(qtbot, tab)
+    model, metrics = tab.tree.model(), QFontMetrics(tab.tree.font())
+    bold = QFontMetrics(tab.tree_model._bold)
+    root = model.index(0, 0)
+    assert model.index(0, 3).data() == "19,184,010"
+    rows = [root] + [model.index(r, 0, root) for r in range(model.rowCount(root))]
+    for row in rows:
+        for column in FITTED_COLUMNS[1:]:
+            index = row.siblingAtColumn(column)
+            font = bold if model.data(index, Qt.ItemDataRole.FontRole) else metrics
+            needed = font.horizontalAdvance(index.data()) + 6  # the delegate's text margins
+            assert needed <= tab.tree.columnWidth(column), (index.data(), column)
+
+
+def test_the_unit_picture_keeps_a_readable_size_and_its_whole_title(qtbot, tab):
+    from explorer.ui.model.unit_image import MINIMUM
+
+    tab.set_model_config(LARGE)
+    tab.select("linear1.weight")
+    _shown(qtbot, tab, 1024, 640)
+    unit = tab.weights.unit_plot
+    assert tab.weights.unit_shown()
+    assert unit.width() >= MINIMUM and unit.height() >= MINIMUM
+    title = unit.titleLabel
+    assert title.text.startswith("weight[0] as 28×28")
+    assert title.item.boundingRect().width() <= title.geometry().width()
+
+
+def test_an_edited_configuration_does_not_move_the_tree(qtbot, tab):
+    from PySide6.QtCore import QPoint
+
+    _shown(qtbot, tab, 1024, 640)
+    before = tab.tree.mapTo(tab, QPoint(0, 0))
+    field = child(tab, "hiddenSizes")
+    field.setText("512, 256, 128, 64, 32")  # "… · edited: press Build model to apply"
+    tab.grab()
+    assert "edited" in tab.form.message.text()
+    assert tab.tree.mapTo(tab, QPoint(0, 0)) == before
+
+
+def test_a_square_weight_has_square_cells_on_screen_and_in_the_png(qtbot, tab, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from explorer.ui.export.files import ExportOptions, export_png
+
+    tab.set_model_config(MLPConfig(input_features=64, hidden_sizes=(64,)))
+    tab.model().linear1.weight.data[...] = 0.05  # one colour: the picture is easy to find
+    tab.select("linear1.weight")
+    _shown(qtbot, tab)
+    width, height = tab.weights.heatmap_plot.vb.viewPixelSize()
+    assert width == pytest.approx(height, rel=0.01)
+    path = export_png(tab.weights.heatmap_plot, tmp_path / "heatmap.png", ExportOptions(width=900))
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    colour = image.pixelColor(image.width() // 3, image.height() // 2)
+    pixels = np.array(
+        [
+            [image.pixelColor(x, y) == colour for x in range(image.width())]
+            for y in range(0, image.height())
+        ]
+    )
+    # The colour bar holds the colour too, in a strip far narrower than the picture.
+    least = image.width() // 5
+    rows = np.flatnonzero(pixels.sum(axis=1) > least)
+    columns = np.flatnonzero(pixels.sum(axis=0) > least)
+    drawn_width, drawn_height = columns[-1] - columns[0] + 1, rows[-1] - rows[0] + 1
+    assert drawn_width == pytest.approx(drawn_height, rel=0.03)
+    # A long strip (10 x 64) fills its plot instead.
+    tab.select("linear2.weight")
+    assert not tab.weights.heatmap_plot.vb.state["aspectLocked"]
