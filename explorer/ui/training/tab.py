@@ -282,6 +282,8 @@ class TrainingTab(ExplorerTab):
         if shown is not None:  # the bar says which run the curves are, not "Ready"
             self.view.progress.setValue(1000 if shown.status == "done" else 0)
             self.view.progress.setFormat(f"{shown.summary()} · restored")
+        else:  # nothing of the session before may stay on the bar
+            self.display.reset_progress()
         self.refresh_outputs()
         self._update_buttons()
 

@@ -229,6 +229,8 @@ def test_state_round_trip_keeps_runs_and_controls(qtbot):
         again.restore_state({**state, "runs": [{"name": ""}]})
     with pytest.raises(ValueError, match="lr"):
         again.restore_state({**state, "settings": {**state["settings"], "lr": -1}})
+    again.restore_state({**state, "runs": [], "current_run": None})  # a session without runs
+    assert again.view.progress.format() == "Ready" and again.view.progress.value() == 0
     shutdown(tab)
     shutdown(again)
 
