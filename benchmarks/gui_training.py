@@ -94,17 +94,11 @@ def make_window(app, epochs: int):
     tab = window.tab("training")
     tab.view.settings.epochs.setValue(epochs)
     model_tab = window.tab("model")
-    config = model_tab.model_config()
-    data = tab.dataset()
-    config.update(  # the default run's MLP, built before timing starts
-        hidden_sizes=list(DEFAULT_RUN.hidden_sizes),
-        input_features=data.num_features,
-        output_features=data.num_classes,
-    )
-    model_tab.set_model_config(config)
+    data = tab.data.dataset
+    # the default run's MLP, built before timing starts
+    model_tab.set_model_config(DEFAULT_RUN.model.adapted(data.num_features, data.num_classes))
     app.processEvents()
     spec = DEFAULT_RUN.with_training(epochs=epochs)
-    spec.hidden_sizes = tuple(model_tab.model_config()["hidden_sizes"])
     return window, spec
 
 
@@ -132,13 +126,13 @@ def app_rate(tab):
             timer.start()
 
     loop = QEventLoop()
-    tab.controller.sigSteps.connect(on_steps)
-    tab.controller.sigStopped.connect(loop.quit)
-    assert tab.start(), tab.message()
+    tab.runner.controller.sigSteps.connect(on_steps)
+    tab.runner.controller.sigStopped.connect(loop.quit)
+    assert tab.runner.start(), tab.message()
     loop.exec()  # the real event loop, as in the app, until the run ends
     timer.stop()
-    tab.controller.sigSteps.disconnect(on_steps)
-    tab.controller.sigStopped.disconnect(loop.quit)
+    tab.runner.controller.sigSteps.disconnect(on_steps)
+    tab.runner.controller.sigStopped.disconnect(loop.quit)
     seconds = reports[-1][0] - reports[0][0]
     samples = sum(count for _, count in reports[1:])
     gaps = np.diff(np.asarray(ticks, dtype=float))

@@ -54,12 +54,17 @@ def describe_error(error: Exception) -> str:
 
 
 # -- argument types (each error message quotes the bad value) ----------------------------
+def whole_number(text: str) -> int:
+    """An int, range unchecked (the type it goes into checks it, as the app does)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
+
+
 def integer(low: int, high: int):
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
+        value = whole_number(text)
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
         return value
@@ -145,23 +150,13 @@ def choice(text: str, names: dict[str, str]) -> str:
 
 
 def hidden_sizes_type(text: str) -> tuple[int, ...]:
-    if not text.strip():
-        return ()
-    sizes = []
-    for part in text.split(","):
-        try:
-            size = int(part)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{quoted(text)} is not a list of layer sizes "
-                f"({quoted(part.strip())} is not a whole number)"
-            ) from None
-        if not 1 <= size <= 16384:
-            raise argparse.ArgumentTypeError(f"layer size {size} is out of range (1 to 16384)")
-        sizes.append(size)
-    if len(sizes) > 8:
-        raise argparse.ArgumentTypeError(f"{len(sizes)} hidden layers; at most 8")
-    return tuple(sizes)
+    """``--hidden``: read exactly as the Model tab's Hidden sizes field reads its text."""
+    from explorer.model.config import parse_hidden_sizes
+
+    try:
+        return parse_hidden_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # -- output ---------------------------------------------------------------------------------

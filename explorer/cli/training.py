@@ -22,8 +22,10 @@ from explorer.cli.common import (
 
 
 def add_parser(tabs) -> None:
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, LOSSES, OPTIMIZERS
-    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
+    from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
+    from explorer.model.config import MAX_SEED
+    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
+    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS
 
     training = DEFAULT_RUN.training
     train = tabs.add_parser(
@@ -33,7 +35,9 @@ def add_parser(tabs) -> None:
         "bar on stderr, then write the loss and accuracy curves (PNG, SVG, CSV), history.csv "
         "(one row per epoch), metrics.json and weights.npz (keyed like PyTorch's state_dict). "
         f"Without options this is the app's default run ({DEFAULT_RUN.dataset}, "
-        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}).",
+        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}). A model above "
+        f"the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as the app's "
+        "default) is refused before anything is built.",
     )
     train.add_argument(
         "--dataset",
@@ -69,15 +73,15 @@ def add_parser(tabs) -> None:
     train.add_argument(
         "--loss",
         type=str.lower,
-        choices=LOSSES,
+        choices=TRAINING_LOSSES,
         metavar="NAME",
-        help=f"one of {', '.join(LOSSES)}",
+        help=f"one of {', '.join(TRAINING_LOSSES)}",
     )
     train.add_argument(
         "--hidden",
         type=hidden_sizes_type,
         metavar="LIST",
-        help="hidden layer sizes, e.g. 32,32 (empty string for none)",
+        help="hidden layer sizes, e.g. 32,32 or '32 32' (empty string for none)",
     )
     add_output_options(train)
     train.set_defaults(run=run)
@@ -110,7 +114,7 @@ def training_spec(args):
     }
     spec = spec.with_training(**changes)
     if args.hidden is not None:
-        spec = replace(spec, hidden_sizes=args.hidden)
+        spec = replace(spec, model=replace(spec.model, hidden_sizes=args.hidden))
     try:
         return spec.validate()
     except ValueError as exc:
@@ -137,7 +141,7 @@ def run(args) -> int:
     spec = training_spec(args)
     with OutputFolder(args.out, args.force) as folder:
         try:
-            run = setup_run(spec)
+            run = setup_run(spec)  # priced against the parameter budget before it is built
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         out = folder.path

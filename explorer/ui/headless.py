@@ -33,6 +33,7 @@ from explorer.ui.export.files import (
     shown_items,
     with_data,
 )
+from explorer.ui.tab_base import ExplorerTab
 
 WINDOW_SIZE = (1280, 820)
 
@@ -77,12 +78,13 @@ def _quiet_qt_messages(mode, context, message: str) -> None:
 
 
 def release(widgets: list[QWidget]) -> None:
-    """Shut down, close and delete ``widgets`` now."""
+    """Shut down, close and delete ``widgets`` now (every tab in them shuts down first)."""
     for widget in widgets:
-        tabs = widget.all_tabs() if hasattr(widget, "all_tabs") else [widget]
+        tabs = widget.findChildren(ExplorerTab)
+        if isinstance(widget, ExplorerTab):
+            tabs.insert(0, widget)
         for tab in tabs:
-            if hasattr(tab, "shutdown"):
-                tab.shutdown()
+            tab.shutdown()
         widget.hide()  # not close(): a window's closeEvent would save settings and a session
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -98,10 +100,12 @@ def show_offscreen(widget: QWidget, width: int, height: int) -> None:
 
 
 def build_tab(export_name: str):
-    """A fresh tab (as the app builds it) by export name; KeyError if it does not exist."""
+    """A fresh tab (as the app builds it, with a model document of its own) by export name;
+    KeyError if it does not exist."""
+    from explorer.model.document import ModelDocument
     from explorer.ui.main_window import build_tabs
 
-    tabs = build_tabs()
+    tabs = build_tabs(ModelDocument())
     chosen = None
     for tab in tabs:
         if tab.export_name == export_name:
@@ -180,7 +184,8 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
     import numpy as np
     from PySide6.QtWidgets import QGridLayout
 
-    from explorer.training.job import GRID_RESOLUTION, plane_extent
+    from explorer.model.evaluate import confusion_matrix, decision_grid, outputs
+    from explorer.training.job import GRID_RESOLUTION, data_extent
     from explorer.ui.training.confusion import ConfusionMatrixPlot
     from explorer.ui.training.decision import DecisionRegionPlot
     from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
@@ -224,9 +229,9 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
                     "class": [names[int(v)] for v in labels] if names else labels
                 }
             if not trainer.diverged:
-                extent = plane_extent(np.concatenate([run.train.x, run.val.x]))
+                extent = data_extent(run.train, run.val)
                 x0, x1, y0, y1 = extent
-                probabilities = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
+                probabilities = decision_grid(run.model, (x0, x1), (y0, y1), GRID_RESOLUTION)
                 regions.set_regions(extent, probabilities)
                 regions.image.export_matrix = probabilities.argmax(axis=-1)  # (ny, nx)
                 ny, nx = probabilities.shape[:2]
@@ -240,7 +245,8 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
         confusion = ConfusionMatrixPlot()
         grid.addWidget(confusion, 1, 1)
         if not trainer.diverged:
-            matrix = trainer.confusion_matrix(run.val)
+            predicted = outputs(run.model, run.val).predicted
+            matrix = confusion_matrix(run.val.y, predicted, run.val.num_classes)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
             confusion.image.export_matrix = matrix
             names = list(run.dataset.class_names or range(len(matrix)))
@@ -250,8 +256,9 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)
 
 
-def export_model(config: dict, parameter: str, out: Path, options: dict, overwrite: bool, refuse):
-    """The Model tab built from ``config``, showing ``parameter``, exported into ``out``."""
+def export_model(config, parameter: str, out: Path, options: dict, overwrite: bool, refuse):
+    """The Model tab showing ``config`` (an ``MLPConfig``) built, its ``parameter`` selected,
+    exported into ``out``."""
     with offscreen_app() as made:
         tab = build_tab("model")
         made.append(tab)

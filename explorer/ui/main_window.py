@@ -1,4 +1,8 @@
-"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry."""
+"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry.
+
+The window owns the model document the Model and Training tabs share (they bind to it and
+never call each other) and saves it in sessions.
+"""
 
 from __future__ import annotations
 
@@ -18,29 +22,25 @@ from PySide6.QtWidgets import (
 )
 
 import explorer
+from explorer.model.document import ModelDocument
 from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
-from explorer.ui.settings import make_settings
+from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
 from explorer.ui.view_menu import build_view_menu
 
-
-def build_tabs() -> list[ExplorerTab]:
-    """Create the four tabs in their order on screen."""
-    model = ModelTab()
-    return [
-        DistributionsTab(),
-        LossesTab(),
-        model,
-        TrainingTab(model_tab=model),  # trains the Model tab's very instance
-    ]
-
 log = logging.getLogger(LOGGER_NAME)
+
+
+def build_tabs(document: ModelDocument) -> list[ExplorerTab]:
+    """Create the four tabs in their order on screen; the Model and Training tabs are views
+    of ``document``."""
+    return [DistributionsTab(), LossesTab(), ModelTab(document), TrainingTab(document)]
 
 
 class MainWindow(QMainWindow):
@@ -51,10 +51,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("explorer")
         # Before the tabs: their plots are built in the remembered colours and zoom.
         self.appearance = Appearance(make_settings, self)
+        self.faults = None
+        self.model_document = model_document()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for tab in build_tabs():
+        for tab in build_tabs(self.model_document):
             self.tabs.addTab(tab, tab.title)
         self.setCentralWidget(self._scrolled(self.tabs))
         self._build_menus()
@@ -104,7 +106,7 @@ class MainWindow(QMainWindow):
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
         # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
-        self.file_menu = build_file_menu(self, make_settings)
+        self.file_menu = build_file_menu(self, make_settings, {"model": self.model_document})
         self.view_menu = build_view_menu(self)  # zoom and appearance
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -193,6 +195,6 @@ class MainWindow(QMainWindow):
                     tab.shutdown()
                 except Exception:
                     log.exception("tab %s: shutdown failed", tab.export_name)
-            if getattr(self, "faults", None) is not None:
+            if self.faults is not None:
                 self.faults.uninstall()
         super().closeEvent(event)

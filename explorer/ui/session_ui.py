@@ -1,11 +1,14 @@
 """File > Save session / Open session / Recent sessions, and the session kept across restarts.
 
-The controller collects every tab's ``state()`` and ``session_arrays()`` into an
-``explorer.io.session.Session`` and gives them back with ``restore_state`` /
-``restore_session_arrays``. A tab that refuses its state (ValueError) is reset to the state it
-had when the window was built, and the problem is reported; a file that cannot be read leaves
-the window as it is. States saved for tabs that are not built yet are kept and written again,
-so a session survives a version of the app that lacks a tab.
+The controller collects the documents the tabs share (the model document: its ``state()`` and
+``arrays()``, the weights) and every tab's ``state()`` and ``session_arrays()`` into an
+``explorer.io.session.Session`` and gives them back, documents first (``restore_state`` /
+``restore_arrays``), then the tabs (``restore_state`` / ``restore_session_arrays``). A
+document that refuses its state (ValueError: e.g. a model above the parameter budget) keeps
+what it has, nothing is built, and the problem is reported; a tab that refuses its state is
+reset to the state it had when the window was built, and the problem is reported; a file that
+cannot be read leaves the window as it is. States saved for tabs that are not built yet are
+kept and written again, so a session survives a version of the app that lacks a tab.
 """
 
 from __future__ import annotations
@@ -37,11 +40,12 @@ log = logging.getLogger(LOGGER_NAME)
 
 
 class SessionController:
-    """Saves and restores the window's tabs.
+    """Saves and restores the window's documents and tabs.
 
-    ``tabs()`` returns the window's ExplorerTabs in order; ``current()``/``set_current(name)``
-    read and set the tab showing. The interactions ``ask_save_path()``, ``ask_open_path()``
-    and ``report_error(text)`` are attributes so tests can answer them.
+    ``tabs()`` returns the window's ExplorerTabs in order; ``documents`` maps a section name to
+    each document the tabs share (``{"model": ModelDocument}``); ``current()``/
+    ``set_current(name)`` read and set the tab showing. The interactions ``ask_save_path()``,
+    ``ask_open_path()`` and ``report_error(text)`` are attributes so tests can answer them.
     """
 
     def __init__(
@@ -52,9 +56,11 @@ class SessionController:
         set_current: Callable[[str], None],
         settings_factory: Callable,
         status: Callable[[str], None],
+        documents: dict | None = None,
     ):
         self._window = window
         self._tabs = tabs
+        self._documents = dict(documents or {})
         self._current = current
         self._set_current = set_current
         self._settings = settings_factory
@@ -76,6 +82,9 @@ class SessionController:
     def collect(self) -> Session:
         """The window's state as a Session."""
         session = Session(tabs=dict(self._kept), arrays=dict(self._kept_arrays))
+        for name, document in self._documents.items():
+            session.documents[name] = document.state()
+            session.arrays[name] = document.arrays()  # the weights, once
         for tab in self._tabs():
             if isinstance(tab, PendingTab):
                 continue
@@ -87,7 +96,10 @@ class SessionController:
             except Exception:  # a tab's bug must not make the whole session unsaveable
                 log.exception("tab %s: session_arrays() failed", tab.export_name)
                 arrays = {}
-            if arrays:
+            if tab.export_name in self._documents:
+                if arrays:  # the section is the document's
+                    log.warning("tab %s: arrays left out, a document keeps them", tab.export_name)
+            elif arrays:
                 session.arrays[tab.export_name] = arrays
             else:
                 session.arrays.pop(tab.export_name, None)
@@ -95,8 +107,9 @@ class SessionController:
         return session
 
     def apply(self, session: Session) -> list[str]:
-        """Restore ``session`` into the tabs; return the problems (each names its tab)."""
-        problems = []
+        """Restore ``session`` into the documents, then the tabs; return the problems (each
+        names its document or tab)."""
+        problems = self._apply_documents(session)
         names = set()
         for tab in self._tabs():
             name = tab.export_name
@@ -117,7 +130,7 @@ class SessionController:
                 continue
             try:
                 tab.restore_state(state)
-                if session.arrays.get(name):
+                if session.arrays.get(name) and name not in self._documents:
                     tab.restore_session_arrays(session.arrays[name])
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(f"{tab.title or name}: {plain(exc)}")
@@ -134,6 +147,28 @@ class SessionController:
                 self._set_current(session.current_tab)
             except KeyError:
                 pass
+        return problems
+
+    def _apply_documents(self, session: Session) -> list[str]:
+        problems = []
+        for name, document in self._documents.items():
+            state = session.documents.get(name)
+            if state is None:
+                continue
+            try:
+                document.restore_state(state)
+            except (ValueError, TypeError) as exc:  # refused before anything was built
+                problems.append(f"{name.title()}: {plain(exc)}; the current model was kept")
+                continue
+            arrays = session.arrays.get(name)
+            try:
+                if arrays:
+                    document.restore_arrays(arrays)
+                elif document.trained:  # the saved weights are not there: these are fresh
+                    document.set_trained(False)
+            except (ValueError, TypeError) as exc:
+                document.set_trained(False)
+                problems.append(f"{name.title()}: {plain(exc)}")
         return problems
 
     def _reset(self, tab) -> None:

@@ -275,6 +275,26 @@ def test_model_arguments_are_checked_before_anything_is_built(capsys, tmp_path):
     assert "linear1.weight" in capsys.readouterr().err
 
 
+def test_a_training_model_above_the_budget_fails_at_once_in_one_line(tmp_path):
+    out = tmp_path / "t"
+    result = run("export", "training", "--dataset", "digits", "--hidden", "16384,16384,16384",
+                 "--out", str(out))  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "explorer export training: error: 64-16384-16384-16384-10 would hold" in result.stderr
+    assert "above the parameter budget of 50,000,000; nothing was allocated" in result.stderr
+    assert not out.exists()
+
+
+def test_export_training_prices_the_model_before_building_it(capsys, tmp_path, monkeypatch):
+    from explorer.model.config import MLPConfig
+
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    argv = ["export", "training", "--dataset", "digits", "--hidden", "16384 16384 16384"]
+    assert run_cli([*argv, "--out", str(tmp_path / "t")]) == 2
+    assert "budget" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_export_losses_writes_curves_and_the_engine_value(tmp_path):
     from explorer.engine import Tensor

@@ -1,8 +1,7 @@
 import numpy as np
-import pytest
 
 from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
-from explorer.training.job import GRID_RESOLUTION, SAMPLE_GRID_SIZE, TrainerJob, plane_extent
+from explorer.training.job import GRID_RESOLUTION, SAMPLE_GRID_SIZE, TrainerJob, model_view
 
 
 def small_job(dataset="spiral"):
@@ -55,15 +54,14 @@ def test_state_is_a_copy_and_load_state_continues_from_it():
     np.testing.assert_array_equal(job.trainer.model.linear1.weight.data, 0)
 
 
-@pytest.mark.parametrize(
-    ("points", "expected"),
-    [
-        (np.array([[0.0, 0.0], [1.0, 2.0]]), (-0.15, 1.15, -0.3, 2.3)),
-        (np.array([[1.0, 1.0], [1.0, 1.0]]), (1.0, 1.0, 1.0, 1.0)),
-    ],
-)
-def test_the_plane_has_a_margin_around_the_points(points, expected):
-    assert plane_extent(points) == pytest.approx(expected, abs=1e-6)
+def test_a_model_view_outside_a_run_is_the_jobs_final_view():
+    job = small_job()
+    trainer = job.trainer
+    view = model_view(trainer.model, trainer.val_data, job.extent, final=True)
+    final = job.view(final=True)
+    assert set(final) == set(view) | {"step"}
+    for key in ("logits", "losses", "predicted", "confusion", "regions"):
+        np.testing.assert_array_equal(view[key], final[key])
 
 
 def test_gradients_are_copies_by_parameter_name_once_there_are_any():

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -295,29 +296,91 @@ def test_save_failure_is_reported(window, tmp_path):
     assert "Could not save" in window.errors[0]
 
 
-def test_the_model_weights_travel_in_the_npz(main_window, tmp_path):
+def test_the_model_weights_travel_in_the_npz_once(main_window, tmp_path):
     window = main_window
-    model_tab = window.tab("model")
-    weight = model_tab.model().linear1.weight
+    document = window.model_document
+    weight = document.model.linear1.weight
     weight.data[...] = 0.25
     path = tmp_path / "weights.json"
     assert window.sessions.save_to(path)
     with np.load(arrays_path(path), allow_pickle=False) as saved:
         assert np.all(saved["model/linear1.weight"] == 0.25)
+        assert sorted(saved.files) == sorted(f"model/{key}" for key in document.model.state_dict())
+    saved_json = json.loads(path.read_text())
+    assert saved_json["documents"]["model"]["config"]["hidden_sizes"] == [256]
+    assert "config" not in saved_json["tabs"]["model"]
     weight.data[...] = -1.0
+    document.set_trained(True)
     assert window.sessions.open_from(path)
-    assert np.all(model_tab.model().linear1.weight.data == 0.25)
-    assert model_tab.is_trained()
+    assert np.all(document.model.linear1.weight.data == 0.25)
+    assert window.tab("model").model() is document.model is window.tab("training").document.model
+    assert not document.trained  # saved before any training
+    assert window.errors == []
 
 
 def test_weights_that_do_not_fit_are_refused_by_name(main_window):
-    model_tab = main_window.tab("model")
+    document = main_window.model_document
     with pytest.raises(ValueError, match="linear1.weight"):
-        model_tab.restore_session_arrays(
-            {**model_tab.session_arrays(), "linear1.weight": np.zeros((2, 2))}
-        )
+        document.restore_arrays({**document.arrays(), "linear1.weight": np.zeros((2, 2))})
     with pytest.raises(ValueError, match="missing"):
-        model_tab.restore_session_arrays({"linear1.weight": np.zeros((2, 2))})
+        document.restore_arrays({"linear1.weight": np.zeros((2, 2))})
+
+
+def test_a_version_1_session_opens_with_its_weights_once(main_window, tmp_path):
+    import shutil
+
+    # Written by the explorer that kept the configuration in the Model tab's state and the
+    # weights under both model/ and training/: a 2-4-3 MLP with weights set to known values.
+    data = Path(__file__).parent.parent / "io" / "data"
+    for name in ("session-v1.json", "session-v1.npz"):
+        shutil.copy(data / name, tmp_path / name)
+    with np.load(data / "session-v1.npz", allow_pickle=False) as old:
+        weights = {key.partition("/")[2]: old[key] for key in old.files if key.startswith("model/")}
+    window, document = main_window, main_window.model_document
+    assert window.sessions.open_from(tmp_path / "session-v1.json"), window.errors
+    assert document.config.layer_sizes == (2, 4, 3) and document.config.seed == 5
+    for key, value in weights.items():
+        np.testing.assert_array_equal(document.model.state_dict()[key], value)
+    assert document.trained and "trained" in window.tab("model").totals.text()
+    assert window.tab("training").document.model is document.model
+    assert window.tabs.currentWidget() is window.tab("training")
+
+    again = tmp_path / "again.json"
+    assert window.sessions.save_to(again)
+    saved = json.loads(again.read_text())
+    assert saved["version"] == SESSION_VERSION == 2
+    assert saved["documents"]["model"] == {"config": document.config.to_dict(), "trained": True}
+    assert "config" not in saved["tabs"]["model"]
+    with np.load(arrays_path(again), allow_pickle=False) as arrays:
+        assert sorted(arrays.files) == sorted(f"model/{key}" for key in weights)
+
+
+def test_a_session_above_the_budget_is_refused_and_nothing_is_built(
+    main_window, tmp_path, monkeypatch
+):
+    from explorer.model.budget import ParameterBudget
+    from explorer.model.config import MLPConfig
+
+    window, document = main_window, main_window.model_document
+    path = tmp_path / "big.json"
+    assert window.sessions.save_to(path)
+    saved = json.loads(path.read_text())
+    saved["documents"]["model"]["config"]["hidden_sizes"] = [8192, 8192]
+    path.write_text(json.dumps(saved))
+    before = document.model
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    assert not window.sessions.open_from(path)
+    assert "784-8192-8192-10 would hold 73,629,706 parameters" in window.errors[0]
+    assert "the current model was kept" in window.errors[0]
+    assert document.model is before
+    document.set_budget(ParameterBudget(10_000_000))
+    window.errors.clear()
+    saved["documents"]["model"]["config"]["hidden_sizes"] = [4096, 4096]  # 20,037,642
+    path.write_text(json.dumps(saved))
+    assert not window.sessions.open_from(path)
+    assert "above the parameter budget of 10,000,000" in window.errors[0]
+    assert document.model is before
+    make_settings().remove("model/parameter_budget")
 
 
 def test_a_tab_that_crashes_while_restoring_does_not_stop_the_others(window, tmp_path, monkeypatch):

@@ -11,8 +11,10 @@ import time
 
 import numpy as np
 
-from explorer.data import Dataset
-from explorer.training.job import SAMPLE_GRID_SIZE
+from explorer.data import DataError, Dataset
+from explorer.engine import nn
+from explorer.training.job import SAMPLE_GRID_SIZE, data_extent, model_view
+from explorer.ui.training.data_loading import PreparedData
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
@@ -105,14 +107,28 @@ class RunDisplay:
         self.view.progress.setValue(0)
         self.view.progress.setFormat("Ready")
 
-    def show_model_outputs(self, view: dict, val_labels, class_names: list[str]) -> None:
-        """Draw outputs computed from the model outside a run (restored session, rebuild)."""
-        self.val_labels = np.asarray(val_labels)
-        self.class_names = list(class_names)
+    def show_model(self, model: nn.Module, data: PreparedData) -> None:
+        """Draw what ``model`` makes of ``data`` outside a run (a restored session, a rebuilt
+        or loaded model): decision regions, confusion matrix and the P/Q panel.
+
+        One forward pass over the validation data and a 100×100 grid: milliseconds for the
+        MLPs the tab trains, so it runs here rather than in a thread. Outputs that cannot be
+        computed, or that overflow, leave the views empty with a note.
+        """
+        try:
+            view = model_view(model, data.val, data_extent(data.train, data.val), final=True)
+        except (DataError, ValueError) as error:
+            self.clear_outputs(f"No outputs: {error}")
+            return
+        if not np.all(np.isfinite(view["logits"])):
+            self.clear_outputs("The weights overflow (diverged): Reset draws fresh ones")
+            return
+        self.clear_outputs()
+        self.val_labels = np.asarray(data.val.y)
+        self.class_names = list(data.dataset.class_names)
         if "regions" in view and np.all(np.isfinite(view["regions"])):
             self.view.decision_plot.set_regions(view["extent"], view["regions"])
-        if "logits" in view:
-            self.on_outputs(view)
+        self.on_outputs(view)
 
     def show(self, run: Run | None) -> None:
         """Draw ``run`` as the current run (None: an empty chart)."""

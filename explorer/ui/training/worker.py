@@ -20,8 +20,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from explorer.engine import nn
-from explorer.training import EpochRecord, Trainer
-from explorer.training.process import TrainingProcess, setup_message
+from explorer.training import EpochRecord
+from explorer.training.process import TrainingProcess
+from explorer.training.run_setup import RunSetup
 from explorer.training.wire import WireError
 from explorer.ui.background import GuiThreadGarbageCollection
 
@@ -136,13 +137,12 @@ class TrainingController(QObject):
     def has_thread(self) -> bool:
         return self._thread is not None
 
-    def attach(self, run_id: int, trainer: Trainer) -> None:
-        """Make ``trainer``'s run the active one, in a fresh process, without stepping.
+    def attach(self, setup: RunSetup, model: nn.Module) -> None:
+        """Make ``setup``'s run the active one, in a fresh process, without stepping.
 
-        ``trainer`` is only read here (its model's weights, data and config go to the
-        process); from now on its model follows the process's ``state`` messages.
+        ``model`` is the GUI's copy of the model being trained: from now on it follows the
+        process's ``state`` messages.
         """
-        setup = setup_message(run_id, trainer)
         self.shutdown()
         process, self._spare = self._spare, None
         if process is None or not process.alive():
@@ -151,10 +151,10 @@ class TrainingController(QObject):
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
         process.start(setup)
         self._process = process
-        self._job = RunHandle(run_id, trainer.model)
+        self._job = RunHandle(setup.run_id, model)
         self._thread = QThread()
-        self._thread.setObjectName(f"training-run-{run_id}")
-        self._worker = TrainingWorker(self._process, run_id)
+        self._thread.setObjectName(f"training-run-{setup.run_id}")
+        self._worker = TrainingWorker(self._process, setup.run_id)
         self._worker.moveToThread(self._thread)
         self._worker.sigSteps.connect(self._on_worker_steps)
         self._worker.sigView.connect(self._on_worker_view)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from explorer.model.config import MLPConfig
 from tests.ui.model.helpers import child
 
 
@@ -27,27 +28,27 @@ def test_forward_inspector_takes_dataset_samples(qtbot, tab):
     source = child(tab, "sampleSource")
     assert not source.model().item(1).isEnabled()
     samples = np.random.default_rng(0).normal(size=(5, 784)).astype(np.float32)
-    tab.set_sample_provider(lambda index: (samples[index], index % 3), "digits")
+    tab.document.set_sample_source(lambda index: (samples[index], index % 3), "digits")
     assert source.model().item(1).isEnabled()
     source.setCurrentIndex(1)
     child(tab, "sampleIndex").setValue(4)
     trace = tab.forward.run()
     np.testing.assert_allclose(trace.values[0].stats.mean, samples[4].mean(), rtol=1e-5)
     assert "digits sample #4 (label 1)" in child(tab, "forwardMessage").text()
-    tab.set_sample_provider(lambda: np.ones(3), "tiny")
+    tab.document.set_sample_source(lambda: np.ones(3), "tiny")
     assert tab.forward.run() is None
     assert "784 input features" in child(tab, "forwardMessage").text()
 
 
 def test_a_provider_without_samples_is_reported(tab):
-    tab.set_sample_provider(lambda index: None, "digits")
+    tab.document.set_sample_source(lambda index: None, "digits")
     tab.forward.source.setCurrentIndex(1)
     assert tab.forward.run() is None
     assert "digits has no sample to give yet" in child(tab, "forwardMessage").text()
 
 
 def test_deep_networks_draw_a_readable_selection_of_histograms(tab):
-    tab.set_model_config({"input_features": 16, "hidden_sizes": [8] * 8, "output_features": 3})
+    tab.set_model_config(MLPConfig(input_features=16, hidden_sizes=(8,) * 8, output_features=3))
     tab.forward.run()
     assert tab.forward.visible_labels() == [
         "input x",

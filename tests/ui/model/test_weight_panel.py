@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF
 from explorer.engine import Tensor
 from explorer.inspect.array_stats import symmetric_limit
 from explorer.inspect.number_format import format_value
+from explorer.model.config import MLPConfig
 from tests.ui.model.helpers import drawn_labels, tree_rows
 
 
@@ -29,7 +30,7 @@ def test_selected_weight_is_shown_as_heatmap_and_histograms(tab):
 
 
 def test_huge_weights_are_drawn_strided_with_true_coordinates(tab):
-    tab.set_model_config({"input_features": 2100, "hidden_sizes": [1100], "output_features": 2})
+    tab.set_model_config(MLPConfig(input_features=2100, hidden_sizes=(1100,), output_features=2))
     tab.select("linear1.weight")
     assert tab.weights.image.image.shape == (550, 700)
     rect = tab.weights.image.mapRectToParent(tab.weights.image.boundingRect())
@@ -69,7 +70,7 @@ def test_first_layer_rows_are_shown_as_the_input_picture(tab):
 
 
 def test_no_picture_when_the_input_is_not_square(tab):
-    tab.set_model_config({"input_features": 10, "hidden_sizes": [4], "output_features": 2})
+    tab.set_model_config(MLPConfig(input_features=10, hidden_sizes=(4,), output_features=2))
     tab.select("linear1.weight")
     assert not tab.weights.unit_shown()
 
@@ -87,7 +88,7 @@ def test_colour_scale_holds_through_small_changes(tab):
 
 
 def test_narrow_weight_has_whole_number_column_ticks(qtbot, tab):
-    tab.set_model_config({"input_features": 2, "hidden_sizes": [256], "output_features": 3})
+    tab.set_model_config(MLPConfig(input_features=2, hidden_sizes=(256,), output_features=3))
     tab.resize(1280, 820)
     tab.show()
     qtbot.waitExposed(tab)
@@ -189,7 +190,7 @@ def test_export_leaves_out_plots_without_data_and_names_what_it_holds(qtbot, tab
 
 
 def test_strided_heatmap_exports_true_indices(tab):
-    tab.set_model_config({"input_features": 2100, "hidden_sizes": [1100], "output_features": 2})
+    tab.set_model_config(MLPConfig(input_features=2100, hidden_sizes=(1100,), output_features=2))
     tab.select("linear1.weight")
     columns, rows, _, _ = tab.weights.image.export_axes
     assert (len(columns), len(rows)) == (700, 550)

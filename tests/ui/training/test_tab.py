@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
 
-from explorer.engine import nn
+from explorer.model.config import MLPConfig
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
@@ -35,7 +35,7 @@ def points(curve) -> int:
 
 def shutdown(tab: TrainingTab) -> None:
     tab.shutdown()
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
 
 
 def test_controls_carry_the_documented_object_names(qtbot):
@@ -90,7 +90,7 @@ def test_the_sample_cross_entropy_equals_its_loss(qtbot):
     with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
         click(qtbot, info.open_button)
     assert blocker.args[0] == p.tolist()
-    assert blocker.args[2] == tab.dataset().class_names  # the categories keep their names
+    assert blocker.args[2] == tab.data.dataset.class_names  # the categories keep their names
     shutdown(tab)
 
 
@@ -107,7 +107,7 @@ def test_pause_step_resume_and_reset(qtbot):
     before = len(tab.display.run.steps)
     click(qtbot, view.step)
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.controller.is_running(), timeout=WAIT_MS)
     assert len(tab.display.run.steps) == before + 1  # Step takes exactly one batch
     tab.display.tick()
     assert tab.loss_plot.raw_curve.getData()[0][-1] == tab.display.run.steps[-1]
@@ -115,7 +115,7 @@ def test_pause_step_resume_and_reset(qtbot):
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
     run = tab.display.run
     click(qtbot, view.reset)
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
     assert run.status == "stopped"
     assert points(tab.loss_plot.raw_curve) == 0
     assert view.pause.text() == "Pause" and not view.pause.isEnabled()
@@ -126,7 +126,8 @@ def test_pause_step_resume_and_reset(qtbot):
 def test_a_diverging_run_ends_with_the_message_not_nan(qtbot):
     tab = make_tab(qtbot, kind="blobs", samples=400, epochs=5, batch=32)
     # Two hidden layers: the default single wide layer's dead ReLUs can keep lr=10 finite.
-    tab.link._own = nn.MLP(2, (32, 32), tab.dataset().num_classes)
+    classes = tab.data.dataset.num_classes
+    tab.document.build(MLPConfig(input_features=2, hidden_sizes=(32, 32), output_features=classes))
     settings = tab.view.settings
     settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
     settings.momentum.setValue(0.99)
@@ -186,16 +187,17 @@ def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    trained = {k: v.copy() for k, v in tab.model().state_dict().items()}
+    trained = {k: v.copy() for k, v in tab.document.model.state_dict().items()}
     path = tmp_path / "weights.npz"
     tab.ask_save_path = lambda: str(path)
     click(qtbot, tab.view.save_weights)
     assert "Saved" in tab.message()
     click(qtbot, tab.view.reset)
-    assert not np.allclose(tab.model().state_dict()["linear1.weight"], trained["linear1.weight"])
+    fresh = tab.document.model.state_dict()["linear1.weight"]
+    assert not np.allclose(fresh, trained["linear1.weight"])
     tab.ask_open_path = lambda: str(path)
     click(qtbot, tab.view.load_weights)
-    for key, value in tab.model().state_dict().items():
+    for key, value in tab.document.model.state_dict().items():
         np.testing.assert_array_equal(value, trained[key])
     assert tab.view.settings.keep_weights.isChecked()
     bad = tmp_path / "bad.npz"
@@ -227,6 +229,8 @@ def test_state_round_trip_keeps_runs_and_controls(qtbot):
         again.restore_state({**state, "runs": [{"name": ""}]})
     with pytest.raises(ValueError, match="lr"):
         again.restore_state({**state, "settings": {**state["settings"], "lr": -1}})
+    again.restore_state({**state, "runs": [], "current_run": None})  # a session without runs
+    assert again.view.progress.format() == "Ready" and again.view.progress.value() == 0
     shutdown(tab)
     shutdown(again)
 
@@ -277,7 +281,7 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     window = MainWindow()
     qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
     model_tab, tab = window.tab("model"), window.tab("training")
-    assert tab.model() is model_tab.model()
+    assert tab.document.model is model_tab.model()
     tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
     tab.view.settings.epochs.setValue(1)
     assert not tab.view.adapt_banner.isHidden()  # the default 784-256-10 MLP does not fit
@@ -285,7 +289,7 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     wait_stopped(qtbot, tab, "done")
     model = model_tab.model()
     assert (model.input_features, model.output_features) == (2, 3)
-    assert tab.model() is model and model_tab.is_trained()
+    assert tab.document.model is model and window.model_document.trained
     assert tab.view.adapt_banner.isHidden()
     click(qtbot, tab.view.info_link.open_button)
     assert window.tabs.currentWidget() is window.tab("distributions")
@@ -346,11 +350,11 @@ window = MainWindow()
 window.show()
 tab = window.tab("training")
 tab.view.settings.epochs.setValue(100000)
-assert tab.start(), tab.message()
+assert tab.runner.start(), tab.message()
 how = sys.argv[1]
 QTimer.singleShot(400, window.close if how == "close" else app.quit)
 code = app.exec()
-assert not tab.controller.has_thread(), "worker thread still there"
+assert not tab.runner.controller.has_thread(), "worker thread still there"
 sys.exit(code)
 """
 
@@ -391,7 +395,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert tab.message() == "" and tab.dataset().num_features == 3
+    assert tab.message() == "" and tab.data.dataset.num_features == 3
     assert tab.view.picture.currentWidget() is tab.view.no_picture
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
@@ -415,24 +419,27 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.idx_labels.editingFinished.emit()
     wait_loaded(qtbot, tab)
     assert tab.message() == "", tab.message()
-    assert tab.dataset().feature_shape == (5, 6)
+    assert tab.data.dataset.feature_shape == (5, 6)
     assert tab.view.picture.currentWidget() is tab.view.sample_grid
+    asked = []  # the trained 3-feature model does not fit: Start asks before rebuilding it
+    tab.confirm = lambda parent, title, text: asked.append(text) or True
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
+    assert len(asked) == 1 and "3 inputs" in asked[0]
     assert all(tab.view.sample_grid.captions())
     shutdown(tab)
 
 
 def test_the_display_timer_runs_only_while_training(qtbot):
     tab = make_tab(qtbot, epochs=1)
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.step)
     wait_stopped(qtbot, tab, "paused")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.pause)  # resume
-    assert tab._timer.isActive()
+    assert tab.runner.timer.isActive()
     wait_stopped(qtbot, tab, "done")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     shutdown(tab)
 
 
@@ -446,8 +453,8 @@ def test_a_training_process_that_cannot_start_is_a_message_not_a_run(qtbot, monk
     tab = make_tab(qtbot)
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
     assert "Cannot start: the training process did not start: [Errno 11]" in tab.message()
-    assert tab.runs.runs() == [] and not tab.controller.has_thread()
-    assert tab.controller.job is None
+    assert tab.runs.runs() == [] and not tab.runner.controller.has_thread()
+    assert tab.runner.controller.job is None
     assert tab.findChild(QPushButton, "startTraining").isEnabled()
     monkeypatch.undo()  # processes start again: so does training
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
@@ -474,15 +481,36 @@ def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 12
+    assert len(reads) == 1 and len(tab.data.val) == 12
     dataset.val_fraction.setValue(0.5)  # split again, not read again
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 30 and tab.message() == ""
+    assert len(reads) == 1 and len(tab.data.val) == 30 and tab.message() == ""
     path.write_text(path.read_text() + "1.0,1.0,1\n")
     os.utime(path, ns=(1, 1))  # a changed file: read again
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 2 and len(tab.dataset()) == 61
+    assert len(reads) == 2 and len(tab.data.dataset) == 61
+    shutdown(tab)
+
+
+def test_start_and_adapt_above_the_budget_say_so_in_the_tab(qtbot):
+    from explorer.model.budget import ParameterBudget
+    from explorer.model.document import ModelDocument
+
+    document = ModelDocument(MLPConfig(input_features=2, hidden_sizes=(20, 20), output_features=3))
+    document.set_budget(ParameterBudget(1_000))  # 543 parameters fit; 64-20-20-10 does not
+    tab = TrainingTab(document)
+    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("digits"))
+    before = document.model
+    click(qtbot, tab.view.adapt)
+    refusal = "64-20-20-10 would hold 1,930 parameters, above the parameter budget of 1,000"
+    assert tab.message().startswith("Not adapted: " + refusal)
+    click(qtbot, tab.view.start)
+    assert tab.message().startswith("Not started: " + refusal)
+    assert document.model is before and tab.runs.runs() == []
+    assert not tab.runner.controller.has_thread()
     shutdown(tab)
 
 
@@ -534,7 +562,7 @@ def test_files_that_are_not_regular_or_over_the_memory_budget_give_a_clear_messa
         make_settings().remove(MEMORY_BUDGET_KEY)
     dataset.idx_labels.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert tab.message() == "" and len(tab.dataset()) == count
+    assert tab.message() == "" and len(tab.data.dataset) == count
     shutdown(tab)
 
 
@@ -544,14 +572,15 @@ def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_p
     from tests.io.crafted import deflated_zeros, npy, npy_header, raw_zip, stored
 
     tab = make_tab(qtbot, epochs=1)
-    tab.adapt_model(confirmed=True)
+    tab.runner.adapt(confirmed=True)
     bomb = tmp_path / "bomb.npz"
     header = npy_header("<f8", (32 << 20,))
     bomb.write_bytes(raw_zip([deflated_zeros("linear1.weight.npy", header, 256)]))
     assert not tab.load_weights(str(bomb))
     assert tab.message().startswith(f"Weights not loaded: {bomb}: does not fit this model")
     lying = tmp_path / "lying.npz"
-    members = [stored(f"{k}.npy", npy(np.array(v))) for k, v in tab.model().state_dict().items()]
+    state = tab.document.model.state_dict()
+    members = [stored(f"{k}.npy", npy(np.array(v))) for k, v in state.items()]
     members[0] = stored("linear1.weight.npy", npy_header("<f4", (2**70, 0)))
     lying.write_bytes(raw_zip(members))
     assert not tab.load_weights(str(lying))

@@ -1,0 +1,260 @@
+"""The model document: what the app knows about its one model, in one observable object.
+
+:class:`ModelDocument` holds the MLP configuration, the model built from it, whether its
+weights are trained, whether a run is training it, the parameter budget and where samples for
+it come from. The main window owns one; the Model and Training tabs (and any later view) bind
+to its events and never call each other. Setters validate and emit only on a real change;
+every mutation happens first, then the events fire, so a callback always sees a consistent
+document::
+
+    >>> document = ModelDocument(MLPConfig(input_features=2, hidden_sizes=(8,),
+    ...                                    output_features=3))
+    >>> seen = []
+    >>> document.trained_changed.connect(seen.append)
+    >>> document.set_trained(True); document.set_trained(True)
+    >>> seen
+    [True]
+    >>> model = document.build(document.config.adapted(4, 3))  # a new model: not trained
+    >>> seen, document.model.input_features
+    ([True, False], 4)
+
+It is plain Python (no Qt): callbacks run in the caller's thread, which in the app is the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from explorer.engine import nn
+from explorer.model.budget import ParameterBudget
+from explorer.model.config import MLPConfig, reinitialize_model
+from explorer.quoting import quoted
+
+#: ``provider(index)`` gives a sample's features, or ``(features, label)``; None when there is
+#: none to give.
+SampleProvider = Callable[[int], Any]
+
+
+class Event:
+    """Callbacks called in the order they were connected: ``connect``, ``disconnect``,
+    ``emit(*args)``."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def connect(self, callback: Callable[..., Any]) -> None:
+        self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[..., Any]) -> None:
+        """Stop calling ``callback`` (nothing happens if it was not connected)."""
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, *args: Any) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+class ModelDocument:
+    """The app's model: configuration, instance, trained, training, budget, samples.
+
+    Parameters
+    ----------
+    config : MLPConfig, optional
+        The first model's configuration, built at once after :meth:`price` checked it. The
+        default, the lecture notes' 784-256-10 (0.8 MB), is built whatever the budget, so a
+        small remembered budget never leaves the app without a model.
+    budget : ParameterBudget, optional
+        The largest model :meth:`build` and :meth:`restore_state` accept.
+
+    Events
+    ------
+    model_changed(model)
+        A new model was built or installed (``config`` changed with it).
+    weights_changed()
+        The model's parameters changed in place (a training step arrived, weights were loaded
+        or drawn afresh): views re-read them.
+    trained_changed(trained), training_changed(training)
+        Whether the weights are trained; whether a run is training this model (running or
+        paused).
+    budget_changed(budget)
+        The parameter budget changed.
+    samples_changed(provider, name)
+        Where samples for the model come from (the Training tab's data) changed.
+    """
+
+    def __init__(self, config: MLPConfig | None = None, budget: ParameterBudget | None = None):
+        self.model_changed = Event()
+        self.weights_changed = Event()
+        self.trained_changed = Event()
+        self.training_changed = Event()
+        self.budget_changed = Event()
+        self.samples_changed = Event()
+        self._budget = budget or ParameterBudget()
+        if config is not None:
+            self._budget.check(config)
+        self._config = config or MLPConfig()
+        self._model = self._config.build()
+        self._trained = False
+        self._training = False
+        self._samples: tuple[SampleProvider | None, str] = (None, "")
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def config(self) -> MLPConfig:
+        """The configuration :attr:`model` was built from."""
+        return self._config
+
+    @property
+    def model(self) -> nn.MLP:
+        """The model every view shows and the Training tab trains (changed in place)."""
+        return self._model
+
+    @property
+    def trained(self) -> bool:
+        return self._trained
+
+    @property
+    def training(self) -> bool:
+        return self._training
+
+    @property
+    def budget(self) -> ParameterBudget:
+        return self._budget
+
+    @property
+    def sample_provider(self) -> SampleProvider | None:
+        return self._samples[0]
+
+    @property
+    def sample_name(self) -> str:
+        return self._samples[1]
+
+    def fits(self, num_features: int, num_classes: int) -> bool:
+        """True when the model takes ``num_features`` inputs and gives ``num_classes``
+        outputs."""
+        config = self._config
+        return (config.input_features, config.output_features) == (num_features, num_classes)
+
+    # -- the model ------------------------------------------------------------------------
+    def price(self, config: MLPConfig) -> int:
+        """The parameter count of ``config``; :class:`~explorer.model.budget.BudgetError` if
+        it is above the budget (nothing is built)."""
+        if not isinstance(config, MLPConfig):
+            raise ValueError(f"a model configuration must be an MLPConfig; got {quoted(config)}")
+        return self._budget.check(config)
+
+    def build(self, config: MLPConfig) -> nn.MLP:
+        """Price ``config``, build it and make it the model (its weights are not trained).
+
+        Raises ValueError (a BudgetError above the budget) before anything is allocated.
+        """
+        self.price(config)
+        model = config.build()
+        self.install(config, model)
+        return model
+
+    def install(self, config: MLPConfig, model: nn.MLP) -> None:
+        """Make ``model``, built from ``config`` elsewhere (a background build), the model.
+
+        ValueError if ``model`` is not what ``config`` describes or ``config`` is above the
+        budget.
+        """
+        self.price(config)
+        if not config.describes(model):
+            raise ValueError(f"the model is not the {config.describe()} MLP it should be")
+        was_trained = self._trained
+        self._config, self._model, self._trained = config, model, False
+        self.model_changed.emit(model)
+        if was_trained:
+            self.trained_changed.emit(False)
+
+    def reinitialize(self, seed: int) -> None:
+        """Draw fresh weights from ``seed`` (as building with that seed would); untrained."""
+        reinitialize_model(self._model, seed)
+        self.notify_weights_changed()
+        self.set_trained(False)
+
+    def notify_weights_changed(self) -> None:
+        """Say the model's parameters changed in place (views re-read them)."""
+        self.weights_changed.emit()
+
+    # -- flags ----------------------------------------------------------------------------
+    def set_trained(self, trained: bool) -> None:
+        if not isinstance(trained, bool):
+            raise ValueError(f"trained must be true or false; got {quoted(trained)}")
+        if trained != self._trained:
+            self._trained = trained
+            self.trained_changed.emit(trained)
+
+    def set_training(self, training: bool) -> None:
+        if not isinstance(training, bool):
+            raise ValueError(f"training must be true or false; got {quoted(training)}")
+        if training != self._training:
+            self._training = training
+            self.training_changed.emit(training)
+
+    def set_budget(self, budget: ParameterBudget) -> None:
+        """A new budget, for the next build (the current model stays, whatever its size)."""
+        if not isinstance(budget, ParameterBudget):
+            raise ValueError(f"a budget must be a ParameterBudget; got {quoted(budget)}")
+        if budget != self._budget:
+            self._budget = budget
+            self.budget_changed.emit(budget)
+
+    def set_sample_source(self, provider: SampleProvider | None, name: str = "") -> None:
+        """Where samples come from: ``provider(index)`` and the data's name (None: nowhere)."""
+        if provider is not None and not callable(provider):
+            raise ValueError(f"a sample provider must be callable; got {quoted(provider)}")
+        if (provider, name) != self._samples:
+            self._samples = (provider, name)
+            self.samples_changed.emit(provider, name)
+
+    # -- sessions -------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """The JSON part of a session: the configuration and whether the model is trained."""
+        return {"config": self._config.to_dict(), "trained": self._trained}
+
+    def restore_state(self, state: Any) -> None:
+        """Build the model a :meth:`state` describes (fresh weights: :meth:`restore_arrays`
+        loads saved ones). Everything is checked first, so ValueError (a configuration that
+        is invalid or above the budget) changes nothing and allocates nothing."""
+        if not isinstance(state, dict):
+            raise ValueError(f"the model's state must be an object; got {quoted(state)}")
+        unknown = sorted(set(state) - {"config", "trained"})
+        if unknown:
+            raise ValueError(f"unknown model state key(s): {', '.join(unknown)}")
+        config = MLPConfig.from_dict(state.get("config", {}))
+        trained = state.get("trained", False)
+        if not isinstance(trained, bool):
+            raise ValueError(f"trained must be true or false; got {quoted(trained)}")
+        self.build(config)
+        self.set_trained(trained)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The weights for a session's arrays file (copies, keyed like ``state_dict``)."""
+        return {key: np.array(value) for key, value in self._model.state_dict().items()}
+
+    def restore_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        """Load saved weights; ValueError naming the first key or shape that does not fit
+        (then nothing changes)."""
+        expected = self._config.state_shapes()
+        missing = sorted(set(expected) - set(arrays))
+        unexpected = sorted(set(arrays) - set(expected))
+        if missing or unexpected:
+            raise ValueError(
+                f"saved weights do not fit the model: missing {missing or 'none'}, "
+                f"unexpected {unexpected or 'none'}"
+            )
+        for key, shape in expected.items():
+            if np.shape(arrays[key]) != shape:
+                raise ValueError(
+                    f"saved weight {quoted(key)} has shape {np.shape(arrays[key])}, "
+                    f"the model's has {shape}"
+                )
+        self._model.load_state_dict(dict(arrays))
+        self.notify_weights_changed()

@@ -1,0 +1,71 @@
+"""The Training tab's runs and the model document the Model tab shares: adapting builds the
+document's configuration, a rebuild elsewhere stops the run, the document knows a run is on."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+from explorer.model.config import MLPConfig
+from explorer.model.document import ModelDocument
+from explorer.ui.model.tab import ModelTab
+from explorer.ui.training.tab import TrainingTab
+from tests.ui.training.tab_helpers import (
+    WAIT_MS,
+    assert_no_training_thread_left,
+    click,
+    wait_stopped,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_training_thread_left():
+    yield
+    assert_no_training_thread_left()
+
+
+@pytest.fixture
+def tabs(qtbot):
+    """A Model tab and a Training tab (moons, 120 samples) bound to one document."""
+    document = ModelDocument(
+        MLPConfig(hidden_sizes=(32, 16), activation="tanh", dtype="float64", seed=9)
+    )
+    model_tab = ModelTab(document)
+    qtbot.addWidget(model_tab)
+    training = TrainingTab(document)
+    qtbot.addWidget(training, before_close_func=lambda widget: widget.shutdown())
+    training.confirm = lambda parent, title, text: pytest.fail(f"unexpected question: {text}")
+    dataset = training.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("moons"))
+    dataset.params["moons"]["n_samples"].setValue(120)
+    return document, model_tab, training
+
+
+def test_adapt_builds_the_documents_configuration_with_the_datas_sizes(qtbot, tabs):
+    document, model_tab, training = tabs
+    before = document.config
+    assert not training.view.adapt_banner.isHidden()
+    with qtbot.waitSignal(model_tab.sigModelChanged):
+        click(qtbot, training.view.adapt)
+    assert document.config == before.adapted(2, 2)  # seed, dtype, activation kept
+    assert model_tab.model() is document.model and document.model.input_features == 2
+    hidden = model_tab.findChild(QLineEdit, "hiddenSizes")
+    assert hidden.text() == "32, 16" and "press Build" not in model_tab.form.message.text()
+    assert training.view.adapt_banner.isHidden()
+
+
+def test_the_document_knows_a_run_is_on_and_a_rebuild_elsewhere_stops_it(qtbot, tabs):
+    document, model_tab, training = tabs
+    training.view.settings.epochs.setValue(10_000)
+    click(qtbot, training.view.step)  # adapts the untrained model, then one batch: paused
+    wait_stopped(qtbot, training, "paused")
+    assert document.training and document.trained
+    asked = []
+    model_tab.confirm_rebuild = lambda tab: asked.append(tab.rebuild_question()) or True
+    assert model_tab.build_model() is True
+    assert "stops that run and discards the trained weights" in asked[0]
+    assert training.message() == "The model was rebuilt in the Model tab; the run was stopped."
+    assert not training.runner.run_in_progress() and not document.training
+    assert training.display.run.status == "stopped"
+    assert training.view.start.isEnabled()
+    qtbot.waitUntil(lambda: not training.runner.controller.has_thread(), timeout=WAIT_MS)
