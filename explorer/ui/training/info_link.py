@@ -2,7 +2,8 @@
 
 For one validation sample, P is its one-hot label and Q the softmax of the model's
 logits. The cross entropy H(P, Q) in nats is exactly that sample's cross-entropy loss, and
-the panel shows both numbers side by side (the loss as the engine computed it).
+the panel shows both numbers side by side: H(P, Q) from P and Q (:mod:`explorer.info`), the
+loss as the engine's ``F.cross_entropy`` computes it, both from the same logits in float64.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
+from explorer.ui.plots.category_axis import CategoryAxis
 from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
@@ -81,7 +83,10 @@ class InfoLinkPanel(QWidget):
         self.open_button.setToolTip("Show this P and Q in the Distributions tab (in nats)")
         self.open_button.clicked.connect(self._on_open_clicked)
 
-        self.plot = TimedPlotWidget(background=theme().palette.background)
+        self.plot = TimedPlotWidget(
+            background=theme().palette.background,
+            axisItems={"bottom": CategoryAxis("bottom")},  # full names, shortened if crowded
+        )
         self.plot_item = self.plot.getPlotItem()
         self.plot_item.setLabel("left", "probability")
         style_plot(self.plot_item)
@@ -99,10 +104,14 @@ class InfoLinkPanel(QWidget):
         numbers = QGridLayout()
         numbers.setHorizontalSpacing(12)
         self.cross_entropy_label = QLabel(objectName="infoCrossEntropy")
-        self.cross_entropy_label.setToolTip("H(P, Q) = -Σ p log q, in nats (explorer.info)")
+        self.cross_entropy_label.setToolTip(
+            "H(P, Q) = -Σ p log q in nats (explorer.info), Q the softmax of the model's "
+            "logits in float64"
+        )
         self.loss_label = QLabel(objectName="infoLoss")
         self.loss_label.setToolTip(
-            "This sample's loss: F.cross_entropy(logits, y) as the engine computes it"
+            "This sample's loss: the engine's F.cross_entropy(logits, y) of the same logits "
+            "in float64 (in float32 a loss near 0 rounds to a multiple of 1.2e-07, or to 0)"
         )
         self.detail_label = QLabel(objectName="infoDetail")
         for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
@@ -161,8 +170,7 @@ class InfoLinkPanel(QWidget):
         self._losses = np.asarray(losses, dtype=np.float64)
         if class_names != self._class_names:
             self._class_names = list(class_names)
-            short = [n if len(n) <= 6 else n[:5] + "…" for n in class_names]
-            self.plot_item.getAxis("bottom").setTicks([list(enumerate(short))])
+            self.plot_item.getAxis("bottom").set_names(self._class_names)
         top = max(0, len(self._labels) - 1)
         if self.sample.maximum() != top:  # a new range asks the layouts above for room
             self.sample.blockSignals(True)
