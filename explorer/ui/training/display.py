@@ -75,7 +75,9 @@ class RunDisplay:
         v = self.view
         if data.is_2d:
             v.picture.setCurrentWidget(v.decision_plot)
-            v.decision_plot.set_points(train.x, train.y, val.x, val.y, data.num_classes)
+            v.decision_plot.set_points(
+                train.x, train.y, val.x, val.y, data.num_classes, data.class_names
+            )
         elif data.is_image:
             v.picture.setCurrentWidget(v.sample_grid)
             images = raw_val[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
