@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from explorer.data import DataError, Dataset
 from explorer.model.document import ModelDocument
 from explorer.training import TrainingConfig
+from explorer.ui.tab_base import bind
 from explorer.ui.training.data_loading import DataLoading, PreparedData
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.view import TrainingView
@@ -44,6 +45,7 @@ class DataSection(QObject):
         self.loading.sigLoaded.connect(self._on_loading_loaded)
         self.loading.sigFailed.connect(self._on_loading_failed)
         view.dataset.sigChanged.connect(self.reload)
+        bind(self, document.trained_changed, self._on_document_trained_changed)
 
     @property
     def dataset(self) -> Dataset | None:
@@ -62,6 +64,21 @@ class DataSection(QObject):
         """True when the document's model takes this data's features and gives its classes."""
         data = self.dataset
         return data is not None and self.document.fits(data.num_features, data.num_classes)
+
+    def follow(self) -> None:
+        """Give a model that follows the data (:attr:`ModelDocument.follows_data`), untrained
+        and not in a run, this data's sizes without asking: nothing of the person's is lost,
+        and a fresh start is ready to train. Above the parameter budget it stays as it is
+        (the banner and Start say why)."""
+        data, document = self.dataset, self.document
+        if data is None or self.fits_model() or not document.follows_data:
+            return
+        if document.trained or document.training:
+            return
+        try:
+            document.adapt(data.num_features, data.num_classes)
+        except ValueError:
+            return
 
     def mismatch_text(self) -> str:
         """How the model and the data differ, for the banner and the Adapt question."""
@@ -86,7 +103,15 @@ class DataSection(QObject):
             source = panel.source()
             config = self.config()
         except (DataError, ValueError) as error:
+            self.loading.cancel()
             self._on_loading_failed(error)
+            return
+        if source is None:  # a file is still to be chosen: a prompt, not an error
+            self.loading.cancel()
+            self._source = self._requested_source = None
+            self._set(None, panel.prompt())
+            self.sigMessage.emit(panel.prompt(), False)
+            self.sigChanged.emit()
             return
         load, background = source.load, source.path is not None
         prepared = self.prepared
@@ -119,9 +144,14 @@ class DataSection(QObject):
     def shutdown(self) -> None:
         self.loading.shutdown()
 
+    def _on_document_trained_changed(self, trained: bool) -> None:
+        if not trained:
+            self.follow()
+
     def _on_loading_loaded(self, prepared: PreparedData) -> None:
         self._source = self._requested_source
         self._set(prepared)
+        self.follow()
         self.sigMessage.emit("", False)
         self.sigChanged.emit()
 

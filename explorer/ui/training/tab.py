@@ -15,6 +15,7 @@ garbage collector runs only in the GUI thread
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from explorer.model.document import ModelDocument
 from explorer.training import load_weights, save_weights
+from explorer.ui.settings import last_folder, remember_folder
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.training.data_section import DataSection
 from explorer.ui.training.display import RunDisplay
@@ -40,16 +42,19 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
 
 
 def ask_save_path(parent: QWidget) -> str:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Save weights", "weights.npz", "NumPy archives (*.npz)"
-    )
+    start = str(Path(last_folder("weights")) / "weights.npz")  # the folder of the last one
+    path, _ = QFileDialog.getSaveFileName(parent, "Save weights", start, "NumPy archives (*.npz)")
+    if path:
+        remember_folder("weights", path)
     return path
 
 
 def ask_open_path(parent: QWidget) -> str:
     path, _ = QFileDialog.getOpenFileName(
-        parent, "Load weights", "", "NumPy archives (*.npz);;All files (*)"
+        parent, "Load weights", last_folder("weights"), "NumPy archives (*.npz);;All files (*)"
     )
+    if path:
+        remember_folder("weights", path)
     return path
 
 

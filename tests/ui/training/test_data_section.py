@@ -1,0 +1,87 @@
+"""The Training tab's data: a fresh start is ready to train, and the data stays honest."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.ui import MainWindow
+from tests.ui.training.tab_helpers import click, wait_loaded, wait_stopped
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
+    return window
+
+
+def choose_data(tab, kind: str) -> None:
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData(kind))
+
+
+def test_a_fresh_start_is_ready_to_train_and_the_model_tab_shows_the_fitted_model(
+    qtbot, window
+):
+    model_tab, tab = window.tab("model"), window.tab("training")
+    assert tab.view.adapt_banner.isHidden() and tab.view.start.isEnabled()
+    form = model_tab.form
+    assert (form.input_features.value(), form.output_features.value()) == (2, 3)
+    assert tab.document.config.hidden_sizes == (256,)
+
+    choose_data(tab, "digits")  # untrained: the model follows the data silently
+    assert tab.view.adapt_banner.isHidden()
+    assert (form.input_features.value(), form.output_features.value()) == (64, 10)
+
+
+def test_the_banner_shows_when_the_persons_own_sizes_disagree(qtbot, window):
+    model_tab, tab = window.tab("model"), window.tab("training")
+    form = model_tab.form
+    form.input_features.selectAll()
+    qtbot.keyClicks(form.input_features, "784")
+    form.output_features.selectAll()
+    qtbot.keyClicks(form.output_features, "10")
+    click(qtbot, form.build_button)
+    qtbot.waitUntil(lambda: tab.document.config.input_features == 784)
+    assert not tab.view.adapt_banner.isHidden()
+    assert "784 inputs" in tab.view.adapt_label.text()
+    choose_data(tab, "digits")  # still the person's 784: digits have 64 features
+    assert not tab.view.adapt_banner.isHidden()
+    click(qtbot, tab.view.adapt)
+    assert tab.view.adapt_banner.isHidden() and tab.document.follows_data
+    choose_data(tab, "spiral")
+    assert tab.view.adapt_banner.isHidden()
+
+
+def test_a_trained_model_is_never_adapted_without_asking(qtbot, window):
+    tab = window.tab("training")
+    tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
+    tab.view.settings.epochs.setValue(1)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    choose_data(tab, "moons")
+    wait_loaded(qtbot, tab)
+    assert not tab.view.adapt_banner.isHidden()
+    assert tab.document.trained and tab.document.config.output_features == 3
+    click(qtbot, tab.view.reset)  # fresh weights: nothing to lose, the model follows again
+    assert tab.view.adapt_banner.isHidden() and tab.document.config.output_features == 2
+
+
+def test_mnist_files_give_the_lecture_notes_784_256_10(qtbot, window, tmp_path):
+    images, labels = tmp_path / "t10k-images-idx3-ubyte", tmp_path / "t10k-labels-idx1-ubyte"
+    images.write_bytes(
+        bytes([0, 0, 8, 3])
+        + b"".join(n.to_bytes(4, "big") for n in (20, 28, 28))
+        + bytes(20 * 28 * 28)
+    )
+    labels.write_bytes(bytes([0, 0, 8, 1]) + (20).to_bytes(4, "big") + bytes(range(10)) * 2)
+    tab = window.tab("training")
+    dataset = tab.view.dataset
+    dataset.ask_open_path = lambda title, start, filters: str(
+        images if "images" in title else labels
+    )
+    dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
+    dataset.kind.activated.emit(dataset.kind.currentIndex())
+    wait_loaded(qtbot, tab)
+    assert tab.document.config.describe() == "784-256-10"
+    assert tab.view.adapt_banner.isHidden()
