@@ -91,8 +91,8 @@ class DatasetPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         # ``ask_open_path(title, start, filters)``; replaced in tests (a dialog would block).
-        self.ask_open_path: Callable[[str, str, str], str] = (
-            lambda title, start, filters: ask_open_file(self, title, start, filters)
+        self.ask_open_path: Callable[[str, str, str], str] = lambda title, start, filters: (
+            ask_open_file(self, title, start, filters)
         )
         form = QFormLayout(self)
         form.setVerticalSpacing(3)

@@ -20,9 +20,7 @@ def choose_data(tab, kind: str) -> None:
     dataset.kind.setCurrentIndex(dataset.kind.findData(kind))
 
 
-def test_a_fresh_start_is_ready_to_train_and_the_model_tab_shows_the_fitted_model(
-    qtbot, window
-):
+def test_a_fresh_start_is_ready_to_train_and_the_model_tab_shows_the_fitted_model(qtbot, window):
     model_tab, tab = window.tab("model"), window.tab("training")
     assert tab.view.adapt_banner.isHidden() and tab.view.start.isEnabled()
     form = model_tab.form

@@ -68,7 +68,8 @@ def choose_kind(qtbot, panel, text):
     qtbot.waitUntil(view.isVisible)
     index = view.model().index(row, 0)
     view.scrollTo(index)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    center = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
     qtbot.waitUntil(lambda: not view.isVisible())
 
 
