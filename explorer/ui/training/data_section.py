@@ -4,6 +4,11 @@
 :class:`~explorer.ui.training.data_loading.DataLoading`, shows its points or images, and offers
 its validation samples to the model document (the Model tab's forward inspector draws them).
 The same data with another validation share or scaling is split again, not read again.
+
+A run keeps its split: once a run has started, the views (points or images, and the model's
+outputs) stay on the split it trained and was scored on while its weights are there, so a
+new validation share never scores the model on samples it trained on. The new split is the
+next run's, and the message line says so.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ class DataSection(QObject):
         self.view = view
         self.display = display
         self.document = document
-        self.prepared: PreparedData | None = None
+        self.prepared: PreparedData | None = None  # the split the next run trains on
+        self._run_split: PreparedData | None = None  # the split the last run trained on
+        self._drawn: PreparedData | None = None
         self._source: tuple | None = None  # what the data was loaded from (see source())
         self._requested_source: tuple | None = None
         self.loading = DataLoading(self)
@@ -59,6 +66,24 @@ class DataSection(QObject):
     @property
     def val(self) -> Dataset | None:
         return None if self.prepared is None else self.prepared.val
+
+    @property
+    def shown(self) -> PreparedData | None:
+        """The split the views show and score the model on: the last run's while its
+        trained weights are there and the data is the same, else :attr:`prepared`."""
+        run, prepared = self._run_split, self.prepared
+        if (
+            run is not None
+            and prepared is not None
+            and run.dataset is prepared.dataset
+            and self.document.trained
+        ):
+            return run
+        return prepared
+
+    def keeps_run_split(self) -> bool:
+        """True while the views show the last run's split rather than the next run's."""
+        return self.shown is not self.prepared
 
     def fits_model(self) -> bool:
         """True when the document's model takes this data's features and gives its classes."""
@@ -127,32 +152,49 @@ class DataSection(QObject):
         self.sigChanged.emit()
 
     def prepare(self, config: TrainingConfig) -> None:
-        """Split (and standardize) the data for ``config``, unless it already is."""
+        """Split (and standardize) the data for ``config``, unless it already is, for a run
+        that starts now: the views show this split from now on."""
         standardize = self.view.dataset.standardize.isChecked()
-        prepared = self.loading.split(self.prepared, config, standardize)
-        if prepared is not self.prepared:
-            self._set(prepared)
+        self.prepared = self.loading.split(self.prepared, config, standardize)
+        self._run_split = self.prepared
+        self._draw()
 
     def sample(self, index: int = 0):
-        """Validation sample ``index`` (wrapping around) as ``(features, label)``."""
-        val = self.val
-        if val is None:
+        """Validation sample ``index`` of the split shown (wrapping around) as
+        ``(features, label)``."""
+        shown = self.shown
+        if shown is None:
             return None
+        val = shown.val
         i = int(index) % len(val)
         return val.x[i], int(val.y[i])
 
     def shutdown(self) -> None:
         self.loading.shutdown()
 
+    def split_note(self) -> str:
+        """What the message line says while the views keep the last run's split."""
+        if not self.keeps_run_split():
+            return ""
+        share = self.view.dataset.val_fraction.value()
+        return (
+            f"Validation share {share:.2f} applies to the next run; the plots keep the split "
+            f"the model trained and was scored on ({self._run_split.key[1]:.2f})."
+        )
+
     def _on_document_trained_changed(self, trained: bool) -> None:
         if not trained:
             self.follow()
+            if self._drawn is not self.shown:  # fresh weights: the next run's split is shown
+                self._draw()
+                self.sigMessage.emit("", False)
+                self.sigChanged.emit()
 
     def _on_loading_loaded(self, prepared: PreparedData) -> None:
         self._source = self._requested_source
         self._set(prepared)
         self.follow()
-        self.sigMessage.emit("", False)
+        self.sigMessage.emit(self.split_note(), False)
         self.sigChanged.emit()
 
     def _on_loading_failed(self, error) -> None:
@@ -162,11 +204,20 @@ class DataSection(QObject):
         self.sigChanged.emit()
 
     def _set(self, prepared: PreparedData | None, note: str = "") -> None:
-        """Make ``prepared`` the data and show its points or images (None: no data, and
-        ``note`` where they were)."""
+        """Make ``prepared`` the data and show the points or images of the split
+        :attr:`shown` (None: no data, and ``note`` where they were)."""
         self.prepared = prepared
         if prepared is None:
+            self._drawn = None
             self.display.clear_data(note)
             return
-        self.display.show_data(prepared.train, prepared.val, prepared.raw_val, prepared.dataset)
-        self.document.set_sample_source(self.sample, prepared.dataset.name)
+        self._draw()
+
+    def _draw(self) -> None:
+        """Show the points or images of :attr:`shown`, unless they are shown already."""
+        shown = self.shown
+        if shown is None or shown is self._drawn:
+            return
+        self._drawn = shown
+        self.display.show_data(shown.train, shown.val, shown.raw_val, shown.dataset)
+        self.document.set_sample_source(self.sample, shown.dataset.name)

@@ -126,7 +126,7 @@ class TrainingTab(ExplorerTab):
         does not fit the data leaves them empty."""
         if self.runner.starting or self.runner.run_in_progress():
             return  # a run's worker keeps these views current
-        prepared = self.data.prepared
+        prepared = self.data.shown  # the last run's split while its weights are there
         if prepared is None:
             return
         if not self.data.fits_model():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from explorer.ui import MainWindow
-from tests.ui.training.tab_helpers import click, wait_loaded, wait_stopped
+from tests.ui.training.tab_helpers import click, make_tab, wait_loaded, wait_stopped
 
 
 @pytest.fixture
@@ -83,3 +85,36 @@ def test_mnist_files_give_the_lecture_notes_784_256_10(qtbot, window, tmp_path):
     wait_loaded(qtbot, tab)
     assert tab.document.config.describe() == "784-256-10"
     assert tab.view.adapt_banner.isHidden()
+
+
+def type_into(qtbot, box, text: str) -> None:
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_a_new_validation_share_applies_to_the_next_run_not_to_the_trained_model(qtbot, tmp_path):
+    tab = make_tab(qtbot, "moons", samples=120, epochs=3)
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    run = tab.display.run
+    confusion, panel = tab.view.confusion_plot, tab.view.info_link
+    assert confusion.matrix.sum() == 24  # a fifth of 120
+    accuracy = np.trace(confusion.matrix) / confusion.matrix.sum()
+    assert accuracy == pytest.approx(run.val_accuracy[-1])
+
+    type_into(qtbot, tab.view.dataset.val_fraction, "0.5")
+    assert tab.data.prepared.val.x.shape[0] == 60  # the next run's split
+    assert confusion.matrix.sum() == 24 and panel.sample.maximum() == 23
+    assert np.trace(confusion.matrix) / confusion.matrix.sum() == pytest.approx(accuracy)
+    assert len(tab.view.decision_plot.val_points.data) == 24
+    assert tab.message().startswith("Validation share 0.50 applies to the next run")
+    assert tab.view.message.property("textRole") == ""
+
+    click(qtbot, tab.view.reset)  # no trained weights left: the new split is shown
+    assert len(tab.view.decision_plot.val_points.data) == 60 and tab.message() == ""
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert confusion.matrix.sum() == 60
+    tab.shutdown()
