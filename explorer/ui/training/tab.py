@@ -104,6 +104,7 @@ class TrainingTab(ExplorerTab):
         v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
+        v.info_link.sigSampleChanged.connect(v.sample_grid.select)
         v.decision_plot.sigPointClicked.connect(v.info_link.select)
         v.sample_grid.sigSampleClicked.connect(v.info_link.select)
         self.runs.sigRenamed.connect(self._on_runs_renamed)
