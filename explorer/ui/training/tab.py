@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from explorer.model.document import ModelDocument
-from explorer.training import load_weights, save_weights
+from explorer.training import WeightsMismatch, load_weights, save_weights
 from explorer.ui.settings import last_folder, remember_folder
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.training.data_section import DataSection
@@ -30,6 +30,7 @@ from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
+from explorer.ui.training.weights_file import rebuild_offer
 from explorer.ui.widgets.card import set_text_color
 
 START_TIP = "Start a new run: fresh weights from the seed, then train"
@@ -181,7 +182,14 @@ class TrainingTab(ExplorerTab):
             self.show_message("Reset the run before loading weights.", error=True)
             return False
         try:
-            load_weights(self.document.model, path)
+            try:
+                load_weights(self.document.model, path, self.document.budget.limit)
+            except WeightsMismatch as mismatch:  # every difference, and a model that fits
+                offer = rebuild_offer(self.document, mismatch, path)
+                if offer is None or not self.confirm(self, "Rebuild the model?", offer[1]):
+                    raise
+                self.document.build(offer[0])
+                load_weights(self.document.model, path)
         except ValueError as error:
             self.show_message(f"Weights not loaded: {error}", error=True)
             return False

@@ -147,3 +147,11 @@ def test_each_kind_of_file_dialog_opens_in_its_last_folder(qtbot, tmp_path):
     choose_kind(qtbot, again, "MNIST")
     assert dialogs.opened[0][1] == str(csv_folder)
     assert dialogs.opened[1][1] == str(idx_folder)
+
+
+@pytest.fixture(autouse=True)
+def _forget_folders():
+    yield
+    from explorer.ui.settings import make_settings
+
+    make_settings().remove("folders")
