@@ -139,6 +139,7 @@ def test_focusing_a_slider_selects_its_category(qtbot, tab):
     tab.show()
     tab.activateWindow()
     qtbot.waitExposed(tab)
+    qtbot.waitUntil(tab.isActiveWindow)  # else the focus arrives later, for another reason
     before = tab.distributions()
     slider(tab, "q", 2).setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: tab.pair.selected == 2)
