@@ -748,3 +748,22 @@ def test_legends_stand_outside_the_data(qtbot, tab):
             assert not legend_rect.intersects(data_rect), plot.titleLabel.text
             assert legend_rect.bottom() <= data_rect.top()
             assert plot.sceneBoundingRect().contains(legend_rect)
+
+
+def test_typing_32_over_a_k_of_10_never_passes_through_3(qtbot, tab):
+    tab.show()
+    qtbot.waitExposed(tab)
+    p = np.arange(1.0, 11.0)
+    tab.set_distributions(p / p.sum(), np.full(10, 0.1))
+    kept = tab.distributions()[0][3:10].copy()
+    seen = []
+    tab.count_spin.valueChanged.connect(seen.append)
+    box = tab.count_spin
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "32")
+    assert tab.pair.k == 10 and seen == []  # "3" was on the way: nothing applied yet
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert seen == [32] and tab.pair.k == 32
+    grown = tab.distributions()[0][3:10]
+    np.testing.assert_allclose(grown / grown.sum(), kept / kept.sum())  # categories 3-9 survive

@@ -598,3 +598,31 @@ def test_curve_legends_stand_outside_the_data(qtbot, tab):
         legend, data = plot.legend.sceneBoundingRect(), plot.vb.sceneBoundingRect()
         assert not legend.intersects(data), name
         assert plot.sceneBoundingRect().contains(legend), name
+
+
+def type_into(qtbot, box, text: str) -> None:
+    """Select the box's text and type ``text``, as a person would (no Enter yet)."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+
+
+def test_typing_a_shape_applies_it_only_when_the_edit_ends(qtbot, tab):
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow)  # Tab moves the focus in the active window only
+    before = tab.input_model.values()
+    seeds = []
+    tab.seed_spin.valueChanged.connect(seeds.append)
+    type_into(qtbot, tab.n_spin, "12")  # "1" on the way would drop rows 1 and 2
+    assert tab.input_model.values().shape == (3, 5)
+    qtbot.keyClick(tab.n_spin.lineEdit(), Qt.Key.Key_Tab)  # the focus leaves: applied
+    assert tab.input_model.values().shape == (12, 5)
+    np.testing.assert_array_equal(tab.input_model.values()[:3], before)
+    type_into(qtbot, tab.c_spin, "12")
+    qtbot.keyClick(tab.c_spin.lineEdit(), Qt.Key.Key_Return)
+    np.testing.assert_array_equal(tab.input_model.values()[:3, :5], before)
+    type_into(qtbot, tab.seed_spin, "42")
+    qtbot.keyClick(tab.seed_spin.lineEdit(), Qt.Key.Key_Return)
+    assert seeds == [42]  # one draw, not one per digit
+    tab.close()
