@@ -626,3 +626,52 @@ def test_typing_a_shape_applies_it_only_when_the_edit_ends(qtbot, tab):
     qtbot.keyClick(tab.seed_spin.lineEdit(), Qt.Key.Key_Return)
     assert seeds == [42]  # one draw, not one per digit
     tab.close()
+
+
+def paste_into(qtbot, tab, name, row, column, text):
+    from PySide6.QtGui import QGuiApplication
+
+    view = table(tab, name)
+    view.setCurrentIndex(view.model().index(row, column))
+    QGuiApplication.clipboard().setText(text)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_pasting_a_4_by_6_block_into_3_by_5_grows_the_shape_everywhere(qtbot, tab):
+    before = tab.input_model.values()
+    block = np.arange(24.0).reshape(4, 6) / 10
+    paste_into(qtbot, tab, "lossInput", 0, 0, "\n".join("\t".join(map(str, r)) for r in block))
+    assert tab.data_panel.shape() == (4, 6)
+    assert (tab.n_spin.value(), tab.c_spin.value()) == (4, 6)
+    np.testing.assert_array_equal(tab.input_model.values(), block)
+    assert tab.target_model.values().shape == (4, 6)
+    assert tab.gradient_model.values().shape == (4, 6)
+    assert tab.message.text().startswith("N × C is now 4 × 6 to hold the pasted 4 × 6 block")
+    assert "left out" not in tab.message.text()
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
+    assert not np.array_equal(before, x[:3, :5])
+
+
+def test_a_paste_beyond_16_rows_names_what_was_left_out(qtbot, tab):
+    text = "\n".join(f"{r}\t{r + 0.5}" for r in range(20))
+    paste_into(qtbot, tab, "lossInput", 0, 4, text)
+    assert tab.data_panel.shape() == (16, 6)
+    values = tab.input_model.values()
+    np.testing.assert_array_equal(values[:, 4], np.arange(16.0))
+    np.testing.assert_array_equal(values[:, 5], np.arange(16.0) + 0.5)
+    message = tab.message.text()
+    assert "⚠ Pasted 20 × 2 at input[0, 4]: rows 16–19 left out (N is at most 16)" in message
+    assert tab.message.property("level") == "warning"
+
+
+def test_class_indices_take_a_pasted_column_and_leave_the_rest_out(qtbot, tab):
+    tab.set_loss("CrossEntropy")
+    paste_into(qtbot, tab, "lossTarget", 0, 0, "1 7\n2 8\n0 9\n4 9\n")
+    assert tab.data_panel.shape() == (4, 5)
+    np.testing.assert_array_equal(tab.target_model.values(), [1, 2, 0, 4])
+    assert tab.input_model.values().shape == (4, 5)
+    assert (
+        "⚠ Pasted 4 × 2 at target[0]: column 1 left out (class indices are one column)"
+        in tab.message.text()
+    )
