@@ -173,10 +173,12 @@ def test_measures_are_copied_from_their_right_click_menu(tab):
     # Plain labels (cheap to update while dragging); the menu does the copying.
     assert not value.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert value.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
-    copy_one, copy_all = value.actions()
+    copy_one, copy_value, copy_all = value.actions()
     assert copy_one.text() == "Copy H(P,Q)" and copy_all is readouts.copy_all
     copy_one.trigger()
     assert QGuiApplication.clipboard().text() == "H(P,Q) = 0.3219 bits"
+    copy_value.trigger()
+    assert QGuiApplication.clipboard().text() == repr(-math.log2(0.8))
     copy_all.trigger()
     lines = QGuiApplication.clipboard().text().splitlines()
     assert len(lines) == len(READOUT_FIELDS)
