@@ -675,3 +675,23 @@ def test_class_indices_take_a_pasted_column_and_leave_the_rest_out(qtbot, tab):
         "⚠ Pasted 4 × 2 at target[0]: column 1 left out (class indices are one column)"
         in tab.message.text()
     )
+
+
+def test_dots_beyond_the_view_are_arrows_at_its_edge_with_their_values(qtbot, tab):
+    shown(qtbot, tab)
+    x = np.zeros((3, 5))
+    x[0, 0], x[1, 1] = 5.0, -4.0  # errors past ±3 (the target is 0)
+    tab.set_tensors(x, np.zeros((3, 5)))
+    marks = tab.curves.edge_marks["regression-curves"]
+    assert marks.count() == 2
+    true_x, true_y = marks.marked_points()
+    np.testing.assert_array_equal(sorted(true_x), [-4.0, 5.0])
+    spots = marks.scatter.data
+    (x0, x1), (y0, y1) = tab.curves.regression.vb.viewRange()
+    assert all(x0 < spot["x"] < x1 and y0 < spot["y"] < y1 for spot in spots)
+    assert sorted(spots["symbol"]) == ["arrow_left", "arrow_right"]
+    tip = marks.scatter.opts["tip"](x=0, y=0, data=(5.0, 5.0))
+    assert tip.startswith("error x − y = 5\nloss = 5")
+    # Within the view again: no arrows.
+    tab.set_tensors(np.full((3, 5), 0.5), np.zeros((3, 5)))
+    assert marks.count() == 0 and len(marks.scatter.data) == 0
