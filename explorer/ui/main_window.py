@@ -15,6 +15,7 @@ from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
+from explorer.ui.plots.focus_frame import install_plot_focus_frame
 from explorer.ui.settings import make_settings
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self._restore_settings()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        install_plot_focus_frame()  # the plot with the keyboard focus shows it
         self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
 
     # -- tabs -----------------------------------------------------------------------------
