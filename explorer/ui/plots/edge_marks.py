@@ -9,9 +9,41 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
 
-INSET_PIXELS = 7  # the arrow's centre this far inside the edge: the whole arrow shows
-SIZE = 13
+INSET_PIXELS = 8  # the arrow's centre this far inside the edge: the whole arrow shows
+SIZE = 15
+
+
+def _arrow_path(degrees: float) -> QPainterPath:
+    """A filled arrow (stem and head) in the unit square, pointing right turned by
+    ``degrees`` clockwise on screen (pyqtgraph draws symbols with y down)."""
+    path = QPainterPath()
+    path.addPolygon(
+        QPolygonF(
+            [
+                QPointF(-0.5, -0.13),
+                QPointF(0.0, -0.13),
+                QPointF(0.0, -0.4),
+                QPointF(0.5, 0.0),
+                QPointF(0.0, 0.4),
+                QPointF(0.0, 0.13),
+                QPointF(-0.5, 0.13),
+            ]
+        )
+    )
+    path.closeSubpath()
+    return QTransform().rotate(degrees).map(path)
+
+
+#: pyqtgraph's own arrow symbols are hairlines at a marker's size: these are filled.
+ARROWS = {
+    "right": _arrow_path(0),
+    "down": _arrow_path(90),
+    "left": _arrow_path(180),
+    "up": _arrow_path(270),
+}
 
 
 class EdgeMarks:
@@ -76,7 +108,7 @@ class EdgeMarks:
         inset_x, inset_y = INSET_PIXELS * pixel_x, INSET_PIXELS * pixel_y
         shown_x = np.clip(x, x0 + inset_x, x1 - inset_x)
         shown_y = np.clip(y, y0 + inset_y, y1 - inset_y)
-        symbols = [_arrow(*point, x0, x1, y0, y1) for point in zip(x, y, strict=True)]
+        symbols = [ARROWS[_way(*point, x0, x1, y0, y1)] for point in zip(x, y, strict=True)]
         data = [(float(a), float(b)) for a, b in zip(x, y, strict=True)]
         self.scatter.setData(shown_x, shown_y, symbol=symbols, data=data)
         self._shown = len(data)
@@ -90,12 +122,17 @@ class EdgeMarks:
         )
 
 
-def _arrow(x: float, y: float, x0: float, x1: float, y0: float, y1: float) -> str:
-    """The arrow symbol pointing from the view towards (x, y): the way it leaves furthest
-    (in view widths or heights)."""
+def _way(x: float, y: float, x0: float, x1: float, y0: float, y1: float) -> str:
+    """Which way (x, y) lies from the view: the way it leaves furthest (in view widths or
+    heights); 'up' is towards larger y."""
     width, height = max(x1 - x0, 1e-300), max(y1 - y0, 1e-300)
     beyond_x = max(x0 - x, x - x1, 0.0) / width
     beyond_y = max(y0 - y, y - y1, 0.0) / height
     if beyond_x >= beyond_y:
-        return "arrow_right" if x > x1 else "arrow_left"
-    return "arrow_up" if y > y1 else "arrow_down"
+        return "right" if x > x1 else "left"
+    return "up" if y > y1 else "down"
+
+
+def arrow_way(symbol) -> str:
+    """The way an arrow symbol of :data:`ARROWS` points ('right', 'up', ...)."""
+    return next(way for way, path in ARROWS.items() if path == symbol)

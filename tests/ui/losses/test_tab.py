@@ -12,6 +12,7 @@ from explorer.lossbench.curves import sample_points
 from explorer.lossbench.spec import LOSSES
 from explorer.lossbench.tensors import random_tensor
 from explorer.ui.losses.tab import LossesTab
+from explorer.ui.plots.edge_marks import arrow_way
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -689,7 +690,7 @@ def test_dots_beyond_the_view_are_arrows_at_its_edge_with_their_values(qtbot, ta
     spots = marks.scatter.data
     (x0, x1), (y0, y1) = tab.curves.regression.vb.viewRange()
     assert all(x0 < spot["x"] < x1 and y0 < spot["y"] < y1 for spot in spots)
-    assert sorted(spots["symbol"]) == ["arrow_left", "arrow_right"]
+    assert sorted(arrow_way(symbol) for symbol in spots["symbol"]) == ["left", "right"]
     tip = marks.scatter.opts["tip"](x=0, y=0, data=(5.0, 5.0))
     assert tip.startswith("error x − y = 5\nloss = 5")
     # Within the view again: no arrows.
