@@ -110,9 +110,8 @@ class ExportDialog(QDialog):
         self.scale_spin.setSuffix(" x")
         self.scale_spin.setToolTip("PNG size as a multiple of the plot's size on screen")
         # Beside the width, not only in its tooltip: "800 px" is the widest plot's width.
-        self.width_note = QLabel("of each tab's widest plot; the others in proportion", self)
+        self.width_note = QLabel("for a tab's widest plot; the others in proportion", self)
         self.width_note.setObjectName("exportWidthNote")
-        self.width_note.setWordWrap(True)
         self.width_note.setToolTip(
             "The plots of a tab keep their sizes relative to one another (and one text size): "
             "the widest gets this width, a plot half as wide on screen half of it"

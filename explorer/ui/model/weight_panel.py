@@ -173,7 +173,6 @@ class WeightPanel(QWidget):
         )
         self.hover.setZValue(20)
         self.hover.setVisible(False)
-        self.heatmap_plot.addItem(self.hover, ignoreBounds=True)
         self._hover_at = None  # the scene position the read-out is for
         self.colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
@@ -237,6 +236,8 @@ class WeightPanel(QWidget):
         self.bottom.addItem(self.grad_plot, row=0, col=1)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        # In the scene, not the heatmap's view box: the box would cut it at the heatmap's edge.
+        self.graphics.scene().addItem(self.hover)
         self.heatmap_plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.heatmap_plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         self.graphics.sigPointerLeft.connect(self._on_graphics_pointer_left)
@@ -518,6 +519,6 @@ class WeightPanel(QWidget):
                 -0.3 if position.y() < centre.y() else 1.3,
             )
         )
-        self.hover.setPos(point)
+        self.hover.setPos(position)
         self.hover.setVisible(True)
         self._hover_at = position

@@ -132,7 +132,8 @@ def test_the_dialog_says_beside_the_width_that_it_is_the_widest_plots(tab, qtbot
     qtbot.waitExposed(dialog)
     note = dialog.findChild(QLabel, "exportWidthNote")
     assert note is not None and note.isVisible()
-    assert "widest plot" in note.text() and "others in proportion" in note.text()
+    assert note.text() == "for a tab's widest plot; the others in proportion"
+    assert note.width() >= note.sizeHint().width()  # whole, on one line
     # Beside the width box, on its row.
     spin = dialog.width_spin.geometry()
     assert note.geometry().left() >= spin.right()
