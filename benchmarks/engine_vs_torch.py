@@ -1,10 +1,12 @@
 """Time one full training step of the numpy engine against PyTorch CPU and hand-written numpy.
 
-A step is: zero_grad, forward through an MLP (ReLU), cross entropy, backward, SGD step. All
-three implementations start from the same float32 weights and run interleaved in one
-process with the same thread count (``--threads``, applied to numpy's BLAS through the
-``*_NUM_THREADS`` environment variables before numpy is imported, and to torch through
-``torch.set_num_threads``). The hand-written step (no autograd) is the floor.
+A step is: zero_grad, forward through an MLP (ReLU), cross entropy, backward, SGD step. The
+engine runs twice: with its fast paths (``engine``, what the app uses) and with everything on
+the plain path (``plain``, ``explorer.engine.set_fast_paths(False)``). All four start from the
+same float32 weights and run interleaved in one process with the same thread count
+(``--threads``, applied to numpy's BLAS through the ``*_NUM_THREADS`` environment variables
+before numpy is imported, and to torch through ``torch.set_num_threads``). The hand-written
+step (no autograd) is the floor. The targets are the fast path's.
 
 Usage: ``python benchmarks/engine_vs_torch.py [--threads N] [--rounds R] [--seconds S]``.
 Dev-only: this is the one place outside tools/ that imports torch.
@@ -42,7 +44,7 @@ if ARGS is not None:
 import numpy as np  # noqa: E402 (after the thread variables)
 import torch  # noqa: E402
 
-from explorer.engine import Tensor, nn, optim  # noqa: E402
+from explorer.engine import Tensor, nn, optim, set_fast_paths  # noqa: E402
 from explorer.engine.nn import functional as F  # noqa: E402, N812
 
 CASES = [  # (label, sizes, batch, min speed-up over torch, max slowdown vs hand-written numpy)
@@ -154,6 +156,11 @@ def _time_block(step, seconds: float) -> float:
             return elapsed / count
 
 
+def _on_path(name: str) -> None:
+    """Switch the engine's fast paths off for the ``plain`` steps, on for every other."""
+    set_fast_paths(name != "plain")
+
+
 def run_case(sizes, batch, rounds, seconds, stat="median") -> dict[str, float]:
     rng = np.random.default_rng(0)
     weights = []
@@ -168,14 +175,21 @@ def run_case(sizes, batch, rounds, seconds, stat="median") -> dict[str, float]:
     steps = {
         "torch": torch_step(sizes, weights, x, y),
         "engine": engine_step(sizes, weights, x, y),
+        "plain": engine_step(sizes, weights, x, y),
         "numpy": numpy_step(sizes, weights, x, y),
     }
-    losses = {name: float(step()) for name, step in steps.items()}  # warm-up, same first loss
+    losses = {}
+    for name, step in steps.items():  # warm-up: the same first loss
+        _on_path(name)
+        losses[name] = float(step())
     assert max(losses.values()) - min(losses.values()) < 1e-4, losses
+    assert losses["engine"] == losses["plain"], losses  # the two paths agree bit for bit
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
+            _on_path(name)
             times[name].append(_time_block(step, seconds))
+    set_fast_paths(True)
     summary = min if stat == "min" else statistics.median
     return {name: summary(values) for name, values in times.items()}
 
@@ -196,9 +210,10 @@ def main() -> int:
     print(f"CPU: {_cpu_name()} ({os.cpu_count()} logical cores); threads: {args.threads}")
     print(f"torch {torch.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
     print("one step = zero_grad + forward + cross entropy + backward + SGD; float32; "
-          f"{args.stat} of {args.rounds} interleaved rounds\n")  # fmt: skip
-    header = (f"{'case':<18}{'torch us':>10}{'engine us':>11}{'numpy us':>10}"
-              f"{'torch/engine':>14}{'engine/numpy':>14}  targets")  # fmt: skip
+          f"{args.stat} of {args.rounds} interleaved rounds; "
+          "engine: fast paths on, plain: off\n")  # fmt: skip
+    header = (f"{'case':<18}{'torch us':>10}{'engine us':>11}{'plain us':>10}{'numpy us':>10}"
+              f"{'torch/engine':>14}{'engine/numpy':>14}{'plain/numpy':>13}  targets")  # fmt: skip
     print(header)
     print("-" * len(header))
     for label, sizes, batch, need_speedup, need_overhead in CASES:
@@ -211,8 +226,10 @@ def main() -> int:
             goals.insert(0, f">= {need_speedup:g}x torch")
             ok = ok and speedup >= need_speedup
         verdict = f"{'met' if ok else 'MISSED'} ({', '.join(goals)})"
-        times = f"{t['torch'] * 1e6:>10.1f}{t['engine'] * 1e6:>11.1f}{t['numpy'] * 1e6:>10.1f}"
-        print(f"{label:<18}{times}{speedup:>13.2f}x{overhead:>13.2f}x  {verdict}")
+        plain = t["plain"] / t["numpy"]
+        times = (f"{t['torch'] * 1e6:>10.1f}{t['engine'] * 1e6:>11.1f}{t['plain'] * 1e6:>10.1f}"
+                 f"{t['numpy'] * 1e6:>10.1f}")  # fmt: skip
+        print(f"{label:<18}{times}{speedup:>13.2f}x{overhead:>13.2f}x{plain:>12.2f}x  {verdict}")
     return 0
 
 

@@ -7,7 +7,10 @@ and text.
 
 Well-formed files go through numpy's C parser (an MNIST-sized CSV loads in seconds); when it
 refuses anything, a streamed row-by-row parser finds the first bad cell and names it (and reads
-what numpy cannot, such as quoted numbers). Neither holds the file's text in memory at once.
+what numpy cannot, such as quoted numbers). Neither holds the file's text in memory at once,
+and labels take memory in proportion to their text (one long label does not make every row's
+label as long). Only a regular file is read, and never past ``max_bytes``
+(:func:`explorer.io.bounded.open_bounded`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from explorer.data.dataset import DataError, Dataset
+from explorer.data.memory import check_memory_budget, working_set
+from explorer.io.bounded import (
+    FileRefusedError,
+    check_regular,
+    open_bounded,
+    open_bounded_text,
+)
 
 MAX_CSV_BYTES = 512 << 20
 MAX_CSV_CLASSES = 1000
@@ -61,6 +71,7 @@ def load_csv(
     name: str | None = None,
     feature_shape: tuple[int, ...] | None = None,
     max_bytes: int = MAX_CSV_BYTES,
+    memory_budget: int | None = None,
 ) -> Dataset:
     """Load a CSV file of numeric features and a class label column.
 
@@ -80,6 +91,11 @@ def load_csv(
         Layout of one row's features (e.g. ``(28, 28)``); defaults to ``(features,)``.
     max_bytes : int
         Refuse larger files before reading them.
+    memory_budget : int, optional
+        Bytes of memory the data may take once loaded, split, standardized and trained on
+        (:func:`~explorer.data.memory.working_set`), estimated from the file's size and its
+        first row before the rest is read. Defaults to
+        :func:`~explorer.data.memory.default_memory_budget` (a quarter of the RAM).
 
     Returns
     -------
@@ -88,20 +104,27 @@ def load_csv(
     Raises
     ------
     DataError
-        For an empty file, a missing label column, ragged rows, a cell that is not a finite
-        number (naming row, column and the text), or too many distinct labels.
+        For a missing file or one that is not a regular file or is larger than
+        ``max_bytes`` or the memory budget, an empty file, a missing label column, ragged
+        rows, a cell that is not a finite number (naming row, column and the text), or too
+        many distinct labels. No other exception escapes.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise DataError(f"{path}: cannot open the file ({error.strerror or error})") from error
-    if size > max_bytes:
-        raise DataError(f"{path}: file is {size:,} bytes, more than the limit of {max_bytes:,}")
-    layout = _layout(path, label_column, has_header, delimiter)
-    parsed = _read_fast(path, layout, delimiter)
-    if parsed is None:  # numpy refused something: find and name it, row by row
-        parsed = _read_precise(path, layout, delimiter)
+        size = check_regular(path, max_bytes)
+        layout = _layout(path, label_column, has_header, delimiter, max_bytes)
+        # A row takes at least two bytes a cell (the cell and a delimiter or line end).
+        rows = size // (2 * layout.width) + 1
+        check_memory_budget(
+            f"{path}: {size:,} bytes of CSV in {layout.width} columns (up to {rows:,} rows)",
+            working_set(rows, layout.width - 1),
+            memory_budget,
+        )
+        parsed = _read_fast(path, layout, delimiter, max_bytes)
+        if parsed is None:  # numpy refused something: find and name it, row by row
+            parsed = _read_precise(path, layout, delimiter, max_bytes)
+    except FileRefusedError as error:
+        raise DataError(f"{path}: cannot open the file: {error.reason}") from None
     features, labels = parsed
     y, class_names = _encode_labels(path, labels)
     return Dataset(
@@ -123,10 +146,10 @@ class _Layout:
     skip_rows: int  # non-blank rows before the data (0 or 1)
 
 
-def _rows(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, delimiter: str, max_bytes: int) -> Iterator[tuple[int, list[str]]]:
     """(file line number, stripped cells) of every non-blank row, streamed."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
+        with open_bounded_text(path, max_bytes, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             for row in reader:
                 if row and any(cell.strip() for cell in row):
@@ -138,10 +161,10 @@ def _rows(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _layout(
-    path: Path, label_column: int | str, has_header: bool | None, delimiter: str
+    path: Path, label_column: int | str, has_header: bool | None, delimiter: str, max_bytes: int
 ) -> _Layout:
     """Read the first row to find the width, the label column and whether it is a header."""
-    rows = _rows(path, delimiter)
+    rows = _rows(path, delimiter, max_bytes)
     first_line, first = next(rows, (0, []))
     second = next(rows, None)
     rows.close()
@@ -173,7 +196,9 @@ def _layout(
     return _Layout(width, label_index, columns, first_line, int(header))
 
 
-def _read_fast(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarray, list[str]] | None:
+def _read_fast(
+    path: Path, layout: _Layout, delimiter: str, max_bytes: int
+) -> tuple[np.ndarray, list[str]] | None:
     """numpy's C parser for well-formed files; None when it refuses anything."""
     if len(delimiter.encode("utf-8")) != 1:
         return None
@@ -182,46 +207,68 @@ def _read_fast(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarray,
         "delimiter": delimiter,
         "skiprows": layout.skip_rows,
         "comments": None,
-        "encoding": "utf-8-sig",
         "ndmin": 2,
     }
-    try:
-        with warnings.catch_warnings():
+
+    def column(dtype, usecols: list[int]) -> np.ndarray:
+        with (
+            warnings.catch_warnings(),
+            open_bounded_text(path, max_bytes, encoding="utf-8-sig", newline="") as handle,
+        ):
             warnings.simplefilter("ignore")
-            features = np.loadtxt(path, dtype=np.float32, usecols=feature_columns, **options)
-            labels = np.loadtxt(path, dtype=str, usecols=[layout.label_index], **options)
+            return np.loadtxt(handle, dtype=dtype, usecols=usecols, **options)
+
+    try:
+        features = column(np.float32, feature_columns)
+        try:  # class indices are the common labels: one float per row, no text kept
+            labels = column(np.float64, [layout.label_index])
+        except ValueError:
+            labels = None
+        if labels is None or not _whole(labels):
+            # One str object per row: memory follows each label's length, where dtype=str
+            # would give every row the longest label's width.
+            labels = column(object, [layout.label_index])
     except (ValueError, IndexError, UnicodeDecodeError):
         return None
     if not np.all(np.isfinite(features)) or len(features) != len(labels):
         return None
     # usecols ignores extra cells; rows with too few fail above, so a count settles it.
     expected = (len(features) + layout.skip_rows) * (layout.width - 1)
-    if _count(path, delimiter) != expected:
+    if _count(path, delimiter, max_bytes) != expected:
         return None
-    cells = [cell.strip() for cell in labels[:, 0].tolist()]
-    if not all(cells):
-        return None
-    return features, cells
+    if labels.dtype == object:
+        cells = [cell.strip() for cell in labels[:, 0].tolist()]
+        if not all(cells):
+            return None
+        return features, cells
+    return features, labels[:, 0]
 
 
-def _count(path: Path, delimiter: str) -> int:
+def _whole(values: np.ndarray) -> bool:
+    """Every value a non-negative whole number (a class index)."""
+    return bool(np.all(np.isfinite(values) & (values >= 0) & (values == np.floor(values))))
+
+
+def _count(path: Path, delimiter: str, max_bytes: int) -> int:
     """How many times the one-byte ``delimiter`` occurs in the file (read in 1 MiB chunks)."""
     token = delimiter.encode("utf-8")
     total = 0
-    with open(path, "rb") as handle:
+    with open_bounded(path, max_bytes) as handle:
         while chunk := handle.read(1 << 20):
             total += chunk.count(token)
     return total
 
 
-def _read_precise(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarray, list[str]]:
+def _read_precise(
+    path: Path, layout: _Layout, delimiter: str, max_bytes: int
+) -> tuple[np.ndarray, list[str]]:
     """Parse row by row (streamed into float32 blocks) and name the first bad cell."""
     width, label_index, columns = layout.width, layout.label_index, layout.columns
     blocks: list[np.ndarray] = []
     block = np.empty((4096, width - 1), dtype=np.float32)
     filled = 0
     labels: list[str] = []
-    rows = _rows(path, delimiter)
+    rows = _rows(path, delimiter, max_bytes)
     for _ in range(layout.skip_rows):
         next(rows)
     for line, row in rows:
@@ -264,17 +311,24 @@ def _read_precise(path: Path, layout: _Layout, delimiter: str) -> tuple[np.ndarr
     return np.concatenate(blocks), labels
 
 
-def _encode_labels(path: Path, labels: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Class indices and names: integer labels are used as-is, text is mapped in sorted order."""
-    integers = _integer_labels(labels)
+def _encode_labels(path: Path, labels: list[str] | np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Class indices and names: integer labels are used as-is, text is mapped in sorted order.
+
+    ``labels`` is the label cells' text, or (from the fast path) their values when every
+    one is a whole number.
+    """
+    if isinstance(labels, np.ndarray):
+        integers, largest = labels, int(labels.max())
+    else:
+        integers = _integer_labels(labels)
+        largest = max(integers) if integers is not None else 0
     if integers is not None:
-        count = max(integers) + 1
-        if count > MAX_CSV_CLASSES:
+        if largest >= MAX_CSV_CLASSES:
             raise DataError(
-                f"{path}: label {count - 1} implies more than {MAX_CSV_CLASSES} "
+                f"{path}: label {largest} implies more than {MAX_CSV_CLASSES} "
                 "classes; is the label column right?"
             )
-        return np.asarray(integers, dtype=np.int64), [str(i) for i in range(count)]
+        return np.asarray(integers, dtype=np.int64), [str(i) for i in range(largest + 1)]
     names = sorted(set(labels))
     if len(names) > MAX_CSV_CLASSES:
         raise DataError(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from explorer.io.npz import first_non_finite
+
 
 class DataError(ValueError):
     """A data file or array that cannot be used; the message names the file and the problem."""
@@ -84,9 +86,9 @@ class Dataset:
                 f"(labels must be 0..{self.num_classes - 1})"
             )
         x = np.ascontiguousarray(x, dtype=np.float32)
-        if not np.all(np.isfinite(x)):
-            row = int(np.argwhere(~np.isfinite(x))[0][0])
-            raise DataError(f"{self.name}: x has a non-finite value (NaN or inf) in row {row}")
+        bad = first_non_finite(x)  # in blocks: no temporary as large as x
+        if bad is not None:
+            raise DataError(f"{self.name}: x has a non-finite value (NaN or inf) in row {bad[0]}")
         self.x = x
         self.y = np.ascontiguousarray(y, dtype=np.int64)
         features = x.shape[1]

@@ -40,11 +40,16 @@ class Standardizer:
             raise DataError(
                 f"Standardizer.fit needs a non-empty (n, features) array; got shape {x.shape}"
             )
-        mean = x.mean(axis=0, dtype=np.float64)
-        # Chunks keep the float64 temporaries small for MNIST-sized data.
+        # Blocks of about a million values keep the float64 temporaries at 8 MB for any data.
+        rows = max(1, (1 << 20) // max(x.shape[1], 1))
+        mean = np.zeros(x.shape[1], dtype=np.float64)
+        for start in range(0, x.shape[0], rows):
+            mean += x[start : start + rows].sum(axis=0, dtype=np.float64)
+        mean /= x.shape[0]
         squares = np.zeros_like(mean)
-        for start in range(0, x.shape[0], 8192):
-            centred = x[start : start + 8192].astype(np.float64) - mean
+        for start in range(0, x.shape[0], rows):
+            centred = x[start : start + rows].astype(np.float64)
+            centred -= mean
             squares += np.einsum("ij,ij->j", centred, centred)
         std = np.sqrt(squares / x.shape[0])
         self.mean = mean.astype(np.float32)
@@ -53,8 +58,12 @@ class Standardizer:
         )
         return self
 
-    def transform_array(self, x: np.ndarray) -> np.ndarray:
-        """Standardize an ``(n, features)`` array (float32)."""
+    def transform_array(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Standardize an ``(n, features)`` array (float32).
+
+        ``out`` receives the result, as in numpy (``out=x`` standardizes ``x`` in place,
+        without a second array of its size).
+        """
         if self.mean is None:
             raise RuntimeError("Standardizer is not fitted; call fit() first")
         x = np.asarray(x, dtype=np.float32)
@@ -63,7 +72,8 @@ class Standardizer:
                 f"Standardizer was fitted on {self.mean.shape[0]} features; "
                 f"got an array of shape {x.shape}"
             )
-        return (x - self.mean) / self.scale
+        out = np.subtract(x, self.mean, out=out)
+        return np.divide(out, self.scale, out=out)
 
     def transform(self, data: Dataset) -> Dataset:
         """A new dataset with standardized features and the same labels and metadata."""
@@ -73,7 +83,9 @@ class Standardizer:
         """Map standardized values back to the original units."""
         if self.mean is None:
             raise RuntimeError("Standardizer is not fitted; call fit() first")
-        return np.asarray(x, dtype=np.float32) * self.scale + self.mean
+        out = np.multiply(np.asarray(x, dtype=np.float32), self.scale)
+        out += self.mean  # in place: one array of x's size, not two
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready ``{"mean": [...], "scale": [...]}`` (``None`` values when unfitted)."""

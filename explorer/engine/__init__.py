@@ -1,5 +1,9 @@
 """A numpy engine that mirrors torch: ``from explorer.engine import Tensor, nn, optim``.
 
+To learn how it works, start reading at ``explorer/engine/tensor.py``. Its fast paths
+(``explorer/engine/fast/``) give the same numbers with less Python per training step;
+``set_fast_paths(False)``, ``with plain_path():`` or ``EXPLORER_ENGINE_PLAIN=1`` turn them off.
+
 Examples
 --------
 >>> from explorer.engine import Tensor, manual_seed, nn
@@ -10,6 +14,7 @@ Examples
 """
 
 from explorer.engine.dtypes import double, float32, float64
+from explorer.engine.fast import plain_path, set_fast_paths
 from explorer.engine.random import manual_seed
 from explorer.engine.tensor import Tensor, is_grad_enabled, no_grad, tensor
 
@@ -25,5 +30,7 @@ __all__ = [
     "nn",
     "no_grad",
     "optim",
+    "plain_path",
+    "set_fast_paths",
     "tensor",
 ]

@@ -1,14 +1,25 @@
-"""A numpy-backed Tensor with reverse-mode automatic differentiation.
+"""A numpy array that records the operations applied to it, and differentiates them backwards.
 
-Each operation builds its result with :func:`Tensor._from_op`, giving the parents and a
-``backward`` function that maps the result's gradient to one gradient per parent (``None``
-for a parent that needs none). :meth:`Tensor.backward` (in its own module,
-:mod:`explorer.engine._tensor_backward`) walks the graph in reverse topological order
-(iteratively, so deep graphs do not hit Python's recursion limit) and accumulates; a chain
-of ops that vouch for their gradients (``backward.exact``, such as the fused MLP and cross
-entropy of a training step) is run node by node without sorting. The broadcasting rule lives
-in one place, :func:`unbroadcast`: a broadcast edge's gradient is summed back to its
-source's shape.
+Start reading the engine here. In order:
+
+1. This file: a :class:`Tensor` holds a numpy array, ``data``. An operation on tensors that
+   require grad makes its result with :meth:`Tensor._from_op`, which records the inputs
+   (``_parents``) and a ``backward`` function that maps the result's gradient to one gradient
+   per input. :meth:`Tensor.backward` visits the graph from the output back to the leaves, each
+   node after every node that uses it (:func:`topological_order`), calls each node's backward,
+   sums a broadcast edge's gradient back to its source's shape (:func:`unbroadcast`), and adds
+   up the gradients that reach a tensor along several paths. Leaves keep theirs in ``.grad``.
+2. ``_tensor_math.py`` and ``_tensor_shape.py``: the operations (``+``, ``*``, ``@``, ``exp``,
+   ``sum``, indexing, ...), each building its result and its backward together.
+3. ``nn/_functional_layers.py`` (``linear``, activations), ``nn/_functional_losses.py`` and
+   ``nn/_functional_class_losses.py``: the same pattern for bigger pieces. ``nn/module.py`` and
+   ``nn/mlp.py`` build models of them, and ``optim/`` updates parameters from their ``.grad``.
+4. Last, ``fast/``: tricks that give the same numbers with less Python per training step
+   (a whole MLP as one node, a lean cross entropy, ...), all behind one switch.
+
+As in micrograd, each operation builds its output and its backward side by side; unlike
+micrograd's, a backward here returns its inputs' gradients instead of adding into their
+``.grad``, so that summing, unbroadcasting and checking them happens in one place, the walk.
 
 Examples
 --------
@@ -24,16 +35,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from explorer.engine import _tensor_backward
-from explorer.engine._tensor_backward import unbroadcast as unbroadcast  # re-exported
+from explorer.engine import fast
 from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
+from explorer.engine.fast.backward import run_exact_chain
 
 BackwardFn = Callable[[np.ndarray], Sequence[np.ndarray | None]]
 
@@ -43,8 +54,7 @@ class _GradMode(threading.local):
 
 
 _state = _GradMode()
-# Creation order: an op's output is always newer than its inputs, so sorting a graph's nodes
-# newest first is a valid reverse topological order (see _tensor_backward).
+# Creation order: an op's output is always newer than its inputs (see topological_order).
 _creation_counter = itertools.count()
 
 
@@ -82,6 +92,60 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     elif array.dtype.kind in "iu":
         array = array.astype(np.int64)
     return array
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` back to ``shape``: a broadcast edge's gradient is summed back to its
+    source's shape (a broadcast copies the source; each copy's gradient flows back to it)."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:  # leading axes the broadcast added
+        grad = grad.sum(axis=tuple(range(extra)))
+    # axes of length 1 that the broadcast stretched (a gradient with too few axes is no
+    # broadcast's: it is left as it is, for the walk's shape check to report)
+    sizes = zip(shape, grad.shape, strict=False)
+    stretched = tuple(axis for axis, (n, m) in enumerate(sizes) if n == 1 and m != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
+    """The non-leaf tensors among ``roots`` and among the tensors they were made from, each one
+    before the tensors it was made from.
+
+    Found by a depth-first search with a stack (recursion would stop at Python's depth limit of
+    about 1000 ops), then sorted newest first: an op's output is always newer than its inputs.
+    """
+    order = [tensor for tensor in roots if tensor._backward is not None]
+    seen = set(order)  # tensors hash by identity
+    stack = list(order)
+    while stack:
+        for parent in stack.pop()._parents:
+            if parent._backward is not None and parent not in seen:
+                seen.add(parent)
+                order.append(parent)
+                stack.append(parent)
+    order.sort(key=_creation_index, reverse=True)
+    return order
+
+
+def _creation_index(tensor: Tensor) -> int:
+    return tensor._seq
+
+
+def _own(grad: np.ndarray, taken: set[int]) -> np.ndarray:
+    """``grad`` as a leaf's own array: itself when nothing else can hold it, else a copy.
+
+    A gradient may be a view (of another gradient), the caller's ``gradient`` argument, or one
+    array handed to two tensors (``a + b`` gives its gradient to both); ``taken`` holds the ids
+    of the seed and of the arrays already kept.
+    """
+    if type(grad) is np.ndarray and grad.base is None and id(grad) not in taken:
+        taken.add(id(grad))
+        return grad
+    return np.array(grad)
 
 
 class Tensor(TensorMath, TensorShape):
@@ -122,11 +186,12 @@ class Tensor(TensorMath, TensorShape):
     def _from_op(
         cls, data: np.ndarray, parents: Sequence[Tensor], backward: BackwardFn, op: str
     ) -> Tensor:
-        """The result of an operation; it joins the graph when a parent requires grad.
+        """The result ``data`` of operation ``op`` on ``parents``, as a graph node when a
+        parent requires grad.
 
-        ``backward.exact = True`` vouches that every gradient it returns is None (always for a
-        parent that does not require grad) or a new array of its parent's shape and dtype that
-        shares memory with no other array; :meth:`backward` then skips its checks and copies.
+        ``backward(g)``, given the gradient of the result, returns one gradient per parent (or
+        None for one that needs none), without changing ``g``. A gradient may keep the shape
+        the operation broadcast its parent to: :meth:`backward` sums it back.
         """
         out = Tensor.__new__(Tensor)
         out.data = data
@@ -154,9 +219,57 @@ class Tensor(TensorMath, TensorShape):
         """The name of the operation that made this tensor (torch gives an object)."""
         return f"{self._op}Backward" if self._backward is not None else None
 
-    # the graph walk lives in its own module; assigned, not wrapped, so a call costs nothing more
-    backward = _tensor_backward.backward
-    _topological_order = staticmethod(_tensor_backward.topological_order)
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Add d(self)/d(leaf) to the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is d(loss)/d(self), needed when self is not a scalar. The graph is always
+        kept (``retain_graph`` is accepted for torch's signature); higher-order gradients
+        (``create_graph=True``) are not supported.
+        """
+        if create_graph:
+            raise NotImplementedError("the numpy engine does not build graphs of gradients")
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            # a one of self's shape and dtype (np.ones, cheaper): size 1, so every axis is 1 long
+            seed = np.array(1, self.data.dtype, ndmin=self.data.ndim)
+        else:
+            seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+            seed = seed.astype(self.data.dtype, copy=False)
+            if seed.shape != self.data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {seed.shape} and "
+                    f"output[0] has a shape of {self.data.shape}."
+                )
+        grads = {self: seed}  # d(self)/d(t) for each tensor t reached and not yet visited
+        if fast.enabled() and run_exact_chain(grads):
+            return  # a training step's graph of fused nodes (explorer/engine/fast/backward.py)
+        for node in topological_order(grads):
+            grad = grads.pop(node, None)
+            if grad is None:
+                continue  # no path from self carries a gradient here
+            for parent, parent_grad in zip(node._parents, node._backward(grad), strict=True):
+                if parent_grad is None or not parent.requires_grad:
+                    continue
+                data = parent.data
+                parent_grad = unbroadcast(parent_grad, data.shape)
+                if parent_grad.dtype != data.dtype:
+                    parent_grad = parent_grad.astype(data.dtype)
+                assert parent_grad.shape == data.shape, (node._op, parent_grad.shape, data.shape)
+                if parent in grads:
+                    # another path to parent: add up, into a new array (the first may be shared)
+                    grads[parent] = grads[parent] + parent_grad
+                else:
+                    grads[parent] = parent_grad
+        taken = {id(seed)}  # arrays no leaf may keep as they are (see _own)
+        for leaf, grad in grads.items():  # what is left: the leaves, each with its whole gradient
+            leaf.grad = _own(grad, taken) if leaf.grad is None else leaf.grad + grad
 
     @staticmethod
     def _constant(data: Any) -> Tensor:

@@ -1,1 +1,2 @@
-"""Files the explorer writes and reads: atomic writes and the session document (no Qt)."""
+"""Files the explorer writes and reads (no Qt): atomic writes, reads bounded to regular files
+(``bounded``), ``.npz`` archives checked header first (``npz``), the session document."""

@@ -2,20 +2,29 @@
 
 A session is what a person needs to come back to an experiment: the state of every control,
 the model configuration, the runs' curves (all inside each tab's ``state()``), and arrays such
-as trained weights, which go into a ``.npz`` file next to the JSON (``lab.json`` ->
-``lab.npz``). Reading never trusts the file: its size, nesting, list lengths and array sizes
-are bounded before anything big is allocated, and every problem becomes a ``SessionError``
-that names the file and the problem.
+as trained weights, which go into a ``.npz`` file next to the JSON, named by the JSON
+(``lab.json`` -> ``lab.<16 hex digits>.npz``; sessions written with ``lab.npz`` still open).
+
+Saving replaces the pair together: the arrays go to a new name first, then the JSON that
+names them replaces the old JSON atomically, and only then is the old arrays file deleted.
+A failure at any step leaves the previous JSON and arrays as they were.
+
+Reading never trusts the files: only regular files are read, their size, nesting, list
+lengths and array headers are bounded before anything big is allocated, arrays must hold
+finite numbers, and every problem becomes a ``SessionError`` that names the file and the
+problem.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
-import math
 import os
+import re
+import secrets
 import shutil
-import zipfile
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from explorer.io.atomic import atomic_path, write_text_atomic
+from explorer.io.bounded import FileRefusedError, read_bounded
+from explorer.io.npz import NpzError, open_npz
 
 SESSION_FORMAT = "explorer-session"
 SESSION_VERSION = 1
@@ -37,7 +48,7 @@ MAX_STRING_LENGTH = 1_000_000
 MAX_ARRAYS_BYTES = 1024 * 1024 * 1024
 MAX_ARRAY_ELEMENTS = 100_000_000
 MAX_ARRAY_COUNT = 10_000
-ARRAY_KINDS = "biuf"  # bool, ints, floats: nothing that could hold objects
+MAX_INTEGER = 2**63 - 1
 
 
 class SessionError(ValueError):
@@ -71,9 +82,38 @@ class Session:
     arrays_problem: str | None = None
 
 
-def arrays_path(session_path: str | os.PathLike) -> Path:
-    """The ``.npz`` file that holds a session's arrays (``lab.json`` -> ``lab.npz``)."""
-    return Path(session_path).with_suffix(ARRAYS_SUFFIX)
+def arrays_path(session_path: str | os.PathLike) -> Path | None:
+    """The ``.npz`` file a session's JSON names for its arrays; None when it names none
+    (or the JSON cannot be read)."""
+    path = Path(session_path)
+    name = _peek(path).get("arrays")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        return None
+    return path.with_name(name)
+
+
+def _owned_arrays_path(session_path: Path) -> Path | None:
+    """The arrays file of the session now at ``session_path``, if saving may delete it: the
+    JSON is a session and names ``<stem>.npz`` or ``<stem>.<16 hex digits>.npz``."""
+    document = _peek(session_path)
+    name = document.get("arrays")
+    stem, suffix = re.escape(session_path.stem), re.escape(ARRAYS_SUFFIX)
+    if (
+        document.get("format") != SESSION_FORMAT
+        or not isinstance(name, str)
+        or not re.fullmatch(stem + r"(\.[0-9a-f]{16})?" + suffix, name)
+    ):
+        return None
+    return session_path.with_name(name)
+
+
+def _peek(path: Path) -> dict[str, Any]:
+    """The JSON object at ``path`` as it is, unchecked; {} if there is none."""
+    try:
+        document = json.loads(read_bounded(path, MAX_SESSION_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -94,32 +134,48 @@ def session_to_dict(session: Session, arrays_file: str | None) -> dict[str, Any]
 
 
 def save_session(path: str | os.PathLike, session: Session) -> Path:
-    """Write ``session`` to ``path`` (JSON) and its arrays beside it; both atomically.
+    """Write ``session`` to ``path`` (JSON) and its arrays beside it, as one pair.
 
-    Returns the JSON file's path. Raises ``SessionError`` when a state is not
-    JSON-serializable (naming the tab) and ``OSError`` when the file cannot be written.
+    The arrays go to a new file (``<stem>.<16 hex digits>.npz``), then the JSON naming it
+    replaces the old JSON atomically, then the old arrays file is deleted: a failure at any
+    step leaves the previous pair as it was. Returns the JSON file's path. Raises
+    ``SessionError`` when a state is not JSON-serializable (naming the tab) and ``OSError``
+    when the files cannot be written.
     """
     path = Path(path)
     for name, state in session.tabs.items():
         _check_value(state, f"tabs.{name}", path, 0)
     has_arrays = any(session.arrays.get(tab) for tab in session.arrays)
+    new_arrays = None
+    if has_arrays:
+        new_arrays = path.with_name(f"{path.stem}.{secrets.token_hex(8)}{ARRAYS_SUFFIX}")
     try:
         text = json.dumps(
-            session_to_dict(session, arrays_path(path).name if has_arrays else None),
+            session_to_dict(session, new_arrays.name if new_arrays else None),
             indent=1,
             allow_nan=True,
         )
     except (TypeError, ValueError) as exc:
         raise SessionError(f"cannot save session {str(path)!r}: {exc}") from None
-    if has_arrays:
-        flat = {
-            f"{tab}/{name}": np.asarray(array)
-            for tab, arrays in session.arrays.items()
-            for name, array in arrays.items()
-        }
-        with atomic_path(arrays_path(path)) as tmp:
-            np.savez(tmp, **flat)
-    write_text_atomic(path, text)
+    old_arrays = _owned_arrays_path(path)
+    try:
+        if new_arrays is not None:
+            flat = {
+                f"{tab}/{name}": np.asarray(array)
+                for tab, arrays in session.arrays.items()
+                for name, array in arrays.items()
+            }
+            with atomic_path(new_arrays) as tmp:
+                np.savez(tmp, **flat)
+        write_text_atomic(path, text)
+    except BaseException:
+        if new_arrays is not None:
+            with contextlib.suppress(OSError):
+                new_arrays.unlink(missing_ok=True)
+        raise
+    if old_arrays is not None and old_arrays != new_arrays:
+        with contextlib.suppress(OSError):  # an orphan is harmless; the pair is complete
+            old_arrays.unlink(missing_ok=True)
     return path
 
 
@@ -134,22 +190,15 @@ def load_session(path: str | os.PathLike, keep_state: bool = False) -> Session:
     Raises
     ------
     SessionError
-        The file is missing, too large, not JSON, truncated, of the wrong shape, from a newer
-        explorer, or its arrays file is corrupt or too large. The message says which.
+        The file is missing, not a regular file, too large, not JSON, truncated, of the
+        wrong shape, from a newer explorer, or its arrays file is corrupt, too large or holds
+        NaN or infinite values. The message says which. No other exception escapes.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SessionError(f"cannot open session {str(path)!r}: {exc.strerror}") from None
-    if size > MAX_SESSION_BYTES:
-        raise SessionError(
-            f"session {str(path)!r} is {size:,} bytes; the limit is {MAX_SESSION_BYTES:,}"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"cannot read session {str(path)!r}: {exc.strerror}") from None
+        raw = read_bounded(path, MAX_SESSION_BYTES)
+    except FileRefusedError as exc:
+        raise SessionError(f"cannot open session {str(path)!r}: {exc.reason}") from None
     session, arrays_file = parse_session(raw, path)
     if arrays_file is not None:
         try:
@@ -164,7 +213,7 @@ def load_session(path: str | os.PathLike, keep_state: bool = False) -> Session:
 def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tuple[Session, Any]:
     """Validate a session document; return the Session (without arrays) and the .npz name."""
     path = Path(path)
-    if isinstance(raw, bytes):
+    if isinstance(raw, bytes | bytearray):
         if len(raw) > MAX_SESSION_BYTES:
             raise SessionError(f"session {str(path)!r} is larger than {MAX_SESSION_BYTES:,} bytes")
         try:
@@ -177,6 +226,9 @@ def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tu
         document = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise _error(path, f"it is not valid JSON (truncated or corrupt?): {exc}") from None
+    except ValueError:  # the only other: int() refusing a literal of too many digits
+        digits = sys.get_int_max_str_digits()
+        raise _error(path, f"it holds a number of more than {digits:,} digits") from None
     except RecursionError:
         raise _error(path, f"it is nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(document, dict):
@@ -217,66 +269,39 @@ def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tu
 
 
 def load_arrays(path: str | os.PathLike) -> dict[str, dict[str, np.ndarray]]:
-    """Read a session's ``.npz``; every array's header is checked before its data is read."""
+    """Read a session's ``.npz``: every array's header is checked before its data is read
+    (:func:`explorer.io.npz.open_npz`), and arrays of NaN or infinities are refused."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SessionError(
-            f"cannot open the session's arrays {str(path)!r}: {exc.strerror}"
-        ) from None
-    if size > MAX_ARRAYS_BYTES:
-        raise SessionError(f"arrays file {str(path)!r} is larger than {MAX_ARRAYS_BYTES:,} bytes")
-    try:
-        _check_npz_headers(path)
-        result: dict[str, dict[str, np.ndarray]] = {}
-        with np.load(path, allow_pickle=False) as npz:
-            for key in npz.files:
+        with open_npz(
+            path, MAX_ARRAYS_BYTES, MAX_ARRAY_ELEMENTS * 8, max_arrays=MAX_ARRAY_COUNT
+        ) as npz:
+            for header in npz.headers.values():
+                if header.size > MAX_ARRAY_ELEMENTS:
+                    raise npz.error(
+                        f"{header.name!r} has shape {header.shape}: more than "
+                        f"{MAX_ARRAY_ELEMENTS:,} elements"
+                    )
+            result: dict[str, dict[str, np.ndarray]] = {}
+            for key in npz.headers:
                 tab, _, name = key.partition("/")
-                if not name:
-                    continue
-                result.setdefault(tab, {})[name] = npz[key]
-        return result
-    except SessionError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise SessionError(f"arrays file {str(path)!r} is corrupt or truncated: {exc}") from None
-
-
-def _check_npz_headers(path: Path) -> None:
-    total = 0
-    with zipfile.ZipFile(path) as archive:
-        members = archive.infolist()
-        if len(members) > MAX_ARRAY_COUNT:
-            raise SessionError(
-                f"arrays file {str(path)!r} holds more than {MAX_ARRAY_COUNT} arrays"
-            )
-        for member in members:
-            with archive.open(member) as handle:
-                version = np.lib.format.read_magic(handle)
-                if version == (1, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_1_0(handle)
-                else:
-                    shape, _, dtype = np.lib.format.read_array_header_2_0(handle)
-            if dtype.kind not in ARRAY_KINDS:
-                raise SessionError(
-                    f"arrays file {str(path)!r}: {member.filename!r} has dtype {dtype}, "
-                    "only numbers are accepted"
-                )
-            count = math.prod(shape)
-            total += count
-            if count > MAX_ARRAY_ELEMENTS or total > MAX_ARRAY_ELEMENTS:
-                raise SessionError(
-                    f"arrays file {str(path)!r}: more than {MAX_ARRAY_ELEMENTS:,} elements "
-                    f"({member.filename!r} has shape {shape})"
-                )
+                if name:
+                    result.setdefault(tab, {})[name] = npz.read(key)
+            return result
+    except NpzError as exc:
+        raise SessionError(f"arrays file {str(path)!r}: {exc.reason}") from None
 
 
 def _check_value(value: Any, where: str, path: Path, depth: int) -> None:
     """Refuse values that are not plain JSON or exceed the size bounds."""
     if depth > MAX_DEPTH:
         raise _error(path, f"'{where}' is nested deeper than {MAX_DEPTH} levels")
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | float):
+        return
+    if isinstance(value, int):
+        # Past 64 bits no state means it, and float() or Qt would raise OverflowError.
+        if not -MAX_INTEGER <= value <= MAX_INTEGER:
+            raise _error(path, f"'{where}' is an integer of {len(str(abs(value)))} digits")
         return
     if isinstance(value, str):
         if len(value) > MAX_STRING_LENGTH:
@@ -288,7 +313,9 @@ def _check_value(value: Any, where: str, path: Path, depth: int) -> None:
                 path, f"'{where}' has {len(value):,} entries; the limit is {MAX_LIST_LENGTH:,}"
             )
         # Long numeric lists (curves) are checked in one pass rather than item by item.
-        if all(type(v) in (int, float) for v in value):
+        if all(
+            type(v) is float or type(v) is int and -MAX_INTEGER <= v <= MAX_INTEGER for v in value
+        ):
             return
         for index, item in enumerate(value):
             _check_value(item, f"{where}[{index}]", path, depth + 1)
@@ -359,9 +386,21 @@ def state_shape_problem(saved: Any, default: Any, where: str = "") -> str | None
 
 # -- keeping a session aside ------------------------------------------------------------
 def session_files(path: str | os.PathLike) -> list[Path]:
-    """The files of the session at ``path`` that exist: the JSON and its arrays file."""
+    """The files of the session at ``path`` that exist: the JSON and its arrays file.
+
+    When the JSON names no arrays file (it may be damaged), every file named like one of its
+    arrays files (``<stem>.npz``, ``<stem>.<16 hex digits>.npz``) counts as its own.
+    """
     path = Path(path)
-    return [p for p in (path, arrays_path(path)) if p.is_file()]
+    named = arrays_path(path)
+    if named is not None:
+        candidates = [named]
+    else:
+        pattern = re.escape(path.stem) + r"(\.[0-9a-f]{16})?" + re.escape(ARRAYS_SUFFIX)
+        candidates = sorted(
+            p for p in path.parent.glob("*" + ARRAYS_SUFFIX) if re.fullmatch(pattern, p.name)
+        )
+    return [p for p in (path, *candidates) if p.is_file()]
 
 
 def keep_aside(

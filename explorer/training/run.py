@@ -70,7 +70,10 @@ def prepare_data(
     if not standardize:
         return train, val, None
     scaler = Standardizer().fit(train)
-    return scaler.transform(train), scaler.transform(val), scaler
+    # The split's parts are fresh copies: standardize them in place, not into second copies.
+    train = train.with_x(scaler.transform_array(train.x, out=train.x))
+    val = val.with_x(scaler.transform_array(val.x, out=val.x))
+    return train, val, scaler
 
 
 def build_model(spec: RunSpec, input_features: int, output_features: int) -> nn.MLP:

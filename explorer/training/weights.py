@@ -3,21 +3,25 @@
 Files hold one array per ``state_dict`` key (``linear1.weight``, ``linear1.bias``, ...), so
 ``torch.nn.Module.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(f).items()})``
 reads them too. Writing is atomic (temporary file, then ``os.replace``); reading never
-unpickles (``allow_pickle=False``) and checks keys and shapes before touching the model.
+unpickles, and checks the file (a regular file no larger than the model could need), then
+every array's header (keys, dtypes and shapes against the model's) before it reads any
+array data (:func:`explorer.io.npz.open_npz`), then the values (finite), before touching the
+model.
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from explorer.engine import nn
 from explorer.io.atomic import atomic_write
+from explorer.io.npz import NpzError, open_npz
 
 MAX_WEIGHT_KEYS = 10_000
+_ROOM = 1 << 20  # bytes a weights file may hold beyond its arrays: zip and .npy headers
 
 
 def save_weights(model: nn.Module, path: str | os.PathLike) -> Path:
@@ -38,61 +42,53 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> None:
     Raises
     ------
     ValueError
-        If the file is not a readable ``.npz`` archive, holds NaN or infinite values, or its
-        keys or shapes do not match the model's ``state_dict`` (the message lists the
-        missing, unexpected or mismatched keys). The model is left unchanged.
+        If the file is missing, not a regular file, larger than the model's weights could
+        be, not a readable ``.npz`` archive, holds NaN or infinite values, or its keys,
+        dtypes or shapes do not match the model's ``state_dict`` (the message lists the
+        missing, unexpected or mismatched keys). No other exception escapes, and the model
+        is left unchanged.
     """
     path = Path(path)
     expected = model.state_dict()
+    # float64 is the widest dtype accepted, so this bounds a file of the right shapes.
+    largest = sum(np.size(value) for value in expected.values()) * 8
     try:
-        if not zipfile.is_zipfile(path):
-            # np.load would try .npy and then pickle, and answer with its allow_pickle hint.
-            if not path.exists():
-                raise FileNotFoundError(path)
-            raise ValueError(f"{path}: is not an .npz (zip) file")
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError(f"{path}: not an .npz archive of named arrays")
-        with loaded as archive:
-            keys = list(archive.files)
-            if len(keys) > MAX_WEIGHT_KEYS:
-                raise ValueError(f"{path}: holds {len(keys)} arrays; not a weights file")
-            missing = [k for k in expected if k not in keys]
-            unexpected = [k for k in keys if k not in expected]
-            if missing or unexpected:
-                parts = []
-                if missing:
-                    parts.append(f"missing keys {', '.join(missing)}")
-                if unexpected:
-                    parts.append(f"unexpected keys {', '.join(unexpected)}")
-                raise ValueError(
-                    f"{path}: does not fit this model: {'; '.join(parts)} "
-                    f"(the model has {', '.join(expected)})"
-                )
-            state = {}
-            for key, target in expected.items():
-                value = archive[key]
-                if value.shape != target.shape:
-                    raise ValueError(
-                        f"{path}: {key} has shape {tuple(value.shape)} but the model's "
-                        f"{key} has shape {tuple(target.shape)}"
-                    )
-                if value.dtype.kind not in "fiu":
-                    raise ValueError(f"{path}: {key} has non-numeric dtype {value.dtype}")
-                if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
-                    bad = value.ravel()[~np.isfinite(value.ravel())][0]
-                    raise ValueError(
-                        f"{path}: {key} holds non-finite values (e.g. {float(bad)}); "
-                        "weights must be finite numbers"
-                    )
-                state[key] = value.astype(target.dtype)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise ValueError(f"{path}: not a readable .npz weights file ({error})") from None
-    except ValueError as error:
-        if str(error).startswith(str(path)):
-            raise
-        # numpy refuses pickled (object) arrays with a ValueError of its own.
-        raise ValueError(f"{path}: not a readable .npz weights file ({error})") from None
+        with open_npz(
+            path,
+            largest + _ROOM * (len(expected) + 1),
+            largest,
+            max_arrays=MAX_WEIGHT_KEYS,
+            check_headers=lambda npz: _check_headers(npz, expected),
+        ) as npz:
+            state = {
+                key: npz.read(key).astype(target.dtype, copy=False)
+                for key, target in expected.items()
+            }
+    except NpzError as error:
+        raise ValueError(f"{path}: {error.reason}") from None
     model.load_state_dict(state)
+
+
+def _check_headers(npz, expected: dict[str, np.ndarray]) -> None:
+    """Keys and shapes against the model's, before any array data is read."""
+    keys = list(npz.headers)
+    missing = [k for k in expected if k not in keys]
+    unexpected = [k for k in keys if k not in expected]
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing keys {', '.join(missing)}")
+        if unexpected:
+            parts.append(f"unexpected keys {', '.join(k[:80] for k in unexpected[:20])}")
+        raise npz.error(
+            f"does not fit this model: {'; '.join(parts)} (the model has {', '.join(expected)})"
+        )
+    for key, target in expected.items():
+        header = npz.headers[key]
+        if header.shape != tuple(target.shape):
+            raise npz.error(
+                f"{key} has shape {header.shape} but the model's {key} has shape "
+                f"{tuple(target.shape)}"
+            )
+        if header.dtype.kind not in "fiu":
+            raise npz.error(f"{key} has non-numeric dtype {header.dtype}")

@@ -8,8 +8,10 @@ wire it is one frame::
 
 Each array becomes ``{"__array__": [offset, dtype, shape]}`` in the header. Decoding checks
 every descriptor against the frame before it reads a byte (a dtype outside the numeric
-whitelist, a shape that does not fit, a frame over :data:`MAX_FRAME`: :class:`WireError`), and
-nothing is ever unpickled. Tuples arrive as lists; numpy scalars as Python numbers.
+whitelist, a shape that does not fit, a frame over :data:`MAX_FRAME`, a header nested deeper
+than :data:`MAX_DEPTH`: :class:`WireError`, the only exception decoding raises), and nothing
+is ever unpickled. A frame read from a stream takes memory as its bytes arrive, not as its
+length claims. Tuples arrive as lists; numpy scalars as Python numbers.
 
 >>> import numpy as np
 >>> message = decode(encode({"kind": "state", "w": np.arange(3, dtype=np.float32)}))
@@ -20,16 +22,20 @@ nothing is ever unpickled. Tuples arrive as lists; numpy scalars as Python numbe
 from __future__ import annotations
 
 import json
-import math
 import struct
 from typing import Any, BinaryIO
 
 import numpy as np
 
+from explorer.io.npz import check_array_form, check_array_size
+
 _LENGTHS = struct.Struct("<QQ")
 #: The largest frame either side accepts: a loaded MNIST training set (60,000 x 784 float32,
 #: 188 MB) fits with room to spare; a corrupt length does not allocate gigabytes.
 MAX_FRAME = 1 << 31
+#: The deepest nesting of lists and dicts a message may have.
+MAX_DEPTH = 64
+_CHUNK = 16 << 20  # a frame grows by at most this much before its bytes have arrived
 _ARRAY = "__array__"
 _ALIGN = 8
 _DTYPES = frozenset(
@@ -102,40 +108,53 @@ def decode(frame: bytes | bytearray) -> dict[str, Any]:
     start = _LENGTHS.size
     try:
         header = json.loads(frame[start : start + header_length])
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise WireError(f"frame header is not JSON: {error}") from error
+    except RecursionError:
+        raise WireError(f"frame header is nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # not UTF-8, not JSON, or an integer of too many digits
+        raise WireError(f"frame header is not JSON: {_short(error)}") from None
     body = memoryview(frame)[start + header_length :]
 
-    def restore(value: Any) -> Any:
+    def restore(value: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise WireError(f"frame header is nested deeper than {MAX_DEPTH} levels")
         if isinstance(value, dict):
             if _ARRAY in value:
                 return _array(value[_ARRAY], body)
-            return {k: restore(v) for k, v in value.items()}
+            return {k: restore(v, depth + 1) for k, v in value.items()}
         if isinstance(value, list):
-            return [restore(v) for v in value]
+            return [restore(v, depth + 1) for v in value]
         return value
 
-    message = restore(header)
+    message = restore(header, 0)
     if not isinstance(message, dict):
         raise WireError("a message must be a JSON object")
     return message
 
 
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def _array(descriptor: Any, body: memoryview) -> np.ndarray:
+    bad = f"bad array descriptor {_short(repr(descriptor))}"
+    if not isinstance(descriptor, list) or len(descriptor) != 3:
+        raise WireError(bad)
+    offset, dtype_text, shape = descriptor
+    if not isinstance(dtype_text, str) or dtype_text not in _DTYPES:
+        raise WireError(f"array dtype {_short(repr(dtype_text))} is not a plain numeric type")
+    dtype = np.dtype(dtype_text)
+    if type(offset) is not int or not 0 <= offset <= len(body) or not isinstance(shape, list):
+        raise WireError(bad)
     try:
-        offset, dtype_text, shape = descriptor
-        dtype = np.dtype(dtype_text) if dtype_text in _DTYPES else None
-        shape = tuple(int(n) for n in shape)
-    except (TypeError, ValueError) as error:
-        raise WireError(f"bad array descriptor {descriptor!r}") from error
-    if dtype is None:
-        raise WireError(f"array dtype {dtype_text!r} is not a plain numeric type")
-    if any(n < 0 for n in shape) or not isinstance(offset, int) or offset < 0:
-        raise WireError(f"bad array descriptor {descriptor!r}")
-    nbytes = math.prod(shape) * dtype.itemsize
-    if offset + nbytes > len(body):
-        raise WireError(f"array of shape {shape} runs past the end of the frame")
-    array = np.frombuffer(body, dtype=dtype, count=math.prod(shape), offset=offset)
+        shape = check_array_form("the array", tuple(shape), dtype)
+    except ValueError as error:
+        raise WireError(f"{bad}: {error}") from None
+    try:
+        nbytes = check_array_size("the array", shape, dtype, len(body) - offset)
+    except ValueError:
+        raise WireError(f"array of shape {_short(shape)} runs past the end of the frame") from None
+    array = np.frombuffer(body, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset)
     # A frame read from a stream is a bytearray: its arrays are used in place, writable. One
     # made of bytes is read-only: those arrays are copied, so every array is writable.
     return (array if array.flags.writeable else array.copy()).reshape(shape)
@@ -159,9 +178,16 @@ def read_message(stream: BinaryIO) -> dict[str, Any] | None:
         raise WireError(f"frame of {total} bytes is over the limit of {MAX_FRAME}")
     if total < 8:
         raise WireError("frame lengths disagree with its size")
-    frame = bytearray(total + 8)  # one buffer: the arrays are read straight into place
-    frame[: _LENGTHS.size] = head
-    _read_into(stream, memoryview(frame)[_LENGTHS.size :])
+    # The frame grows as its bytes arrive (a bytearray grows in place), so a length that
+    # lies costs what was really sent, not what was claimed.
+    frame = head
+    remaining = total + 8 - len(head)
+    while remaining:
+        chunk = stream.read(min(remaining, _CHUNK))
+        if not chunk:
+            raise WireError("stream ended inside a frame")
+        frame += chunk
+        remaining -= len(chunk)
     return decode(frame)
 
 

@@ -1,4 +1,4 @@
-"""The main window: four tabs, File and Help menus, a status bar, remembered geometry."""
+"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry."""
 
 from __future__ import annotations
 
@@ -6,10 +6,19 @@ import logging
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+)
 
 import explorer
+from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
@@ -19,6 +28,7 @@ from explorer.ui.plots.focus_frame import install_plot_focus_frame
 from explorer.ui.settings import make_settings
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
+from explorer.ui.view_menu import build_view_menu
 
 
 def build_tabs() -> list[ExplorerTab]:
@@ -40,18 +50,33 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("explorer")
+        # Before the tabs: their plots are built in the remembered colours and zoom.
+        self.appearance = Appearance(make_settings, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         for tab in build_tabs():
             self.tabs.addTab(tab, tab.title)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self._scrolled(self.tabs))
         self._build_menus()
         self.statusBar().showMessage("Ready")
         self._restore_settings()
+        self._size_to_current_tab()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         install_plot_focus_frame()  # the plot with the keyboard focus shows it
         self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
+
+    @staticmethod
+    def _scrolled(tabs: QTabWidget) -> QScrollArea:
+        # Smaller than the tabs need (a large zoom on a small screen), the window scrolls
+        # them rather than growing past the screen or squeezing them.
+        scroll = QScrollArea()
+        scroll.setObjectName("tabsScroll")
+        scroll.setWidget(tabs)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return scroll
 
     # -- tabs -----------------------------------------------------------------------------
     def tab(self, export_name: str) -> ExplorerTab:
@@ -82,12 +107,24 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
         self.file_menu = build_file_menu(self, make_settings)
+        self.view_menu = build_view_menu(self)  # zoom and appearance
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&About explorer", self)
         about_action.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about_action)
         self.help_menu = help_menu
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale every text, plots' included, by ``zoom`` (0.8 to 2), as View > Zoom does."""
+        self.appearance.set_zoom(zoom)
+        self.statusBar().showMessage(f"Zoom {round(self.appearance.zoom() * 100)} %", 3000)
+
+    def set_appearance(self, name: str) -> None:
+        """Follow the system's colours ("system") or force "light" or "dark", as View >
+        Appearance does."""
+        self.appearance.set_preference(name)
+        self.appearance_actions[name].setChecked(True)
 
     def about_text(self) -> str:
         from PySide6 import __version__ as pyside_version
@@ -132,6 +169,15 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         make_settings().setValue("window/tab", index)
+        self._size_to_current_tab()
+
+    def _size_to_current_tab(self) -> None:
+        # A stack is as large as its largest page; hidden pages that ignore their size let
+        # the window scroll only when the tab shown needs more room than it has.
+        shown = self.tabs.currentWidget()
+        for tab in self.all_tabs():
+            policy = QSizePolicy.Policy.Preferred if tab is shown else QSizePolicy.Policy.Ignored
+            tab.setSizePolicy(policy, policy)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # Training and threads stop whatever else fails on the way out.
@@ -143,6 +189,7 @@ class MainWindow(QMainWindow):
         except Exception:
             log.exception("could not keep the window's state for the next start")
         finally:
+            self.appearance.stop_following()
             for tab in self.all_tabs():
                 try:
                     tab.shutdown()

@@ -199,8 +199,9 @@ class SessionController:
             return False
         self._add_recent(path)
         self.mark_unmodified(session)
-        if any(session.arrays.values()):
-            self._status(f"Session saved to {path} and {arrays_path(path).name}")
+        arrays = arrays_path(path)  # the file the saved JSON names; None without arrays
+        if arrays is not None:
+            self._status(f"Session saved to {path} and {arrays.name}")
         else:
             self._status(f"Session saved to {path}")
         return True

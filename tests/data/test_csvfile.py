@@ -1,9 +1,18 @@
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.data import DataError, load_csv
+from tests.limits import LimitedWorker, needs_limits
+from tests.special_files import (
+    dev_zero_link,
+    needs_dev_zero,
+    needs_fifo,
+    refuses_without_blocking,
+)
 
 
 def write(tmp_path, text, name="data.csv"):
@@ -142,3 +151,59 @@ def test_a_value_beyond_float32_is_named_not_turned_into_infinity(tmp_path):
     message = str(info.value)
     assert message.startswith(str(tmp_path)) and "too large for float32" in message
     assert "'1e39'" in message
+
+
+# -- files built to exhaust memory ---------------------------------------------------------
+@needs_limits
+def test_one_long_label_takes_memory_for_itself_not_for_every_row(tmp_path):
+    # 50,000 rows and one label of 100,000 characters: as fixed-width text, 18.6 GiB.
+    rows = [f"{i % 7},{i % 5},{'a' if i % 2 else 'b'}" for i in range(50_000)]
+    rows[123] = "1,2," + "x" * 100_000
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    assert path.stat().st_size < 500_000
+    with LimitedWorker(extra_bytes=300 << 20) as worker:
+        answer = worker.call("csv", path)
+    assert answer["outcome"] == "ok", answer["message"]
+    data = load_csv(path)
+    assert len(data) == 50_000 and len(data.class_names) == 3
+    assert data.class_names[2] == "x" * 100_000 and data.y[123] == 2
+
+
+def test_numeric_labels_that_are_not_class_indices_keep_their_text(tmp_path):
+    data = load_csv(write(tmp_path, "1,2,0.5\n3,4,1.5\n5,6,0.5\n"))
+    assert data.class_names == ["0.5", "1.5"] and data.y.tolist() == [0, 1, 0]
+    data = load_csv(write(tmp_path, "1,2,3\n3,4,1e0\n", "e.csv"))
+    assert data.y.tolist() == [3, 1] and data.num_classes == 4
+    with pytest.raises(DataError, match="label 1000000 implies more than 1000 classes"):
+        load_csv(write(tmp_path, "1,2,0\n3,4,1e6\n", "big.csv"))
+
+
+@needs_dev_zero
+def test_a_csv_that_is_a_symlink_to_dev_zero_is_refused(tmp_path):
+    link = dev_zero_link(tmp_path, "data.csv")
+    with pytest.raises(DataError, match="data.csv: cannot open the file: not a regular file"):
+        load_csv(link)
+
+
+@needs_fifo
+def test_a_csv_that_is_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    error = refuses_without_blocking(fifo, lambda: load_csv(fifo))
+    assert isinstance(error, DataError) and "a pipe (FIFO)" in str(error)
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(DataError, match="not a regular file but a folder"):
+        load_csv(tmp_path)
+
+
+def test_a_csv_that_may_hold_more_than_the_memory_budget_is_refused_before_parsing(tmp_path):
+    path = write(tmp_path, "1,2,0\n" * 1000)  # 6,000 bytes: at most 1,001 rows of 3 cells
+    assert len(load_csv(path, memory_budget=1001 * (2 * 15 + 64))) == 1000
+    with pytest.raises(DataError) as info:
+        load_csv(path, memory_budget=50_000)
+    assert str(info.value) == (
+        f"{path}: 6,000 bytes of CSV in 3 columns (up to 1,001 rows) would need about 92 KiB "
+        "of memory to load and train on, more than the memory budget of 49 KiB"
+    )

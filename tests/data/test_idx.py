@@ -1,5 +1,7 @@
 import gzip
+import os
 import struct
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -7,6 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.data import DataError, load_idx
+from explorer.data.memory import WORKING_SET_PER_VALUE, working_set
+from explorer.training import TrainingConfig, prepare_data
+from explorer.training.process import dataset_from_message, dataset_message
+from explorer.training.wire import decode, encode
+from tests.io.crafted import gzip_zeros
+from tests.limits import LimitedWorker, needs_limits
+from tests.special_files import (
+    dev_zero_link,
+    needs_dev_zero,
+    needs_fifo,
+    refuses_without_blocking,
+)
 
 
 def idx_bytes(magic, dims, payload):
@@ -144,3 +158,85 @@ def test_random_headers_never_crash(tmp_path_factory, header, tail):
     except DataError:
         return
     assert len(data) == 5  # only a coherent header can load
+
+
+# -- memory ---------------------------------------------------------------------------------
+@needs_limits
+def test_images_over_the_memory_budget_are_refused_before_a_pixel_is_read(tmp_path):
+    # 1,369,000 images of 28x28: 1 GiB of pixels, just under MAX_IDX_BYTES, in 1 MB of gzip.
+    count = 1_369_000
+    images = tmp_path / "images.gz"
+    images.write_bytes(gzip_zeros(struct.pack(">IIII", 0x803, count, 28, 28), 1024))
+    labels = tmp_path / "labels.gz"
+    labels.write_bytes(gzip_zeros(struct.pack(">II", 0x801, count), 2))
+    assert images.stat().st_size < 2 << 20
+    with LimitedWorker(extra_bytes=300 << 20) as worker:
+        answer = worker.call("idx", images, labels=str(labels), memory_budget=2 << 30)
+    assert answer["outcome"] == "refused", answer["message"]
+    assert answer["message"] == (
+        f"{images}: 1,369,000 images of 28x28 pixels would need about 15.1 GiB of memory to "
+        "load and train on, more than the memory budget of 2.0 GiB"
+    )
+
+
+def test_images_within_the_budget_load(tmp_path):
+    image_path, label_path, pixels, _ = write_pair(tmp_path)
+    need = working_set(5, 12)
+    assert load_idx(image_path, label_path, memory_budget=need).x.shape == (5, 12)
+    with pytest.raises(DataError, match="would need about 1 KiB of memory"):
+        load_idx(image_path, label_path, memory_budget=need - 1)
+
+
+def test_the_working_set_estimate_covers_loading_splitting_and_training(tmp_path):
+    """Measured with tracemalloc: the app's process (load, split, standardize, the
+    validation part in data units) at its peak, plus the training process's copy."""
+    count, rows, cols = 12_000, 28, 28
+    rng = np.random.default_rng(0)
+    with gzip.open(tmp_path / "images.gz", "wb", compresslevel=1) as handle:
+        handle.write(idx_bytes(0x803, (count, rows, cols), b""))
+        handle.write(rng.integers(0, 256, count * rows * cols, dtype=np.uint8).tobytes())
+    with gzip.open(tmp_path / "labels.gz", "wb") as handle:
+        handle.write(idx_bytes(0x801, (count,), rng.integers(0, 10, count, dtype=np.uint8)))
+    pixels = count * rows * cols
+    tracemalloc.start()
+    try:
+        data = load_idx(tmp_path / "images.gz", tmp_path / "labels.gz")
+        load_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        train, val, scaler = prepare_data(data, TrainingConfig(val_fraction=0.5), True)
+        raw_val = scaler.inverse_transform_array(val.x)
+        app = max(load_peak, tracemalloc.get_traced_memory()[1])
+        frame = bytearray(encode({"train": dataset_message(train), "val": dataset_message(val)}))
+        del data, train, val, raw_val, scaler
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        message = decode(frame)
+        parts = dataset_from_message(message["train"]), dataset_from_message(message["val"])
+        child = len(frame) + tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert len(parts[0]) + len(parts[1]) == count
+    assert load_peak < 4.5 * pixels  # float32 pixels and one block of bytes
+    assert app + child < WORKING_SET_PER_VALUE * pixels, (app / pixels, child / pixels)
+    assert app + child > (WORKING_SET_PER_VALUE - 2) * pixels  # nor loose
+
+
+@needs_dev_zero
+def test_idx_files_that_are_symlinks_to_dev_zero_are_refused(tmp_path):
+    image_path, label_path, _, _ = write_pair(tmp_path)
+    link = dev_zero_link(tmp_path, "zero-idx3-ubyte")
+    with pytest.raises(DataError, match="zero-idx3-ubyte: cannot open the file: not a regular"):
+        load_idx(link, label_path)
+    with pytest.raises(DataError, match="zero-idx3-ubyte: cannot open the file: not a regular"):
+        load_idx(image_path, link)
+
+
+@needs_fifo
+def test_idx_files_that_are_fifos_are_refused_without_blocking(tmp_path):
+    image_path, label_path, _, _ = write_pair(tmp_path)
+    fifo = tmp_path / "pipe-idx3-ubyte"
+    os.mkfifo(fifo)
+    error = refuses_without_blocking(fifo, lambda: load_idx(fifo, label_path))
+    assert isinstance(error, DataError) and "a pipe (FIFO)" in str(error)
+    error = refuses_without_blocking(fifo, lambda: load_idx(image_path, fifo))
+    assert isinstance(error, DataError) and "a pipe (FIFO)" in str(error)

@@ -8,6 +8,7 @@ import pytest
 MODULES = [
     "explorer.engine",
     "explorer.engine.tensor",
+    "explorer.engine.fast",
     "explorer.engine.nn.module",
     "explorer.engine.nn.parameter",
     "explorer.engine.nn.linear",

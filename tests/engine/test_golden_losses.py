@@ -16,6 +16,9 @@ import pytest
 from explorer.engine import Tensor, nn
 from explorer.engine.nn import functional as F  # noqa: N812 (torch's alias)
 
+# every case runs on the fast path and on the plain path (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("engine_path")
+
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DOCUMENT = json.loads((GOLDEN / "losses.json").read_text(encoding="utf-8"))
 RTOL, ATOL = 1e-10, 1e-14

@@ -16,6 +16,9 @@ import pytest
 from explorer.engine import Tensor, nn, optim
 from explorer.engine.nn import functional as F  # noqa: N812 (torch's alias)
 
+# every case runs on the fast path and on the plain path (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("engine_path")
+
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 MODULES = json.loads((GOLDEN / "modules.json").read_text(encoding="utf-8"))
 OPTIM = json.loads((GOLDEN / "optim.json").read_text(encoding="utf-8"))

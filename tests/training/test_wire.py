@@ -2,6 +2,7 @@ import io
 import json
 import math
 import struct
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -80,6 +81,14 @@ def frame(header: dict, body: bytes = b"") -> bytes:
         (frame({"a": {"__array__": [0, "<f4", [3]]}}, b"x" * 8), "runs past the end"),
         (frame({"a": {"__array__": [0, "<f4", [-1]]}}, b"x" * 8), "bad array descriptor"),
         (frame({"a": {"__array__": "nonsense"}}), "bad array descriptor"),
+        (frame({"a": {"__array__": [0, "<f4", [math.inf]]}}), "bad array descriptor"),
+        (frame({"a": {"__array__": [0, "<f4", [2**70, 0]]}}), "runs past the end"),
+        (frame({"a": {"__array__": [0, "<f4", [2.0]]}}, b"x" * 8), "bad array descriptor"),
+        (frame({"a": {"__array__": [0, ["<f4"], [2]]}}, b"x" * 8), "not a plain numeric"),
+        (frame({"a": {"__array__": [True, "<f4", [1]]}}, b"x" * 8), "bad array descriptor"),
+        (frame({"a": {"__array__": {"0": 1, "1": 2, "2": 3}}}), "bad array descriptor"),
+        (frame({"a": {"__array__": [0, "<f4", [1] * 40]}}, b"x" * 8), "bad array descriptor"),
+        (frame({"a": {"__array__": [10**30, "<f4", [1]]}}, b"x" * 8), "bad array descriptor"),
     ],
 )
 def test_malformed_frames_are_refused_before_anything_is_read_from_them(data, match):
@@ -123,3 +132,36 @@ def test_arrays_go_out_without_a_copy_and_come_in_aligned_and_in_place():
         assert array.__array_interface__["data"][0] % 8 == 0
     assert got["a"].base is not None  # a view of the frame it came in, not a copy
     np.testing.assert_array_equal(got["big"], big)
+
+
+def test_a_shape_of_infinity_is_a_wire_error_not_an_overflow():
+    text = b'{"a":{"__array__":[0,"<f4",[Infinity]]}}'
+    data = struct.pack("<QQ", 8 + len(text), len(text)) + text
+    with pytest.raises(WireError, match="bad array descriptor"):
+        decode(data)
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_deeply_nested_header_is_a_wire_error(depth):
+    text = b'{"a":' + b"[" * depth + b"]" * depth + b"}"
+    data = struct.pack("<QQ", 8 + len(text), len(text)) + text
+    with pytest.raises(WireError, match="nested deeper than 64 levels"):
+        decode(data)
+
+
+def test_an_integer_of_too_many_digits_is_a_wire_error():
+    text = b'{"a":' + b"9" * 5000 + b"}"
+    data = struct.pack("<QQ", 8 + len(text), len(text)) + text
+    with pytest.raises(WireError, match="not JSON"):
+        decode(data)
+
+
+def test_a_frame_length_that_lies_costs_only_the_bytes_sent():
+    lying = struct.pack("<QQ", MAX_FRAME - 8, 2) + b"{}" + bytes(1000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(WireError, match="ended inside a frame"):
+            read_message(io.BytesIO(lying))
+        assert tracemalloc.get_traced_memory()[1] < 64 << 20
+    finally:
+        tracemalloc.stop()

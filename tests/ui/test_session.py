@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -196,12 +197,17 @@ def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(qtbot, tmp
     assert not window.sessions.restore_last()
     window.tab("model").model()  # built, so the session has weights
     window.close()
+    weights = arrays_path(path)
     text = path.read_text().replace(f'"version": {SESSION_VERSION}', '"version": 999')
     path.write_text(text)
     again, _ = _window_with_last_session(qtbot, tmp_path, monkeypatch)
     assert not again.sessions.restore_last()
     [folder] = _folders_kept_aside(path)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, arrays_path(path).name])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, weights.name])
+    # A newer explorer (here: the file edited back) opens it from there, weights and all.
+    kept = folder / path.name
+    kept.write_text(text.replace('"version": 999', f'"version": {SESSION_VERSION}'))
+    assert again.sessions.open_from(kept), again.errors
     again.sessions.autosave_enabled = False
 
 
@@ -486,8 +492,9 @@ def test_a_missing_recent_session_is_removed_from_the_list(window, tmp_path):
 def test_the_save_message_names_both_files(window, tmp_path):
     path = tmp_path / "lab.json"
     assert window.sessions.save_to(path)
-    assert window.statusBar().currentMessage() == f"Session saved to {path} and lab.npz"
-    assert arrays_path(path).exists()
+    arrays = arrays_path(path)
+    assert re.fullmatch(r"lab\.[0-9a-f]{16}\.npz", arrays.name) and arrays.exists()
+    assert window.statusBar().currentMessage() == f"Session saved to {path} and {arrays.name}"
     for tab in window.all_tabs():
         tab.arrays = {}
     assert window.sessions.save_to(tmp_path / "plain.json")
@@ -518,3 +525,59 @@ def test_the_main_window_starts_unmodified_and_a_change_modifies_it(main_window,
     assert sessions.is_modified()
     assert sessions.save_to(tmp_path / "lab.json")
     assert not sessions.is_modified()
+
+
+# -- files built to hang, exhaust memory or escape as another error ---------------------------
+def _session_naming(folder, arrays_name, tabs=None):
+    path = folder / "lab.json"
+    document = {"format": "explorer-session", "version": 1, "tabs": tabs or {}}
+    document["arrays"] = arrays_name
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_session_that_is_a_fifo_or_a_device_is_refused_with_a_message(window, tmp_path):
+    import os
+
+    fake = window.tab("fake")
+    fake.count.setValue(7)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.json")
+        assert not window.sessions.open_from(tmp_path / "pipe.json")
+        assert (
+            "not a regular file but a pipe (FIFO). The current state is kept."
+            in (window.errors[-1])
+        )
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.json").symlink_to("/dev/zero")
+        assert not window.sessions.open_from(tmp_path / "zero.json")
+        assert "zero.json': not a regular file but a device" in window.errors[-1]
+    assert fake.count.value() == 7
+
+
+def test_a_4301_digit_integer_is_a_message_not_a_fault(window, tmp_path):
+    path = tmp_path / "digits.json"
+    path.write_text(
+        '{"format": "explorer-session", "version": 1, "tabs": {"fake": {"count": '
+        + "9" * 4301
+        + "}}}"
+    )
+    assert not window.sessions.open_from(path)
+    assert "holds a number of more than 4,300 digits" in window.errors[-1]
+
+
+def test_arrays_with_an_absurd_shape_or_nan_keep_the_state_and_say_why(window, tmp_path):
+    from tests.io.crafted import npy_header, raw_zip, stored
+
+    fake = window.tab("fake")
+    (tmp_path / "lab.npz").write_bytes(
+        raw_zip([stored("fake/w.npy", npy_header("<f4", (2**70, 0)))])
+    )
+    path = _session_naming(tmp_path, "lab.npz", {"fake": {"count": 42}})
+    assert not window.sessions.open_from(path)
+    assert fake.count.value() == 42
+    assert "Trained weights: arrays file" in window.errors[-1]
+    assert "has shape (1180591620717411303424, 0)" in window.errors[-1]
+    np.savez(tmp_path / "lab.npz", **{"fake/w": np.array([1.0, np.nan])})
+    assert not window.sessions.open_from(path)
+    assert "'fake/w' holds a non-finite value (nan) at index 1" in window.errors[-1]

@@ -8,26 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.engine._constants import Table, arange, ones, scalar
+from explorer.engine import fast
+from explorer.engine.fast.cross_entropy import batch_cross_entropy
 from explorer.engine.nn._loss_common import as_tensor, finish, resolve_reduction
 from explorer.engine.nn._loss_dtypes import check_class_input
 from explorer.engine.tensor import Tensor
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # torch accepts Long or Byte
-_INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
-# (N, C, dtype) -> what the plain path needs per batch shape, in one lookup: vectors of C and N
-# ones (row sums and a total as products, cheaper than np.add.reduce on small arrays), each
-# row's first flat index, and N as a 0-d array of the dtype (g / count is g / N, cheaper)
-_PLAIN_CONSTANTS = Table(
-    lambda key: (ones(key[1], key[2]), ones(key[0], key[2]), arange(key[0], key[1]),
-                 scalar(key[0], key[2]))
-)  # fmt: skip
 
 
 def log_softmax_rows(x: np.ndarray) -> np.ndarray:
     """Stable log-softmax over the last axis, as ATen: ``(x - max) - log(sum(exp(x - max)))``."""
     shifted = x - np.max(x, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    # the sum over classes as a product with ones: numpy sums a short last axis row by row
+    sums = np.exp(shifted).dot(np.ones(x.shape[-1], x.dtype))
+    return shifted - np.log(sums)[..., None]
 
 
 def _to_rows(x: np.ndarray) -> np.ndarray:
@@ -191,13 +186,15 @@ def cross_entropy(
     0.2395
     """
     if (
-        weight is None and label_smoothing == 0 and size_average is None and reduce is None
+        fast.enabled()
+        and weight is None and label_smoothing == 0 and size_average is None and reduce is None
         and (reduction == "mean" or reduction == "sum")
         and isinstance(input, Tensor) and isinstance(target, Tensor)
     ):  # fmt: skip
-        plain = _cross_entropy_plain(input, target.data, reduction, ignore_index)
-        if plain is not None:
-            return plain
+        # a training batch, with fewer numpy calls (explorer/engine/fast/cross_entropy.py)
+        batch = batch_cross_entropy(input, target.data, reduction, ignore_index)
+        if batch is not None:
+            return batch
     input, target = as_tensor(input), as_tensor(target)
     reduction = resolve_reduction(size_average, reduce, reduction)
     classes = _check_input("cross_entropy", input)
@@ -236,58 +233,6 @@ def cross_entropy(
         values.reshape(target.shape), reduction, (input,), (grad_input,), "NllLoss",
         denom=denom,
     )  # fmt: skip
-
-
-def _cross_entropy_plain(
-    input: Tensor, t: np.ndarray, reduction: str, ignore_index: int
-) -> Tensor | None:
-    """The training-loop case, kept lean; None unless it applies.
-
-    It applies to ``(N, C)`` floating point logits, ``N > 0`` int64 class indices all in
-    ``[0, C)`` and an ``ignore_index`` outside that range, with no weight or smoothing (the
-    caller checks those). Same arithmetic as the general path, so the same numbers, at a
-    third of its overhead.
-    """
-    x = input.data
-    if x.ndim != 2 or x.dtype.kind != "f" or t.ndim != 1:
-        return None
-    n, classes = x.shape
-    if len(t) != n or (t.dtype is not _INT64 and t.dtype != _INT64):
-        return None
-    # one pass checks 0 <= t < C: read as uint64, a negative int64 is above any C (argmax and
-    # item cost half of np.maximum.reduce, whose setup dominates on a batch)
-    u = t.view(_UINT64)
-    if not n or 0 <= ignore_index < classes or u.item(u.argmax()) >= classes:
-        return None
-    if not x.flags.c_contiguous:
-        return None  # the flat indices below assume row-major logits (any layer's output is)
-    if classes == 2:  # the 2-D toy problems: one elementwise maximum of the two columns
-        columns = x.T
-        row_max = np.maximum(columns[0], columns[1])[:, None]
-    elif classes < 32:
-        # numpy reduces a short last axis row by row (slow); a transposed copy, in one pass
-        row_max = np.maximum.reduce(x.T.copy(), axis=0)[:, None]
-    else:
-        row_max = np.maximum.reduce(x, axis=1, keepdims=True)
-    ones_c, ones_n, row_starts, count = _PLAIN_CONSTANTS[n, classes, x.dtype]
-    logp = x - row_max  # shifted, then made log-softmax in place
-    lse = np.exp(logp).dot(ones_c)  # row sums
-    logp -= np.log(lse, out=lse)[:, None]
-    # each row's target as a flat index: 1-D fancy indexing is cheaper than [rows, t]
-    picks = row_starts + t
-    total = -logp.reshape(-1)[picks].dot(ones_n)
-    mean = reduction == "mean"
-
-    def backward(g: np.ndarray):
-        scale = g / count if mean else g
-        grad = np.exp(logp)
-        grad *= scale  # softmax - one_hot, scaled: log-softmax's backward
-        grad.reshape(-1)[picks] -= scale  # a view of grad: it changes in place
-        return (grad,)
-
-    backward.exact = True  # a new array of the input's shape and dtype; see Tensor._from_op
-    out = np.asarray(total / n if mean else total, dtype=x.dtype)
-    return Tensor._from_op(out, (input,), backward, "NllLoss")
 
 
 def _log_softmax_backward(grad: np.ndarray, logp: np.ndarray) -> np.ndarray:

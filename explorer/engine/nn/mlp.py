@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine import fast
+from explorer.engine.fast.fused_mlp import fused_mlp
 from explorer.engine.nn import _functional_layers as F
 from explorer.engine.nn import init
-from explorer.engine.nn._fused_mlp import fused_mlp
 from explorer.engine.nn.linear import Linear
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
@@ -159,10 +160,10 @@ class MLP(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         layers = self._modules.values()
-        # one graph node for all layers, bit-identical; see explorer/engine/nn/_fused_mlp.py
-        fused = fused_mlp(x, layers, self.activation)
-        if fused is not None:
-            return fused
+        if fast.enabled():  # all layers as one graph node, when it can (fast/fused_mlp.py)
+            fused = fused_mlp(x, layers, self.activation)
+            if fused is not None:
+                return fused
         act = _ACTIVATION_FNS[self.activation]
         *hidden, last = layers
         for layer in hidden:

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine import fast
+from explorer.engine.fast.optim import as_arrays
 from explorer.engine.optim.optimizer import Optimizer
 
 
@@ -82,7 +84,7 @@ class Adam(Optimizer):
             beta1, beta2 = group["betas"]
             maximize, amsgrad = group["maximize"], group["amsgrad"]
             decoupled = group["decoupled_weight_decay"]
-            constants: dict[tuple[np.dtype, int], tuple] = {}  # per dtype and step count
+            scalars: dict[tuple[np.dtype, int], tuple] = {}  # per dtype and step count
             for param in group["params"]:
                 grad = param.grad
                 if grad is None:
@@ -105,11 +107,11 @@ class Adam(Optimizer):
                     else:
                         grad = grad + weight_decay * p
                 key = (grad.dtype, step)
-                c = constants.get(key) if type(step) is int else None  # not a loaded 0-d array
+                c = scalars.get(key) if type(step) is int else None  # not a loaded 0-d array
                 if c is None:
-                    c = _constants(lr, beta1, beta2, eps, step, p, grad)
+                    c = _step_scalars(lr, beta1, beta2, eps, step, p, grad)
                     if type(step) is int:
-                        constants[key] = c
+                        scalars[key] = c
                 one_minus_beta1, beta2_, one_minus_beta2, step_size, correction2, eps_ = c
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 exp_avg += (grad - exp_avg) * one_minus_beta1  # torch's lerp_
@@ -124,13 +126,12 @@ class Adam(Optimizer):
                 p -= step_size * (exp_avg / denom)
 
 
-def _constants(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:
-    """One step's scalars: 0-d arrays of the arrays' dtype when grad and p share it (numpy
-    casts a Python float to that dtype anyway, so the numbers are the same, and it handles a
-    0-d array faster), else the Python floats themselves."""
-    values = (
-        1 - beta1, beta2, 1 - beta2, lr / (1 - beta1**step), math.sqrt(1 - beta2**step), eps,
-    )  # fmt: skip
-    if grad.dtype != p.dtype or grad.dtype.kind != "f":
-        return values
-    return tuple(np.asarray(v, dtype=p.dtype) for v in values)
+def _step_scalars(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:
+    """Step ``step``'s scalars: ``1 - beta1``, ``beta2``, ``1 - beta2``, the step size
+    ``lr / (1 - beta1^t)``, ``sqrt(1 - beta2^t)`` and ``eps``."""
+    t = int(step)  # a loaded state's step is a 0-d array
+    values = tuple(
+        float(v)  # Python floats: numpy converts them to the arrays' dtype, as torch does
+        for v in (1 - beta1, beta2, 1 - beta2, lr / (1 - beta1**t), math.sqrt(1 - beta2**t), eps)
+    )
+    return as_arrays(values, p, grad) if fast.enabled() else values  # (fast/optim.py)

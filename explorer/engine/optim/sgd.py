@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from explorer.engine._constants import scalar
+from explorer.engine import fast
+from explorer.engine.fast.optim import sgd_step
 from explorer.engine.optim.optimizer import Optimizer
 
 
@@ -82,8 +83,8 @@ class SGD(Optimizer):
             weight_decay, nesterov, maximize = (
                 group["weight_decay"], group["nesterov"], group["maximize"]
             )  # fmt: skip
-            if not (momentum or weight_decay or maximize):
-                self._plain_step(group["params"], lr)
+            if fast.enabled() and not (momentum or weight_decay or maximize):
+                sgd_step(group["params"], lr)  # the loop below, lean (fast/optim.py)
                 continue
             for param in group["params"]:
                 grad = param.grad
@@ -105,18 +106,3 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 # in place, so the module's Parameter keeps its array
                 p -= lr * grad
-
-    @staticmethod
-    def _plain_step(params: list, lr: float) -> None:
-        """``p -= lr * grad``: the general loop without momentum, weight decay or maximize."""
-        dtype = rate = None
-        for param in params:
-            grad = param.grad
-            if grad is None:
-                continue
-            if grad.dtype is not dtype:
-                dtype = grad.dtype
-                # a 0-d lr of the gradient's dtype: cheaper for numpy than a float, same numbers
-                rate = scalar(lr, dtype) if type(lr) is float else lr
-            p = param.data
-            p -= rate * grad  # in place, so the module's Parameter keeps its array

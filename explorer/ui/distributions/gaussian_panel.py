@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from explorer.info import (
     unit_name,
 )
 from explorer.ui.distributions.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
-from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
 from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.spin_box import DoubleSpinBox
@@ -47,7 +46,7 @@ class ParameterControl(QWidget):
 
     sigValueChanged = Signal(float)
 
-    def __init__(self, name: str, label: str, color, parent=None):
+    def __init__(self, name: str, label: str, role: str, parent=None):
         super().__init__(parent)
         low, high, default, meaning = PARAMETERS[name]
         camel = name.replace("_p", "P").replace("_q", "Q")
@@ -66,8 +65,8 @@ class ParameterControl(QWidget):
         tip = f"{meaning}. Drag, use the arrow keys, or type a value."
         self.slider.setToolTip(tip)
         self.spin.setToolTip(tip)
-        name_label = colored_label(label, color.darker(110), bold=True)
-        name_label.setMinimumWidth(28)
+        name_label = colored_label(label, role, bold=True)
+        theme().watch(name_label, lambda: name_label.setMinimumWidth(theme().px(28)))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(name_label)
@@ -114,12 +113,12 @@ class GaussianPanel(QWidget):
         self.controls: dict[str, ParameterControl] = {}
         side = Card()
         side.setObjectName("gaussianControls")
-        side.setFixedWidth(330)
+        theme().watch(side, lambda: side.setFixedWidth(theme().px(330)))
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 10, 12, 10)
         for title, color, names in (
-            ("P = N(μ_P, σ_P²), the true distribution", P_COLOR, ("mu_p", "sigma_p")),
-            ("Q = N(μ_Q, σ_Q²), the model", Q_COLOR, ("mu_q", "sigma_q")),
+            ("P = N(μ_P, σ_P²), the true distribution", "p", ("mu_p", "sigma_p")),
+            ("Q = N(μ_Q, σ_Q²), the model", "q", ("mu_q", "sigma_q")),
         ):
             side_layout.addWidget(QLabel(f"<b>{title}</b>"))
             for name in names:
@@ -139,7 +138,7 @@ class GaussianPanel(QWidget):
             ("KL(Q‖P)", "gaussianKlQPValue", "gaussianKlQPNumericValue"),
         )
         for row, (symbol, closed_name, numeric_name) in enumerate(rows, start=1):
-            label = colored_label(symbol, KL_COLOR, bold=True)
+            label = colored_label(symbol, "kl", bold=True)
             grid.addWidget(label, row, 0)
             for column, name, tip in (
                 (1, closed_name, "ln(σ_Q/σ_P) + (σ_P² + (μ_P−μ_Q)²)/(2σ_Q²) − ½, exact"),
@@ -159,7 +158,7 @@ class GaussianPanel(QWidget):
             "curve on the right."
         )
         formula.setWordWrap(True)
-        set_text_color(formula, QColor(68, 68, 68))
+        set_text_color(formula, "muted")
         side_layout.addWidget(formula)
         side_layout.addSpacing(8)
         side_layout.addWidget(QLabel("<b>Entropies (differential)</b>"))
@@ -167,17 +166,17 @@ class GaussianPanel(QWidget):
         entropies.setHorizontalSpacing(10)
         for row, (symbol, name, color, tip) in enumerate(
             (
-                ("h(P)", "gaussianEntropyPValue", P_COLOR, "½ log(2πe σ_P²); negative for small σ"),
-                ("h(Q)", "gaussianEntropyQValue", Q_COLOR, "½ log(2πe σ_Q²)"),
+                ("h(P)", "gaussianEntropyPValue", "p", "½ log(2πe σ_P²); negative for small σ"),
+                ("h(Q)", "gaussianEntropyQValue", "q", "½ log(2πe σ_Q²)"),
                 (
                     "H(P,Q)",
                     "gaussianCrossEntropyValue",
-                    CROSS_COLOR,
+                    "cross",
                     "−∫ p log q = h(P) + KL(P‖Q): the identity of the discrete page, continuous",
                 ),
             )
         ):
-            entropies.addWidget(colored_label(symbol, color.darker(110), bold=True), row, 0)
+            entropies.addWidget(colored_label(symbol, color, bold=True), row, 0)
             value = Readout(symbol)
             value.setObjectName(name)
             value.setToolTip(f"{symbol} = {tip}")
@@ -190,7 +189,7 @@ class GaussianPanel(QWidget):
         self.densities = GaussianDensitiesPlot()
         self.integrand = GaussianIntegrandPlot()
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.setToolTip(
             "Top: the densities of P and Q. Bottom: the integrand p log(p/q); the area under "
             "the red curve (above the axis minus below it) is KL(P‖Q)."

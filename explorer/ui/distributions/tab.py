@@ -44,6 +44,7 @@ from explorer.ui.distributions.sensitivity_plot import SensitivityPlot, SweepCac
 from explorer.ui.distributions.sliders import DistributionSliders
 from explorer.ui.distributions.state import MODES, TabState, check_labels, parse_state
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card
 
 UNIT_TEXT = {2.0: "bits (log₂)", math.e: "nats (ln)", 10.0: "hartleys (log₁₀)"}
@@ -172,7 +173,7 @@ class DistributionsTab(ExplorerTab):
         self.sensitivity = SensitivityPlot()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName("distributionPlots")
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.addItem(self.bars.plot, row=0, col=0)
         self.graphics.addItem(self.contributions.plot, row=0, col=1)
         self.graphics.addItem(self.decomposition.plot, row=1, col=0)

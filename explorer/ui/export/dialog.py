@@ -43,6 +43,7 @@ from explorer.ui.export.files import (
     with_data,
 )
 from explorer.ui.export.progress import ExportProgress
+from explorer.ui.theme import theme
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
@@ -199,7 +200,8 @@ class ExportDialog(QDialog):
                 item = QListWidgetItem(
                     f"{path.name}  (exists: you will be asked before it is replaced)"
                 )
-                item.setForeground(QColor(170, 90, 0))
+                palette = theme().palette
+                item.setForeground(QColor(*palette.text_color(palette.warning)))
             else:
                 item = QListWidgetItem(path.name)
             self.preview.addItem(item)

@@ -32,15 +32,17 @@ from explorer.lossbench.spec import (
 from explorer.lossbench.state import TypedTensors, tensors_from_state
 from explorer.lossbench.tables import loss_tables
 from explorer.lossbench.tensors import MAX_SIZE, check_shape, convert, random_tensor, resized
-from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
+from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import PastedBlock, TensorTable, TensorTableModel
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.theme import theme
 
-MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
+#: The theme's colour for each level of message.
+MESSAGE_ROLES = {"error": "error", "warning": "warning", "info": "muted"}
 
 
 class LossesTab(ExplorerTab):
@@ -104,26 +106,16 @@ class LossesTab(ExplorerTab):
         self.message.setToolTip("What the engine said about the last change")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.message)
+        theme().sigChanged.connect(self._color_message)
         left.addStretch(1)
-        # One label column for every loss (the widest label of all rows) and a column as wide
-        # as the widest loss's form: choosing a loss never moves or cuts the fields.
-        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
-        label_width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(label_width)
-        widest = 0
-        for kind in LOSSES:
-            self.options_panel.set_state(kind, LossOptions())
-            widest = max(widest, controls.minimumSizeHint().width())
-        self.options_panel.set_state("L1", LossOptions())
+        self.controls = controls
         scroll = QScrollArea(objectName="lossControls")
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(
-            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
-        )
         self.controls_scroll = scroll
+        self._controls_fitted = False
+        theme().watch(scroll, self._on_theme_changed)
 
         self.input_table = TensorTable(
             self.input_model,
@@ -161,7 +153,7 @@ class LossesTab(ExplorerTab):
         curves_box.addWidget(self.curves)
         caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
-        caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
+        theme().watch(caption, lambda: caption.setStyleSheet(_caption_style()))
         caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
         curves_box.addWidget(caption)
         curves_box.setStretchFactor(0, 1)
@@ -290,7 +282,7 @@ class LossesTab(ExplorerTab):
         self.last_result = result
         self._last_shown = (kind, x, t, dtype, code)
         self.results.show_result(result, code)
-        self.curves.show_samples(samples, COLORS.get(kind, COLORS["CE"]))
+        self.curves.show_samples(samples, kind)
         if notes:
             self._show_message("\n".join(f"⚠ {note}" for note in notes), "warning")
         else:
@@ -301,7 +293,49 @@ class LossesTab(ExplorerTab):
             self.message.setText(text)
         if self.message.property("level") != level:
             self.message.setProperty("level", level)
-            self.message.setStyleSheet(f"color: {MESSAGE_COLORS[level]};")
+            self._color_message()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._controls_fitted:
+            self._fit_controls()
+            self._controls_fitted = True
+
+    def _on_theme_changed(self) -> None:
+        # Only a shown tab measures its widgets as they are drawn: a hidden one fits them
+        # as well as it can now, and again when it is shown.
+        self._fit_controls()
+        self._controls_fitted = self.isVisible()
+
+    def _fit_controls(self) -> None:
+        # One label column for every loss (the widest label of all rows) and a column as wide
+        # as the widest loss's form: choosing a loss never moves or cuts the fields (at the
+        # zoomed size too).
+        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
+        label_width = max(_label_hint(label, 0) for label in labels)
+        for label in labels:
+            _label_hint(label, label_width)
+        widest = self.options_panel.widest(self._controls_width)
+        scroll = self.controls_scroll
+        scroll.setMinimumWidth(
+            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        )
+
+    def _controls_width(self) -> int:
+        # Sizes are the style's once polished, and a hidden tab's layouts keep the sizes of
+        # their last activation: measure afresh.
+        self.controls.ensurePolished()
+        for widget in (self.controls, *self.controls.findChildren(QWidget)):
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+        return self.controls.minimumSizeHint().width()
+
+    def _color_message(self) -> None:
+        level = self.message.property("level")
+        if level is not None:
+            palette = theme().palette
+            color = palette.text_color(getattr(palette, MESSAGE_ROLES[level]), palette.panel)
+            self.message.setStyleSheet(f"color: {theme().hex(color)};")
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_options_changed(self) -> None:
@@ -430,3 +464,21 @@ class LossesTab(ExplorerTab):
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
         self.set_tensors(x, t)
+
+
+def _label_hint(label: QLabel, minimum: int) -> int:
+    """Give ``label`` the ``minimum`` width and return its width hint, measured afresh: a
+    label keeps the hint it measured last, which includes the minimum it had then."""
+    label.setMinimumWidth(minimum)
+    label.setIndent(label.indent())  # makes it measure again
+    return label.sizeHint().width()
+
+
+def _caption_style() -> str:
+    """The curves' caption: small muted text on the plots' background, under them."""
+    current = theme()
+    palette = current.palette
+    return (
+        f"color: {current.hex(palette.muted)}; font-size: {current.pt(8):g}pt; "
+        f"background: {current.hex(palette.background)}; padding: {current.px(4)}px;"
+    )

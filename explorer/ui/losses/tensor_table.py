@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,13 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.tensors import cell_name, cell_text, format_number, parse_cell
+from explorer.ui.colors import Palette
+from explorer.ui.theme import theme
+from explorer.ui.widgets.zoom import follow_font
 
-BAD_CELL = QColor("#f28b82")
-#: inf and nan have no place on the blue-white-red scale: a neutral grey.
-NON_FINITE = QColor(200, 200, 200)
-NEGATIVE = np.array([33, 102, 172], dtype=float)  # blue
-POSITIVE = np.array([178, 24, 43], dtype=float)  # red
-WHITE = np.array([255, 255, 255], dtype=float)
 _ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -51,22 +48,32 @@ _HORIZONTAL = Qt.Orientation.Horizontal
 
 
 HEAT_LEVELS = 64
+#: Column width before a fit, narrowest column and lowest row at 100 %, in pixels.
+COLUMN_WIDTH, MIN_COLUMN_WIDTH, MIN_ROW_HEIGHT = 58, 24, 12
+
+_HEAT: dict[Palette, list[QColor]] = {}
 
 
-def _heat_palette() -> list[QColor]:
-    """2 * HEAT_LEVELS + 1 colours from deep blue through white to deep red."""
-    t = np.linspace(-1, 1, 2 * HEAT_LEVELS + 1)
-    ends = np.where((t >= 0)[:, None], POSITIVE, NEGATIVE)
-    rgb = WHITE + (ends - WHITE) * (np.abs(t)[:, None] * 0.62)
-    return [QColor(*(int(c) for c in row)) for row in rgb]
-
-
-_PALETTE = _heat_palette()
+def _heat_palette(palette: Palette) -> list[QColor]:
+    """2 * HEAT_LEVELS + 1 colours from deep blue through the background to deep red."""
+    if palette not in _HEAT:
+        t = np.linspace(-1, 1, 2 * HEAT_LEVELS + 1)
+        positive = np.array(palette.heat_positive, dtype=float)
+        negative = np.array(palette.heat_negative, dtype=float)
+        middle = np.array(palette.background, dtype=float)
+        ends = np.where((t >= 0)[:, None], positive, negative)
+        rgb = middle + (ends - middle) * (np.abs(t)[:, None] * 0.62)
+        _HEAT[palette] = [QColor(*(int(c) for c in row)) for row in rgb]
+    return _HEAT[palette]
 
 
 def heat_colors(values: np.ndarray) -> list[list[QColor]]:
-    """White at 0, deepening to red (positive) or blue (negative) with |value| / max|value|
-    over the finite values; grey for inf and nan."""
+    """The background at 0, deepening to red (positive) or blue (negative) with
+    |value| / max|value| over the finite values; grey for inf and nan (they have no place
+    on the scale). Colours of the current theme."""
+    palette = theme().palette
+    heat = _heat_palette(palette)
+    non_finite = QColor(*palette.neutral)
     grid = np.atleast_2d(values.reshape(values.shape[0], -1) if values.ndim else values)
     grid = np.asarray(grid, dtype=np.float64)
     finite = np.isfinite(grid)
@@ -75,9 +82,9 @@ def heat_colors(values: np.ndarray) -> list[list[QColor]]:
         t = np.zeros_like(grid) if scale == 0 else np.where(finite, grid, 0.0) / scale
     levels = np.clip(np.rint(t * HEAT_LEVELS), -HEAT_LEVELS, HEAT_LEVELS).astype(int) + HEAT_LEVELS
     if finite.all():
-        return [[_PALETTE[i] for i in row] for row in levels.tolist()]
+        return [[heat[i] for i in row] for row in levels.tolist()]
     return [
-        [_PALETTE[i] if ok else NON_FINITE for i, ok in zip(row, oks, strict=True)]
+        [heat[i] if ok else non_finite for i, ok in zip(row, oks, strict=True)]
         for row, oks in zip(levels.tolist(), finite.tolist(), strict=True)
     ]
 
@@ -106,6 +113,15 @@ class TensorTableModel(QAbstractTableModel):
         self._colors: list[list[QColor]] | None = None
         self._text: list[list[str]] = []
         self.column_header = ""
+        self._refresh_colors()
+        theme().sigChanged.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        if self.heat or self._bad:
+            self._refresh_colors()
+            if self.rowCount() and self.columnCount():
+                last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     # -- the tensor -------------------------------------------------------------------------
     def set_values(self, values: np.ndarray, integer: bool | None = None) -> None:
@@ -162,7 +178,12 @@ class TensorTableModel(QAbstractTableModel):
                     [f"{v:.4f}" if ok else cell_text(v) for v, ok in zip(row, oks, strict=True)]
                     for row, oks in zip(grid.tolist(), plain.tolist(), strict=True)
                 ]
+        self._refresh_colors()
+
+    def _refresh_colors(self) -> None:
+        grid = self._values.reshape(self._grid_shape(self._values))
         self._colors = heat_colors(grid.astype(float)) if self.heat and grid.size else None
+        self._bad_color = QColor(*theme().palette.bad_background)
 
     # -- QAbstractTableModel ------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
@@ -213,7 +234,7 @@ class TensorTableModel(QAbstractTableModel):
     def background(self, row: int, column: int) -> QColor | None:
         """Red for a bad cell, the heat colour, or None (the view's own background)."""
         if (row, column) in self._bad:
-            return BAD_CELL
+            return self._bad_color
         return self._colors[row][column] if self._colors is not None else None
 
     def _full_text(self, row: int, column: int) -> str:
@@ -345,24 +366,13 @@ class TensorTable(QTableView):
         self.setObjectName(object_name)
         self.setModel(model)
         self.setToolTip(tooltip)
-        font = QFont(self.font())
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setFamily("DejaVu Sans Mono")
-        font.setPointSizeF(max(font.pointSizeF() - 1, 8))
-        self.setFont(font)
-        horizontal = self.horizontalHeader()
-        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        horizontal.setDefaultSectionSize(58)
-        horizontal.setMinimumSectionSize(24)
-        vertical = self.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setMinimumSectionSize(12)
-        # Rows as tall as the text needs: a 16-row tensor shows as many rows as it can.
-        vertical.setDefaultSectionSize(QFontMetrics(font).height() + 5)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         # Each column as wide as its widest text: "-11.5075" keeps its sign, "-9.85e-05"
         # its first digit. Texts change with every edit: widths follow.
         model.modelReset.connect(self.fit_columns)
         model.dataChanged.connect(self.fit_columns)
+        follow_font(self, -1, monospace=True, after=self._fit_sections)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self._delegate = CellDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -374,6 +384,16 @@ class TensorTable(QTableView):
             )
         else:
             self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def _fit_sections(self) -> None:
+        current = theme()
+        self.horizontalHeader().setMinimumSectionSize(current.px(MIN_COLUMN_WIDTH))
+        self.horizontalHeader().setDefaultSectionSize(current.px(COLUMN_WIDTH))
+        vertical = self.verticalHeader()
+        vertical.setMinimumSectionSize(current.px(MIN_ROW_HEIGHT))
+        # Rows as tall as the (zoomed) text needs: a 16-row tensor shows as many rows as it can.
+        vertical.setDefaultSectionSize(QFontMetrics(self.font()).height() + 5)
+        self.fit_columns()
 
     def table_model(self) -> TensorTableModel:
         return self.model()

@@ -27,10 +27,15 @@ from explorer.inspect.mlp_config import (
     parse_hidden_sizes,
     validate_config,
 )
+from explorer.ui.theme import theme
+from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.spin_box import SpinBox
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: palette(mid);"
+
+def _bad_field_style() -> str:
+    palette = theme().palette
+    color = theme().hex(palette.text_color(palette.error, palette.panel))
+    return f"QLineEdit {{ border: 1px solid {color}; }}"
 
 
 def _spin(name: str, what: str, low: int, high: int, tip: str) -> SpinBox:
@@ -117,9 +122,8 @@ class ModelConfigForm(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
-        # Room for two lines from the start: a longer text wraps without moving what is below.
-        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        theme().watch(self.message, self._fit_message_height)
 
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(8)
@@ -223,14 +227,19 @@ class ModelConfigForm(QGroupBox):
         """Say a build is running (the Build button is disabled); '' ends it."""
         self.build_button.setEnabled(not text)
         if text:
-            self.message.setStyleSheet(OK_STYLE)
+            set_text_color(self.message, "muted")
             self.message.setText(html.escape(text, quote=False))
         else:
             self._on_field_edited()
 
     def show_error(self, text: str) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_text_color(self.message, "error")
         self.message.setText(html.escape(text, quote=False))
+
+    def _fit_message_height(self) -> None:
+        # Room for two lines from the start (at the zoomed size): a longer text wraps without
+        # moving what is below.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
 
     def _on_field_edited(self, *_args) -> None:
         try:
@@ -238,14 +247,12 @@ class ModelConfigForm(QGroupBox):
             count = check_parameter_budget(config, self.budget)
         except ValueError as error:
             self.show_error(str(error))
-            self.hidden_sizes.setStyleSheet(
-                "QLineEdit { border: 1px solid #b00020; }" if "hidden" in str(error) else ""
-            )
+            self.hidden_sizes.setStyleSheet(_bad_field_style() if "hidden" in str(error) else "")
             return
         self.hidden_sizes.setStyleSheet("")
         itemsize = 4 if config["dtype"] == "float32" else 8
         sizes = "-".join(str(n) for n in layer_sizes(config))
-        self.message.setStyleSheet(OK_STYLE)
+        set_text_color(self.message, "muted")
         pending = self.built_config is not None and config != self.built_config
         self.message.setText(
             f"{sizes}: {len(layer_sizes(config)) - 1} Linear layer(s), {count:,} parameters "

@@ -30,8 +30,8 @@ from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_
 from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
 from explorer.inspect.samples import IndexedSamples
-from explorer.ui.colors import TABLEAU
-from explorer.ui.model.plot_style import AXIS_COLOR, ValueAxisItem, style_plot
+from explorer.ui.model.plot_style import ValueAxisItem, style_plot
+from explorer.ui.theme import add_legend, theme
 from explorer.ui.widgets.spin_box import SpinBox
 
 RANDOM_SOURCE = "random"
@@ -119,7 +119,6 @@ class ForwardPanel(QWidget):
             "layer's output; 'zeros' is the share of exact zeros (dead ReLU units)"
         )
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
@@ -127,10 +126,9 @@ class ForwardPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self._fit_table_height(0)
 
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.setObjectName("activationPlot")
         self.graphics.setToolTip(
             "Histograms of the values selected in the table (Ctrl/Shift-click rows to compare "
@@ -143,7 +141,7 @@ class ForwardPanel(QWidget):
             "value",
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=AXIS_COLOR)
+        self.legend = add_legend(self.plot, offset=(-10, 10))
         self._curves: list[pg.PlotDataItem] = []
 
         layout = QVBoxLayout(self)
@@ -153,6 +151,12 @@ class ForwardPanel(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.graphics, 1)
         self._update_source_enabled()
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self._fit_table_height(self.table.rowCount())
+        self._on_table_item_selection_changed()  # the curves' colours
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         """The histogram plot, once a forward pass has filled it."""
@@ -228,7 +232,9 @@ class ForwardPanel(QWidget):
             x, where = self._sample()
         except (ValueError, IndexError, KeyError, TypeError) as error:
             text = html.escape(str(error), quote=False)
-            self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
+            palette = theme().palette
+            color = theme().hex(palette.text_color(palette.error, palette.panel))
+            self.message.setText(f"<span style='color:{color}'>Cannot run: {text}</span>")
             return None
         trace = forward_trace(self._model, x)
         self.last_trace = trace
@@ -328,7 +334,7 @@ class ForwardPanel(QWidget):
             visible = index in shown
             curve.setVisible(visible)
             if visible:
-                color = TABLEAU[shown.index(index) % len(TABLEAU)]
+                color = theme().palette.color(shown.index(index))
                 curve.setPen(pg.mkPen(color, width=2))
                 self.legend.addItem(curve, self.last_trace.values[index].label)
         self.plot.enableAutoRange()

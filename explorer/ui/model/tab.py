@@ -41,6 +41,7 @@ from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
 from explorer.ui.settings import make_settings
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.widgets.zoom import scale_columns
 
 BUDGET_KEY = "model/parameter_budget"
 # Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
@@ -107,11 +108,9 @@ class ModelTab(ExplorerTab):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.tree.fontMetrics()
-        self._column_widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
-        self._column_widths[0] += self.tree.indentation() * 2
-        for column, width in enumerate(self._column_widths):
+        for column, width in enumerate(self._sample_widths()):
             self.tree.setColumnWidth(column, width)
+        scale_columns(self.tree)  # with the zoom
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
         self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)
@@ -164,6 +163,13 @@ class ModelTab(ExplorerTab):
         self._builder.sigBuilt.connect(self._on_builder_built)
         self._builder.sigFailed.connect(self._on_builder_failed)
         self.build_model(confirm=False)
+
+    def _sample_widths(self) -> list[int]:
+        """The least width of each tree column: its sample text at the current font."""
+        metrics = self.tree.fontMetrics()
+        widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
+        widths[0] += self.tree.indentation() * 2
+        return widths
 
     # -- the API the Training tab uses ------------------------------------------------------
     def model(self):
@@ -277,8 +283,9 @@ class ModelTab(ExplorerTab):
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        samples = self._sample_widths()
         for column in FITTED_COLUMNS:  # a large model's names and counts are never elided
-            needed = max(self._column_widths[column], self.tree.sizeHintForColumn(column))
+            needed = max(samples[column], self.tree.sizeHintForColumn(column))
             if needed != self.tree.columnWidth(column):
                 self.tree.setColumnWidth(column, needed)
         # The first layer's weight rows look at the input picture (when it is square).

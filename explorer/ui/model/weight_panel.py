@@ -9,32 +9,30 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
 from explorer.inspect.module_info import TreeNode, format_shape
 from explorer.inspect.number_format import format_value
-from explorer.ui.colors import TABLEAU
 from explorer.ui.model.plot_style import (
-    AXIS_COLOR,
-    NAN_COLOR,
     IndexAxisItem,
     ValueAxisItem,
     fit_axis_width,
+    nan_color,
     set_title,
     span_title,
     style_plot,
 )
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
 from explorer.ui.plots.minimum import ContentMinimum
+from explorer.ui.theme import style_plot as style_colorbar
+from explorer.ui.theme import theme
 
 DIVERGING_MAP = "CET-D1A"
 HIST_BINS = 60
 MAX_SQUARE_RATIO = 2
 MAX_IMAGE_SIDE = 1024  # larger weights are shown strided: a screen has fewer pixels anyway
-VALUE_COLOR = TABLEAU[0]
-GRAD_COLOR = TABLEAU[1]
 NO_GRADIENT = "no gradient yet"
 _MARKER_STEPS = {
     Qt.Key.Key_Up: -1,
@@ -78,10 +76,20 @@ def _fit_range(plot: pg.PlotItem, edges: np.ndarray, counts: np.ndarray) -> None
         plot.setRange(xRange=(low - margin, high + margin), yRange=(0, top * 1.08), padding=0)
 
 
-def _step_curve(color) -> pg.PlotDataItem:
-    return pg.PlotDataItem(
-        stepMode="center", fillLevel=0, pen=pg.mkPen(color, width=1.5), brush=(*color, 90)
-    )
+def _step_curve() -> pg.PlotDataItem:
+    return pg.PlotDataItem(stepMode="center", fillLevel=0)
+
+
+def _color_step_curve(curve: pg.PlotDataItem, index: int) -> None:
+    """A histogram in the theme's ``index``-th data colour (values blue, gradients orange)."""
+    color = theme().palette.color(index)
+    curve.setPen(pg.mkPen(color, width=1.5))
+    curve.setBrush((*color, 90))
+
+
+def _error_hex() -> str:
+    palette = theme().palette
+    return theme().hex(palette.text_color(palette.error, palette.panel))
 
 
 def _shift_inside(low: float, high: float, least: float, most: float) -> float:
@@ -140,7 +148,7 @@ class WeightPanel(QWidget):
         self.title.setWordWrap(True)
         self.title.setToolTip("The parameter shown below and its summary statistics")
         self.graphics = PlotsWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.setObjectName("weightPlots")
         # No tooltip over the plots: over the heatmap, the value read-out is what to see.
         self.title.setToolTip(
@@ -162,15 +170,12 @@ class WeightPanel(QWidget):
         # NaN pixels are transparent: this grey shows through them, unlike any weight's colour.
         self.nan_backdrop = _decoration(QGraphicsRectItem())
         self.nan_backdrop.setPen(QPen(Qt.PenStyle.NoPen))
-        self.nan_backdrop.setBrush(QBrush(QColor(*NAN_COLOR)))
         self.nan_backdrop.setZValue(-1)
         self.nan_backdrop.setVisible(False)
         self.heatmap_plot.addItem(self.nan_backdrop, ignoreBounds=True)
         self.heatmap_plot.addItem(self.image)
         # The value under the pointer, beside the pointer.
-        self.hover = _decoration(
-            pg.TextItem("", color=AXIS_COLOR, fill=pg.mkBrush(255, 255, 255, 230))
-        )
+        self.hover = _decoration(pg.TextItem(""))  # its colours: _on_theme_changed
         self.hover.setZValue(20)
         self.hover.setVisible(False)
         self._hover_at = None  # the scene position the read-out is for
@@ -181,26 +186,23 @@ class WeightPanel(QWidget):
             width=14,
         )
         bar_axis = self.colorbar.getAxis("right")
-        bar_axis.setPen(pg.mkPen(AXIS_COLOR))
-        bar_axis.setTextPen(pg.mkPen(AXIS_COLOR))
         bar_axis.enableAutoSIPrefix(False)
+        bar_axis.setLabel("value")
+        style_colorbar(self.colorbar)
         fit_axis_width(bar_axis, -1.0, 1.0)  # and for every new scale (a fixed 45 px hid 1e+18)
-        bar_axis.setLabel("value", color=AXIS_COLOR)
         self.colorbar.setImageItem(self.image, insert_in=self.heatmap_plot)
         span_title(self.heatmap_plot)  # a long title leaves room for the unit picture
 
         self.values_plot = _histogram_plot("values", "value")
-        self.values_curve = _step_curve(VALUE_COLOR)
+        self.values_curve = _step_curve()
         self.values_plot.addItem(self.values_curve)
-        zero_pen = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
-        self.values_plot.addItem(_decoration(pg.InfiniteLine(0, angle=90, pen=zero_pen)))
+        self.zero_line = _decoration(pg.InfiniteLine(0, angle=90))
+        self.values_plot.addItem(self.zero_line)
 
         self.grad_plot = _histogram_plot("gradient", "gradient value")
-        self.grad_curve = _step_curve(GRAD_COLOR)
+        self.grad_curve = _step_curve()
         self.grad_plot.addItem(self.grad_curve)
-        self.grad_message = _decoration(
-            pg.TextItem(NO_GRADIENT, color=(110, 110, 110), anchor=(0.5, 0.5))
-        )
+        self.grad_message = _decoration(pg.TextItem(NO_GRADIENT, anchor=(0.5, 0.5)))
         self.grad_message.setToolTip(
             "param.grad is None until a backward pass (e.g. one training step) fills it"
         )
@@ -215,11 +217,7 @@ class WeightPanel(QWidget):
             "dashed line on the heatmap (or click a row, or use Up/Down, PageUp/PageDown "
             "(10 rows), Home/End with the plots focused) to pick another unit"
         )
-        self.unit_line = _decoration(
-            pg.InfiniteLine(
-                0, angle=0, movable=True, pen=pg.mkPen((30, 30, 30), style=Qt.PenStyle.DashLine)
-            )
-        )
+        self.unit_line = _decoration(pg.InfiniteLine(0, angle=0, movable=True))
         self.unit_line.setVisible(False)
         self.unit_line.setZValue(10)
         self.heatmap_plot.addItem(self.unit_line, ignoreBounds=True)
@@ -250,6 +248,25 @@ class WeightPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.graphics, 1)
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        palette = theme().palette
+        _color_step_curve(self.values_curve, 0)
+        _color_step_curve(self.grad_curve, 1)
+        self.nan_backdrop.setBrush(QBrush(nan_color()))
+        self.zero_line.setPen(pg.mkPen(palette.neutral, style=Qt.PenStyle.DashLine))
+        self.grad_message.setColor(palette.muted)
+        self.unit_line.setPen(pg.mkPen(palette.text, style=Qt.PenStyle.DashLine))
+        # The read-out on a legend's card: readable over any colour of the heatmap.
+        self.hover.setColor(palette.text)
+        self.hover.fill = pg.mkBrush(palette.legend)
+        self.hover.border = pg.mkPen(palette.legend_border)
+        self.hover.update()
+        low, high = self.colorbar.levels()
+        fit_axis_width(self.colorbar.getAxis("right"), low, high)  # tick labels resized
+        if self._node is not None:
+            self.refresh()  # the summary's warning colour
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         """The plots that show data now: no gradient histogram before the first backward."""
@@ -315,7 +332,7 @@ class WeightPanel(QWidget):
         warning = ""
         if not stats.finite:
             warning = (
-                f" &nbsp;·&nbsp; <span style='color:#b00020'>{stats.nonfinite_text()} "
+                f" &nbsp;·&nbsp; <span style='color:{_error_hex()}'>{stats.nonfinite_text()} "
                 "(nan grey, ±inf at the colour ends)</span>"
             )
         self.title.setText(f"<b>{node.path}</b> &nbsp; {numbers}{warning}")

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 
+from explorer.ui.theme import add_legend as add_themed_legend
+from explorer.ui.theme import set_title
+from explorer.ui.theme import style_plot as style_in_theme
+
 FOLLOW_PADDING = 0.05  # share of the current run's span added around it when following it
 # While a run trains, the followed view keeps room ahead of it (x) and below it (y) and moves
 # only when the run leaves it: the axes, the costliest part of a repaint, are then redrawn
@@ -41,20 +45,15 @@ class CurveData:
 
 
 def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    """A legend on a translucent white card, readable over the curves."""
-    return plot.addLegend(
-        offset=offset,
-        labelTextSize="8pt",
-        labelTextColor=(40, 40, 40),
-        brush=pg.mkBrush(255, 255, 255, 215),
-        pen=pg.mkPen(200, 200, 200),
-    )
+    """A legend on the theme's translucent card, readable over the curves."""
+    return add_themed_legend(plot, offset=offset)
 
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
-    plot.setTitle(title, size="10pt")
     plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
+    set_title(plot, title)
+    style_in_theme(plot)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(True)
 

@@ -31,6 +31,7 @@ from explorer.data import (
     load_idx,
     make_synthetic,
 )
+from explorer.ui.settings import make_settings
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 FILE_KINDS = {
@@ -39,6 +40,18 @@ FILE_KINDS = {
     "csv": ("CSV file…", "Numeric feature columns and one label column"),
 }
 DEFAULT_KIND = "spiral"
+# Megabytes a data file may take once loaded, split and trained on; unset: a quarter of RAM.
+MEMORY_BUDGET_KEY = "data/memory_budget_mb"
+
+
+def load_memory_budget() -> int | None:
+    """The memory budget for data files from the app's settings, in bytes (None: the
+    default, a quarter of the machine's RAM)."""
+    try:
+        megabytes = float(make_settings().value(MEMORY_BUDGET_KEY, 0))
+    except (TypeError, ValueError):
+        return None
+    return int(megabytes * (1 << 20)) if 0 < megabytes < 1 << 40 else None
 
 
 class DatasetPanel(QWidget):
@@ -217,13 +230,23 @@ class DatasetPanel(QWidget):
             if not images or not labels:
                 raise DataError("choose both an IDX images file and an IDX labels file")
             key = (kind, _file_key(images), _file_key(labels))
-            return DataSource(key, lambda: load_idx(Path(images), Path(labels)), Path(images))
+            budget = load_memory_budget()
+            return DataSource(
+                key,
+                lambda: load_idx(Path(images), Path(labels), memory_budget=budget),
+                Path(images),
+            )
         path = self.csv_path.text().strip()
         if not path:
             raise DataError("choose a CSV file")
         column = self.csv_label_column.value()
         key = (kind, _file_key(path), column)
-        return DataSource(key, lambda: load_csv(Path(path), label_column=column), Path(path))
+        budget = load_memory_budget()
+        return DataSource(
+            key,
+            lambda: load_csv(Path(path), label_column=column, memory_budget=budget),
+            Path(path),
+        )
 
     # -- state ----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

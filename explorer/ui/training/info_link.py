@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import cross_entropy
-from explorer.ui.colors import BLUE
+from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
 from explorer.ui.widgets.spin_box import SpinBox
@@ -41,8 +41,7 @@ def _keep_widest(label: QLabel) -> None:
         label.setFixedSize(width, hint.height())
 
 
-P_COLOR = (90, 90, 90)
-Q_COLOR = BLUE
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 MAX_OPEN_CLASSES = 32  # the Distributions tab shows at most 32 categories
 NO_OUTPUTS = "Train or step first"
 
@@ -82,26 +81,19 @@ class InfoLinkPanel(QWidget):
         self.open_button.setToolTip("Show this P and Q in the Distributions tab (in nats)")
         self.open_button.clicked.connect(self._on_open_clicked)
 
-        self.plot = TimedPlotWidget(background="w")
+        self.plot = TimedPlotWidget(background=theme().palette.background)
         self.plot_item = self.plot.getPlotItem()
-        self.plot_item.setTitle(
-            "<span style='color:#5a5a5a'>■</span> P: one-hot label<br>"
-            "<span style='color:#1f77b4'>■</span> Q: softmax output",
-            size="10pt",
-        )
         self.plot_item.setLabel("left", "probability")
+        style_plot(self.plot_item)
         self.plot_item.setYRange(0, 1.05, padding=0)
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.plot_item.hideButtons()
         # Names head the columns of the CSV export.
-        self.p_bars = pg.BarGraphItem(
-            x=[], height=[], width=0.38, brush=P_COLOR, name="P (one-hot label)"
-        )
-        self.q_bars = pg.BarGraphItem(
-            x=[], height=[], width=0.38, brush=Q_COLOR, name="Q (softmax output)"
-        )
+        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.38, name="P (one-hot label)")
+        self.q_bars = pg.BarGraphItem(x=[], height=[], width=0.38, name="Q (softmax output)")
         self.plot_item.addItem(self.p_bars)
         self.plot_item.addItem(self.q_bars)
+        theme().watch(self.plot, self._on_theme_changed)
         layout.addWidget(self.plot, 1)
 
         numbers = QGridLayout()
@@ -115,14 +107,13 @@ class InfoLinkPanel(QWidget):
         self.detail_label = QLabel(objectName="infoDetail")
         for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Room for the usual texts from the start (see _keep_widest).
-        for label, usual in (
+        # Room for the usual texts from the start (see _keep_widest), at every zoom.
+        self._usual_texts = (
             (self.cross_entropy_label, "<b>H(P, Q) = 0.0000 nats</b>"),
             (self.loss_label, "<b>sample loss = 0.0000 nats</b>"),
             (self.detail_label, "−log q(class 0) = −log 0.0000"),
-        ):
-            label.setText(usual)
-            _keep_widest(label)
+        )
+        theme().watch(self, self._fit_labels)
         labels = (self.cross_entropy_label, self.loss_label, self.detail_label)
         for row, widget in enumerate(labels):
             numbers.addWidget(widget, row, 0)
@@ -138,7 +129,31 @@ class InfoLinkPanel(QWidget):
         self._note = NO_OUTPUTS
         self._update()
 
+    def _fit_labels(self) -> None:
+        for label, usual in self._usual_texts:
+            shown = label.text()
+            label.setMinimumSize(0, 0)
+            label.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+            label.setText(usual)
+            _keep_widest(label)
+            label.setText(shown)
+            _keep_widest(label)
+
     # -- data -----------------------------------------------------------------------------
+    def _on_theme_changed(self) -> None:
+        """P's bars grey (a label has no colour of its own), Q's in the data colour; the title
+        is their key."""
+        palette = theme().palette
+        p, q = palette.axis, palette.p
+        self.p_bars.setOpts(brush=pg.mkBrush(p), pen=pg.mkPen(palette.axis))
+        self.q_bars.setOpts(brush=pg.mkBrush(q), pen=pg.mkPen(palette.axis))
+        p_key, q_key = (theme().hex(palette.text_color(c)) for c in (p, q))
+        set_title(
+            self.plot_item,
+            f"<span style='color:{p_key}'>■</span> P: one-hot label<br>"
+            f"<span style='color:{q_key}'>■</span> Q: softmax output",
+        )
+
     def set_outputs(self, logits, labels, losses, class_names: list[str]) -> None:
         """The model's validation logits (n, C), true labels and per-sample CE losses."""
         self._logits = np.asarray(logits, dtype=np.float64)

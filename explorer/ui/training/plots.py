@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.theme import theme
 from explorer.ui.training.accuracy_plot import AccuracyPlot
 from explorer.ui.training.curve_style import (
     FOLLOW_PADDING,
@@ -40,7 +41,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     """
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=theme().palette.background)
         self.plot_item = self.getPlotItem()
         style_plot(self.plot_item, "Loss", "loss", "step")
         self.legend = add_legend(self.plot_item, offset=(-10, 10))
@@ -57,12 +58,12 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
         self._overlay_data: list[CurveData] = []
-        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((0, 0, 0, 70)))
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(20)
         self.cursor.hide()
         self.cursor.csv_exclude = True
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
-        self.readout = pg.TextItem("", anchor=(0, 0), color=(30, 30, 30), fill=(255, 255, 255, 210))
+        self.readout = pg.TextItem("", anchor=(0, 0))
         self.readout.setZValue(30)
         self.readout.hide()
         self.readout.csv_exclude = True
@@ -77,6 +78,17 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._set_item_names()
         self._update_legend()
         cache_axes(self.plot_item)
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        palette = theme().palette
+        self._set_pens()
+        for item, data in zip(self._overlays, self._overlay_data, strict=True):
+            item.setPen(pg.mkPen(color(data.color_index), width=2))
+        self.cursor.setPen(pg.mkPen((*palette.text, 70)))
+        self.readout.setColor(palette.text)
+        self.readout.fill = pg.mkBrush((*palette.background, 210))
+        self.readout.update()
 
     def _make_curve(self, pen) -> pg.PlotDataItem:
         curve = self.plot_item.plot([], [], pen=pen)
@@ -127,7 +139,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.raw_curve.setPen(pg.mkPen((*base, RAW_ALPHA), width=1))
         self.smooth_curve.setPen(pg.mkPen(base, width=2))
         self.val_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
-        self.val_curve.setSymbolBrush(pg.mkBrush("w"))
+        self.val_curve.setSymbolBrush(pg.mkBrush(theme().palette.background))
         self.val_curve.setSymbolPen(pg.mkPen(base, width=2))
 
     def _set_item_names(self) -> None:

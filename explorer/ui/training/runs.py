@@ -8,6 +8,7 @@ editing its name and overlaid on the plots by ticking it.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,7 +204,13 @@ def _float_list(value: Any, key: str) -> list[float]:
         )
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         raise ValueError(f"run {key!r} must hold only numbers")
-    return [float(v) for v in value]
+    numbers = [float(v) if abs(v) <= sys.float_info.max else math.inf for v in value]
+    for index, number in enumerate(numbers):
+        if not math.isfinite(number):  # a run never records one: the file was edited
+            raise ValueError(
+                f"run {key!r} holds {value[index]!r} at index {index}; curves hold finite numbers"
+            )
+    return numbers
 
 
 class RunListModel(QAbstractListModel):

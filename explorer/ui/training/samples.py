@@ -6,10 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 
+from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.paint_meter import TimedPaint
-
-GOOD = (30, 130, 50)
-BAD = (200, 30, 30)
 
 
 def mosaic(images: np.ndarray, columns: int, pad: int, caption: int) -> np.ndarray:
@@ -34,11 +32,12 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
     sigSampleClicked = Signal(int)
 
     def __init__(self, count: int = 24, columns: int = 8, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=theme().palette.background)
         self.count = count
         self.columns = columns
         self.plot_item = self.getPlotItem()
-        self.plot_item.setTitle("Validation: predicted (true)", size="10pt")
+        set_title(self.plot_item, "Validation: predicted (true)")
+        style_plot(self.plot_item)
         self.plot_item.hideAxis("left")
         self.plot_item.hideAxis("bottom")
         self.plot_item.invertY(True)
@@ -46,7 +45,6 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self.plot_item.hideButtons()
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(pg.ColorMap([0.0, 1.0], [(255, 255, 255), (20, 20, 20)]))
         self.plot_item.addItem(self.image)
         self._texts: list[pg.TextItem] = []
         self._cell = (1, 1)
@@ -54,7 +52,25 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._shape = (1, 1)
         self._true: np.ndarray = np.empty(0, dtype=np.int64)
         self._class_names: list[str] = []
+        self._predicted: np.ndarray | None = None
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        theme().sigChanged.connect(self._on_theme_changed)
+        self._on_theme_changed()
+
+    def _on_theme_changed(self) -> None:
+        palette = theme().palette
+        # Ink on paper: dark strokes on the light theme's white, light ones on the dark's.
+        paper, ink = (palette.background, palette.text) if palette.dark else ((255,) * 3, (20,) * 3)
+        self.image.setColorMap(pg.ColorMap([0.0, 1.0], [paper, ink]))
+        if self._predicted is not None:
+            self.set_predictions(self._predicted)
+        else:
+            for text in self._texts:
+                text.setColor(palette.muted)
+
+    def _caption_color(self, right: bool):
+        palette = theme().palette
+        return palette.text_color(palette.good if right else palette.error)
 
     def set_samples(self, images: np.ndarray, true_labels, class_names: list[str]) -> None:
         """Show the first ``count`` images (n, h, w); captions wait for predictions."""
@@ -65,6 +81,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._cell = (h + pad + caption, w + pad)
         self._true = np.asarray(true_labels, dtype=np.int64)[:n]
         self._class_names = list(class_names)
+        self._predicted = None
         self._set_export(np.full(n, -1))
         tiles = mosaic(images, self.columns, pad, caption)
         finite = tiles[np.isfinite(tiles)]
@@ -80,9 +97,9 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._texts = []
         for k in range(n):
             r, c = divmod(k, self.columns)
-            # Dark grey until predictions arrive: pyqtgraph's default grey is unreadable on white.
+            # Muted until predictions arrive.
             text = pg.TextItem(
-                self._class_names[self._true[k]], anchor=(0.5, 0.0), color=(70, 70, 70)
+                self._class_names[self._true[k]], anchor=(0.5, 0.0), color=theme().palette.muted
             )
             text.setPos(pad + c * self._cell[1] + w / 2, pad + r * self._cell[0] + h)
             self.plot_item.addItem(text)
@@ -92,14 +109,16 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
     def set_predictions(self, predicted) -> None:
         """Caption each image ``pred (true)``: green when right, red when wrong."""
         predicted = np.asarray(predicted, dtype=np.int64)[: len(self._texts)]
+        self._predicted = predicted
         self._set_export(predicted)
+        good, bad = self._caption_color(True), self._caption_color(False)
         for k, pred in enumerate(predicted):
             true = self._true[k]
             names = self._class_names
             if pred == true:
-                self._texts[k].setText(names[pred], color=GOOD)
+                self._texts[k].setText(names[pred], color=good)
             else:
-                self._texts[k].setText(f"{names[pred]} ({names[true]})", color=BAD)
+                self._texts[k].setText(f"{names[pred]} ({names[true]})", color=bad)
 
     def _set_export(self, predicted: np.ndarray) -> None:
         # The CSV export lists the samples' true and predicted classes, not the pixels.

@@ -29,10 +29,10 @@ from explorer.ui.training.runs import Run, RunListModel, parse_runs
 from explorer.ui.training.tab_data import ModelDataMixin
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.worker import TrainingController
+from explorer.ui.widgets.card import set_text_color
 
 DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
 MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
-ERROR_STYLE = "color: #b00020;"
 START_TIP = "Start a new run: fresh weights from the seed, then train"
 START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
 
@@ -184,7 +184,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         text = self.message()
         if old and old in text:  # the message line names runs: keep it current
             label = self.view.message
-            error = label.styleSheet() == ERROR_STYLE
+            error = label.property("textRole") == "error"
             self.show_message(text.replace(old, new, 1), error=error)
 
     def _on_pause_clicked(self) -> None:
@@ -322,7 +322,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
     def show_message(self, text: str, error: bool = False, details: str = "") -> None:
         label = self.view.message
         label.setText(text)
-        label.setStyleSheet(ERROR_STYLE if error else "")
+        set_text_color(label, "error" if error else None)
         label.setToolTip(details or text)  # a long message is cut on screen, whole here
 
     def message(self) -> str:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.colors import mix
+from explorer.ui.theme import theme
 from explorer.ui.training.accuracy_plot import AccuracyPlot
 from explorer.ui.training.confusion import ConfusionMatrixPlot
 from explorer.ui.training.dataset_panel import DatasetPanel
@@ -83,10 +85,10 @@ class TrainingView(QWidget):
 
         data_box = _group("Data", self.dataset)
         settings_box = _group("Training", self.settings)
-        buttons = QGridLayout()
+        self._buttons = buttons = QGridLayout()
         buttons.setSpacing(4)
-        for column, button in enumerate((self.start, self.pause, self.step, self.reset)):
-            button.setMinimumWidth(56)  # four in a row must not widen the control column
+        self._run_buttons = (self.start, self.pause, self.step, self.reset)
+        for column, button in enumerate(self._run_buttons):
             buttons.addWidget(button, 0, column)
         buttons.addWidget(self.save_weights, 1, 0, 1, 2)
         buttons.addWidget(self.load_weights, 1, 2, 1, 2)
@@ -99,7 +101,8 @@ class TrainingView(QWidget):
         left.addWidget(settings_box)
         left.addLayout(buttons)
         left.addWidget(runs_box, 1)
-        scroll = QScrollArea()
+        self._controls = controls
+        self._scroll = scroll = QScrollArea()
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -110,9 +113,6 @@ class TrainingView(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(12)
-        scroll.setMinimumWidth(
-            controls.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
-        )
 
         self.progress = QProgressBar(objectName="trainingProgress")
         self.progress.setRange(0, 1000)
@@ -124,12 +124,8 @@ class TrainingView(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Always there, one line tall: a message appearing must not re-layout every plot.
         self.message.setWordWrap(False)
-        self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.adapt_banner = QFrame(objectName="adaptBanner")
-        self.adapt_banner.setStyleSheet(
-            "#adaptBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
-        )
         banner = QHBoxLayout(self.adapt_banner)
         banner.setContentsMargins(8, 4, 8, 4)
         self.adapt_label = QLabel()
@@ -240,6 +236,28 @@ class TrainingView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        """Sizes that follow the zoom, and the banner's colours."""
+        current = theme()
+        for button in self._run_buttons:
+            # Four in a row must not widen the control column.
+            button.setMinimumWidth(current.px(56))
+        self._buttons.invalidate()  # the cached minimum predates the new widths
+        self._controls.layout().invalidate()
+        self._scroll.setMinimumWidth(
+            self._controls.minimumSizeHint().width()
+            + self._scroll.verticalScrollBar().sizeHint().width()
+            + 2
+        )
+        self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
+        palette = current.palette
+        border = current.hex(mix(palette.note_background, palette.warning, 0.4))
+        self.adapt_banner.setStyleSheet(
+            f"#adaptBanner {{ background: {current.hex(palette.note_background)}; "
+            f"border: 1px solid {border}; border-radius: 4px; }}"
+        )
 
     def plot_state(self) -> dict:
         return {"smoothing": self.smoothing.value(), "log_y": self.log_y.isChecked()}

@@ -769,3 +769,24 @@ def test_typing_32_over_a_k_of_10_never_passes_through_3(qtbot, tab):
     assert seen == [32] and tab.pair.k == 32
     grown = tab.distributions()[0][3:10]
     np.testing.assert_allclose(grown / grown.sum(), kept / kept.sum())  # categories 3-9 survive
+
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_an_infinite_bar_and_its_mark_take_the_appearances_colours(qtbot, tab, appearance):
+    from explorer.ui.colors import PALETTES
+    from explorer.ui.distributions.plots import INFINITE
+    from explorer.ui.distributions.style import infinite_brush
+    from explorer.ui.theme import theme
+
+    tab.set_distributions([0.5, 0.45, 0.05], [0.0, 0.2, 0.8])
+    palette = PALETTES[appearance]
+    theme().set(palette=palette, zoom=1.5)
+    hatch = tab.contributions.bars.layer(INFINITE).brush()
+    assert hatch.style() == Qt.BrushStyle.BDiagPattern
+    assert hatch.color() == infinite_brush("kl").color()
+    (mark,) = [label for label in tab.contributions.marks.labels if label.isVisible()]
+    # The ∞ breaks the hatch on a box of the plot's own background, in KL's readable colour.
+    box = "#{:02x}{:02x}{:02x}".format(*palette.background)
+    assert f"background-color:{box}" in mark.toHtml().replace(" ", "")
+    assert mark.defaultTextColor().getRgb()[:3] == palette.text_color(palette.kl)
+    assert mark.font().pointSizeF() == pytest.approx(1.5 * 11.0)

@@ -13,6 +13,7 @@ from explorer.lossbench.spec import LOSSES
 from explorer.lossbench.tensors import random_tensor
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.plots.edge_marks import arrow_way
+from explorer.ui.theme import theme
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -415,7 +416,8 @@ def test_an_overflowing_cell_shows_inf_in_grey_with_a_message_and_no_stale_gradi
     output, grad = tab.output_model, tab.gradient_model
     assert shown_value(tab) == "inf"
     assert output.text(0, 0) == "inf"
-    assert output.background(0, 0).name() == "#c8c8c8"  # neutral, not on the heat scale
+    neutral = theme().palette.neutral  # not on the heat scale
+    assert output.background(0, 0).getRgb()[:3] == neutral
     assert "the loss overflows: output[0, 0] is inf" in tab.message.text()
     assert "MSELoss" in tab.findChild(QComboBox, "lossKind").currentText()
     # Every table shows MSE's numbers: the gradient is 2 (x - y), not L1's ±1.
@@ -696,3 +698,4 @@ def test_dots_beyond_the_view_are_arrows_at_its_edge_with_their_values(qtbot, ta
     # Within the view again: no arrows.
     tab.set_tensors(np.full((3, 5), 0.5), np.zeros((3, 5)))
     assert marks.count() == 0 and len(marks.scatter.data) == 0
+

@@ -316,3 +316,4 @@ def test_the_value_read_out_follows_the_pointer_and_clears(qtbot, tab):
     tab.set_model_config({**tab.model_config(), "seed": 7})  # a rebuild
     assert weights.hover_text() == ""  # no stale value from the old weights
     tab.close()
+

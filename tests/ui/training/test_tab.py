@@ -484,3 +484,82 @@ def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path
     wait_loaded(qtbot, tab)
     assert len(reads) == 2 and len(tab.dataset()) == 61
     shutdown(tab)
+
+
+def test_files_that_are_not_regular_or_over_the_memory_budget_give_a_clear_message(qtbot, tmp_path):
+    import gzip
+    import os
+    import struct
+
+    from explorer.ui.main_window import make_settings
+    from explorer.ui.training.dataset_panel import MEMORY_BUDGET_KEY
+
+    tab = make_tab(qtbot)
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
+    special = []
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.csv")
+        special.append((tmp_path / "pipe.csv", "not a regular file but a pipe (FIFO)"))
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.csv").symlink_to("/dev/zero")
+        special.append((tmp_path / "zero.csv", "not a regular file but a device"))
+    for path, reason in special:
+        dataset.csv_path.setText(str(path))
+        dataset.csv_path.editingFinished.emit()
+        wait_loaded(qtbot, tab)
+        assert tab.message() == f"Data not loaded: {path}: cannot open the file: {reason}"
+        assert not tab.view.start.isEnabled()
+
+    count = 1000
+    rng = np.random.default_rng(0)
+    with gzip.open(tmp_path / "images.gz", "wb") as handle:
+        handle.write(struct.pack(">IIII", 0x803, count, 28, 28))
+        handle.write(rng.integers(0, 256, count * 784, dtype=np.uint8).tobytes())
+    with gzip.open(tmp_path / "labels.gz", "wb") as handle:
+        handle.write(struct.pack(">II", 0x801, count) + bytes(range(10)) * (count // 10))
+    make_settings().setValue(MEMORY_BUDGET_KEY, 1)
+    try:
+        dataset.kind.setCurrentIndex(dataset.kind.findData("idx"))
+        dataset.idx_images.setText(str(tmp_path / "images.gz"))
+        dataset.idx_labels.setText(str(tmp_path / "labels.gz"))
+        dataset.idx_labels.editingFinished.emit()
+        wait_loaded(qtbot, tab)
+        assert tab.message() == (
+            f"Data not loaded: {tmp_path / 'images.gz'}: 1,000 images of 28x28 pixels would "
+            "need about 11 MiB of memory to load and train on, more than the memory budget "
+            "of 1 MiB"
+        )
+    finally:
+        make_settings().remove(MEMORY_BUDGET_KEY)
+    dataset.idx_labels.editingFinished.emit()
+    wait_loaded(qtbot, tab)
+    assert tab.message() == "" and len(tab.dataset()) == count
+    shutdown(tab)
+
+
+def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_path):
+    import os
+
+    from tests.io.crafted import deflated_zeros, npy, npy_header, raw_zip, stored
+
+    tab = make_tab(qtbot, epochs=1)
+    tab.adapt_model(confirmed=True)
+    bomb = tmp_path / "bomb.npz"
+    header = npy_header("<f8", (32 << 20,))
+    bomb.write_bytes(raw_zip([deflated_zeros("linear1.weight.npy", header, 256)]))
+    assert not tab.load_weights(str(bomb))
+    assert tab.message().startswith(f"Weights not loaded: {bomb}: does not fit this model")
+    lying = tmp_path / "lying.npz"
+    members = [stored(f"{k}.npy", npy(np.array(v))) for k, v in tab.model().state_dict().items()]
+    members[0] = stored("linear1.weight.npy", npy_header("<f4", (2**70, 0)))
+    lying.write_bytes(raw_zip(members))
+    assert not tab.load_weights(str(lying))
+    assert tab.message().startswith(
+        f"Weights not loaded: {lying}: linear1.weight has shape (1180591620717411303424, 0)"
+    )
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.npz").symlink_to("/dev/zero")
+        assert not tab.load_weights(str(tmp_path / "zero.npz"))
+        assert "not a regular file but a device" in tab.message()
+    shutdown(tab)

@@ -39,6 +39,9 @@ def test_long_curves_are_thinned_when_stored():
         ("status", "weird", "status"),
         ("run_id", -1, "run_id"),
         ("losses", [1.0] * (MAX_STORED_POINTS + 1), "at most"),
+        ("losses", [1.0, float("nan")], r"run 'losses' holds nan at index 1; curves hold finite"),
+        ("val_accuracy", [float("inf")], "run 'val_accuracy' holds inf at index 0"),
+        ("train_accuracy", [10**400], "run 'train_accuracy' holds 1000"),
     ],
 )
 def test_bad_stored_runs_are_rejected_with_a_message(key, value, message):

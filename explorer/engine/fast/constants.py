@@ -1,4 +1,4 @@
-"""Cached read-only constant arrays for the training-step hot paths.
+"""Cached read-only constant arrays for the fast paths.
 
 On a small network every numpy call costs more in overhead than in arithmetic, and numpy
 handles a 0-d array of the operand's dtype faster than a Python number (which it must first
@@ -34,7 +34,7 @@ def scalar(value: float | int, dtype: np.dtype) -> np.ndarray:
 
 
 def ones(n: int, dtype: np.dtype) -> np.ndarray:
-    """A vector of ``n`` ones: ``np.dot(ones(N, g.dtype), g)`` sums ``g`` over its rows."""
+    """A vector of ``n`` ones: ``ones(N, g.dtype).dot(g)`` sums ``g`` over its rows."""
     found = _CACHE.get(("ones", n, dtype))
     return found if found is not None else _frozen(("ones", n, dtype), lambda: np.ones(n, dtype))
 
@@ -64,6 +64,3 @@ class Table(dict):
             self.clear()
         value = self[key] = self._make(key)
         return value
-
-
-ONE = Table(lambda dtype: scalar(1, dtype))  # ONE[dtype]: a 0-d one of dtype (backward's seed)

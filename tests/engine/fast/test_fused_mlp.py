@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.engine import Tensor, manual_seed, nn, no_grad
-from explorer.engine.nn import _fused_mlp
+from explorer.engine.fast import fused_mlp as _fused_mlp
 from explorer.engine.nn import functional as F  # noqa: N812
 
 

@@ -1,20 +1,18 @@
-"""An ``nn.MLP`` forward pass as one autograd node: the same numbers, a fraction of the overhead.
+"""``nn.MLP.forward`` as one autograd node: the same numbers, a fraction of the overhead.
 
-Why it exists: on a small network (2-8-8-2, batch 32) every array is tiny, so a training step
-costs almost nothing in arithmetic and almost everything in per-operation bookkeeping: a
-Tensor, a closure and a trip through ``Tensor.backward`` for every Linear and every activation.
-Running all layers in one node pays that once. This is what PyTorch cannot do for an
-arbitrary ``nn.Module`` and why the engine beats it on small networks
-(``benchmarks/engine_vs_torch.py``).
+On a small network (2-8-8-2, batch 32) every array is tiny, so a training step costs almost
+nothing in arithmetic and almost everything in per-operation bookkeeping: a Tensor, a closure
+and a trip through ``Tensor.backward`` for every Linear and every activation. Running all
+layers in one node pays that once. This is what PyTorch cannot do for an arbitrary
+``nn.Module`` and why the engine beats it on small networks (``benchmarks/engine_vs_torch.py``).
 
-Why it is safe: it runs the same numpy operations in the same order as the layer-by-layer
-path (``F.linear``, then the activation, per layer; their backward rules in reverse), so the
-output and every gradient are bit-for-bit identical (``tests/engine/test_fused_mlp.py`` checks
-each activation). :func:`fused_mlp` declines, and ``nn.MLP.forward`` goes layer by layer,
-unless nothing could tell the difference: the children are plain ``Linear`` layers with no
-forward or forward-pre hooks (the Model tab's forward-pass inspector hooks them, so it sees
+It runs the plain path's numpy operations in the same order (``F.linear``'s, then the
+activation's, per layer; their backward rules in reverse), so the output and every gradient
+are bit-for-bit identical. :func:`fused_mlp` declines, and ``nn.MLP.forward`` goes layer by
+layer, unless nothing could tell the difference: the children are plain ``Linear`` layers with
+no forward or forward-pre hooks (the Model tab's forward-pass inspector hooks them, so it sees
 every layer run, as in torch) and the input is a 2-D batch whose shapes and dtype the layers
-accept. Anything else, including every error case, behaves exactly as before.
+accept. Anything else, including every error case, takes the plain path.
 """
 
 from __future__ import annotations
@@ -23,8 +21,8 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 
-from explorer.engine._constants import Table, ones, scalar
 from explorer.engine._tensor_math import sigmoid_array
+from explorer.engine.fast.constants import Table, ones, scalar
 from explorer.engine.nn.linear import Linear
 from explorer.engine.tensor import Tensor
 
@@ -35,7 +33,8 @@ _CONSTANTS = Table(lambda key: (scalar(0, key[1]), ones(*key)))
 
 # Each activation: forward(h, zero) -> (output, saved) may overwrite h, the node's own array;
 # grad(g, saved, zero) may overwrite g, a fresh array. ``zero`` is a 0-d zero of the dtype
-# (numpy takes it faster than the Python 0). Same expressions as the unfused ops.
+# (numpy takes it faster than the Python 0). The same expressions as the functions in
+# explorer/engine/nn/_functional_layers.py.
 def _relu(h: np.ndarray, zero: np.ndarray):
     out = np.maximum(h, zero, out=h)
     return out, out
@@ -187,6 +186,6 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
                 g = act_grad(g, steps[i - 1], zero)
         return grads
 
-    backward.exact = True  # new arrays of the parents' shapes and dtype; see Tensor._from_op
+    backward.exact = True  # new arrays of the parents' shapes and dtype (fast/backward.py)
     # named after the last layer's op, as grad_fn reads in torch
     return Tensor._from_op(h, parents, backward, "Addmm" if bias is not None else "Mm")
