@@ -2,20 +2,22 @@
 
 pyqtgraph's views take the focus (a click, Tab) but draw nothing to show it. One
 :class:`PlotFocusFrame` per application follows ``QApplication.focusChanged``: when a plot
-view (a ``pg.GraphicsView``) gets the focus, four thin strips in the palette's highlight
-colour are laid along its edges, over the plot; they go when the focus leaves. The strips are
-plain filled widgets (no paint code runs while the plot redraws), and nothing is done for a
-plot that does not have the focus.
+view (a ``pg.GraphicsView``) gets the focus, four thin strips in the theme's focus colour
+(``Palette.focus``, as thick as the zoom makes them) are laid along its edges, over the plot;
+they go when the focus leaves. The strips are plain filled widgets (no paint code runs while
+the plot redraws), and nothing is done for a plot that does not have the focus.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-WIDTH = 2  # pixels
+from explorer.ui.theme import theme
+
+WIDTH = 2  # pixels at 100 %
 
 
 def focused_plot(widget: QWidget | None) -> pg.GraphicsView | None:
@@ -40,6 +42,7 @@ class PlotFocusFrame(QObject):
         self._plot: pg.GraphicsView | None = None
         self._strips: list[QWidget] = []
         app.focusChanged.connect(self._on_app_focus_changed)
+        theme().watch(self, self._on_theme_changed)
 
     def plot(self) -> pg.GraphicsView | None:
         """The plot view showing the frame, or None."""
@@ -60,16 +63,13 @@ class PlotFocusFrame(QObject):
     def _attach(self, plot: pg.GraphicsView) -> None:
         self._plot = plot
         self._strips = []
-        color = plot.palette().color(QPalette.ColorRole.Highlight)
         for name in ("top", "bottom", "left", "right"):
             strip = QWidget(plot)
             strip.setObjectName(f"plotFocusFrame-{name}")
             strip.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            palette = strip.palette()
-            palette.setColor(QPalette.ColorRole.Window, color)
-            strip.setPalette(palette)
             strip.setAutoFillBackground(True)
             self._strips.append(strip)
+        self._color_strips()
         self._place()
         for strip in self._strips:
             strip.show()
@@ -94,14 +94,31 @@ class PlotFocusFrame(QObject):
     def _on_plot_destroyed(self, *_args) -> None:
         self._plot, self._strips = None, []
 
+    def color(self) -> QColor:
+        """The frame's colour: the theme's focus colour."""
+        return theme().color(theme().palette.focus)
+
+    def _on_theme_changed(self) -> None:
+        if self._plot is not None:
+            self._color_strips()
+            self._place()
+
+    def _color_strips(self) -> None:
+        color = self.color()
+        for strip in self._strips:
+            palette = strip.palette()
+            palette.setColor(QPalette.ColorRole.Window, color)
+            strip.setPalette(palette)
+
     def _place(self) -> None:
         plot = self._plot
         width, height = plot.width(), plot.height()
+        thick = max(1, theme().px(WIDTH))
         top, bottom, left, right = self._strips
-        top.setGeometry(0, 0, width, WIDTH)
-        bottom.setGeometry(0, height - WIDTH, width, WIDTH)
-        left.setGeometry(0, 0, WIDTH, height)
-        right.setGeometry(width - WIDTH, 0, WIDTH, height)
+        top.setGeometry(0, 0, width, thick)
+        bottom.setGeometry(0, height - thick, width, thick)
+        left.setGeometry(0, 0, thick, height)
+        right.setGeometry(width - thick, 0, thick, height)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self._plot and event.type() == QEvent.Type.Resize:
