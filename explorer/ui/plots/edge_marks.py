@@ -2,7 +2,8 @@
 
 A scatter point outside the view range would simply not be drawn; an :class:`EdgeMarks`
 draws an arrow where it leaves, pointing its way, and hovering the arrow shows the point's
-coordinates. The marks follow the view when it is panned or zoomed.
+coordinates. The marks follow the view when it is panned or zoomed, and the theme: their
+outline is the palette's, their fill the colour of the points they stand for.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
+from PySide6.QtGui import QColor, QPainterPath, QPolygonF, QTransform
+
+from explorer.ui.theme import theme
 
 INSET_PIXELS = 8  # the arrow's centre this far inside the edge: the whole arrow shows
 SIZE = 15
@@ -49,19 +52,16 @@ ARROWS = {
 class EdgeMarks:
     """Edge arrows on ``plot`` for the points of :meth:`set_points` outside its view.
 
-    ``x_name`` and ``y_name`` name the coordinates in the hover text.
+    ``x_name`` and ``y_name`` name the coordinates in the hover text; the arrows are filled
+    with ``color`` (:meth:`set_color`; None: the theme's text colour).
     """
 
-    def __init__(self, plot: pg.PlotItem, x_name: str, y_name: str, color: str = "#222"):
+    def __init__(self, plot: pg.PlotItem, x_name: str, y_name: str, color: QColor | None = None):
         self.plot = plot
         self.x_name, self.y_name = x_name, y_name
-        self.scatter = pg.ScatterPlotItem(
-            size=SIZE,
-            pen=pg.mkPen("w", width=1),
-            brush=pg.mkBrush(color),
-            hoverable=True,
-            tip=self._tip,
-        )
+        self.scatter = pg.ScatterPlotItem(size=SIZE, hoverable=True, tip=self._tip)
+        self.scatter.setBrush(pg.mkBrush(color if color is not None else theme().palette.text))
+        theme().watch(self.scatter, self._on_theme_changed)
         self.scatter.setZValue(11)
         self.scatter.csv_exclude = True  # the points themselves are in the data's columns
         plot.addItem(self.scatter, ignoreBounds=True)
@@ -76,8 +76,13 @@ class EdgeMarks:
         self._x, self._y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self._update()
 
-    def set_color(self, color: str) -> None:
+    def set_color(self, color: QColor) -> None:
+        """Fill the arrows with ``color`` (the points' own)."""
         self.scatter.setBrush(pg.mkBrush(color))
+
+    def _on_theme_changed(self) -> None:
+        # The ring that sets an arrow apart from the curve under it, as the dots have.
+        self.scatter.setPen(pg.mkPen(theme().palette.outline, width=1))
 
     def count(self) -> int:
         """How many points are marked at the edge now."""

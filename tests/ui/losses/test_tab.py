@@ -699,3 +699,24 @@ def test_dots_beyond_the_view_are_arrows_at_its_edge_with_their_values(qtbot, ta
     tab.set_tensors(np.full((3, 5), 0.5), np.zeros((3, 5)))
     assert marks.count() == 0 and len(marks.scatter.data) == 0
 
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_edge_arrows_take_the_dots_colour_and_the_appearances_outline(qtbot, tab, appearance):
+    from explorer.ui.colors import PALETTES
+    from explorer.ui.losses.curve_panels import COLORS, curve_color
+
+    shown(qtbot, tab)
+    x = np.zeros((3, 5))
+    x[0, 0] = 5.0
+    tab.set_tensors(x, np.zeros((3, 5)))
+    palette = PALETTES[appearance]
+    theme().set(palette=palette, zoom=1.5)
+    kind, _options = tab.current_options()
+    dots = curve_color(kind if kind in COLORS else "CE")  # a classification loss: CE's
+    assert tab.curves.edge_marks["regression-curves"].count() == 1
+    for name, marks in tab.curves.edge_marks.items():
+        assert marks.scatter.opts["brush"].color() == dots
+        assert marks.scatter.opts["pen"].color().getRgb()[:3] == palette.outline
+        assert marks.scatter.opts["brush"].color() == (
+            tab.curves.sample_dots[name].opts["brush"].color()
+        )

@@ -317,3 +317,21 @@ def test_the_value_read_out_follows_the_pointer_and_clears(qtbot, tab):
     assert weights.hover_text() == ""  # no stale value from the old weights
     tab.close()
 
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_the_value_read_out_is_in_the_appearances_colours_and_zoom(qtbot, tab, appearance):
+    from explorer.ui.colors import PALETTES
+    from explorer.ui.theme import theme
+    from tests.ui.model.helpers import hover, view_point
+
+    tab.select("linear2.weight")
+    shown_panel(qtbot, tab)
+    weights = tab.weights
+    palette = PALETTES[appearance]
+    theme().set(palette=palette, zoom=1.5)
+    pointer = view_point(weights.heatmap_plot, 3, 2)
+    qtbot.waitUntil(lambda: hover(weights.graphics, pointer) or weights.hover_text() != "")
+    assert weights.hover.textItem.defaultTextColor().getRgb()[:3] == palette.text
+    assert weights.hover.fill.color().getRgb() == palette.legend
+    assert weights.hover.textItem.font().pointSizeF() == pytest.approx(theme().font().pointSizeF())
+    tab.close()
