@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
@@ -538,4 +538,15 @@ class WeightPanel(QWidget):
         )
         self.hover.setPos(position)
         self.hover.setVisible(True)
+        self._keep_hover_in_sight()
         self._hover_at = position
+
+    def _keep_hover_in_sight(self) -> None:
+        # A long read-out (a zoomed font, a narrow window) may not fit on its side of the
+        # pointer: it moves back inside what the plots show rather than being cut.
+        shown = self.graphics.mapToScene(self.graphics.viewport().rect()).boundingRect()
+        text = self.hover.mapRectToScene(self.hover.boundingRect())
+        dx = max(0.0, shown.left() - text.left()) or min(0.0, shown.right() - text.right())
+        dy = max(0.0, shown.top() - text.top()) or min(0.0, shown.bottom() - text.bottom())
+        if dx or dy:
+            self.hover.setPos(self.hover.pos() + QPointF(dx, dy))

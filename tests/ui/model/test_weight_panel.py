@@ -335,3 +335,27 @@ def test_the_value_read_out_is_in_the_appearances_colours_and_zoom(qtbot, tab, a
     assert weights.hover.fill.color().getRgb() == palette.legend
     assert weights.hover.textItem.font().pointSizeF() == pytest.approx(theme().font().pointSizeF())
     tab.close()
+
+
+def test_a_long_read_out_stays_inside_the_plots(qtbot, tab):
+    from explorer.ui.theme import theme
+    from tests.ui.model.helpers import hover, view_point
+
+    tab.select("linear1.weight")
+    theme().set(zoom=2.0)
+    tab.resize(1024, 640)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.grab()
+    weights = tab.weights
+    rows, cols = weights._image_shape
+    for x, y in ((0.7, 0.2), (0.98, 0.98), (0.02, 0.02)):
+        pointer = view_point(weights.heatmap_plot, x * (cols - 1), y * (rows - 1))
+        previous = weights.hover_text()
+        qtbot.waitUntil(
+            lambda p=pointer, t=previous: hover(weights.graphics, p) or weights.hover_text() != t
+        )
+        text = weights.hover.mapRectToScene(weights.hover.boundingRect())
+        shown = weights.graphics.mapToScene(weights.graphics.viewport().rect()).boundingRect()
+        assert shown.contains(text), (x, y)
+    tab.close()
