@@ -69,7 +69,7 @@ def test_an_index_outside_the_set_is_refused_with_a_message_quoting_it(qtbot, ta
 
     x = np.random.default_rng(0).normal(size=(2000, 784)).astype(np.float32)
     samples = IndexedSamples(x, np.arange(2000) % 10, "the validation set of digits")
-    tab.set_sample_provider(samples, "digits")
+    tab.document.set_sample_source(samples, "digits")
     tab.views.setCurrentWidget(tab.forward)
     tab.show()
     qtbot.waitExposed(tab)

@@ -1,4 +1,5 @@
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -267,7 +268,7 @@ def test_a_drag_that_misses_the_marker_cannot_pan_the_heatmap_away(qtbot, tab):
 def test_a_zoomed_square_heatmap_pans_only_within_its_data(qtbot, tab):
     from tests.ui.model.helpers import drag, view_point
 
-    tab.set_model_config({**tab.model_config(), "input_features": 64, "hidden_sizes": [64]})
+    tab.set_model_config(replace(tab.document.config, input_features=64, hidden_sizes=(64,)))
     tab.select("linear1.weight")  # 64 x 64: square cells
     shown_panel(qtbot, tab)
     plot = tab.weights.heatmap_plot
@@ -314,7 +315,7 @@ def test_the_value_read_out_follows_the_pointer_and_clears(qtbot, tab):
     # The pointer comes back (pyqtgraph passes on a move only so often: move until it does).
     back = pointer + QPointF(1, 0).toPoint()
     qtbot.waitUntil(lambda: hover(weights.graphics, back) or weights.hover_text() != "")
-    tab.set_model_config({**tab.model_config(), "seed": 7})  # a rebuild
+    tab.set_model_config(replace(tab.document.config, seed=7))  # a rebuild
     assert weights.hover_text() == ""  # no stale value from the old weights
     tab.close()
 
