@@ -50,7 +50,7 @@ def qt_palette(palette: Palette) -> QPalette:
         role.Mid: button.darker(130) if not dark else button.lighter(110),
         role.Dark: button.darker(150),
         role.Shadow: QColor(0, 0, 0),
-        role.Highlight: QColor(42, 130, 218) if dark else QColor(48, 140, 198),
+        role.Highlight: QColor(*palette.focus),
         role.HighlightedText: QColor(255, 255, 255),
         role.Link: QColor(110, 170, 245) if dark else QColor(0, 0, 255),
         role.LinkVisited: QColor(180, 140, 240) if dark else QColor(255, 0, 255),

@@ -95,6 +95,7 @@ class Palette:
     legend: tuple[int, int, int, int]  # a legend's translucent card
     legend_border: RGB
     outline: RGB  # the thin ring that sets a marker apart from what is under it
+    focus: RGB  # what has the keyboard focus: a plot's frame, a widget's highlight
     neutral: RGB  # what has no colour of its own: NaN pixels, a one-hot label's bars
     groove: RGB  # a slider's empty track
     chip: RGB  # the dark chip behind a selected category
@@ -155,6 +156,7 @@ LIGHT = Palette(
     legend=(255, 255, 255, 215),
     legend_border=(200, 200, 200),
     outline=_WHITE,
+    focus=(48, 140, 198),
     neutral=(150, 150, 150),
     groove=(228, 230, 235),
     chip=(68, 68, 68),
@@ -180,6 +182,7 @@ DARK = Palette(
     legend=(30, 31, 34, 215),
     legend_border=(85, 85, 90),
     outline=_NIGHT,
+    focus=(42, 130, 218),
     neutral=(125, 125, 125),
     groove=(70, 72, 78),
     chip=(200, 200, 200),

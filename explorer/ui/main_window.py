@@ -29,6 +29,7 @@ from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
+from explorer.ui.plots.focus_frame import install_plot_focus_frame
 from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._size_to_current_tab()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        install_plot_focus_frame()  # the plot with the keyboard focus shows it
         self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
 
     @staticmethod

@@ -53,6 +53,7 @@ def test_every_data_colour_and_text_keeps_its_contrast(palette):
             assert contrast(text, background) >= TEXT_CONTRAST - 0.01
     assert contrast(palette.text, palette.background) >= 7
     assert contrast(palette.axis, palette.background) >= 4.5
+    assert contrast(palette.focus, palette.background) >= GRAPHICS_CONTRAST
 
 
 def test_the_dark_palette_is_dark_and_the_light_one_is_not():

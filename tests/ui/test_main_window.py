@@ -1,5 +1,7 @@
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QApplication
 
 from explorer.ui import MainWindow
 from explorer.ui.plots.minimum import content_minimum
@@ -77,3 +79,26 @@ def test_every_tab_fits_a_laptop_screen_without_overlap_or_cut_plots(qtbot):
             if plot.isVisible():
                 need = content_minimum(plot)
                 assert plot.width() >= need.width() - 1, (name, plot.objectName(), need)
+
+
+def test_open_in_distributions_keeps_the_true_class_selected_after_the_tab_switch(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_tab("training")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    training = window.tab("training")
+    training.setFocus()
+    training.focusNextChild()  # the focus sits in the Training tab, as after a click there
+    qtbot.waitUntil(lambda: training.isAncestorOf(QApplication.focusWidget()))
+    p, q = [0.0, 0.0, 1.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.15, 0.25]
+    training.sigOpenDistributions.emit(p, q, ["a", "b", "c", "d", "e"])
+    tab = window.tab("distributions")
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab)
+    for _ in range(3):  # the focus moves into the new page in later events
+        QApplication.processEvents()
+    assert tab.pair.selected == 2 and tab.selected_spin.value() == 2
+    sensitivity = tab.sensitivity
+    assert sensitivity.now_line.value() == pytest.approx(0.3)  # q of class 2
+    assert "q₂" in sensitivity.plot.getAxis("bottom").labelText

@@ -1,8 +1,10 @@
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from explorer.io.session import SESSION_VERSION, arrays_path
@@ -191,9 +193,7 @@ def test_a_last_session_that_cannot_be_restored_is_moved_aside_not_overwritten(
     assert path.exists() and (folder / path.name).read_bytes() == content
 
 
-def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(
-    qtbot, tmp_path, monkeypatch
-):
+def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(qtbot, tmp_path, monkeypatch):
     window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch)
     assert not window.sessions.restore_last()
     window.tab("model").model()  # built, so the session has weights
@@ -449,6 +449,153 @@ def test_session_messages_show_numbers_not_numpy_reprs():
         "p has a NaN entry nan at index 0"
     )
 
+
+def answer_message_box(qtbot, button) -> list:
+    """Click ``button`` (a QMessageBox.StandardButton) of the next message box, as a person
+    would; the returned list gets the box's texts."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen = []
+
+    def click(tries: int = 500) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if tries:
+                QTimer.singleShot(10, lambda: click(tries - 1))  # not shown yet
+            return
+        try:
+            seen.append((box.text(), box.informativeText()))
+            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+        finally:
+            if box.isVisible():  # never leave a modal box waiting (the test then fails)
+                box.done(QMessageBox.StandardButton.Cancel)
+
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_opening_a_session_over_changes_asks_and_discard_opens_it(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    fake = window.tab("fake")
+    path = tmp_path / "lab.json"
+    fake.count.setValue(42)
+    assert window.sessions.save_to(path)
+    assert not window.sessions.is_modified()
+    fake.count.setValue(7)  # unsaved work
+    assert window.sessions.is_modified()
+    window.sessions.ask_open_path = lambda: str(path)
+    seen = answer_message_box(qtbot, QMessageBox.StandardButton.Discard)
+    window.open_session_action.trigger()
+    assert seen and seen[0][0] == "Discard the changes?"
+    assert fake.count.value() == 42
+    assert not window.sessions.is_modified()
+
+
+def test_cancel_keeps_the_changes_and_save_saves_them_first(qtbot, window, tmp_path):
+    from explorer.ui.session_ui import CANCEL, SAVE
+
+    fake = window.tab("fake")
+    other = tmp_path / "other.json"
+    assert window.sessions.save_to(other)
+    fake.count.setValue(9)
+    asked = []
+    window.sessions.ask_discard = lambda what: asked.append(what) or CANCEL
+    window.sessions.ask_open_path = lambda: str(other)
+    window.open_session_action.trigger()
+    assert asked == ["Opening a session"] and fake.count.value() == 9
+    kept = tmp_path / "kept.json"
+    window.sessions.ask_discard = lambda what: SAVE
+    window.sessions.ask_save_path = lambda: str(kept)
+    window.open_session_action.trigger()
+    assert json.loads(kept.read_text())["tabs"]["fake"] == {"count": 9}
+    assert fake.count.value() == 3  # then other.json was opened
+
+
+def test_an_unchanged_window_opens_without_asking(window, tmp_path):
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    window.sessions.ask_discard = lambda what: pytest.fail("asked without changes")
+    window.sessions.ask_open_path = lambda: str(path)
+    window.open_session_action.trigger()
+    window.show_tab("fake")  # the tab showing is no change
+    assert not window.sessions.is_modified()
+
+
+def test_recent_asks_before_replacing_changes(window, tmp_path):
+    from explorer.ui.session_ui import CANCEL
+
+    fake = window.tab("fake")
+    assert window.sessions.save_to(tmp_path / "a.json")
+    fake.count.setValue(5)
+    asked = []
+    window.sessions.ask_discard = lambda what: asked.append(what) or CANCEL
+    window.sessions.fill_recent_menu(window.recent_menu)
+    window.recent_menu.actions()[0].trigger()
+    assert asked == ["Opening a.json"] and fake.count.value() == 5
+
+
+def test_a_missing_recent_session_is_removed_from_the_list(window, tmp_path):
+    window.sessions.clear_recent()  # the settings are shared by the tests of a run
+    gone = tmp_path / "gone.json"
+    assert window.sessions.save_to(gone)
+    assert window.sessions.save_to(tmp_path / "here.json")
+    gone.unlink()
+    window.sessions.fill_recent_menu(window.recent_menu)
+    entry = next(a for a in window.recent_menu.actions() if a.text().endswith("gone.json"))
+    entry.trigger()
+    assert "No such file or directory" in window.errors[0]
+    assert window.errors[0].endswith("It was removed from Recent sessions.")
+    assert window.sessions.recent() == [str((tmp_path / "here.json").resolve())]
+    window.sessions.fill_recent_menu(window.recent_menu)
+    assert not any("gone" in a.text() for a in window.recent_menu.actions())
+
+
+def test_the_save_message_names_both_files(window, tmp_path):
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    arrays = arrays_path(path)
+    assert re.fullmatch(r"lab\.[0-9a-f]{16}\.npz", arrays.name) and arrays.exists()
+    assert window.statusBar().currentMessage() == f"Session saved to {path} and {arrays.name}"
+    for tab in window.all_tabs():
+        tab.arrays = {}
+    assert window.sessions.save_to(tmp_path / "plain.json")
+    assert window.statusBar().currentMessage() == f"Session saved to {tmp_path / 'plain.json'}"
+
+
+def test_the_status_bar_sums_up_tabs_reset_in_one_line(window, tmp_path):
+    path = tmp_path / "typed.json"
+    doc = {
+        "format": "explorer-session",
+        "version": 1,
+        "tabs": {"fake": {"count": "many"}, "first": {"count": 0}},
+    }
+    path.write_text(json.dumps(doc))
+    assert not window.sessions.open_from(path)
+    assert window.statusBar().currentMessage() == (
+        "Session typed.json opened; 2 tabs were reset to defaults (see the message)"
+    )
+    assert window.errors[0].count("\n") == 2
+
+
+def test_the_main_window_starts_unmodified_and_a_change_modifies_it(main_window, tmp_path):
+    sessions = main_window.sessions
+    assert not sessions.is_modified()
+    main_window.show_tab("losses")
+    assert not sessions.is_modified()
+    main_window.tab("distributions").count_spin.setValue(5)
+    assert sessions.is_modified()
+    assert sessions.save_to(tmp_path / "lab.json")
+    assert not sessions.is_modified()
+
+
+
+def test_a_change_of_the_shared_model_modifies_the_window(main_window):
+    sessions = main_window.sessions
+    assert not sessions.is_modified()
+    main_window.model_document.set_trained(True)  # held by the document, not by a tab
+    assert sessions.is_modified()
 
 # -- files built to hang, exhaust memory or escape as another error ---------------------------
 def _session_naming(folder, arrays_name, tabs=None):

@@ -27,6 +27,7 @@ from explorer.info import (
 from explorer.ui.distributions.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
+from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.spin_box import DoubleSpinBox
 
 #: name -> (minimum, maximum, default, what it is)
@@ -131,7 +132,7 @@ class GaussianPanel(QWidget):
         grid.setHorizontalSpacing(10)
         grid.addWidget(QLabel("<i>closed form</i>"), 0, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(QLabel("<i>∫ numeric</i>"), 0, 2, Qt.AlignmentFlag.AlignRight)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, Readout] = {}
         rows = (
             ("KL(P‖Q)", "gaussianKlPQValue", "gaussianKlPQNumericValue"),
             ("KL(Q‖P)", "gaussianKlQPValue", "gaussianKlQPNumericValue"),
@@ -143,7 +144,7 @@ class GaussianPanel(QWidget):
                 (1, closed_name, "ln(σ_Q/σ_P) + (σ_P² + (μ_P−μ_Q)²)/(2σ_Q²) − ½, exact"),
                 (2, numeric_name, "∫ p(x) log(p(x)/q(x)) dx by the trapezoid rule"),
             ):
-                value = QLabel("")
+                value = Readout(symbol if column == 1 else f"{symbol} (∫ numeric)")
                 value.setObjectName(name)
                 value.setToolTip(f"{symbol}: {tip}")
                 value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -176,7 +177,7 @@ class GaussianPanel(QWidget):
             )
         ):
             entropies.addWidget(colored_label(symbol, color, bold=True), row, 0)
-            value = QLabel("")
+            value = Readout(symbol)
             value.setObjectName(name)
             value.setToolTip(f"{symbol} = {tip}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -248,7 +249,7 @@ class GaussianPanel(QWidget):
             "gaussianCrossEntropyValue": gaussian_cross_entropy(mu_p, sigma_p, mu_q, sigma_q, base),
         }
         for name, value in numbers.items():
-            self.values[name].setText(format_value(value, base))
+            self.values[name].show_value(value, format_value(value, base))
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         return {

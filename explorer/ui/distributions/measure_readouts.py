@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 from explorer.info import Comparison, format_value
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card, colored_label, make_opaque, set_text_color
+from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.zoom import follow_font
 
 #: (objectName, Comparison field, symbol, colour role, what it means)
@@ -86,22 +87,15 @@ class MeasureReadouts(Card):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._symbols: dict[str, str] = {}
         grid.addWidget(title, 0, 0, 1, 2)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, Readout] = {}
         self._fields: dict[str, str] = {}
         self._shown: dict[str, str] = {}
         for row, (name, field, symbol, color, meaning) in enumerate(READOUTS, start=1):
             symbol_label = colored_label(symbol, color, bold=True)
             symbol_label.setToolTip(meaning)
-            value = QLabel("")
-            value.setObjectName(name)
+            value = Readout(symbol, objectName=name)
             value.setToolTip(meaning)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            # Copied from a right-click menu rather than selected with the mouse: a selectable
-            # label keeps a QTextDocument, and each new number costs three times as much.
-            value.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            copy_one = QAction(f"Copy {symbol}", value)
-            copy_one.triggered.connect(lambda _=False, n=name, s=symbol: self._copy(n, s))
-            value.addAction(copy_one)
             # Fixed size: a new number must not relayout the card (it repaints in place).
             follow_font(value, 1, monospace=True, after=_fixed_size_for(value))
             make_opaque(value)
@@ -153,10 +147,8 @@ class MeasureReadouts(Card):
 
     def show_comparison(self, c: Comparison) -> None:
         for name, label in self.values.items():
-            text = format_value(getattr(c, self._fields[name]), c.base)
-            if self._shown.get(name) != text:
-                label.setText(text)
-                self._shown[name] = text
+            value = getattr(c, self._fields[name])
+            label.show_value(value, format_value(value, c.base))
         identity = (
             "H(P,Q) = H(P) + KL(P‖Q)\n"
             f"{_short(c.cross_entropy_pq)} = {_short(c.entropy_p)} + {_short(c.kl_pq)}\n"
@@ -173,9 +165,6 @@ class MeasureReadouts(Card):
     def as_text(self) -> str:
         """Every measure as "symbol<TAB>value" lines (what "Copy all measures" copies)."""
         return "\n".join(f"{self._symbols[n]}\t{label.text()}" for n, label in self.values.items())
-
-    def _copy(self, name: str, symbol: str) -> None:
-        QGuiApplication.clipboard().setText(f"{symbol} = {self.values[name].text()}")
 
     def _on_copy_all_triggered(self) -> None:
         QGuiApplication.clipboard().setText(self.as_text())

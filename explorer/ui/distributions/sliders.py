@@ -29,6 +29,14 @@ from explorer.ui.widgets.zoom import follow_font
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000
+_CHOSEN_FOCUS = frozenset(
+    {
+        Qt.FocusReason.MouseFocusReason,
+        Qt.FocusReason.TabFocusReason,
+        Qt.FocusReason.BacktabFocusReason,
+        Qt.FocusReason.ShortcutFocusReason,
+    }
+)
 #: Width of the probability labels at 100 %: "0.031" in 8 pt, and 32 columns fit 1280 pixels.
 VALUE_LABEL_WIDTH = 34
 #: A column's widest at 100 %.
@@ -63,7 +71,8 @@ class EqualizerSlider(QSlider):
     testing) still comes from the style, so the handle is drawn where Qt expects it.
     """
 
-    #: The slider took the keyboard focus (a click or Tab): its category becomes the selected one.
+    #: The person gave the slider the keyboard focus (a click, Tab or a shortcut): its
+    #: category becomes the selected one.
     sigFocused = Signal()
 
     def __init__(self, role: str, parent=None):
@@ -91,7 +100,10 @@ class EqualizerSlider(QSlider):
         # An override rather than an event filter: a filter would run Python for every event
         # the slider gets (each paint, each mouse move of a drag).
         super().focusInEvent(event)
-        self.sigFocused.emit()
+        # Only a person's choice selects: a tab switch or window activation that hands the
+        # focus back to a slider must not replace the selection the tab was given.
+        if event.reason() in _CHOSEN_FOCUS:
+            self.sigFocused.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         del event

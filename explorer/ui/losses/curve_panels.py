@@ -18,6 +18,7 @@ from explorer.lossbench.curves import (
     regression_curves,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps, cache_axes
+from explorer.ui.plots.edge_marks import EdgeMarks
 from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.theme import set_title, style_plot, theme
@@ -29,7 +30,8 @@ STYLES = {"SmoothL1": Qt.PenStyle.DashLine}
 CURVES_CAPTION = (
     "<b>Dots</b>: the elements of your input and target. <b>Top</b>: loss and slope of one "
     "element against its error x − y: L1's slope is always ±1, MSE's grows with the error, "
-    "Huber/SmoothL1 are quadratic inside ±δ/β (dotted: ±δ) and linear outside. "
+    "Huber/SmoothL1 are quadratic inside ±δ/β (dotted: ±δ) and linear outside; an arrow at "
+    "an edge stands for a dot beyond the view (hover it for its values). "
     "<b>Bottom</b>: the probability p the model gives the true class (sigmoid or softmax). "
     "Where it is confidently wrong (shaded) squared error's gradient vanishes, so it barely "
     "learns from its worst mistakes; cross entropy's stays near −1."
@@ -242,6 +244,7 @@ class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
     def _build_sample_dots(self) -> None:
         """One scatter per plot for the current tensors' elements (filled by show_samples)."""
         self.sample_dots: dict[str, pg.ScatterPlotItem] = {}
+        self.edge_marks: dict[str, EdgeMarks] = {}
         for name, plot in self.plots.items():
             dots = pg.ScatterPlotItem(size=7)
             dots.setZValue(10)
@@ -250,13 +253,19 @@ class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
             # their rows for the curves.
             dots.opts["name"] = "your data"
             self.sample_dots[name] = dots
+            # A dot beyond the view (an error past ±3, a loss past the top) is drawn as an
+            # arrow at the edge, its values on hover, rather than not at all.
+            self.edge_marks[name] = EdgeMarks(
+                plot, plot.getAxis("bottom").labelText, plot.getAxis("left").labelText
+            )
         self._dots_shown = {name: False for name in self.sample_dots}
 
     def _set_dots_brush(self, name: str) -> None:
         color = curve_color(name)
-        for dots in self.sample_dots.values():
+        for plot_name, dots in self.sample_dots.items():
             if dots.opts["brush"].color() != color:
                 dots.setBrush(pg.mkBrush(color))  # the legend's sample follows too
+                self.edge_marks[plot_name].set_color(color)
 
     def show_samples(self, points, kind: str = "CE") -> None:
         """Put the input/target elements (``SamplePoints`` or None) on their panel's plots,
@@ -283,11 +292,13 @@ class LossCurvePanels(ContentMinimum, pg.GraphicsLayoutWidget):
                             _move_dots(dots, x, y)  # unchanged dots: no repaint
                     else:
                         dots.setData(x, y)
+                    self.edge_marks[name].set_points(x, y)
                 self._dots_shown[loss_plot] = self._dots_shown[slope_plot] = True
             else:
                 for name in (loss_plot, slope_plot):
                     if self._dots_shown[name]:  # clearing an empty scatter still repaints
                         self.sample_dots[name].setData([], [])
+                        self.edge_marks[name].set_points([], [])
                         self._dots_shown[name] = False
 
     def highlight(self, kind: str) -> None:

@@ -20,6 +20,7 @@ from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
 from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
+from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.zoom import follow_font
 
 
@@ -45,7 +46,7 @@ class LossResultView(QWidget):
         self.output_model.set_heat(True)
         self.gradient_model.set_heat(True)
 
-        self.value = QLabel(objectName="lossValue")
+        self.value = Readout("output", objectName="lossValue")
         self.value.setToolTip("output: the loss value the engine computed (6 decimals)")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.value.setTextFormat(Qt.TextFormat.PlainText)
@@ -111,7 +112,7 @@ class LossResultView(QWidget):
     def show_result(self, result: LossResult, code: str) -> None:
         """Show ``result`` and its PyTorch ``code``."""
         none = result.reduction == "none"
-        self.value.setText(value_text(result.value))
+        self.value.show_value(result.value, value_text(result.value))
         if none:
             shape = ", ".join(str(s) for s in result.output.shape)
             self.note.setText(f"= output.sum() of shape [{shape}]")

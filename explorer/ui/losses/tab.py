@@ -31,13 +31,13 @@ from explorer.lossbench.spec import (
 )
 from explorer.lossbench.state import TypedTensors, tensors_from_state
 from explorer.lossbench.tables import loss_tables
-from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
+from explorer.lossbench.tensors import MAX_SIZE, check_shape, convert, random_tensor, resized
 from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
-from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
+from explorer.ui.losses.tensor_table import PastedBlock, TensorTable, TensorTableModel
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.theme import theme
 
@@ -88,6 +88,9 @@ class LossesTab(ExplorerTab):
         panel.randomize_button.clicked.connect(self._on_randomize_clicked)
         panel.dtype.currentIndexChanged.connect(self._on_dtype_changed)
         self.copy_button.clicked.connect(self._on_copy_clicked)
+        for view in (self.input_table, self.target_table):
+            view.grow = self._make_grow(view.table_model())
+            view.sigPasted.connect(self._on_table_pasted)
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
 
@@ -118,13 +121,15 @@ class LossesTab(ExplorerTab):
             self.input_model,
             "lossInput",
             "input: editable. Type a number into a cell, or paste a block (Ctrl+V) from a "
-            "spreadsheet; a cell that is not a finite number turns red and the last valid "
-            "result stays on screen. Ctrl+C copies the selection.",
+            "spreadsheet (a larger block grows N × C, up to 16 × 16); a cell that is not a "
+            "finite number turns red and the last valid result stays on screen. Ctrl+C "
+            "copies the selection.",
         )
         self.target_table = TensorTable(
             self.target_model,
             "lossTarget",
-            "target: editable (type, or paste with Ctrl+V), in the form the loss needs",
+            "target: editable (type, or paste with Ctrl+V: a larger block grows N × C), in "
+            "the form the loss needs",
         )
         self.input_label = heading("input", "The first argument of the loss")
         self.target_label = heading("target", "The second argument of the loss")
@@ -359,6 +364,47 @@ class LossesTab(ExplorerTab):
                 values = np.where((values >= 0) & (values < c), values, fresh)
             model.set_values(values)
         self._recompute()
+
+    def _make_grow(self, model: TensorTableModel):
+        """The paste's ``grow``: N × C as large as the block needs, within the shape limits
+        (a class-index target has one column: only N grows for it)."""
+
+        def grow(rows: int, columns: int) -> None:
+            n, c = self.data_panel.shape()
+            new_n = min(max(n, rows), MAX_SIZE)
+            new_c = c if model.values().ndim == 1 else min(max(c, columns), MAX_SIZE)
+            if (new_n, new_c) != (n, c):
+                self.set_shape(new_n, new_c)
+
+        return grow
+
+    def _on_table_pasted(self, block: PastedBlock) -> None:
+        rows, columns = block.size
+        indices = block.name == self.target_model.name and self._kinds[1] == CLASS_INDICES
+        row, column = block.start
+        where = f"{block.name}[{row}]" if indices else f"{block.name}[{row}, {column}]"
+        notes = []
+        if block.after != block.before:
+            n, c = self.data_panel.shape()
+            notes.append(f"N × C is now {n} × {c} to hold the pasted {rows} × {columns} block")
+        left = block.left_out()
+        if left:
+            reasons = []
+            if row + rows > block.after[0]:
+                reasons.append(f"N is at most {MAX_SIZE}")
+            if column + columns > block.after[1]:
+                reasons.append(
+                    "class indices are one column" if indices else f"C is at most {MAX_SIZE}"
+                )
+            notes.append(
+                f"⚠ Pasted {rows} × {columns} at {where}: {left} left out ({'; '.join(reasons)})"
+            )
+        if not notes:
+            return
+        level = self.message.property("level") or "info"
+        if left and level == "info":
+            level = "warning"
+        self._show_message("\n".join([*notes, self.message.text()]), level)
 
     def _on_seed_changed(self, seed: int) -> None:
         del seed

@@ -8,6 +8,8 @@ by :meth:`TensorTableModel.bad_cells`, while :meth:`values` keeps the last good 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPalette
@@ -320,11 +322,47 @@ class CellDelegate(QStyledItemDelegate):
         )
 
 
+@dataclass(frozen=True)
+class PastedBlock:
+    """What a paste did: a ``size`` (rows, columns) block put at ``start`` into a table of
+    ``before`` (rows, columns) that is ``after`` now; ``cells`` were set."""
+
+    name: str
+    size: tuple[int, int]
+    start: tuple[int, int]
+    before: tuple[int, int]
+    after: tuple[int, int]
+    cells: int
+
+    def left_out(self) -> str:
+        """'rows 16–19 and column 16', the part of the block outside the table, or ''."""
+        parts = []
+        for what, first, end, limit in (
+            ("row", self.start[0], self.start[0] + self.size[0], self.after[0]),
+            ("column", self.start[1], self.start[1] + self.size[1], self.after[1]),
+        ):
+            if end > limit:
+                first_out, last_out = max(first, limit), end - 1
+                parts.append(
+                    f"{what} {first_out}"
+                    if first_out == last_out
+                    else f"{what}s {first_out}–{last_out}"
+                )
+        return " and ".join(parts)
+
+
 class TensorTable(QTableView):
-    """A compact view of a :class:`TensorTableModel` with fixed-width numeric columns."""
+    """A compact view of a :class:`TensorTableModel` with fixed-width numeric columns.
+
+    ``grow``: None, or ``grow(rows, columns)``, called before a paste that needs a larger
+    table; it may enlarge the model (within its owner's limits).
+    """
+
+    sigPasted = Signal(object)  # PastedBlock
 
     def __init__(self, model: TensorTableModel, object_name: str, tooltip: str, parent=None):
         super().__init__(parent)
+        self.grow = None
         self.setObjectName(object_name)
         self.setModel(model)
         self.setToolTip(tooltip)
@@ -396,12 +434,34 @@ class TensorTable(QTableView):
         return text
 
     def paste(self) -> int:
-        """Paste a block (tabs, commas or spaces between cells) at the current cell."""
+        """Paste a block (tabs, commas or spaces between cells) at the current cell.
+
+        A block larger than the table first asks :attr:`grow` (when set) for the rows and
+        columns it needs; what still falls outside is left out and named in the
+        :class:`PastedBlock` that ``sigPasted`` carries. Returns how many cells were set.
+        """
         start = self.currentIndex()
         row, column = (start.row(), start.column()) if start.isValid() else (0, 0)
         lines = QGuiApplication.clipboard().text().strip("\n").splitlines()
         rows = [line.replace(",", " ").replace("\t", " ").split() for line in lines]
-        return self.model().set_texts(row, column, [r for r in rows if r])
+        rows = [r for r in rows if r]
+        if not rows:
+            return 0
+        model = self.model()
+        height, width = row + len(rows), column + max(len(r) for r in rows)
+        before = (model.rowCount(), model.columnCount())
+        if self.grow is not None and (height > before[0] or width > before[1]):
+            self.grow(height, width)
+        block = PastedBlock(
+            model.name,
+            (len(rows), width - column),
+            (row, column),
+            before,
+            (model.rowCount(), model.columnCount()),
+            model.set_texts(row, column, rows),
+        )
+        self.sigPasted.emit(block)
+        return block.cells
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(300, 110)

@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
 from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
 from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
+from explorer.inspect.samples import IndexedSamples
 from explorer.ui.model.plot_style import ValueAxisItem, style_plot
 from explorer.ui.theme import add_legend, theme
 from explorer.ui.widgets.spin_box import SpinBox
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
-TABLE_COLUMNS = ("value", "shape", "mean", "std", "min", "max", "zeros")
+TABLE_COLUMNS = ("layer", "shape", "mean", "std", "min", "max", "zeros")
+RANDOM_TIP = "the seed of the random sample"
 
 
 def default_rows(labels: list[str], most: int = 5) -> list[int]:
@@ -90,9 +92,7 @@ class ForwardPanel(QWidget):
         self.sample_index.setObjectName("sampleIndex")
         self.sample_index.setRange(0, 10_000_000)
         self.sample_index.setPrefix("sample #")
-        self.sample_index.setToolTip(
-            "Which sample: the dataset index, or the seed of the random sample"
-        )
+        self._update_index_tip()
         self.run_button = QPushButton("Run forward pass")
         self.run_button.setObjectName("runForward")
         self.run_button.setToolTip(
@@ -115,8 +115,8 @@ class ForwardPanel(QWidget):
         self.table.setObjectName("activationTable")
         self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
         self.table.setToolTip(
-            "Statistics of every value the hooks saw, in forward order; 'zeros' is the share "
-            "of exact zeros (dead ReLU units)"
+            "Statistics of every value the hooks saw, in forward order: the input, then each "
+            "layer's output; 'zeros' is the share of exact zeros (dead ReLU units)"
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -174,10 +174,24 @@ class ForwardPanel(QWidget):
         self.message.setText("Run a forward pass to see what each layer produces.")
 
     def set_sample_provider(self, provider: Callable[..., Any] | None, name: str = "") -> None:
+        """``provider(index)`` gives a sample; an
+        :class:`~explorer.inspect.samples.IndexedSamples` also says which set it indexes
+        and refuses an index outside it."""
         self._provider = provider
         self._provider_name = name or "dataset"
         self.source.setItemText(1, f"Sample from {self._provider_name}")
         self._update_source_enabled()
+        self._update_index_tip()
+
+    def _update_index_tip(self) -> None:
+        provider = self._provider
+        if isinstance(provider, IndexedSamples):
+            where = f"an index into {provider.what} (#0 to #{len(provider) - 1})"
+        elif provider is not None:
+            where = f"an index into the samples {self._provider_name} lends"
+        else:
+            where = "an index into the Training tab's data, once loaded"
+        self.sample_index.setToolTip(f"Which sample: {where}; or {RANDOM_TIP}")
 
     def _update_source_enabled(self) -> None:
         # A disabled combo entry says plainly that no dataset is there yet.

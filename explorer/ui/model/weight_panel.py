@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
@@ -34,6 +34,12 @@ HIST_BINS = 60
 MAX_SQUARE_RATIO = 2
 MAX_IMAGE_SIDE = 1024  # larger weights are shown strided: a screen has fewer pixels anyway
 NO_GRADIENT = "no gradient yet"
+_MARKER_STEPS = {
+    Qt.Key.Key_Up: -1,
+    Qt.Key.Key_Down: 1,
+    Qt.Key.Key_PageUp: -10,
+    Qt.Key.Key_PageDown: 10,
+}
 
 
 def square_cells(rows: int, cols: int) -> bool:
@@ -86,6 +92,20 @@ def _error_hex() -> str:
     return theme().hex(palette.text_color(palette.error, palette.panel))
 
 
+def _shift_inside(low: float, high: float, least: float, most: float) -> float:
+    """How far to move the view's span [low, high] to keep the data's [least, most] in
+    sight: inside it when the view is the shorter, around it when the data is."""
+    if high - low <= most - least:
+        outside_low, outside_high = low < least, high > most
+    else:
+        outside_low, outside_high = low > least, high < most
+    if outside_low:
+        return least - low
+    if outside_high:
+        return most - high
+    return 0.0
+
+
 def _decoration(item):
     """Mark ``item`` as drawing aid only: CSV exports leave it out."""
     item.csv_exclude = True
@@ -93,7 +113,27 @@ def _decoration(item):
 
 
 class PlotsWidget(ContentMinimum, pg.GraphicsLayoutWidget):
-    """The panel's plots, never given less room than they need (a title cut, a sliver)."""
+    """The panel's plots, never given less room than they need (a title cut, a sliver).
+
+    ``key_handler(event)``, when set, sees each key first and returns True if it used it;
+    ``sigPointerLeft`` says the pointer left the plots.
+    """
+
+    sigPointerLeft = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.key_handler = None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.key_handler is not None and self.key_handler(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().leaveEvent(event)
+        self.sigPointerLeft.emit()
 
 
 class WeightPanel(QWidget):
@@ -107,17 +147,15 @@ class WeightPanel(QWidget):
         self.title.setObjectName("weightTitle")
         self.title.setWordWrap(True)
         self.title.setToolTip("The parameter shown below and its summary statistics")
-        self.hover = QLabel(" ")
-        self.hover.setObjectName("weightHover")
-        self.hover.setToolTip("The value under the mouse in the heatmap")
-
         self.graphics = PlotsWidget()
         self.graphics.setBackground(theme().palette.background)
         self.graphics.setObjectName("weightPlots")
-        self.graphics.setToolTip(
-            "Heatmap: row i is output unit i, column j input feature j (weight[i, j]). "
-            "Colours diverge from white at 0; the bar spans ±3 RMS of the finite values "
-            "(NaN is drawn grey, ±inf at the bar's ends)."
+        # No tooltip over the plots: over the heatmap, the value read-out is what to see.
+        self.title.setToolTip(
+            "The parameter shown below and its summary statistics. Heatmap: row i is output "
+            "unit i, column j input feature j (weight[i, j]). Colours diverge from white at "
+            "0; the bar spans ±3 RMS of the finite values (NaN is drawn grey, ±inf at the "
+            "bar's ends)."
         )
         index_axes = {"left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")}
         self.heatmap_plot = style_plot(
@@ -136,6 +174,11 @@ class WeightPanel(QWidget):
         self.nan_backdrop.setVisible(False)
         self.heatmap_plot.addItem(self.nan_backdrop, ignoreBounds=True)
         self.heatmap_plot.addItem(self.image)
+        # The value under the pointer, beside the pointer.
+        self.hover = _decoration(pg.TextItem(""))  # its colours: _on_theme_changed
+        self.hover.setZValue(20)
+        self.hover.setVisible(False)
+        self._hover_at = None  # the scene position the read-out is for
         self.colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
             colorMap=pg.colormap.get(DIVERGING_MAP),
@@ -171,7 +214,8 @@ class WeightPanel(QWidget):
         self.unit_plot = UnitImagePlot(DIVERGING_MAP)
         self.unit_plot.setToolTip(
             "The selected unit's incoming weights reshaped to the input image: drag the "
-            "dashed line on the heatmap (or click a row) to pick another unit"
+            "dashed line on the heatmap (or click a row, or use Up/Down, PageUp/PageDown "
+            "(10 rows), Home/End with the plots focused) to pick another unit"
         )
         self.unit_line = _decoration(pg.InfiniteLine(0, angle=0, movable=True))
         self.unit_line.setVisible(False)
@@ -190,14 +234,20 @@ class WeightPanel(QWidget):
         self.bottom.addItem(self.grad_plot, row=0, col=1)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        # In the scene, not the heatmap's view box: the box would cut it at the heatmap's edge.
+        self.graphics.scene().addItem(self.hover)
         self.heatmap_plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.heatmap_plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        self.graphics.sigPointerLeft.connect(self._on_graphics_pointer_left)
+        self.graphics.key_handler = self._on_graphics_key
+        self.heatmap_plot.vb.sigRangeChangedManually.connect(
+            self._on_heatmap_range_changed_manually
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.hover)
         theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
@@ -208,6 +258,11 @@ class WeightPanel(QWidget):
         self.zero_line.setPen(pg.mkPen(palette.neutral, style=Qt.PenStyle.DashLine))
         self.grad_message.setColor(palette.muted)
         self.unit_line.setPen(pg.mkPen(palette.text, style=Qt.PenStyle.DashLine))
+        # The read-out on a legend's card: readable over any colour of the heatmap.
+        self.hover.setColor(palette.text)
+        self.hover.fill = pg.mkBrush(palette.legend)
+        self.hover.border = pg.mkPen(palette.legend_border)
+        self.hover.update()
         low, high = self.colorbar.levels()
         fit_axis_width(self.colorbar.getAxis("right"), low, high)  # tick labels resized
         if self._node is not None:
@@ -243,6 +298,7 @@ class WeightPanel(QWidget):
         """Show ``node`` (a parameter or buffer node); None clears the panel."""
         self._node = node
         self._image_shape = ()
+        self._clear_hover()  # the value under the pointer belonged to the old parameter
         self.refresh()
 
     def refresh(self) -> None:
@@ -253,6 +309,7 @@ class WeightPanel(QWidget):
             self.values_curve.setData([], [])
             self.grad_curve.setData([], [])
             self.title.setText("Select a parameter in the module tree")
+            self._clear_hover()
             return
         data = node.obj.data
         stats = ArrayStats.of(data)
@@ -279,6 +336,8 @@ class WeightPanel(QWidget):
                 "(nan grey, ±inf at the colour ends)</span>"
             )
         self.title.setText(f"<b>{node.path}</b> &nbsp; {numbers}{warning}")
+        if self._hover_at is not None:  # the values changed under a still pointer
+            self._on_scene_mouse_moved(self._hover_at)
 
     def _show_image(self, node: TreeNode, data: np.ndarray, limit: float, finite: bool) -> None:
         # A bias is drawn as a column: entry i belongs to output unit i, like row i above.
@@ -388,16 +447,106 @@ class WeightPanel(QWidget):
         """The text shown in place of the gradient histogram, '' when a histogram is shown."""
         return self.grad_message.toPlainText() if self.grad_message.isVisible() else ""
 
-    def _on_scene_mouse_moved(self, position) -> None:
-        if self._node is None or not self.heatmap_plot.sceneBoundingRect().contains(position):
+    def _allowed_view(self) -> QRectF | None:
+        """The most the heatmap's view may show ("View All"): the data's rectangle, widened
+        to the view's shape when the cells are square."""
+        if len(self._image_shape) != 2:
+            return None
+        rows, cols = self._image_shape
+        box = self.heatmap_plot.vb
+        width, height = float(cols), float(rows)
+        pixels_x, pixels_y = box.width(), box.height()
+        if box.state["aspectLocked"] and pixels_x > 0 and pixels_y > 0:
+            per_pixel = max(width / pixels_x, height / pixels_y)
+            width, height = per_pixel * pixels_x, per_pixel * pixels_y
+        return QRectF(cols / 2 - 0.5 - width / 2, rows / 2 - 0.5 - height / 2, width, height)
+
+    def _on_heatmap_range_changed_manually(self, *_args) -> None:
+        # A drag that missed the marker, or a wheel turn, may not take the heatmap off
+        # screen: the view goes back inside the data (or to View All when zoomed out past it).
+        # (ViewBox.setLimits trims an aspect-locked view when the plot changes shape.)
+        allowed = self._allowed_view()
+        if allowed is None:
             return
-        point = self.heatmap_plot.vb.mapSceneToView(position)
+        box = self.heatmap_plot.vb
+        (x0, x1), (y0, y1) = box.viewRange()
+        slack = 1e-6 * max(allowed.width(), allowed.height())
+        if x1 - x0 > allowed.width() + slack or y1 - y0 > allowed.height() + slack:
+            box.autoRange(padding=0)
+            return
+        rows, cols = self._image_shape
+        dx = _shift_inside(x0, x1, -0.5, cols - 0.5)
+        dy = _shift_inside(y0, y1, -0.5, rows - 0.5)
+        if dx or dy:
+            box.translateBy(x=dx, y=dy)
+
+    def _on_graphics_key(self, event) -> bool:
+        """Up/Down, PageUp/PageDown (10 rows), Home/End move the unit marker."""
+        if not self.unit_line.isVisible() or len(self._image_shape) != 2:
+            return False
+        last = self._image_shape[0] - 1
+        unit = self.unit_plot.unit
+        key = event.key()
+        if key in _MARKER_STEPS:
+            unit = int(np.clip(unit + _MARKER_STEPS[key], 0, last))
+        elif key == Qt.Key.Key_Home:
+            unit = 0
+        elif key == Qt.Key.Key_End:
+            unit = last
+        else:
+            return False
+        self.select_unit(unit)
+        (_, _), (top, bottom) = self.heatmap_plot.vb.viewRange()
+        if not top <= unit <= bottom:  # zoomed in: bring the marked row into view
+            self.heatmap_plot.vb.translateBy(y=unit - (top + bottom) / 2)
+        return True
+
+    def hover_text(self) -> str:
+        """The value read-out beside the pointer, '' when none is shown."""
+        return self.hover.toPlainText() if self.hover.isVisible() else ""
+
+    def _clear_hover(self) -> None:
+        self._hover_at = None
+        if self.hover.isVisible():
+            self.hover.setVisible(False)
+
+    def _on_graphics_pointer_left(self) -> None:
+        self._clear_hover()
+
+    def _on_scene_mouse_moved(self, position) -> None:
+        box = self.heatmap_plot.vb
+        if self._node is None or not box.sceneBoundingRect().contains(position):
+            self._clear_hover()
+            return
+        point = box.mapSceneToView(position)
         data = self._node.obj.data
         image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
         row, col = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
-        if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
-            index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"
-            value = format_value(image[row, col], 5)
-            self.hover.setText(f"{self._node.code}{index} = {value}")
-        else:
-            self.hover.setText(" ")
+        if not (0 <= row < image.shape[0] and 0 <= col < image.shape[1]):
+            self._clear_hover()
+            return
+        index = f"[{row}, {col}]" if data.ndim == 2 else f"[{row}]"
+        self.hover.setText(f"{self._node.code}{index} = {format_value(image[row, col], 5)}")
+        # Beside the pointer, on the side with room: right and below in the view's left
+        # upper part, left or above nearer the other edges.
+        centre = box.sceneBoundingRect().center()
+        self.hover.setAnchor(
+            (
+                -0.05 if position.x() < centre.x() else 1.05,
+                -0.3 if position.y() < centre.y() else 1.3,
+            )
+        )
+        self.hover.setPos(position)
+        self.hover.setVisible(True)
+        self._keep_hover_in_sight()
+        self._hover_at = position
+
+    def _keep_hover_in_sight(self) -> None:
+        # A long read-out (a zoomed font, a narrow window) may not fit on its side of the
+        # pointer: it moves back inside what the plots show rather than being cut.
+        shown = self.graphics.mapToScene(self.graphics.viewport().rect()).boundingRect()
+        text = self.hover.mapRectToScene(self.hover.boundingRect())
+        dx = max(0.0, shown.left() - text.left()) or min(0.0, shown.right() - text.right())
+        dy = max(0.0, shown.top() - text.top()) or min(0.0, shown.bottom() - text.bottom())
+        if dx or dy:
+            self.hover.setPos(self.hover.pos() + QPointF(dx, dy))

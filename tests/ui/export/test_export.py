@@ -123,6 +123,26 @@ def test_dialog_lists_files_and_marks_existing_ones(tab, tmp_path, qtbot):
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
 
 
+def test_the_dialog_says_beside_the_width_that_it_is_the_widest_plots(tab, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    dialog = ExportDialog("the Fake tab's plots", {"fake": tab.export_items()})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    note = dialog.findChild(QLabel, "exportWidthNote")
+    assert note is not None and note.isVisible()
+    assert note.text() == "for a tab's widest plot; the others in proportion"
+    assert note.width() >= note.sizeHint().width()  # whole, on one line
+    # Beside the width box, on its row.
+    spin = dialog.width_spin.geometry()
+    assert note.geometry().left() >= spin.right()
+    assert note.geometry().center().y() == pytest.approx(spin.center().y(), abs=12)
+    dialog.scale_radio.setChecked(True)
+    assert not note.isEnabled()
+    dialog.close()
+
+
 def make_controller(window, answers):
     messages = []
     controller = ExportController(window, lambda: None, messages.append)

@@ -393,3 +393,17 @@ def test_a_square_weight_has_square_cells_on_screen_and_in_the_png(qtbot, tab, t
     # A long strip (10 x 64) fills its plot instead.
     tab.select("linear2.weight")
     assert not tab.weights.heatmap_plot.vb.state["aspectLocked"]
+
+
+def test_typing_a_size_only_prices_it_and_never_rebuilds(qtbot, tab):
+    # The form prices each keystroke (a live parameter count); only Build model replaces the
+    # model, so a number passed through on the way ("1" of "128") destroys nothing.
+    model = tab.model()
+    box = child(tab, "outputFeatures")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "12")
+    assert tab.model() is model
+    message = child(tab, "configMessage").text()
+    assert message.split(":")[0].endswith("-12")  # the layer sizes, priced as typed
+    assert "edited: press Build model to apply" in message
