@@ -2,7 +2,9 @@
 
 :class:`DataSection` reads the Data panel, loads what it names through
 :class:`~explorer.ui.training.data_loading.DataLoading`, shows its points or images, and offers
-its validation samples to the model document (the Model tab's forward inspector draws them).
+its validation samples to the model document as
+:class:`~explorer.inspect.samples.IndexedSamples` (the Model tab's forward inspector draws
+them, by the same index the P/Q panel uses).
 The same data with another validation share or scaling is split again, not read again.
 
 A run keeps its split: once a run has started, the views (points or images, and the model's
@@ -16,6 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from explorer.data import DataError, Dataset
+from explorer.inspect.samples import IndexedSamples
 from explorer.model.document import ModelDocument
 from explorer.training import TrainingConfig
 from explorer.ui.tab_base import bind
@@ -159,16 +162,6 @@ class DataSection(QObject):
         self._run_split = self.prepared
         self._draw()
 
-    def sample(self, index: int = 0):
-        """Validation sample ``index`` of the split shown (wrapping around) as
-        ``(features, label)``."""
-        shown = self.shown
-        if shown is None:
-            return None
-        val = shown.val
-        i = int(index) % len(val)
-        return val.x[i], int(val.y[i])
-
     def shutdown(self) -> None:
         self.loading.shutdown()
 
@@ -220,4 +213,6 @@ class DataSection(QObject):
             return
         self._drawn = shown
         self.display.show_data(shown.train, shown.val, shown.raw_val, shown.dataset)
-        self.document.set_sample_source(self.sample, shown.dataset.name)
+        name = shown.dataset.name
+        samples = IndexedSamples(shown.val.x, shown.val.y, f"the validation set of {name}")
+        self.document.set_sample_source(samples, name)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from explorer.ui.plots.category_axis import CategoryAxis
 from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.numbers import format_probability, format_value
 from explorer.ui.training.paint_meter import TimedPlotWidget
+from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.spin_box import SpinBox
 
 
@@ -102,31 +104,41 @@ class InfoLinkPanel(QWidget):
         layout.addWidget(self.plot, 1)
 
         numbers = QGridLayout()
-        numbers.setHorizontalSpacing(12)
-        self.cross_entropy_label = QLabel(objectName="infoCrossEntropy")
+        numbers.setHorizontalSpacing(6)
+        # Read-outs: right-click copies the text, or the value at full precision.
+        self.cross_entropy_label = Readout("H(P, Q)", objectName="infoCrossEntropy")
         self.cross_entropy_label.setToolTip(
             "H(P, Q) = -Σ p log q in nats (explorer.info), Q the softmax of the model's "
-            "logits in float64"
+            "logits in float64; right-click to copy"
         )
-        self.loss_label = QLabel(objectName="infoLoss")
+        self.loss_label = Readout("sample loss", objectName="infoLoss")
         self.loss_label.setToolTip(
             "This sample's loss: the engine's F.cross_entropy(logits, y) of the same logits "
-            "in float64 (in float32 a loss near 0 rounds to a multiple of 1.2e-07, or to 0)"
+            "in float64 (in float32 a loss near 0 rounds to a multiple of 1.2e-07, or to 0); "
+            "right-click to copy"
         )
+        bold = QFont()
+        bold.setBold(True)  # only the weight: size and family still follow the zoom
+        for readout in (self.cross_entropy_label, self.loss_label):
+            readout.setTextFormat(Qt.TextFormat.PlainText)
+            readout.setFont(bold)
         self.detail_label = QLabel(objectName="infoDetail")
-        for label in (self.cross_entropy_label, self.loss_label, self.detail_label):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Room for the usual texts from the start (see _keep_widest), at every zoom.
         self._usual_texts = (
-            (self.cross_entropy_label, "<b>H(P, Q) = 0.0000 nats</b>"),
-            (self.loss_label, "<b>sample loss = 0.0000 nats</b>"),
+            (self.cross_entropy_label, "0.0000 nats"),
+            (self.loss_label, "0.0000 nats"),
             (self.detail_label, "−log q(class 0) = −log 0.0000"),
         )
         theme().watch(self, self._fit_labels)
-        labels = (self.cross_entropy_label, self.loss_label, self.detail_label)
-        for row, widget in enumerate(labels):
-            numbers.addWidget(widget, row, 0)
-        numbers.addWidget(self.open_button, 3, 0, Qt.AlignmentFlag.AlignRight)
+        for row, readout in enumerate((self.cross_entropy_label, self.loss_label)):
+            symbol = QLabel(f"<b>{readout.symbol}</b> =")
+            symbol.setToolTip(readout.toolTip())
+            numbers.addWidget(symbol, row, 0)
+            numbers.addWidget(readout, row, 1)
+        numbers.setColumnStretch(2, 1)
+        numbers.addWidget(self.detail_label, 2, 0, 1, 3)
+        numbers.addWidget(self.open_button, 3, 0, 1, 3, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(numbers)
 
         self._logits = np.zeros((0, 0))
@@ -206,8 +218,8 @@ class InfoLinkPanel(QWidget):
             self._p = self._q = np.zeros(0)
             self.p_bars.setOpts(x=[], height=[])
             self.q_bars.setOpts(x=[], height=[])
-            self.cross_entropy_label.setText("H(P, Q) = —")
-            self.loss_label.setText("loss —")
+            self.cross_entropy_label.show_value(math.nan, "—")
+            self.loss_label.show_value(math.nan, "—")
             self.detail_label.setText(self._note)
             for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
                 _keep_widest(text)
@@ -223,8 +235,9 @@ class InfoLinkPanel(QWidget):
         label = self._labels[i]
         true = self._class_names[label] if self._class_names else str(label)
         self.open_button.setEnabled(classes <= MAX_OPEN_CLASSES)
-        self.cross_entropy_label.setText(f"<b>H(P, Q) = {format_value(h)} nats</b>")
-        self.loss_label.setText(f"<b>sample loss = {format_value(self._losses[i])} nats</b>")
+        loss = float(self._losses[i])
+        self.cross_entropy_label.show_value(h, f"{format_value(h)} nats")
+        self.loss_label.show_value(loss, f"{format_value(loss)} nats")
         self.detail_label.setText(f"−log q({true}) = −log {format_probability(self._q[label])}")
         for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
             _keep_widest(text)

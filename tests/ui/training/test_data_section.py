@@ -118,3 +118,21 @@ def test_a_new_validation_share_applies_to_the_next_run_not_to_the_trained_model
     wait_stopped(qtbot, tab, "done")
     assert confusion.matrix.sum() == 60
     tab.shutdown()
+
+
+def test_the_forward_inspector_indexes_the_validation_set_without_wrapping(qtbot, window):
+    tab, model_tab = window.tab("training"), window.tab("model")
+    tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
+    forward = model_tab.forward
+    forward.source.setCurrentIndex(forward.source.findData("dataset"))
+    assert forward.source.currentText() == "Sample from spiral"
+    type_into(qtbot, forward.sample_index, "29")
+    click(qtbot, forward.run_button)
+    label = int(tab.data.shown.val.y[29])
+    assert f"spiral sample #29 (label {label})" in forward.message.text()
+    type_into(qtbot, forward.sample_index, "30")
+    click(qtbot, forward.run_button)
+    assert (
+        "sample #30 is out of range: the validation set of spiral has 30 samples (#0 to #29)"
+        in forward.message.text()
+    )

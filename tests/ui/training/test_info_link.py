@@ -6,13 +6,15 @@ import re
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from explorer.ui.export.plot_data import csv_tables
 from explorer.ui.training.info_link import InfoLinkPanel
+from tests.ui.test_readout import choose_from_context_menu
 from tests.ui.training.tab_helpers import make_tab
 
-NUMBER = re.compile(r"= (\S+) nats")
+NUMBER = re.compile(r"(\S+) nats")
 
 
 def shown_number(label) -> str:
@@ -38,6 +40,15 @@ def test_h_p_q_and_the_sample_loss_agree_for_a_confident_model(qtbot):
     qtbot.keyClick(panel.sample, Qt.Key.Key_Return)
     h, loss = shown_number(panel.cross_entropy_label), shown_number(panel.loss_label)
     assert h == loss and h.startswith("1.6")
+
+    # Both are read-outs: Copy value pastes the full-precision number into a spreadsheet.
+    tab.show()
+    qtbot.waitExposed(tab)
+    choose_from_context_menu(qtbot, panel.loss_label, "Copy value")
+    copied = float(QGuiApplication.clipboard().text())
+    assert copied == panel.loss_label.value() and f"{copied:.3e}" == h
+    choose_from_context_menu(qtbot, panel.cross_entropy_label, "Copy H(P, Q)")
+    assert QGuiApplication.clipboard().text() == f"H(P, Q) = {h} nats"
     tab.shutdown()
 
 
