@@ -12,13 +12,14 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,49 @@ def _keep_widest(label: QLabel) -> None:
     width = max(hint.width(), label.minimumWidth())
     if label.minimumWidth() != width or label.maximumWidth() != width:
         label.setFixedSize(width, hint.height())
+
+
+class NameLine(QLabel):
+    """One line of text that names a class: where the line is wider than the room the panel
+    gives it, the name is shortened ("Iris-vers…"), never the numbers; the whole line is the
+    tooltip. It never asks for more width, so a longer name or number does not widen the
+    panel (and squeeze the plots beside it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._parts = ("", "", "")
+
+    def set_line(self, before: str, name: str = "", after: str = "") -> None:
+        """Show ``before + name + after``, shortening only ``name`` when it does not fit."""
+        self._parts = (before, name, after)
+        self.setToolTip(self.full_text())
+        self._fit()
+
+    def full_text(self) -> str:
+        return "".join(self._parts)
+
+    def _fit(self) -> None:
+        before, name, after = self._parts
+        metrics = self.fontMetrics()
+        room = self.contentsRect().width() - metrics.horizontalAdvance(before + after)
+        if name and metrics.horizontalAdvance(name) > room:
+            name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(room, 0))
+            name = name or "…"
+        text = before + name + after
+        if text != self.text():
+            self.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.setFixedHeight(self.fontMetrics().height() + 2)
+            self._fit()
 
 
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
@@ -122,13 +166,12 @@ class InfoLinkPanel(QWidget):
         for readout in (self.cross_entropy_label, self.loss_label):
             readout.setTextFormat(Qt.TextFormat.PlainText)
             readout.setFont(bold)
-        self.detail_label = QLabel(objectName="infoDetail")
-        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label = NameLine(objectName="infoDetail")
+        self.detail_label.setFixedHeight(self.detail_label.fontMetrics().height() + 2)
         # Room for the usual texts from the start (see _keep_widest), at every zoom.
         self._usual_texts = (
             (self.cross_entropy_label, "0.0000 nats"),
             (self.loss_label, "0.0000 nats"),
-            (self.detail_label, "−log q(class 0) = −log 0.0000"),
         )
         theme().watch(self, self._fit_labels)
         for row, readout in enumerate((self.cross_entropy_label, self.loss_label)):
@@ -220,8 +263,8 @@ class InfoLinkPanel(QWidget):
             self.q_bars.setOpts(x=[], height=[])
             self.cross_entropy_label.show_value(math.nan, "—")
             self.loss_label.show_value(math.nan, "—")
-            self.detail_label.setText(self._note)
-            for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
+            self.detail_label.set_line(self._note)
+            for text in (self.cross_entropy_label, self.loss_label):
                 _keep_widest(text)
             return
         classes = self._logits.shape[1]
@@ -238,8 +281,9 @@ class InfoLinkPanel(QWidget):
         loss = float(self._losses[i])
         self.cross_entropy_label.show_value(h, f"{format_value(h)} nats")
         self.loss_label.show_value(loss, f"{format_value(loss)} nats")
-        self.detail_label.setText(f"−log q({true}) = −log {format_probability(self._q[label])}")
-        for text in (self.cross_entropy_label, self.loss_label, self.detail_label):
+        q = format_probability(self._q[label])
+        self.detail_label.set_line("−log q(", true, f") = −log {q}")
+        for text in (self.cross_entropy_label, self.loss_label):
             _keep_widest(text)
 
     def _on_sample_value_changed(self, index: int) -> None:

@@ -189,7 +189,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         h, w = self._shape
         half = self._pad / 2
         left, top = c * self._cell[1] + half, r * self._cell[0] + half
-        right, bottom = left + w + self._pad, top + self._cell[0]
+        right, bottom = left + w + self._pad, top + h + self._pad  # the image, not its caption
         self.frame.setData([left, right, right, left, left], [top, top, bottom, bottom, top])
 
     def _set_export(self) -> None:

@@ -68,3 +68,23 @@ def test_class_names_are_whole_on_the_axis_and_in_the_csv(qtbot):
     assert axis.shown_names() == names
     (_, header, columns), *_ = csv_tables(panel.plot_item)
     assert list(columns[0]) == names
+
+
+def test_a_long_class_name_never_widens_the_panel_and_keeps_its_numbers(qtbot):
+    panel = InfoLinkPanel()
+    qtbot.addWidget(panel)
+    logits = np.array([[30.0, 0.0, 0.0]])
+    panel.set_outputs(logits, [0], [9.4e-14], ["a", "b", "c"])
+    panel.layout().activate()
+    short = panel.minimumSizeHint().width()
+    long = ["Iris-versicolor-from-the-northern-meadows", "b", "c"]
+    panel.set_outputs(logits, [0], [9.4e-14], long)
+    panel.layout().activate()
+    assert panel.minimumSizeHint().width() == short
+    panel.resize(short, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    detail = panel.detail_label
+    assert detail.toolTip() == f"−log q({long[0]}) = −log (1 − 1.870e-13)"
+    assert detail.text().startswith("−log q(Iris-") and "…" in detail.text()
+    assert detail.text().endswith(") = −log (1 − 1.870e-13)")
