@@ -177,6 +177,7 @@ class InfoLinkPanel(QWidget):
         for row, readout in enumerate((self.cross_entropy_label, self.loss_label)):
             symbol = QLabel(f"<b>{readout.symbol}</b> =")
             symbol.setToolTip(readout.toolTip())
+            symbol.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             numbers.addWidget(symbol, row, 0)
             numbers.addWidget(readout, row, 1)
         numbers.setColumnStretch(2, 1)
