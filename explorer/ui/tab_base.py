@@ -67,7 +67,7 @@ class ExplorerTab(QWidget):
 
 
 class PendingTab(ExplorerTab):
-    """Stands in for a tab whose issue has not landed yet, and says so plainly."""
+    """Stands in for a tab this build does not have, and says so plainly."""
 
     def __init__(self, title: str, export_name: str, what: str, parent=None):
         super().__init__(parent)

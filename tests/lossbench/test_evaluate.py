@@ -65,7 +65,7 @@ def test_every_loss_and_reduction_matches_the_engine_functional(kind, reduction)
         assert result.output.shape == ()
 
 
-def test_the_seed_example_l1_mean_gradient_is_sign_over_count():
+def test_the_lecture_notes_example_l1_mean_gradient_is_sign_over_count():
     # nn.L1Loss(); input = torch.randn(3, 5, requires_grad=True); output.backward()
     x, t = tensors("L1", LossOptions())
     result = evaluate("L1", LossOptions(), x, t)

@@ -79,7 +79,7 @@ def test_the_full_default_run_reaches_95_percent():
     assert run.trainer.history.last_epoch.val_accuracy >= 0.95
 
 
-def test_default_run_is_the_model_tabs_seed_model_adapted():
+def test_default_run_is_the_lecture_model_adapted():
     # 784-256-10 (relu, he, zero) with the spiral's 2 inputs and 3 classes: the app's first run.
     model = DEFAULT_RUN.model
     assert model.hidden_sizes == (256,) and model == MLPConfig()

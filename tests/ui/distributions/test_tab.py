@@ -218,7 +218,7 @@ def test_letting_go_of_a_slider_keeps_a_range_the_data_still_fills(qtbot, tab):
     assert tab.bars.y_range.current[1] < 1.0
 
 
-def test_seed_examples_from_the_notes(qtbot, tab):
+def test_the_lecture_notes_examples(qtbot, tab):
     qtbot.mouseClick(tab.findChild(object, "exampleQClose"), Qt.MouseButton.LeftButton)
     assert label(tab, "crossEntropyValue") == "0.3219 bits"
     assert label(tab, "entropyPValue") == "0.0000 bits"

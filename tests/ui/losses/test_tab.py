@@ -91,7 +91,7 @@ def test_names_for_automation(tab):
     assert tab.findChild(QLabel, "lossValue")
 
 
-def test_default_is_the_seed_example_l1_on_3_by_5(tab):
+def test_default_is_the_lecture_notes_example_l1_on_3_by_5(tab):
     x, t = tab.input_model.values(), tab.target_model.values()
     assert x.shape == t.shape == (3, 5)
     assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"

@@ -1,4 +1,4 @@
-"""The Training tab after review: start while paused, progress, reset, rename, delete, run
+"""The Training tab in detail: start while paused, progress, reset, rename, delete, run
 colours and names, the loss view following the current run, outputs after a restore or a
 rebuild, export names, the link to Distributions, number formats, bad weights."""
 
