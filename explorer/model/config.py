@@ -187,6 +187,39 @@ class MLPConfig:
             shapes[f"linear{i}.bias"] = (fan_out,)
         return shapes
 
+    def fitted_to(self, shapes: dict[str, tuple[int, ...]]) -> MLPConfig | None:
+        """This configuration with the layer sizes whose ``state_dict`` has exactly
+        ``shapes`` (a weights file's keys and shapes), everything else kept; None when they
+        are not an ``nn.MLP``'s or its sizes are out of range.
+
+        >>> MLPConfig(input_features=2, output_features=3).fitted_to(MLPConfig().state_shapes())
+        MLPConfig(input_features=784, hidden_sizes=(256,), output_features=10, \
+activation='relu', init_weight='he', init_bias='zero', dtype='float32', seed=0)
+        """
+        layers = len(shapes) // 2
+        try:
+            weights = [tuple(shapes[f"linear{i}.weight"]) for i in range(1, layers + 1)]
+            biases = [tuple(shapes[f"linear{i}.bias"]) for i in range(1, layers + 1)]
+        except KeyError:
+            return None
+        if not layers or len(shapes) != 2 * layers:
+            return None
+        if any(len(w) != 2 or b != w[:1] for w, b in zip(weights, biases, strict=True)):
+            return None
+        sizes = [weights[0][1]] + [w[0] for w in weights]
+        if any(w[1] != fan_in for w, fan_in in zip(weights, sizes, strict=False)):
+            return None
+        try:
+            fitted = replace(
+                self,
+                input_features=sizes[0],
+                hidden_sizes=tuple(sizes[1:-1]),
+                output_features=sizes[-1],
+            )
+        except ValueError:
+            return None
+        return fitted if fitted.state_shapes() == {k: tuple(v) for k, v in shapes.items()} else None
+
     def describes(self, model: nn.Module) -> bool:
         """True when ``model`` is an ``nn.MLP`` of exactly this architecture and dtype."""
         if not isinstance(model, nn.MLP):

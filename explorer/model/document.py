@@ -67,7 +67,8 @@ class ModelDocument:
     config : MLPConfig, optional
         The first model's configuration, built at once after :meth:`price` checked it. The
         default, the lecture notes' 784-256-10 (0.8 MB), is built whatever the budget, so a
-        small remembered budget never leaves the app without a model.
+        small remembered budget never leaves the app without a model; its input and output
+        sizes :attr:`follows_data` until someone sets them.
     budget : ParameterBudget, optional
         The largest model :meth:`build` and :meth:`restore_state` accept.
 
@@ -101,6 +102,7 @@ class ModelDocument:
         self._model = self._config.build()
         self._trained = False
         self._training = False
+        self._follows_data = config is None
         self._samples: tuple[SampleProvider | None, str] = (None, "")
 
     # -- reading --------------------------------------------------------------------------
@@ -121,6 +123,14 @@ class ModelDocument:
     @property
     def training(self) -> bool:
         return self._training
+
+    @property
+    def follows_data(self) -> bool:
+        """True while the input and output sizes are nobody's choice: the default model's on
+        a fresh start, or sizes :meth:`adapt` gave. A view may then :meth:`adapt` the model,
+        while it is untrained, to the data without asking; a model built with other sizes
+        (the Model tab's, a session's) keeps them."""
+        return self._follows_data
 
     @property
     def budget(self) -> ParameterBudget:
@@ -164,11 +174,32 @@ class ModelDocument:
         ValueError if ``model`` is not what ``config`` describes or ``config`` is above the
         budget.
         """
+        self._install(config, model, self._follows_data and self._same_sizes(config))
+
+    def adapt(self, num_features: int, num_classes: int) -> nn.MLP:
+        """Build the configuration with ``num_features`` inputs and ``num_classes`` outputs
+        (hidden layers and the rest kept), as :meth:`build` does; from now on its sizes
+        :attr:`follows_data`."""
+        config = self._config.adapted(num_features, num_classes)
+        self.price(config)
+        model = config.build()
+        self._install(config, model, follows_data=True)
+        return model
+
+    def _same_sizes(self, config: MLPConfig) -> bool:
+        old = self._config
+        return (old.input_features, old.output_features) == (
+            config.input_features,
+            config.output_features,
+        )
+
+    def _install(self, config: MLPConfig, model: nn.MLP, follows_data: bool) -> None:
         self.price(config)
         if not config.describes(model):
             raise ValueError(f"the model is not the {config.describe()} MLP it should be")
         was_trained = self._trained
         self._config, self._model, self._trained = config, model, False
+        self._follows_data = follows_data
         self.model_changed.emit(model)
         if was_trained:
             self.trained_changed.emit(False)

@@ -37,8 +37,11 @@ class Outputs(NamedTuple):
     """A model's outputs on a dataset (see :func:`outputs`).
 
     ``cross_entropy[i]`` is ``H(P, Q)`` in nats, P the one-hot label of sample ``i`` and Q its
-    softmax output ``probabilities[i]``: the Training tab's link to the Distributions tab. It
-    is the sample's loss when the loss is cross entropy.
+    softmax output: the Training tab's link to the Distributions tab. It is
+    ``F.cross_entropy`` of the sample's float32 logits taken to float64, so it agrees with
+    ``H(P, Q)`` computed from ``softmax`` of the same float64 logits to ~1e-16 (in float32
+    a loss near 0 rounds to a multiple of 1.2e-7, or to 0). ``losses`` is the given loss in
+    the model's dtype, as training reports it.
     """
 
     logits: np.ndarray  # (n, C) float32
@@ -87,16 +90,16 @@ def outputs(model: nn.Module, data: Dataset, loss: str = "cross_entropy") -> Out
     logits_out = np.empty((n, classes), dtype=np.float32)
     probabilities = np.empty((n, classes), dtype=np.float32)
     losses = np.empty(n, dtype=np.float64)
-    cross_entropy = losses if loss == "cross_entropy" else np.empty(n)
+    cross_entropy = np.empty(n, dtype=np.float64)
     for part, batch_logits in _batched_logits(model, data.x):
         labels = data.y[part]
         logits_out[part] = batch_logits
         batch = Tensor(batch_logits)
+        exact = Tensor(np.asarray(batch_logits, dtype=np.float32).astype(np.float64))
         with np.errstate(all="ignore"):
             probabilities[part] = nn.functional.softmax(batch, dim=1).data
             losses[part] = compute_loss(batch, labels, loss, "none").data
-            if cross_entropy is not losses:
-                cross_entropy[part] = compute_loss(batch, labels, "cross_entropy", "none").data
+            cross_entropy[part] = compute_loss(exact, labels, "cross_entropy", "none").data
     return Outputs(logits_out, probabilities, losses, cross_entropy, logits_out.argmax(axis=1))
 
 

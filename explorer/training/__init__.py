@@ -36,7 +36,7 @@ from explorer.training.run import (
 )
 from explorer.training.smoothing import ema_debiased
 from explorer.training.trainer import StepResult, Trainer
-from explorer.training.weights import load_weights, save_weights
+from explorer.training.weights import WeightsMismatch, load_weights, save_weights
 
 __all__ = [
     "DATASET_NAMES",
@@ -53,6 +53,7 @@ __all__ = [
     "StepResult",
     "Trainer",
     "TrainingConfig",
+    "WeightsMismatch",
     "build_model",
     "default_run_for",
     "ema_debiased",

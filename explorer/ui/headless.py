@@ -181,7 +181,6 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
     per grid cell (rows x₂, columns x₁) and the counts (rows true, columns predicted class),
     not colours.
     """
-    import numpy as np
     from PySide6.QtWidgets import QGridLayout
 
     from explorer.model.evaluate import confusion_matrix, decision_grid, outputs
@@ -217,30 +216,18 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             regions = DecisionRegionPlot()
             grid.addWidget(regions, 1, 0)
             regions.set_points(
-                run.train.x, run.train.y, run.val.x, run.val.y, run.dataset.num_classes
+                run.train.x,
+                run.train.y,
+                run.val.x,
+                run.val.y,
+                run.dataset.num_classes,
+                run.dataset.class_names,
             )
-            names = run.dataset.class_names or None
-            for points, labels in (
-                (regions.train_points, run.train.y),
-                (regions.val_points, run.val.y),
-            ):
-                labels = np.asarray(labels)
-                points.export_columns = {
-                    "class": [names[int(v)] for v in labels] if names else labels
-                }
             if not trainer.diverged:
                 extent = data_extent(run.train, run.val)
                 x0, x1, y0, y1 = extent
                 probabilities = decision_grid(run.model, (x0, x1), (y0, y1), GRID_RESOLUTION)
                 regions.set_regions(extent, probabilities)
-                regions.image.export_matrix = probabilities.argmax(axis=-1)  # (ny, nx)
-                ny, nx = probabilities.shape[:2]
-                regions.image.export_axes = (
-                    np.linspace(x0, x1, nx),
-                    np.linspace(y0, y1, ny),
-                    "x₁",
-                    "x₂",
-                )
             items["decision-regions"] = regions.plot_item
         confusion = ConfusionMatrixPlot()
         grid.addWidget(confusion, 1, 1)
@@ -248,9 +235,6 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             predicted = outputs(run.model, run.val).predicted
             matrix = confusion_matrix(run.val.y, predicted, run.val.num_classes)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
-            confusion.image.export_matrix = matrix
-            names = list(run.dataset.class_names or range(len(matrix)))
-            confusion.image.export_axes = (names, names, "predicted class", "true class")
         items["confusion-matrix"] = confusion.plot_item
         show_offscreen(host, *WINDOW_SIZE)
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)

@@ -3,6 +3,8 @@ the parameter budget."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from explorer.model.budget import ParameterBudget
@@ -28,3 +30,18 @@ def model_document() -> ModelDocument:
         lambda budget: make_settings().setValue(BUDGET_KEY, budget.limit)
     )
     return document
+
+
+FOLDER_KEY = "folders/"  # + a kind of file: "csv", "idx", "weights"
+
+
+def last_folder(kind: str) -> str:
+    """The folder a file of ``kind`` was last opened from or saved to ('' if none, or if it
+    is gone), where the next file dialog for that kind opens."""
+    folder = make_settings().value(FOLDER_KEY + kind, "")
+    return folder if isinstance(folder, str) and folder and Path(folder).is_dir() else ""
+
+
+def remember_folder(kind: str, path: str | Path) -> None:
+    """Remember the folder of ``path``, a file of ``kind`` the person just chose."""
+    make_settings().setValue(FOLDER_KEY + kind, str(Path(path).parent))

@@ -134,3 +134,15 @@ def test_adapted_keeps_everything_but_the_widths():
     adapted = config.adapted(2, 3)
     assert adapted.layer_sizes == (2, 32, 16, 3)
     assert (adapted.activation, adapted.seed) == ("tanh", 4)
+
+
+def test_fitted_to_reads_the_layer_sizes_of_a_state_dicts_shapes():
+    like = MLPConfig(input_features=2, hidden_sizes=(8,), output_features=3, activation="tanh")
+    shapes = MLPConfig(input_features=64, hidden_sizes=(32, 16), output_features=10).state_shapes()
+    fitted = like.fitted_to(shapes)
+    assert fitted.layer_sizes == (64, 32, 16, 10) and fitted.activation == "tanh"
+    assert like.fitted_to({}) is None
+    assert like.fitted_to({"linear1.weight": (3, 3)}) is None  # no bias
+    broken = dict(shapes, **{"linear2.weight": (16, 31)})  # 32 outputs feed 31 inputs
+    assert like.fitted_to(broken) is None
+    assert like.fitted_to(dict(shapes, extra=(1,))) is None

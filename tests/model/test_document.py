@@ -160,3 +160,18 @@ def test_arrays_that_do_not_fit_change_nothing():
         document.restore_arrays({**before, "linear1.weight": np.zeros((2, 2))})
     for key, value in before.items():
         np.testing.assert_array_equal(document.model.state_dict()[key], value)
+
+
+def test_the_default_models_sizes_follow_the_data_until_someone_sets_them():
+    document = ModelDocument()
+    assert document.follows_data and not ModelDocument(SMALL).follows_data
+    seen = recorder(document)
+    model = document.adapt(2, 3)
+    assert document.config == MLPConfig().adapted(2, 3) and document.model is model
+    assert document.follows_data and seen == [("model_changed", (model,))]
+    document.build(MLPConfig(input_features=2, hidden_sizes=(16,), output_features=3))
+    assert document.follows_data  # other hidden layers: the sizes still follow
+    document.build(MLPConfig(input_features=784, output_features=10))
+    assert not document.follows_data  # the person's own sizes are kept
+    document.adapt(4, 3)
+    assert document.follows_data

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF
 
 from explorer.ui.colors import Palette, ink_on, mix
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.category_axis import CategoryAxis
 from explorer.ui.theme import set_title, style_plot, theme
 from explorer.ui.training.paint_meter import TimedPaint
 
@@ -32,7 +33,11 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
     """Counts of (true, predicted) pairs; each row is shaded by its share of the true class."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background=theme().palette.background)
+        super().__init__(
+            parent,
+            background=theme().palette.background,
+            axisItems={side: CategoryAxis(side) for side in ("left", "bottom")},
+        )
         self.plot_item = self.getPlotItem()
         self.plot_item.setLabel("left", "true class")
         self.plot_item.setLabel("bottom", "predicted class")
@@ -108,9 +113,7 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
                 text.setPos(j, i)
                 self.plot_item.addItem(text)
                 self._texts.append(text)
-        short = [name if len(name) <= 8 else name[:7] + "…" for name in names]
-        ticks = [list(enumerate(short))]
-        self.plot_item.getAxis("bottom").setTicks(ticks)
-        self.plot_item.getAxis("left").setTicks(ticks)
+        for side in ("bottom", "left"):  # full names, shortened on screen only if crowded
+            self.plot_item.getAxis(side).set_names(names)
         if n:
             self.plot_item.setRange(xRange=(-0.5, n - 0.5), yRange=(-0.5, n - 0.5), padding=0)

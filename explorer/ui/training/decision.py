@@ -84,10 +84,21 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         if self._regions is not None and self.image.isVisible():
             self.set_regions(*self._regions)
 
-    def set_points(self, train_x, train_y, val_x, val_y, num_classes: int) -> None:
-        """Scatter the data, colored by true class (validation points outlined dark)."""
+    def set_points(
+        self, train_x, train_y, val_x, val_y, num_classes: int, class_names=None
+    ) -> None:
+        """Scatter the data, colored by true class (validation points outlined dark).
+
+        The CSV of the points (``-data.csv`` beside the regions) has a ``class`` column: each
+        point's class name (``class_names``), or its index without names.
+        """
         self._classes = (np.asarray(train_y), np.asarray(val_y))
         self._num_classes = int(num_classes)
+        names = list(class_names) if class_names else None
+        for points, labels in zip((self.train_points, self.val_points), self._classes, strict=True):
+            points.export_columns = {
+                "class": [names[int(k)] for k in labels] if names else labels.astype(np.int64)
+            }
         brushes = [pg.mkBrush(*color(i)) for i in range(self._num_classes)]
         self.train_points.setData(
             pos=np.asarray(train_x), brush=[brushes[k] for k in np.asarray(train_y)]

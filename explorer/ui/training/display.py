@@ -13,7 +13,7 @@ import numpy as np
 
 from explorer.data import DataError, Dataset
 from explorer.engine import nn
-from explorer.training.job import SAMPLE_GRID_SIZE, data_extent, model_view
+from explorer.training.job import data_extent, model_view
 from explorer.ui.training.data_loading import PreparedData
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
@@ -75,11 +75,14 @@ class RunDisplay:
         v = self.view
         if data.is_2d:
             v.picture.setCurrentWidget(v.decision_plot)
-            v.decision_plot.set_points(train.x, train.y, val.x, val.y, data.num_classes)
+            v.decision_plot.set_points(
+                train.x, train.y, val.x, val.y, data.num_classes, data.class_names
+            )
         elif data.is_image:
             v.picture.setCurrentWidget(v.sample_grid)
-            images = raw_val[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
+            images = raw_val.reshape(-1, *data.feature_shape)  # a view: a page is drawn
             v.sample_grid.set_samples(images, val.y, data.class_names)
+            v.sample_grid.select(v.info_link.sample.value())  # the P/Q panel's sample
         else:
             v.no_picture.setText(NO_PICTURE_TEXT)
             v.picture.setCurrentWidget(v.no_picture)
@@ -195,7 +198,7 @@ class RunDisplay:
             return  # overflowing weights on the way to divergence: keep the last good picture
         v = self.view
         v.confusion_plot.set_matrix(payload["confusion"], self.class_names)
-        v.sample_grid.set_predictions(payload["predicted"][:SAMPLE_GRID_SIZE])
+        v.sample_grid.set_predictions(payload["predicted"])
         v.info_link.set_outputs(
             payload["logits"], self.val_labels, payload["losses"], self.class_names
         )

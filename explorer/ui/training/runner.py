@@ -165,9 +165,7 @@ class Runner(QObject):
                 self._say(f"{refusal}: the model does not fit the data.", error=True)
                 return False
         try:
-            self.document.build(
-                self.document.config.adapted(data.num_features, data.num_classes)
-            )
+            self.document.adapt(data.num_features, data.num_classes)
         except ValueError as error:
             self._say(f"{refusal}: {error}", error=True)
             return False

@@ -15,19 +15,22 @@ garbage collector runs only in the GUI thread
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from explorer.model.document import ModelDocument
-from explorer.training import load_weights, save_weights
+from explorer.training import WeightsMismatch, load_weights, save_weights
+from explorer.ui.settings import last_folder, remember_folder
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.training.data_section import DataSection
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
+from explorer.ui.training.weights_file import rebuild_offer
 from explorer.ui.widgets.card import set_text_color
 
 START_TIP = "Start a new run: fresh weights from the seed, then train"
@@ -40,16 +43,19 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
 
 
 def ask_save_path(parent: QWidget) -> str:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Save weights", "weights.npz", "NumPy archives (*.npz)"
-    )
+    start = str(Path(last_folder("weights")) / "weights.npz")  # the folder of the last one
+    path, _ = QFileDialog.getSaveFileName(parent, "Save weights", start, "NumPy archives (*.npz)")
+    if path:
+        remember_folder("weights", path)
     return path
 
 
 def ask_open_path(parent: QWidget) -> str:
     path, _ = QFileDialog.getOpenFileName(
-        parent, "Load weights", "", "NumPy archives (*.npz);;All files (*)"
+        parent, "Load weights", last_folder("weights"), "NumPy archives (*.npz);;All files (*)"
     )
+    if path:
+        remember_folder("weights", path)
     return path
 
 
@@ -99,6 +105,7 @@ class TrainingTab(ExplorerTab):
         v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
+        v.info_link.sigSampleChanged.connect(v.sample_grid.select)
         v.decision_plot.sigPointClicked.connect(v.info_link.select)
         v.sample_grid.sigSampleClicked.connect(v.info_link.select)
         self.runs.sigRenamed.connect(self._on_runs_renamed)
@@ -121,7 +128,7 @@ class TrainingTab(ExplorerTab):
         does not fit the data leaves them empty."""
         if self.runner.starting or self.runner.run_in_progress():
             return  # a run's worker keeps these views current
-        prepared = self.data.prepared
+        prepared = self.data.shown  # the last run's split while its weights are there
         if prepared is None:
             return
         if not self.data.fits_model():
@@ -175,7 +182,14 @@ class TrainingTab(ExplorerTab):
             self.show_message("Reset the run before loading weights.", error=True)
             return False
         try:
-            load_weights(self.document.model, path)
+            try:
+                load_weights(self.document.model, path, self.document.budget.limit)
+            except WeightsMismatch as mismatch:  # every difference, and a model that fits
+                offer = rebuild_offer(self.document, mismatch, path)
+                if offer is None or not self.confirm(self, "Rebuild the model?", offer[1]):
+                    raise
+                self.document.build(offer[0])
+                load_weights(self.document.model, path)
         except ValueError as error:
             self.show_message(f"Weights not loaded: {error}", error=True)
             return False

@@ -85,8 +85,8 @@ def test_the_sample_cross_entropy_equals_its_loss(qtbot):
     p, q, h, loss = info.values()
     assert p.sum() == 1 and q.sum() == pytest.approx(1)
     assert h == pytest.approx(loss, rel=1e-4, abs=1e-6)
-    assert f"H(P, Q) = {format_value(h)} nats" in info.cross_entropy_label.text()
-    assert f"sample loss = {format_value(loss)} nats" in info.loss_label.text()
+    assert info.cross_entropy_label.copied_text() == f"H(P, Q) = {format_value(h)} nats"
+    assert info.loss_label.copied_text() == f"sample loss = {format_value(loss)} nats"
     with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
         click(qtbot, info.open_button)
     assert blocker.args[0] == p.tolist()
@@ -239,7 +239,7 @@ def test_data_files_that_do_not_load_give_a_clear_message(qtbot, tmp_path):
     tab = make_tab(qtbot)
     dataset = tab.view.dataset
     dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
-    assert "choose a CSV file" in tab.message()
+    assert tab.message() == "Choose a CSV file (Open… beside File)."
     assert not tab.view.start.isEnabled()
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2,0\n3,x,1\n")
@@ -284,8 +284,10 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     assert tab.document.model is model_tab.model()
     tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
     tab.view.settings.epochs.setValue(1)
-    assert not tab.view.adapt_banner.isHidden()  # the default 784-256-10 MLP does not fit
-    click(qtbot, tab.view.start)  # an untrained model is adapted without asking
+    # A fresh start's untrained 784-256-10 follows the data: ready to train, no banner.
+    assert tab.view.adapt_banner.isHidden()
+    assert model_tab.model().input_features == 2 and tab.document.model is model_tab.model()
+    click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
     model = model_tab.model()
     assert (model.input_features, model.output_features) == (2, 3)
