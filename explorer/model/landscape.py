@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from explorer.data import Dataset
 from explorer.engine import nn
@@ -284,16 +285,19 @@ def compute_landscape(
         probe.load_state_dict({**state, **_moved(theta, directions, alpha, beta)})
         return mean_loss(probe, data, loss)
 
-    for j, beta in enumerate(betas):
+    # A grid point's products are too small to share between BLAS threads: threads cost more
+    # than they save (several times more on a busy machine), so one thread does them all.
+    with threadpool_limits(1, user_api="blas"):
+        for j, beta in enumerate(betas):
+            if should_stop is not None and should_stop():
+                return None
+            losses[j] = [loss_at(alpha, beta) for alpha in alphas]
+            if progress is not None:
+                progress(j + 1, total)
         if should_stop is not None and should_stop():
             return None
-        losses[j] = [loss_at(alpha, beta) for alpha in alphas]
-        if progress is not None:
-            progress(j + 1, total)
-    if should_stop is not None and should_stop():
-        return None
-    slice_losses = np.array([loss_at(alpha, 0.0) for alpha in slice_alphas])
-    center = loss_at(0.0, 0.0)
+        slice_losses = np.array([loss_at(alpha, 0.0) for alpha in slice_alphas])
+        center = loss_at(0.0, 0.0)
     if progress is not None:
         progress(total, total)
     return Landscape(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
@@ -27,6 +27,10 @@ NODE_PAD = 6.0  # inside a box, around its text (at 100 %)
 COLUMN_GAP = 64.0  # between the columns of boxes
 ROW_GAP = 18.0  # between the boxes of a column
 ARROW = 7.0  # the arrowhead's length
+#: The smallest scale (screen pixels per unit of the graph) at which node text reads.
+READABLE = 0.9
+#: Framings: follow the walk at a readable size, the whole graph, what the user chose.
+AUTO, WHOLE, MANUAL = "auto", "whole", "manual"
 #: Each kind's data colour (an index into the palette's series).
 KIND_COLORS = {"leaf": 2, "constant": 7, "tensor": 0, "op": 4}
 
@@ -103,8 +107,7 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
         plot.addItem(self.nodes)
         self.graph: AutogradGraph | None = None
         self.step = 0
-        # The whole graph stays in view (through resizes) until the user pans or zooms.
-        self._follow = True
+        self._framing = AUTO
         plot.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         plot.vb.sigResized.connect(self._on_view_resized)
         self._boxes: dict[str, _Box] = {}
@@ -114,34 +117,61 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
 
     # -- drawing ------------------------------------------------------------------------------
     def show_graph(self, graph: AutogradGraph | None, step: int = 0) -> None:
-        """Draw ``graph`` (None: nothing) after ``step`` steps of its walk; a graph of
-        another shape is fitted in view, new values of the same keep the view as it is."""
-        same = _shape_of(graph) == _shape_of(self.graph)
+        """Draw ``graph`` (None: nothing) after ``step`` steps of its walk. A graph of
+        another shape is framed afresh; new values of the same keep the framing."""
+        if _shape_of(graph) != _shape_of(self.graph):
+            self._framing = AUTO
         self.graph = graph
         self.step = step
         self._redraw()
-        if not same or self._follow:
-            self.fit()
+        self._frame()
 
     def show_step(self, step: int) -> None:
         """Show the walk after ``step`` steps (0: before backward)."""
         self.step = step
         self._redraw()
-        if self._follow:  # gradients shown widen the boxes
-            self.plot_item.autoRange(padding=0.03)
+        self._frame()
 
     def fit(self) -> None:
-        """Show the whole graph, and keep showing it when the view is resized."""
-        self._follow = True
-        if self._boxes:
+        """Show the whole graph, and keep showing it (through resizes and steps)."""
+        self._framing = WHOLE
+        self._frame()
+
+    def framing(self) -> str:
+        """How the view is framed: "auto", "whole" or "manual" (the user panned or zoomed)."""
+        return self._framing
+
+    def _frame(self) -> None:
+        """The whole graph when it reads at that size (or Fit asked for it); else the
+        current op (the loss before backward) at a size that reads, as the walk moves."""
+        if self.graph is None or not self._boxes or self._framing == MANUAL:
+            return
+        view = self.plot_item.vb
+        bounds = QRectF()
+        for box in self._boxes.values():
+            bounds = bounds.united(QRectF(box.frame.pos(), QSizeF(box.width, box.height)))
+        width, height = view.width(), view.height()
+        fits = width < 2 or min(width / bounds.width(), height / bounds.height()) >= READABLE
+        if self._framing == WHOLE or fits:
             self.plot_item.autoRange(padding=0.03)
+            return
+        step = self._current(self.graph)
+        focus = self._boxes[step.op if step is not None else self.graph.root.key]
+        half_width, half_height = width / READABLE / 2, height / READABLE / 2
+        centre = focus.frame.pos().x() + focus.width / 2
+        centre = min(max(centre, bounds.left() + half_width), bounds.right() - half_width)
+        middle = bounds.center().y()
+        view.setRange(
+            xRange=(centre - half_width, centre + half_width),
+            yRange=(middle - half_height, middle + half_height),
+            padding=0,
+        )
 
     def _on_view_resized(self, *_args) -> None:
-        if self._follow and self.graph is not None:
-            self.plot_item.autoRange(padding=0.03)
+        self._frame()
 
     def _on_range_changed_manually(self, *_args) -> None:
-        self._follow = False
+        self._framing = MANUAL
 
     def _clear(self) -> None:
         view = self.plot_item.vb
@@ -285,10 +315,10 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
         palette = theme().palette
         color = palette.text_color(palette.color(1))
         received = self._boxes[step.output].node.name
-        op = self._boxes[step.op]
-        start = op.right()
-        end = self._boxes[step.output].left()
-        anchor = QPointF((start.x() + end.x()) / 2, start.y() - op.height / 2 - 2)
+        op, result = self._boxes[step.op], self._boxes[step.output]
+        start, end = op.right(), result.left()
+        top = min(op.frame.pos().y(), result.frame.pos().y())  # above both boxes' titles
+        anchor = QPointF((start.x() + end.x()) / 2, top - 2)
         labels = [(f"∂loss/∂{received} {edge_text(step.grad)}", anchor, True)]
         for key, sent in step.sent:
             box = self._boxes[key]
@@ -317,4 +347,4 @@ def edge_text(grad: np.ndarray) -> str:
     values = np.asarray(grad, dtype=np.float64)
     if values.size <= 4:
         return describe_array(values)
-    return f"‖·‖ = {format_value(float(np.linalg.norm(values)), 3)}"
+    return f"‖grad‖ = {format_value(float(np.linalg.norm(values)), 3)}"

@@ -43,8 +43,8 @@ from explorer.ui.tab_base import bind
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 DIRECTION_TITLES = {
-    "random": "Random, filter-normalized",
-    "pca": "PCA of the last run's path",
+    "random": "Random (filter-normalized)",
+    "pca": "PCA of the run's path",
 }
 SPLIT_TITLES = {"train": "Training data", "val": "Validation data"}
 
@@ -112,7 +112,6 @@ class LossLandscapeView(QWidget):
         about.setWordWrap(True)
         plane_box = QGroupBox("Plane")
         form = QFormLayout(plane_box)
-        form.addRow(about)
         form.addRow("Directions", self.directions_box)
         form.addRow("Seed", self.seed)
         form.addRow("Span ±", self.span)
@@ -123,6 +122,7 @@ class LossLandscapeView(QWidget):
         column = QVBoxLayout(controls)
         column.addWidget(plane_box)
         column.addWidget(self.info)
+        column.addWidget(about)  # last: on a short screen the explanation scrolls
         column.addStretch(1)
         self.controls = controls_scroll(controls, "landscapeControls")
         plots = QSplitter(Qt.Orientation.Vertical, objectName="landscapePlots")

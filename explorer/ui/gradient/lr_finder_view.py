@@ -59,8 +59,11 @@ class LRFinderPlot(ContentMinimum, pg.PlotWidget):
         self.marks.csv_exclude = True
         plot.addItem(self.marks)
         self.lines = {}
-        for key in ("suggested", "steepest"):
-            line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"position": 0.9})
+        # Labels at two heights: the two rates may be close.
+        for key, height in (("suggested", 0.93), ("steepest", 0.8)):
+            line = pg.InfiniteLine(
+                angle=90, movable=False, label="", labelOpts={"position": height}
+            )
             line.csv_exclude = True
             line.hide()
             plot.addItem(line, ignoreBounds=True)
@@ -100,9 +103,9 @@ class LRFinderPlot(ContentMinimum, pg.PlotWidget):
                 line.hide()
                 continue
             # The axis is log10(lr): lines and marks are placed in its coordinates.
-            line.setValue(np.log10(rate))
+            line.show()  # first: a hidden line's label ignores new text
             line.label.setFormat(f"{key} {format_value(rate, 3)}")
-            line.show()
+            line.setValue(np.log10(rate))
             points.append((np.log10(rate), float(np.interp(np.log10(rate), np.log10(result.lrs),
                                                           result.smoothed))))  # fmt: skip
         self.marks.setData([p[0] for p in points], [p[1] for p in points])
@@ -165,11 +168,11 @@ class LRFinderView(QWidget):
             objectName="lrFinderAbout",
         )
         about.setWordWrap(True)
+        # What is clicked comes first: on a short screen the explanations scroll.
         test_box = QGroupBox("Range test")
         box = QVBoxLayout(test_box)
-        box.addWidget(about)
-        box.addWidget(self.settings_label)
         box.addWidget(self.job)
+        box.addWidget(self.settings_label)
         use_box = QGroupBox("Suggestion")
         use = QVBoxLayout(use_box)
         use.addWidget(self.suggestion_label)
@@ -181,6 +184,7 @@ class LRFinderView(QWidget):
         column = QVBoxLayout(controls)
         column.addWidget(test_box)
         column.addWidget(use_box)
+        column.addWidget(about)
         column.addStretch(1)
         self.controls = controls_scroll(controls, "lrFinderControls")
         layout = QHBoxLayout(self)

@@ -16,8 +16,9 @@ CONTROLS_WIDTH = 250
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
     """Title, axis labels and a faint grid, in the theme's colours and sizes."""
-    plot.setLabel("left", left)
-    plot.setLabel("bottom", bottom)
+    for side, text in (("left", left), ("bottom", bottom)):
+        plot.getAxis(side).enableAutoSIPrefix(False)  # a loss reads as it is, not "x0.001"
+        plot.setLabel(side, text)
     set_title(plot, title)
     style_in_theme(plot)
     plot.showGrid(x=True, y=True, alpha=0.15)
