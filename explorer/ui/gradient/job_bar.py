@@ -80,6 +80,10 @@ class JobBar(QWidget):
         self.call.wait()
         self._finish()
 
+    def is_error(self) -> bool:
+        """Whether the status line says why something cannot run or failed."""
+        return self._error
+
     def say(self, text: str, error: bool = False) -> None:
         self._error = error
         self.status.setText(text)

@@ -99,7 +99,6 @@ class LossLandscapeView(QWidget):
         self.job.sigDone.connect(self._on_job_done)
         self.directions_box.currentIndexChanged.connect(self._update_enabled)
         bind(self, training.data_changed, self._on_inputs_changed)
-        bind(self, training.trajectory.changed, self._on_inputs_changed)
         bind(self, model.model_changed, self._on_inputs_changed)
         self._on_inputs_changed()
 
@@ -265,15 +264,19 @@ class LossLandscapeView(QWidget):
         self.seed.setEnabled(random)
         self.span.setEnabled(random)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._on_inputs_changed()  # the path may have grown meanwhile (it grows every epoch)
+
     def _on_inputs_changed(self, *_args) -> None:
         self._update_enabled()
         reason = missing_input(self.model_document, self.training_document)
         if reason:
             self.job.say(reason, error=True)
-        elif not self.job.is_running():
+        elif not self.job.is_running() and (self.job.is_error() or self._landscape is None):
             runs = len(self.training_document.trajectory)
             path = f" The last run's path has {runs} recorded weights." if runs else ""
-            self.job.say(f"Ready.{path}")
+            self.job.say(f"Ready.{path}")  # what the last computation said stays otherwise
 
     def _on_job_done(self, landscape: Landscape | None) -> None:
         if landscape is None:
