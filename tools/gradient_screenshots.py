@@ -1,4 +1,5 @@
-"""Render the Gradient tab's three pages after a short default spiral run, for the user guide.
+"""Render the Gradient tab's three pages for the user guide: the range test from fresh weights,
+then the landscape and the graph after a short spiral run.
 
 Run: ``QT_QPA_PLATFORM=offscreen python tools/gradient_screenshots.py [OUT_DIR] [WxH]`` (or in
 a virtual X server with ``QT_QPA_PLATFORM=xcb``). Writes ``gradient-graph.png``,
@@ -45,22 +46,25 @@ def main(out: str = "docs", size: str = "1280x820") -> int:
     window.model_document.build(MLPConfig(input_features=2, hidden_sizes=HIDDEN, output_features=3))
     training = window.tab("training")
     training.view.settings.epochs.setValue(EPOCHS)
-    window.show_tab("training")
-    pump(app, 0.5)
-    training.runner.start()
-    wait(app, training.runner.run_in_progress)
-    pump(app, 0.5)
-
-    window.show_tab("gradient")
     tab = window.tab("gradient")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
 
+    # The range test from the fresh weights, as one runs it before training.
+    window.show_tab("gradient")
     tab.show_page("lr-finder")
     tab.lr_finder.run()
     wait(app, tab.lr_finder.job.is_running)
     pump(app, 0.3)
     window.grab().save(str(folder / "gradient-lr-finder.png"))
+    tab.lr_finder.use()  # the run below trains at the suggested rate
+
+    window.show_tab("training")
+    pump(app, 0.5)
+    training.runner.start()
+    wait(app, training.runner.run_in_progress)
+    pump(app, 0.5)
+    window.show_tab("gradient")
 
     tab.show_page("landscape")
     tab.landscape_view.set_directions("pca")

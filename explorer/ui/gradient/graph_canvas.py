@@ -307,8 +307,8 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
             self._edges[(edge.source, edge.target)] = item
 
     def _draw_step_labels(self, graph: AutogradGraph, font) -> None:
-        """The current step's numbers on its edges: what the op received, above its edge to
-        its result; what it sent, where each edge leaves its input."""
+        """The current step's numbers: what the op received, above its edge to its result;
+        what each input receives from it, above that input, where its edge leaves."""
         step = self._current(graph)
         if step is None:
             return
@@ -319,13 +319,14 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
         start, end = op.right(), result.left()
         top = min(op.frame.pos().y(), result.frame.pos().y())  # above both boxes' titles
         anchor = QPointF((start.x() + end.x()) / 2, top - 2)
-        labels = [(f"∂loss/∂{received} {edge_text(step.grad)}", anchor, True)]
+        labels = [(f"∂loss/∂{received} {edge_text(step.grad)}", anchor, "centre")]
         for key, sent in step.sent:
+            # In the gap above the input's box, at the end its edge leaves from.
             box = self._boxes[key]
-            where = box.right() + QPointF(4, -2)
-            text = "no gradient" if sent is None else f"sends {edge_text(sent)}"
-            labels.append((text, where, False))
-        for text, point, centred in labels:
+            corner = QPointF(box.right().x(), box.frame.pos().y() - 2)
+            text = "receives no gradient" if sent is None else f"receives {edge_text(sent)}"
+            labels.append((text, corner, "right"))
+        for text, point, align in labels:
             label = QGraphicsSimpleTextItem(text)
             label.setFont(font)
             label.setBrush(QBrush(pg.mkColor(color)))
@@ -334,7 +335,7 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
             back.setBrush(QBrush(pg.mkColor((*palette.background, 235))))
             back.setPen(_pen(palette.color(1), 1.0))
             label.setParentItem(back)
-            left = point.x() - rect.width() / 2 if centred else point.x()
+            left = point.x() - (rect.width() / 2 if align == "centre" else rect.width() + 3)
             back.setPos(left, point.y() - rect.height() - 2)
             back.setZValue(5)
             self.plot_item.vb.addItem(back, ignoreBounds=True)
