@@ -177,9 +177,16 @@ class LossLandscapeView(QWidget):
         }
 
     def restore_state(self, state: dict) -> None:
-        self.set_directions(state.get("directions", "random"))
-        self.set_split(state.get("split", "train"))
-        for box, key in ((self.seed, "seed"), (self.span, "span"), (self.resolution, "resolution")):
+        """Take back :meth:`state`'s dict; ValueError naming a bad entry (nothing changes)."""
+        directions = state.get("directions", "random")
+        split = state.get("split", "train")
+        if directions not in DIRECTION_TITLES:
+            raise ValueError(f"directions must be one of {', '.join(DIRECTION_TITLES)}")
+        if split not in SPLIT_TITLES:
+            raise ValueError(f"the loss is on 'train' or 'val'; got {split!r}")
+        boxes = {"seed": self.seed, "span": self.span, "resolution": self.resolution}
+        values = {}
+        for key, box in boxes.items():
             value = state.get(key, box.value())
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"landscape {key} must be a number; got {value!r}")
@@ -188,7 +195,11 @@ class LossLandscapeView(QWidget):
                     f"landscape {key} must be from {box.minimum():g} to {box.maximum():g}; "
                     f"got {value!r}"
                 )
-            box.setValue(value)
+            values[key] = value
+        self.set_directions(directions)
+        self.set_split(split)
+        for key, value in values.items():
+            boxes[key].setValue(value)
 
     # -- computing ----------------------------------------------------------------------------
     def compute(self) -> bool:

@@ -106,10 +106,13 @@ class GradientTab(ExplorerTab):
         landscape = state.get("landscape", {})
         if not isinstance(landscape, dict):
             raise ValueError(f"landscape must be an object; got {landscape!r}")
-        self.landscape_view.restore_state(landscape)
+        page = state.get("page", "graph")
+        if page not in PAGES:
+            raise ValueError(f"the Gradient tab's pages are {', '.join(PAGES)}; got {page!r}")
+        self.landscape_view.restore_state(landscape)  # checks all of it before it changes any
         self.graph_view.set_source(source)
         self.graph_view.sample_index.setValue(sample)
-        self.show_page(state.get("page", "graph"))
+        self.show_page(page)
 
     def shutdown(self) -> None:
         self.graph_view.shutdown()

@@ -64,9 +64,12 @@ def test_state_round_trips_and_a_bad_entry_is_named(qtbot):
         ({"landscape": {"resolution": 99}}, "resolution"),
         ({"landscape": {"directions": "sideways"}}, "directions"),
         ({"colour": "red"}, "unknown"),
+        ({"landscape": {"directions": "random", "span": 0.0}}, "span"),
+        ({"landscape": {"resolution": 9}, "page": "nowhere"}, "pages"),
     ):
         with pytest.raises(ValueError, match=message):
             again.restore_state(bad)
+        assert again.state() == state  # nothing changed
 
 
 @pytest.mark.parametrize("page", ["graph", "landscape", "lr-finder"])
