@@ -132,8 +132,8 @@ class AutogradGraph:
         """The gradient each tensor holds after the walk's first ``count`` steps.
 
         A tensor's gradient is the sum of what the steps so far sent it; once every op that
-        used it has run, that is d loss / d tensor. The root holds the seed (1) from the first
-        step on.
+        used it has run, that is d loss / d tensor. The root holds d loss / d loss = 1 from the
+        first step on.
         """
         grads: dict[str, np.ndarray] = {}
         steps = self.steps[: max(0, count)]
