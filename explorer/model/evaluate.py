@@ -109,6 +109,17 @@ def evaluate(model: nn.Module, data: Dataset, loss: str = "cross_entropy") -> tu
     return float(out.losses.mean()), float(np.mean(out.predicted == data.y))
 
 
+def mean_loss(model: nn.Module, data: Dataset, loss: str = "cross_entropy") -> float:
+    """The mean ``loss`` of the model on ``data``: :func:`evaluate`'s first number, from one
+    batched forward pass and nothing else (the loss landscape asks for thousands)."""
+    total = 0.0
+    for part, batch_logits in _batched_logits(model, data.x):
+        with np.errstate(all="ignore"):
+            per_sample = compute_loss(Tensor(batch_logits), data.y[part], loss, "none")
+        total += float(np.asarray(per_sample, dtype=np.float64).sum())
+    return total / len(data) if len(data) else float("nan")
+
+
 def predict_proba(model: nn.Module, x: np.ndarray, batch: int = EVAL_BATCH) -> np.ndarray:
     """Softmax class probabilities for the rows of ``x``, shape (n, C) float32."""
     x = np.ascontiguousarray(x, dtype=np.float32)

@@ -23,6 +23,7 @@ from explorer.model.evaluate import (
     predict_proba,
 )
 from explorer.training.trainer import Trainer
+from explorer.training.trajectory import weight_vector
 
 GRID_RESOLUTION = 100
 SAMPLE_GRID_SIZE = 24
@@ -78,7 +79,8 @@ class TrainingJob(Protocol):
 
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
         """The epoch's ``record`` (a dict of :class:`~explorer.training.EpochRecord`
-        fields); with ``full`` also validation outputs (confusion, logits)."""
+        fields) and, optionally, ``weights`` (the parameters as one vector); with ``full``
+        also validation outputs (confusion, logits)."""
 
     def view(self, final: bool = False) -> dict[str, Any] | None:
         """A cheap live picture of the model (decision regions), or None; ``final`` adds the
@@ -126,10 +128,13 @@ class TrainerJob:
         }
 
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
-        """The last epoch's record; with ``full`` also the validation outputs."""
+        """The last epoch's record and the weights it ended with (one vector: the run's
+        trajectory, :mod:`explorer.training.trajectory`); with ``full`` also the validation
+        outputs."""
         trainer = self.trainer
         report = validation_outputs(trainer.model, trainer.val_data) if full else {}
         report["record"] = dataclasses.asdict(trainer.history.last_epoch)
+        report["weights"] = weight_vector(trainer.model)
         return report
 
     def state(self) -> dict[str, np.ndarray]:

@@ -1,7 +1,8 @@
-"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry.
+"""The main window: the tabs, File, View and Help menus, a status bar, remembered geometry.
 
-The window owns the model document the Model and Training tabs share (they bind to it and
-never call each other) and saves it in sessions.
+The window owns the documents the tabs share (they bind to them and never call each other):
+the model document (Model, Training and Gradient tabs), which sessions save, the training
+document (Training and Gradient tabs) and the loss call document (Losses and Gradient tabs).
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 import explorer
+from explorer.lossbench.document import LossCallDocument
 from explorer.model.document import ModelDocument
+from explorer.training.document import TrainingDocument
 from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
+from explorer.ui.gradient.tab import GradientTab
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
 from explorer.ui.plots.focus_frame import install_plot_focus_frame
@@ -38,10 +42,23 @@ from explorer.ui.view_menu import build_view_menu
 log = logging.getLogger(LOGGER_NAME)
 
 
-def build_tabs(document: ModelDocument) -> list[ExplorerTab]:
-    """Create the four tabs in their order on screen; the Model and Training tabs are views
-    of ``document``."""
-    return [DistributionsTab(), LossesTab(), ModelTab(document), TrainingTab(document)]
+def build_tabs(
+    document: ModelDocument,
+    training: TrainingDocument | None = None,
+    loss_call: LossCallDocument | None = None,
+) -> list[ExplorerTab]:
+    """Create the tabs in their order on screen; the Model, Training and Gradient tabs are
+    views of ``document``, the Training and Gradient tabs of ``training`` and the Losses and
+    Gradient tabs of ``loss_call`` (made here when not given)."""
+    training = training if training is not None else TrainingDocument()
+    loss_call = loss_call if loss_call is not None else LossCallDocument()
+    return [
+        DistributionsTab(),
+        LossesTab(call=loss_call),
+        ModelTab(document),
+        TrainingTab(document, training=training),
+        GradientTab(document, training, loss_call),
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -54,10 +71,13 @@ class MainWindow(QMainWindow):
         self.appearance = Appearance(make_settings, self)
         self.faults = None
         self.model_document = model_document()
+        self.training_document = TrainingDocument()
+        self.loss_call_document = LossCallDocument()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for tab in build_tabs(self.model_document):
+        documents = (self.model_document, self.training_document, self.loss_call_document)
+        for tab in build_tabs(*documents):
             self.tabs.addTab(tab, tab.title)
         self.setCentralWidget(self._scrolled(self.tabs))
         self._build_menus()

@@ -9,6 +9,7 @@ from explorer.model.evaluate import (
     decision_grid,
     evaluate,
     logits,
+    mean_loss,
     outputs,
     plane_extent,
     predict_proba,
@@ -117,3 +118,15 @@ def test_batches_give_the_same_outputs_as_one_pass():
 )
 def test_the_plane_has_a_margin_around_the_points(points, expected):
     assert plane_extent(points) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_mean_loss_is_evaluates_loss_alone(loss):
+    run = small_run(loss=loss)
+    run.trainer.run_epoch()
+    assert mean_loss(run.model, run.val, loss) == pytest.approx(
+        evaluate(run.model, run.val, loss)[0], rel=1e-12
+    )
+    assert mean_loss(run.model, run.val, loss) == pytest.approx(
+        float(outputs(run.model, run.val, loss).losses.mean()), rel=1e-12
+    )

@@ -2,6 +2,7 @@ import numpy as np
 
 from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
 from explorer.training.job import GRID_RESOLUTION, SAMPLE_GRID_SIZE, TrainerJob, model_view
+from explorer.training.trajectory import weight_vector
 
 
 def small_job(dataset="spiral"):
@@ -23,7 +24,9 @@ def test_steps_report_their_number_loss_samples_and_epoch_end():
     n, classes = len(trainer.val_data), trainer.val_data.num_classes
     assert report["logits"].shape == (n, classes) and report["predicted"].shape == (n,)
     assert report["confusion"].sum() == n and report["losses"].dtype == np.float64
-    assert set(job.epoch_report(full=False)) == {"record"}
+    assert set(job.epoch_report(full=False)) == {"record", "weights"}
+    # the weights the epoch ended with, one point of the run's path
+    np.testing.assert_array_equal(report["weights"], weight_vector(trainer.model))
 
 
 def test_a_step_after_the_end_reports_nothing_learnt():

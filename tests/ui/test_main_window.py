@@ -7,16 +7,17 @@ from explorer.ui import MainWindow
 from explorer.ui.plots.minimum import content_minimum
 
 
-def test_main_window_has_four_tabs_in_order(qtbot):
+def test_main_window_has_five_tabs_in_order(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Distributions", "Losses", "Model", "Training"]
+    assert titles == ["Distributions", "Losses", "Model", "Training", "Gradient"]
     assert [t.export_name for t in window.all_tabs()] == [
         "distributions",
         "losses",
         "model",
         "training",
+        "gradient",
     ]
 
 

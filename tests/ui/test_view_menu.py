@@ -12,7 +12,7 @@ from explorer.ui import MainWindow
 from explorer.ui.colors import LIGHT
 from explorer.ui.theme import LEGEND_PT, TICK_PT, theme
 
-TABS = ("distributions", "losses", "model", "training")
+TABS = ("distributions", "losses", "model", "training", "gradient")
 SPAN_SIZE = r"<span style=\"[^\"]*font-size:([\d.]+)pt"
 
 

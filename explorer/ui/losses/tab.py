@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from explorer.lossbench.codegen import pytorch_code
 from explorer.lossbench.curves import sample_points
+from explorer.lossbench.document import LossCallDocument
 from explorer.lossbench.evaluate import LossRejected, LossResult, evaluate
 from explorer.lossbench.hints import result_notes, tensor_hints
 from explorer.lossbench.spec import (
@@ -57,9 +58,11 @@ class LossesTab(ExplorerTab):
     title = "Losses"
     export_name = "losses"
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, call: LossCallDocument | None = None):
         super().__init__(parent)
         self.setObjectName("lossesTab")
+        # The current call, for the views that show it another way (the autograd graph).
+        self.call_document = call if call is not None else LossCallDocument()
         self.last_result: LossResult | None = None
         self._last_shown: tuple | None = None
         self._kinds = ("", "")
@@ -281,6 +284,7 @@ class LossesTab(ExplorerTab):
             return
         self.last_result = result
         self._last_shown = (kind, x, t, dtype, code)
+        self.call_document.set_call(kind, options, x, t, dtype)
         self.results.show_result(result, code)
         self.curves.show_samples(samples, kind)
         if notes:

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from explorer.model.document import ModelDocument
 from explorer.training import WeightsMismatch, load_weights, save_weights
+from explorer.training.document import TrainingDocument
 from explorer.ui.settings import last_folder, remember_folder
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.training.data_section import DataSection
 from explorer.ui.training.display import RunDisplay
+from explorer.ui.training.document_link import TrainingDocumentLink
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
 from explorer.ui.training.view import TrainingView
@@ -66,10 +68,16 @@ class TrainingTab(ExplorerTab):
     export_name = "training"
     sigOpenDistributions = Signal(object, object, object)  # p, q, class names
 
-    def __init__(self, document: ModelDocument | None = None, parent=None):
+    def __init__(
+        self,
+        document: ModelDocument | None = None,
+        parent=None,
+        training: TrainingDocument | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("trainingTab")
         self.document = document if document is not None else ModelDocument()
+        self.training_document = training if training is not None else TrainingDocument()
         # Replaced in tests: dialogs would block.
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.ask_save_path: Callable[[], str] = lambda: ask_save_path(self)
@@ -119,6 +127,7 @@ class TrainingTab(ExplorerTab):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self.data.reload()
+        self.document_link = TrainingDocumentLink(self, self.training_document)
         self._update_buttons()
 
     # -- the model's outputs ----------------------------------------------------------------

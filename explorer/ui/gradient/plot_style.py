@@ -1,0 +1,64 @@
+"""What the Gradient tab's views share in looks: plots in the theme, a scrolling controls
+column."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFrame, QScrollArea, QWidget
+
+from explorer.ui.theme import set_title, theme
+from explorer.ui.theme import style_plot as style_in_theme
+
+#: The controls column's width at 100 %, in pixels (it grows with the zoom).
+CONTROLS_WIDTH = 250
+
+
+def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
+    """Title, axis labels and a faint grid, in the theme's colours and sizes."""
+    for side, text in (("left", left), ("bottom", bottom)):
+        plot.getAxis(side).enableAutoSIPrefix(False)  # a loss reads as it is, not "x0.001"
+        plot.setLabel(side, text)
+    set_title(plot, title)
+    style_in_theme(plot)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    return plot
+
+
+class ControlsColumn(QScrollArea):
+    """A column of controls that scrolls vertically when the window is short (a small
+    screen, a large zoom), never horizontally: it is as wide as its widest control needs,
+    at least :data:`CONTROLS_WIDTH` (zoomed), measured again after a zoom and when shown."""
+
+    def __init__(self, controls: QWidget, name: str):
+        super().__init__(objectName=name)
+        for combo in controls.findChildren(QComboBox):
+            # Long item texts must not widen the column.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.setWidget(controls)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        theme().watch(self, self.fit)
+
+    def fit(self) -> None:
+        controls = self.widget()
+        controls.ensurePolished()
+        for widget in (controls, *controls.findChildren(QWidget)):
+            if widget.layout() is not None:
+                widget.layout().invalidate()  # sizes of the last zoom are remembered
+        needed = controls.minimumSizeHint().width()
+        bar = self.verticalScrollBar().sizeHint().width()
+        self.setFixedWidth(max(theme().px(CONTROLS_WIDTH), needed) + bar)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.fit()  # a hidden page measured its widgets before they were drawn
+
+
+def controls_scroll(controls: QWidget, name: str) -> ControlsColumn:
+    """``controls`` in a :class:`ControlsColumn`."""
+    return ControlsColumn(controls, name)
