@@ -137,6 +137,8 @@ class DataSection(QObject):
         self.prepared = prepared
         if prepared is None:
             self.display.clear_data(note)
+            self.document.set_data(None)
             return
         self.display.show_data(prepared.train, prepared.val, prepared.raw_val, prepared.dataset)
         self.document.set_sample_source(self.sample, prepared.dataset.name)
+        self.document.set_data(prepared.train, prepared.val)
