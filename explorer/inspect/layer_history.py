@@ -68,7 +68,9 @@ class LayerHistory:
     ):
         self.layers = tuple(str(name) for name in layers)
         if not 1 <= len(self.layers) <= MAX_LAYERS:
-            raise ValueError(f"a layer history holds 1 to {MAX_LAYERS} layers; got {quoted(layers)}")
+            raise ValueError(
+                f"a layer history holds 1 to {MAX_LAYERS} layers; got {quoted(layers)}"
+            )
         self.bins = int(bins)
         count = len(self.layers)
         self._steps = np.zeros(max_scalars, np.int64)
@@ -210,8 +212,8 @@ class LayerHistory:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The histograms on one value axis: ``(steps, edges (bins + 1), image (records,
         bins))``, each record's counts moved into the bins of the common range from the least
-        to the largest value recorded (a source bin's count goes to the bin its centre falls
-        in); None before the first record."""
+        to the largest value recorded (a source bin's count shared among the bins it
+        overlaps); None before the first record."""
         if not self._dist_count:
             return None
         counts, ranges = self.histograms(kind, layer)
@@ -219,12 +221,13 @@ class LayerHistory:
         if not high > low:
             high = low + 1.0
         edges = np.linspace(low, high, bins + 1)
-        width = (ranges[:, 1] - ranges[:, 0]) / self.bins
-        centres = ranges[:, :1] + (np.arange(self.bins) + 0.5) * width[:, None]
-        target = np.clip(((centres - low) / (high - low) * bins).astype(np.int64), 0, bins - 1)
         image = np.zeros((len(counts), bins), np.float32)
-        rows = np.repeat(np.arange(len(counts)), self.bins)
-        np.add.at(image, (rows, target.ravel()), counts.ravel())
+        for row, (record, (start, stop)) in enumerate(zip(counts, ranges, strict=True)):
+            # Each source bin's count spread evenly over its width: the cumulative count,
+            # interpolated at the common edges, differenced.
+            source = np.linspace(start, stop, self.bins + 1)
+            cumulative = np.concatenate([[0.0], np.cumsum(record, dtype=np.float64)])
+            image[row] = np.diff(np.interp(edges, source, cumulative))
         return self.distribution_steps().copy(), edges, image
 
     # -- what the numbers say ---------------------------------------------------------------

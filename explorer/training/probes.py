@@ -47,7 +47,7 @@ SCALAR_SHARE = 0.02
 DISTRIBUTION_SHARE = 0.02
 #: Seconds between records, at least.
 SCALAR_INTERVAL = 0.005
-DISTRIBUTION_INTERVAL = 0.1
+DISTRIBUTION_INTERVAL = 0.05
 #: Training rows a distribution record runs through the model to find dead units.
 PROBE_SAMPLES = 256
 
@@ -88,11 +88,12 @@ class NetworkRecorder:
         self._scalars: list[tuple[int, list[float], list[float], list[float]]] = []
         self._distributions: list[dict[str, Any]] = []
 
-    def before_step(self, step: int) -> None:
-        """Step ``step`` (1-based) is about to be taken: keep the weights if it is recorded."""
+    def before_step(self, step: int, last: bool = False) -> None:
+        """Step ``step`` (1-based) is about to be taken: keep the weights if it is recorded
+        (the ``last`` step of a run always is)."""
         now = self.clock()
         epoch_end = bool(self.epoch_steps) and step % self.epoch_steps == 0
-        self._distribution_due = now >= self._next_distribution
+        self._distribution_due = last or now >= self._next_distribution
         if now >= self._next_scalar or epoch_end or self._distribution_due:
             self._started = now
             self._snapshot = [layer.weight.data.copy() for _, layer in self.layers]
@@ -175,7 +176,8 @@ def recorded_step(trainer: Trainer, recorder: NetworkRecorder) -> StepResult | N
     """``trainer.step()`` with ``recorder`` around it; None once training is done."""
     if trainer.done:
         return None
-    recorder.before_step(trainer.global_step + 1)
+    step = trainer.global_step + 1
+    recorder.before_step(step, last=step >= trainer.total_steps)
     result = trainer.step()
     if result is None or result.samples == 0:  # diverged: no step was taken
         recorder.cancel()

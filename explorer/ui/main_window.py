@@ -1,7 +1,7 @@
-"""The main window: four tabs, File, View and Help menus, a status bar, remembered geometry.
+"""The main window: five tabs, File, View and Help menus, a status bar, remembered geometry.
 
-The window owns the model document the Model and Training tabs share (they bind to it and
-never call each other) and saves it in sessions.
+The window owns the model document the Model, Training and Network tabs share (they bind to
+it and never call each other) and saves it in sessions.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
+from explorer.ui.network.tab import NetworkTab
 from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
@@ -38,9 +39,15 @@ log = logging.getLogger(LOGGER_NAME)
 
 
 def build_tabs(document: ModelDocument) -> list[ExplorerTab]:
-    """Create the four tabs in their order on screen; the Model and Training tabs are views
-    of ``document``."""
-    return [DistributionsTab(), LossesTab(), ModelTab(document), TrainingTab(document)]
+    """Create the tabs in their order on screen; the Model, Training and Network tabs are
+    views of ``document``."""
+    return [
+        DistributionsTab(),
+        LossesTab(),
+        ModelTab(document),
+        TrainingTab(document),
+        NetworkTab(document),
+    ]
 
 
 class MainWindow(QMainWindow):
