@@ -36,7 +36,7 @@ class LogAxisItem(pg.AxisItem):
             return super().tickStrings(values, scale, spacing)
         strings = []
         for value in values:
-            number = 10.0 ** value
+            number = 10.0**value
             mantissa = number / 10.0 ** math.floor(math.log10(number))
             keep = any(abs(mantissa - m) < 1e-6 for m in (1.0, 2.0, 5.0))
             strings.append(f"{number:g}" if keep else "")

@@ -41,6 +41,7 @@ def class_color(index: int) -> tuple[int, int, int]:
     """Class ``index``'s colour, as the Training tab draws it (the theme's data colours)."""
     return theme().palette.color(index)
 
+
 DEFAULT_UNITS = 24
 MAX_UNITS = 64
 COLUMN_GAP = 1.8  # room for the edges between two columns, in tiles
@@ -331,9 +332,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
                 x, y = column.xs[start], column.ys[start]
                 image.setRect(QRectF(x, y, 1.0, rows + (rows - 1) * ROW_GAP))
                 images += 1
-            label = self._item(
-                self._labels, index, lambda: pg.TextItem("", anchor=(0.5, 1.0))
-            )
+            label = self._item(self._labels, index, lambda: pg.TextItem("", anchor=(0.5, 1.0)))
             label.setText(column.title, color=palette.text)
             label.setFont(theme().font(8))
             label.setPos((column.left + column.right) / 2, top - 0.15)
@@ -370,9 +369,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
             if content.plane:
                 xs, ys = np.asarray(picture["xs"]), np.asarray(picture["ys"])
                 shape = (len(ys), len(xs))
-                planes = np.stack(
-                    [np.broadcast_to(xs, shape), np.broadcast_to(ys[:, None], shape)]
-                )
+                planes = np.stack([np.broadcast_to(xs, shape), np.broadcast_to(ys[:, None], shape)])
                 limit = symmetric_limit(planes)
                 tiles = colorize(planes[:, ::-1], -limit, limit, lut, palette.neutral)
                 self._stamp(content, tiles)
