@@ -294,14 +294,18 @@ class LayerHistory:
 
     # -- sessions ---------------------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """The records as arrays for a session's ``.npz`` (:meth:`from_arrays` reverses it)."""
+        """The records as arrays for a session's ``.npz`` (:meth:`from_arrays` reverses it).
+
+        Sessions hold finite numbers only: a norm or share that is missing (NaN) is stored as
+        -1 and an overflowed norm (inf) as -2; both are never real values.
+        """
         arrays = {"steps": self.steps().copy()}
-        arrays.update({key: self.scalar(key).copy() for key in SCALARS})
+        arrays.update({key: _to_finite(self.scalar(key)) for key in SCALARS})
         arrays["distribution_steps"] = self.distribution_steps().copy()
         for kind in KINDS:
             arrays[f"{kind}_counts"] = self._counts[kind][: self._dist_count].copy()
             arrays[f"{kind}_ranges"] = self._ranges[kind][: self._dist_count].copy()
-        arrays["dead"] = self.dead_share().copy()
+        arrays["dead"] = _to_finite(self.dead_share())
         return arrays
 
     @classmethod
@@ -314,7 +318,9 @@ class LayerHistory:
         n = len(steps)
         if n > MAX_SCALAR_RECORDS:
             raise ValueError(f"layer history holds {n} records; at most {MAX_SCALAR_RECORDS}")
-        scalars = {key: _checked(arrays, key, (n, count), np.float64) for key in SCALARS}
+        scalars = {
+            key: _from_finite(_checked(arrays, key, (n, count), np.float64)) for key in SCALARS
+        }
         dist_steps = _checked(arrays, "distribution_steps", None, np.int64)
         m = len(dist_steps)
         if m > MAX_DISTRIBUTION_RECORDS:
@@ -323,7 +329,7 @@ class LayerHistory:
             )
         counts = {k: _checked(arrays, f"{k}_counts", (m, count, bins), np.float32) for k in KINDS}
         ranges = {k: _checked(arrays, f"{k}_ranges", (m, count, 2), np.float64) for k in KINDS}
-        dead = _checked(arrays, "dead", (m, count), np.float32)
+        dead = _from_finite(_checked(arrays, "dead", (m, count), np.float32))
         for name, values in (("steps", steps), ("distribution_steps", dist_steps)):
             if np.any(np.diff(values) <= 0) or np.any(values < 0):
                 raise ValueError(f"layer history {name!r} must be increasing step numbers")
@@ -340,6 +346,19 @@ class LayerHistory:
         history._dist_count = m
         history._dist_gap = _spacing(dist_steps) if m >= MAX_DISTRIBUTION_RECORDS // 2 else 0
         return history
+
+
+_MISSING, _OVERFLOW = -1.0, -2.0
+
+
+def _to_finite(values: np.ndarray) -> np.ndarray:
+    out = np.where(np.isnan(values), _MISSING, values)
+    return np.where(np.isinf(out), _OVERFLOW, out).astype(values.dtype)
+
+
+def _from_finite(values: np.ndarray) -> np.ndarray:
+    out = np.where(values == _MISSING, np.nan, values)
+    return np.where(values == _OVERFLOW, np.inf, out).astype(values.dtype)
 
 
 def _spacing(steps: np.ndarray) -> int:

@@ -88,11 +88,15 @@ def test_a_history_survives_its_arrays_and_refuses_bad_ones():
     history = LayerHistory(LAYERS)
     for step in range(1, 6):
         history.add_scalars(step, [step, 1.0], [2.0, 2.0], [0.01, 0.02])
+    history.add_scalars(6, [np.nan, np.inf], [2.0, 2.0], [0.01, 0.02])
     distribution(history, 5)
     arrays = history.to_arrays()
+    assert all(np.all(np.isfinite(value)) for value in arrays.values())  # as sessions need
     back = LayerHistory.from_arrays(LAYERS, arrays)
     for key, value in back.to_arrays().items():
         np.testing.assert_array_equal(value, arrays[key])
+    assert np.isnan(back.scalar("grad_norm")[-1, 0]) and np.isinf(back.scalar("grad_norm")[-1, 1])
+    assert np.isnan(back.dead_share()[0, 1])
     with pytest.raises(ValueError, match="'grad_norm' has shape"):
         LayerHistory.from_arrays(LAYERS, {**arrays, "grad_norm": np.zeros((5, 3))})
     with pytest.raises(ValueError, match="lacks 'dead'"):

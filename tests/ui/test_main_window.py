@@ -5,16 +5,17 @@ from explorer.ui import MainWindow
 from explorer.ui.plots.minimum import content_minimum
 
 
-def test_main_window_has_four_tabs_in_order(qtbot):
+def test_main_window_has_five_tabs_in_order(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Distributions", "Losses", "Model", "Training"]
+    assert titles == ["Distributions", "Losses", "Model", "Training", "Network"]
     assert [t.export_name for t in window.all_tabs()] == [
         "distributions",
         "losses",
         "model",
         "training",
+        "network",
     ]
 
 
@@ -47,6 +48,7 @@ LAPTOP_WIDGETS = {
     "losses": ("options_panel", "input_table", "target_table", "results", "curves"),
     "model": ("form", "tree", "totals", "introspection", "views"),
     "training": ("loss_plot", "picture", "accuracy_plot", "confusion_plot", "info_link"),
+    "network": ("units", "run_box", "layer_box", "network", "history"),
 }
 
 
