@@ -62,7 +62,9 @@ class NetworkRecorder:
     probe : ndarray, optional
         Training inputs; the first :data:`PROBE_SAMPLES` rows find dead ReLU units.
     epoch_steps : int, optional
-        Record the last step of every epoch too (steps that are multiples of it).
+        Record the last step of every epoch too (steps that are multiples of it) ...
+    distribution_epochs : int, optional
+        ... and the distributions at the last step of every this many epochs.
     clock : callable
         Seconds, for the time shares (tests give their own).
     """
@@ -72,6 +74,7 @@ class NetworkRecorder:
         model: nn.Module,
         probe: np.ndarray | None = None,
         epoch_steps: int | None = None,
+        distribution_epochs: int | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ):
         self.model = model
@@ -80,6 +83,7 @@ class NetworkRecorder:
         self.relu = activation_of(model) == "relu"
         self.probe = None if probe is None else np.asarray(probe)[:PROBE_SAMPLES]
         self.epoch_steps = epoch_steps
+        self.distribution_epochs = distribution_epochs
         self.clock = clock
         self._next_scalar = self._next_distribution = -np.inf
         self._snapshot: list[np.ndarray] | None = None
@@ -93,7 +97,9 @@ class NetworkRecorder:
         (the ``last`` step of a run always is)."""
         now = self.clock()
         epoch_end = bool(self.epoch_steps) and step % self.epoch_steps == 0
-        self._distribution_due = last or now >= self._next_distribution
+        every = self.distribution_epochs
+        chosen = epoch_end and bool(every) and (step // self.epoch_steps) % every == 0
+        self._distribution_due = last or chosen or now >= self._next_distribution
         if now >= self._next_scalar or epoch_end or self._distribution_due:
             self._started = now
             self._snapshot = [layer.weight.data.copy() for _, layer in self.layers]
@@ -172,15 +178,33 @@ class NetworkRecorder:
         return out
 
 
+def step_hooks(
+    trainer: Trainer, recorder: NetworkRecorder
+) -> tuple[Callable[[], bool], Callable[[StepResult | None], None]]:
+    """``(before, after)``: call ``before()`` before each ``trainer.step()`` and
+    ``after(result)`` after it; ``before`` returns False, so it serves as
+    :meth:`Trainer.run`'s ``should_stop`` and ``after`` as its ``callback``."""
+
+    def before() -> bool:
+        step = trainer.global_step + 1
+        recorder.before_step(step, last=step >= trainer.total_steps)
+        return False
+
+    def after(result: StepResult | None) -> None:
+        if result is None or result.samples == 0:  # diverged: no step was taken
+            recorder.cancel()
+        else:
+            recorder.after_step(result.step)
+
+    return before, after
+
+
 def recorded_step(trainer: Trainer, recorder: NetworkRecorder) -> StepResult | None:
     """``trainer.step()`` with ``recorder`` around it; None once training is done."""
     if trainer.done:
         return None
-    step = trainer.global_step + 1
-    recorder.before_step(step, last=step >= trainer.total_steps)
+    before, after = step_hooks(trainer, recorder)
+    before()
     result = trainer.step()
-    if result is None or result.samples == 0:  # diverged: no step was taken
-        recorder.cancel()
-    else:
-        recorder.after_step(result.step)
+    after(result)
     return result

@@ -145,3 +145,13 @@ def test_a_diverged_step_is_not_recorded():
     records = recorder.drain()
     taken = records["scalars"]["step"] if records else []
     assert all(step <= trainer.global_step for step in taken)
+
+
+def test_distributions_of_every_few_epochs_when_asked():
+    trainer = make_trainer(epochs=6)
+    recorder = NetworkRecorder(
+        trainer.model, clock=Clock(), epoch_steps=trainer.steps_per_epoch, distribution_epochs=2
+    )
+    while recorded_step(trainer, recorder) is not None:
+        pass
+    assert list(recorder.drain()["distributions"]["step"]) == [1, 8, 16, 24]

@@ -225,7 +225,7 @@ def test_the_history_view_draws_what_the_run_recorded(qtbot, tmp_path):
         "network-weights-linear3.csv",
     } <= names
     table = (tmp_path / "network-network.csv").read_text().splitlines()
-    assert "layer" in table[0] and "bias" in table[0]
+    assert "unit: layer" in table[0] and "unit: bias" in table[0]
     training.shutdown()
 
 
