@@ -21,7 +21,6 @@ from explorer.cli.common import (
     write_json,
 )
 
-
 DISTRIBUTIONS_PER_RUN = 100  # histograms of weights and gradients a headless run records
 
 
