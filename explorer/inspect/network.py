@@ -192,10 +192,15 @@ def network_picture(
     last = next(reversed(ranks), None)
     out: dict[str, Any] = {"layers": list(ranks), "units": units}
     if extent is not None:
-        xs, ys, images = unit_images(model, extent, resolution)
-        shown = {name: images[name][units[name]] for name in images}
+        xs, ys, points = plane_grid(extent, resolution)
+        outputs = layer_outputs(model, points)
+        # Only the shown units are turned into images (a wide layer has many more).
+        flat = {name: values[:, units[name]] for name, values in outputs.items()}
+        shown = {
+            name: np.ascontiguousarray(values.T).reshape(-1, len(ys), len(xs))
+            for name, values in flat.items()
+        }
         out.update(xs=xs, ys=ys, images=shown)
-        flat = {name: image.reshape(len(image), -1).T for name, image in shown.items()}
     else:
         head = slice(0, CLASS_MEAN_SAMPLES)
         x, y = val.x[head], val.y[head]

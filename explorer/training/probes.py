@@ -43,8 +43,8 @@ from explorer.inspect.network import (
 from explorer.training.trainer import StepResult, Trainer
 
 #: Shares of the training time the scalar and the distribution records may take, at most.
-SCALAR_SHARE = 0.02
-DISTRIBUTION_SHARE = 0.02
+SCALAR_SHARE = 0.01
+DISTRIBUTION_SHARE = 0.01
 #: Seconds between records, at least.
 SCALAR_INTERVAL = 0.005
 DISTRIBUTION_INTERVAL = 0.05

@@ -11,13 +11,16 @@ units. Everything is read from a :class:`~explorer.inspect.layer_history.LayerHi
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 
 from explorer.inspect.layer_history import UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, LayerHistory
+from explorer.ui.network.paint_clock import PAINT_CLOCK
 from explorer.ui.network.tiles import colorize, diverging_lut
+from explorer.ui.plots.caching import cache_axes
 from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.theme import set_title, style_plot, theme
@@ -50,6 +53,7 @@ def _plot(title: str, left: str, bottom: str, log: bool = False) -> pg.PlotItem:
     plot.hideButtons()
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
+    plot.disableAutoRange()  # framed when drawn: ranges that follow the data repaint it often
     set_title(plot, title)
     return plot
 
@@ -98,7 +102,6 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.dead_plot = _plot("dead units", "share", "step")
         for plot in (self.norm_plot, self.ratio_plot):
             plot.setLogMode(y=True)
-        self.dead_plot.setYRange(0, 1, padding=0.02)
         for column, plot in enumerate((self.norm_plot, self.ratio_plot, self.dead_plot)):
             legend_outside(plot, columns=3)
             bottom.addItem(plot, row=0, col=column)
@@ -117,6 +120,10 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.message = pg.TextItem("", anchor=(0.5, 0.5))
         self.message.csv_exclude = True
         self.heatmaps["weight"].addItem(self.message, ignoreBounds=True)
+        for plot in (*self.heatmaps.values(), *self.now_plots.values()):
+            cache_axes(plot)
+        for plot in (self.norm_plot, self.ratio_plot, self.dead_plot):
+            cache_axes(plot)
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 3)
         self.ci.layout.setRowStretchFactor(2, 4)
@@ -162,11 +169,16 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         for kind in ("weight", "grad"):
             self._draw_distribution(kind, name)
         steps = history.steps().astype(float)
+        x_range = (float(steps[0]), float(max(steps[-1], steps[0] + 1)))
+        norms = _positive(history.scalar("grad_norm"))
         for index, curve in enumerate(self.norm_curves):
-            curve.setData(steps, _positive(history.scalar("grad_norm")[:, index]))
-        ratio = history.update_ratio()
+            curve.setData(steps, norms[:, index])
+        ratio = _positive(history.update_ratio())
         for index, curve in enumerate(self.ratio_curves):
-            curve.setData(steps, _positive(ratio[:, index]))
+            curve.setData(steps, ratio[:, index])
+        _frame(self.norm_plot, x_range, _log_range(norms))
+        band = np.array(UPDATE_RATIO_BAND)
+        _frame(self.ratio_plot, x_range, _log_range(np.concatenate([ratio.ravel(), band])))
         dead = history.dead_share()
         dead_steps = history.distribution_steps().astype(float)
         for index, curve in enumerate(self.dead_curves):
@@ -174,11 +186,14 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
             shown = bool(values.size) and bool(np.any(np.isfinite(values)))
             curve.setVisible(shown)
             curve.setData(dead_steps if shown else [], values if shown else [])
+        _frame(self.dead_plot, x_range, (0.0, 1.0))
 
     def _draw_distribution(self, kind: str, name: str) -> None:
         history = self.history
         heatmap, image, curve = self.heatmaps[kind], self.images[kind], self.now_curves[kind]
-        set_title(heatmap, f"{KIND_TITLES[kind]} of {name}")
+        title = f"{KIND_TITLES[kind]} of {name}"
+        if heatmap.titleLabel.text != title:  # a new title lays the plots out again
+            set_title(heatmap, title)
         density = history.density_image(kind, self.layer, IMAGE_BINS)
         if density is None:
             image.hide()
@@ -199,8 +214,9 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         image.export_matrix = share.T
         image.export_axes = (columns, (edges[:-1] + edges[1:]) / 2, "step", "value")
         image.show()
-        heatmap.setXRange(first, first + width, padding=0)
-        heatmap.setYRange(edges[0], edges[-1], padding=0)
+        wanted = ((first, first + width), (float(edges[0]), float(edges[-1])))
+        if tuple(map(tuple, heatmap.vb.viewRange())) != wanted:
+            heatmap.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
         latest = history.latest_histogram(kind, self.layer)
         if latest is not None:
             bin_edges, values = latest
@@ -208,6 +224,17 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
             ys = np.column_stack([bin_edges[:-1], bin_edges[1:]]).ravel()
             curve.setData(xs, ys)
             curve.opts["name"] = f"{name} {KIND_TITLES[kind]} count"
+            top = float(values.max()) if values.size else 1.0
+            _frame(self.now_plots[kind], (0.0, max(top, 1.0) * 1.05), None)
+
+    def set_layers(self, layers) -> None:
+        """Make the curves of these layers now (a new model), not when its first run draws."""
+        layers = tuple(layers)
+        if layers != self._layers:
+            self._make_curves(layers)
+            name = layers[min(self.layer, len(layers) - 1)]
+            for kind, heatmap in self.heatmaps.items():  # titles lay the plots out: now too
+                set_title(heatmap, f"{KIND_TITLES[kind]} of {name}")
 
     def _make_curves(self, layers: tuple[str, ...]) -> None:
         for plot, curves in (
@@ -242,6 +269,11 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.message.setPos(0.5, 0.5)
         self.message.show()
 
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        started = time.thread_time()
+        super().paintEvent(event)
+        PAINT_CLOCK.add(time.thread_time() - started)
+
     def _on_theme_changed(self) -> None:
         palette = theme().palette
         self.setBackground(palette.background)
@@ -261,6 +293,33 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
             style_plot(plot)
         if self.history is not None:
             self.show_history(self.history)
+
+
+def _log_range(values: np.ndarray) -> tuple[float, float]:
+    """The log10 range of the finite positive ``values``, padded a little."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return (-1.0, 1.0)
+    low, high = np.log10(values.min()), np.log10(values.max())
+    pad = max(0.05 * (high - low), 0.1)
+    return (float(low - pad), float(high + pad))
+
+
+def _frame(plot: pg.PlotItem, x_range, y_range) -> None:
+    """Show ``x_range`` and ``y_range`` (None: leave it), unless the view nearly shows them:
+    a new range regenerates the axes, the costliest part of a repaint."""
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    wanted_x = x_range if x_range is not None else (x0, x1)
+    wanted_y = y_range if y_range is not None else (y0, y1)
+    if _close((x0, x1), wanted_x) and _close((y0, y1), wanted_y):
+        return
+    plot.setRange(xRange=wanted_x, yRange=wanted_y, padding=0)
+
+
+def _close(shown, wanted) -> bool:
+    span = max(wanted[1] - wanted[0], 1e-12)
+    return abs(shown[0] - wanted[0]) <= 0.02 * span and abs(shown[1] - wanted[1]) <= 0.02 * span
 
 
 def _positive(values: np.ndarray) -> np.ndarray:

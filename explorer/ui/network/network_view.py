@@ -15,6 +15,7 @@ curves (sign x four widths), so a repaint costs a handful of items whatever the 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from explorer.inspect.network import ACTIVATION_RANGES
 from explorer.inspect.number_format import format_value
 from explorer.ui.network.content import NetworkContent
+from explorer.ui.network.paint_clock import PAINT_CLOCK
 from explorer.ui.network.tiles import (
     atlas,
     bar_tiles,
@@ -161,6 +163,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.content: NetworkContent | None = None
         self.selected: tuple[str, int] | None = None
         self._rows = 0
+        self._drawn: tuple | None = None  # what the column images show (see show_content)
         self._empty = pg.TextItem("", anchor=(0.5, 0.5))
         self._empty.csv_exclude = True
         plot.addItem(self._empty)
@@ -223,6 +226,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         """No network to draw: ``text`` instead."""
         self.content = None
         self.columns = []
+        self._drawn = None
         for item in (*self._images, *self._labels):
             item.hide()
         for item in (*self._edges, self._dead, self._selection):
@@ -239,7 +243,11 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.content = content
         self._empty.hide()
         self._layout(content)
-        self._draw_columns(content)
+        # New weights alone (a run between two pictures) move only the edges.
+        key = (id(content.picture), self.units_per_layer, self._rows, theme().palette.name)
+        if key != self._drawn:
+            self._draw_columns(content)
+            self._drawn = key
         self._draw_edges(content)
         self._draw_marks()
         self._fit()
@@ -404,7 +412,9 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         h, w = tiles.shape[1:3]
         cols = np.clip(np.round((content.points[:, 0] - x0) / (x1 - x0) * (w - 1)), 0, w - 1)
         rows = np.clip(np.round((y1 - content.points[:, 1]) / (y1 - y0) * (h - 1)), 0, h - 1)
-        colors = np.array([class_color(int(c)) for c in content.point_classes], np.float32)
+        classes = np.asarray(content.point_classes, dtype=np.intp)
+        palette = np.array([class_color(c) for c in range(int(classes.max()) + 1)], np.float32)
+        colors = palette[classes]
         stamp_points(tiles, rows.astype(int), cols.astype(int), colors, POINT_STRENGTH)
 
     def _draw_edges(self, content: NetworkContent) -> None:
@@ -470,6 +480,11 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.plot_item.setRange(
             QRectF(-0.4, -HEADER, right + 0.8, bottom + HEADER + 0.2), padding=0
         )
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        started = time.thread_time()
+        super().paintEvent(event)
+        PAINT_CLOCK.add(time.thread_time() - started)
 
     # -- theme ----------------------------------------------------------------------------
     def _on_theme_changed(self) -> None:

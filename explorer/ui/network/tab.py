@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.inspect.layer_history import LayerHistory
+from explorer.inspect.network import linear_layers
 from explorer.model.document import ModelDocument
 from explorer.quoting import quoted
 from explorer.ui.network.content import network_content
 from explorer.ui.network.history_view import HistoryView
 from explorer.ui.network.network_view import DEFAULT_UNITS, MAX_UNITS, NetworkView
+from explorer.ui.network.paint_clock import PAINT_CLOCK
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.spin_box import SpinBox
 
 #: The tab's drawing may take this share of the GUI thread's time, at most ...
-DRAW_SHARE = 0.06
+DRAW_SHARE = 0.04
 #: ... and waits at least this long between two refreshes.
 REFRESH_INTERVAL_MS = 250
 KEY = (
@@ -132,6 +134,8 @@ class NetworkTab(ExplorerTab):
 
         self._network_due = True
         self._history_due = True
+        self._history_first = False
+        self._painted_mark = PAINT_CLOCK.total
         self._pending_histories: list[tuple[int, str, list[str]]] = []
         self._selected_after_restore: int | None = None
         self.timer = QTimer(self)
@@ -153,7 +157,9 @@ class NetworkTab(ExplorerTab):
         bind(self, stream.recorded, self._on_stream_recorded)
         bind(self, stream.runs_changed, self._on_stream_runs_changed)
         bind(self, stream.selection_changed, self._on_stream_selection_changed)
+        bind(self, document.model_changed, self._on_document_model_changed)
         theme().watch(self, self._on_theme_changed)
+        self._on_document_model_changed(document.model)
         self._on_stream_runs_changed()
 
     # -- refreshing ---------------------------------------------------------------------------
@@ -165,6 +171,10 @@ class NetworkTab(ExplorerTab):
         self._network_due = True
         self._schedule()
 
+    def _on_document_model_changed(self, model) -> None:
+        # The history's curves of a new model's layers, made now rather than mid-run.
+        self.history.set_layers(name for name, _ in linear_layers(model))
+
     def _on_stream_recorded(self, run_id: int) -> None:
         if run_id == self.stream.selected:
             self._history_due = True
@@ -173,26 +183,45 @@ class NetworkTab(ExplorerTab):
     def _on_timer_timeout(self) -> None:
         if not self.isVisible():
             return
+        # The last refresh's paints have happened since: they count with this refresh's work.
+        painted = PAINT_CLOCK.total - self._painted_mark
         started = time.thread_time()
-        self.refresh()
-        spent = time.thread_time() - started
-        # Long refreshes (a wide network) wait longer: drawing keeps within its share.
+        self.refresh(one=True)
+        spent = time.thread_time() - started + painted
+        self._painted_mark = PAINT_CLOCK.total
+        # Costly refreshes (a wide network) wait longer: drawing keeps within its share.
         self.timer.setInterval(max(REFRESH_INTERVAL_MS, round(1000 * spent / DRAW_SHARE)))
+        if self._network_due or self._history_due:
+            self.timer.start()
 
-    def refresh(self) -> None:
-        """Draw what changed since the last refresh, now."""
-        if self._network_due:
-            self._network_due = False
-            self.refresh_network()
-        if self._history_due:
-            self._history_due = False
-            self.refresh_history()
+    def refresh(self, one: bool = False) -> None:
+        """Draw what changed since the last refresh, now; with ``one``, only the view that
+        waited longest (each view then paints in a frame of its own: no frame stalls the
+        window with both)."""
+        network_first = not self._history_first
+        for view in ("network", "history") if network_first else ("history", "network"):
+            if view == "network" and self._network_due:
+                self._network_due = False
+                self._history_first = True
+                self.refresh_network()
+            elif view == "history" and self._history_due:
+                self._history_due = False
+                self._history_first = False
+                self.refresh_history()
+            else:
+                continue
+            if one:
+                break
+        if one and (self._network_due or self._history_due):
+            self._schedule()
 
     def refresh_network(self) -> None:
         document, stream = self.document, self.stream
         picture = None
         if document.training and stream.live is not None:
             picture = stream.latest_picture  # the training process's, while it trains
+            if picture is None and self.network.content is not None:
+                picture = self.network.content.picture  # until its first one arrives
         try:
             content = network_content(document.model, document.data, picture)
         except ValueError as error:  # weights that overflow: nothing to draw
