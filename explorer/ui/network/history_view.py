@@ -16,6 +16,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from explorer.inspect.layer_history import UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, LayerHistory
 from explorer.ui.network.paint_clock import PAINT_CLOCK
@@ -25,6 +26,7 @@ from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.theme import set_title, style_plot, theme
 
+TICK_ROOM = "-0.0005"  # the widest tick label the left axes keep room for
 IMAGE_BINS = 64  # value bins of a heatmap
 IMAGE_COLUMNS = 400  # steps of a heatmap, at most (records are resampled onto them)
 KIND_TITLES = {"weight": "weights", "grad": "gradients"}
@@ -54,6 +56,7 @@ def _plot(title: str, left: str, bottom: str, log: bool = False) -> pg.PlotItem:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.disableAutoRange()  # framed when drawn: ranges that follow the data repaint it often
+
     set_title(plot, title)
     return plot
 
@@ -272,7 +275,7 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         started = time.thread_time()
         super().paintEvent(event)
-        PAINT_CLOCK.add(time.thread_time() - started)
+        PAINT_CLOCK.add("history", time.thread_time() - started)
 
     def _on_theme_changed(self) -> None:
         palette = theme().palette
@@ -291,8 +294,23 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
             style_plot(plot)
         for plot in (self.norm_plot, self.ratio_plot, self.dead_plot):
             style_plot(plot)
+        for plot in (*self.heatmaps.values(), self.norm_plot, self.ratio_plot, self.dead_plot):
+            _fix_left_axis(plot)
         if self.history is not None:
             self.show_history(self.history)
+
+
+def _fix_left_axis(plot: pg.PlotItem) -> None:
+    """Give the left axis the width of its widest expected label for good: an axis that
+    widened as its labels changed would lay the whole view out again, and paint it again,
+    mid-run."""
+    axis = plot.getAxis("left")
+    font = axis.style["tickFont"] or QFont()
+    text = QFontMetricsF(font).horizontalAdvance(TICK_ROOM)
+    width = text + axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
+    if axis.label.isVisible() and axis.labelText:
+        width += axis.label.boundingRect().height() * 0.8
+    axis.setWidth(math.ceil(width) + 4)
 
 
 def _log_range(values: np.ndarray) -> tuple[float, float]:

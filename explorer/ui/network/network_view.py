@@ -51,7 +51,8 @@ ROW_GAP = 0.25  # between two units of a column, in tiles (a quarter: whole pixe
 SUB_GAP = 0.3  # between two sub-columns of a wide layer
 HEADER = 1.6  # room above the columns for their labels, in tiles
 BAR_TILE = 24  # pixels of a class-bar tile
-POINT_STRENGTH = 0.45
+POINT_STRENGTH = 0.3
+PLANE_PERCENTILE = 85
 #: Edge widths (px) and opacities by the weight's magnitude, a quarter of the largest each.
 EDGE_WIDTHS = (0.6, 1.1, 1.9, 3.0)
 EDGE_ALPHAS = (55, 105, 170, 235)
@@ -389,7 +390,9 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         last = layer == len(content.layers) - 1
         bounds = (None, None) if last else ACTIVATION_RANGES.get(content.activation, (None, None))
         if content.plane:
-            low, high = value_range(column.values, bounds)
+            # The plane's margins reach far from the data, where a ReLU network's outputs grow
+            # without bound: colours saturate there rather than wash out the data's region.
+            low, high = value_range(column.values, bounds, PLANE_PERCENTILE)
             if low == 0:
                 low = -high  # ReLU's 0 is the background, as in the other layers
             tiles = colorize(column.values[:, ::-1], low, high, lut, palette.neutral)
@@ -484,7 +487,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         started = time.thread_time()
         super().paintEvent(event)
-        PAINT_CLOCK.add(time.thread_time() - started)
+        PAINT_CLOCK.add("network", time.thread_time() - started)
 
     # -- theme ----------------------------------------------------------------------------
     def _on_theme_changed(self) -> None:

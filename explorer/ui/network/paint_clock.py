@@ -8,13 +8,16 @@ from __future__ import annotations
 
 
 class PaintClock:
-    """A running total of CPU seconds spent painting the tab's views."""
+    """Running totals of CPU seconds spent painting each of the tab's views, by name."""
 
     def __init__(self) -> None:
-        self.total = 0.0
+        self.totals: dict[str, float] = {}
 
-    def add(self, seconds: float) -> None:
-        self.total += seconds
+    def add(self, view: str, seconds: float) -> None:
+        self.totals[view] = self.totals.get(view, 0.0) + seconds
+
+    def total(self, view: str) -> float:
+        return self.totals.get(view, 0.0)
 
 
 PAINT_CLOCK = PaintClock()

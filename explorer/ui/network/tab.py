@@ -35,16 +35,18 @@ from explorer.quoting import quoted
 from explorer.ui.network.content import network_content
 from explorer.ui.network.history_view import HistoryView
 from explorer.ui.network.network_view import DEFAULT_UNITS, MAX_UNITS, NetworkView
+from explorer.ui.network.pacing import ViewPacing
 from explorer.ui.network.paint_clock import PAINT_CLOCK
 from explorer.ui.tab_base import ExplorerTab, bind
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.spin_box import SpinBox
 
-#: The tab's drawing may take this share of the GUI thread's time, at most ...
+#: Each view's drawing may take this share of the GUI thread's time, at most ...
 DRAW_SHARE = 0.04
-#: ... and waits at least this long between two refreshes.
-REFRESH_INTERVAL_MS = 250
+#: ... and waits at least this long (seconds) between two refreshes, and at most LONGEST.
+INTERVALS = {"network": 0.25, "history": 1.0}
+LONGEST = 2.0
 KEY = (
     "Colours: a unit's output over the input plane, blue below 0, red above (ReLU: 0 is the "
     "background); faint dots are the training data. Edges: red positive, blue negative "
@@ -132,15 +134,12 @@ class NetworkTab(ExplorerTab):
         layout.addWidget(self.hints)
         layout.addWidget(self.splitter, 1)
 
-        self._network_due = True
-        self._history_due = True
-        self._history_first = False
-        self._painted_mark = PAINT_CLOCK.total
+        self.pacing = ViewPacing(dict(INTERVALS), DRAW_SHARE, LONGEST)
+        self._painted: dict[str, float] = {}
         self._pending_histories: list[tuple[int, str, list[str]]] = []
         self._selected_after_restore: int | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(REFRESH_INTERVAL_MS)
         self.timer.timeout.connect(self._on_timer_timeout)
 
         self.units.valueChanged.connect(self._on_units_value_changed)
@@ -164,56 +163,49 @@ class NetworkTab(ExplorerTab):
 
     # -- refreshing ---------------------------------------------------------------------------
     def _schedule(self) -> None:
-        if self.isVisible() and not self.timer.isActive():
-            self.timer.start()
+        if not self.isVisible():
+            return
+        wait = self.pacing.wait(time.perf_counter())
+        if wait is not None and not self.timer.isActive():
+            self.timer.start(round(1000 * wait))
 
     def _on_network_changed(self, *_args) -> None:
-        self._network_due = True
+        self.pacing.mark("network")
         self._schedule()
 
     def _on_document_model_changed(self, model) -> None:
         # The history's curves of a new model's layers, made now rather than mid-run.
-        self.history.set_layers(name for name, _ in linear_layers(model))
+        layers = [name for name, _ in linear_layers(model)]
+        self.history.set_layers(layers)
+        self._fill_layers(layers)
 
     def _on_stream_recorded(self, run_id: int) -> None:
         if run_id == self.stream.selected:
-            self._history_due = True
+            self.pacing.mark("history")
             self._schedule()
 
     def _on_timer_timeout(self) -> None:
         if not self.isVisible():
             return
-        # The last refresh's paints have happened since: they count with this refresh's work.
-        painted = PAINT_CLOCK.total - self._painted_mark
-        started = time.thread_time()
-        self.refresh(one=True)
-        spent = time.thread_time() - started + painted
-        self._painted_mark = PAINT_CLOCK.total
-        # Costly refreshes (a wide network) wait longer: drawing keeps within its share.
-        self.timer.setInterval(max(REFRESH_INTERVAL_MS, round(1000 * spent / DRAW_SHARE)))
-        if self._network_due or self._history_due:
-            self.timer.start()
+        view = self.pacing.next_view(time.perf_counter())
+        if view is not None:
+            self._draw(view)
+        self._schedule()
 
-    def refresh(self, one: bool = False) -> None:
-        """Draw what changed since the last refresh, now; with ``one``, only the view that
-        waited longest (each view then paints in a frame of its own: no frame stalls the
-        window with both)."""
-        network_first = not self._history_first
-        for view in ("network", "history") if network_first else ("history", "network"):
-            if view == "network" and self._network_due:
-                self._network_due = False
-                self._history_first = True
-                self.refresh_network()
-            elif view == "history" and self._history_due:
-                self._history_due = False
-                self._history_first = False
-                self.refresh_history()
-            else:
-                continue
-            if one:
-                break
-        if one and (self._network_due or self._history_due):
-            self._schedule()
+    def _draw(self, view: str) -> None:
+        # The paints of this view's last refresh have happened since: they count with it.
+        painted = PAINT_CLOCK.total(view) - self._painted.get(view, 0.0)
+        started = time.thread_time()
+        self.refresh_network() if view == "network" else self.refresh_history()
+        cost = time.thread_time() - started + painted
+        self._painted[view] = PAINT_CLOCK.total(view)
+        self.pacing.drawn(view, time.perf_counter(), cost)
+
+    def refresh(self) -> None:
+        """Draw whatever changed, now (a test, or the tab coming to the front)."""
+        for view in INTERVALS:
+            if self.pacing.due[view]:
+                self._draw(view)
 
     def refresh_network(self) -> None:
         document, stream = self.document, self.stream
@@ -239,14 +231,14 @@ class NetworkTab(ExplorerTab):
 
     def refresh_history(self) -> None:
         history = self.stream.history(self.stream.selected)
-        self._fill_layers(history)
+        if history is not None:
+            self._fill_layers(list(history.layers))
         self.history.show_history(history)
         hints = history.hints() if history is not None else []
         self.hints.setText("\n".join(hints))
         self.hints.setVisible(bool(hints))
 
-    def _fill_layers(self, history: LayerHistory | None) -> None:
-        layers = list(history.layers) if history is not None else []
+    def _fill_layers(self, layers: list[str]) -> None:
         current = [self.layer_box.itemText(i) for i in range(self.layer_box.count())]
         if layers != current:
             with QSignalBlocker(self.layer_box):
@@ -279,7 +271,7 @@ class NetworkTab(ExplorerTab):
     def _on_stream_selection_changed(self, run_id) -> None:
         with QSignalBlocker(self.run_box):
             self.run_box.setCurrentIndex(self.run_box.findData(run_id))
-        self._history_due = True
+        self.pacing.mark("history")
         self._schedule()
 
     def _on_network_hovered(self, text: str) -> None:

@@ -34,24 +34,26 @@ def colorize(values: np.ndarray, low: float, high: float, lut: np.ndarray, nan) 
     return out
 
 
-def symmetric_limit(values: np.ndarray) -> float:
-    """A colour limit for values centred on 0: their 99th percentile of ``|value|`` (so one
-    outlier does not wash the others out), at least a tiny positive number."""
+def symmetric_limit(values: np.ndarray, percentile: float = 99) -> float:
+    """A colour limit for values centred on 0: a high ``percentile`` of ``|value|`` (so a few
+    outliers do not wash the others out), at least a tiny positive number."""
     values = np.abs(np.asarray(values, dtype=np.float64))
     values = values[np.isfinite(values)]
     if values.size == 0:
         return 1.0
-    limit = float(np.percentile(values, 99))
+    limit = float(np.percentile(values, percentile))
     return limit if limit > 1e-12 else max(float(values.max()), 1e-12)
 
 
-def value_range(values: np.ndarray, bounds: tuple[float | None, float | None]) -> tuple:
+def value_range(
+    values: np.ndarray, bounds: tuple[float | None, float | None], percentile: float = 99
+) -> tuple:
     """``(low, high)`` for a layer's colours: the activation's own ``bounds`` where it has
     them (sigmoid 0..1, tanh -1..1, ReLU from 0), else symmetric about 0."""
     low, high = bounds
     if low is not None and high is not None:
         return float(low), float(high)
-    limit = symmetric_limit(values)
+    limit = symmetric_limit(values, percentile)
     if low is not None:  # ReLU: from 0 up
         return float(low), limit
     return -limit, limit
