@@ -28,6 +28,7 @@ from explorer.ui.theme import set_title, style_plot, theme
 
 TICK_ROOM = "-0.0005"  # the widest tick label the left axes keep room for
 IMAGE_BINS = 64  # value bins of a heatmap
+PLOT_MIN_HEIGHT = 56  # pixels at 100 % a plot's data area keeps, at least
 IMAGE_COLUMNS = 400  # steps of a heatmap, at most (records are resampled onto them)
 KIND_TITLES = {"weight": "weights", "grad": "gradients"}
 
@@ -56,6 +57,9 @@ def _plot(title: str, left: str, bottom: str, log: bool = False) -> pg.PlotItem:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.disableAutoRange()  # framed when drawn: ranges that follow the data repaint it often
+    view = plot.vb
+    # Never a sliver: a window too small for the plots scrolls instead.
+    theme().watch(plot, lambda: view.setMinimumHeight(theme().px(PLOT_MIN_HEIGHT)))
 
     set_title(plot, title)
     return plot

@@ -258,6 +258,8 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         content = getattr(self, "content", None)  # resized before __init__ is done
         if content is not None and self._rows_for_size(content) != self._rows:
             self.show_content(self.content)
+        elif content is not None:
+            self._fit_labels()
 
     def _rows_for_size(self, content: NetworkContent) -> int:
         rect = self.plot_item.vb.rect()
@@ -302,14 +304,14 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         if column.name == "input":
             if content.image_side is not None:
                 side = content.image_side
-                return f"input\n{column.total} pixels\n({side}×{side})"
+                return f"input\n{column.total} pixels ({side}×{side})"
             what = f"input\n{column.total} features"
         else:
-            role = "output" if index == len(content.layers) else f"hidden {index}"
-            what = f"{column.name}\n{role}, {column.total} units"
+            role = " (output)" if index == len(content.layers) else ""
+            what = f"{column.name}{role}\n{column.total} units"
         hidden = column.total - len(column.units)
         if hidden > 0:
-            what += f"\n{hidden} not shown"
+            what += f", {hidden} not shown"
         return what
 
     def _item(self, pool: list, index: int, make):
@@ -483,6 +485,21 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         self.plot_item.setRange(
             QRectF(-0.4, -HEADER, right + 0.8, bottom + HEADER + 0.2), padding=0
         )
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Labels too wide for their column at this size say only the layer's name (the
+        counts are in the hover text)."""
+        view = self.plot_item.vb
+        (x0, x1), _ = view.viewRange()
+        pixels = view.width() / max(x1 - x0, 1e-9)
+        for index, column in enumerate(self.columns):
+            label = self._labels[index]
+            room = (column.right - column.left + COLUMN_GAP * 0.9) * pixels
+            full = column.title
+            label.setText(full, color=theme().palette.text)
+            if label.textItem.boundingRect().width() > room:
+                label.setText(column.name, color=theme().palette.text)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         started = time.thread_time()
@@ -527,7 +544,12 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
             return f"Input {content.input_names[unit]}"
         index = content.layers.index(layer)
         weights = content.weights[index][unit]
-        parts = [f"<b>{layer} unit {unit}</b>: bias {format_value(self._bias(layer, unit), 4)}"]
+        column = self.column(layer)
+        shown = f" (of {column.total}, {column.total - len(column.units)} not shown)"
+        parts = [
+            f"<b>{layer} unit {unit}</b>{shown if column.total > len(column.units) else ''}: "
+            f"bias {format_value(self._bias(layer, unit), 4)}"
+        ]
         if len(weights) <= MAX_LISTED_WEIGHTS:
             names = (
                 content.input_names

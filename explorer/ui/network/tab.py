@@ -47,10 +47,13 @@ DRAW_SHARE = 0.04
 #: ... and waits at least this long (seconds) between two refreshes, and at most LONGEST.
 INTERVALS = {"network": 0.25, "history": 1.0}
 LONGEST = 2.0
-KEY = (
-    "Colours: a unit's output over the input plane, blue below 0, red above (ReLU: 0 is the "
-    "background); faint dots are the training data. Edges: red positive, blue negative "
-    "weights, wider and darker when larger. ✕: a dead unit."
+KEY = "Blue < 0 < red · dots: training data · edges: weight sign and size · ✕: dead unit"
+KEY_TIP = (
+    "Each unit's picture is its output over the input plane (the decision regions' plane): "
+    "blue below 0, red above; for ReLU, 0 is the background. Faint dots are the training "
+    "data. For images, a first-layer unit is its weight picture and a deeper unit its mean "
+    "output per class as bars. Edges: red positive, blue negative weights, wider and darker "
+    "when larger. ✕ marks a dead unit (0 everywhere)."
 )
 
 
@@ -109,7 +112,7 @@ class NetworkTab(ExplorerTab):
         self.hover.setTextFormat(Qt.TextFormat.RichText)
         self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.key = QLabel(KEY, objectName="networkKey")
-        self.key.setWordWrap(True)
+        self.key.setToolTip(KEY_TIP)
         self.key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         left = QWidget()
         left_layout = QVBoxLayout(left)

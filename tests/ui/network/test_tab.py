@@ -100,7 +100,9 @@ def test_unit_pictures_are_a_forward_pass_of_the_plane_live_and_after_the_run(qt
     assert_images_are_a_forward_pass(network.network, document.model)
     view = network.network
     assert list(view.shown_units()) == ["linear1", "linear2", "linear3"]
-    assert view.column("linear1").title.startswith("linear1\nhidden 1, 12 units")
+    assert view.column("linear1").title == "linear1\n12 units"
+    classes = document.data[0].num_classes
+    assert view.column("linear3").title == f"linear3 (output)\n{classes} units"
     training.shutdown()
 
 
@@ -146,7 +148,7 @@ def test_digits_units_are_weight_pictures_and_class_bars(qtbot):
     view = network.network
     content = view.content
     assert content.image_side == 8 and not content.plane and view.unit_images() == {}
-    assert "input\n64 pixels\n(8×8)" == view.column("input").title
+    assert view.column("input").title == "input\n64 pixels (8×8)"
     val = document.data[1]
     outputs = numpy_layers(document.model, val.x[:512])
     labels = val.y[:512]
