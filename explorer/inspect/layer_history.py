@@ -221,13 +221,17 @@ class LayerHistory:
         if not high > low:
             high = low + 1.0
         edges = np.linspace(low, high, bins + 1)
-        image = np.zeros((len(counts), bins), np.float32)
-        for row, (record, (start, stop)) in enumerate(zip(counts, ranges, strict=True)):
-            # Each source bin's count spread evenly over its width: the cumulative count,
-            # interpolated at the common edges, differenced.
-            source = np.linspace(start, stop, self.bins + 1)
-            cumulative = np.concatenate([[0.0], np.cumsum(record, dtype=np.float64)])
-            image[row] = np.diff(np.interp(edges, source, cumulative))
+        # Each source bin's count spread evenly over its width: every record's cumulative
+        # count, interpolated at the common edges (in its own bins' units), differenced.
+        cumulative = np.zeros((len(counts), self.bins + 1))
+        np.cumsum(counts, axis=1, out=cumulative[:, 1:])
+        width = np.maximum((ranges[:, 1] - ranges[:, 0]) / self.bins, 1e-300)
+        position = np.clip((edges[None, :] - ranges[:, :1]) / width[:, None], 0, self.bins)
+        below = np.minimum(position.astype(np.intp), self.bins - 1)
+        left = np.take_along_axis(cumulative, below, axis=1)
+        right = np.take_along_axis(cumulative, below + 1, axis=1)
+        at_edges = left + (position - below) * (right - left)
+        image = np.diff(at_edges, axis=1).astype(np.float32)
         return self.distribution_steps().copy(), edges, image
 
     # -- what the numbers say ---------------------------------------------------------------

@@ -105,3 +105,20 @@ def test_a_history_survives_its_arrays_and_refuses_bad_ones():
         LayerHistory.from_arrays(LAYERS, {**arrays, "steps": arrays["steps"][::-1].copy()})
     with pytest.raises(ValueError, match="1 to 16 layers"):
         LayerHistory([])
+
+
+def test_the_common_value_axis_spreads_each_bin_over_its_width():
+    history = LayerHistory(LAYERS)
+    rng = np.random.default_rng(0)
+    for step in range(1, 40):
+        counts = rng.random((2, HIST_BINS)).astype(np.float32)
+        low = rng.normal(size=2)
+        ranges = np.stack([low, low + rng.random(2) + 0.1], axis=1)
+        history.add_distribution(step, counts, ranges, counts, ranges, np.zeros(2, np.float32))
+    _, edges, image = history.density_image("grad", 1, bins=64)
+    counts, ranges = history.histograms("grad", 1)
+    for row in range(len(counts)):
+        source = np.linspace(*ranges[row], HIST_BINS + 1)
+        cumulative = np.concatenate([[0.0], np.cumsum(counts[row], dtype=np.float64)])
+        expected = np.diff(np.interp(edges, source, cumulative))
+        np.testing.assert_allclose(image[row], expected, rtol=1e-5, atol=1e-5)

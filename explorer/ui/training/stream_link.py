@@ -60,10 +60,8 @@ class RunStreamLink(QObject):
             self.stream.forget(self.runs.run_at(row).run_id)
 
     def _on_runs_reset(self) -> None:
-        runs = self.runs.runs()
-        self.stream.keep_only(run.run_id for run in runs)
-        for run in runs:
-            self.stream.rename(run.run_id, run.name)
+        # A whole new list (a session opened): its runs' histories, if saved, come with it.
+        self.stream.keep_only([])
 
     def _on_runs_renamed(self, run_id: int, _old: str, new: str) -> None:
         self.stream.rename(run_id, new)
