@@ -162,19 +162,26 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
             self.layer = index
             self.show_history(self.history)
 
-    def show_history(self, history: LayerHistory | None, note: str = "") -> None:
-        """Draw ``history`` (None: empty plots and ``note``)."""
+    def show_history(self, history: LayerHistory | None, part: str | None = None) -> None:
+        """Draw ``history`` (None: empty plots and a note); ``part`` draws only the
+        ``"distributions"`` (the heatmaps and latest histograms) or the ``"scalars"`` (norms,
+        ratios, dead units), so a live run repaints half the view at a time."""
         self.history = history
         if history is None or not history.num_scalars:
-            self._clear(note or "No records yet: train a run in the Training tab")
+            self._clear("No records yet: train a run in the Training tab")
             return
         self.message.hide()
         if history.layers != self._layers:
             self._make_curves(history.layers)
         self.layer = min(self.layer, len(history.layers) - 1)
-        name = history.layers[self.layer]
-        for kind in ("weight", "grad"):
-            self._draw_distribution(kind, name)
+        if part != "scalars":
+            name = history.layers[self.layer]
+            for kind in ("weight", "grad"):
+                self._draw_distribution(kind, name)
+        if part != "distributions":
+            self._draw_scalars(history)
+
+    def _draw_scalars(self, history: LayerHistory) -> None:
         steps = history.steps().astype(float)
         x_range = (float(steps[0]), float(max(steps[-1], steps[0] + 1)))
         norms = _positive(history.scalar("grad_norm"))

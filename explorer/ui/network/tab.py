@@ -45,7 +45,9 @@ from explorer.ui.widgets.spin_box import SpinBox
 #: Each view's drawing may take this share of the GUI thread's time, at most ...
 DRAW_SHARE = 0.04
 #: ... and waits at least this long (seconds) between two refreshes, and at most LONGEST.
-INTERVALS = {"network": 0.25, "history": 1.0}
+INTERVALS = {"network": 0.25, "distributions": 1.0, "scalars": 0.5}
+#: The view whose paints each part of the drawing causes.
+VIEWS = {"network": "network", "distributions": "history", "scalars": "history"}
 LONGEST = 2.0
 KEY = "Blue < 0 < red · dots: training data · edges: weight sign and size · ✕: dead unit"
 KEY_TIP = (
@@ -184,8 +186,12 @@ class NetworkTab(ExplorerTab):
 
     def _on_stream_recorded(self, run_id: int) -> None:
         if run_id == self.stream.selected:
-            self.pacing.mark("history")
-            self._schedule()
+            self._mark_history()
+
+    def _mark_history(self) -> None:
+        self.pacing.mark("distributions")
+        self.pacing.mark("scalars")
+        self._schedule()
 
     def _on_timer_timeout(self) -> None:
         if not self.isVisible():
@@ -195,20 +201,24 @@ class NetworkTab(ExplorerTab):
             self._draw(view)
         self._schedule()
 
-    def _draw(self, view: str) -> None:
-        # The paints of this view's last refresh have happened since: they count with it.
+    def _draw(self, part: str) -> None:
+        # The paints since this view's last refresh count with this part's drawing.
+        view = VIEWS[part]
         painted = PAINT_CLOCK.total(view) - self._painted.get(view, 0.0)
         started = time.thread_time()
-        self.refresh_network() if view == "network" else self.refresh_history()
+        if part == "network":
+            self.refresh_network()
+        else:
+            self.refresh_history(part)
         cost = time.thread_time() - started + painted
         self._painted[view] = PAINT_CLOCK.total(view)
-        self.pacing.drawn(view, time.perf_counter(), cost)
+        self.pacing.drawn(part, time.perf_counter(), cost)
 
     def refresh(self) -> None:
         """Draw whatever changed, now (a test, or the tab coming to the front)."""
-        for view in INTERVALS:
-            if self.pacing.due[view]:
-                self._draw(view)
+        for part in INTERVALS:
+            if self.pacing.due[part]:
+                self._draw(part)
 
     def refresh_network(self) -> None:
         document, stream = self.document, self.stream
@@ -232,11 +242,12 @@ class NetworkTab(ExplorerTab):
         self.network.show_content(content)
         self.network.select(document.selected_unit)
 
-    def refresh_history(self) -> None:
+    def refresh_history(self, part: str | None = None) -> None:
+        """Draw the selected run's history (``part``: see ``HistoryView.show_history``)."""
         history = self.stream.history(self.stream.selected)
         if history is not None:
             self._fill_layers(list(history.layers))
-        self.history.show_history(history)
+        self.history.show_history(history, part)
         hints = history.hints() if history is not None else []
         self.hints.setText("\n".join(hints))
         self.hints.setVisible(bool(hints))
@@ -274,8 +285,7 @@ class NetworkTab(ExplorerTab):
     def _on_stream_selection_changed(self, run_id) -> None:
         with QSignalBlocker(self.run_box):
             self.run_box.setCurrentIndex(self.run_box.findData(run_id))
-        self.pacing.mark("history")
-        self._schedule()
+        self._mark_history()
 
     def _on_network_hovered(self, text: str) -> None:
         self.hover.setText(text or " ")
