@@ -43,9 +43,9 @@ from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.spin_box import SpinBox
 
 #: Each view's drawing may take this share of the GUI thread's time, at most ...
-DRAW_SHARE = 0.04
+DRAW_SHARE = 0.03
 #: ... and waits at least this long (seconds) between two refreshes, and at most LONGEST.
-INTERVALS = {"network": 0.25, "distributions": 1.0, "scalars": 0.5}
+INTERVALS = {"network": 0.3, "distributions": 1.0, "scalars": 0.6}
 #: The view whose paints each part of the drawing causes.
 VIEWS = {"network": "network", "distributions": "history", "scalars": "history"}
 LONGEST = 2.0
@@ -99,10 +99,10 @@ class NetworkTab(ExplorerTab):
             controls.addWidget(QLabel(text))
             controls.addWidget(widget)
         controls.addStretch(1)
-        self.hints = QLabel(objectName="networkHints")
-        self.hints.setWordWrap(True)
+        # Always there, one line tall: a hint appearing mid-run must not lay the views out again.
+        self.hints = QLabel(" ", objectName="networkHints")
         self.hints.setTextFormat(Qt.TextFormat.PlainText)
-        self.hints.hide()
+        self.hints.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         self.network = NetworkView()
         self.network.setToolTip(
@@ -249,8 +249,10 @@ class NetworkTab(ExplorerTab):
             self._fill_layers(list(history.layers))
         self.history.show_history(history, part)
         hints = history.hints() if history is not None else []
-        self.hints.setText("\n".join(hints))
-        self.hints.setVisible(bool(hints))
+        text = " · ".join(hints)
+        if text != self.hints.toolTip():
+            self.hints.setText(text or " ")
+            self.hints.setToolTip(text)  # the whole of a line cut on screen
 
     def _fill_layers(self, layers: list[str]) -> None:
         current = [self.layer_box.itemText(i) for i in range(self.layer_box.count())]
@@ -295,6 +297,7 @@ class NetworkTab(ExplorerTab):
 
     def _on_theme_changed(self) -> None:
         set_text_color(self.hints, "warning")
+        self.hints.setFixedHeight(self.hints.fontMetrics().height() + 4)
         set_text_color(self.key, "muted")
         self.key.setText(KEY)
 

@@ -307,3 +307,17 @@ def test_the_tab_fits_a_laptop_at_150_percent_and_follows_dark(qtbot):
     assert tab.network.backgroundBrush().color().getRgb()[:3] == theme().palette.background
     for plot in tab.findChildren(pg.GraphicsView):
         assert plot.backgroundBrush().color().getRgb()[:3] == theme().palette.background
+
+
+def test_hints_say_what_the_numbers_show_on_one_line(qtbot):
+    from explorer.inspect.layer_history import LayerHistory
+
+    document, _training, network = make_pair(qtbot, "moons")
+    history = LayerHistory(["linear1", "linear2"])
+    history.add_scalars(1, [1e-9, 1.0], [1.0, 1.0], [1e-3, 1e-3])
+    document.run_stream.restore({5: ("#5 moons", history)})
+    height = network.hints.height()
+    network.refresh()
+    assert network.hints.text().startswith("Vanishing gradients: linear1")
+    assert network.hints.toolTip() == network.hints.text() and network.hints.height() == height
+    assert network.run_box.currentText() == "#5 moons"
