@@ -29,34 +29,17 @@ from typing import Any
 
 import numpy as np
 
+from explorer.data import Dataset
 from explorer.engine import nn
 from explorer.model.budget import ParameterBudget
 from explorer.model.config import MLPConfig, reinitialize_model
+from explorer.model.events import Event
+from explorer.model.run_stream import RunStream
 from explorer.quoting import quoted
 
 #: ``provider(index)`` gives a sample's features, or ``(features, label)``; None when there is
 #: none to give.
 SampleProvider = Callable[[int], Any]
-
-
-class Event:
-    """Callbacks called in the order they were connected: ``connect``, ``disconnect``,
-    ``emit(*args)``."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[..., Any]] = []
-
-    def connect(self, callback: Callable[..., Any]) -> None:
-        self._callbacks.append(callback)
-
-    def disconnect(self, callback: Callable[..., Any]) -> None:
-        """Stop calling ``callback`` (nothing happens if it was not connected)."""
-        if callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args: Any) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
 
 
 class ModelDocument:
@@ -86,6 +69,13 @@ class ModelDocument:
         The parameter budget changed.
     samples_changed(provider, name)
         Where samples for the model come from (the Training tab's data) changed.
+    data_changed(data)
+        The data the model is trained on changed: ``(train, val)`` Datasets, or None.
+    unit_selected(selection)
+        A unit was picked (``(layer name, unit index)``, e.g. ``("linear1", 3)``), or None.
+
+    ``run_stream`` (a :class:`~explorer.model.run_stream.RunStream`) carries the live run's
+    reports and the recorded runs' layer histories.
     """
 
     def __init__(self, config: MLPConfig | None = None, budget: ParameterBudget | None = None):
@@ -95,6 +85,9 @@ class ModelDocument:
         self.training_changed = Event()
         self.budget_changed = Event()
         self.samples_changed = Event()
+        self.data_changed = Event()
+        self.unit_selected = Event()
+        self.run_stream = RunStream()
         self._budget = budget or ParameterBudget()
         if config is not None:
             self._budget.check(config)
@@ -104,6 +97,8 @@ class ModelDocument:
         self._training = False
         self._follows_data = config is None
         self._samples: tuple[SampleProvider | None, str] = (None, "")
+        self._data: tuple[Dataset, Dataset] | None = None
+        self._selected_unit: tuple[str, int] | None = None
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -143,6 +138,16 @@ class ModelDocument:
     @property
     def sample_name(self) -> str:
         return self._samples[1]
+
+    @property
+    def data(self) -> tuple[Dataset, Dataset] | None:
+        """The ``(train, val)`` split the model is trained on, or None."""
+        return self._data
+
+    @property
+    def selected_unit(self) -> tuple[str, int] | None:
+        """The picked unit, ``(layer name, index)``, or None."""
+        return self._selected_unit
 
     def fits(self, num_features: int, num_classes: int) -> bool:
         """True when the model takes ``num_features`` inputs and gives ``num_classes``
@@ -200,6 +205,7 @@ class ModelDocument:
         was_trained = self._trained
         self._config, self._model, self._trained = config, model, False
         self._follows_data = follows_data
+        self._selected_unit = None  # the old model's unit
         self.model_changed.emit(model)
         if was_trained:
             self.trained_changed.emit(False)
@@ -244,6 +250,37 @@ class ModelDocument:
         if (provider, name) != self._samples:
             self._samples = (provider, name)
             self.samples_changed.emit(provider, name)
+
+    def set_data(self, train: Dataset | None, val: Dataset | None = None) -> None:
+        """The data the model is trained on: its training and validation parts (None: none)."""
+        data = None if train is None or val is None else (train, val)
+        if data is not None and not all(isinstance(part, Dataset) for part in data):
+            raise ValueError(f"data must be two Datasets; got {quoted(data)}")
+        same = data is self._data or (
+            data is not None
+            and self._data is not None
+            and all(a is b for a, b in zip(data, self._data, strict=True))
+        )
+        if not same:
+            self._data = data
+            self.data_changed.emit(data)
+
+    def select_unit(self, layer: str, unit: int) -> None:
+        """Pick unit ``unit`` of the Linear layer ``layer`` (row ``unit`` of its weight);
+        ValueError quoting what the model does not have."""
+        module = dict(self._model.named_children()).get(layer)
+        if not isinstance(module, nn.Linear):
+            raise ValueError(f"the model has no Linear layer {quoted(layer)}")
+        if isinstance(unit, bool) or not isinstance(unit, int | np.integer):
+            raise ValueError(f"a unit must be a whole number; got {quoted(unit)}")
+        if not 0 <= unit < module.out_features:
+            raise ValueError(
+                f"{layer} has units 0 to {module.out_features - 1}; got {quoted(unit)}"
+            )
+        selection = (layer, int(unit))
+        if selection != self._selected_unit:
+            self._selected_unit = selection
+            self.unit_selected.emit(selection)
 
     # -- sessions -------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

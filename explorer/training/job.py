@@ -15,6 +15,7 @@ import numpy as np
 
 from explorer.data import Dataset
 from explorer.engine import nn
+from explorer.inspect.network import network_picture
 from explorer.model.evaluate import (
     confusion_matrix,
     decision_grid,
@@ -22,6 +23,7 @@ from explorer.model.evaluate import (
     plane_extent,
     predict_proba,
 )
+from explorer.training.probes import NetworkRecorder, recorded_step
 from explorer.training.trainer import Trainer
 from explorer.training.trajectory import weight_vector
 
@@ -83,8 +85,12 @@ class TrainingJob(Protocol):
         also validation outputs (confusion, logits)."""
 
     def view(self, final: bool = False) -> dict[str, Any] | None:
-        """A cheap live picture of the model (decision regions), or None; ``final`` adds the
-        full validation outputs (sent when stepping stops)."""
+        """A cheap live picture of the model (decision regions, what its units compute), or
+        None; ``final`` adds the full validation outputs (sent when stepping stops)."""
+
+    def records(self) -> dict[str, Any] | None:
+        """The layers' health recorded since the last call
+        (:meth:`~explorer.training.probes.NetworkRecorder.drain`), or None."""
 
     def state(self) -> dict[str, np.ndarray] | None:
         """The model's weights (a copy of its state_dict), or None."""
@@ -104,6 +110,7 @@ class TrainerJob:
         self.run_id = run_id
         self.trainer = trainer
         self.extent = data_extent(trainer.train_data, trainer.val_data)
+        self.recorder = NetworkRecorder(trainer.model, trainer.train_data.x)
 
     @property
     def done(self) -> bool:
@@ -115,7 +122,7 @@ class TrainerJob:
 
     def step(self) -> dict[str, Any]:
         trainer = self.trainer
-        result = trainer.step()
+        result = recorded_step(trainer, self.recorder)
         if result is None:
             return {"step": trainer.global_step, "loss": float("nan"), "samples": 0}
         n, batch = len(trainer.train_data), trainer.config.batch_size
@@ -150,9 +157,14 @@ class TrainerJob:
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         self.trainer.model.load_state_dict(state)
 
+    def records(self) -> dict[str, Any] | None:
+        return self.recorder.drain()
+
     def view(self, final: bool = False) -> dict[str, Any] | None:
-        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final."""
+        """Decision regions (2-D data) or the sample grid's predictions, and what the units
+        compute (:func:`~explorer.inspect.network.network_picture`); all outputs if final."""
         trainer = self.trainer
         out = model_view(trainer.model, trainer.val_data, self.extent, final)
+        out["network"] = network_picture(trainer.model, trainer.val_data, self.extent)
         out["step"] = trainer.global_step
         return out

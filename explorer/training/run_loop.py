@@ -92,6 +92,9 @@ class RunLoop:
             epochs.clear()
             samples = 0
             started = now
+            records = job.records()  # the layers' health recorded meanwhile, if any
+            if records is not None:
+                send({"kind": "records", "run": job.run_id, **records})
 
         reason, message = "paused", ""
         try:

@@ -172,11 +172,13 @@ def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
         return out
 
 
-def export_training_figures(run, out: Path, options: dict, overwrite: bool):
-    """A finished run's figures, drawn by the Training tab's own plot classes.
+def export_training_figures(run, out: Path, options: dict, overwrite: bool, layers=None):
+    """A finished run's figures, drawn by the Training and Network tabs' own plot classes.
 
     ``run`` is a ``explorer.training.PreparedRun`` after training: its loss and accuracy
-    curves, the decision regions (2-D data) and the validation confusion matrix. The image
+    curves, the decision regions (2-D data) and the validation confusion matrix; with
+    ``layers`` (the run's :class:`~explorer.inspect.layer_history.LayerHistory`) also the
+    network view and each layer's history (:func:`network_figures`). The image
     plots carry ``export_matrix`` and ``export_axes`` so their CSV holds the predicted class
     per grid cell (rows x₂, columns x₁) and the counts (rows true, columns predicted class),
     not colours.
@@ -236,8 +238,44 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             matrix = confusion_matrix(run.val.y, predicted, run.val.num_classes)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
         items["confusion-matrix"] = confusion.plot_item
+        if layers is not None:
+            items.update(network_figures(run, layers, made))
         show_offscreen(host, *WINDOW_SIZE)
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)
+
+
+def network_figures(run, layers, made: list[QWidget]) -> dict:
+    """The network view of ``run``'s model and, for each Linear layer, its weights and
+    gradients over the steps, then the gradient norms, update ratios and (ReLU) dead units
+    from ``layers``; the widgets go into ``made``."""
+    from explorer.ui.network.content import network_content
+    from explorer.ui.network.history_view import HistoryView
+    from explorer.ui.network.network_view import NetworkView
+
+    view = NetworkView()
+    made.append(view)
+    show_offscreen(view, 900, 700)
+    content = network_content(run.model, (run.train, run.val))
+    if content is not None:
+        view.show_content(content)
+    items = {"network": view.plot_item}
+    if not layers.num_scalars:
+        return items
+    for index, name in enumerate(layers.layers):
+        history = HistoryView()
+        made.append(history)
+        history.set_layer(index)
+        history.show_history(layers)
+        show_offscreen(history, 900, 700)
+        if layers.num_distributions:
+            items[f"weights-{name}"] = history.heatmaps["weight"]
+            items[f"gradients-{name}"] = history.heatmaps["grad"]
+        if index == 0:
+            items["gradient-norms"] = history.norm_plot
+            items["update-ratios"] = history.ratio_plot
+            if history.dead_curves and any(c.isVisible() for c in history.dead_curves):
+                items["dead-units"] = history.dead_plot
+    return items
 
 
 def export_model(config, parameter: str, out: Path, options: dict, overwrite: bool, refuse):

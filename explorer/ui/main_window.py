@@ -1,8 +1,9 @@
 """The main window: the tabs, File, View and Help menus, a status bar, remembered geometry.
 
 The window owns the documents the tabs share (they bind to them and never call each other):
-the model document (Model, Training and Gradient tabs), which sessions save, the training
-document (Training and Gradient tabs) and the loss call document (Losses and Gradient tabs).
+the model document (Model, Training, Network and Gradient tabs), which sessions save, the
+training document (Training and Gradient tabs) and the loss call document (Losses and Gradient
+tabs).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from explorer.ui.file_menu import build_file_menu
 from explorer.ui.gradient.tab import GradientTab
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
+from explorer.ui.network.tab import NetworkTab
 from explorer.ui.plots.focus_frame import install_plot_focus_frame
 from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
@@ -47,8 +49,8 @@ def build_tabs(
     training: TrainingDocument | None = None,
     loss_call: LossCallDocument | None = None,
 ) -> list[ExplorerTab]:
-    """Create the tabs in their order on screen; the Model, Training and Gradient tabs are
-    views of ``document``, the Training and Gradient tabs of ``training`` and the Losses and
+    """Create the tabs in their order on screen; the Model, Training, Network and Gradient
+    tabs are views of ``document``, the Training and Gradient tabs of ``training`` and the Losses and
     Gradient tabs of ``loss_call`` (made here when not given)."""
     training = training if training is not None else TrainingDocument()
     loss_call = loss_call if loss_call is not None else LossCallDocument()
@@ -57,6 +59,7 @@ def build_tabs(
         LossesTab(call=loss_call),
         ModelTab(document),
         TrainingTab(document, training=training),
+        NetworkTab(document),
         GradientTab(document, training, loss_call),
     ]
 

@@ -22,7 +22,7 @@ def bind(owner: QObject, event: Event, callback: Callable[..., Any]) -> None:
 
 
 class ExplorerTab(QWidget):
-    """Base of the four tabs: every ability a tab may offer is declared here, with a default.
+    """Base of the tabs: every ability a tab may offer is declared here, with a default.
 
     ``export_name`` prefixes exported file names (``distributions-kl-contributions.svg``).
     ``export_items()`` maps a short kebab-case name to each plot the tab shows (a

@@ -117,16 +117,32 @@ def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_pa
     assert metrics["epochs"] == 2 and 0 <= metrics["val_accuracy"] <= 1
     with open(out / "history.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(HISTORY_COLUMNS) and len(rows) == 2
+    layers = [
+        f"{key}_{name}" for name in ("linear1", "linear2") for key in ("grad_norm", "update_ratio")
+    ]
+    assert list(rows[0]) == [*HISTORY_COLUMNS, *layers] and len(rows) == 2
     assert float(rows[-1]["val_loss"]) == pytest.approx(metrics["val_loss"])
+    assert all(float(row[name]) > 0 for row in rows for name in layers)
     with np.load(out / "weights.npz", allow_pickle=False) as weights:
         assert weights["linear1.weight"].shape[1] == 2
     assert sorted(check_figures(out, "training", 500)) == [
         "accuracy",
         "confusion-matrix",
+        "dead-units",
         "decision-regions",
+        "gradient-norms",
+        "gradients-linear1",
+        "gradients-linear2",
         "loss",
+        "network",
+        "update-ratios",
+        "weights-linear1",
+        "weights-linear2",
     ]
+    header = set(csv_header(out / "training-network.csv"))
+    assert {"unit: layer", "unit: unit", "unit: bias", "unit: dead"} <= header
+    norms = list(csv.reader(open(out / "training-gradient-norms.csv", newline="")))
+    assert norms[0][1:] == ["linear1", "linear2"] and float(norms[-1][0]) == 2 * 23
     with open(out / "training-confusion-matrix.csv", newline="") as handle:
         counts = [[int(v) for v in row[1:]] for row in list(csv.reader(handle))[1:]]
     assert sum(map(sum, counts)) == 180  # every validation sample counted once

@@ -175,3 +175,33 @@ def test_the_default_models_sizes_follow_the_data_until_someone_sets_them():
     assert not document.follows_data  # the person's own sizes are kept
     document.adapt(4, 3)
     assert document.follows_data
+
+
+def test_a_unit_is_selected_by_layer_and_index_and_checked():
+    import pytest
+
+    document = ModelDocument(MLPConfig(input_features=2, hidden_sizes=(4,), output_features=3))
+    seen = []
+    document.unit_selected.connect(seen.append)
+    document.select_unit("linear1", 3)
+    document.select_unit("linear1", 3)
+    assert seen == [("linear1", 3)] and document.selected_unit == ("linear1", 3)
+    with pytest.raises(ValueError, match="linear1 has units 0 to 3; got 4"):
+        document.select_unit("linear1", 4)
+    with pytest.raises(ValueError, match="no Linear layer 'linear9'"):
+        document.select_unit("linear9", 0)
+    document.build(document.config)  # a new model: the old unit is gone
+    assert document.selected_unit is None
+
+
+def test_the_data_is_set_once_and_said():
+    from explorer.data import make_synthetic
+
+    document = ModelDocument(MLPConfig(input_features=2, hidden_sizes=(4,), output_features=2))
+    seen = []
+    document.data_changed.connect(seen.append)
+    train, val = make_synthetic("moons", n_samples=20), make_synthetic("moons", n_samples=30)
+    document.set_data(train, val)
+    document.set_data(train, val)
+    document.set_data(None)
+    assert len(seen) == 2 and seen[0][0] is train and seen[1] is None

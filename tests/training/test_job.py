@@ -62,7 +62,7 @@ def test_a_model_view_outside_a_run_is_the_jobs_final_view():
     trainer = job.trainer
     view = model_view(trainer.model, trainer.val_data, job.extent, final=True)
     final = job.view(final=True)
-    assert set(final) == set(view) | {"step"}
+    assert set(final) == set(view) | {"step", "network"}
     for key in ("logits", "losses", "predicted", "confusion", "regions"):
         np.testing.assert_array_equal(view[key], final[key])
 

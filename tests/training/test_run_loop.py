@@ -110,3 +110,19 @@ def test_a_large_model_s_weights_go_out_less_often(monkeypatch):
     small = state_messages(monkeypatch, 8)  # 16 bytes: every 0.2 s
     large = state_messages(monkeypatch, 400)  # 800 bytes at 1000 bytes/s: every 0.8 s
     assert small >= 45 and 10 <= large <= 20 and 3 * large < small  # about a quarter
+
+
+def test_a_trainer_jobs_records_follow_its_steps():
+    from explorer.training import DEFAULT_RUN
+    from explorer.training.job import TrainerJob
+    from explorer.training.run import setup_run
+
+    run = setup_run(DEFAULT_RUN.with_training(epochs=3))
+    sent = []
+    RunLoop(TrainerJob(1, run.trainer), sent.append).run()
+    records = [m for m in sent if m["kind"] == "records"]
+    assert records and all(m["run"] == 1 and m["layers"] == ["linear1", "linear2"] for m in records)
+    steps = np.concatenate([m["scalars"]["step"] for m in records if "scalars" in m])
+    assert steps[0] == 1 and steps[-1] == run.trainer.global_step  # the last step too
+    views = [m for m in sent if m["kind"] == "view"]
+    assert views[-1]["network"]["images"]["linear1"].shape[1:] == (40, 40)

@@ -11,12 +11,13 @@ def test_main_window_has_five_tabs_in_order(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Distributions", "Losses", "Model", "Training", "Gradient"]
+    assert titles == ["Distributions", "Losses", "Model", "Training", "Network", "Gradient"]
     assert [t.export_name for t in window.all_tabs()] == [
         "distributions",
         "losses",
         "model",
         "training",
+        "network",
         "gradient",
     ]
 
@@ -50,6 +51,7 @@ LAPTOP_WIDGETS = {
     "losses": ("options_panel", "input_table", "target_table", "results", "curves"),
     "model": ("form", "tree", "totals", "introspection", "views"),
     "training": ("loss_plot", "picture", "accuracy_plot", "confusion_plot", "info_link"),
+    "network": ("units", "run_box", "layer_box", "network", "history"),
 }
 
 

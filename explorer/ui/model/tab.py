@@ -152,6 +152,7 @@ class ModelTab(ExplorerTab):
         bind(self, document.training_changed, self._on_document_flag_changed)
         bind(self, document.budget_changed, self._on_document_budget_changed)
         bind(self, document.samples_changed, self.forward.set_sample_provider)
+        bind(self, document.unit_selected, self._on_document_unit_selected)
         self.forward.set_sample_provider(document.sample_provider, document.sample_name)
         self._show_model(document.model)
 
@@ -292,6 +293,14 @@ class ModelTab(ExplorerTab):
             raise ValueError(f"no module or parameter named {path!r} in the model")
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
+
+    def _on_document_unit_selected(self, selection) -> None:
+        # A unit picked elsewhere (the Network tab): its layer's weight, its row marked.
+        if selection is not None:
+            layer, unit = selection
+            self.select(f"{layer}.weight")
+            self.views.setCurrentWidget(self.weights)
+            self.weights.select_unit(unit)
 
     def _on_copy_path_triggered(self) -> None:
         node = self.tree_model.node(self.tree.currentIndex())

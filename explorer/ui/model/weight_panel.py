@@ -217,6 +217,7 @@ class WeightPanel(QWidget):
             "dashed line on the heatmap (or click a row, or use Up/Down, PageUp/PageDown "
             "(10 rows), Home/End with the plots focused) to pick another unit"
         )
+        self.unit = 0  # the weight row marked on the heatmap (and drawn as a picture)
         self.unit_line = _decoration(pg.InfiniteLine(0, angle=0, movable=True))
         self.unit_line.setVisible(False)
         self.unit_line.setZValue(10)
@@ -288,7 +289,8 @@ class WeightPanel(QWidget):
         return not self.unit_plot.collapsed
 
     def select_unit(self, unit: int) -> None:
-        """Show row ``unit`` of the weight as an image (moves the heatmap's marker line)."""
+        """Mark row ``unit`` of the weight (moves the heatmap's marker line); a first-layer
+        weight also shows the row as an image."""
         self.unit_line.setValue(unit)
 
     def node(self) -> TreeNode | None:
@@ -397,26 +399,29 @@ class WeightPanel(QWidget):
         if pictured != self.unit_shown():
             self.unit_plot.collapse(not pictured)
             self.graphics.updateGeometry()
-        self.unit_line.setVisible(pictured)
-        if pictured:
-            unit = min(self.unit_plot.unit, data.shape[0] - 1)
+        # Every weight matrix marks its selected row (a unit picked in the Network tab).
+        self.unit_line.setVisible(data.ndim == 2)
+        if data.ndim == 2:
+            self.unit = min(self.unit, data.shape[0] - 1)
             with QSignalBlocker(self.unit_line):
                 self.unit_line.setBounds((0, data.shape[0] - 1))
-                self.unit_line.setValue(unit)
-            self.unit_plot.show_unit(data, unit, limit)
+                self.unit_line.setValue(self.unit)
+        if pictured:
+            self.unit_plot.show_unit(data, self.unit, limit)
 
     def _on_unit_line_moved(self, line) -> None:
         node = self._node
-        if node is None or not self.unit_shown():
+        if node is None or node.obj.data.ndim != 2:
             return
         data = node.obj.data
         unit = int(np.clip(round(line.value()), 0, data.shape[0] - 1))
-        if unit != self.unit_plot.unit:
-            limit = self.colorbar.levels()[1]
-            self.unit_plot.show_unit(data, unit, limit)
+        if unit != self.unit:
+            self.unit = unit
+            if self.unit_shown():
+                self.unit_plot.show_unit(data, unit, self.colorbar.levels()[1])
 
     def _on_scene_mouse_clicked(self, event) -> None:
-        if not self.unit_shown() or not self.heatmap_plot.sceneBoundingRect().contains(
+        if not self.unit_line.isVisible() or not self.heatmap_plot.sceneBoundingRect().contains(
             event.scenePos()
         ):
             return

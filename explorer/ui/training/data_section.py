@@ -203,6 +203,7 @@ class DataSection(QObject):
         if prepared is None:
             self._drawn = None
             self.display.clear_data(note)
+            self.document.set_data(None)
             return
         self._draw()
 
@@ -216,3 +217,4 @@ class DataSection(QObject):
         name = shown.dataset.name
         samples = IndexedSamples(shown.val.x, shown.val.y, f"the validation set of {name}")
         self.document.set_sample_source(samples, name)
+        self.document.set_data(shown.train, shown.val)

@@ -31,6 +31,7 @@ from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.document_link import TrainingDocumentLink
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
+from explorer.ui.training.stream_link import RunStreamLink
 from explorer.ui.training.view import TrainingView
 from explorer.ui.training.weights_file import rebuild_offer
 from explorer.ui.widgets.card import set_text_color
@@ -101,6 +102,9 @@ class TrainingTab(ExplorerTab):
             parent=self,
         )
 
+        self.stream_link = RunStreamLink(
+            self.runner.controller, self.runs, v.runs_panel, self.document.run_stream, self
+        )
         v.start.clicked.connect(self.runner.start)
         v.pause.clicked.connect(self.runner.toggle_pause)
         v.step.clicked.connect(self.runner.step)

@@ -33,6 +33,7 @@ class TrainingWorker(QObject):
     sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds", "epochs"}
     sigView = Signal(object)  # {"run", **job.view()}
     sigState = Signal(object)  # {"run", "state": {name: array}}
+    sigRecords = Signal(object)  # {"run", "layers", "scalars", "distributions"}: layer health
     # {"run", "reason": paused|stopped|done|diverged|error, "message"}
     sigStopped = Signal(object)
 
@@ -49,6 +50,7 @@ class TrainingWorker(QObject):
             "steps": self.sigSteps,
             "view": self.sigView,
             "state": self.sigState,
+            "records": self.sigRecords,
             "stopped": self.sigStopped,
         }
         try:
@@ -98,6 +100,7 @@ class TrainingController(QObject):
     sigSteps = Signal(object)
     sigEpochFinished = Signal(object)
     sigView = Signal(object)
+    sigRecords = Signal(object)
     sigStopped = Signal(object)
 
     _sigPump = Signal()
@@ -159,6 +162,7 @@ class TrainingController(QObject):
         self._worker.sigSteps.connect(self._on_worker_steps)
         self._worker.sigView.connect(self._on_worker_view)
         self._worker.sigState.connect(self._on_worker_state)
+        self._worker.sigRecords.connect(self._on_worker_records)
         self._worker.sigStopped.connect(self._on_worker_stopped)
         self._sigPump.connect(self._worker.pump)
         TrainingController._threads.add(self._thread)
@@ -238,6 +242,10 @@ class TrainingController(QObject):
     def _on_worker_view(self, payload: dict) -> None:
         if self._is_current(payload):
             self.sigView.emit(payload)
+
+    def _on_worker_records(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self.sigRecords.emit(payload)
 
     def _on_worker_state(self, payload: dict) -> None:
         if not self._is_current(payload):
