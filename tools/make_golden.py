@@ -15,6 +15,7 @@ TOOLS = Path(__file__).resolve().parent
 GOLDEN_MODULES = [
     "golden_losses",
     "golden_modules",
+    "golden_semantics",
 ]
 
 

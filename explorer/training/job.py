@@ -119,7 +119,7 @@ class TrainerJob:
         with no_grad(), np.errstate(all="ignore"):
             losses = nn.functional.cross_entropy(
                 Tensor(logits), Tensor(val.y), reduction="none"
-            ).data
+            ).numpy()
         predicted = logits.argmax(axis=1)
         classes = val.num_classes
         confusion = np.bincount(val.y * classes + predicted, minlength=classes * classes)

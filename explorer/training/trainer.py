@@ -105,7 +105,7 @@ class Trainer:
         self.val_data = val
         self.config = config
         self._check_model_shape()
-        self._initial_state = {k: v.copy() for k, v in model.state_dict().items()}
+        self._initial_state = {k: v.numpy().copy() for k, v in model.state_dict().items()}
         self.reset()
 
     def _check_model_shape(self) -> None:
@@ -133,7 +133,7 @@ class Trainer:
         """
         if reinitialize:
             reinitialize_model(self.model, self.config.seed)
-            self._initial_state = {k: v.copy() for k, v in self.model.state_dict().items()}
+            self._initial_state = {k: v.numpy().copy() for k, v in self.model.state_dict().items()}
         else:
             self.model.load_state_dict(self._initial_state)
         self.model.zero_grad()
@@ -204,7 +204,8 @@ class Trainer:
         self.global_step += 1
         self.history.add_step(value)
         self._epoch_loss += value * len(batch)
-        self._epoch_correct += int(np.count_nonzero(logits.data.argmax(axis=1) == labels))
+        predicted = logits.detach().numpy().argmax(axis=1)
+        self._epoch_correct += int(np.count_nonzero(predicted == labels))
         self._epoch_seen += len(batch)
         elapsed = time.perf_counter() - started
         self._epoch_step_seconds += elapsed
@@ -291,7 +292,7 @@ class Trainer:
             with no_grad(), np.errstate(all="ignore"):
                 for start in range(0, len(x), batch):
                     part = slice(start, start + batch)
-                    yield part, self.model(Tensor(x[part])).data
+                    yield part, self.model(Tensor(x[part])).detach().numpy()
         finally:
             if was_training:
                 self.model.train()
@@ -313,10 +314,12 @@ class Trainer:
             logits_out[part] = logits
             logits = Tensor(logits)
             with np.errstate(all="ignore"):
-                probabilities[part] = nn.functional.softmax(logits, dim=1).data
-                losses[part] = compute_loss(logits, labels, self.config.loss, "none").data
+                probabilities[part] = nn.functional.softmax(logits, dim=1).numpy()
+                losses[part] = compute_loss(logits, labels, self.config.loss, "none").numpy()
                 if cross_entropy is not losses:
-                    cross_entropy[part] = compute_loss(logits, labels, "cross_entropy", "none").data
+                    cross_entropy[part] = compute_loss(
+                        logits, labels, "cross_entropy", "none"
+                    ).numpy()
         return Outputs(logits_out, probabilities, losses, cross_entropy, logits_out.argmax(axis=1))
 
     def sample_losses(self, dataset: Dataset) -> np.ndarray:
@@ -335,7 +338,7 @@ class Trainer:
         x = np.ascontiguousarray(x, dtype=np.float32)
         out = np.empty((len(x), self.train_data.num_classes), dtype=np.float32)
         for part, logits in self._logits(x, batch):
-            out[part] = nn.functional.softmax(Tensor(logits), dim=1).data
+            out[part] = nn.functional.softmax(Tensor(logits), dim=1).numpy()
         return out
 
     def confusion_matrix(self, dataset: Dataset, predicted: np.ndarray | None = None) -> np.ndarray:

@@ -51,7 +51,7 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> None:
     path = Path(path)
     expected = model.state_dict()
     # float64 is the widest dtype accepted, so this bounds a file of the right shapes.
-    largest = sum(np.size(value) for value in expected.values()) * 8
+    largest = sum(value.numel() for value in expected.values()) * 8
     try:
         with open_npz(
             path,

@@ -30,12 +30,14 @@ def test_sgd_momentum_buffer_starts_as_the_gradient():
 
 def test_parameters_keep_their_identity_and_dtype():
     model = nn.Linear(3, 2)
-    weight, array = model.weight, model.weight.data
+    weight, array = model.weight, model.weight.data.numpy()
+    version = weight._version
     opt = optim.Adam(model.parameters(), lr=0.1)
     model(Tensor(np.ones((2, 3), dtype=np.float32))).sum().backward()
     opt.step()
-    assert model.weight is weight and model.weight.data is array
+    assert model.weight is weight and model.weight.data.numpy() is array
     assert array.dtype == np.float32
+    assert weight._version == version + 1  # a change in place, as torch counts it
 
 
 def test_params_without_grad_are_skipped_and_zero_grad_sets_none():
@@ -83,7 +85,7 @@ def test_state_dict_round_trip():
     quadratic_step(opt, p)
     saved = opt.state_dict()
     assert saved["param_groups"][0]["params"] == [0] and saved["state"][0]["step"] == 1
-    q = nn.Parameter(p.data.copy())
+    q = nn.Parameter(p.detach().numpy().copy())
     other = optim.Adam([q], lr=0.2)
     other.load_state_dict(saved)
     assert other.param_groups[0]["lr"] == 0.1 and other.param_groups[0]["amsgrad"]

@@ -97,4 +97,4 @@ def test_same_seed_builds_the_same_weights():
 
 def test_dtype_is_applied():
     model = build_mlp(validate_config({"dtype": "float64", "hidden_sizes": [4]}))
-    assert {str(p.dtype) for p in model.parameters()} == {"float64"}
+    assert {str(p.dtype) for p in model.parameters()} == {"torch.float64"}

@@ -19,34 +19,50 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explorer.engine._saved import check_saved, history_at, release
+
 if TYPE_CHECKING:
     from explorer.engine.tensor import Tensor
 
 
-def run_exact_chain(grads: dict[Tensor, np.ndarray]) -> bool:
+def run_exact_chain(grads: dict[Tensor, np.ndarray], retain_graph: bool) -> bool:
     """Run the exact nodes at the head of the graph; True if they were the whole graph.
 
     ``grads`` holds one entry, the output and its gradient. On True every leaf reached has its
     gradient added to its ``.grad``; on False ``grads`` holds the gradients of the tensors
-    reached and not yet run, for the plain walk to finish.
+    reached and not yet run, for the plain walk to finish. Each node is checked and released
+    as the plain walk does (``explorer/engine/_saved.py``).
     """
     (node,) = grads
-    while getattr(node._backward, "exact", False):
+    while getattr(node._backward, "exact", False) and not node._retains_grad:
+        if node._saved:
+            check_saved(node)
+        parent_grads = node._backward(grads.pop(node))
+        if not retain_graph:
+            release(node)
         pending = []  # the non-leaf parents that got a gradient
         # one gradient per parent, as the op vouches (zip's strict check costs ~0.2 us a node)
-        for parent, grad in zip(node._parents, node._backward(grads.pop(node)), strict=False):
+        for parent, grad in zip(node._parents, parent_grads, strict=False):
             if grad is None:
                 continue
-            assert grad.shape == parent.data.shape, (node._op, grad.shape, parent.data.shape)
+            if parent._seq > node._seq:  # changed in place since: the edge leads to before
+                parent = history_at(parent, node)
+            assert grad.shape == parent._data.shape, (node._op, grad.shape, parent._data.shape)
             if parent in grads:  # a parent used twice
                 grads[parent] = grads[parent] + grad
                 continue
             grads[parent] = grad
             if parent._backward is not None:
                 pending.append(parent)
-        if not pending:  # every gradient reached a leaf
+        if not pending:  # every gradient reached a leaf: add it to .grad (in place, as torch)
             for leaf, grad in grads.items():
-                leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+                existing = leaf._grad
+                if existing is None:
+                    leaf._grad = grad
+                elif type(existing) is np.ndarray:
+                    existing += grad
+                else:
+                    existing._data += grad
             return True
         if len(pending) > 1:  # the graph branches here: it needs the plain walk's order
             return False

@@ -21,14 +21,17 @@ def sgd_step(params: Iterable[Any], lr: float) -> None:
     decay or maximize, and without the branches for them."""
     dtype = rate = None
     for param in params:
-        grad = param.grad
+        grad = param._grad
         if grad is None:
             continue
+        if type(grad) is not np.ndarray:  # a .grad read or assigned as a Tensor
+            grad = grad._data
         if grad.dtype is not dtype:
             dtype = grad.dtype
             rate = _RATES[lr, dtype] if type(lr) is float else lr
-        p = param.data
+        p = param._data
         p -= rate * grad  # in place, so the module's Parameter keeps its array
+        param._vc[0] += 1  # a change in place, as torch counts it
 
 
 def as_arrays(values: tuple[float, ...], p: np.ndarray, grad: np.ndarray) -> tuple:

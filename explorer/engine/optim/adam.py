@@ -86,10 +86,10 @@ class Adam(Optimizer):
             decoupled = group["decoupled_weight_decay"]
             scalars: dict[tuple[np.dtype, int], tuple] = {}  # per dtype and step count
             for param in group["params"]:
-                grad = param.grad
+                grad = param._grad_array()
                 if grad is None:
                     continue
-                p = param.data
+                p = param._data
                 if maximize:
                     grad = -grad
                 state = self.state.setdefault(param, {})
@@ -124,6 +124,7 @@ class Adam(Optimizer):
                     second = exp_avg_sq
                 denom = np.sqrt(second) / correction2 + eps_
                 p -= step_size * (exp_avg / denom)
+                param._vc[0] += 1  # a change in place, as torch counts it
 
 
 def _step_scalars(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:

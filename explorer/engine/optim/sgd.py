@@ -87,10 +87,10 @@ class SGD(Optimizer):
                 sgd_step(group["params"], lr)  # the loop below, lean (fast/optim.py)
                 continue
             for param in group["params"]:
-                grad = param.grad
+                grad = param._grad_array()
                 if grad is None:
                     continue
-                p = param.data
+                p = param._data
                 if maximize:
                     grad = -grad
                 if weight_decay != 0:
@@ -106,3 +106,4 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 # in place, so the module's Parameter keeps its array
                 p -= lr * grad
+                param._vc[0] += 1  # a change in place, as torch counts it

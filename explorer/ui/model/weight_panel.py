@@ -240,7 +240,7 @@ class WeightPanel(QWidget):
             self.grad_curve.setData([], [])
             self.title.setText("Select a parameter in the module tree")
             return
-        data = node.obj.data
+        data = np.asarray(node.obj)
         stats = ArrayStats.of(data)
         limit = self._stable_limit(symmetric_limit(data, stats))
         self._show_image(node, data, limit, stats.finite)
@@ -336,7 +336,7 @@ class WeightPanel(QWidget):
         node = self._node
         if node is None or not self.unit_shown():
             return
-        data = node.obj.data
+        data = np.asarray(node.obj)
         unit = int(np.clip(round(line.value()), 0, data.shape[0] - 1))
         if unit != self.unit_plot.unit:
             limit = self.colorbar.levels()[1]
@@ -378,7 +378,7 @@ class WeightPanel(QWidget):
         if self._node is None or not self.heatmap_plot.sceneBoundingRect().contains(position):
             return
         point = self.heatmap_plot.vb.mapSceneToView(position)
-        data = self._node.obj.data
+        data = np.asarray(self._node.obj)
         image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
         row, col = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
