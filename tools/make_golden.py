@@ -16,6 +16,7 @@ GOLDEN_MODULES = [
     "golden_losses",
     "golden_modules",
     "golden_semantics",
+    "golden_lecture_notes",
 ]
 
 

@@ -4,22 +4,41 @@ A node's backward reads values: its inputs, its own output, or arrays of its own
 follow, as in torch:
 
 - The tensors it reads (``_saved``) are checked when the backward runs: if one was changed in
-  place since (its version counter moved), the gradient would be wrong, so
-  :func:`check_saved` raises torch's "modified by an inplace operation" error.
+  place since the node was made, the gradient would be wrong, so :func:`check_saved` raises
+  torch's "modified by an inplace operation" error.
 - After a backward without ``retain_graph=True`` the node lets go of them (:func:`release`);
   a second backward through it raises "Trying to backward through the graph a second time".
   A node that reads no values (``_saved is None``: Add, Sum, a reshape...) can run again.
 - An in-place change to a tensor that is part of a graph gives the tensor a new history and
-  moves the old one to ``_before`` (``_tensor_inplace.py``); an edge made before the change
-  still leads to the old history (:func:`history_at`).
+  moves the old one to a tensor of its own, its first parent (``_tensor_inplace.py``); an edge
+  made before the change still leads to the old history (:func:`history_at`).
+
+Each tensor's version counter (``_vc``, shared with its views and ``detach()``) is a list:
+the number of in-place changes, then when they happened (``creation_counter`` values, so
+comparable with a node's ``_seq``; ``-1`` for never; the latest last). A node needs no
+snapshot of what it saved: a saved tensor is stale if it changed after the node was made, and
+its version then was the count minus the changes since. An optimizer step only moves the
+latest time, which can undercount the changes since, in an error message,
+when several came after a node. An op's output starts with None (no changes, no sharing) until
+it is changed or viewed (:meth:`Tensor._counter`). ``CHANGES.last`` is when any tensor last
+changed, so a backward whose nodes are all newer (a training step) skips the check.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from explorer.engine._grad_mode import creation_counter
+
 if TYPE_CHECKING:
     from explorer.engine.tensor import Tensor
+
+LOG_LIMIT = 64  # changes a counter remembers; beyond, the oldest half is forgotten
+
+
+def new_counter() -> list[int]:
+    """A version counter: version 0, never changed."""
+    return [0, -1]
 
 
 class _Result:
@@ -32,6 +51,30 @@ class _Result:
 
 
 RESULT = _Result()
+
+
+class _Changes:
+    """When a tensor was last changed in place, anywhere (an instance: setting a class's
+    attribute would cost more, and every read would slow down after it)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last = -1
+
+
+CHANGES = _Changes()
+
+
+def count_change(tensor: Tensor) -> None:
+    """Count an in-place change of ``tensor`` in its version counter."""
+    counter = tensor._counter()
+    when = CHANGES.last = next(creation_counter)
+    counter[0] += 1
+    counter.append(when)
+    if len(counter) > LOG_LIMIT:
+        del counter[1 : LOG_LIMIT // 2]
+
 
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -55,7 +98,7 @@ def release(node: Tensor) -> None:
     """Free what ``node`` kept for its backward (after a backward without retain_graph)."""
     if node._saved is not None:
         node._backward = released_backward
-        node._saved = node._versions = ()
+        node._saved = ()
 
 
 def short_op(op: str) -> str:
@@ -71,9 +114,16 @@ def tensor_type(tensor: Tensor) -> str:
 
 
 def check_saved(node: Tensor) -> None:
-    """Raise torch's error if a tensor ``node`` saved was changed in place since."""
-    for tensor, version in zip(node._saved, node._versions, strict=True):
-        if tensor._vc[0] != version:
+    """Raise torch's error if a tensor ``node`` saved was changed in place since it was made."""
+    made = node._seq
+    if CHANGES.last < made:
+        return  # nothing at all was changed in place since
+    for tensor in node._saved:
+        if tensor is RESULT:
+            tensor = node
+        counter = tensor._vc
+        if counter is not None and counter[-1] > made:
+            since = sum(1 for when in counter[1:] if when > made)
             if tensor is node:
                 which = f", which is output 0 of {short_op(node._op)},"
             elif tensor._backward is not None:
@@ -83,7 +133,7 @@ def check_saved(node: Tensor) -> None:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: {tensor_type(tensor)}{which} is at version "
-                f"{tensor._vc[0]}; expected version {version} instead."
+                f"{counter[0]}; expected version {counter[0] - since} instead."
             )
 
 
@@ -91,8 +141,8 @@ def history_at(tensor: Tensor, node: Tensor) -> Tensor:
     """The history of ``tensor`` that ``node`` was made from.
 
     A tensor changed in place after ``node`` was made has a newer history (a higher ``_seq``);
-    ``_before`` leads back to the one ``node`` used.
+    its first parent holds the one before.
     """
     while tensor._seq > node._seq:
-        tensor = tensor._before
+        tensor = tensor._parents[0]
     return tensor

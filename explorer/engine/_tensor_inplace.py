@@ -8,7 +8,8 @@ a view) sees it, and counts the change in the tensor's version counter. torch's 
   changed in place: its gradient would no longer describe it. Inside, it can: that is how a
   parameter is updated (``with torch.no_grad(): p -= lr * p.grad``).
 - A tensor in a graph (or one changed with a tensor that requires grad) gets a new history:
-  the op becomes its ``grad_fn`` and its old history moves to ``_before`` (see ``_saved.py``).
+  the op becomes its ``grad_fn`` and its old history moves to a tensor of its own, its first
+  parent (see ``_saved.py``).
 - A backward that saved the old values raises instead of using the new ones
   (``_saved.check_saved``).
 """
@@ -21,7 +22,7 @@ import numpy as np
 
 from explorer.engine import random as _random
 from explorer.engine._grad_mode import creation_counter, state
-from explorer.engine._saved import RESULT
+from explorer.engine._saved import RESULT, count_change
 from explorer.engine._tensor_math import _inside, broadcast_error
 from explorer.engine._tensor_shape import as_index, index_op
 from explorer.engine.dtypes import check_cast, result_type
@@ -89,26 +90,21 @@ class TensorInPlace:
         """Count the change; if it goes into the graph, make ``op`` this tensor's history.
 
         ``parents`` are the op's other inputs; the first parent of the new node is the old
-        history, kept in ``_before`` (a tensor of its own, sharing this one's memory).
+        history (a tensor of its own, sharing this one's memory and version counter).
         """
-        self._vc[0] += 1
+        count_change(self)
         if backward is None:
             return self
-        before = self._wrap(self._data, self._vc)
+        before = self._wrap(self._data, self._vc)  # (count_change made the counter)
         before._requires_grad = self._requires_grad
         before._parents, before._backward, before._op = self._parents, self._backward, self._op
-        before._seq, before._saved, before._versions = self._seq, self._saved, self._versions
-        before._before = self._before
-        if before._saved:  # its own output, saved (RESULT): now the old history's
-            before._saved = tuple(before if t is self else t for t in before._saved)
+        before._seq, before._saved = self._seq, self._saved
         self._parents = (before, *parents)
         self._backward = backward
         self._op = op
         self._seq = next(creation_counter)
         self._requires_grad = True
-        self._saved = None if saved is None else tuple(self if t is RESULT else t for t in saved)
-        self._versions = None if saved is None else tuple(t._vc[0] for t in self._saved)
-        self._before = before
+        self._saved = saved
         return self
 
     # -- arithmetic -----------------------------------------------------------------------

@@ -53,7 +53,7 @@ from explorer.engine._grad_mode import (  # noqa: F401 (re-exported)
     set_grad_enabled,
     state,
 )
-from explorer.engine._saved import RESULT, check_saved, history_at, release
+from explorer.engine._saved import check_saved, history_at, new_counter, release
 from explorer.engine._size import Size
 from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_inplace import TensorInPlace
@@ -61,6 +61,7 @@ from explorer.engine._tensor_math import TensorMath
 from explorer.engine._tensor_shape import TensorShape
 from explorer.engine.device import CPU, check_device, is_device, no_gpu
 from explorer.engine.dtypes import torch_dtype_name
+from explorer.engine.fast import constants as fast_constants
 from explorer.engine.fast.backward import run_exact_chain
 
 BackwardFn = Callable[[np.ndarray], Sequence[np.ndarray | None]]
@@ -188,7 +189,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
 
     __slots__ = (
         "_data", "_grad", "_requires_grad", "_parents", "_backward", "_op", "_seq", "_vc",
-        "_saved", "_versions", "_before", "_base", "_retains_grad", "__weakref__",
+        "_saved", "_base", "_retains_grad", "__weakref__",
     )  # fmt: skip
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
@@ -200,9 +201,8 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         self._backward: BackwardFn | None = None
         self._op = ""
         self._seq = next(creation_counter)
-        self._vc = [0]  # the version counter: in-place changes so far (shared with views)
-        self._saved = self._versions = None
-        self._before = self._base = None
+        self._vc = new_counter()  # the version counter (shared with views): see _saved.py
+        self._saved = self._base = None
         self._retains_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -235,16 +235,12 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         out = Tensor.__new__(Tensor)
         # a ufunc of 0-d arrays gives a numpy scalar: every tensor holds an array
         out._data = data if type(data) is np.ndarray else np.asarray(data)
-        out._grad = None
+        out._grad = out._vc = out._base = None  # a counter is made when first needed (_counter)
         out._op = op
         out._seq = next(creation_counter)
-        out._before = None
         out._retains_grad = False
-        if view_of is None:
-            out._vc = [0]
-            out._base = None
-        else:
-            out._vc = view_of._vc
+        if view_of is not None:
+            out._vc = view_of._counter()
             out._base = view_of if view_of._base is None else view_of._base
         if state.grad_enabled:  # is_grad_enabled(), inlined: this runs for every op
             for parent in parents:
@@ -252,17 +248,12 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                     out._requires_grad = True
                     out._parents = tuple(parents)
                     out._backward = backward
-                    if saved is None:
-                        out._saved = out._versions = None
-                    else:
-                        saved = tuple([out if t is RESULT else t for t in saved])
-                        out._saved = saved
-                        out._versions = tuple([t._vc[0] for t in saved])
+                    out._saved = saved  # a tuple, or any iterable the check can go over
                     return out
         out._requires_grad = False
         out._parents = ()
         out._backward = None
-        out._saved = out._versions = None
+        out._saved = None
         return out
 
     @staticmethod
@@ -276,9 +267,8 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         out._backward = None
         out._op = ""
         out._seq = next(creation_counter)
-        out._vc = [0] if version_counter is None else version_counter
-        out._saved = out._versions = None
-        out._before = out._base = None
+        out._vc = new_counter() if version_counter is None else version_counter
+        out._saved = out._base = None
         out._retains_grad = False
         return out
 
@@ -306,6 +296,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
+        self._counter()  # an optimizer may change it: it counts on a counter being there
         return self
 
     def retain_grad(self) -> None:
@@ -349,6 +340,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                     f"tensor of size '{list(self._data.shape)}'. Please ensure that the "
                     "gradient and the tensor are the same size"
                 )
+            self._counter()  # an optimizer may change it: it counts on a counter being there
             if value._data.dtype != self._data.dtype:
                 name = value._data.dtype.name
                 raise RuntimeError(
@@ -388,7 +380,10 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
             if data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             # a one of self's shape and dtype (np.ones, cheaper): size 1, so every axis is 1 long
-            seed = np.array(1, data.dtype, ndmin=data.ndim)
+            if fast.enabled():  # made once, read-only: backward functions never change g
+                seed = fast_constants.one(data.dtype, data.ndim)
+            else:
+                seed = np.array(1, data.dtype, ndmin=data.ndim)
         else:
             seed = np.asarray(gradient._data if isinstance(gradient, Tensor) else gradient)
             seed = seed.astype(data.dtype, copy=False)
@@ -398,9 +393,9 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                     f"output[0] has a shape of {Size(data.shape)}."
                 )
         grads = {self: seed}  # d(self)/d(t) for each tensor t reached and not yet visited
-        taken = {id(seed)}  # arrays no tensor may keep as they are (see _own)
-        if fast.enabled() and run_exact_chain(grads, bool(retain_graph)):
+        if fast.enabled() and run_exact_chain(grads, retain_graph):
             return  # a training step's graph of fused nodes (explorer/engine/fast/backward.py)
+        taken = {id(seed)}  # arrays no tensor may keep as they are (see _own)
         for node in topological_order(grads):
             grad = grads.pop(node, None)
             if grad is None:
@@ -448,7 +443,13 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     @property
     def _version(self) -> int:
         """How many in-place changes this tensor's memory has had (torch's ``_version``)."""
-        return self._vc[0]
+        return 0 if self._vc is None else self._vc[0]
+
+    def _counter(self) -> list[int]:
+        """This tensor's version counter, made now if it has none yet."""
+        if self._vc is None:
+            self._vc = new_counter()
+        return self._vc
 
     @property
     def shape(self) -> Size:
@@ -544,7 +545,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
 
     def detach(self) -> Tensor:
         """The same values outside the graph, sharing memory and the version counter."""
-        return Tensor._wrap(self._data, self._vc)
+        return Tensor._wrap(self._data, self._counter())
 
     def clone(self) -> Tensor:
         """A copy of the values that stays in the graph (its gradient flows back to self)."""

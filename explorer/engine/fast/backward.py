@@ -2,7 +2,8 @@
 
 An op may mark its backward function ``exact`` (``backward.exact = True``) to vouch that every
 gradient it returns is None (always for a parent that does not require grad) or a new array of
-its parent's shape and dtype that shares memory with no other array. The fused MLP and the
+its parent's shape and dtype that shares memory with no other array, and that it reads values
+(so a backward without ``retain_graph`` releases it). The fused MLP and the
 batch cross entropy are such ops, and together they are a training step's whole graph:
 loss <- logits <- parameters.
 
@@ -19,13 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from explorer.engine._saved import check_saved, history_at, release
+from explorer.engine._saved import CHANGES, check_saved, history_at, released_backward
 
 if TYPE_CHECKING:
     from explorer.engine.tensor import Tensor
 
 
-def run_exact_chain(grads: dict[Tensor, np.ndarray], retain_graph: bool) -> bool:
+def run_exact_chain(grads: dict[Tensor, np.ndarray], retain_graph: bool | None) -> bool:
     """Run the exact nodes at the head of the graph; True if they were the whole graph.
 
     ``grads`` holds one entry, the output and its gradient. On True every leaf reached has its
@@ -34,19 +35,21 @@ def run_exact_chain(grads: dict[Tensor, np.ndarray], retain_graph: bool) -> bool
     as the plain walk does (``explorer/engine/_saved.py``).
     """
     (node,) = grads
+    last_change = CHANGES.last
     while getattr(node._backward, "exact", False) and not node._retains_grad:
-        if node._saved:
+        parents = node._parents
+        if last_change > node._seq:  # a tensor was changed in place since node was made
             check_saved(node)
+            parents = [history_at(parent, node) for parent in parents]
         parent_grads = node._backward(grads.pop(node))
-        if not retain_graph:
-            release(node)
+        if not retain_graph:  # _saved.release, inlined
+            node._backward = released_backward
+            node._saved = ()
         pending = []  # the non-leaf parents that got a gradient
         # one gradient per parent, as the op vouches (zip's strict check costs ~0.2 us a node)
-        for parent, grad in zip(node._parents, parent_grads, strict=False):
+        for parent, grad in zip(parents, parent_grads, strict=False):
             if grad is None:
                 continue
-            if parent._seq > node._seq:  # changed in place since: the edge leads to before
-                parent = history_at(parent, node)
             assert grad.shape == parent._data.shape, (node._op, grad.shape, parent._data.shape)
             if parent in grads:  # a parent used twice
                 grads[parent] = grads[parent] + grad

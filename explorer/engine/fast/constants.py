@@ -33,6 +33,13 @@ def scalar(value: float | int, dtype: np.dtype) -> np.ndarray:
     return found if found is not None else _frozen(key, lambda: np.asarray(value, dtype=dtype))
 
 
+def one(dtype: np.dtype, ndim: int) -> np.ndarray:
+    """A one of ``dtype`` with ``ndim`` axes of length 1: the seed of ``loss.backward()``."""
+    key = ("one", dtype, ndim)
+    found = _CACHE.get(key)
+    return found if found is not None else _frozen(key, lambda: np.array(1, dtype, ndmin=ndim))
+
+
 def ones(n: int, dtype: np.dtype) -> np.ndarray:
     """A vector of ``n`` ones: ``ones(N, g.dtype).dot(g)`` sums ``g`` over its rows."""
     found = _CACHE.get(("ones", n, dtype))

@@ -126,17 +126,18 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     # bias, input needs grad, index of the weight in parents); then, for each hidden layer,
     # what its activation's backward needs
     steps: list = []
-    checked: list[Tensor] = []  # what each layer's own node saves (F.linear), last first
     for layer in layers:
+        if type(layer) is not Linear:
+            return None
+        members = layer.__dict__  # Module's registries (not through its __getattr__: cheaper)
         if (
-            type(layer) is not Linear
-            or layer._forward_hooks
-            or layer._forward_pre_hooks
-            or layer._backward_hooks
-            or "forward" in layer.__dict__
+            members["_forward_hooks"]
+            or members["_forward_pre_hooks"]
+            or members["_backward_hooks"]
+            or "forward" in members
         ):
             return None
-        params = layer._parameters
+        params = members["_parameters"]
         weight, bias = params["weight"], params["bias"]
         if weight is None:
             return None
@@ -154,10 +155,6 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
         weight_grad = weight._requires_grad
         bias_grad = None if bias is None else bias._requires_grad
         steps.append((h, w, weight_grad, bias_grad, needs_grad, len(parents)))
-        # F.linear saves its input for the weight's gradient (only x is a tensor others can
-        # change), its weight for the input's
-        layer_saved = [x] if weight_grad and len(parents) == 1 else []
-        checked[:0] = layer_saved + [weight] if needs_grad else layer_saved
         try:
             # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
             out = h.dot(w.T)
@@ -199,4 +196,27 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     backward.exact = True  # new arrays of the parents' shapes and dtype (fast/backward.py)
     # named after the last layer's op, as grad_fn reads in torch
     op = "AddmmBackward0" if bias is not None else "MmBackward0"
-    return Tensor._from_op(h, parents, backward, op, checked)
+    return Tensor._from_op(h, parents, backward, op, _SavedByLayers(parents, steps))
+
+
+class _SavedByLayers:
+    """The tensors the layers' own nodes save (``F.linear``: its input for the weight's
+    gradient, its weight for the input's), last layer first as the plain walk meets them.
+
+    Read only when a tensor was changed in place since the forward, so found then, from what
+    the forward kept, rather than listed on every forward.
+    """
+
+    __slots__ = ("parents", "steps")
+
+    def __init__(self, parents: list[Tensor], steps: list) -> None:
+        self.parents, self.steps = parents, steps
+
+    def __iter__(self):
+        layers = self.steps[::2]  # (input, weight array, weight needs grad, ..., input needs
+        for i in range(len(layers) - 1, -1, -1):  # grad, index of the weight in parents)
+            _, _, weight_grad, _, input_needs_grad, at = layers[i]
+            if weight_grad and i == 0:
+                yield self.parents[0]  # x: the only layer input others can change
+            if input_needs_grad:
+                yield self.parents[at]

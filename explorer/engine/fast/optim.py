@@ -11,27 +11,34 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine._grad_mode import creation_counter
+from explorer.engine._saved import CHANGES
 from explorer.engine.fast.constants import Table, scalar
 
 _RATES = Table(lambda key: scalar(*key))  # (lr, dtype) -> lr as a 0-d array of the dtype
+_NDARRAY = np.ndarray
 
 
 def sgd_step(params: Iterable[Any], lr: float) -> None:
     """``p -= lr * grad`` for each parameter with a gradient: SGD without momentum, weight
     decay or maximize, and without the branches for them."""
     dtype = rate = None
+    when = next(creation_counter)  # the change, for every parameter's version counter
     for param in params:
         grad = param._grad
         if grad is None:
             continue
-        if type(grad) is not np.ndarray:  # a .grad read or assigned as a Tensor
+        if grad.__class__ is not _NDARRAY:  # a .grad read or assigned as a Tensor
             grad = grad._data
         if grad.dtype is not dtype:
             dtype = grad.dtype
             rate = _RATES[lr, dtype] if type(lr) is float else lr
         p = param._data
         p -= rate * grad  # in place, so the module's Parameter keeps its array
-        param._vc[0] += 1  # a change in place, as torch counts it
+        counter = param._vc  # a change in place, as torch counts it (_saved.py)
+        counter[0] += 1
+        counter[-1] = when
+    CHANGES.last = when
 
 
 def as_arrays(values: tuple[float, ...], p: np.ndarray, grad: np.ndarray) -> tuple:

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from explorer.engine import random as _random
+from explorer.engine._saved import count_change
 from explorer.engine.tensor import Tensor
 
 _LINEAR_FNS = (
@@ -76,7 +77,7 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     """Overwrite ``tensor``'s values in place (cast to its dtype); no graph is recorded."""
     tensor._data[...] = values
-    tensor._vc[0] += 1  # a change in place, as torch counts it
+    count_change(tensor)  # a change in place, as torch counts it
     return tensor
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from explorer.engine import fast
+from explorer.engine._saved import count_change
 from explorer.engine.fast.optim import as_arrays
 from explorer.engine.optim.optimizer import Optimizer
 
@@ -124,7 +125,7 @@ class Adam(Optimizer):
                     second = exp_avg_sq
                 denom = np.sqrt(second) / correction2 + eps_
                 p -= step_size * (exp_avg / denom)
-                param._vc[0] += 1  # a change in place, as torch counts it
+                count_change(param)  # a change in place, as torch counts it
 
 
 def _step_scalars(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:
