@@ -376,12 +376,13 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )
         data = self._data
+        fast_paths = fast.enabled()
         if gradient is None:
             if data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             # a one of self's shape and dtype (np.ones, cheaper): size 1, so every axis is 1 long
-            if fast.enabled():  # made once, read-only: backward functions never change g
-                seed = fast_constants.one(data.dtype, data.ndim)
+            if fast_paths:  # made once, read-only: backward functions never change g
+                seed = fast_constants.SEEDS[data.dtype, data.ndim]
             else:
                 seed = np.array(1, data.dtype, ndmin=data.ndim)
         else:
@@ -393,7 +394,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                     f"output[0] has a shape of {Size(data.shape)}."
                 )
         grads = {self: seed}  # d(self)/d(t) for each tensor t reached and not yet visited
-        if fast.enabled() and run_exact_chain(grads, retain_graph):
+        if fast_paths and run_exact_chain(grads, retain_graph):
             return  # a training step's graph of fused nodes (explorer/engine/fast/backward.py)
         taken = {id(seed)}  # arrays no tensor may keep as they are (see _own)
         for node in topological_order(grads):

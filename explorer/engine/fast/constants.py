@@ -33,13 +33,6 @@ def scalar(value: float | int, dtype: np.dtype) -> np.ndarray:
     return found if found is not None else _frozen(key, lambda: np.asarray(value, dtype=dtype))
 
 
-def one(dtype: np.dtype, ndim: int) -> np.ndarray:
-    """A one of ``dtype`` with ``ndim`` axes of length 1: the seed of ``loss.backward()``."""
-    key = ("one", dtype, ndim)
-    found = _CACHE.get(key)
-    return found if found is not None else _frozen(key, lambda: np.array(1, dtype, ndmin=ndim))
-
-
 def ones(n: int, dtype: np.dtype) -> np.ndarray:
     """A vector of ``n`` ones: ``ones(N, g.dtype).dot(g)`` sums ``g`` over its rows."""
     found = _CACHE.get(("ones", n, dtype))
@@ -52,6 +45,11 @@ def arange(n: int, step: int = 1) -> np.ndarray:
     key = ("arange", n, step)
     found = _CACHE.get(key)
     return found if found is not None else _frozen(key, lambda: np.arange(0, n * step, step))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 class Table(dict):
@@ -71,3 +69,7 @@ class Table(dict):
             self.clear()
         value = self[key] = self._make(key)
         return value
+
+
+# (dtype, ndim) -> a read-only one with ndim axes of length 1: the seed of loss.backward()
+SEEDS = Table(lambda key: _read_only(np.array(1, key[0], ndmin=key[1])))
