@@ -36,6 +36,7 @@ from explorer.engine.creation import (
     randint,
     randn,
     randn_like,
+    tensor,
     zeros,
     zeros_like,
 )
@@ -94,7 +95,6 @@ from explorer.engine.tensor import (
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
-    tensor,
 )
 
 from explorer.engine import nn, optim  # isort: skip (they need Tensor first)

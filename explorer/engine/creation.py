@@ -15,13 +15,14 @@ tensor([0.0000, 0.2500, 0.5000, 0.7500])
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from explorer.engine import random as _random
 from explorer.engine.device import check_device
-from explorer.engine.tensor import Tensor
+from explorer.engine.tensor import Tensor, as_array
 
 _FLOAT = np.dtype(np.float32)
 _REQUIRES_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
@@ -174,3 +175,24 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
         return Tensor._wrap(data)
     return Tensor(data, dtype=dtype)
+
+
+def tensor(
+    data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A new tensor holding a copy of ``data``, as ``torch.tensor``."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+            "rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    array = as_array(data, dtype)
+    if array is data or (isinstance(data, Tensor) and array is data._data):
+        array = array.copy()
+    if requires_grad and array.dtype.kind not in "fc":
+        raise RuntimeError(_REQUIRES_GRAD)
+    return Tensor(array, requires_grad=requires_grad)

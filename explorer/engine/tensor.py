@@ -11,8 +11,9 @@ Start reading the engine here. In order:
    (:func:`topological_order`), calls each node's backward, sums a broadcast edge's gradient
    back to its source's shape (:func:`unbroadcast`), and adds up the gradients that reach a
    tensor along several paths. Leaves keep theirs in ``.grad``.
-2. ``_tensor_math.py`` and ``_tensor_shape.py``: the operations (``+``, ``*``, ``@``, ``exp``,
-   ``sum``, indexing, ...), each building its result and its backward together;
+2. ``_tensor_math.py``, ``_tensor_reduce.py`` and ``_tensor_shape.py``: the operations (``+``,
+   ``*``, ``@``, ``exp``, ``sum``, indexing, ...), each building its result and its backward
+   together; ``_tensor_convert.py``: shape, ``item()``, ``numpy()``, ``to()``;
    ``_tensor_inplace.py``: the in-place ones (``add_``, ``x -= ...``, ``x[i] = ...``), which
    keep the tensor and change its values; ``_saved.py``: torch's rules about what a backward
    reads (an in-place change to it is an error; a second backward needs ``retain_graph``).
@@ -43,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.engine import dtypes, fast
+from explorer.engine import fast
 from explorer.engine._grad_fn import Node, node_of
 from explorer.engine._grad_mode import (  # noqa: F401 (re-exported)
     creation_counter,
@@ -55,11 +56,12 @@ from explorer.engine._grad_mode import (  # noqa: F401 (re-exported)
 )
 from explorer.engine._saved import check_saved, history_at, new_counter, release
 from explorer.engine._size import Size
+from explorer.engine._tensor_convert import TensorConvert
 from explorer.engine._tensor_format import format_values
 from explorer.engine._tensor_inplace import TensorInPlace
 from explorer.engine._tensor_math import TensorMath
+from explorer.engine._tensor_reduce import TensorReduce
 from explorer.engine._tensor_shape import TensorShape
-from explorer.engine.device import CPU, check_device, is_device, no_gpu
 from explorer.engine.dtypes import torch_dtype_name
 from explorer.engine.fast import constants as fast_constants
 from explorer.engine.fast.backward import run_exact_chain
@@ -81,7 +83,7 @@ _NOT_LEAF_FLAG = (
 _GRAD_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
-def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert ``data`` the way ``torch.tensor`` does: Python floats become float32."""
     if isinstance(data, Tensor):
         data = data._data
@@ -94,7 +96,7 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, np.generic):
         return np.asarray(data)
     if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
-        data = [_as_array(item) if isinstance(item, Tensor) else item for item in data]
+        data = [as_array(item) if isinstance(item, Tensor) else item for item in data]
     array = np.array(data)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
@@ -173,7 +175,7 @@ def accumulate_grad(tensor: Tensor, grad: np.ndarray, taken: set[int]) -> None:
         tensor._grad = array + grad
 
 
-class Tensor(TensorMath, TensorShape, TensorInPlace):
+class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace, TensorConvert):
     """An n-dimensional array that can record the operations applied to it.
 
     Parameters
@@ -194,7 +196,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
-        self._data = _as_array(data, dtype)
+        self._data = as_array(data, dtype)
         self._grad: np.ndarray | Tensor | None = None
         self._requires_grad = False
         self._parents: tuple[Tensor, ...] = ()
@@ -452,98 +454,6 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
             self._vc = new_counter()
         return self._vc
 
-    @property
-    def shape(self) -> Size:
-        return Size(self._data.shape)
-
-    @property
-    def dtype(self) -> dtypes.dtype:
-        """The element type, as torch prints it (``torch.float32``; numpy takes it too)."""
-        return dtypes.of(self._data.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return self._data.ndim
-
-    @property
-    def device(self):
-        """Always the CPU."""
-        return CPU
-
-    is_cuda = False
-
-    def dim(self) -> int:
-        return self._data.ndim
-
-    def size(self, dim: int | None = None) -> Size | int:
-        """The shape as a ``torch.Size``, or the length of dimension ``dim``."""
-        if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[self._dim(dim)]
-
-    def _dim(self, dim: int) -> int:
-        """``dim`` as a non-negative axis, with torch's IndexError when out of range."""
-        ndim = max(self._data.ndim, 1)
-        if not -ndim <= dim < ndim:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], "
-                f"but got {dim})"
-            )
-        return dim % ndim
-
-    def numel(self) -> int:
-        return int(self._data.size)
-
-    def item(self) -> float | int | bool:
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-            )
-        return self._data.reshape(()).item()
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self._data.dtype.kind not in "iu" or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
-    def all(self, dim: int | None = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
-        """Whether every element (along ``dim``) is true; numpy's ``np.all`` calls it too."""
-        dim = kwargs.get("axis", dim)
-        return Tensor._wrap(np.asarray(self._data.all(axis=dim, keepdims=keepdim)))
-
-    def any(self, dim: int | None = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
-        """Whether some element (along ``dim``) is true; numpy's ``np.any`` calls it too."""
-        dim = kwargs.get("axis", dim)
-        return Tensor._wrap(np.asarray(self._data.any(axis=dim, keepdims=keepdim)))
-
-    def __bool__(self) -> bool:
-        if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._data.reshape(()))
-
-    def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:
-            return format(self.item(), spec)
-        return format(str(self), spec)
-
-    def numpy(self) -> np.ndarray:
-        """The values as a numpy array sharing memory (torch's rule: not while requiring grad)."""
-        if self._requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. "
-                "Use tensor.detach().numpy() instead."
-            )
-        return self._data
-
-    def tolist(self):
-        return self._data.tolist()
-
     def detach(self) -> Tensor:
         """The same values outside the graph, sharing memory and the version counter."""
         return Tensor._wrap(self._data, self._counter())
@@ -551,81 +461,6 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     def clone(self) -> Tensor:
         """A copy of the values that stays in the graph (its gradient flows back to self)."""
         return Tensor._from_op(self._data.copy(), (self,), lambda g: (g,), "CloneBackward0")
-
-    # -- dtype and device -----------------------------------------------------------------
-    def float(self) -> Tensor:
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        return self.to(np.float64)
-
-    def long(self) -> Tensor:
-        return self.to(np.int64)
-
-    def int(self) -> Tensor:
-        return self.to(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(np.bool_)
-
-    def cpu(self) -> Tensor:
-        return self
-
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        raise no_gpu(".cuda()")
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """This tensor cast to a dtype (differentiable); the CPU device changes nothing.
-
-        As torch: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (other's
-        dtype), or ``dtype=``/``device=`` keywords. A GPU raises a clear error.
-        """
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        copy = kwargs.pop("copy", False)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg._data.dtype
-            elif is_device(arg):
-                device = arg
-            else:
-                dtype = arg
-        check_device(device, f".to({str(device)!r})")
-        if dtype is None:
-            return self.clone() if copy else self
-        dtype = np.dtype(dtype)
-        if dtype == self._data.dtype and not copy:
-            return self
-        source = self._data.dtype
-
-        def backward(grad):
-            return (grad.astype(source),)
-
-        out = self._data.astype(dtype)
-        if dtype.kind not in "fc":
-            return Tensor._wrap(out)  # an integer result is outside the graph, as in torch
-        return Tensor._from_op(out, (self,), backward, "ToCopyBackward0")
-
-    def type(self, dtype: Any = None):
-        """The type name (``'torch.FloatTensor'``), or this tensor cast to ``dtype``."""
-        if dtype is None:
-            return f"torch.{torch_dtype_name(self._data.dtype)}Tensor"
-        return self.to(dtype)
-
-    # -- Python protocols -----------------------------------------------------------------
-    def __len__(self) -> int:
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self._data)
-
-    def __array__(self, dtype=None, copy=None):
-        # numpy code reads a tensor's values (torch refuses while it requires grad; the app
-        # and learners' numpy calls read parameters this way)
-        data = self._data if dtype is None else self._data.astype(dtype, copy=False)
-        return data.copy() if copy else data
 
     def __repr__(self) -> str:
         body = format_values(self._data)
@@ -637,24 +472,3 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         elif self._requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
-
-
-def tensor(
-    data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:
-    """A new tensor holding a copy of ``data``, as ``torch.tensor``."""
-    check_device(device)
-    if isinstance(data, Tensor):
-        warnings.warn(
-            "To copy construct from a tensor, it is recommended to use "
-            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
-            "rather than torch.tensor(sourceTensor).",
-            UserWarning,
-            stacklevel=2,
-        )
-    array = _as_array(data, dtype)
-    if array is data or (isinstance(data, Tensor) and array is data._data):
-        array = array.copy()
-    if requires_grad and array.dtype.kind not in "fc":
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return Tensor(array, requires_grad=requires_grad)
