@@ -117,6 +117,16 @@ def test_a_hook_on_the_mlp_itself_keeps_the_fused_path_and_runs():
     assert _fuses(x, model.layers, model.activation)
 
 
+def test_a_backward_hook_on_a_layer_takes_the_layer_by_layer_path_and_runs():
+    model = _model()
+    x, y = _data()
+    seen = []
+    model.linear2.register_full_backward_hook(lambda m, gi, go: seen.append(go[0].shape))
+    assert not _fuses(x, model.layers, model.activation)
+    F.cross_entropy(model(x), y).backward()
+    assert seen == [(16, 8)]
+
+
 def test_other_inputs_and_subclasses_take_the_layer_by_layer_path():
     model = _model()
     x, _ = _data()
