@@ -54,7 +54,8 @@ GRAD_FN = {
     "add": "x + w", "add_scalar": "x + 1", "radd": "1 + x", "sub": "x - w", "sub_scalar": "x - 1",
     "rsub": "1 - x", "mul": "x * w", "mul_scalar": "x * 2", "div": "x / w",
     "div_scalar": "x / 2", "rdiv": "2 / w", "neg": "-x", "pow": "x ** 2", "pow_half": "w ** 0.5",
-    "rpow": "2 ** x", "mm": "x @ w.T", "mv": "x @ v", "dot": "v @ v",
+    "rpow": "2 ** x", "pow_method": "x.pow(2)", "torch_pow": "torch.pow(x, 3)",
+    "torch_pow_number": "torch.pow(2, x)", "mm": "x @ w.T", "mv": "x @ v", "dot": "v @ v",
     "vm": "v @ w.T", "bmm": "x.unsqueeze(0) @ w.T", "exp": "x.exp()", "log": "w.log()",
     "abs": "x.abs()", "sqrt": "w.sqrt()", "relu": "x.relu()", "sigmoid": "x.sigmoid()",
     "tanh": "x.tanh()", "clamp": "x.clamp(0, 1)", "clamp_min": "x.clamp(min=0)",
@@ -421,6 +422,92 @@ with torch.no_grad():
     t += 1
 out.backward()
 print(x.grad)
+"""),
+    ("version-optimizer-steps", """
+torch.manual_seed(0)
+model = nn.Linear(2, 1)
+view = model.weight.view(-1)
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+for _ in range(40):
+    opt.zero_grad()
+    model(torch.ones(3, 2)).pow(2).mean().backward()
+    opt.step()
+print([p._version for p in model.parameters()], view._version)
+"""),
+    ("version-optimizer-skips-no-grad", """
+a = nn.Parameter(torch.ones(2))
+b = nn.Parameter(torch.ones(2))
+opt = torch.optim.SGD([a, b], lr=0.1)
+(a * 2).sum().backward()
+opt.step()
+opt.step()
+print(a._version, b._version, a, b)
+"""),
+    ("version-optimizer-step-before-backward", """
+w = nn.Parameter(torch.ones(2))
+w.grad = torch.ones(2)
+opt = torch.optim.SGD([w], lr=0.1)
+y = (w * w).sum()
+opt.step()
+opt.step()
+opt.step()
+y.backward()
+"""),
+    ("version-optimizer-many-steps-before-backward", """
+w = nn.Parameter(torch.ones(2))
+w.grad = torch.ones(2)
+opt = torch.optim.SGD([w], lr=0.1)
+y = (w * w).sum()
+opt.step()
+z = (w * 3).sum()
+for _ in range(39):
+    opt.step()
+z.backward()
+print(w.grad)
+y.backward()
+"""),
+    ("version-momentum-step-before-backward", """
+w = nn.Parameter(torch.ones(2))
+w.grad = torch.ones(2)
+opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+y = (w * w).sum()
+opt.step()
+opt.step()
+y.backward()
+"""),
+    ("version-adam-step-before-backward", """
+w = nn.Parameter(torch.ones(2))
+w.grad = torch.ones(2)
+opt = torch.optim.Adam([w], lr=0.1)
+y = w.exp().sum()
+opt.step()
+print(w._version)
+y.backward()
+"""),
+    ("version-two-optimizers", """
+a = nn.Parameter(torch.ones(2))
+b = nn.Parameter(torch.ones(2))
+first = torch.optim.SGD([a], lr=0.1)
+second = torch.optim.Adam([b], lr=0.1)
+for _ in range(20):
+    (a * b).sum().backward()
+    first.step()
+    second.step()
+    with torch.no_grad():
+        b.add_(0)
+print(a._version, b._version)
+y = (a * b).sum()
+first.step()
+y.backward()
+"""),
+    ("version-adam-decoupled-step", """
+w = nn.Parameter(torch.ones(2))
+w.grad = torch.ones(2)
+torch.optim.Adam([w], lr=0.1, weight_decay=0.1, decoupled_weight_decay=True).step()
+plain = nn.Parameter(torch.ones(2))
+plain.grad = torch.ones(2)
+torch.optim.Adam([plain], lr=0.1, weight_decay=0.1).step()
+print(w._version, plain._version)
 """),
     ("version-setitem-saved", """
 t = torch.zeros(3, requires_grad=True)

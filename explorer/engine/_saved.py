@@ -14,13 +14,15 @@ follow, as in torch:
   made before the change still leads to the old history (:func:`history_at`).
 
 Each tensor's version counter (``_vc``, shared with its views and ``detach()``) is a list:
-the number of in-place changes, then when they happened (``creation_counter`` values, so
-comparable with a node's ``_seq``; ``-1`` for never; the latest last). A node needs no
-snapshot of what it saved: a saved tensor is stale if it changed after the node was made, and
-its version then was the count minus the changes since. An optimizer step only moves the
-latest time, which can undercount the changes since, in an error message,
-when several came after a node. An op's output starts with None (no changes, no sharing) until
-it is changed or viewed (:meth:`Tensor._counter`). ``CHANGES.last`` is when any tensor last
+the number of changes it has forgotten, ``-1`` (never), then when each change it remembers
+happened (``creation_counter`` values, so comparable with a node's ``_seq``; the latest last).
+Its version, the number of in-place changes, is the forgotten plus the remembered
+(:func:`version`): counting a change is one ``append``, the cheapest way for an optimizer to
+count each parameter at each step. A node needs no snapshot of what it saved: a saved tensor
+is stale if it changed after the node was made, and its version then was the version minus
+the changes since (which can undercount them, in an error message, after more than
+``LOG_LIMIT // 2`` changes). An op's output starts with None (no changes, no sharing) until it
+is changed or viewed (:meth:`Tensor._counter`). ``CHANGES.last`` is when any tensor last
 changed, so a backward whose nodes are all newer (a training step) skips the check.
 """
 
@@ -33,12 +35,25 @@ from explorer.engine._grad_mode import creation_counter
 if TYPE_CHECKING:
     from explorer.engine.tensor import Tensor
 
-LOG_LIMIT = 64  # changes a counter remembers; beyond, the oldest half is forgotten
+LOG_LIMIT = 64  # changes a counter remembers; beyond, it forgets all but the latest half
 
 
 def new_counter() -> list[int]:
     """A version counter: version 0, never changed."""
     return [0, -1]
+
+
+def version(counter: list[int]) -> int:
+    """The number of in-place changes ``counter`` has counted."""
+    return counter[0] + len(counter) - 2
+
+
+def forget(counter: list[int]) -> None:
+    """Forget all but the latest ``LOG_LIMIT // 2`` changes' times, keeping their number."""
+    extra = len(counter) - 2 - LOG_LIMIT // 2
+    if extra > 0:
+        counter[0] += extra
+        del counter[2 : 2 + extra]
 
 
 class _Result:
@@ -69,11 +84,10 @@ CHANGES = _Changes()
 def count_change(tensor: Tensor) -> None:
     """Count an in-place change of ``tensor`` in its version counter."""
     counter = tensor._counter()
-    when = CHANGES.last = next(creation_counter)
-    counter[0] += 1
-    counter.append(when)
+    counter.append(next(creation_counter))
+    CHANGES.last = counter[-1]
     if len(counter) > LOG_LIMIT:
-        del counter[1 : LOG_LIMIT // 2]
+        forget(counter)
 
 
 BACKWARD_TWICE = (
@@ -123,7 +137,8 @@ def check_saved(node: Tensor) -> None:
             tensor = node
         counter = tensor._vc
         if counter is not None and counter[-1] > made:
-            since = sum(1 for when in counter[1:] if when > made)
+            now = version(counter)
+            since = sum(1 for when in counter[2:] if when > made)
             if tensor is node:
                 which = f", which is output 0 of {short_op(node._op)},"
             elif tensor._backward is not None:
@@ -133,7 +148,7 @@ def check_saved(node: Tensor) -> None:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: {tensor_type(tensor)}{which} is at version "
-                f"{counter[0]}; expected version {counter[0] - since} instead."
+                f"{now}; expected version {now - since} instead."
             )
 
 

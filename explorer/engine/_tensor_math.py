@@ -134,6 +134,10 @@ class TensorMath:
 
         return self._from_op(x**exponent, (self,), backward, "PowBackward0", (self,))
 
+    def pow(self, exponent: float | int) -> Tensor:
+        """``self ** exponent``, for a Python number ``exponent``."""
+        return self.__pow__(exponent)
+
     def __rpow__(self, base: float | int) -> Tensor:
         out = np.power(np.asarray(base, dtype=self._data.dtype), self._data)
         log_base = np.log(np.asarray(base, dtype=self._data.dtype))

@@ -30,6 +30,13 @@ def sqrt(input: Tensor) -> Tensor:  # noqa: A002
     return input.sqrt()
 
 
+def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:  # noqa: A001, A002
+    """``input ** exponent``: a tensor to a number's power, or a number to a tensor's."""
+    if isinstance(input, Tensor):
+        return input.pow(exponent)
+    return exponent.__rpow__(input)
+
+
 def relu(input: Tensor) -> Tensor:  # noqa: A002
     return input.relu()
 

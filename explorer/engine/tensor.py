@@ -54,7 +54,7 @@ from explorer.engine._grad_mode import (  # noqa: F401 (re-exported)
     set_grad_enabled,
     state,
 )
-from explorer.engine._saved import check_saved, history_at, new_counter, release
+from explorer.engine._saved import check_saved, history_at, new_counter, release, version
 from explorer.engine._size import Size
 from explorer.engine._tensor_convert import TensorConvert
 from explorer.engine._tensor_format import format_values
@@ -103,6 +103,9 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     elif array.dtype.kind in "iu":
         array = array.astype(np.int64)
     return array
+
+
+_NDARRAY = np.ndarray  # one global lookup, for the check every op's result goes through
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -236,7 +239,7 @@ class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace, TensorConvert
         """
         out = Tensor.__new__(Tensor)
         # a ufunc of 0-d arrays gives a numpy scalar: every tensor holds an array
-        out._data = data if type(data) is np.ndarray else np.asarray(data)
+        out._data = data if data.__class__ is _NDARRAY else np.asarray(data)
         out._grad = out._vc = out._base = None  # a counter is made when first needed (_counter)
         out._op = op
         out._seq = next(creation_counter)
@@ -446,7 +449,7 @@ class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace, TensorConvert
     @property
     def _version(self) -> int:
         """How many in-place changes this tensor's memory has had (torch's ``_version``)."""
-        return 0 if self._vc is None else self._vc[0]
+        return 0 if self._vc is None else version(self._vc)
 
     def _counter(self) -> list[int]:
         """This tensor's version counter, made now if it has none yet."""

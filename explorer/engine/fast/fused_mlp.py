@@ -196,27 +196,26 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     backward.exact = True  # new arrays of the parents' shapes and dtype (fast/backward.py)
     # named after the last layer's op, as grad_fn reads in torch
     op = "AddmmBackward0" if bias is not None else "MmBackward0"
-    return Tensor._from_op(h, parents, backward, op, _SavedByLayers(parents, steps))
+    return Tensor._from_op(h, parents, backward, op, _SavedByLayers((parents, steps)))
 
 
-class _SavedByLayers:
+class _SavedByLayers(tuple):
     """The tensors the layers' own nodes save (``F.linear``: its input for the weight's
     gradient, its weight for the input's), last layer first as the plain walk meets them.
 
-    Read only when a tensor was changed in place since the forward, so found then, from what
-    the forward kept, rather than listed on every forward.
+    Made of ``(parents, steps)`` and read only when a tensor was changed in place since the
+    forward, so found then, from what the forward kept, rather than listed on every forward
+    (a tuple: making one runs no Python code).
     """
 
-    __slots__ = ("parents", "steps")
-
-    def __init__(self, parents: list[Tensor], steps: list) -> None:
-        self.parents, self.steps = parents, steps
+    __slots__ = ()
 
     def __iter__(self):
-        layers = self.steps[::2]  # (input, weight array, weight needs grad, ..., input needs
-        for i in range(len(layers) - 1, -1, -1):  # grad, index of the weight in parents)
+        parents, steps = self[0], self[1]
+        layers = steps[::2]  # (input, weight array, weight needs grad, bias needs grad, input
+        for i in range(len(layers) - 1, -1, -1):  # needs grad, index of the weight in parents)
             _, _, weight_grad, _, input_needs_grad, at = layers[i]
             if weight_grad and i == 0:
-                yield self.parents[0]  # x: the only layer input others can change
+                yield parents[0]  # x: the only layer input others can change
             if input_needs_grad:
-                yield self.parents[at]
+                yield parents[at]

@@ -105,6 +105,7 @@ class Adam(Optimizer):
                 if weight_decay != 0:
                     if decoupled:
                         p *= 1 - lr * weight_decay
+                        count_change(param)  # torch counts it: a change of its own
                     else:
                         grad = grad + weight_decay * p
                 key = (grad.dtype, step)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.engine import Tensor, plain_path
+from explorer.engine.fast import backward as fast_backward
 
 
 def _exact_sum(*parents):
@@ -62,7 +63,8 @@ def test_a_leaf_gets_every_contribution_summed_once_whichever_ops_hand_them(had_
     np.testing.assert_array_equal(exact[1], expected)
 
 
-def test_an_exact_gradient_of_the_wrong_shape_is_caught():
+def test_an_exact_gradient_of_the_wrong_shape_is_caught(monkeypatch):
+    monkeypatch.setattr(fast_backward, "CHECK_SHAPES", True)
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
 
     def backward(g):
