@@ -70,6 +70,16 @@ class RunDisplay:
         self.clear_outputs()
         self._update_progress()  # never "Ready" while a run is going
 
+    def resumed(self) -> None:
+        """The run steps again (Resume, Step): the bar and the runs list stop saying
+        "paused", and the time left comes back."""
+        run = self.run
+        self.state = ""
+        if run is not None and run.status == "paused":
+            run.status = "running"
+            self.runs.touch(run.run_id)
+        self._update_progress()
+
     def show_data(self, train: Dataset, val: Dataset, raw_val: np.ndarray, data: Dataset) -> None:
         """Show the data before any training: points in the plane, or validation images."""
         v = self.view

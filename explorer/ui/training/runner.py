@@ -114,6 +114,7 @@ class Runner(QObject):
         if not self.run_in_progress() and not self._new_run():
             self._changed()
             return False
+        self.display.resumed()
         self.controller.step(1)
         self.timer.start()
         self._changed()
@@ -124,6 +125,7 @@ class Runner(QObject):
 
     def resume(self) -> None:
         if self.run_in_progress():
+            self.display.resumed()
             self.controller.run()
             self.timer.start()
             self._changed()

@@ -11,6 +11,7 @@ from explorer.model.document import ModelDocument
 from explorer.ui.model.tab import ModelTab
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
+    make_tab,
     WAIT_MS,
     assert_no_training_thread_left,
     click,
@@ -69,3 +70,23 @@ def test_the_document_knows_a_run_is_on_and_a_rebuild_elsewhere_stops_it(qtbot, 
     assert training.display.run.status == "stopped"
     assert training.view.start.isEnabled()
     qtbot.waitUntil(lambda: not training.runner.controller.has_thread(), timeout=WAIT_MS)
+
+
+def test_after_resume_the_bar_and_the_runs_list_say_it_runs_with_the_time_left(qtbot):
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    click(qtbot, view.start)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
+    click(qtbot, view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    row = tab.runs.index(0)
+    assert "paused" in view.progress.format() and "ETA" not in view.progress.format()
+    assert "paused" in tab.runs.data(row)
+    before = len(tab.display.run.steps)
+    click(qtbot, view.pause)  # Resume
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
+    tab.display.tick()
+    assert "paused" not in view.progress.format()
+    assert "ETA" in view.progress.format()
+    assert "paused" not in tab.runs.data(row)
+    tab.shutdown()
