@@ -11,10 +11,10 @@ from explorer.model.document import ModelDocument
 from explorer.ui.model.tab import ModelTab
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
-    make_tab,
     WAIT_MS,
     assert_no_training_thread_left,
     click,
+    make_tab,
     wait_stopped,
 )
 

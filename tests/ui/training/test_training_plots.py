@@ -234,3 +234,23 @@ def test_validation_points_are_appended_one_epoch_at_a_time(qtbot):
     plot.set_validation([5.0], [2.0])  # a run shown afresh replaces them
     plot.refresh()
     assert plot.val_curve.getData()[0].tolist() == [5.0]
+
+
+def test_the_loss_axis_shows_real_values_and_no_multiplier_linear_or_log(qtbot):
+    from tests.ui.model.helpers import drawn_labels
+
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    axis = plot.plot_item.getAxis("left")
+    plot.append_steps(np.arange(1, 101), np.linspace(0.5, 0.1, 100))
+    plot.refresh()
+    assert "(x" not in axis.labelString()
+    assert {"0.1", "0.5"} <= set(drawn_labels(axis))
+    plot.clear_run()
+    plot.append_steps(np.arange(1, 101), np.geomspace(1e-2, 1e-12, 100))
+    plot.refresh()
+    plot.set_log_y(True)
+    assert "(x" not in axis.labelString()
+    labels = drawn_labels(axis)
+    assert "0.01" in labels and "10⁻¹²" in labels  # decades of the real losses
