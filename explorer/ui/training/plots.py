@@ -148,6 +148,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.smooth_curve.opts["name"] = f"{self._name} (smoothed)"
 
     def clear_run(self) -> None:
+        self.hide_readout()  # it spoke of the run that was here
         self._series.clear()
         self._validation.clear()
         self._dirty = True
@@ -231,6 +232,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
 
     def set_run(self, steps, losses, val_steps, val_losses) -> None:
         """Replace the current run's curves at once (restoring a session, switching runs)."""
+        self.hide_readout()
         self._series.clear()
         self._series.extend(steps, losses)
         self.set_validation(val_steps, val_losses)
@@ -299,11 +301,19 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             text += f"\nvalidation {val.y[j]:.4g} (epoch {j + 1})"
         return text
 
+    def hide_readout(self) -> None:
+        self.cursor.hide()
+        self.readout.hide()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # No move event follows the pointer out of the widget: the read-out would stay.
+        self.hide_readout()
+        super().leaveEvent(event)
+
     def _on_scene_mouse_moved(self, pos) -> None:
         vb = self.plot_item.vb
         if not self.plot_item.sceneBoundingRect().contains(pos):
-            self.cursor.hide()
-            self.readout.hide()
+            self.hide_readout()
             return
         point = vb.mapSceneToView(pos)
         text = self.readout_text(point.x())

@@ -254,3 +254,46 @@ def test_the_loss_axis_shows_real_values_and_no_multiplier_linear_or_log(qtbot):
     assert "(x" not in axis.labelString()
     labels = drawn_labels(axis)
     assert "0.01" in labels and "10⁻¹²" in labels  # decades of the real losses
+
+
+def test_the_hover_read_out_goes_when_the_pointer_leaves_and_when_a_run_begins(qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QHBoxLayout(window)
+    plot = LossCurvePlot()
+    beside = QLabel("beside the plot")
+    layout.addWidget(plot)
+    layout.addWidget(beside)
+    window.resize(800, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    plot.append_steps(np.arange(1, 101), np.linspace(2.0, 0.1, 100))
+    plot.refresh()
+
+    def hover():
+        centre, moves = plot.viewport().rect().center(), iter(range(10_000))
+
+        def moved_in():  # pyqtgraph passes on at most one move per 10 ms: keep moving
+            count = next(moves)
+            qtbot.mouseMove(plot.viewport(), centre + QPoint(count % 7, 0))
+            return count > 2 and plot.readout.isVisible()
+
+        qtbot.waitUntil(moved_in)
+        assert plot.readout.toPlainText().startswith("step ")
+
+    hover()
+    moves = iter(range(10_000))
+
+    def moved_out():
+        qtbot.mouseMove(beside, beside.rect().center() + QPoint(next(moves) % 7, 0))
+        return not plot.readout.isVisible()
+
+    qtbot.waitUntil(moved_out)
+    assert not plot.cursor.isVisible()
+    hover()
+    plot.clear_run()  # the next run begins
+    assert not plot.readout.isVisible() and not plot.cursor.isVisible()
+    window.close()
