@@ -148,6 +148,7 @@ class RunDisplay:
             v.loss_plot.set_run([], [], [], [])
             v.loss_plot.set_run_name("current run")
             v.accuracy_plot.set_run([], [], [])
+            self._color_next_run()
         else:
             v.loss_plot.set_run_color(run.color_index)
             v.accuracy_plot.set_run_color(run.color_index)
@@ -165,6 +166,15 @@ class RunDisplay:
         if self.run is not None:
             self.view.loss_plot.set_run_name(self.run.name)
             self.view.accuracy_plot.set_run_name(self.run.name)
+        else:
+            self._color_next_run()
+
+    def _color_next_run(self) -> None:
+        # No run is current: the empty "current run" wears the next run's colour, which no
+        # listed run has.
+        index = self.runs.next_color()
+        self.view.loss_plot.set_run_color(index)
+        self.view.accuracy_plot.set_run_color(index)
 
     # -- worker reports -------------------------------------------------------------------
     def on_steps(self, payload: dict) -> None:

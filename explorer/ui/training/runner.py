@@ -233,6 +233,7 @@ class Runner(QObject):
             model_config=setup.model.to_dict(),
             dataset=self.view.dataset.description(),
             status="running",
+            color_index=self.runs.next_color(),
         )
         run.name = run.default_name(runs[-1] if runs else None)
         try:

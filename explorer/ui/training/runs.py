@@ -55,11 +55,13 @@ class Run:
     status: str = "new"
     message: str = ""
     overlay: bool = True
+    #: The run's palette colour, kept for its life (deleting a run recolours no other); by
+    #: default the one its id gives. :meth:`RunListModel.next_color` picks a free one.
+    color_index: int = -1
 
-    @property
-    def color_index(self) -> int:
-        """The run's palette color: fixed by its id, so deleting a run recolors no other."""
-        return (self.run_id - 1) % len(TABLEAU)
+    def __post_init__(self) -> None:
+        if self.color_index < 0:
+            self.color_index = (self.run_id - 1) % len(TABLEAU)
 
     def curves(self) -> CurveData:
         epochs = np.arange(1, len(self.val_accuracy) + 1, dtype=float)
@@ -138,6 +140,7 @@ class Run:
             "status": self.status,
             "message": self.message,
             "overlay": self.overlay,
+            "color_index": self.color_index,
         }
 
     @classmethod
@@ -172,9 +175,17 @@ class Run:
         message = data.get("message", "")
         if not isinstance(message, str):
             raise ValueError(f"run message must be a string; got {message!r}")
+        color_index = data.get("color_index", -1)
+        if isinstance(color_index, bool) or not isinstance(color_index, int):
+            raise ValueError(f"run color_index must be an integer; got {color_index!r}")
+        if not -1 <= color_index < len(TABLEAU):
+            raise ValueError(
+                f"run color_index must be from 0 to {len(TABLEAU) - 1}; got {color_index!r}"
+            )
         return cls(
             run_id=run_id,
             name=name,
+            color_index=color_index,
             status=status,
             message=message[:500],
             overlay=bool(data.get("overlay", True)),
@@ -286,6 +297,16 @@ class RunListModel(QAbstractListModel):
 
     def next_id(self) -> int:
         return max((r.run_id for r in self._runs), default=0) + 1
+
+    def next_color(self) -> int:
+        """The palette colour for the next run: one no listed run has (the least used once
+        every colour is taken), trying them in order after the newest run's."""
+        counts = [0] * len(TABLEAU)
+        for run in self._runs:
+            counts[run.color_index % len(TABLEAU)] += 1
+        start = self._runs[-1].color_index + 1 if self._runs else 0
+        order = [(start + i) % len(TABLEAU) for i in range(len(TABLEAU))]
+        return min(order, key=lambda index: counts[index])
 
     def add(self, run: Run) -> None:
         """Append a run, dropping the oldest finished runs beyond :data:`MAX_RUNS`."""

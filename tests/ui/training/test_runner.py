@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 from explorer.model.config import MLPConfig
 from explorer.model.document import ModelDocument
 from explorer.ui.model.tab import ModelTab
+from explorer.ui.training.palette import color
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
     WAIT_MS,
@@ -89,4 +90,31 @@ def test_after_resume_the_bar_and_the_runs_list_say_it_runs_with_the_time_left(q
     assert "paused" not in view.progress.format()
     assert "ETA" in view.progress.format()
     assert "paused" not in tab.runs.data(row)
+    tab.shutdown()
+
+
+def test_the_current_run_never_wears_a_listed_runs_colour(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    view, plot = tab.view, tab.loss_plot
+
+    def listed():
+        return [tab.runs.run_at(i).color_index for i in range(tab.runs.rowCount())]
+
+    for _ in range(2):
+        click(qtbot, view.start)
+        wait_stopped(qtbot, tab, "done")
+    assert len(set(listed())) == 2
+    click(qtbot, view.reset)
+    assert plot.run_color() not in [color(i) for i in listed()]
+    assert tab.view.accuracy_plot.val_curve.opts["pen"].color().getRgb()[:3] == plot.run_color()
+    tab.confirm = lambda parent, title, text: True
+    tab.view.runs_panel.select_row(0)
+    click(qtbot, tab.view.runs_panel.delete_button)
+    assert plot.run_color() not in [color(i) for i in listed()]
+    for _ in range(2):
+        click(qtbot, view.start)
+        wait_stopped(qtbot, tab, "done")
+        others = listed()[:-1]
+        assert tab.display.run.color_index not in others
+        assert plot.run_color() == color(tab.display.run.color_index)
     tab.shutdown()
