@@ -7,12 +7,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.theme import theme
 from explorer.ui.training.curve_style import (
     FOLLOW_PADDING,
     LIVE_X_HEADROOM,
     CurveData,
-    add_legend,
     mark_epochs,
     rebuild_legend,
     style_plot,
@@ -33,7 +33,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.plot_item.getAxis("left").setTicks(
             [[(v, str(v)) for v in range(0, 101, 20)], [(v, "") for v in range(10, 100, 20)]]
         )
-        self.legend = add_legend(self.plot_item, offset=(-10, -10))
+        self.legend = legend_outside(self.plot_item, columns=2)
         self._color_index = 0
         self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=6)
         self.train_curve = self.plot_item.plot([], [])

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 
-from explorer.ui.theme import add_legend as add_themed_legend
 from explorer.ui.theme import set_title
 from explorer.ui.theme import style_plot as style_in_theme
 
@@ -42,11 +41,6 @@ class CurveData:
     val_accuracy: np.ndarray
     train_accuracy: np.ndarray | None = None
     color_index: int = 0  # the run's own color, kept while runs come and go
-
-
-def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    """A legend on the theme's translucent card, readable over the curves."""
-    return add_themed_legend(plot, offset=offset)
 
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:

@@ -1,14 +1,16 @@
 """Live training curves: loss per step (raw + smoothed) with validation loss; the figures
 the CLI exports. The accuracy plot is in :mod:`explorer.ui.training.accuracy_plot`, what the
-plots share in :mod:`explorer.ui.training.curve_style`."""
+plots share in :mod:`explorer.ui.training.curve_style`, the loss view's rule (what it fits,
+when it offers log y, which runs lie outside) in :mod:`explorer.ui.training.loss_view`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.theme import theme
 from explorer.ui.training.accuracy_plot import AccuracyPlot
 from explorer.ui.training.curve_style import (
@@ -17,16 +19,28 @@ from explorer.ui.training.curve_style import (
     LIVE_Y_MARGIN,
     MAX_EPOCH_MARKS,
     CurveData,
-    add_legend,
     mark_epochs,
     rebuild_legend,
     style_plot,
+)
+from explorer.ui.training.loss_view import (
+    EDGE_NOTES,
+    EDGE_SYMBOLS,
+    LOG_OFFER_RATIO,
+    Bounds,
+    curve_bounds,
+    fit,
+    spread,
+    to_view,
+    where_hidden,
 )
 from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
+EDGE_INSET = 7  # pixels between a hidden run's edge mark and the view's edge
+MAX_LEGEND_NAME = 32  # characters of a run's name in the legend (the runs list has it whole)
 
 __all__ = ["AccuracyPlot", "CurveData", "LossCurvePlot", "MAX_EPOCH_MARKS", "make_history_figures"]
 
@@ -35,16 +49,23 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
     """Training loss per step, smoothed by a debiased EMA over the faint raw line.
 
     Validation loss per epoch is drawn as markers at the step that ended the epoch. Other
-    runs can be overlaid (smoothed line only) with a legend. Points arrive through
-    :meth:`append_steps`; nothing is redrawn until :meth:`refresh`, which the tab calls from
-    its display timer, so the paint rate is independent of the training rate.
+    runs can be overlaid (smoothed line only), named in a legend above the data. Points
+    arrive through :meth:`append_steps`; nothing is redrawn until :meth:`refresh`, which the
+    tab calls from its display timer, so the paint rate is independent of the training rate.
+
+    The view fits every run drawn until the user pans or zooms (pyqtgraph's "A" button fits
+    them again); ``sigLogOffer(ratio)`` says how far apart the runs' losses are when log y
+    would show them better (0: it would not); a run outside a panned view is marked at the
+    edge and in the legend (see :mod:`explorer.ui.training.loss_view`).
     """
+
+    sigLogOffer = Signal(float)
 
     def __init__(self, parent=None):
         super().__init__(parent, background=theme().palette.background)
         self.plot_item = self.getPlotItem()
         style_plot(self.plot_item, "Loss", "loss", "step")
-        self.legend = add_legend(self.plot_item, offset=(-10, 10))
+        self.legend = legend_outside(self.plot_item, columns=3)
         self._series = GrowingSeries(smoothing=0.6)
         self._validation = GrowingSeries(capacity=64)  # one point per epoch, appended
         self._dirty = False
@@ -58,6 +79,13 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
         self._overlay_data: list[CurveData] = []
+        self._overlay_bounds: list[Bounds] = []
+        self._log_offer = 0.0
+        self._hidden: dict[int, str] = {}  # curve (-1: the current run) -> where it lies
+        self.edge_marks = pg.ScatterPlotItem(size=12, pxMode=True)
+        self.edge_marks.setZValue(25)
+        self.edge_marks.csv_exclude = True
+        self.plot_item.addItem(self.edge_marks, ignoreBounds=True)
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(20)
         self.cursor.hide()
@@ -69,12 +97,13 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.readout.csv_exclude = True
         self.plot_item.addItem(self.readout, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
-        # The view follows the current run (other runs may span far more steps or spike far
-        # higher) until the user pans or zooms; pyqtgraph's "A" button then fits every run.
+        # The view follows the runs (fitting every one drawn) until the user pans or zooms;
+        # pyqtgraph's "A" button then fits them and follows again.
         self._follow = True
         self._live_range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
-        self.plot_item.autoBtn.clicked.connect(self._on_view_range_changed_manually)
+        self.plot_item.vb.sigRangeChanged.connect(self._on_view_range_changed)
+        self.plot_item.autoBtn.clicked.connect(self._on_auto_button_clicked)
         self._set_item_names()
         self._update_legend()
         cache_axes(self.plot_item)
@@ -89,6 +118,8 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.readout.setColor(palette.text)
         self.readout.fill = pg.mkBrush((*palette.background, 210))
         self.readout.update()
+        self._hidden = {}  # redrawn in the new colours
+        self._mark_hidden_runs()
 
     def _make_curve(self, pen) -> pg.PlotDataItem:
         curve = self.plot_item.plot([], [], pen=pen)
@@ -108,13 +139,15 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._series.set_smoothing(weight)
         for item, data in zip(self._overlays, self._overlay_data, strict=True):
             item.setData(data.steps, _smooth(data.losses, weight))
+        self._measure_overlays()
         self._dirty = True
         self.refresh()
 
     def set_log_y(self, on: bool) -> None:
         self.plot_item.setLogMode(y=bool(on))
         if self._follow:
-            self._fit_current_run()
+            self._fit()
+        self._mark_hidden_runs()
 
     def is_log_y(self) -> bool:
         return bool(self.plot_item.ctrl.logYCheck.isChecked())
@@ -157,15 +190,19 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
 
     # -- view range -----------------------------------------------------------------------
     def follow_current_run(self) -> None:
-        """Let the view follow the current run again (a new run, a run shown)."""
+        """Let the view follow the runs again (a new run, a run shown): fit every one."""
         self._follow = True
-        self._fit_current_run()
+        self._fit()
 
     def is_following(self) -> bool:
         return self._follow
 
     def _on_view_range_changed_manually(self, *_args) -> None:
         self._follow = False
+        self._mark_hidden_runs()
+
+    def _on_auto_button_clicked(self) -> None:
+        self.follow_current_run()
 
     def current_run_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """``((x0, x1), (y0, y1))`` of the current run in view coordinates, None if empty.
@@ -173,48 +210,139 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         y spans the smoothed curve and the validation points, not the raw line's spikes
         (TensorBoard's "ignore outliers"); with smoothing 0 the smoothed curve is the raw one.
         """
-        series = self._series
-        val = self._validation
+        bounds = self._current_bounds()
+        return None if bounds is None else fit([bounds], self.is_log_y())
+
+    def fit_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """What the followed view fits: the current run and every overlaid run, as
+        :meth:`current_run_range` measures each; None when nothing is drawn."""
+        return fit(self._all_bounds(self._current_bounds()), self.is_log_y())
+
+    def _all_bounds(self, current: Bounds | None) -> list[Bounds]:
+        return ([] if current is None else [current]) + self._overlay_bounds
+
+    def _current_bounds(self) -> Bounds | None:
+        series, val = self._series, self._validation
         if len(series) == 0 and not len(val):
             return None
-        xs = np.concatenate([series.x, val.x])
-        ys = np.concatenate([series.smoothed, val.y])
-        if self.is_log_y():
-            ys = np.log10(ys[ys > 0])
-        ys = ys[np.isfinite(ys)]
-        if not ys.size:
-            return None
-        x0, x1 = float(xs.min()), float(xs.max())
-        y0, y1 = float(ys.min()), float(ys.max())
-        if x1 <= x0:
-            x0, x1 = x0 - 1, x1 + 1
-        if y1 <= y0:
-            y0, y1 = y0 - 0.5, y1 + 0.5
-        return (x0, x1), (y0, y1)
+        return curve_bounds(
+            np.concatenate([series.x, val.x]), np.concatenate([series.smoothed, val.y])
+        )
 
-    def _fit_current_run(self, live: bool = False) -> None:
-        """Fit the view to the current run; ``live``: keep the view while the run fits in it,
-        else move it with room to grow (see :data:`LIVE_X_HEADROOM`)."""
-        fit = self.current_run_range()
+    def _measure_overlays(self) -> None:
+        # Their smoothed curves as drawn, and their validation points.
+        self._overlay_bounds = []
+        for item, data in zip(self._overlays, self._overlay_data, strict=True):
+            xs, ys = item.getOriginalDataset()
+            if xs is not None:
+                bounds = curve_bounds(np.r_[xs, data.val_steps], np.r_[ys, data.val_losses])
+                if bounds is not None:
+                    self._overlay_bounds.append(bounds)
+
+    def _fit(self, live: bool = False, current: Bounds | None = None) -> None:
+        """Fit the view to every run drawn (``current``: the current run's bounds, if
+        measured already); ``live``: keep the view while they fit in it, else move it with
+        room for the current run to grow (see :data:`LIVE_X_HEADROOM`)."""
+        log = self.is_log_y()
+        if current is None:
+            current = self._current_bounds()
+        whole = fit(self._all_bounds(current), log)
         vb = self.plot_item.vb
         held, self._live_range = self._live_range, None
-        if fit is None:
-            vb.enableAutoRange()  # nothing of its own yet: show the other runs
+        if whole is None:
+            vb.enableAutoRange()
             return
-        (x0, x1), (y0, y1) = fit
+        (x0, x1), (y0, y1) = whole
         if live:
-            if held is not None and _holds(held, fit):
+            if held is not None and _holds(held, whole):
                 self._live_range = held
                 return
-            x1 = x0 + (x1 - x0) * (1.0 + LIVE_X_HEADROOM)
+            if current is not None:
+                x1 = max(x1, current.x0 + (current.x1 - current.x0) * (1.0 + LIVE_X_HEADROOM))
             margin = (y1 - y0) * LIVE_Y_MARGIN
             # a loss is rarely negative: keep the room below a non-negative run above zero
-            y0 = y0 - margin if self.is_log_y() or y0 < 0 else max(0.0, y0 - margin)
+            y0 = y0 - margin if log or y0 < 0 else max(0.0, y0 - margin)
             self._live_range = ((x0, x1), (y0, y1))
         vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=FOLLOW_PADDING)
         # Apply the range now rather than at the next paint: the clip-to-view, downsampled
         # curves would only learn it there, re-prepare and ask for a second paint (~4 ms).
         vb.updateMatrix()
+
+    def _update_log_offer(self, current: Bounds | None) -> None:
+        ratio = spread(self._all_bounds(current))
+        offer = ratio if ratio >= LOG_OFFER_RATIO else 0.0
+        if offer != self._log_offer:
+            self._log_offer = offer
+            self.sigLogOffer.emit(offer)
+
+    def log_offer(self) -> float:
+        """How many times the drawn runs' highest losses differ, when that calls for log y
+        (at least :data:`LOG_OFFER_RATIO`); 0 otherwise."""
+        return self._log_offer
+
+    # -- runs outside the view ------------------------------------------------------------
+    def _on_view_range_changed(self, *_args) -> None:
+        if not self._follow or self._hidden:
+            self._mark_hidden_runs()
+
+    def hidden_runs(self) -> dict[str, str]:
+        """The drawn runs none of which the view shows: name -> where ("above", ...)."""
+        names = [self._name, *(data.name for data in self._overlay_data)]
+        return {names[key + 1]: where for key, where in self._hidden.items()}
+
+    def _mark_hidden_runs(self) -> None:
+        """Mark each run the view does not show at the edge it lies beyond and in the legend
+        (a followed view shows every run: nothing to mark)."""
+        hidden: dict[int, str] = {}
+        if not self._follow:
+            log = self.is_log_y()
+            view = self.plot_item.vb.viewRange()
+            view = ((view[0][0], view[0][1]), (view[1][0], view[1][1]))
+            series = self._series
+            curves = [(-1, series.x, series.smoothed)]
+            curves += [(i, *item.getOriginalDataset()) for i, item in enumerate(self._overlays)]
+            for key, xs, ys in curves:
+                if xs is not None and len(xs):
+                    where = where_hidden(xs, to_view(ys, log), view)
+                    if where:
+                        hidden[key] = where
+        if hidden == self._hidden:
+            return
+        self._hidden = hidden
+        self._draw_edge_marks()
+        self._update_legend()
+
+    def _draw_edge_marks(self) -> None:
+        vb = self.plot_item.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px, py = vb.viewPixelSize()
+        inset_x, inset_y = EDGE_INSET * px, EDGE_INSET * py
+        log = self.is_log_y()
+        spots = []
+        for key, where in self._hidden.items():
+            if key < 0:
+                xs, ys, index = self._series.x, self._series.smoothed, self._color_index
+            else:
+                xs, ys = self._overlays[key].getOriginalDataset()
+                index = self._overlay_data[key].color_index
+            ys = to_view(ys, log)
+            inside = (xs >= x0) & (xs <= x1)
+            if where in ("above", "below"):
+                x = float(np.mean(xs[inside])) if inside.any() else (x0 + x1) / 2
+                y = y1 - inset_y if where == "above" else y0 + inset_y
+            else:
+                finite = ys[np.isfinite(ys)]
+                y = float(np.clip(np.median(finite), y0, y1)) if finite.size else (y0 + y1) / 2
+                x = x0 + inset_x if where == "left" else x1 - inset_x
+            spots.append(
+                {
+                    "pos": (x, y),
+                    "symbol": EDGE_SYMBOLS[where],
+                    "brush": pg.mkBrush(color(index)),
+                    "pen": pg.mkPen(theme().palette.background, width=1),
+                }
+            )
+        self.edge_marks.setData(spots)
 
     def append_steps(self, steps, losses) -> None:
         self._series.extend(steps, losses)
@@ -238,7 +366,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.set_validation(val_steps, val_losses)
         self._follow = True
         self.refresh()
-        self._fit_current_run()
+        self._fit()
 
     def set_overlays(self, runs: list[CurveData]) -> None:
         """Show other runs' smoothed losses in their own colors, named in the legend."""
@@ -251,14 +379,26 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             item.setData(run.steps, _smooth(run.losses, self.smoothing))
             item.opts["name"] = f"{run.name} (smoothed)"
             self._overlays.append(item)
+        self._measure_overlays()
+        self._hidden = {}
         self._update_legend()
+        current = self._current_bounds()
+        self._update_log_offer(current)
         if self._follow:
-            self._fit_current_run()
+            self._fit(current=current)
+        self._mark_hidden_runs()
 
     def _update_legend(self) -> None:
-        entries = [(self.smooth_curve, self._name), (self.val_curve, "validation")]
-        names = [run.name for run in self._overlay_data]
-        rebuild_legend(self.legend, entries + list(zip(self._overlays, names, strict=True)))
+        names = [self._name, "validation", *(data.name for data in self._overlay_data)]
+        items = [self.smooth_curve, self.val_curve, *self._overlays]
+        keys = [-1, None, *range(len(self._overlays))]
+        entries = []
+        for item, name, key in zip(items, names, keys, strict=True):
+            if len(name) > MAX_LEGEND_NAME:
+                name = name[: MAX_LEGEND_NAME - 1] + "…"
+            where = self._hidden.get(key)
+            entries.append((item, f"{name} ({EDGE_NOTES[where]})" if where else name))
+        rebuild_legend(self.legend, entries)
 
     def overlay_names(self) -> list[str]:
         return [run.name for run in self._overlay_data]
@@ -280,8 +420,12 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         val = self._validation
         mark_epochs(self.val_curve, len(val))
         self.val_curve.setData(val.x, val.y)
+        current = self._current_bounds()
+        self._update_log_offer(current)
         if self._follow:
-            self._fit_current_run(live=live)
+            self._fit(live=live, current=current)
+        else:
+            self._mark_hidden_runs()
 
     # -- hover read-out -------------------------------------------------------------------
     def readout_text(self, x: float) -> str:

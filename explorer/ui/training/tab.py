@@ -95,7 +95,9 @@ class TrainingTab(ExplorerTab):
         v.save_weights.clicked.connect(self._on_save_weights_clicked)
         v.load_weights.clicked.connect(self._on_load_weights_clicked)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
-        v.log_y.toggled.connect(self.loss_plot.set_log_y)
+        v.log_y.toggled.connect(self._on_log_y_toggled)
+        v.log_offer.clicked.connect(lambda: v.log_y.setChecked(True))
+        self.loss_plot.sigLogOffer.connect(self._update_log_offer)
         v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
@@ -208,6 +210,15 @@ class TrainingTab(ExplorerTab):
         if old and old in text:  # the message line names runs: keep it current
             error = self.view.message.property("textRole") == "error"
             self.show_message(text.replace(old, new, 1), error=error)
+
+    def _on_log_y_toggled(self, on: bool) -> None:
+        self.loss_plot.set_log_y(on)
+        self._update_log_offer()
+
+    def _update_log_offer(self, *_args) -> None:
+        ratio, offer = self.loss_plot.log_offer(), self.view.log_offer
+        offer.setText(f"runs differ {ratio:,.0f}×: log y?")
+        offer.setVisible(ratio > 0 and not self.view.log_y.isChecked())
 
     def _on_smoothing_value_changed(self, value: int) -> None:
         self.view.smoothing_label.setText(f"{value / 100:.2f}")

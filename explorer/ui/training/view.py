@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -154,10 +155,19 @@ class TrainingView(QWidget):
         self.smoothing_label = QLabel("0.60")
         self.log_y = QCheckBox("log y", objectName="lossLogY")
         self.log_y.setToolTip("Logarithmic loss axis")
+        # Offered when the ticked runs' losses differ by orders of magnitude (the tab says).
+        self.log_offer = QToolButton(objectName="lossLogOffer")
+        self.log_offer.setAutoRaise(True)
+        self.log_offer.setToolTip(
+            "The ticked runs' losses differ by orders of magnitude: on a linear axis the "
+            "smaller ones lie flat at the bottom. Click for a logarithmic axis that shows each."
+        )
+        self.log_offer.hide()
         loss_tools = QHBoxLayout()
         loss_tools.addWidget(QLabel("Smoothing"))
         loss_tools.addWidget(self.smoothing, 1)
         loss_tools.addWidget(self.smoothing_label)
+        loss_tools.addWidget(self.log_offer)
         loss_tools.addWidget(self.log_y)
         loss_box = QWidget()
         loss_layout = QVBoxLayout(loss_box)

@@ -592,3 +592,23 @@ def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_p
         assert not tab.load_weights(str(tmp_path / "zero.npz"))
         assert "not a regular file but a device" in tab.message()
     shutdown(tab)
+
+
+def test_ticked_runs_orders_of_magnitude_apart_offer_log_y(qtbot):
+    from explorer.ui.training.runs import Run
+
+    tab = make_tab(qtbot)
+    tab.show()
+    steps = [float(s) for s in range(1, 301)]
+    tab.runs.add(Run(1, "#1 standardize off", steps=steps,
+                     losses=list(np.linspace(1400, 10, 300)), status="done"))  # fmt: skip
+    tab.runs.add(Run(2, "#2 standardize on", steps=steps,
+                     losses=list(np.linspace(0.6, 0.1, 300)), status="done"))  # fmt: skip
+    offer, log_y = tab.view.log_offer, tab.view.log_y
+    assert offer.isVisible() and "log y" in offer.text()
+    tab.runs.set_overlay(0, False)  # untick the far run: nothing to offer
+    assert not offer.isVisible()
+    tab.runs.set_overlay(0, True)
+    click(qtbot, offer)
+    assert log_y.isChecked() and tab.loss_plot.is_log_y() and not offer.isVisible()
+    shutdown(tab)

@@ -4,6 +4,7 @@ import pytest
 
 from explorer.ui.training.confusion import ConfusionMatrixPlot
 from explorer.ui.training.decision import DecisionRegionPlot, blend_regions
+from explorer.ui.training.palette import color
 from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
 from explorer.ui.training.samples import SampleGrid
 from explorer.ui.training.series import GrowingSeries
@@ -297,3 +298,87 @@ def test_the_hover_read_out_goes_when_the_pointer_leaves_and_when_a_run_begins(q
     plot.clear_run()  # the next run begins
     assert not plot.readout.isVisible() and not plot.cursor.isVisible()
     window.close()
+
+
+def curve(name, steps, losses, color_index=0):
+    steps = np.asarray(steps, dtype=float)
+    empty = np.empty(0)
+    return CurveData(name, steps, np.asarray(losses, float), empty, empty, empty, empty,
+                     color_index=color_index)  # fmt: skip
+
+
+def test_the_loss_view_fits_every_ticked_run_and_offers_log_y_when_they_differ(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    offers = []
+    plot.sigLogOffer.connect(offers.append)
+    unscaled = curve("#1 standardize off", np.arange(1, 2001), np.linspace(1400, 10, 2000), 3)
+    plot.set_overlays([unscaled])
+    plot.set_run(np.arange(1, 101), np.linspace(0.6, 0.1, 100), [100.0], [0.3])
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x0 <= 1 and x1 >= 2000 and y1 >= 1400 and y0 <= 0.1  # both runs, whole
+    assert offers and offers[-1] >= 1400 / 0.6 * 0.9 and plot.log_offer() == offers[-1]
+    plot.set_log_y(True)
+    (_, _), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert y0 <= np.log10(0.1) and y1 >= np.log10(1400)
+    plot.set_overlays([])  # unticked: the view fits what is left, and nothing differs
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x1 < 200 and y1 < np.log10(5)
+    assert offers[-1] == 0 and plot.log_offer() == 0
+
+
+def test_a_run_outside_a_zoomed_view_is_marked_at_the_edge_and_in_the_legend(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    old = curve("#1 lr=0.1", np.arange(1, 201), np.linspace(9.0, 5.0, 200), color_index=2)
+    plot.set_overlays([old])
+    plot.set_run(np.arange(1, 201), np.linspace(0.6, 0.1, 200), [], [])
+    assert plot.hidden_runs() == {} and not plot.edge_marks.data.size
+    vb = plot.plot_item.vb
+    vb.setRange(xRange=(50, 150), yRange=(0, 1), padding=0)  # the user zooms on the new run
+    vb.sigRangeChangedManually.emit([True, True])
+    assert plot.hidden_runs() == {"#1 lr=0.1": "above"}
+    x, y = plot.edge_marks.data[0]["x"], plot.edge_marks.data[0]["y"]
+    assert 50 <= x <= 150 and 0.9 < y <= 1
+    assert plot.edge_marks.data[0]["symbol"] == "t1"
+    assert plot.edge_marks.data[0]["brush"].color().getRgb()[:3] == color(2)
+    labels = [label.text for _, label in plot.legend.items]
+    assert "#1 lr=0.1 (▲ above the view)" in labels
+    vb.setRange(xRange=(300, 400), yRange=(0, 1), padding=0)  # past both runs' ends
+    assert plot.hidden_runs() == {"#1 lr=0.1": "left", "current run": "left"}
+    plot.plot_item.autoBtn.clicked.emit(plot.plot_item.autoBtn)  # "A": fit all, none hidden
+    assert plot.is_following() and plot.hidden_runs() == {}
+    assert not plot.edge_marks.data.size
+    assert "#1 lr=0.1" in [label.text for _, label in plot.legend.items]
+
+
+def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    loss, accuracy = LossCurvePlot(), AccuracyPlot()
+    for plot in (loss, accuracy):
+        qtbot.addWidget(plot)
+        plot.resize(560, 420)
+        plot.show()
+    runs = [
+        curve(f"#{i} spiral adam lr=0.00{i} batch {8 * i}", np.arange(1, 301),
+              np.linspace(1.2, 0.1 * i, 300), color_index=i)  # fmt: skip
+        for i in range(1, 8)
+    ]
+    for run in runs:
+        run.epochs, run.val_accuracy = np.arange(1.0, 11.0), np.linspace(0.4, 0.9, 10)
+    loss.set_overlays(runs)
+    loss.set_run(np.arange(1, 301), np.linspace(1.1, 0.05, 300), [300.0], [0.1])
+    accuracy.set_overlays(runs)
+    accuracy.set_run(np.arange(1, 11), np.linspace(0.3, 0.95, 10), np.linspace(0.3, 0.9, 10))
+    for plot in (loss, accuracy):
+        qtbot.waitExposed(plot)
+        QApplication.processEvents()
+        data = plot.plot_item.vb.sceneBoundingRect()
+        legend = plot.legend.sceneBoundingRect()
+        assert legend.height() > 0 and not legend.intersects(data)
+        assert data.height() > 0.5 * plot.height()  # the data keeps most of the plot
+    labels = [label.text for _, label in loss.legend.items]
+    assert len(labels) == 9 and all(len(text) <= 32 for text in labels)
