@@ -59,6 +59,9 @@ class Runner(QObject):
         self.ask = ask
         self.controller = TrainingController(self)
         self.starting = False  # a run is being set up: its own model rebuild is expected
+        #: What trained the model's weights ("#3", a weights file's name; "" if unknown):
+        #: a run that continues from them says so in its name.
+        self.weights_from = ""
         self._ticks = 0
         self.timer = QTimer(self)
         self.timer.setInterval(DISPLAY_INTERVAL_MS)
@@ -218,6 +221,7 @@ class Runner(QObject):
         try:
             config = data.config()
             data.prepare(config)
+            continued = settings.keep_weights.isChecked() and document.trained
             if not settings.keep_weights.isChecked():
                 document.reinitialize(config.seed)
             state = document.model.state_dict()
@@ -234,6 +238,7 @@ class Runner(QObject):
             dataset=self.view.dataset.description(),
             status="running",
             color_index=self.runs.next_color(),
+            continued_from=(self.weights_from or "trained weights") if continued else "",
         )
         run.name = run.default_name(runs[-1] if runs else None)
         try:
@@ -251,6 +256,7 @@ class Runner(QObject):
         )
         self.runs.add(run)  # after begin(): the new run is current, not an overlay
         document.set_trained(True)
+        self.weights_from = f"#{run_id}"
         self._say("")
         return True
 
@@ -277,6 +283,7 @@ class Runner(QObject):
             self.document.notify_weights_changed()
 
     def _on_document_model_changed(self, model) -> None:
+        self.weights_from = ""  # a new model: nothing trained it yet
         job = self.controller.job  # set while the run has its process
         if job is not None and job.model is not model:
             self.stop("stopped")

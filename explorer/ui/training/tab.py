@@ -15,6 +15,7 @@ garbage collector runs only in the GUI thread
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -183,6 +184,7 @@ class TrainingTab(ExplorerTab):
             return False
         self.document.set_trained(True)
         self.document.notify_weights_changed()
+        self.runner.weights_from = Path(path).name
         self.view.settings.keep_weights.setChecked(True)
         self.refresh_outputs()
         self.show_message(
@@ -289,6 +291,7 @@ class TrainingTab(ExplorerTab):
         self.runs.replace_all(runs)
         current = state.get("current_run")
         shown = self.runs.find(current) if isinstance(current, int) else None
+        self.runner.weights_from = "" if shown is None else f"#{shown.run_id}"
         self.display.show(shown)
         if shown is not None:  # the bar says which run the curves are, not "Ready"
             self.view.progress.setValue(1000 if shown.status == "done" else 0)

@@ -118,3 +118,28 @@ def test_the_current_run_never_wears_a_listed_runs_colour(qtbot):
         assert tab.display.run.color_index not in others
         assert plot.run_color() == color(tab.display.run.color_index)
     tab.shutdown()
+
+
+def test_run_names_say_what_differs_from_the_run_before(qtbot):
+    tab = make_tab(qtbot, epochs=1)
+    view = tab.view
+
+    def train():
+        click(qtbot, view.start)
+        wait_stopped(qtbot, tab, "done")
+        return tab.display.run.name
+
+    assert train() == "#1 moons adam lr=0.005"
+    standardize = view.dataset.standardize
+    standardize.setChecked(not standardize.isChecked())
+    assert train() == f"#2 standardize {'on' if standardize.isChecked() else 'off'}"
+    view.settings.keep_weights.setChecked(True)
+    assert train() == "#3 continued from #2"
+    view.settings.learning_rate.setValue(0.01)
+    assert train() == "#4 lr=0.01 continued from #3"
+    view.settings.keep_weights.setChecked(False)
+    assert train() == "#5 fresh weights"
+    assert train() == "#6 same as #5"
+    assert "weights: fresh" in tab.runs.run_at(5).describe()
+    assert "continued from #2" in tab.runs.run_at(2).describe()
+    tab.shutdown()

@@ -80,3 +80,16 @@ def test_a_new_run_gets_a_colour_no_listed_run_has_and_keeps_it_when_stored(qtbo
     assert Run.from_dict({"run_id": 7, "name": "older session"}).color_index == 6
     with pytest.raises(ValueError, match="color_index"):
         Run.from_dict({"run_id": 7, "name": "x", "color_index": 99})
+
+
+def test_where_a_runs_weights_came_from_is_stored_and_checked():
+    run = Run(run_id=3, name="#3 continued from #2", continued_from="#2")
+    assert Run.from_dict(run.to_dict()).continued_from == "#2"
+    with pytest.raises(ValueError, match="continued_from"):
+        Run.from_dict({"run_id": 3, "name": "x", "continued_from": 5})
+
+
+def test_a_names_quoted_markup_is_shown_as_text_in_the_tooltip():
+    run = Run(run_id=1, name="<i>mine</i>", dataset={"kind": "csv", "path": "/a/<b>.csv"})
+    text = run.describe()
+    assert "&lt;i&gt;mine&lt;/i&gt;" in text and "/a/&lt;b&gt;.csv" in text

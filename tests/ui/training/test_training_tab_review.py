@@ -70,7 +70,7 @@ def test_rename_updates_the_message_and_run_names_say_what_differs(qtbot):
     tab.view.settings.batch_size.setValue(8)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    assert tab.runs.run_at(1).name == "#2 moons adam lr=0.005 batch 8"
+    assert tab.runs.run_at(1).name == "#2 batch 8"
     tab.shutdown()
 
 
