@@ -18,8 +18,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.model.document import ModelDocument
 from explorer.training import load_weights, save_weights
@@ -28,11 +37,16 @@ from explorer.ui.training.data_section import DataSection
 from explorer.ui.training.display import RunDisplay
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
-from explorer.ui.training.view import TrainingView
+from explorer.ui.training.view import (
+    RESET_KEY,
+    START_KEYS,
+    START_PAUSED_TIP,
+    START_TIP,
+    STEP_KEY,
+    TrainingView,
+    with_key,
+)
 from explorer.ui.widgets.card import set_text_color
-
-START_TIP = "Start a new run: fresh weights from the seed, then train"
-START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -88,6 +102,15 @@ class TrainingTab(ExplorerTab):
             parent=self,
         )
 
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on empty space: Space pauses
+        for key, button in (
+            *((key, v.start) for key in START_KEYS),
+            (STEP_KEY, v.step),
+            (RESET_KEY, v.reset),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda button=button: self._press(button))
         v.start.clicked.connect(self.runner.start)
         v.pause.clicked.connect(self.runner.toggle_pause)
         v.step.clicked.connect(self.runner.step)
@@ -147,6 +170,21 @@ class TrainingTab(ExplorerTab):
         self._update_banner()
         self.refresh_outputs()  # never the old model's picture
         self._update_buttons()
+
+    def _press(self, button: QPushButton) -> None:
+        """A run button's key: as a click, after a number being typed is taken."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractSpinBox):
+            focused.interpretText()
+        if button.isEnabled():
+            button.click()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Space reaches the tab only when the focused widget has no use for it.
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self._press(self.view.pause)
+            return
+        super().keyPressEvent(event)
 
     def _on_adapt_clicked(self) -> None:
         self.runner.adapt()
@@ -242,9 +280,10 @@ class TrainingTab(ExplorerTab):
         live = runner.run_in_progress()
         has_data = self.data.dataset is not None  # None while loading
         v.start.setEnabled(not live and has_data)
-        v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
+        v.start.setToolTip(with_key(START_PAUSED_TIP if live and not running else START_TIP,
+                                    START_KEYS[0]))  # fmt: skip
         v.pause.setEnabled(live)
-        v.pause.setText("Pause" if running or not live else "Resume")
+        v.pause.setText("&Pause" if running or not live else "&Resume")
         v.step.setEnabled(not running and has_data)
         v.load_weights.setEnabled(not live)
         v.dataset.setEnabled(not live)

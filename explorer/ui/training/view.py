@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +39,26 @@ from explorer.ui.training.settings_panel import SettingsPanel
 
 NO_PICTURE_TEXT = "Decision regions are drawn for 2-D data;\nsample images for image data."
 
+#: The run buttons' keys (besides their Alt mnemonics), while the Training tab has the focus.
+#: Space pauses and resumes unless the focused widget takes Space itself (a text field, a
+#: check box, a button).
+START_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+PAUSE_KEY = "Space"
+STEP_KEY = "Ctrl+Right"
+RESET_KEY = "Ctrl+R"
+START_TIP = "Start a new run: fresh weights from the seed, then train"
+START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
+
+
+def key_text(key: str) -> str:
+    """``key`` as this platform writes it (Ctrl+R, or ⌘R on macOS)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def with_key(tip: str, key: str) -> str:
+    """A tooltip that ends with the key that does the same."""
+    return f"{tip} ({key_text(key)})"
+
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
     button = QPushButton(text, objectName=name)
@@ -60,17 +81,19 @@ class TrainingView(QWidget):
         super().__init__(parent)
         self.dataset = DatasetPanel()
         self.settings = SettingsPanel()
-        self.start = _button(
-            "Start",
-            "startTraining",
-            "Start a new run: fresh weights from the seed, then train",
+        self.start = _button("&Start", "startTraining", with_key(START_TIP, START_KEYS[0]))
+        self.pause = _button(
+            "&Pause", "pauseTraining", with_key("Pause the run; press again to resume", PAUSE_KEY)
         )
-        self.pause = _button("Pause", "pauseTraining", "Pause the run; press again to resume")
         self.step = _button(
-            "Step", "stepTraining", "Train on exactly one batch, then wait (starts a run if needed)"
+            "S&tep",
+            "stepTraining",
+            with_key("Train on exactly one batch, then wait (starts a run if needed)", STEP_KEY),
         )
         self.reset = _button(
-            "Reset", "resetTraining", "Stop the run and draw fresh weights from the seed"
+            "R&eset",
+            "resetTraining",
+            with_key("Stop the run and draw fresh weights from the seed", RESET_KEY),
         )
         self.save_weights = _button(
             "Save weights…",

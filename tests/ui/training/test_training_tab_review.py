@@ -23,7 +23,7 @@ def test_start_is_disabled_while_paused_and_the_bar_never_says_ready_in_a_run(qt
     click(qtbot, view.step)  # one batch: a paused run
     wait_stopped(qtbot, tab, "paused")
     assert not view.start.isEnabled() and "Resume" in view.start.toolTip()
-    assert view.pause.text() == "Resume"
+    assert view.pause.text() == "&Resume"
     assert tab.runner.start() is False and "Resume" in tab.message()
     assert len(tab.runs.runs()) == 1  # the paused run was not abandoned
     assert view.progress.format() != "Ready"
