@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.data import DataError
 from explorer.model.document import ModelDocument
+from explorer.training.pace import PACES
 from explorer.training.run_setup import RunSetup
 from explorer.ui.background import GuiThreadGarbageCollection
 from explorer.ui.tab_base import bind
@@ -125,6 +126,11 @@ class Runner(QObject):
 
     def pause(self) -> None:
         self.controller.pause()
+
+    def set_pace(self, pace: str) -> None:
+        """Train at ``pace`` (a key of :data:`~explorer.training.pace.PACES`): the live run
+        from its next step on, and every run after it."""
+        self.controller.set_pace(PACES[pace][1])
 
     def resume(self) -> None:
         if self.run_in_progress():

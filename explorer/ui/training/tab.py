@@ -119,6 +119,8 @@ class TrainingTab(ExplorerTab):
         v.save_weights.clicked.connect(self._on_save_weights_clicked)
         v.load_weights.clicked.connect(self._on_load_weights_clicked)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
+        v.pace.currentIndexChanged.connect(self._on_pace_changed)
+        self._on_pace_changed()
         v.log_y.toggled.connect(self._on_log_y_toggled)
         v.log_offer.clicked.connect(lambda: v.log_y.setChecked(True))
         self.loss_plot.sigLogOffer.connect(self._update_log_offer)
@@ -250,6 +252,9 @@ class TrainingTab(ExplorerTab):
         if old and old in text:  # the message line names runs: keep it current
             error = self.view.message.property("textRole") == "error"
             self.show_message(text.replace(old, new, 1), error=error)
+
+    def _on_pace_changed(self, *_args) -> None:
+        self.runner.set_pace(self.view.pace.currentData())
 
     def _on_log_y_toggled(self, on: bool) -> None:
         self.loss_plot.set_log_y(on)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.training.pace import DEFAULT_PACE, PACES
 from explorer.ui.colors import mix
 from explorer.ui.theme import theme
 from explorer.ui.training.accuracy_plot import AccuracyPlot
@@ -105,6 +106,17 @@ class TrainingView(QWidget):
             "loadWeights",
             "Load a .npz state_dict into the model (keys and shapes must match)",
         )
+        self.pace = QComboBox(objectName="trainingPace")
+        for key, (label, _rate) in PACES.items():
+            self.pace.addItem(label, key)
+        self.pace.setCurrentIndex(self.pace.findData(DEFAULT_PACE))
+        self.pace.setToolTip(
+            "How fast a run trains. A watchable pace shows the decision regions, the curves "
+            "and the confusion matrix change step by step; Full speed trains as fast as the "
+            "computer can. A change applies at once, during a run too."
+        )
+        pace_label = QLabel("Pa&ce")
+        pace_label.setBuddy(self.pace)
         self.runs_panel = RunsPanel(runs)
 
         data_box = _group("Data", self.dataset)
@@ -114,8 +126,10 @@ class TrainingView(QWidget):
         self._run_buttons = (self.start, self.pause, self.step, self.reset)
         for column, button in enumerate(self._run_buttons):
             buttons.addWidget(button, 0, column)
-        buttons.addWidget(self.save_weights, 1, 0, 1, 2)
-        buttons.addWidget(self.load_weights, 1, 2, 1, 2)
+        buttons.addWidget(pace_label, 1, 0)
+        buttons.addWidget(self.pace, 1, 1, 1, 3)
+        buttons.addWidget(self.save_weights, 2, 0, 1, 2)
+        buttons.addWidget(self.load_weights, 2, 2, 1, 2)
         runs_box = _group("Runs", self.runs_panel)
 
         controls = QWidget()
@@ -293,7 +307,11 @@ class TrainingView(QWidget):
         )
 
     def plot_state(self) -> dict:
-        return {"smoothing": self.smoothing.value(), "log_y": self.log_y.isChecked()}
+        return {
+            "smoothing": self.smoothing.value(),
+            "log_y": self.log_y.isChecked(),
+            "pace": self.pace.currentData(),
+        }
 
     def restore_plot_state(self, state: dict) -> None:
         smoothing = state.get("smoothing", 60)
@@ -303,5 +321,9 @@ class TrainingView(QWidget):
             or not (0 <= smoothing <= 99)
         ):
             raise ValueError(f"training smoothing must be an integer 0..99; got {smoothing!r}")
+        pace = state.get("pace", DEFAULT_PACE)
+        if pace not in PACES:
+            raise ValueError(f"training pace must be one of {', '.join(PACES)}; got {pace!r}")
         self.smoothing.setValue(smoothing)
         self.log_y.setChecked(bool(state.get("log_y", False)))
+        self.pace.setCurrentIndex(self.pace.findData(pace))

@@ -4,6 +4,7 @@ document's configuration, a rebuild elsewhere stops the run, the document knows 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from explorer.model.config import MLPConfig
@@ -143,3 +144,43 @@ def test_run_names_say_what_differs_from_the_run_before(qtbot):
     assert "weights: fresh" in tab.runs.run_at(5).describe()
     assert "continued from #2" in tab.runs.run_at(2).describe()
     tab.shutdown()
+
+
+def test_the_pace_goes_to_the_training_process_first_and_a_change_at_once(qtbot, monkeypatch):
+    from explorer.training.process import TrainingProcess
+
+    sent = []
+    send = TrainingProcess.send
+    monkeypatch.setattr(
+        TrainingProcess, "send", lambda self, message: (sent.append(message), send(self, message))
+    )
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    pace = tab.view.pace
+    assert pace.objectName() == "trainingPace" and pace.currentData() == "watch"
+    assert [pace.itemText(i) for i in range(pace.count())][-1] == "Full speed"
+    click(qtbot, tab.view.start)
+    kinds = [m["kind"] for m in sent]
+    assert kinds[:2] == ["pace", "run"] and sent[0]["steps_per_second"] == 250.0
+    qtbot.keyClick(pace, Qt.Key.Key_End)  # a person picks Full speed from the keyboard
+    assert pace.currentData() == "full"
+    assert sent[-1] == {"kind": "pace", "steps_per_second": None}
+    click(qtbot, tab.view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    pace.setCurrentIndex(pace.findData("slow"))  # while paused: the run keeps it
+    assert sent[-1] == {"kind": "pace", "steps_per_second": 20.0}
+    assert pace.isEnabled()
+    tab.shutdown()
+
+
+def test_the_pace_is_kept_in_the_session_and_a_bad_one_is_refused(qtbot):
+    tab = make_tab(qtbot)
+    tab.view.pace.setCurrentIndex(tab.view.pace.findData("fast"))
+    state = tab.state()
+    assert state["pace"] == "fast"
+    other = make_tab(qtbot)
+    other.restore_state(state)
+    assert other.view.pace.currentData() == "fast"
+    with pytest.raises(ValueError, match="pace.*'warp'"):
+        other.restore_state({**state, "pace": "warp"})
+    tab.shutdown()
+    other.shutdown()
