@@ -284,12 +284,17 @@ class TrainingTab(ExplorerTab):
         running = runner.is_running()
         live = runner.run_in_progress()
         has_data = self.data.dataset is not None  # None while loading
+        focused = next((b for b in (v.start, v.pause, v.step) if b.hasFocus()), None)
+        v.pause.setEnabled(live)
+        v.pause.setText("&Pause" if running or not live else "&Resume")
         v.start.setEnabled(not live and has_data)
         v.start.setToolTip(with_key(START_PAUSED_TIP if live and not running else START_TIP,
                                     START_KEYS[0]))  # fmt: skip
-        v.pause.setEnabled(live)
-        v.pause.setText("&Pause" if running or not live else "&Resume")
         v.step.setEnabled(not running and has_data)
+        if focused is not None and not focused.isEnabled():
+            # Qt would pass the focus on along the row, to Reset, where the next Space would
+            # end the run: it goes to Pause during a run, else to the tab (Space does nothing).
+            (v.pause if live else self).setFocus()
         v.load_weights.setEnabled(not live)
         v.dataset.setEnabled(not live)
         v.settings.setEnabled(not live)

@@ -670,3 +670,28 @@ def test_the_run_keys_clash_with_no_other_key_of_the_app(qtbot):
     mnemonics = [t for t in texts if t.startswith("Alt+")]
     assert len(mnemonics) == len(set(mnemonics)), mnemonics
     window.close()
+
+
+def test_after_start_by_mouse_space_pauses_and_resumes_and_never_resets(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    click(qtbot, view.start)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
+    assert not view.reset.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    wait_stopped(qtbot, tab, "paused")
+    assert tab.runner.run_in_progress()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(tab.runner.is_running, timeout=WAIT_MS)
+    click(qtbot, view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    click(qtbot, view.reset)  # the run ends; the focus leaves no run button behind
+    qtbot.keyClick(QApplication.focusWidget() or tab, Qt.Key.Key_Space)
+    assert tab.display.run is None and not tab.runner.run_in_progress()
+    shutdown(tab)
