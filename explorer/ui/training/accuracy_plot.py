@@ -15,6 +15,7 @@ from explorer.ui.training.curve_style import (
     CurveData,
     mark_epochs,
     rebuild_legend,
+    repaint_samples,
     style_plot,
 )
 from explorer.ui.training.paint_meter import TimedPaint
@@ -62,6 +63,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         if index != self._color_index:
             self._color_index = int(index)
             self._set_pens()
+            repaint_samples(self.legend)
 
     def _set_pens(self) -> None:
         base = color(self._color_index)

@@ -52,6 +52,13 @@ def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.setMenuEnabled(True)
 
 
+def repaint_samples(legend: pg.LegendItem) -> None:
+    """Redraw the legend's line samples after their curves' pens changed (a sample is not
+    told)."""
+    for sample, _label in legend.items:
+        sample.update()
+
+
 def rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
     # Removing entries leaves the legend as wide as its longest old label: start afresh.
     legend.clear()

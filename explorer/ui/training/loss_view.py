@@ -118,9 +118,4 @@ def where_hidden(xs: np.ndarray, ys: np.ndarray, view: Range) -> str:
 
 #: How a hidden run is marked at the view's edge (a pyqtgraph symbol) and named in the legend.
 EDGE_SYMBOLS = {"above": "t1", "below": "t", "left": "t3", "right": "t2"}
-EDGE_NOTES = {
-    "above": "▲ above the view",
-    "below": "▼ below the view",
-    "left": "◀ left of the view",
-    "right": "▶ right of the view",
-}
+EDGE_NOTES = {"above": "▲ above", "below": "▼ below", "left": "◀ left", "right": "▶ right"}

@@ -21,6 +21,7 @@ from explorer.ui.training.curve_style import (
     CurveData,
     mark_epochs,
     rebuild_legend,
+    repaint_samples,
     style_plot,
 )
 from explorer.ui.training.loss_view import (
@@ -163,6 +164,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         if index != self._color_index:
             self._color_index = int(index)
             self._set_pens()
+            repaint_samples(self.legend)
 
     def run_color(self) -> tuple[int, int, int]:
         return color(self._color_index)
@@ -306,11 +308,12 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
                     where = where_hidden(xs, to_view(ys, log), view)
                     if where:
                         hidden[key] = where
-        if hidden == self._hidden:
-            return
+        changed = hidden != self._hidden
         self._hidden = hidden
-        self._draw_edge_marks()
-        self._update_legend()
+        if hidden or changed:
+            self._draw_edge_marks()  # at the edges of the view as it is now
+        if changed:
+            self._update_legend()
 
     def _draw_edge_marks(self) -> None:
         vb = self.plot_item.vb

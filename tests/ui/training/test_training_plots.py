@@ -345,7 +345,11 @@ def test_a_run_outside_a_zoomed_view_is_marked_at_the_edge_and_in_the_legend(qtb
     assert plot.edge_marks.data[0]["symbol"] == "t1"
     assert plot.edge_marks.data[0]["brush"].color().getRgb()[:3] == color(2)
     labels = [label.text for _, label in plot.legend.items]
-    assert "#1 lr=0.1 (▲ above the view)" in labels
+    assert "#1 lr=0.1 (▲ above)" in labels
+    vb.setRange(xRange=(60, 120), yRange=(0, 0.5), padding=0)  # zoomed further
+    vb.sigRangeChangedManually.emit([True, True])
+    x, y = plot.edge_marks.data[0]["x"], plot.edge_marks.data[0]["y"]
+    assert 60 <= x <= 120 and 0.45 < y <= 0.5  # the mark moved with the view's edge
     vb.setRange(xRange=(300, 400), yRange=(0, 1), padding=0)  # past both runs' ends
     assert plot.hidden_runs() == {"#1 lr=0.1": "left", "current run": "left"}
     plot.plot_item.autoBtn.clicked.emit(plot.plot_item.autoBtn)  # "A": fit all, none hidden
