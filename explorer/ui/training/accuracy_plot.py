@@ -16,6 +16,7 @@ from explorer.ui.training.curve_style import (
     mark_epochs,
     rebuild_legend,
     repaint_samples,
+    set_symbol_style,
     style_plot,
 )
 from explorer.ui.training.paint_meter import TimedPaint
@@ -68,8 +69,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
     def _set_pens(self) -> None:
         base = color(self._color_index)
         self.val_curve.setPen(pg.mkPen(base, width=2))
-        self.val_curve.setSymbolBrush(pg.mkBrush(base))
-        self.val_curve.setSymbolPen(pg.mkPen(base))
+        set_symbol_style(self.val_curve, pg.mkPen(base), pg.mkBrush(base))
         self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
 
     def set_run(self, epochs, val_accuracy, train_accuracy=None, live: bool = False) -> None:

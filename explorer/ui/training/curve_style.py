@@ -52,6 +52,15 @@ def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.setMenuEnabled(True)
 
 
+def set_symbol_style(curve: pg.PlotDataItem, pen, brush) -> None:
+    """Give ``curve``'s marks ``pen`` and ``brush``, an empty curve's too: its legend sample
+    draws the marks from the curve's scatter, which pyqtgraph restyles only when it has data."""
+    curve.setSymbolPen(pen)
+    curve.setSymbolBrush(brush)
+    curve.scatter.setPen(pen)
+    curve.scatter.setBrush(brush)
+
+
 def repaint_samples(legend: pg.LegendItem) -> None:
     """Redraw the legend's line samples after their curves' pens changed (a sample is not
     told)."""

@@ -22,6 +22,7 @@ from explorer.ui.training.curve_style import (
     mark_epochs,
     rebuild_legend,
     repaint_samples,
+    set_symbol_style,
     style_plot,
 )
 from explorer.ui.training.loss_view import (
@@ -41,7 +42,10 @@ from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
 EDGE_INSET = 7  # pixels between a hidden run's edge mark and the view's edge
-MAX_LEGEND_NAME = 32  # characters of a run's name in the legend (the runs list has it whole)
+# A hidden run's name longer than this is shown in the legend by its number ("#3"): the runs
+# list beside the plot names it whole, in the same colour; the current run's, past the second.
+MAX_LEGEND_NAME = 16
+MAX_CURRENT_NAME = 32
 
 __all__ = ["AccuracyPlot", "CurveData", "LossCurvePlot", "MAX_EPOCH_MARKS", "make_history_figures"]
 
@@ -49,8 +53,9 @@ __all__ = ["AccuracyPlot", "CurveData", "LossCurvePlot", "MAX_EPOCH_MARKS", "mak
 class LossCurvePlot(TimedPaint, pg.PlotWidget):
     """Training loss per step, smoothed by a debiased EMA over the faint raw line.
 
-    Validation loss per epoch is drawn as markers at the step that ended the epoch. Other
-    runs can be overlaid (smoothed line only), named in a legend above the data. Points
+    Validation loss per epoch is drawn as markers at the step that ended the epoch, both
+    named in a legend above the data. Other runs can be overlaid (smoothed line only, in
+    their colours of the runs list). Points
     arrive through :meth:`append_steps`; nothing is redrawn until :meth:`refresh`, which the
     tab calls from its display timer, so the paint rate is independent of the training rate.
 
@@ -66,7 +71,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         super().__init__(parent, background=theme().palette.background)
         self.plot_item = self.getPlotItem()
         style_plot(self.plot_item, "Loss", "loss", "step")
-        self.legend = legend_outside(self.plot_item, columns=3)
+        self.legend = legend_outside(self.plot_item, columns=5)
         self._series = GrowingSeries(smoothing=0.6)
         self._validation = GrowingSeries(capacity=64)  # one point per epoch, appended
         self._dirty = False
@@ -174,8 +179,9 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.raw_curve.setPen(pg.mkPen((*base, RAW_ALPHA), width=1))
         self.smooth_curve.setPen(pg.mkPen(base, width=2))
         self.val_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
-        self.val_curve.setSymbolBrush(pg.mkBrush(theme().palette.background))
-        self.val_curve.setSymbolPen(pg.mkPen(base, width=2))
+        set_symbol_style(
+            self.val_curve, pg.mkPen(base, width=2), pg.mkBrush(theme().palette.background)
+        )
 
     def _set_item_names(self) -> None:
         # Column names of the CSV export.
@@ -392,15 +398,19 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._mark_hidden_runs()
 
     def _update_legend(self) -> None:
-        names = [self._name, "validation", *(data.name for data in self._overlay_data)]
-        items = [self.smooth_curve, self.val_curve, *self._overlays]
-        keys = [-1, None, *range(len(self._overlays))]
-        entries = []
-        for item, name, key in zip(items, names, keys, strict=True):
-            if len(name) > MAX_LEGEND_NAME:
-                name = name[: MAX_LEGEND_NAME - 1] + "…"
-            where = self._hidden.get(key)
-            entries.append((item, f"{name} ({EDGE_NOTES[where]})" if where else name))
+        """The current run and its validation marks; the other ticked runs are named by the
+        runs list beside the plot, in the same colours (seven names here would take the data's
+        room), except a run the view does not show: the legend says where it lies."""
+        current = legend_label(self._name, MAX_CURRENT_NAME)
+        where = self._hidden.get(-1)
+        entries = [
+            (self.smooth_curve, f"{current} ({EDGE_NOTES[where]})" if where else current),
+            (self.val_curve, "validation"),
+        ]
+        for key, (item, data) in enumerate(zip(self._overlays, self._overlay_data, strict=True)):
+            if key in self._hidden:
+                label = f"{legend_label(data.name)} ({EDGE_NOTES[self._hidden[key]]})"
+                entries.append((item, label))
         rebuild_legend(self.legend, entries)
 
     def overlay_names(self) -> list[str]:
@@ -472,6 +482,17 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         (x0, x1), (y0, y1) = vb.viewRange()
         self.readout.setPos(x0 + 0.02 * (x1 - x0), y1 - 0.02 * (y1 - y0))
         self.readout.show()
+
+
+def legend_label(name: str, limit: int = MAX_LEGEND_NAME) -> str:
+    """``name`` as the legend shows it: whole up to ``limit`` characters, else its run number
+    ("#3 standardize off" -> "#3"), else cut with an ellipsis."""
+    if len(name) <= limit:
+        return name
+    number = name.split(" ", 1)[0]
+    if number.startswith("#") and number[1:].isdigit():
+        return number
+    return name[: limit - 1] + "…"
 
 
 def _holds(held, fit) -> bool:

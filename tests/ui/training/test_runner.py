@@ -108,6 +108,9 @@ def test_the_current_run_never_wears_a_listed_runs_colour(qtbot):
     click(qtbot, view.reset)
     assert plot.run_color() not in [color(i) for i in listed()]
     assert tab.view.accuracy_plot.val_curve.opts["pen"].color().getRgb()[:3] == plot.run_color()
+    # The legend draws an empty curve's marks from its scatter: the new colour there too.
+    for curve in (plot.val_curve, tab.view.accuracy_plot.val_curve):
+        assert curve.scatter.opts["pen"].color().getRgb()[:3] == plot.run_color()
     tab.confirm = lambda parent, title, text: True
     tab.view.runs_panel.select_row(0)
     click(qtbot, tab.view.runs_panel.delete_button)

@@ -47,7 +47,7 @@ def test_loss_plot_draws_raw_smoothed_and_validation(qtbot):
     assert plot.is_log_y()
 
 
-def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
+def test_overlaid_runs_are_drawn_in_their_colours_and_named_by_the_runs_list(qtbot):
     plot = LossCurvePlot()
     qtbot.addWidget(plot)
     run = CurveData(
@@ -58,12 +58,16 @@ def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
         np.empty(0),
         np.arange(1.0, 2.0),
         np.array([0.5]),
+        color_index=3,
     )
     plot.set_overlays([run])
+    assert plot.overlay_names() == ["lr 0.1"]
+    assert plot._overlays[0].opts["pen"].color().getRgb()[:3] == color(3)
+    assert plot._overlays[0].name() == "lr 0.1 (smoothed)"  # the CSV column
     labels = [label.text for _, label in plot.legend.items]
-    assert "lr 0.1" in labels
+    assert labels == ["current run", "validation"]  # the legend leaves the data its room
     plot.set_overlays([])
-    assert "lr 0.1" not in [label.text for _, label in plot.legend.items]
+    assert plot.overlay_names() == []
 
 
 def test_accuracy_plot_in_percent(qtbot):
@@ -345,7 +349,7 @@ def test_a_run_outside_a_zoomed_view_is_marked_at_the_edge_and_in_the_legend(qtb
     assert plot.edge_marks.data[0]["symbol"] == "t1"
     assert plot.edge_marks.data[0]["brush"].color().getRgb()[:3] == color(2)
     labels = [label.text for _, label in plot.legend.items]
-    assert "#1 lr=0.1 (▲ above)" in labels
+    assert labels == ["current run", "validation", "#1 lr=0.1 (▲ above)"]
     vb.setRange(xRange=(60, 120), yRange=(0, 0.5), padding=0)  # zoomed further
     vb.sigRangeChangedManually.emit([True, True])
     x, y = plot.edge_marks.data[0]["x"], plot.edge_marks.data[0]["y"]
@@ -355,7 +359,7 @@ def test_a_run_outside_a_zoomed_view_is_marked_at_the_edge_and_in_the_legend(qtb
     plot.plot_item.autoBtn.clicked.emit(plot.plot_item.autoBtn)  # "A": fit all, none hidden
     assert plot.is_following() and plot.hidden_runs() == {}
     assert not plot.edge_marks.data.size
-    assert "#1 lr=0.1" in [label.text for _, label in plot.legend.items]
+    assert [label.text for _, label in plot.legend.items] == ["current run", "validation"]
 
 
 def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
@@ -385,4 +389,4 @@ def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
         assert legend.height() > 0 and not legend.intersects(data)
         assert data.height() > 0.5 * plot.height()  # the data keeps most of the plot
     labels = [label.text for _, label in loss.legend.items]
-    assert len(labels) == 9 and all(len(text) <= 32 for text in labels)
+    assert labels == ["current run", "validation"]
