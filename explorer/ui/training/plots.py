@@ -25,23 +25,20 @@ from explorer.ui.training.curve_style import (
     set_symbol_style,
     style_plot,
 )
+from explorer.ui.training.hidden_runs import Curve, HiddenRunMarks
 from explorer.ui.training.loss_view import (
     EDGE_NOTES,
-    EDGE_SYMBOLS,
     LOG_OFFER_RATIO,
     Bounds,
     curve_bounds,
     fit,
     spread,
-    to_view,
-    where_hidden,
 )
 from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
-EDGE_INSET = 7  # pixels between a hidden run's edge mark and the view's edge
 # A hidden run's name longer than this is shown in the legend by its number ("#3"): the runs
 # list beside the plot names it whole, in the same colour; the current run's, past the second.
 MAX_LEGEND_NAME = 16
@@ -87,11 +84,9 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self._overlay_data: list[CurveData] = []
         self._overlay_bounds: list[Bounds] = []
         self._log_offer = 0.0
-        self._hidden: dict[int, str] = {}  # curve (-1: the current run) -> where it lies
-        self.edge_marks = pg.ScatterPlotItem(size=12, pxMode=True)
-        self.edge_marks.setZValue(25)
-        self.edge_marks.csv_exclude = True
-        self.plot_item.addItem(self.edge_marks, ignoreBounds=True)
+        # Keys: -1 the current run, i the i-th overlay.
+        self._marks = HiddenRunMarks(self.plot_item)
+        self.edge_marks = self._marks.item
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(20)
         self.cursor.hide()
@@ -124,7 +119,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.readout.setColor(palette.text)
         self.readout.fill = pg.mkBrush((*palette.background, 210))
         self.readout.update()
-        self._hidden = {}  # redrawn in the new colours
+        self._marks.hidden = {}  # redrawn in the new colours
         self._mark_hidden_runs()
 
     def _make_curve(self, pen) -> pg.PlotDataItem:
@@ -290,68 +285,27 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
 
     # -- runs outside the view ------------------------------------------------------------
     def _on_view_range_changed(self, *_args) -> None:
-        if not self._follow or self._hidden:
+        if not self._follow or self._marks.hidden:
             self._mark_hidden_runs()
 
     def hidden_runs(self) -> dict[str, str]:
         """The drawn runs none of which the view shows: name -> where ("above", ...)."""
         names = [self._name, *(data.name for data in self._overlay_data)]
-        return {names[key + 1]: where for key, where in self._hidden.items()}
+        return {names[key + 1]: where for key, where in self._marks.hidden.items()}
 
     def _mark_hidden_runs(self) -> None:
         """Mark each run the view does not show at the edge it lies beyond and in the legend
         (a followed view shows every run: nothing to mark)."""
-        hidden: dict[int, str] = {}
+        curves = []
         if not self._follow:
-            log = self.is_log_y()
-            view = self.plot_item.vb.viewRange()
-            view = ((view[0][0], view[0][1]), (view[1][0], view[1][1]))
             series = self._series
-            curves = [(-1, series.x, series.smoothed)]
-            curves += [(i, *item.getOriginalDataset()) for i, item in enumerate(self._overlays)]
-            for key, xs, ys in curves:
-                if xs is not None and len(xs):
-                    where = where_hidden(xs, to_view(ys, log), view)
-                    if where:
-                        hidden[key] = where
-        changed = hidden != self._hidden
-        self._hidden = hidden
-        if hidden or changed:
-            self._draw_edge_marks()  # at the edges of the view as it is now
-        if changed:
+            curves.append(Curve(-1, series.x, series.smoothed, self._color_index))
+            for key, (item, data) in enumerate(
+                zip(self._overlays, self._overlay_data, strict=True)
+            ):
+                curves.append(Curve(key, *item.getOriginalDataset(), data.color_index))
+        if self._marks.update(curves, self.is_log_y()):
             self._update_legend()
-
-    def _draw_edge_marks(self) -> None:
-        vb = self.plot_item.vb
-        (x0, x1), (y0, y1) = vb.viewRange()
-        px, py = vb.viewPixelSize()
-        inset_x, inset_y = EDGE_INSET * px, EDGE_INSET * py
-        log = self.is_log_y()
-        spots = []
-        for key, where in self._hidden.items():
-            if key < 0:
-                xs, ys, index = self._series.x, self._series.smoothed, self._color_index
-            else:
-                xs, ys = self._overlays[key].getOriginalDataset()
-                index = self._overlay_data[key].color_index
-            ys = to_view(ys, log)
-            inside = (xs >= x0) & (xs <= x1)
-            if where in ("above", "below"):
-                x = float(np.mean(xs[inside])) if inside.any() else (x0 + x1) / 2
-                y = y1 - inset_y if where == "above" else y0 + inset_y
-            else:
-                finite = ys[np.isfinite(ys)]
-                y = float(np.clip(np.median(finite), y0, y1)) if finite.size else (y0 + y1) / 2
-                x = x0 + inset_x if where == "left" else x1 - inset_x
-            spots.append(
-                {
-                    "pos": (x, y),
-                    "symbol": EDGE_SYMBOLS[where],
-                    "brush": pg.mkBrush(color(index)),
-                    "pen": pg.mkPen(theme().palette.background, width=1),
-                }
-            )
-        self.edge_marks.setData(spots)
 
     def append_steps(self, steps, losses) -> None:
         self._series.extend(steps, losses)
@@ -389,7 +343,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
             item.opts["name"] = f"{run.name} (smoothed)"
             self._overlays.append(item)
         self._measure_overlays()
-        self._hidden = {}
+        self._marks.hidden = {}
         self._update_legend()
         current = self._current_bounds()
         self._update_log_offer(current)
@@ -401,15 +355,16 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         """The current run and its validation marks; the other ticked runs are named by the
         runs list beside the plot, in the same colours (seven names here would take the data's
         room), except a run the view does not show: the legend says where it lies."""
+        hidden = self._marks.hidden
         current = legend_label(self._name, MAX_CURRENT_NAME)
-        where = self._hidden.get(-1)
+        where = hidden.get(-1)
         entries = [
             (self.smooth_curve, f"{current} ({EDGE_NOTES[where]})" if where else current),
             (self.val_curve, "validation"),
         ]
         for key, (item, data) in enumerate(zip(self._overlays, self._overlay_data, strict=True)):
-            if key in self._hidden:
-                label = f"{legend_label(data.name)} ({EDGE_NOTES[self._hidden[key]]})"
+            if key in hidden:
+                label = f"{legend_label(data.name)} ({EDGE_NOTES[hidden[key]]})"
                 entries.append((item, label))
         rebuild_legend(self.legend, entries)
 
