@@ -288,8 +288,9 @@ class TrainingTab(ExplorerTab):
         v.pause.setEnabled(live)
         v.pause.setText("&Pause" if running or not live else "&Resume")
         v.start.setEnabled(not live and has_data)
-        v.start.setToolTip(with_key(START_PAUSED_TIP if live and not running else START_TIP,
-                                    START_KEYS[0]))  # fmt: skip
+        v.start.setToolTip(
+            with_key(START_PAUSED_TIP if live and not running else START_TIP, START_KEYS[0])
+        )
         v.step.setEnabled(not running and has_data)
         if focused is not None and not focused.isEnabled():
             # Qt would pass the focus on along the row, to Reset, where the next Space would

@@ -600,10 +600,24 @@ def test_ticked_runs_orders_of_magnitude_apart_offer_log_y(qtbot):
     tab = make_tab(qtbot)
     tab.show()
     steps = [float(s) for s in range(1, 301)]
-    tab.runs.add(Run(1, "#1 standardize off", steps=steps,
-                     losses=list(np.linspace(1400, 10, 300)), status="done"))  # fmt: skip
-    tab.runs.add(Run(2, "#2 standardize on", steps=steps,
-                     losses=list(np.linspace(0.6, 0.1, 300)), status="done"))  # fmt: skip
+    tab.runs.add(
+        Run(
+            1,
+            "#1 standardize off",
+            steps=steps,
+            losses=list(np.linspace(1400, 10, 300)),
+            status="done",
+        )
+    )
+    tab.runs.add(
+        Run(
+            2,
+            "#2 standardize on",
+            steps=steps,
+            losses=list(np.linspace(0.6, 0.1, 300)),
+            status="done",
+        )
+    )
     offer, log_y = tab.view.log_offer, tab.view.log_y
     assert offer.isVisible() and "log y" in offer.text()
     tab.runs.set_overlay(0, False)  # untick the far run: nothing to offer
@@ -624,11 +638,19 @@ def test_keys_start_pause_resume_step_and_reset_and_the_tooltips_say_them(qtbot)
     tab.activateWindow()
     qtbot.waitActive(tab)
     ctrl = Qt.KeyboardModifier.ControlModifier
-    for button, key in ((view.start, "Ctrl+Return"), (view.pause, "Space"),
-                        (view.step, "Ctrl+Right"), (view.reset, "Ctrl+R")):  # fmt: skip
+    for button, key in (
+        (view.start, "Ctrl+Return"),
+        (view.pause, "Space"),
+        (view.step, "Ctrl+Right"),
+        (view.reset, "Ctrl+R"),
+    ):
         assert key in button.toolTip()
     assert [b.text() for b in (view.start, view.pause, view.step, view.reset)] == [
-        "&Start", "&Pause", "S&tep", "R&eset"]  # fmt: skip
+        "&Start",
+        "&Pause",
+        "S&tep",
+        "R&eset",
+    ]
     tab.loss_plot.setFocus()
     qtbot.waitUntil(tab.loss_plot.hasFocus)
     qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Return, ctrl)

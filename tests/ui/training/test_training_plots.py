@@ -307,8 +307,9 @@ def test_the_hover_read_out_goes_when_the_pointer_leaves_and_when_a_run_begins(q
 def curve(name, steps, losses, color_index=0):
     steps = np.asarray(steps, dtype=float)
     empty = np.empty(0)
-    return CurveData(name, steps, np.asarray(losses, float), empty, empty, empty, empty,
-                     color_index=color_index)  # fmt: skip
+    return CurveData(
+        name, steps, np.asarray(losses, float), empty, empty, empty, empty, color_index=color_index
+    )
 
 
 def test_the_loss_view_fits_every_ticked_run_and_offers_log_y_when_they_differ(qtbot):
@@ -371,8 +372,12 @@ def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
         plot.resize(560, 420)
         plot.show()
     runs = [
-        curve(f"#{i} spiral adam lr=0.00{i} batch {8 * i}", np.arange(1, 301),
-              np.linspace(1.2, 0.1 * i, 300), color_index=i)  # fmt: skip
+        curve(
+            f"#{i} spiral adam lr=0.00{i} batch {8 * i}",
+            np.arange(1, 301),
+            np.linspace(1.2, 0.1 * i, 300),
+            color_index=i,
+        )
         for i in range(1, 8)
     ]
     for run in runs:
