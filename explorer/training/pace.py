@@ -86,6 +86,11 @@ class Pacer:
     def rate(self) -> float | None:
         return self._rate
 
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The clock the steps are spaced on (the run loop times its reports on it too)."""
+        return self._clock
+
     def set_rate(self, rate: float | None) -> None:
         """Step at most ``rate`` a second from now on: the step being waited for is due one
         new interval after the last step (at once when that is past)."""

@@ -12,7 +12,6 @@ sends them to the app.
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -74,7 +73,8 @@ class RunLoop:
         losses: list[float] = []
         epochs: list[dict[str, Any]] = []
         samples = 0
-        started = last_emit = last_view = last_state = time.perf_counter()
+        clock = self.pacer.clock  # one clock for pacing and timing (tests drive it)
+        started = last_emit = last_view = last_state = clock()
         last_outputs = -OUTPUTS_INTERVAL
         view_interval = VIEW_INTERVAL
         state_interval = STATE_INTERVAL
@@ -85,7 +85,7 @@ class RunLoop:
             nonlocal samples, started
             if not steps and not epochs:
                 return
-            now = time.perf_counter()
+            now = clock()
             send(
                 {
                     "kind": "steps",
@@ -117,7 +117,7 @@ class RunLoop:
                     break
                 delay = pacer.delay()
                 if delay > 0:
-                    now = time.perf_counter()
+                    now = clock()
                     if now + delay - last_emit >= EMIT_INTERVAL:  # due before the wait ends
                         flush()
                         last_emit = now
@@ -131,7 +131,7 @@ class RunLoop:
                 steps.append(int(event["step"]))
                 losses.append(float(event["loss"]))
                 samples += int(event["samples"])
-                now = time.perf_counter()
+                now = clock()
                 if event.get("epoch_finished"):
                     # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
                     full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
@@ -143,7 +143,7 @@ class RunLoop:
                     last_emit = now
                 if now - last_view >= view_interval:
                     self._send_view()
-                    last_view = time.perf_counter()
+                    last_view = clock()
                     # Live views may take at most VIEW_SHARE of the process's time.
                     view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
                 if now - last_state >= state_interval:

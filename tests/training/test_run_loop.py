@@ -82,13 +82,13 @@ def test_an_exception_in_the_job_ends_the_run_with_its_message():
     assert "RuntimeError" in sent[-1]["details"]
 
 
-class FakeClock:
-    """``time`` for the loop: every reading is 10 ms after the previous one."""
+class TickingClock:
+    """A clock for the loop: every reading is 10 ms after the previous one."""
 
     def __init__(self):
         self.now = 0.0
 
-    def perf_counter(self):
+    def __call__(self):
         self.now += 0.01
         return self.now
 
@@ -96,10 +96,12 @@ class FakeClock:
 def state_messages(monkeypatch, weights_bytes: int) -> int:
     """How many weight copies a 1000-step run sends while it runs (a fake 10 ms clock)."""
     from explorer.training import run_loop
+    from explorer.training.pace import Pacer
 
-    monkeypatch.setattr(run_loop, "time", FakeClock())
     monkeypatch.setattr(run_loop, "STATE_BYTES_PER_SECOND", 1000.0)
-    loop, job, sent = scripted_loop([1.0] * 1000, steps_per_epoch=10**9)
+    sent = []
+    job = ScriptedJob([1.0] * 1000, steps_per_epoch=10**9)
+    loop = RunLoop(job, sent.append, Pacer(clock=TickingClock()))
     job.state = lambda: {"w": np.zeros(weights_bytes // 8)}
     job.grads = lambda: {"w": np.zeros(weights_bytes // 8)}
     loop.run()
@@ -137,9 +139,16 @@ def test_a_paced_loop_spaces_its_steps_and_a_new_pace_applies_at_once():
     assert loop.run(max_steps=4) == "paused"
     assert np.allclose(job.times, [0.0, 0.05, 0.10, 0.15])
     clock.now += 60.0  # paused for a minute: the next steps are not owed to it
+    resumed = len(sent)
+    assert loop.run(max_steps=2) == "paused"
+    assert np.allclose(job.times[4:], [60.15, 60.2])
+    # The progress bar's speed: the samples over the time spent stepping, the pause left out.
+    reports = of_kind(sent[resumed:], "steps")
+    assert sum(r["samples"] for r in reports) == 2 * 8
+    assert sum(r["seconds"] for r in reports) == pytest.approx(0.05)
     loop.set_pace(None)
     assert loop.run() == "done"
-    assert job.times[4:] == [clock.now] * 4  # full speed: no wait at all
+    assert job.times[6:] == [clock.now] * 2  # full speed: no wait at all
     assert [s for m in of_kind(sent, "steps") for s in m["steps"]] == list(range(1, 9))
 
 
