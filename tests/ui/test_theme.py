@@ -115,3 +115,20 @@ def test_a_plot_widget_that_knows_its_plots_minimum_keeps_it_rather_than_a_fixed
     assert view.minimumSizeHint().width() >= title
     theme().set(zoom=1.5)
     assert view.minimumSizeHint().width() >= plot.titleLabel.item.boundingRect().width() > title
+
+
+def test_no_axis_title_in_the_app_carries_a_multiplier(qtbot):
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    plain = []
+    for widget in window.findChildren(pg.GraphicsView):
+        for item in widget.scene().items():
+            if isinstance(item, pg.AxisItem) and not getattr(item, "scales_its_label", False):
+                plain.append(item)
+    assert len(plain) > 20
+    assert [a.labelString() for a in plain if a.autoSIPrefix] == []
+    window.set_appearance("dark")  # restyled axes keep the rule
+    assert [a.labelString() for a in plain if a.autoSIPrefix] == []
+    window.close()

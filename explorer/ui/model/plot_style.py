@@ -71,6 +71,7 @@ class ValueAxisItem(pg.AxisItem):
     labels get fewer ticks, stepping the spacing 1, 2, 5, 10, ... until they fit.
     """
 
+    scales_its_label = True  # the theme leaves its power of ten in the label
     GAP = 8  # pixels between two labels
     SCALED = ((1e-300, 1e-4), (1e5, math.inf))  # largest |value| with a factor in the label
 

@@ -4,7 +4,7 @@ Training itself runs in a process of its own (:class:`explorer.training.process.
 so drawing never competes with it for the interpreter. The worker object has no parent and
 is moved to a QThread that the :class:`TrainingController` owns; there it reads the
 process's messages and emits each as a signal. The controller sends commands (run, steps,
-pause, stop) straight to the process, never calling the worker across threads.
+pause, stop, pace) straight to the process, never calling the worker across threads.
 :meth:`TrainingController.shutdown` stops the process, which ends the worker's reading, and
 waits for both, so closing the window mid-run leaves nothing running.
 
@@ -119,6 +119,7 @@ class TrainingController(QObject):
         self._spare: TrainingProcess | None = None  # started ahead for the next run
         self._job: RunHandle | None = None
         self._running = False
+        self._pace: float | None = None  # steps per second; None: full speed
         # While a worker thread exists the collector is off; the GUI thread collects here.
         self._collect_timer = QTimer(self)
         self._collect_timer.setInterval(250)
@@ -153,6 +154,7 @@ class TrainingController(QObject):
         # Before the writer thread runs any Python: the collector stays out of it.
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
         process.start(setup)
+        process.send({"kind": "pace", "steps_per_second": self._pace})
         self._process = process
         self._job = RunHandle(setup.run_id, model)
         self._thread = QThread()
@@ -206,6 +208,13 @@ class TrainingController(QObject):
 
     def _set_running(self, running: bool) -> None:
         self._running = running
+
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Train at most this many steps a second (None: full speed): the active run at
+        once, and every run after it."""
+        self._pace = steps_per_second
+        if self._process is not None:
+            self._process.send({"kind": "pace", "steps_per_second": steps_per_second})
 
     def pause(self) -> None:
         if self._process is not None:
