@@ -200,7 +200,11 @@ class TrainingProcess:
         return self._process.poll()
 
     def close(self) -> int:
-        """Stop the process (between two steps), wait for it; returns its exit code."""
+        """Stop the process (between two steps), wait for it; returns its exit code.
+
+        Whoever reads its messages keeps reading until :meth:`read` gives None: a process
+        whose output nobody reads blocks on its next message and is killed after
+        :data:`STOP_TIMEOUT` (exit code -9 on POSIX)."""
         if not self._closed:
             self._closed = True
             if self._writer is None:  # it still waits for a run: the end of its input ends it

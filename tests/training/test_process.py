@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 
@@ -74,7 +76,12 @@ def test_a_process_stops_mid_run_when_closed():
     process = TrainingProcess(run.run_setup(1))
     process.send({"kind": "run"})
     assert process.read()["kind"] in ("steps", "view", "state")  # it is training
+    # Its output is read to the end, as the app's pump does: a process whose output
+    # nobody reads blocks on its next message and can only be killed.
+    pump = threading.Thread(target=lambda: read_until_stopped(process), daemon=True)
+    pump.start()
     assert process.close() == 0
+    pump.join()
     assert process.exit_code() == 0
 
 
