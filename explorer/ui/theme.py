@@ -190,7 +190,12 @@ def style_axis(axis: pg.AxisItem) -> None:
     ticks show the real values. An axis type that scales its labels on purpose at extreme
     values sets ``scales_its_label``. An axis may carry ``tick_room``, the tick label it keeps
     room for from the start."""
-    axis.enableAutoSIPrefix(bool(getattr(axis, "scales_its_label", False)))
+    scales = bool(getattr(axis, "scales_its_label", False))
+    axis.enableAutoSIPrefix(scales)
+    if not scales:
+        # pyqtgraph still works out a scale for the current range when the prefix is turned
+        # off, and then draws its ticks scaled ("800" for 0.8) under a title without it.
+        axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
     current = theme()
     palette = current.palette
     axis.labelStyle["font-size"] = f"{current.pt(LABEL_PT):g}pt"

@@ -282,6 +282,8 @@ class RunDisplay:
         loss = self.view.loss_plot
         if flush:
             loss.refresh()
+            if self.run is not None:
+                self._pending.setdefault("accuracy", True)  # fitted exactly, not followed
             self._paint_pending(everything=True)
             return
         slow_due = bool(self._pending) and (

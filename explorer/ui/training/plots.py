@@ -380,6 +380,8 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         """Push buffered points to the curves; cheap when nothing changed. ``live`` (while
         a run trains): the followed view keeps room to grow instead of fitting exactly."""
         if not self._dirty:
+            if not live and self._live_range is not None and self._follow:
+                self._fit()  # the run ended: the room kept for it to grow goes
             return
         self._dirty = False
         series = self._series
