@@ -17,7 +17,6 @@ CONTROLS_WIDTH = 250
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
     """Title, axis labels and a faint grid, in the theme's colours and sizes."""
     for side, text in (("left", left), ("bottom", bottom)):
-        plot.getAxis(side).enableAutoSIPrefix(False)  # a loss reads as it is, not "x0.001"
         plot.setLabel(side, text)
     set_title(plot, title)
     style_in_theme(plot)
