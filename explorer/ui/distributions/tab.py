@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -246,9 +246,8 @@ class DistributionsTab(ExplorerTab):
         """Switch the unit: 2 / e / 10 or "bits" / "nats" / "hartleys". ValueError if other."""
         self.base = resolve_base(base)
         index = self.base_combo.findData(base_label(self.base))
-        blocked = self.base_combo.blockSignals(True)
-        self.base_combo.setCurrentIndex(index)
-        self.base_combo.blockSignals(blocked)
+        with QSignalBlocker(self.base_combo):
+            self.base_combo.setCurrentIndex(index)
         self.gaussian.set_base(self.base)
         self._refresh()
 
