@@ -108,7 +108,7 @@ def test_arithmetic_count_and_shapes_match_the_built_model(hidden):
     assert not config.adapted(21, 7).describes(model)
 
 
-def test_seed_count_is_203530():
+def test_the_lecture_model_has_203530_parameters():
     assert MLPConfig().num_parameters == 203_530
 
 

@@ -13,12 +13,9 @@ from explorer.ui.theme import style_plot as style_in_theme
 
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
-    """Title, axis labels and axes in the theme's look."""
+    """Title, axis labels and axes in the theme's look (no "(x0.001)" in a label: students
+    compare raw values with print(param); a :class:`ValueAxisItem` scales at extreme values)."""
     for side, text in (("left", left), ("bottom", bottom)):
-        axis = plot.getAxis(side)
-        # Students compare raw values with print(param): no "(x0.001)" rescaling, except
-        # for a ValueAxisItem at extreme scales.
-        axis.enableAutoSIPrefix(isinstance(axis, ValueAxisItem))
         plot.setLabel(side, text)
     set_title(plot, title)
     return style_in_theme(plot)

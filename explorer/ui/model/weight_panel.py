@@ -186,7 +186,6 @@ class WeightPanel(QWidget):
             width=14,
         )
         bar_axis = self.colorbar.getAxis("right")
-        bar_axis.enableAutoSIPrefix(False)
         bar_axis.setLabel("value")
         style_colorbar(self.colorbar)
         fit_axis_width(bar_axis, -1.0, 1.0)  # and for every new scale (a fixed 45 px hid 1e+18)

@@ -14,17 +14,10 @@ from explorer.ui.training.palette import color
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
     WAIT_MS,
-    assert_no_training_thread_left,
     click,
     make_tab,
     wait_stopped,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_training_thread_left():
-    yield
-    assert_no_training_thread_left()
 
 
 @pytest.fixture
