@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from explorer.engine import Tensor  # noqa: E402
+from explorer.model.config import MLPConfig  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
 
 BUILD_TARGET_MS = 100.0
@@ -56,7 +57,7 @@ def model_tab_latency(repeat: int = 20) -> list[tuple[str, float, float, float]]
     window.show()
     app.processEvents()
     tab = window.tab("model")
-    tab.set_model_config({}, build=True)
+    tab.set_model_config(MLPConfig(), build=True)
 
     def build():
         tab.build_model(confirm=False)

@@ -93,7 +93,7 @@ def measure_run(spec: RunSpec, target: float = TARGET_ACCURACY) -> RunMeasuremen
 
 def _describe(spec: RunSpec) -> str:
     t = spec.training
-    sizes = "-".join(str(h) for h in spec.hidden_sizes)
+    sizes = "-".join(str(h) for h in spec.model.hidden_sizes)
     return (
         f"{spec.dataset}: MLP hidden {sizes}, {t.optimizer} lr {t.lr:g}, batch {t.batch_size}, "
         f"{t.epochs} epochs, {t.loss}"

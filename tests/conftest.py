@@ -87,3 +87,25 @@ def _no_leftover_windows_or_threads(request):
         pytest.fail(f"test left visible top-level windows behind: {', '.join(left)}")
     if threads:
         pytest.fail(f"test left {len(threads)} training thread(s) running")
+
+
+@pytest.fixture(autouse=True)
+def _default_appearance():
+    """Give the next test the light appearance at 100 %, whatever this one chose (the theme
+    and the application's palette and font are the process's, the settings the run's)."""
+    yield
+    if "explorer.ui.theme" not in sys.modules:
+        return
+    from PySide6.QtGui import QGuiApplication, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.colors import LIGHT
+    from explorer.ui.settings import make_settings
+    from explorer.ui.theme import theme
+
+    make_settings().remove("view")
+    current = theme()
+    if QApplication.instance() is not None and (current.palette != LIGHT or current.zoom != 1):
+        QGuiApplication.styleHints().unsetColorScheme()
+        QApplication.setPalette(QPalette())
+        current.set(palette=LIGHT, zoom=1.0)

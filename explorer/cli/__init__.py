@@ -1,4 +1,5 @@
-"""The headless command line: ``explorer export <tab> ...`` and ``explorer screenshot ...``.
+"""The headless command line: ``explorer export <tab> ...``, ``explorer screenshot ...`` and
+``explorer lr-find ...``.
 
 Parsing and validation happen here without Qt, so ``explorer --help`` and every argument error
 work on any machine; bad arguments print one line and exit with code 2, never a traceback.
@@ -13,7 +14,7 @@ import os
 import re
 import sys
 
-from explorer.cli import distributions, losses, model, screenshot, training
+from explorer.cli import distributions, gradient, losses, lr_find, model, screenshot, training
 from explorer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -35,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Run with no arguments to open the app; the commands below need no display.",
         epilog="Examples:\n"
         "  explorer export distributions --p 1,0,0 --q 0.8,0.1,0.1 --out figs\n"
-        "  explorer screenshot --tab distributions --out distributions.png\n",
+        "  explorer screenshot --tab distributions --out distributions.png\n"
+        "  explorer lr-find --dataset spiral --optimizer adam --out lr\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"explorer {__version__}")
@@ -54,8 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     losses.add_parser(tabs)
     model.add_parser(tabs)
     training.add_parser(tabs)
+    gradient.add_parser(tabs)
 
     screenshot.add_parser(commands)
+    lr_find.add_parser(commands)
     return parser
 
 

@@ -9,9 +9,9 @@ from explorer.cli.common import (
     add_output_options,
     export_options,
     hidden_sizes_type,
-    integer,
     report,
     use_offscreen_qt,
+    whole_number,
     write_json,
 )
 from explorer.quoting import quoted
@@ -19,36 +19,41 @@ from explorer.quoting import quoted
 
 def add_parser(tabs) -> None:
     from explorer.engine import nn
-    from explorer.inspect.mlp_config import DEFAULT_CONFIG, DTYPES, MAX_FEATURES
+    from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
+    from explorer.model.config import DTYPES, MLPConfig
 
+    default = MLPConfig()
     model = tabs.add_parser(
         "model",
         help="an MLP's weight heatmap and histograms, print(model), parameter counts",
         description="Build nn.MLP as the Model tab does and write the selected parameter's "
         "heatmap and histograms (PNG, SVG, CSV), model.txt (print(model), as PyTorch prints "
         "it), model.json (configuration, state_dict shapes, parameter counts) and weights.npz. "
-        "Defaults are the lecture's Model(784, 256, 10, init_weight='he', init_bias='zero').",
+        "Defaults are the lecture's Model(784, 256, 10, init_weight='he', init_bias='zero'). "
+        f"A model above the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as "
+        "the app's default) is refused before anything is built.",
     )
-    features = integer(1, MAX_FEATURES)
     model.add_argument(
         "--input-features",
-        type=features,
-        default=DEFAULT_CONFIG["input_features"],
+        type=whole_number,
+        default=default.input_features,
         metavar="N",
-        help=f"input width (default {DEFAULT_CONFIG['input_features']})",
+        help=f"input width (default {default.input_features})",
     )
     model.add_argument(
         "--hidden",
         type=hidden_sizes_type,
+        default=default.hidden_sizes,
         metavar="LIST",
-        help="hidden layer sizes, e.g. 256 or 256,128 (empty string for none; default 256)",
+        help="hidden layer sizes, e.g. 256 or '256, 128' or '256 128' (empty string for none; "
+        "default 256)",
     )
     model.add_argument(
         "--output-features",
-        type=features,
-        default=DEFAULT_CONFIG["output_features"],
+        type=whole_number,
+        default=default.output_features,
         metavar="N",
-        help=f"output width (default {DEFAULT_CONFIG['output_features']})",
+        help=f"output width (default {default.output_features})",
     )
     for flag, key, names in (
         ("--activation", "activation", nn.MLP.ACTIVATIONS),
@@ -60,21 +65,21 @@ def add_parser(tabs) -> None:
             type=str.lower,
             choices=names,
             metavar="NAME",
-            default=DEFAULT_CONFIG[key],
+            default=getattr(default, key),
             help=f"one of {', '.join(names)}",
         )
     model.add_argument(
         "--dtype",
         type=str.lower,
         choices=DTYPES,
-        default=DEFAULT_CONFIG["dtype"],
+        default=default.dtype,
         metavar="NAME",
         help=f"one of {', '.join(DTYPES)}",
     )
     model.add_argument(
         "--seed",
-        type=integer(0, 2**32 - 1),
-        default=0,
+        type=whole_number,
+        default=default.seed,
         metavar="S",
         help="seed of the initial weights (default 0)",
     )
@@ -88,30 +93,24 @@ def add_parser(tabs) -> None:
     model.set_defaults(run=run)
 
 
-def model_config(args) -> dict:
-    """The Model tab's configuration dict for the arguments (validated, budget checked)."""
-    from explorer.inspect.mlp_config import (
-        DEFAULT_CONFIG,
-        DEFAULT_PARAMETER_BUDGET,
-        check_parameter_budget,
-        validate_config,
-    )
+def model_config(args):
+    """The :class:`~explorer.model.config.MLPConfig` the arguments describe, validated and
+    priced against the parameter budget (UsageError quoting what is wrong)."""
+    from explorer.model.budget import ParameterBudget
+    from explorer.model.config import MLPConfig
 
-    hidden = DEFAULT_CONFIG["hidden_sizes"] if args.hidden is None else list(args.hidden)
     try:
-        config = validate_config(
-            {
-                "input_features": args.input_features,
-                "hidden_sizes": hidden,
-                "output_features": args.output_features,
-                "activation": args.activation,
-                "init_weight": args.init_weight,
-                "init_bias": args.init_bias,
-                "dtype": args.dtype,
-                "seed": args.seed,
-            }
+        config = MLPConfig(
+            input_features=args.input_features,
+            hidden_sizes=args.hidden,
+            output_features=args.output_features,
+            activation=args.activation,
+            init_weight=args.init_weight,
+            init_bias=args.init_bias,
+            dtype=args.dtype,
+            seed=args.seed,
         )
-        check_parameter_budget(config, DEFAULT_PARAMETER_BUDGET)
+        ParameterBudget().check(config)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return config
@@ -120,12 +119,11 @@ def model_config(args) -> dict:
 def run(args) -> int:
     import numpy as np
 
-    from explorer.inspect.mlp_config import build_mlp
     from explorer.inspect.module_info import model_totals
     from explorer.io.atomic import atomic_path, write_text_atomic
 
     config = model_config(args)
-    model = build_mlp(config)
+    model = config.build()
     state = model.state_dict()
     if args.parameter not in state:
         raise UsageError(
@@ -143,7 +141,7 @@ def run(args) -> int:
         write_text_atomic(out / "model.txt", repr(model) + "\n")
         totals = model_totals(model)
         summary = {
-            "config": config,
+            "config": config.to_dict(),
             "state_dict": {key: list(np.shape(value)) for key, value in state.items()},
             "total_params": totals.total_params,
             "trainable_params": totals.trainable_params,

@@ -15,7 +15,7 @@ from explorer.cli.common import (
 )
 from explorer.quoting import quoted
 
-TAB_NAMES = ("distributions", "losses", "model", "training")
+TAB_NAMES = ("distributions", "losses", "model", "training", "gradient")
 MAX_SCREENSHOT_SIDE = 8192
 
 

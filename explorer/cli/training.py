@@ -1,4 +1,5 @@
-"""``explorer export training``: train headless, then curves, history, metrics, weights."""
+"""``explorer export training``: train headless, then curves, the network and its layers'
+history, history.csv, metrics, weights."""
 
 from __future__ import annotations
 
@@ -8,113 +9,62 @@ from explorer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     OutputFolder,
-    UsageError,
     add_output_options,
+    add_run_options,
     export_options,
-    hidden_sizes_type,
-    integer,
     metric,
-    real,
+    prepare_run,
     report,
+    run_spec,
     use_offscreen_qt,
     write_json,
 )
 
+DISTRIBUTIONS_PER_RUN = 100  # histograms of weights and gradients a headless run records
+
 
 def add_parser(tabs) -> None:
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, LOSSES, OPTIMIZERS
-    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
+    from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
+    from explorer.training import DEFAULT_RUN
 
     training = DEFAULT_RUN.training
     train = tabs.add_parser(
         "training",
         help="train the MLP headless; loss and accuracy curves, history, metrics, weights",
         description="Train an MLP on a built-in dataset without a display, with a progress "
-        "bar on stderr, then write the loss and accuracy curves (PNG, SVG, CSV), history.csv "
-        "(one row per epoch), metrics.json and weights.npz (keyed like PyTorch's state_dict). "
+        "bar on stderr, then write the loss and accuracy curves, the network view (what every "
+        "unit computes) and each layer's history (weights and gradients over the steps, "
+        "gradient norms, update ratios, dead units) as PNG, SVG and CSV, history.csv (one row "
+        "per epoch, with each layer's gradient norm and update ratio), metrics.json and "
+        "weights.npz (keyed like PyTorch's state_dict). "
         f"Without options this is the app's default run ({DEFAULT_RUN.dataset}, "
-        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}).",
+        f"{training.epochs} epochs, {training.optimizer}, lr {training.lr:g}). A model above "
+        f"the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as the app's "
+        "default) is refused before anything is built.",
     )
-    train.add_argument(
-        "--dataset",
-        type=str.lower,
-        choices=DATASET_NAMES,
-        default=DEFAULT_RUN.dataset,
-        metavar="NAME",
-        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
-    )
-    train.add_argument(
-        "--epochs",
-        type=integer(1, MAX_EPOCHS),
-        metavar="N",
-        help="passes over the training data (default: the dataset's default run)",
-    )
-    train.add_argument(
-        "--seed",
-        type=integer(0, MAX_SEED),
-        metavar="S",
-        help="seed of the split, the initial weights and the batch order (default 0)",
-    )
-    train.add_argument(
-        "--batch-size", type=integer(1, MAX_BATCH_SIZE), metavar="B", help="samples per step"
-    )
-    train.add_argument("--lr", type=real(1e-8, 10), metavar="LR", help="learning rate")
-    train.add_argument(
-        "--optimizer",
-        type=str.lower,
-        choices=OPTIMIZERS,
-        metavar="NAME",
-        help=f"one of {', '.join(OPTIMIZERS)}",
-    )
-    train.add_argument(
-        "--loss",
-        type=str.lower,
-        choices=LOSSES,
-        metavar="NAME",
-        help=f"one of {', '.join(LOSSES)}",
-    )
-    train.add_argument(
-        "--hidden",
-        type=hidden_sizes_type,
-        metavar="LIST",
-        help="hidden layer sizes, e.g. 32,32 (empty string for none)",
-    )
+    add_run_options(train, "passes over the training data (default: the dataset's default run)")
     add_output_options(train)
     train.set_defaults(run=run)
 
 
-def figure_names(is_2d: bool) -> tuple[str, ...]:
-    """The plots ``export training`` writes: curves, decision regions for 2-D data, confusion."""
+def figure_names(is_2d: bool, layers: list[str] = (), relu: bool = False) -> tuple[str, ...]:
+    """The plots ``export training`` writes: curves, decision regions for 2-D data, confusion,
+    the network view, each layer's weights and gradients over the steps, gradient norms,
+    update ratios and, for a ReLU network with hidden layers, dead units."""
     regions = ("decision-regions",) if is_2d else ()
-    return ("loss", "accuracy", *regions, "confusion-matrix")
-
-
-def training_spec(args):
-    """The RunSpec the arguments describe: the dataset's default run, with overrides."""
-    from dataclasses import replace
-
-    from explorer.training import default_run_for
-
-    spec = default_run_for(args.dataset)
-    changes = {
-        key: value
-        for key, value in (
-            ("epochs", args.epochs),
-            ("seed", args.seed),
-            ("batch_size", args.batch_size),
-            ("lr", args.lr),
-            ("optimizer", args.optimizer),
-            ("loss", args.loss),
-        )
-        if value is not None
-    }
-    spec = spec.with_training(**changes)
-    if args.hidden is not None:
-        spec = replace(spec, hidden_sizes=args.hidden)
-    try:
-        return spec.validate()
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    per_layer = tuple(f"{kind}-{name}" for name in layers for kind in ("weights", "gradients"))
+    dead = ("dead-units",) if relu and len(layers) > 1 else ()
+    return (
+        "loss",
+        "accuracy",
+        *regions,
+        "confusion-matrix",
+        "network",
+        *per_layer,
+        "gradient-norms",
+        "update-ratios",
+        *dead,
+    )
 
 
 def training_metrics(history, seconds: float, diverged: str | None) -> dict:
@@ -132,16 +82,12 @@ def training_metrics(history, seconds: float, diverged: str | None) -> dict:
 
 
 def run(args) -> int:
-    from explorer.training import setup_run
-
-    spec = training_spec(args)
+    spec = run_spec(args)
     with OutputFolder(args.out, args.force) as folder:
-        try:
-            run = setup_run(spec)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        run = prepare_run(spec)
         out = folder.path
-        names = figure_names(run.dataset.is_2d)
+        layers = [f"linear{i}" for i in range(1, len(spec.model.hidden_sizes) + 2)]
+        names = figure_names(run.dataset.is_2d, layers, spec.model.activation == "relu")
         figures = [out / f"training-{name}.{fmt}" for name in names for fmt in args.formats]
         if run.dataset.is_2d and "csv" in args.formats:
             figures.append(out / "training-decision-regions-data.csv")  # the points beside it
@@ -152,15 +98,30 @@ def run(args) -> int:
 def _train_and_export(args, spec, run, out) -> int:
     import time
 
+    from explorer.inspect.layer_history import LayerHistory
     from explorer.progress import ProgressBar
     from explorer.training import save_weights
+    from explorer.training.probes import NetworkRecorder, step_hooks
 
     trainer = run.trainer
     config = spec.training
     bar = ProgressBar(trainer.total_steps, label=f"training {spec.dataset}")
     epoch_line = {"text": ""}
+    recorder = NetworkRecorder(
+        run.model,
+        run.train.x,
+        epoch_steps=trainer.steps_per_epoch,
+        distribution_epochs=max(1, config.epochs // DISTRIBUTIONS_PER_RUN),
+    )
+    layers = LayerHistory(recorder.names)
+    before_step, after_step = step_hooks(trainer, recorder)
 
     def on_step(result) -> None:
+        after_step(result)
+        if result.epoch_finished is not None or result.done:
+            records = recorder.drain()
+            if records is not None:
+                layers.extend(records)
         if result.epoch_finished is not None:
             record = result.epoch_finished
             epoch_line["text"] = (
@@ -170,7 +131,7 @@ def _train_and_export(args, spec, run, out) -> int:
         bar.update(result.step, epoch_line["text"] or f"loss {result.loss:.4f}")
 
     started = time.perf_counter()
-    history = trainer.run(callback=on_step)
+    history = trainer.run(callback=on_step, should_stop=before_step)
     seconds = time.perf_counter() - started
     bar.finish(epoch_line["text"])
     if trainer.diverged:
@@ -179,8 +140,8 @@ def _train_and_export(args, spec, run, out) -> int:
     use_offscreen_qt()
     from explorer.ui.headless import export_training_figures
 
-    written = export_training_figures(run, out, export_options(args), args.force)
-    history.write_csv(out / "history.csv")
+    written = export_training_figures(run, out, export_options(args), args.force, layers)
+    history.write_csv(out / "history.csv", layers.epoch_columns(history.epoch_column("step")))
     written.append(out / "history.csv")
     written.append(
         write_json(out / "metrics.json", training_metrics(history, seconds, trainer.diverged), True)

@@ -1,9 +1,15 @@
 """The session document: every tab's state as versioned JSON, arrays beside it as ``.npz``.
 
-A session is what a person needs to come back to an experiment: the state of every control,
-the model configuration, the runs' curves (all inside each tab's ``state()``), and arrays such
-as trained weights, which go into a ``.npz`` file next to the JSON, named by the JSON
-(``lab.json`` -> ``lab.<16 hex digits>.npz``; sessions written with ``lab.npz`` still open).
+A session is what a person needs to come back to an experiment: the state of every control
+and the runs' curves (inside each tab's ``state()``), the documents the tabs share (the model
+document: its configuration, whether it is trained), and arrays such as the trained weights,
+each once, which go into a ``.npz`` file next to the JSON, named by the JSON (``lab.json`` ->
+``lab.<16 hex digits>.npz``; sessions written with ``lab.npz`` still open).
+
+Format versions: 1 kept the model's configuration in the Model tab's state and its weights
+twice (under ``model/`` and ``training/``); 2 keeps both once, in the model document's
+section. :func:`upgrade_session` turns an older session into the current format as it is
+read.
 
 Saving replaces the pair together: the arrays go to a new name first, then the JSON that
 names them replaces the old JSON atomically, and only then is the old arrays file deleted.
@@ -36,7 +42,7 @@ from explorer.io.bounded import FileRefusedError, read_bounded
 from explorer.io.npz import NpzError, open_npz
 
 SESSION_FORMAT = "explorer-session"
-SESSION_VERSION = 1
+SESSION_VERSION = 2
 SESSION_SUFFIX = ".json"
 ARRAYS_SUFFIX = ".npz"
 
@@ -63,8 +69,11 @@ class Session:
     ----------
     tabs : dict
         ``export_name -> state()`` of each tab (JSON values only).
+    documents : dict
+        ``name -> state()`` of each document the tabs share (``"model"``: the model document).
     arrays : dict
-        ``export_name -> {name: ndarray}``: large numeric data, such as trained weights.
+        ``section -> {name: ndarray}``: large numeric data; a section is a document's name
+        (``"model"``: the trained weights) or a tab's export name.
     current_tab : str or None
         The tab that was showing.
     app_version, saved_at : str
@@ -72,14 +81,19 @@ class Session:
     arrays_problem : str or None
         Why the arrays file could not be read, when ``load_session(..., keep_state=True)``
         kept the JSON state without it (``arrays`` is then empty).
+    version : int
+        The format version it was read in (:func:`load_session` upgrades it to
+        :data:`SESSION_VERSION`).
     """
 
     tabs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     arrays: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     current_tab: str | None = None
     app_version: str = ""
     saved_at: str = ""
     arrays_problem: str | None = None
+    version: int = SESSION_VERSION
 
 
 def arrays_path(session_path: str | os.PathLike) -> Path | None:
@@ -128,6 +142,7 @@ def session_to_dict(session: Session, arrays_file: str | None) -> dict[str, Any]
         "app_version": __version__,
         "saved_at": saved_at,
         "current_tab": session.current_tab,
+        "documents": session.documents,
         "tabs": session.tabs,
         "arrays": arrays_file,
     }
@@ -145,6 +160,8 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
     path = Path(path)
     for name, state in session.tabs.items():
         _check_value(state, f"tabs.{name}", path, 0)
+    for name, state in session.documents.items():
+        _check_value(state, f"documents.{name}", path, 0)
     has_arrays = any(session.arrays.get(tab) for tab in session.arrays)
     new_arrays = None
     if has_arrays:
@@ -207,7 +224,7 @@ def load_session(path: str | os.PathLike, keep_state: bool = False) -> Session:
             if not keep_state:
                 raise
             session.arrays, session.arrays_problem = {}, str(exc)
-    return session
+    return upgrade_session(session)
 
 
 def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tuple[Session, Any]:
@@ -243,13 +260,16 @@ def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tu
             f"session {str(path)!r} was saved by a newer explorer (format version {version}; "
             f"this explorer reads up to version {SESSION_VERSION}). Update the explorer to open it."
         )
-    tabs = document.get("tabs", {})
-    if not isinstance(tabs, dict):
-        raise _error(path, f"'tabs' must be an object, got {_kind(tabs)}")
-    for name, state in tabs.items():
-        if not isinstance(state, dict):
-            raise _error(path, f"'tabs.{name}' must be an object, got {_kind(state)}")
-        _check_value(state, f"tabs.{name}", path, 1)
+    sections = {}
+    for key in ("tabs", "documents"):
+        section = document.get(key, {})
+        if not isinstance(section, dict):
+            raise _error(path, f"'{key}' must be an object, got {_kind(section)}")
+        for name, state in section.items():
+            if not isinstance(state, dict):
+                raise _error(path, f"'{key}.{name}' must be an object, got {_kind(state)}")
+            _check_value(state, f"{key}.{name}", path, 1)
+        sections[key] = section
     current = document.get("current_tab")
     if current is not None and not isinstance(current, str):
         raise _error(path, f"'current_tab' must be a string, got {_kind(current)}")
@@ -259,13 +279,39 @@ def parse_session(raw: bytes | str, path: str | os.PathLike = "<session>") -> tu
             raise _error(path, f"'arrays' must be a file name beside it, got {arrays_file!r}")
     return (
         Session(
-            tabs=tabs,
+            tabs=sections["tabs"],
+            documents=sections["documents"],
             current_tab=current,
             app_version=str(document.get("app_version", ""))[:64],
             saved_at=str(document.get("saved_at", ""))[:64],
+            version=version,
         ),
         arrays_file,
     )
+
+
+# -- older formats ------------------------------------------------------------------------
+def upgrade_session(session: Session) -> Session:
+    """Bring ``session`` (read in format ``session.version``) to :data:`SESSION_VERSION`."""
+    if session.version < 2:
+        _upgrade_from_version_1(session)
+    session.version = SESSION_VERSION
+    return session
+
+
+def _upgrade_from_version_1(session: Session) -> None:
+    # Version 1: the configuration in the Model tab's state, the same weights under both the
+    # Model and the Training tab, and a restored model counted as trained.
+    weights = session.arrays.pop("training", None)
+    weights = session.arrays.get("model") or weights
+    if weights:
+        session.arrays["model"] = weights
+    model_tab = session.tabs.get("model")
+    if isinstance(model_tab, dict) and "config" in model_tab:
+        model_tab = dict(model_tab)
+        config = model_tab.pop("config")
+        session.tabs["model"] = model_tab
+        session.documents.setdefault("model", {"config": config, "trained": bool(weights)})
 
 
 def load_arrays(path: str | os.PathLike) -> dict[str, dict[str, np.ndarray]]:

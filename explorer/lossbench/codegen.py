@@ -20,9 +20,11 @@ def tensor_literal(values: np.ndarray, indent: int) -> str:
     """``[[0.1, -2], [3, 4]]`` laid out one row per line, aligned under the first bracket."""
     values = np.asarray(values)
     if values.ndim == 0:
-        return _scalar(values.item())
+        return _scalar(values[()] if values.dtype == np.float32 else values.item())
     if values.ndim == 1:
-        return "[" + ", ".join(_scalar(v) for v in values.tolist()) + "]"
+        # float32 elements stay float32: their shortest text is shorter than float64's.
+        items = list(values) if values.dtype == np.float32 else values.tolist()
+        return "[" + ", ".join(_scalar(v) for v in items) + "]"
     rows = [tensor_literal(row, indent + 1) for row in values]
     return "[" + (",\n" + " " * (indent + 1)).join(rows) + "]"
 
@@ -32,7 +34,12 @@ def _scalar(value) -> str:
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    text = repr(float(value))  # the shortest text that reads back as the same float64
+    if isinstance(value, np.float32):
+        # The shortest text that torch.tensor (float64 parse, then float32) reads back as the
+        # same float32: "0.5334", not the float64 expansion "0.5333999991416931".
+        text = str(value)
+    else:
+        text = repr(float(value))  # the shortest text that reads back as the same float64
     if text.endswith(".0"):
         return text[:-1]  # "1." as torch prints it; without a point torch makes an int tensor
     return text if ("." in text or "e" in text or "n" in text) else text + "."

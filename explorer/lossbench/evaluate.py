@@ -119,6 +119,46 @@ def target_array(
     return np.asarray(target, dtype=dtype)
 
 
+@dataclass(frozen=True)
+class LossCall:
+    """The tensors of one ``output = loss(input, target)`` before its backward: the loss
+    ``module``, ``input`` (requires grad), ``target``, what the loss was fed (``fed``: the
+    input, or its log_softmax), its ``output`` and the scalar backpropagated (``total``)."""
+
+    module: nn.Module
+    input: Tensor
+    target: Tensor
+    fed: Tensor
+    output: Tensor
+    total: Tensor
+
+
+def loss_call(
+    kind: str,
+    options: LossOptions,
+    input: np.ndarray,
+    target: np.ndarray,
+    dtype: str = "float32",
+) -> LossCall:
+    """Build the loss and call it on ``input`` and ``target``, without backward yet.
+
+    Raises LossRejected with the engine's message when it rejects the combination (warnings
+    pass to the caller).
+    """
+    spec = LOSSES[kind]
+    try:
+        loss = build_loss(kind, options, dtype)
+        x = Tensor(np.asarray(input, dtype=dtype), requires_grad=True)
+        y = Tensor(target_array(kind, options, target, dtype))
+        fed = F.log_softmax(x, dim=1) if _applies_log_softmax(spec, options) else x
+        output = loss(fed, y)
+        # backward needs a scalar: for reduction='none' that is output.sum(), as in torch
+        total = output if output.dim() == 0 else output.sum()
+    except ENGINE_ERRORS as error:
+        raise LossRejected(_message(error)) from None
+    return LossCall(loss, x, y, fed, output, total)
+
+
 def evaluate(
     kind: str,
     options: LossOptions,
@@ -142,14 +182,9 @@ def evaluate(
     # result instead (explorer.lossbench.hints.result_notes).
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
+        call = loss_call(kind, options, input, target, dtype)
+        x, y, fed, output, total = call.input, call.target, call.fed, call.output, call.total
         try:
-            loss = build_loss(kind, options, dtype)
-            x = Tensor(np.asarray(input, dtype=dtype), requires_grad=True)
-            y = Tensor(target_array(kind, options, target, dtype))
-            fed = F.log_softmax(x, dim=1) if _applies_log_softmax(spec, options) else x
-            output = loss(fed, y)
-            # backward needs a scalar: for reduction='none' that is output.sum(), as in torch
-            total = output if output.dim() == 0 else output.sum()
             total.backward()
         except ENGINE_ERRORS as error:
             raise LossRejected(_message(error)) from None

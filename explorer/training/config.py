@@ -2,17 +2,13 @@
 
 :class:`TrainingConfig` holds only the loop's settings (loss, optimizer, learning rate, batch
 size, epochs, seed, ...), never the dataset's. :class:`RunSpec` bundles a dataset name and its
-parameters, the MLP's configuration and a TrainingConfig: everything needed to reproduce a
-run. :data:`DEFAULT_RUN` is the app's (and ``explorer export training``'s) default run.
+parameters, the MLP's configuration (an :class:`~explorer.model.config.MLPConfig`, adapted to
+the data's sizes when the run is set up) and a TrainingConfig: everything needed to reproduce
+a run. :data:`DEFAULT_RUN` is the app's (and ``explorer export training``'s) default run.
 
-Loss choice
------------
-``"cross_entropy"`` is ``F.cross_entropy(logits, labels)``. ``"mse"`` is the classic
-"squared error vs cross entropy" comparison of the lecture notes:
-``F.mse_loss(F.softmax(logits, dim=1), one_hot(labels))`` -- squared error between the
-predicted probabilities and the one-hot target, averaged over samples *and* classes as torch's
-``reduction="mean"`` does. Its gradient vanishes where the model is confidently wrong, which is
-exactly why it learns more slowly; the Training tab lets a person see it.
+The loss choice (``"cross_entropy"`` or ``"mse"`` on softmax against one-hot, the lecture
+notes' comparison) is :mod:`explorer.model.loss`'s: MSE's gradient vanishes where the model is
+confidently wrong, which is why it learns more slowly; the Training tab lets a person see it.
 """
 
 from __future__ import annotations
@@ -21,14 +17,13 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from explorer.engine import nn
+from explorer.model.config import MAX_SEED, MLPConfig
+from explorer.model.loss import TRAINING_LOSSES
 from explorer.quoting import quoted
 
-LOSSES: tuple[str, ...] = ("cross_entropy", "mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 MAX_EPOCHS = 100_000
 MAX_BATCH_SIZE = 1_000_000
-MAX_SEED = 2**31 - 1
 
 
 @dataclass
@@ -38,7 +33,7 @@ class TrainingConfig:
     Parameters
     ----------
     loss : {"cross_entropy", "mse"}
-        See the module docstring for what ``"mse"`` computes.
+        See :mod:`explorer.model.loss` for what ``"mse"`` computes.
     optimizer : {"sgd", "momentum", "adam"}
         ``optim.SGD`` (no momentum), ``optim.SGD(momentum=momentum)``, ``optim.Adam``.
     lr : float
@@ -52,8 +47,8 @@ class TrainingConfig:
     epochs : int
         Passes over the training data.
     seed : int
-        Seeds the train/validation split, the per-epoch shuffling and (through
-        :func:`explorer.training.build_model`) the weight initialisation.
+        Seeds the train/validation split, the per-epoch shuffling and the weight
+        initialisation (:func:`explorer.training.build_model`, Start in the app).
     shuffle : bool
         Reshuffle the training samples every epoch.
     val_fraction : float
@@ -73,7 +68,7 @@ class TrainingConfig:
 
     def validate(self) -> TrainingConfig:
         """Return ``self`` if every field is valid, else ValueError naming the field and value."""
-        _choice("loss", self.loss, LOSSES)
+        _choice("loss", self.loss, TRAINING_LOSSES)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _number("lr", self.lr, 0, 10, low_open=True)
         _number("momentum", self.momentum, 0, 1, high_open=True)
@@ -135,13 +130,6 @@ def _integer(name: str, value: Any, low: int, high: int) -> None:
         raise ValueError(f"{name} must be an integer from {low} to {high}; got {quoted(value)}")
 
 
-ACTIVATIONS = nn.MLP.ACTIVATIONS
-INIT_WEIGHTS = nn.MLP.INIT_WEIGHTS
-INIT_BIASES = nn.MLP.INIT_BIASES
-MAX_HIDDEN_LAYERS = 8
-MAX_LAYER_WIDTH = 16_384
-
-
 @dataclass
 class RunSpec:
     """A reproducible run: dataset, MLP configuration and training settings.
@@ -154,10 +142,10 @@ class RunSpec:
     dataset_params : dict
         Parameters of a synthetic generator (see ``explorer.data.SYNTHETIC_DATASETS``);
         missing ones take their defaults.
-    hidden_sizes : tuple of int
-        The MLP's hidden layers; input and output sizes come from the dataset.
-    activation, init_weight, init_bias : str
-        As ``nn.MLP`` takes them.
+    model : MLPConfig
+        The MLP; its input and output widths are replaced by the data's when the run is set
+        up (as the Training tab adapts the model), and its weights are drawn from
+        ``training.seed``.
     standardize : bool or None
         Standardize features (fitted on the training part). None means: only for data that is
         not 2-D (the synthetic sets are already on a unit scale, and their decision regions
@@ -167,36 +155,18 @@ class RunSpec:
 
     dataset: str = "spiral"
     dataset_params: dict[str, Any] = field(default_factory=dict)
-    hidden_sizes: tuple[int, ...] = (256,)
-    activation: str = "relu"
-    init_weight: str = "he"
-    init_bias: str = "zero"
+    model: MLPConfig = MLPConfig()
     standardize: bool | None = None
     training: TrainingConfig = field(default_factory=TrainingConfig)
 
     def validate(self) -> RunSpec:
-        """Check the model fields and the training config; ValueError naming the bad one."""
+        """Check the fields and the training config; ValueError naming the bad one."""
         if not isinstance(self.dataset, str) or not self.dataset:
             raise ValueError(f"dataset must be a name; got {quoted(self.dataset)}")
         if not isinstance(self.dataset_params, dict):
             raise ValueError(f"dataset_params must be a dict; got {quoted(self.dataset_params)}")
-        sizes = self.hidden_sizes
-        if (
-            not isinstance(sizes, tuple | list)
-            or len(sizes) > MAX_HIDDEN_LAYERS
-            or not all(
-                isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= MAX_LAYER_WIDTH
-                for h in sizes
-            )
-        ):
-            raise ValueError(
-                f"hidden_sizes must be at most {MAX_HIDDEN_LAYERS} integers from 1 to "
-                f"{MAX_LAYER_WIDTH}; got {quoted(sizes)}"
-            )
-        self.hidden_sizes = tuple(sizes)
-        _choice("activation", self.activation, ACTIVATIONS)
-        _choice("init_weight", self.init_weight, INIT_WEIGHTS)
-        _choice("init_bias", self.init_bias, INIT_BIASES)
+        if not isinstance(self.model, MLPConfig):
+            raise ValueError(f"model must be an MLPConfig; got {quoted(self.model)}")
         if self.standardize not in (None, True, False):
             raise ValueError(
                 f"standardize must be true, false or null; got {quoted(self.standardize)}"
@@ -213,11 +183,14 @@ class RunSpec:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (``training`` nested, ``hidden_sizes`` as a list)."""
-        state = asdict(self)
-        state["hidden_sizes"] = list(self.hidden_sizes)
-        state["dataset_params"] = dict(self.dataset_params)
-        return state
+        """JSON-ready dict (``model`` and ``training`` nested)."""
+        return {
+            "dataset": self.dataset,
+            "dataset_params": dict(self.dataset_params),
+            "model": self.model.to_dict(),
+            "standardize": self.standardize,
+            "training": self.training.to_dict(),
+        }
 
     @classmethod
     def from_dict(cls, state: Any) -> RunSpec:
@@ -230,28 +203,24 @@ class RunSpec:
             raise ValueError(f"unknown run spec field {quoted(unknown[0])}")
         values = dict(state)
         values["training"] = TrainingConfig.from_dict(values.get("training", {}))
-        if "hidden_sizes" in values and isinstance(values["hidden_sizes"], list):
-            values["hidden_sizes"] = tuple(values["hidden_sizes"])
+        values["model"] = MLPConfig.from_dict(values.get("model", {}))
         return cls(**values).validate()
 
 
 # The app's first Start and ``explorer export training`` run exactly this: the Model tab's
-# seed model 784-256-10 (relu, he, zero), adapted to the data's 2 inputs and 3 classes.
+# default model 784-256-10 (relu, he, zero), adapted to the data's 2 inputs and 3 classes.
 # benchmarks/training_throughput.py: ~97.8% validation accuracy (>= 95% from epoch ~30), about
 # 0.6 s headless on 2 cores; lr 0.005 rather than 0.01 keeps the validation curve free of
 # Adam's spikes.
 DEFAULT_RUN = RunSpec(
     dataset="spiral",
-    hidden_sizes=(256,),
-    activation="relu",
-    init_weight="he",
-    init_bias="zero",
+    model=MLPConfig(),
     training=TrainingConfig(optimizer="adam", lr=0.005, batch_size=32, epochs=100, seed=0),
 )
 
 # Digits: >= 95% validation accuracy well within 20 epochs.
 DIGITS_RUN = RunSpec(
     dataset="digits",
-    hidden_sizes=(64,),
+    model=MLPConfig(hidden_sizes=(64,)),
     training=TrainingConfig(optimizer="adam", lr=0.003, batch_size=32, epochs=20),
 )

@@ -12,6 +12,10 @@ of :data:`HISTORY_COLUMNS`:
 - ``seconds``: cumulative time spent inside the trainer (training and evaluation) so far;
 - ``samples_per_second``: the epoch's training samples divided by the time its steps took.
 
+:meth:`History.write_csv` may add columns after these (``explorer export training`` adds
+each layer's gradient norm and update ratio at the epoch's end: see
+:meth:`explorer.inspect.layer_history.LayerHistory.epoch_columns`).
+
 The per-step losses live in a growable float64 buffer (:meth:`History.step_losses`, with
 matching x values from :meth:`History.step_numbers`). Non-finite losses are never recorded.
 """
@@ -116,12 +120,23 @@ class History:
         """One dict per epoch, keyed by :data:`HISTORY_COLUMNS`."""
         return [asdict(record) for record in self.epochs]
 
-    def write_csv(self, path: str | os.PathLike) -> None:
-        """Write ``history.csv`` (one row per epoch, :data:`HISTORY_COLUMNS`) atomically."""
+    def write_csv(
+        self, path: str | os.PathLike, extra: dict[str, np.ndarray] | None = None
+    ) -> None:
+        """Write ``history.csv`` (one row per epoch, :data:`HISTORY_COLUMNS`, then the
+        ``extra`` columns, one value per epoch) atomically."""
+        extra = extra or {}
+        for name, values in extra.items():
+            if name in HISTORY_COLUMNS or len(values) != len(self.epochs):
+                raise ValueError(f"extra column {quoted(name)} must be new and one per epoch")
+        rows = self.to_rows()
+        for index, row in enumerate(rows):
+            row.update({name: float(values[index]) for name, values in extra.items()})
         with atomic_write(path, "w") as handle:
-            writer = csv.DictWriter(handle, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
+            fields = [*HISTORY_COLUMNS, *extra]
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(self.to_rows())
+            writer.writerows(rows)
 
     def write_steps_csv(self, path: str | os.PathLike) -> None:
         """Write the per-step losses (:data:`STEP_COLUMNS`) atomically."""

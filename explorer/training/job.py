@@ -1,7 +1,9 @@
 """A :class:`~explorer.training.Trainer` as a job for :class:`~explorer.training.process.RunLoop`.
 
 In the app this runs in the training process: it is the only code that touches the model
-being trained. Results leave as plain numpy arrays, numbers and dicts (wire messages).
+being trained. Results leave as plain numpy arrays, numbers and dicts (wire messages), built
+by :func:`validation_outputs` and :func:`model_view`, which the Training tab also calls to draw
+a model outside a run.
 """
 
 from __future__ import annotations
@@ -12,20 +14,58 @@ from typing import Any, Protocol
 import numpy as np
 
 from explorer.data import Dataset
-from explorer.engine import Tensor, nn, no_grad
+from explorer.engine import nn
+from explorer.inspect.network import network_picture
+from explorer.model.evaluate import (
+    confusion_matrix,
+    decision_grid,
+    outputs,
+    plane_extent,
+    predict_proba,
+)
+from explorer.training.probes import NetworkRecorder, recorded_step
 from explorer.training.trainer import Trainer
+from explorer.training.trajectory import weight_vector
 
 GRID_RESOLUTION = 100
 SAMPLE_GRID_SIZE = 24
-GRID_MARGIN = 0.15  # share of the data's span added around it in the decision-region plot
 
 
-def plane_extent(x: np.ndarray) -> tuple[float, float, float, float]:
-    """A square-ish window around 2-D points: (x_min, x_max, y_min, y_max) with a margin."""
-    low, high = x.min(axis=0), x.max(axis=0)
-    span = np.maximum(high - low, 1e-6)
-    low, high = low - GRID_MARGIN * span, high + GRID_MARGIN * span
-    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
+def data_extent(train: Dataset, val: Dataset) -> tuple[float, float, float, float] | None:
+    """The decision-region window around 2-D data's points (None for other data)."""
+    if val.num_features != 2:
+        return None
+    return plane_extent(np.concatenate([train.x, val.x]))
+
+
+def validation_outputs(model: nn.Module, val: Dataset) -> dict[str, Any]:
+    """Validation logits, per-sample cross entropy, predictions and confusion matrix."""
+    out = outputs(model, val, "cross_entropy")
+    return {
+        "logits": out.logits,
+        "losses": out.cross_entropy,
+        "predicted": out.predicted,
+        "confusion": confusion_matrix(val.y, out.predicted, val.num_classes),
+    }
+
+
+def model_view(
+    model: nn.Module,
+    val: Dataset,
+    extent: tuple[float, float, float, float] | None,
+    final: bool = False,
+) -> dict[str, Any]:
+    """Decision regions over ``extent`` (2-D data) or the sample grid's predictions; with
+    ``final`` every validation output too (:func:`validation_outputs`)."""
+    out: dict[str, Any] = validation_outputs(model, val) if final else {}
+    if extent is not None:
+        x0, x1, y0, y1 = extent
+        out["extent"] = extent
+        out["regions"] = decision_grid(model, (x0, x1), (y0, y1), GRID_RESOLUTION)
+    elif not final:
+        head = val.x[:SAMPLE_GRID_SIZE]
+        out["sample_predictions"] = predict_proba(model, head).argmax(axis=1)
+    return out
 
 
 class TrainingJob(Protocol):
@@ -41,11 +81,16 @@ class TrainingJob(Protocol):
 
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
         """The epoch's ``record`` (a dict of :class:`~explorer.training.EpochRecord`
-        fields); with ``full`` also validation outputs (confusion, logits)."""
+        fields) and, optionally, ``weights`` (the parameters as one vector); with ``full``
+        also validation outputs (confusion, logits)."""
 
     def view(self, final: bool = False) -> dict[str, Any] | None:
-        """A cheap live picture of the model (decision regions), or None; ``final`` adds the
-        full validation outputs (sent when stepping stops)."""
+        """A cheap live picture of the model (decision regions, what its units compute), or
+        None; ``final`` adds the full validation outputs (sent when stepping stops)."""
+
+    def records(self) -> dict[str, Any] | None:
+        """The layers' health recorded since the last call
+        (:meth:`~explorer.training.probes.NetworkRecorder.drain`), or None."""
 
     def state(self) -> dict[str, np.ndarray] | None:
         """The model's weights (a copy of its state_dict), or None."""
@@ -64,12 +109,8 @@ class TrainerJob:
     def __init__(self, run_id: int, trainer: Trainer):
         self.run_id = run_id
         self.trainer = trainer
-        val = trainer.val_data
-        self.extent = (
-            plane_extent(np.concatenate([trainer.train_data.x, val.x]))
-            if (val.num_features == 2)
-            else None
-        )
+        self.extent = data_extent(trainer.train_data, trainer.val_data)
+        self.recorder = NetworkRecorder(trainer.model, trainer.train_data.x)
 
     @property
     def done(self) -> bool:
@@ -81,7 +122,7 @@ class TrainerJob:
 
     def step(self) -> dict[str, Any]:
         trainer = self.trainer
-        result = trainer.step()
+        result = recorded_step(trainer, self.recorder)
         if result is None:
             return {"step": trainer.global_step, "loss": float("nan"), "samples": 0}
         n, batch = len(trainer.train_data), trainer.config.batch_size
@@ -94,9 +135,13 @@ class TrainerJob:
         }
 
     def epoch_report(self, full: bool = True) -> dict[str, Any]:
-        """The last epoch's record; with ``full`` also the validation outputs."""
-        report = self.outputs() if full else {}
-        report["record"] = dataclasses.asdict(self.trainer.history.last_epoch)
+        """The last epoch's record and the weights it ended with (one vector: the run's
+        trajectory, :mod:`explorer.training.trajectory`); with ``full`` also the validation
+        outputs."""
+        trainer = self.trainer
+        report = validation_outputs(trainer.model, trainer.val_data) if full else {}
+        report["record"] = dataclasses.asdict(trainer.history.last_epoch)
+        report["weights"] = weight_vector(trainer.model)
         return report
 
     def state(self) -> dict[str, np.ndarray]:
@@ -112,45 +157,14 @@ class TrainerJob:
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         self.trainer.model.load_state_dict(state)
 
-    def outputs(self) -> dict[str, Any]:
-        """Validation logits, per-sample cross entropy, predictions and confusion matrix."""
-        val = self.trainer.val_data
-        logits = validation_logits(self.trainer.model, val)
-        with no_grad(), np.errstate(all="ignore"):
-            losses = nn.functional.cross_entropy(
-                Tensor(logits), Tensor(val.y), reduction="none"
-            ).numpy()
-        predicted = logits.argmax(axis=1)
-        classes = val.num_classes
-        confusion = np.bincount(val.y * classes + predicted, minlength=classes * classes)
-        return {
-            "logits": logits,
-            "losses": np.asarray(losses, dtype=np.float64),
-            "predicted": predicted,
-            "confusion": confusion.reshape(classes, classes),
-        }
+    def records(self) -> dict[str, Any] | None:
+        return self.recorder.drain()
 
     def view(self, final: bool = False) -> dict[str, Any] | None:
-        """Decision regions (2-D data) or the sample grid's predictions; all outputs if final."""
-        out: dict[str, Any] = self.outputs() if final else {}
+        """Decision regions (2-D data) or the sample grid's predictions, and what the units
+        compute (:func:`~explorer.inspect.network.network_picture`); all outputs if final."""
         trainer = self.trainer
-        if self.extent is not None:
-            x0, x1, y0, y1 = self.extent
-            out["extent"] = self.extent
-            out["regions"] = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
-        elif not final:
-            head = trainer.val_data.x[:SAMPLE_GRID_SIZE]
-            out["sample_predictions"] = trainer.predict_proba(head).argmax(axis=1)
+        out = model_view(trainer.model, trainer.val_data, self.extent, final)
+        out["network"] = network_picture(trainer.model, trainer.val_data, self.extent)
         out["step"] = trainer.global_step
         return out
-
-
-def validation_logits(model: nn.Module, val: Dataset) -> np.ndarray:
-    """The model's logits for every validation row, in eval mode, without a graph."""
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad(), np.errstate(all="ignore"):
-            return np.asarray(model(Tensor(val.x)).data, dtype=np.float32)
-    finally:
-        model.train(was_training)

@@ -2,13 +2,16 @@
 
 The app (any Python caller; the Training tab relays it through a QThread) starts one
 :class:`TrainingProcess` per run. The process runs ``python -m explorer.training.process``,
-which builds the same model, data and :class:`~explorer.training.Trainer` from a setup
-message and then obeys commands, all as :mod:`explorer.training.wire` frames (JSON and raw
-numpy buffers; nothing is pickled) on its stdin and stdout:
+which builds the model, data and :class:`~explorer.training.Trainer` from a
+:class:`~explorer.training.run_setup.RunSetup` and then obeys commands, all as
+:mod:`explorer.training.wire` frames (JSON and raw numpy buffers; nothing is pickled) on its
+stdin and stdout:
 
-- to the process: ``setup`` (first: run id, ``MLP.config()``, the weights to start from, train
-  and validation data, the training config), then ``run`` / ``steps`` (each may carry
-  ``state``, weights to continue from), ``pause`` and ``stop``;
+- to the process: ``setup`` (first: a RunSetup, checked where it was made: run id, the
+  ``MLPConfig``, the weights to start from, train and validation data, the training config),
+  then ``run`` / ``steps`` (each may carry ``state``, weights to continue from), ``pause``,
+  ``stop`` and ``pace`` (``steps_per_second``, null for full speed, the default; it applies
+  at once, between two steps or in the wait between them);
 - from it (:class:`~explorer.training.run_loop.RunLoop`'s reports): ``steps`` (every ~1/30 s:
   step numbers, losses, samples, seconds, epoch reports),
   ``view`` (decision regions or sample predictions; validation outputs), ``state`` (the
@@ -29,77 +32,19 @@ import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
-
-from explorer.data import Dataset
-from explorer.engine import nn
-from explorer.training.config import TrainingConfig
 from explorer.training.job import TrainerJob
 from explorer.training.run_loop import RunLoop
-from explorer.training.trainer import Trainer
+from explorer.training.run_setup import RunSetup
 from explorer.training.wire import read_message, write_message
 
 STOP_TIMEOUT = 5.0  # seconds a stopping process may take before it is killed
 
 
 # -- the process's side -------------------------------------------------------------------
-def dataset_message(data: Dataset) -> dict[str, Any]:
-    """A :class:`Dataset` as a message part (:func:`dataset_from_message` reverses it)."""
-    return {
-        "x": data.x,
-        "y": data.y,
-        "num_classes": data.num_classes,
-        "name": data.name,
-        "feature_shape": list(data.feature_shape),
-        "class_names": list(data.class_names),
-    }
-
-
-def dataset_from_message(part: dict[str, Any]) -> Dataset:
-    return Dataset(
-        x=part["x"],
-        y=part["y"],
-        num_classes=part["num_classes"],
-        name=part["name"],
-        feature_shape=tuple(part["feature_shape"]),
-        class_names=list(part["class_names"]),
-    )
-
-
-def setup_message(run_id: int, trainer: Trainer) -> dict[str, Any]:
-    """What the process needs to continue ``trainer``'s run exactly as ``trainer`` would.
-
-    ``trainer.model`` must be an :class:`nn.MLP` (its ``config()`` rebuilds it there); its
-    current weights are where the run starts (the trainer has already re-initialized them
-    if it was asked to).
-    """
-    model = trainer.model
-    if not isinstance(model, nn.MLP):
-        raise TypeError(f"only an nn.MLP can train in a process; got {type(model).__name__}")
-    return {
-        "kind": "setup",
-        "run": run_id,
-        "model": model.config(),
-        "state": {k: np.array(v) for k, v in model.state_dict().items()},
-        "train": dataset_message(trainer.train_data),
-        "val": dataset_message(trainer.val_data),
-        "config": trainer.config.to_dict(),
-    }
-
-
-def job_from_setup(setup: dict[str, Any]) -> TrainerJob:
-    """The run a setup message describes (the process's side of :func:`setup_message`)."""
-    if setup.get("kind") != "setup":
-        raise ValueError(f"expected a setup message first; got {setup.get('kind')!r}")
-    model = nn.MLP(**setup["model"])
-    model.load_state_dict(setup["state"])
-    trainer = Trainer(
-        model,
-        dataset_from_message(setup["train"]),
-        dataset_from_message(setup["val"]),
-        TrainingConfig.from_dict(setup["config"]),
-    )
-    return TrainerJob(int(setup["run"]), trainer)
+def job_from_setup(message: dict[str, Any]) -> TrainerJob:
+    """The run a setup message describes (the process's side of ``RunSetup.to_message``)."""
+    setup = RunSetup.from_message(message)
+    return TrainerJob(setup.run_id, setup.trainer())
 
 
 def serve(instream: BinaryIO, outstream: BinaryIO) -> int:
@@ -140,6 +85,11 @@ def serve(instream: BinaryIO, outstream: BinaryIO) -> int:
                     loop.request_pause()
                 elif kind == "stop":
                     loop.request_stop()
+                elif kind == "pace":
+                    try:
+                        loop.set_pace(message.get("steps_per_second"))
+                    except ValueError as error:  # the run goes on at the pace it had
+                        print(f"pace not changed: {error}", file=sys.stderr)
                 commands.put(message)
         except Exception:  # a broken pipe or frame: the app is gone or confused; stop
             traceback.print_exc()
@@ -180,14 +130,15 @@ class TrainingProcess:
 
     ``TrainingProcess(setup)`` starts a process for a run. ``TrainingProcess()`` starts one
     ahead of its run: it loads Python, numpy and the engine (a few tenths of a second) while
-    nothing waits for it, and :meth:`start` gives it the run later. :meth:`send` never blocks
+    nothing waits for it, and :meth:`start` gives it the run later (a
+    :class:`~explorer.training.run_setup.RunSetup`). :meth:`send` never blocks
     (a writer thread, started with the run, feeds the pipe, so a large setup does not hold up
     the caller); :meth:`read` blocks until the next message and is meant for one reader
     thread. :meth:`close` asks the process to stop, waits up to :data:`STOP_TIMEOUT` and
     kills it past that.
     """
 
-    def __init__(self, setup: dict[str, Any] | None = None):
+    def __init__(self, setup: RunSetup | None = None):
         # The package may run from a checkout that is not installed: the child finds it too.
         root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
@@ -213,11 +164,11 @@ class TrainingProcess:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def start(self, setup: dict[str, Any]) -> None:
+    def start(self, setup: RunSetup) -> None:
         """Give the process its run (the first message); commands may follow at once."""
         if self._writer is not None:
             raise RuntimeError("this training process already has its run")
-        self._outbox.put(setup)
+        self._outbox.put(setup.to_message())
         self._writer = threading.Thread(target=self._write, name="training-commands")
         self._writer.daemon = True
         self._writer.start()
@@ -249,7 +200,11 @@ class TrainingProcess:
         return self._process.poll()
 
     def close(self) -> int:
-        """Stop the process (between two steps), wait for it; returns its exit code."""
+        """Stop the process (between two steps), wait for it; returns its exit code.
+
+        Whoever reads its messages keeps reading until :meth:`read` gives None: a process
+        whose output nobody reads blocks on its next message and is killed after
+        :data:`STOP_TIMEOUT` (exit code -9 on POSIX)."""
         if not self._closed:
             self._closed = True
             if self._writer is None:  # it still waits for a run: the end of its input ends it

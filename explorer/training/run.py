@@ -26,9 +26,12 @@ from explorer.data import (
     make_synthetic,
     train_val_split,
 )
-from explorer.engine import manual_seed, nn
+from explorer.engine import nn
+from explorer.model.budget import ParameterBudget
+from explorer.model.config import MLPConfig
 from explorer.quoting import quoted
 from explorer.training.config import DEFAULT_RUN, DIGITS_RUN, RunSpec, TrainingConfig
+from explorer.training.run_setup import RunSetup
 from explorer.training.trainer import Trainer
 
 DATASET_NAMES: tuple[str, ...] = (*SYNTHETIC_DATASETS, "digits")
@@ -76,33 +79,41 @@ def prepare_data(
     return train, val, scaler
 
 
+def run_model_config(spec: RunSpec, input_features: int, output_features: int) -> MLPConfig:
+    """``spec.model`` with the data's widths, its weights drawn from ``spec.training.seed``."""
+    return replace(spec.model.adapted(input_features, output_features), seed=spec.training.seed)
+
+
 def build_model(spec: RunSpec, input_features: int, output_features: int) -> nn.MLP:
     """``nn.MLP`` as ``spec`` describes, initialised from ``spec.training.seed``."""
-    manual_seed(spec.training.seed)
-    return nn.MLP(
-        input_features,
-        spec.hidden_sizes,
-        output_features,
-        activation=spec.activation,
-        init_weight=spec.init_weight,
-        init_bias=spec.init_bias,
-    )
+    return run_model_config(spec, input_features, output_features).build()
 
 
 @dataclass
 class PreparedRun:
-    """Everything :func:`setup_run` built."""
+    """Everything :func:`setup_run` built (``model_config`` is the model's, adapted to the
+    data)."""
 
     spec: RunSpec
     dataset: Dataset
     train: Dataset
     val: Dataset
     standardizer: Standardizer | None
+    model_config: MLPConfig
     model: nn.MLP
     trainer: Trainer
 
+    def run_setup(self, run_id: int) -> RunSetup:
+        """This run, from the model's current weights, as a training process takes it."""
+        state = self.model.state_dict()
+        return RunSetup.create(
+            run_id, self.model_config, state, self.train, self.val, self.spec.training
+        )
 
-def setup_run(spec: RunSpec, dataset: Dataset | None = None) -> PreparedRun:
+
+def setup_run(
+    spec: RunSpec, dataset: Dataset | None = None, budget: ParameterBudget | None = None
+) -> PreparedRun:
     """Load (or take) the dataset, split it, build the model and its trainer.
 
     Parameters
@@ -111,10 +122,16 @@ def setup_run(spec: RunSpec, dataset: Dataset | None = None) -> PreparedRun:
         Validated here (ValueError naming a bad field).
     dataset : Dataset, optional
         Use this data (e.g. a loaded IDX or CSV file) instead of ``spec.dataset``.
+    budget : ParameterBudget, optional
+        The model is priced against it before it is built (default: the default budget);
+        a larger one raises :class:`~explorer.model.budget.BudgetError` and allocates nothing.
     """
     spec.validate()
     data = dataset if dataset is not None else load_dataset(spec.dataset, **spec.dataset_params)
+    config = run_model_config(spec, data.num_features, data.num_classes)
+    (budget or ParameterBudget()).check(config)
     train, val, scaler = prepare_data(data, spec.training, spec.standardize)
-    model = build_model(spec, data.num_features, data.num_classes)
-    trainer = Trainer(model, train, val, spec.training)
-    return PreparedRun(spec, data, train, val, scaler, model, trainer)
+    model = config.build()
+    # The spec was validated and the model made for this data: nothing to check again.
+    trainer = Trainer(model, train, val, spec.training, checked=True)
+    return PreparedRun(spec, data, train, val, scaler, config, model, trainer)

@@ -16,6 +16,10 @@ Each step is: forward a batch, compute the loss, and if it is finite, ``zero_gra
 :attr:`Trainer.diverged` holds a message such as ``"diverged at step 12: loss is nan -- try a
 smaller learning rate (now 5)"``, nothing non-finite is recorded and nothing is raised.
 
+Evaluation (outputs, probabilities, confusion matrix, decision regions) is not the trainer's:
+it is :mod:`explorer.model.evaluate`'s plain functions of (model, data, loss), which the
+trainer uses for its validation loss and accuracy.
+
 Determinism: the batch order comes from ``numpy.random.default_rng(config.seed)``, so the same
 initial weights and seed give an identical history. :meth:`Trainer.reset` restores the weights
 the trainer started from (or re-initialises them from the seed) and clears the history.
@@ -29,19 +33,18 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 import numpy as np
 
 from explorer.data import Dataset
-from explorer.engine import Tensor, manual_seed, nn, no_grad
+from explorer.engine import Tensor, nn, no_grad
+from explorer.model.config import reinitialize_model
+from explorer.model.evaluate import evaluate, input_dtype
+from explorer.model.loss import compute_loss
 from explorer.quoting import quoted
 from explorer.training.config import TrainingConfig
 from explorer.training.history import EpochRecord, History
-from explorer.training.objective import compute_loss, make_optimizer
-
-EVAL_BATCH = 8192
-MAX_GRID_RESOLUTION = 2048
+from explorer.training.optimizer import make_optimizer
 
 
 @dataclass(frozen=True)
@@ -64,21 +67,6 @@ class StepResult:
     diverged: str | None
 
 
-class Outputs(NamedTuple):
-    """A model's outputs on a dataset (see :meth:`Trainer.outputs`).
-
-    ``cross_entropy[i]`` is ``H(P, Q)`` in nats, P the one-hot label of sample ``i`` and Q its
-    softmax output ``probabilities[i]``: the Training tab's link to the Distributions tab. It
-    is the sample's training loss when the loss is cross entropy.
-    """
-
-    logits: np.ndarray  # (n, C) float32
-    probabilities: np.ndarray  # (n, C) float32, rows sum to 1
-    losses: np.ndarray  # (n,) float64, the configured loss per sample
-    cross_entropy: np.ndarray  # (n,) float64, nats
-    predicted: np.ndarray  # (n,) int64, argmax of the logits
-
-
 class Trainer:
     """Train ``model`` on ``train`` and evaluate on ``val`` as ``config`` says.
 
@@ -91,27 +79,37 @@ class Trainer:
         Same feature count and number of classes.
     config : TrainingConfig
         Validated on construction (ValueError naming the bad field).
+    checked : bool
+        The caller has validated ``config`` and that the model fits the data already (a
+        :class:`~explorer.training.process.RunSetup` has): nothing is checked again.
     """
 
-    def __init__(self, model: nn.Module, train: Dataset, val: Dataset, config: TrainingConfig):
-        config.validate()
-        if train.num_features != val.num_features or train.num_classes != val.num_classes:
-            raise ValueError(
-                f"train ({train.num_features} features, {train.num_classes} classes) and val "
-                f"({val.num_features} features, {val.num_classes} classes) do not match"
-            )
+    def __init__(
+        self,
+        model: nn.Module,
+        train: Dataset,
+        val: Dataset,
+        config: TrainingConfig,
+        *,
+        checked: bool = False,
+    ):
+        if not checked:
+            config.validate()
+            check_data_pair(train, val)
         self.model = model
         self.train_data = train
         self.val_data = val
         self.config = config
-        self._check_model_shape()
+        self._dtype = input_dtype(model)  # float32 data goes into a float64 model as float64
+        if not checked:
+            self._check_model_shape()
         self._initial_state = {k: v.numpy().copy() for k, v in model.state_dict().items()}
         self.reset()
 
     def _check_model_shape(self) -> None:
         try:
             with no_grad(), np.errstate(all="ignore"):
-                out = self.model(Tensor(self.train_data.x[:1]))
+                out = self.model(Tensor(self.train_data.x[:1].astype(self._dtype)))
         except Exception as error:  # the message must name both shapes, whatever failed
             raise ValueError(
                 f"the model cannot take this data's {self.train_data.num_features} features: "
@@ -193,7 +191,7 @@ class Trainer:
         if not self.model.training:  # train() walks every module: skip when a no-op
             self.model.train()
         with np.errstate(all="ignore"):
-            logits = self.model(Tensor(self.train_data.x[batch]))
+            logits = self.model(Tensor(self.train_data.x[batch].astype(self._dtype, copy=False)))
             loss = compute_loss(logits, labels, self.config.loss)
             value = float(loss.item())
             if not math.isfinite(value):
@@ -220,7 +218,7 @@ class Trainer:
 
     def _finish_epoch(self) -> EpochRecord | None:
         started = time.perf_counter()
-        val_loss, val_accuracy, _ = self.evaluate(self.val_data)
+        val_loss, val_accuracy = evaluate(self.model, self.val_data, self.config.loss)
         if not math.isfinite(val_loss):
             self._diverge(self.global_step, val_loss, started, what="validation loss")
             return None
@@ -282,117 +280,11 @@ class Trainer:
                 callback(result)
         return self.history
 
-    # ----------------------------------------------------------- evaluation
-    def _logits(self, x: np.ndarray, batch: int = EVAL_BATCH) -> Iterator[tuple[slice, np.ndarray]]:
-        """Logits of ``x`` in batches, in eval mode and without a graph."""
-        was_training = self.model.training
-        if was_training:
-            self.model.eval()
-        try:
-            with no_grad(), np.errstate(all="ignore"):
-                for start in range(0, len(x), batch):
-                    part = slice(start, start + batch)
-                    yield part, self.model(Tensor(x[part])).detach().numpy()
-        finally:
-            if was_training:
-                self.model.train()
 
-    def outputs(self, dataset: Dataset) -> Outputs:
-        """Everything the views need about ``dataset``, from one batched forward pass.
-
-        Returns an :class:`Outputs` with the logits, softmax probabilities, each sample's
-        loss under the configured loss, each sample's cross entropy (whatever the training
-        loss) and the predicted classes.
-        """
-        n, classes = len(dataset), dataset.num_classes
-        logits_out = np.empty((n, classes), dtype=np.float32)
-        probabilities = np.empty((n, classes), dtype=np.float32)
-        losses = np.empty(n, dtype=np.float64)
-        cross_entropy = losses if self.config.loss == "cross_entropy" else np.empty(n)
-        for part, logits in self._logits(dataset.x):
-            labels = dataset.y[part]
-            logits_out[part] = logits
-            logits = Tensor(logits)
-            with np.errstate(all="ignore"):
-                probabilities[part] = nn.functional.softmax(logits, dim=1).numpy()
-                losses[part] = compute_loss(logits, labels, self.config.loss, "none").numpy()
-                if cross_entropy is not losses:
-                    cross_entropy[part] = compute_loss(
-                        logits, labels, "cross_entropy", "none"
-                    ).numpy()
-        return Outputs(logits_out, probabilities, losses, cross_entropy, logits_out.argmax(axis=1))
-
-    def sample_losses(self, dataset: Dataset) -> np.ndarray:
-        """Each sample's loss under the configured loss, shape (n,) float64."""
-        return self.outputs(dataset).losses
-
-    def evaluate(self, dataset: Dataset) -> tuple[float, float, np.ndarray]:
-        """``(mean loss, accuracy, probabilities (n, C))`` of the model on ``dataset``."""
-        out = self.outputs(dataset)
-        accuracy = float(np.mean(out.predicted == dataset.y))
-        return float(out.losses.mean()), accuracy, out.probabilities
-
-    def predict_proba(self, x: np.ndarray, batch: int = EVAL_BATCH) -> np.ndarray:
-        """Softmax class probabilities for the rows of ``x``, shape (n, C) float32, computed
-        ``batch`` rows at a time."""
-        x = np.ascontiguousarray(x, dtype=np.float32)
-        out = np.empty((len(x), self.train_data.num_classes), dtype=np.float32)
-        for part, logits in self._logits(x, batch):
-            out[part] = nn.functional.softmax(Tensor(logits), dim=1).numpy()
-        return out
-
-    def confusion_matrix(self, dataset: Dataset, predicted: np.ndarray | None = None) -> np.ndarray:
-        """Counts (C, C) int64: row = true class, column = predicted class.
-
-        Pass ``predicted`` (e.g. ``outputs(dataset).predicted``) to skip the forward pass.
-        """
-        classes = dataset.num_classes
-        if predicted is None:
-            predicted = self.outputs(dataset).predicted
-        flat = np.bincount(dataset.y * classes + predicted, minlength=classes * classes)
-        return flat.reshape(classes, classes)
-
-    def decision_grid(
-        self,
-        xlim: tuple[float, float],
-        ylim: tuple[float, float],
-        resolution: int | tuple[int, int] = 100,
-    ) -> np.ndarray:
-        """Class probabilities on a regular grid over the 2-D input plane.
-
-        Returns float32 of shape ``(ny, nx, C)``: entry ``[i, j]`` is the model's output at
-        ``(xs[j], ys[i])`` with ``xs = linspace(*xlim, nx)``, ``ys = linspace(*ylim, ny)``
-        (``resolution`` is ``nx = ny`` or ``(nx, ny)``). Coordinates are in the model's input
-        space, i.e. the space of the datasets given to the trainer.
-        """
-        if self.train_data.num_features != 2:
-            raise ValueError(
-                f"decision regions need 2-D data; this data has "
-                f"{self.train_data.num_features} features"
-            )
-        nx, ny = (resolution, resolution) if isinstance(resolution, int) else resolution
-        for n in (nx, ny):
-            if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID_RESOLUTION:
-                raise ValueError(
-                    f"resolution must be from 2 to {MAX_GRID_RESOLUTION}; got {quoted(n)}"
-                )
-        xs = np.linspace(xlim[0], xlim[1], nx, dtype=np.float32)
-        ys = np.linspace(ylim[0], ylim[1], ny, dtype=np.float32)
-        gx, gy = np.meshgrid(xs, ys)
-        points = np.stack([gx.ravel(), gy.ravel()], axis=1)
-        return self.predict_proba(points).reshape(ny, nx, -1)
-
-
-def reinitialize_model(model: nn.Module, seed: int) -> None:
-    """Draw fresh weights exactly as constructing the model after ``manual_seed(seed)`` would.
-
-    Every submodule's ``reset_parameters()`` runs in construction order (as the layers'
-    constructors do), then the model's own ``init_params()`` if it has one (as ``nn.MLP``'s
-    constructor does), so ``build_model`` and a re-initialisation give the same weights.
-    """
-    manual_seed(seed)
-    for module in model.modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
-    if hasattr(model, "init_params"):
-        model.init_params()
+def check_data_pair(train: Dataset, val: Dataset) -> None:
+    """ValueError unless ``train`` and ``val`` have the same features and classes."""
+    if train.num_features != val.num_features or train.num_classes != val.num_classes:
+        raise ValueError(
+            f"train ({train.num_features} features, {train.num_classes} classes) and val "
+            f"({val.num_features} features, {val.num_classes} classes) do not match"
+        )

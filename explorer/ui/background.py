@@ -3,6 +3,8 @@
 :class:`BackgroundCall` owns a QThread for the length of one call: the function runs there
 (numpy and file reads; it must not touch widgets), and its result or exception arrives in
 the GUI thread as :attr:`~BackgroundCall.sigDone` or :attr:`~BackgroundCall.sigFailed`.
+:class:`CancellableCall` adds progress reports and a request to stop, for long computations
+that check it between steps.
 While the thread exists, Python's cyclic garbage collector is kept out of it (it could free
 the GUI's Qt objects there): :class:`GuiThreadGarbageCollection`, which every thread of the
 app that runs Python (these calls, the training relay) goes through.
@@ -11,6 +13,7 @@ app that runs Python (these calls, the training relay) goes through.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -128,3 +131,49 @@ class BackgroundCall(QObject):
         self._thread = self._worker = None
         GuiThreadGarbageCollection.worker_stops()
         GuiThreadGarbageCollection.collect()  # what piled up during the call, here
+
+
+class _ProgressRelay(QObject):
+    # Emitted in the worker thread; queued to the GUI thread's receivers.
+    sigProgress = Signal(int, int, int)  # (call number, done, total)
+
+
+class CancellableCall(BackgroundCall):
+    """A :class:`BackgroundCall` whose function reports progress and can be asked to stop.
+
+    The function is called as ``function(progress, should_stop)``: ``progress(done, total)``
+    arrives in the GUI thread as :attr:`sigProgress`; ``should_stop()`` turns True after
+    :meth:`cancel`, and the function is expected to return early then (its result still
+    arrives by ``sigDone``, as the function chose to end).
+    """
+
+    sigProgress = Signal(int, int)  # (done, total)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._relay = _ProgressRelay(self)
+        self._relay.sigProgress.connect(self._on_relay_progress)
+
+    def start(self, function: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]):
+        """Call ``function(progress, should_stop)`` in a new thread."""
+        self._stop = stop = threading.Event()
+        relay, call = self._relay, self._call + 1
+
+        def report(done: int, total: int) -> None:
+            relay.sigProgress.emit(call, int(done), int(total))
+
+        super().start(lambda: function(report, stop.is_set))
+
+    def cancel(self) -> None:
+        """Ask the running function to stop at its next check."""
+        self._stop.set()
+
+    def wait(self) -> None:
+        """Ask the function to stop, then wait for it (shutting down)."""
+        self.cancel()
+        super().wait()
+
+    def _on_relay_progress(self, call: int, done: int, total: int) -> None:
+        if call == self._call and self.is_running():
+            self.sigProgress.emit(done, total)

@@ -23,8 +23,11 @@ def _action(window, text: str, tip: str, slot, shortcut=None, name: str = "") ->
     return action
 
 
-def build_file_menu(window: QMainWindow, settings_factory: Callable) -> QMenu:
-    """Add File to ``window``'s menu bar; sets ``window.exporter`` and ``window.sessions``."""
+def build_file_menu(
+    window: QMainWindow, settings_factory: Callable, documents: dict | None = None
+) -> QMenu:
+    """Add File to ``window``'s menu bar; sets ``window.exporter`` and ``window.sessions``
+    (which saves ``documents``, name -> document, beside the tabs)."""
 
     def status(text: str) -> None:
         window.statusBar().showMessage(text, 10000)
@@ -33,6 +36,7 @@ def build_file_menu(window: QMainWindow, settings_factory: Callable) -> QMenu:
     window.sessions = SessionController(
         window,
         tabs=window.all_tabs,
+        documents=documents or {},
         current=lambda: window.tabs.currentWidget().export_name,
         set_current=window.show_tab,
         settings_factory=settings_factory,

@@ -33,6 +33,7 @@ from explorer.ui.export.files import (
     shown_items,
     with_data,
 )
+from explorer.ui.tab_base import ExplorerTab
 
 WINDOW_SIZE = (1280, 820)
 
@@ -77,12 +78,13 @@ def _quiet_qt_messages(mode, context, message: str) -> None:
 
 
 def release(widgets: list[QWidget]) -> None:
-    """Shut down, close and delete ``widgets`` now."""
+    """Shut down, close and delete ``widgets`` now (every tab in them shuts down first)."""
     for widget in widgets:
-        tabs = widget.all_tabs() if hasattr(widget, "all_tabs") else [widget]
+        tabs = widget.findChildren(ExplorerTab)
+        if isinstance(widget, ExplorerTab):
+            tabs.insert(0, widget)
         for tab in tabs:
-            if hasattr(tab, "shutdown"):
-                tab.shutdown()
+            tab.shutdown()
         widget.hide()  # not close(): a window's closeEvent would save settings and a session
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -98,10 +100,12 @@ def show_offscreen(widget: QWidget, width: int, height: int) -> None:
 
 
 def build_tab(export_name: str):
-    """A fresh tab (as the app builds it) by export name; KeyError if it does not exist."""
+    """A fresh tab (as the app builds it, with a model document of its own) by export name;
+    KeyError if it does not exist."""
+    from explorer.model.document import ModelDocument
     from explorer.ui.main_window import build_tabs
 
-    tabs = build_tabs()
+    tabs = build_tabs(ModelDocument())
     chosen = None
     for tab in tabs:
         if tab.export_name == export_name:
@@ -168,19 +172,21 @@ def screenshot(tab_name: str, out: Path, width: int, height: int) -> Path:
         return out
 
 
-def export_training_figures(run, out: Path, options: dict, overwrite: bool):
-    """A finished run's figures, drawn by the Training tab's own plot classes.
+def export_training_figures(run, out: Path, options: dict, overwrite: bool, layers=None):
+    """A finished run's figures, drawn by the Training and Network tabs' own plot classes.
 
     ``run`` is a ``explorer.training.PreparedRun`` after training: its loss and accuracy
-    curves, the decision regions (2-D data) and the validation confusion matrix. The image
+    curves, the decision regions (2-D data) and the validation confusion matrix; with
+    ``layers`` (the run's :class:`~explorer.inspect.layer_history.LayerHistory`) also the
+    network view and each layer's history (:func:`network_figures`). The image
     plots carry ``export_matrix`` and ``export_axes`` so their CSV holds the predicted class
     per grid cell (rows x₂, columns x₁) and the counts (rows true, columns predicted class),
     not colours.
     """
-    import numpy as np
     from PySide6.QtWidgets import QGridLayout
 
-    from explorer.training.job import GRID_RESOLUTION, plane_extent
+    from explorer.model.evaluate import confusion_matrix, decision_grid, outputs
+    from explorer.training.job import GRID_RESOLUTION, data_extent
     from explorer.ui.training.confusion import ConfusionMatrixPlot
     from explorer.ui.training.decision import DecisionRegionPlot
     from explorer.ui.training.plots import AccuracyPlot, LossCurvePlot
@@ -212,46 +218,69 @@ def export_training_figures(run, out: Path, options: dict, overwrite: bool):
             regions = DecisionRegionPlot()
             grid.addWidget(regions, 1, 0)
             regions.set_points(
-                run.train.x, run.train.y, run.val.x, run.val.y, run.dataset.num_classes
+                run.train.x,
+                run.train.y,
+                run.val.x,
+                run.val.y,
+                run.dataset.num_classes,
+                run.dataset.class_names,
             )
-            names = run.dataset.class_names or None
-            for points, labels in (
-                (regions.train_points, run.train.y),
-                (regions.val_points, run.val.y),
-            ):
-                labels = np.asarray(labels)
-                points.export_columns = {
-                    "class": [names[int(v)] for v in labels] if names else labels
-                }
             if not trainer.diverged:
-                extent = plane_extent(np.concatenate([run.train.x, run.val.x]))
+                extent = data_extent(run.train, run.val)
                 x0, x1, y0, y1 = extent
-                probabilities = trainer.decision_grid((x0, x1), (y0, y1), GRID_RESOLUTION)
+                probabilities = decision_grid(run.model, (x0, x1), (y0, y1), GRID_RESOLUTION)
                 regions.set_regions(extent, probabilities)
-                regions.image.export_matrix = probabilities.argmax(axis=-1)  # (ny, nx)
-                ny, nx = probabilities.shape[:2]
-                regions.image.export_axes = (
-                    np.linspace(x0, x1, nx),
-                    np.linspace(y0, y1, ny),
-                    "x₁",
-                    "x₂",
-                )
             items["decision-regions"] = regions.plot_item
         confusion = ConfusionMatrixPlot()
         grid.addWidget(confusion, 1, 1)
         if not trainer.diverged:
-            matrix = trainer.confusion_matrix(run.val)
+            predicted = outputs(run.model, run.val).predicted
+            matrix = confusion_matrix(run.val.y, predicted, run.val.num_classes)
             confusion.set_matrix(matrix, run.dataset.class_names or None)
-            confusion.image.export_matrix = matrix
-            names = list(run.dataset.class_names or range(len(matrix)))
-            confusion.image.export_axes = (names, names, "predicted class", "true class")
         items["confusion-matrix"] = confusion.plot_item
+        if layers is not None:
+            items.update(network_figures(run, layers, made))
         show_offscreen(host, *WINDOW_SIZE)
         return export_items(items, out, "training", ExportOptions(**options), overwrite=overwrite)
 
 
-def export_model(config: dict, parameter: str, out: Path, options: dict, overwrite: bool, refuse):
-    """The Model tab built from ``config``, showing ``parameter``, exported into ``out``."""
+def network_figures(run, layers, made: list[QWidget]) -> dict:
+    """The network view of ``run``'s model and, for each Linear layer, its weights and
+    gradients over the steps, then the gradient norms, update ratios and (ReLU) dead units
+    from ``layers``; the widgets go into ``made``."""
+    from explorer.ui.network.content import network_content
+    from explorer.ui.network.history_view import HistoryView
+    from explorer.ui.network.network_view import NetworkView
+
+    view = NetworkView()
+    made.append(view)
+    show_offscreen(view, 900, 700)
+    content = network_content(run.model, (run.train, run.val))
+    if content is not None:
+        view.show_content(content)
+    items = {"network": view.plot_item}
+    if not layers.num_scalars:
+        return items
+    for index, name in enumerate(layers.layers):
+        history = HistoryView()
+        made.append(history)
+        history.set_layer(index)
+        history.show_history(layers)
+        show_offscreen(history, 900, 700)
+        if layers.num_distributions:
+            items[f"weights-{name}"] = history.heatmaps["weight"]
+            items[f"gradients-{name}"] = history.heatmaps["grad"]
+        if index == 0:
+            items["gradient-norms"] = history.norm_plot
+            items["update-ratios"] = history.ratio_plot
+            if history.dead_curves and any(c.isVisible() for c in history.dead_curves):
+                items["dead-units"] = history.dead_plot
+    return items
+
+
+def export_model(config, parameter: str, out: Path, options: dict, overwrite: bool, refuse):
+    """The Model tab showing ``config`` (an ``MLPConfig``) built, its ``parameter`` selected,
+    exported into ``out``."""
     with offscreen_app() as made:
         tab = build_tab("model")
         made.append(tab)

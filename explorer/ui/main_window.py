@@ -1,4 +1,10 @@
-"""The main window: four tabs, File and Help menus, a status bar, remembered geometry."""
+"""The main window: the tabs, File, View and Help menus, a status bar, remembered geometry.
+
+The window owns the documents the tabs share (they bind to them and never call each other):
+the model document (Model, Training, Network and Gradient tabs), which sessions save, the
+training document (Training and Gradient tabs) and the loss call document (Losses and Gradient
+tabs).
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,56 @@ import logging
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+)
 
 import explorer
+from explorer.lossbench.document import LossCallDocument
+from explorer.model.document import ModelDocument
+from explorer.training.document import TrainingDocument
+from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
 from explorer.ui.faults import LOGGER_NAME
 from explorer.ui.file_menu import build_file_menu
+from explorer.ui.gradient.tab import GradientTab
 from explorer.ui.losses.tab import LossesTab
 from explorer.ui.model.tab import ModelTab
-from explorer.ui.settings import make_settings
+from explorer.ui.network.tab import NetworkTab
+from explorer.ui.plots.focus_frame import install_plot_focus_frame
+from explorer.ui.settings import make_settings, model_document
 from explorer.ui.tab_base import ExplorerTab
 from explorer.ui.training.tab import TrainingTab
-
-
-def build_tabs() -> list[ExplorerTab]:
-    """Create the four tabs in their order on screen."""
-    model = ModelTab()
-    return [
-        DistributionsTab(),
-        LossesTab(),
-        model,
-        TrainingTab(model_tab=model),  # trains the Model tab's very instance
-    ]
+from explorer.ui.view_menu import build_view_menu
 
 log = logging.getLogger(LOGGER_NAME)
+
+
+def build_tabs(
+    document: ModelDocument,
+    training: TrainingDocument | None = None,
+    loss_call: LossCallDocument | None = None,
+) -> list[ExplorerTab]:
+    """Create the tabs in their order on screen; the Model, Training, Network and Gradient
+    tabs are views of ``document``, the Training and Gradient tabs of ``training`` and the
+    Losses and Gradient tabs of ``loss_call`` (made here when not given)."""
+    training = training if training is not None else TrainingDocument()
+    loss_call = loss_call if loss_call is not None else LossCallDocument()
+    return [
+        DistributionsTab(),
+        LossesTab(call=loss_call),
+        ModelTab(document),
+        TrainingTab(document, training=training),
+        NetworkTab(document),
+        GradientTab(document, training, loss_call),
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -39,17 +70,38 @@ class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("explorer")
+        # Before the tabs: their plots are built in the remembered colours and zoom.
+        self.appearance = Appearance(make_settings, self)
+        self.faults = None
+        self.model_document = model_document()
+        self.training_document = TrainingDocument()
+        self.loss_call_document = LossCallDocument()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for tab in build_tabs():
+        documents = (self.model_document, self.training_document, self.loss_call_document)
+        for tab in build_tabs(*documents):
             self.tabs.addTab(tab, tab.title)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self._scrolled(self.tabs))
         self._build_menus()
         self.statusBar().showMessage("Ready")
         self._restore_settings()
+        self._size_to_current_tab()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        install_plot_focus_frame()  # the plot with the keyboard focus shows it
         self.tab("training").sigOpenDistributions.connect(self._on_training_open_distributions)
+
+    @staticmethod
+    def _scrolled(tabs: QTabWidget) -> QScrollArea:
+        # Smaller than the tabs need (a large zoom on a small screen), the window scrolls
+        # them rather than growing past the screen or squeezing them.
+        scroll = QScrollArea()
+        scroll.setObjectName("tabsScroll")
+        scroll.setWidget(tabs)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return scroll
 
     # -- tabs -----------------------------------------------------------------------------
     def tab(self, export_name: str) -> ExplorerTab:
@@ -79,13 +131,25 @@ class MainWindow(QMainWindow):
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
         # File menu (export, sessions, quit) lives in explorer/ui/file_menu.py.
-        self.file_menu = build_file_menu(self, make_settings)
+        self.file_menu = build_file_menu(self, make_settings, {"model": self.model_document})
+        self.view_menu = build_view_menu(self)  # zoom and appearance
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&About explorer", self)
         about_action.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about_action)
         self.help_menu = help_menu
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale every text, plots' included, by ``zoom`` (0.8 to 2), as View > Zoom does."""
+        self.appearance.set_zoom(zoom)
+        self.statusBar().showMessage(f"Zoom {round(self.appearance.zoom() * 100)} %", 3000)
+
+    def set_appearance(self, name: str) -> None:
+        """Follow the system's colours ("system") or force "light" or "dark", as View >
+        Appearance does."""
+        self.appearance.set_preference(name)
+        self.appearance_actions[name].setChecked(True)
 
     def about_text(self) -> str:
         from PySide6 import __version__ as pyside_version
@@ -130,6 +194,15 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         make_settings().setValue("window/tab", index)
+        self._size_to_current_tab()
+
+    def _size_to_current_tab(self) -> None:
+        # A stack is as large as its largest page; hidden pages that ignore their size let
+        # the window scroll only when the tab shown needs more room than it has.
+        shown = self.tabs.currentWidget()
+        for tab in self.all_tabs():
+            policy = QSizePolicy.Policy.Preferred if tab is shown else QSizePolicy.Policy.Ignored
+            tab.setSizePolicy(policy, policy)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # Training and threads stop whatever else fails on the way out.
@@ -141,11 +214,12 @@ class MainWindow(QMainWindow):
         except Exception:
             log.exception("could not keep the window's state for the next start")
         finally:
+            self.appearance.stop_following()
             for tab in self.all_tabs():
                 try:
                     tab.shutdown()
                 except Exception:
                     log.exception("tab %s: shutdown failed", tab.export_name)
-            if getattr(self, "faults", None) is not None:
+            if self.faults is not None:
                 self.faults.uninstall()
         super().closeEvent(event)

@@ -1,28 +1,51 @@
-"""What every tab of the main window offers to the window, the exporters and sessions."""
+"""What every tab of the main window offers to the window, the exporters and sessions, and how
+a view binds to a document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from explorer.model.document import Event
+
+
+def bind(owner: QObject, event: Event, callback: Callable[..., Any]) -> None:
+    """Call ``callback`` on ``event`` for as long as ``owner`` exists (a view bound to a
+    document that may outlive it)."""
+    event.connect(callback)
+    owner.destroyed.connect(lambda *_: event.disconnect(callback))
 
 
 class ExplorerTab(QWidget):
-    """Base of the four tabs.
+    """Base of the tabs: every ability a tab may offer is declared here, with a default.
 
     ``export_name`` prefixes exported file names (``distributions-kl-contributions.svg``).
     ``export_items()`` maps a short kebab-case name to each plot the tab shows (a
-    ``pg.PlotItem`` or ``pg.GraphicsLayout``, anything pyqtgraph's exporters take).
+    ``pg.PlotItem`` or ``pg.GraphicsLayout``, anything pyqtgraph's exporters take);
+    ``export_tables()`` and ``export_texts()`` add tables (CSV) and texts the tab offers.
     ``state()`` returns the JSON-serializable state of every control; ``restore_state``
-    takes such a dict back and raises ValueError naming any bad entry.
+    takes such a dict back and raises ValueError naming any bad entry. ``session_arrays()``
+    and ``restore_session_arrays`` carry large numeric data (a tab's own: the model's weights
+    are the model document's). ``shutdown()`` stops background work.
     """
 
     title = ""
     export_name = ""
 
     def export_items(self) -> dict[str, pg.GraphicsObject]:
+        return {}
+
+    def export_tables(self) -> dict[str, tuple[list[str], list[list]]]:
+        """``name -> (header, rows)``: tables exported as CSV beside the plots."""
+        return {}
+
+    def export_texts(self) -> dict[str, tuple[str, str]]:
+        """``name -> (extension, text)``: texts exported beside the plots."""
         return {}
 
     def state(self) -> dict[str, Any]:
@@ -32,55 +55,19 @@ class ExplorerTab(QWidget):
         del state
 
     def session_arrays(self) -> dict[str, np.ndarray]:
-        """Large numeric data for the session's ``.npz``; ``state()`` keeps what is small.
-
-        Default: a tab with a ``model()`` method returning an ``nn.Module`` gives its
-        ``state_dict()`` (keys ``linear1.weight``, ...); other tabs give nothing.
-        """
-        model = self._session_model()
-        if model is None:
-            return {}
-        return {key: np.array(value) for key, value in model.state_dict().items()}
+        """Large numeric data for the session's ``.npz``; ``state()`` keeps what is small."""
+        return {}
 
     def restore_session_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        """Take back what ``session_arrays()`` gave (called after ``restore_state``).
-
-        Default: load them into ``model()`` after checking every key and shape, so a
-        mismatch changes nothing and raises ValueError naming the first problem.
-        """
-        model = self._session_model()
-        if model is None or not arrays:
-            return
-        expected = model.state_dict()
-        missing = sorted(set(expected) - set(arrays))
-        unexpected = sorted(set(arrays) - set(expected))
-        if missing or unexpected:
-            raise ValueError(
-                f"saved weights do not fit the model: missing {missing or 'none'}, "
-                f"unexpected {unexpected or 'none'}"
-            )
-        for key, value in expected.items():
-            if np.shape(arrays[key]) != np.shape(value):
-                raise ValueError(
-                    f"saved weight {key!r} has shape {np.shape(arrays[key])}, "
-                    f"the model's has {np.shape(value)}"
-                )
-        model.load_state_dict(dict(arrays))
-        for hook in ("mark_trained", "refresh_parameters"):
-            if callable(getattr(self, hook, None)):
-                getattr(self, hook)()
-
-    def _session_model(self):
-        model = getattr(self, "model", None)
-        model = model() if callable(model) else None
-        return model if hasattr(model, "state_dict") and hasattr(model, "load_state_dict") else None
+        """Take back what ``session_arrays()`` gave (called after ``restore_state``)."""
+        del arrays
 
     def shutdown(self) -> None:
         """Stop any background work; called before the app quits."""
 
 
 class PendingTab(ExplorerTab):
-    """Stands in for a tab whose issue has not landed yet, and says so plainly."""
+    """Stands in for a tab this build does not have, and says so plainly."""
 
     def __init__(self, title: str, export_name: str, what: str, parent=None):
         super().__init__(parent)

@@ -117,16 +117,32 @@ def test_export_training_trains_and_writes_curves_history_metrics_weights(tmp_pa
     assert metrics["epochs"] == 2 and 0 <= metrics["val_accuracy"] <= 1
     with open(out / "history.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(HISTORY_COLUMNS) and len(rows) == 2
+    layers = [
+        f"{key}_{name}" for name in ("linear1", "linear2") for key in ("grad_norm", "update_ratio")
+    ]
+    assert list(rows[0]) == [*HISTORY_COLUMNS, *layers] and len(rows) == 2
     assert float(rows[-1]["val_loss"]) == pytest.approx(metrics["val_loss"])
+    assert all(float(row[name]) > 0 for row in rows for name in layers)
     with np.load(out / "weights.npz", allow_pickle=False) as weights:
         assert weights["linear1.weight"].shape[1] == 2
     assert sorted(check_figures(out, "training", 500)) == [
         "accuracy",
         "confusion-matrix",
+        "dead-units",
         "decision-regions",
+        "gradient-norms",
+        "gradients-linear1",
+        "gradients-linear2",
         "loss",
+        "network",
+        "update-ratios",
+        "weights-linear1",
+        "weights-linear2",
     ]
+    header = set(csv_header(out / "training-network.csv"))
+    assert {"unit: layer", "unit: unit", "unit: bias", "unit: dead"} <= header
+    norms = list(csv.reader(open(out / "training-gradient-norms.csv", newline="")))
+    assert norms[0][1:] == ["linear1", "linear2"] and float(norms[-1][0]) == 2 * 23
     with open(out / "training-confusion-matrix.csv", newline="") as handle:
         counts = [[int(v) for v in row[1:]] for row in list(csv.reader(handle))[1:]]
     assert sum(map(sum, counts)) == 180  # every validation sample counted once
@@ -153,7 +169,8 @@ def test_help_works_without_qt():
         "import sys, contextlib, io\n"
         "from explorer.app import main\n"
         "for argv in (['--help'], ['export', '--help'], ['export', 'distributions', '--help'],"
-        " ['export', 'training', '--help'], ['screenshot', '--help']):\n"
+        " ['export', 'training', '--help'], ['screenshot', '--help'],"
+        " ['export', 'gradient', '--help'], ['lr-find', '--help']):\n"
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
         "        assert main(argv) == 0, argv\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))\n"
@@ -273,6 +290,26 @@ def test_model_arguments_are_checked_before_anything_is_built(capsys, tmp_path):
     assert "budget" in capsys.readouterr().err.lower()
     assert run_cli(["export", "model", "--parameter", "linear9.bias", "--out", str(tmp_path)]) == 2
     assert "linear1.weight" in capsys.readouterr().err
+
+
+def test_a_training_model_above_the_budget_fails_at_once_in_one_line(tmp_path):
+    out = tmp_path / "t"
+    result = run("export", "training", "--dataset", "digits", "--hidden", "16384,16384,16384",
+                 "--out", str(out))  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "explorer export training: error: 64-16384-16384-16384-10 would hold" in result.stderr
+    assert "above the parameter budget of 50,000,000; nothing was allocated" in result.stderr
+    assert not out.exists()
+
+
+def test_export_training_prices_the_model_before_building_it(capsys, tmp_path, monkeypatch):
+    from explorer.model.config import MLPConfig
+
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    argv = ["export", "training", "--dataset", "digits", "--hidden", "16384 16384 16384"]
+    assert run_cli([*argv, "--out", str(tmp_path / "t")]) == 2
+    assert "budget" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from explorer.data import DataError, load_idx
 from explorer.data.memory import WORKING_SET_PER_VALUE, working_set
 from explorer.training import TrainingConfig, prepare_data
-from explorer.training.process import dataset_from_message, dataset_message
+from explorer.training.run_setup import dataset_from_message, dataset_message
 from explorer.training.wire import decode, encode
 from tests.io.crafted import gzip_zeros
 from tests.limits import LimitedWorker, needs_limits

@@ -40,7 +40,7 @@ def _all_losses(dtype):
     ]
 
 
-def test_seed_l1loss_example_gradient_is_sign_over_count():
+def test_lecture_notes_l1loss_example_gradient_is_sign_over_count():
     input = randn(3, 5, requires_grad=True)
     target = randn(3, 5)
     output = F.l1_loss(input, target)

@@ -54,7 +54,7 @@ def test_a_loss_is_a_module_without_parameters(name):
     assert repr(loss) == f"{name}()"
 
 
-def test_seed_l1loss_example():
+def test_lecture_notes_l1loss_example():
     rng = np.random.default_rng(0)
     loss = nn.L1Loss()
     input = Tensor(rng.standard_normal((3, 5)), requires_grad=True)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from explorer.engine import Tensor, manual_seed, nn
 
 
-def test_default_mlp_is_the_seed_model():
+def test_default_mlp_is_the_lecture_model():
     model = nn.MLP()
     assert [n for n, _ in model.named_children()] == ["linear1", "linear2"]
     assert [n for n, _ in model.named_parameters()] == [
@@ -123,7 +123,7 @@ def test_config_round_trip():
     n_out=st.integers(1, 6),
     activation=st.sampled_from(nn.MLP.ACTIVATIONS),
 )
-def test_any_configuration_keeps_the_seed_story(n_in, hidden, n_out, activation):
+def test_any_configuration_keeps_the_lecture_notes_story(n_in, hidden, n_out, activation):
     model = nn.MLP(n_in, hidden, n_out, activation=activation)
     layers = len(hidden) + 1
     assert [n for n, _ in model.named_children()] == [f"linear{i}" for i in range(1, layers + 1)]

@@ -21,7 +21,7 @@ class Model(nn.Module):
         return self.linear2(F.relu(self.linear1(x)))
 
 
-def test_init_creates_the_seed_registries_as_ordered_dicts():
+def test_init_creates_the_registries_as_ordered_dicts():
     module = nn.Module()
     for name in (
         "_parameters",
@@ -56,7 +56,7 @@ def test_setattr_routes_modules_and_parameters_by_type():
     assert model.__dict__["note"] == "plain attribute"
 
 
-def test_parameters_recurse_as_in_the_seed():
+def test_parameters_recurse_as_in_the_lecture_notes():
     model = Model()
     params = list(model.parameters())
     expected = [model.linear1.weight, model.linear1.bias, model.linear2.weight, model.linear2.bias]

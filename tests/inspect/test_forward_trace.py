@@ -3,7 +3,7 @@ import pytest
 
 from explorer.engine import Tensor, no_grad
 from explorer.inspect.forward_trace import forward_trace, prepare_input
-from explorer.inspect.mlp_config import build_mlp, validate_config
+from explorer.model.config import MLPConfig
 
 
 def hooks_left(model):
@@ -15,9 +15,9 @@ def hooks_left(model):
 
 
 def test_trace_follows_the_forward_pass_and_removes_its_hooks():
-    model = build_mlp(
-        validate_config({"input_features": 6, "hidden_sizes": [5, 4], "output_features": 3})
-    )
+    model = MLPConfig.from_dict(
+        {"input_features": 6, "hidden_sizes": [5, 4], "output_features": 3}
+    ).build()
     x = np.random.default_rng(0).normal(size=(2, 6)).astype(np.float32)
     trace = forward_trace(model, x)
     assert hooks_left(model) == []
@@ -36,34 +36,32 @@ def test_trace_follows_the_forward_pass_and_removes_its_hooks():
 
 
 def test_hooks_are_removed_even_when_forward_fails():
-    model = build_mlp(
-        validate_config({"input_features": 6, "hidden_sizes": [5], "output_features": 3})
-    )
+    model = MLPConfig.from_dict(
+        {"input_features": 6, "hidden_sizes": [5], "output_features": 3}
+    ).build()
     with pytest.raises(Exception):  # noqa: B017 (any engine shape error)
         forward_trace(model, np.ones((1, 7), dtype=np.float32))
     assert hooks_left(model) == []
 
 
 def test_existing_user_hooks_survive():
-    model = build_mlp(
-        validate_config({"input_features": 2, "hidden_sizes": [2], "output_features": 2})
-    )
+    model = MLPConfig.from_dict(
+        {"input_features": 2, "hidden_sizes": [2], "output_features": 2}
+    ).build()
     handle = model.linear1.register_forward_hook(lambda m, a, o: None)
     forward_trace(model, np.ones(2, dtype=np.float32))
     assert list(model.linear1._forward_hooks) == [handle.id]
 
 
 def test_identity_activation_has_no_in_between_row():
-    model = build_mlp(
-        validate_config(
-            {
-                "input_features": 2,
-                "hidden_sizes": [3],
-                "output_features": 2,
-                "activation": "identity",
-            }
-        )
-    )
+    model = MLPConfig.from_dict(
+        {
+            "input_features": 2,
+            "hidden_sizes": [3],
+            "output_features": 2,
+            "activation": "identity",
+        }
+    ).build()
     labels = [v.label for v in forward_trace(model, np.ones(2, dtype=np.float32)).values]
     assert labels == ["input x", "linear1", "linear2"]
 
@@ -77,6 +75,6 @@ def test_prepare_input_reshapes_or_refuses():
 
 
 def test_trace_names_the_hooked_modules():
-    model = build_mlp(validate_config({"input_features": 2, "hidden_sizes": [3, 3]}))
+    model = MLPConfig.from_dict({"input_features": 2, "hidden_sizes": [3, 3]}).build()
     trace = forward_trace(model, np.ones(2, dtype=np.float32))
     assert trace.hooked == ["linear1", "linear2", "linear3"]

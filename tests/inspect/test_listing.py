@@ -1,13 +1,13 @@
 import pytest
 
 from explorer.inspect.listing import internals_listing, parameter_listing
-from explorer.inspect.mlp_config import build_mlp, validate_config
 from explorer.inspect.module_info import build_tree
+from explorer.model.config import MLPConfig
 
 
 @pytest.fixture
 def seed_model():
-    model = build_mlp(validate_config({}))
+    model = MLPConfig.from_dict({}).build()
     return model, build_tree(model)
 
 

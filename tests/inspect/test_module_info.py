@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from explorer.engine import Tensor, nn
-from explorer.inspect.mlp_config import build_mlp, validate_config
 from explorer.inspect.module_info import (
     COLUMNS,
     build_tree,
@@ -11,6 +10,7 @@ from explorer.inspect.module_info import (
     model_totals,
     node_values,
 )
+from explorer.model.config import MLPConfig
 
 CONFIGS = [
     {},
@@ -22,7 +22,7 @@ CONFIGS = [
 
 @pytest.mark.parametrize("config", CONFIGS)
 def test_tree_walks_what_the_engine_names(config):
-    model = build_mlp(validate_config(config))
+    model = MLPConfig.from_dict(config).build()
     root = build_tree(model)
     nodes = list(root.walk())
     modules = [n.path for n in nodes if n.kind == "module"]
@@ -36,7 +36,7 @@ def test_tree_walks_what_the_engine_names(config):
 
 
 def test_root_row_counts_every_parameter_and_modules_have_no_stats():
-    model = build_mlp(validate_config({}))
+    model = MLPConfig.from_dict({}).build()
     root = build_tree(model)
     values = dict(zip(COLUMNS, node_values(root), strict=True))
     assert values["Name"] == "model"
@@ -46,7 +46,7 @@ def test_root_row_counts_every_parameter_and_modules_have_no_stats():
 
 
 def test_parameter_row_shows_shape_dtype_and_statistics():
-    model = build_mlp(validate_config({}))
+    model = MLPConfig.from_dict({}).build()
     node = build_tree(model).find("linear1.weight")
     values = dict(zip(COLUMNS, node_values(node), strict=True))
     weight = model.linear1.weight.data
@@ -61,9 +61,9 @@ def test_parameter_row_shows_shape_dtype_and_statistics():
 
 
 def test_grad_norm_appears_after_backward():
-    model = build_mlp(
-        validate_config({"input_features": 4, "hidden_sizes": [3], "output_features": 2})
-    )
+    model = MLPConfig.from_dict(
+        {"input_features": 4, "hidden_sizes": [3], "output_features": 2}
+    ).build()
     assert grad_norm(model.parameters()) is None
     model(Tensor(np.ones((5, 4), dtype=np.float32))).sum().backward()
     grads = [np.asarray(p.grad) for p in model.parameters()]
@@ -76,7 +76,7 @@ def test_grad_norm_appears_after_backward():
 
 
 def test_totals_match_torchinfo_arithmetic():
-    model = build_mlp(validate_config({}))
+    model = MLPConfig.from_dict({}).build()
     totals = model_totals(model)
     assert totals.total_params == 203_530
     assert totals.trainable_params == 203_530
@@ -103,14 +103,14 @@ def test_buffers_and_missing_bias_are_shown_as_the_registries_hold_them():
 
 
 def test_first_weight_prefers_a_matrix():
-    root = build_tree(build_mlp(validate_config({})))
+    root = build_tree(MLPConfig.from_dict({}).build())
     assert first_weight(root).path == "linear1.weight"
     assert first_weight(root.find("linear2")).path == "linear2.weight"
     assert first_weight(root.find("linear2.bias")).path == "linear2.bias"
 
 
 def test_statistics_of_exploded_and_diverged_weights_read_plainly():
-    model = build_mlp(validate_config({"input_features": 4, "hidden_sizes": [3]}))
+    model = MLPConfig.from_dict({"input_features": 4, "hidden_sizes": [3]}).build()
     root = build_tree(model)
     weight = root.find("linear1.weight")
     model.linear1.weight.data[...] = np.array([[1.16543e18, -1.16543e18, 0, 0]] * 3)

@@ -159,6 +159,54 @@ def test_keep_state_loads_the_json_when_the_arrays_are_corrupt(tmp_path):
     assert "corrupt" in session.arrays_problem
 
 
+def test_documents_round_trip_beside_the_tabs(tmp_path):
+    session = sample_session()
+    session.documents = {"model": {"config": {"hidden_sizes": [3]}, "trained": True}}
+    again = load_session(save_session(tmp_path / "d.json", session))
+    assert again.documents == session.documents and again.version == SESSION_VERSION
+    with pytest.raises(SessionError, match="'documents.model' must be an object"):
+        path = tmp_path / "bad.json"
+        path.write_text('{"format": "explorer-session", "version": 2, "documents": {"model": 1}}')
+        load_session(path)
+
+
+def version_1_file(tmp_path, with_arrays=True):
+    """A session as version 1 wrote it: the configuration in the Model tab's state, the same
+    weights under both tabs."""
+    weights = {"linear1.weight": np.full((4, 2), 0.5, np.float32), "linear1.bias": np.ones(4)}
+    document = {
+        "format": "explorer-session",
+        "version": 1,
+        "tabs": {
+            "model": {"config": {"input_features": 2, "hidden_sizes": []}, "view": "weights"},
+            "training": {"runs": []},
+        },
+        "arrays": "old.npz" if with_arrays else None,
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document))
+    if with_arrays:
+        flat = {f"{tab}/{k}": v for tab in ("model", "training") for k, v in weights.items()}
+        np.savez(tmp_path / "old.npz", **flat)
+    return path, weights
+
+
+def test_a_version_1_session_is_upgraded_as_it_is_read(tmp_path):
+    path, weights = version_1_file(tmp_path)
+    session = load_session(path)
+    assert session.version == SESSION_VERSION
+    assert session.documents == {
+        "model": {"config": {"input_features": 2, "hidden_sizes": []}, "trained": True}
+    }
+    assert session.tabs["model"] == {"view": "weights"}
+    assert set(session.arrays) == {"model"}  # once, in the model document's section
+    for key, value in weights.items():
+        np.testing.assert_array_equal(session.arrays["model"][key], value)
+    (tmp_path / "none").mkdir()
+    path, _ = version_1_file(tmp_path / "none", with_arrays=False)
+    assert load_session(path).documents["model"]["trained"] is False
+
+
 # -- files that are not what they say ------------------------------------------------------
 def session_naming(tmp_path, arrays_name: str) -> Path:
     path = tmp_path / "lab.json"

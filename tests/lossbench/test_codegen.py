@@ -9,6 +9,8 @@ import types
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import explorer.engine.nn as engine_nn
 import explorer.engine.nn.functional as engine_F
@@ -55,6 +57,33 @@ def test_tensor_literals_keep_floats_float_and_indices_int():
     assert tensor_literal(np.array([[0.0, 1.0]]), 0) == "[[0., 1.]]"
     assert tensor_literal(np.array([2, 0, 4]), 0) == "[2, 0, 4]"
     assert tensor_literal(np.array([[0.1, -2.5], [3, 4]]), 3) == ("[[0.1, -2.5],\n    [3., 4.]]")
+
+
+def parsed_as_torch_does(literal: str) -> np.ndarray:
+    """The numbers of a literal as ``torch.tensor(...)`` reads them: a Python float each,
+    then rounded to float32."""
+    texts = literal.replace("[", " ").replace("]", " ").replace(",", " ").split()
+    return np.array([np.float32(float(text)) for text in texts], dtype=np.float32)
+
+
+def test_float32_literals_are_the_shortest_that_read_back_bit_for_bit():
+    target = np.array([[0.5334, 0.1, 1 / 3], [1e-7, 3.0, -2.5e-5]], dtype=np.float32)
+    literal = tensor_literal(target, 0)
+    assert literal == "[[0.5334, 0.1, 0.33333334],\n [1e-07, 3., -2.5e-05]]"
+    np.testing.assert_array_equal(
+        parsed_as_torch_does(literal).view(np.uint32), target.reshape(-1).view(np.uint32)
+    )
+    table = np.array([[0.5334, 0.1, 0.25], [0.0, 3.0, -2.5e-5]])  # the tab's float64 cells
+    code = pytorch_code("MSE", LossOptions(), table, table, "float32")
+    assert "target = torch.tensor([[0.5334, 0.1, 0.25]," in code
+    assert "0.5333999991416931" not in code
+
+
+@given(st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False), min_size=1))
+def test_any_float32_literal_reads_back_as_the_same_bits(numbers):
+    values = np.array(numbers, dtype=np.float32)
+    parsed = parsed_as_torch_does(tensor_literal(values, 0))
+    np.testing.assert_array_equal(parsed.view(np.uint32), values.view(np.uint32))
 
 
 def test_the_script_feeds_log_softmax_and_backpropagates_the_sum_for_none():

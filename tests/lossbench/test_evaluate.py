@@ -5,7 +5,7 @@ import pytest
 
 import explorer.engine.nn.functional as F
 from explorer.engine import Tensor
-from explorer.lossbench.evaluate import LossRejected, build_loss, evaluate
+from explorer.lossbench.evaluate import LossRejected, build_loss, evaluate, loss_call
 from explorer.lossbench.spec import LOSSES, LossOptions, input_kind, replace_options, target_kind
 from explorer.lossbench.tensors import random_tensor
 
@@ -65,7 +65,7 @@ def test_every_loss_and_reduction_matches_the_engine_functional(kind, reduction)
         assert result.output.shape == ()
 
 
-def test_the_seed_example_l1_mean_gradient_is_sign_over_count():
+def test_the_lecture_notes_example_l1_mean_gradient_is_sign_over_count():
     # nn.L1Loss(); input = torch.randn(3, 5, requires_grad=True); output.backward()
     x, t = tensors("L1", LossOptions())
     result = evaluate("L1", LossOptions(), x, t)
@@ -202,3 +202,15 @@ def test_the_divisor_is_known_when_the_mean_is_zero_or_infinite():
     huge = np.full((2, 3), 1e30)
     result = evaluate("MSE", LossOptions(), huge, -huge)  # float32 squares overflow
     assert result.value == np.inf and result.divisor == 6
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")  # KLDiv's, as torch warns
+@pytest.mark.parametrize("kind", list(LOSSES))
+def test_the_call_before_backward_is_the_one_evaluate_backpropagates(kind):
+    options = LossOptions()
+    x, t = tensors(kind, options)
+    call = loss_call(kind, options, x, t, "float64")
+    assert call.input.requires_grad and call.input.grad is None
+    assert call.total.dim() == 0
+    assert float(call.total.item()) == evaluate(kind, options, x, t, "float64").value
+    assert isinstance(call.module, type(build_loss(kind, options, "float64")))

@@ -16,7 +16,7 @@ from explorer.lossbench.spec import (
 )
 
 
-def test_the_nine_losses_of_the_issue_with_their_torch_names():
+def test_the_nine_losses_with_their_torch_names():
     assert [s.class_name for s in LOSSES.values()] == [
         "L1Loss",
         "MSELoss",

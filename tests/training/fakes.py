@@ -46,6 +46,9 @@ class ScriptedJob:
         self.views += 1
         return {"views": self.views, "final": final}
 
+    def records(self):
+        return None
+
     def state(self):
         return {"taken": np.array([self.taken])}
 

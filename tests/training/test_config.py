@@ -58,10 +58,12 @@ def test_run_spec_round_trip_and_overrides():
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"hidden_sizes": (0,)}, "hidden_sizes must be at most 8 integers"),
-        ({"hidden_sizes": (4,) * 9}, "hidden_sizes must be at most 8 integers"),
-        ({"activation": "gelu"}, "activation must be one of"),
-        ({"init_weight": "orthogonal"}, "init_weight must be one of"),
+        ({"model": {"hidden_sizes": (0,)}}, "hidden_sizes[0] must be a positive integer; got 0"),
+        ({"model": {"hidden_sizes": (4,) * 9}}, "9 hidden layers; at most 8 are allowed"),
+        ({"model": {"activation": "gelu"}}, "unknown activation 'gelu'; valid: relu"),
+        ({"model": {"init_weight": "orthogonal"}}, "unknown init_weight 'orthogonal'; valid: he"),
+        ({"model": {"hidden": [4]}}, "unknown model configuration key(s): hidden"),
+        ({"model": []}, "a model configuration must be an object"),
         ({"standardize": "yes"}, "standardize must be true, false or null"),
         ({"dataset": ""}, "dataset must be a name"),
     ],

@@ -9,6 +9,9 @@ MODULES = [
     "explorer.training.smoothing",
     "explorer.training.trainer",
     "explorer.training.run",
+    "explorer.training.lr_finder",
+    "explorer.training.trajectory",
+    "explorer.training.document",
 ]
 
 

@@ -1,8 +1,8 @@
 import numpy as np
-import pytest
 
 from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
-from explorer.training.job import GRID_RESOLUTION, SAMPLE_GRID_SIZE, TrainerJob, plane_extent
+from explorer.training.job import GRID_RESOLUTION, SAMPLE_GRID_SIZE, TrainerJob, model_view
+from explorer.training.trajectory import weight_vector
 
 
 def small_job(dataset="spiral"):
@@ -24,7 +24,9 @@ def test_steps_report_their_number_loss_samples_and_epoch_end():
     n, classes = len(trainer.val_data), trainer.val_data.num_classes
     assert report["logits"].shape == (n, classes) and report["predicted"].shape == (n,)
     assert report["confusion"].sum() == n and report["losses"].dtype == np.float64
-    assert set(job.epoch_report(full=False)) == {"record"}
+    assert set(job.epoch_report(full=False)) == {"record", "weights"}
+    # the weights the epoch ended with, one point of the run's path
+    np.testing.assert_array_equal(report["weights"], weight_vector(trainer.model))
 
 
 def test_a_step_after_the_end_reports_nothing_learnt():
@@ -55,15 +57,14 @@ def test_state_is_a_copy_and_load_state_continues_from_it():
     np.testing.assert_array_equal(job.trainer.model.linear1.weight.data, 0)
 
 
-@pytest.mark.parametrize(
-    ("points", "expected"),
-    [
-        (np.array([[0.0, 0.0], [1.0, 2.0]]), (-0.15, 1.15, -0.3, 2.3)),
-        (np.array([[1.0, 1.0], [1.0, 1.0]]), (1.0, 1.0, 1.0, 1.0)),
-    ],
-)
-def test_the_plane_has_a_margin_around_the_points(points, expected):
-    assert plane_extent(points) == pytest.approx(expected, abs=1e-6)
+def test_a_model_view_outside_a_run_is_the_jobs_final_view():
+    job = small_job()
+    trainer = job.trainer
+    view = model_view(trainer.model, trainer.val_data, job.extent, final=True)
+    final = job.view(final=True)
+    assert set(final) == set(view) | {"step", "network"}
+    for key in ("logits", "losses", "predicted", "confusion", "regions"):
+        np.testing.assert_array_equal(view[key], final[key])
 
 
 def test_gradients_are_copies_by_parameter_name_once_there_are_any():

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from explorer.data import DataError, load_csv
+from explorer.model.config import MLPConfig
 from explorer.training import (
     DATASET_NAMES,
     DEFAULT_RUN,
@@ -46,7 +47,7 @@ def test_prepare_data_standardizes_images_but_not_the_plane():
 def test_build_model_is_seeded():
     a = build_model(DEFAULT_RUN, 2, 3)
     b = build_model(DEFAULT_RUN, 2, 3)
-    assert a.hidden_sizes == DEFAULT_RUN.hidden_sizes
+    assert a.hidden_sizes == DEFAULT_RUN.model.hidden_sizes
     for key, value in a.state_dict().items():
         np.testing.assert_array_equal(b.state_dict()[key], value)
 
@@ -78,10 +79,11 @@ def test_the_full_default_run_reaches_95_percent():
     assert run.trainer.history.last_epoch.val_accuracy >= 0.95
 
 
-def test_default_run_is_the_model_tabs_seed_model_adapted():
+def test_default_run_is_the_lecture_model_adapted():
     # 784-256-10 (relu, he, zero) with the spiral's 2 inputs and 3 classes: the app's first run.
-    assert DEFAULT_RUN.hidden_sizes == (256,)
-    assert (DEFAULT_RUN.activation, DEFAULT_RUN.init_weight, DEFAULT_RUN.init_bias) == (
+    model = DEFAULT_RUN.model
+    assert model.hidden_sizes == (256,) and model == MLPConfig()
+    assert (model.activation, model.init_weight, model.init_bias) == (
         "relu",
         "he",
         "zero",
@@ -92,3 +94,16 @@ def test_digits_run_learns_within_a_few_epochs():
     run = setup_run(DIGITS_RUN.with_training(epochs=4))
     run.trainer.run()
     assert run.trainer.history.last_epoch.val_accuracy > 0.90
+
+
+def test_a_model_above_the_budget_is_refused_before_it_is_built(monkeypatch):
+    from dataclasses import replace
+
+    from explorer.model.budget import BudgetError, ParameterBudget
+
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    spec = replace(DIGITS_RUN, model=MLPConfig(hidden_sizes=(16384,) * 3))
+    with pytest.raises(BudgetError, match=r"64-16384-16384-16384-10 would hold 538,\d{3},\d{3} "):
+        setup_run(spec)
+    with pytest.raises(BudgetError, match="budget of 1,000"):
+        setup_run(DEFAULT_RUN, budget=ParameterBudget(1_000))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explorer.engine import manual_seed, nn
-from explorer.training import load_weights, save_weights
+from explorer.training import WeightsMismatch, load_weights, save_weights
 from tests.io.crafted import deflated_zeros, npy, npy_header, raw_zip, stored
 from tests.special_files import (
     dev_zero_link,
@@ -179,3 +179,24 @@ def test_weights_that_are_a_fifo_are_refused_without_blocking(tmp_path):
 def test_a_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="not a regular file but a folder"):
         load_weights(mlp(2, 3), tmp_path)
+
+
+def test_every_difference_is_listed_with_the_files_shapes(tmp_path):
+    save_weights(mlp(4, 6, 5, 2), tmp_path / "w.npz")
+    with pytest.raises(WeightsMismatch) as info:
+        load_weights(mlp(2, 6, 3), tmp_path / "w.npz")
+    assert info.value.differences == [
+        "unexpected keys linear3.weight, linear3.bias",
+        "linear1.weight has shape (6, 4) but the model's linear1.weight has shape (6, 2)",
+        "linear2.weight has shape (5, 6) but the model's linear2.weight has shape (3, 6)",
+        "linear2.bias has shape (5,) but the model's linear2.bias has shape (3,)",
+    ]
+    assert info.value.shapes["linear3.weight"] == (2, 5)
+
+
+def test_a_file_for_a_larger_model_is_read_as_far_as_its_headers_when_allowed(tmp_path):
+    save_weights(mlp(1000, 1000, 3), tmp_path / "big.npz")  # 4 MB
+    with pytest.raises(ValueError, match="more than the limit"):
+        load_weights(mlp(2, 3), tmp_path / "big.npz")
+    with pytest.raises(WeightsMismatch, match=r"linear1.weight has shape \(1000, 1000\)"):
+        load_weights(mlp(2, 3), tmp_path / "big.npz", max_parameters=2_000_000)

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from explorer.ui.background import BackgroundCall
+from explorer.ui.background import BackgroundCall, CancellableCall
 
 
 def test_a_call_runs_off_the_gui_thread_and_its_result_comes_back(qtbot):
@@ -46,3 +46,31 @@ def test_one_call_at_a_time_and_an_abandoned_call_reports_nothing(qtbot):
         call.start(lambda: "new")
     qtbot.wait(20)
     assert got == ["new"]
+
+
+def test_a_cancellable_call_reports_progress_and_stops_when_asked(qtbot):
+    call = CancellableCall()
+    started, release = threading.Event(), threading.Event()
+    reports = []
+    call.sigProgress.connect(lambda done, total: reports.append((done, total)))
+
+    def work(progress, should_stop):
+        progress(1, 3)
+        started.set()
+        release.wait(5)
+        if should_stop():
+            return None
+        progress(3, 3)
+        return "finished"
+
+    with qtbot.waitSignal(call.sigDone, timeout=5000) as done:
+        call.start(work)
+        assert started.wait(5)
+        call.cancel()
+        release.set()
+    assert done.args == [None]
+    assert reports == [(1, 3)]  # queued before the result, so delivered before it
+    release.clear()
+    with qtbot.waitSignal(call.sigDone, timeout=5000) as done:
+        call.start(lambda progress, should_stop: (progress(2, 2), "again")[1])
+    assert done.args == ["again"]  # a new call starts without the old request to stop

@@ -1,20 +1,24 @@
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QApplication
 
 from explorer.ui import MainWindow
 from explorer.ui.plots.minimum import content_minimum
 
 
-def test_main_window_has_four_tabs_in_order(qtbot):
+def test_main_window_has_five_tabs_in_order(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Distributions", "Losses", "Model", "Training"]
+    assert titles == ["Distributions", "Losses", "Model", "Training", "Network", "Gradient"]
     assert [t.export_name for t in window.all_tabs()] == [
         "distributions",
         "losses",
         "model",
         "training",
+        "network",
+        "gradient",
     ]
 
 
@@ -47,6 +51,7 @@ LAPTOP_WIDGETS = {
     "losses": ("options_panel", "input_table", "target_table", "results", "curves"),
     "model": ("form", "tree", "totals", "introspection", "views"),
     "training": ("loss_plot", "picture", "accuracy_plot", "confusion_plot", "info_link"),
+    "network": ("units", "run_box", "layer_box", "network", "history"),
 }
 
 
@@ -77,3 +82,26 @@ def test_every_tab_fits_a_laptop_screen_without_overlap_or_cut_plots(qtbot):
             if plot.isVisible():
                 need = content_minimum(plot)
                 assert plot.width() >= need.width() - 1, (name, plot.objectName(), need)
+
+
+def test_open_in_distributions_keeps_the_true_class_selected_after_the_tab_switch(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_tab("training")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    training = window.tab("training")
+    training.setFocus()
+    training.focusNextChild()  # the focus sits in the Training tab, as after a click there
+    qtbot.waitUntil(lambda: training.isAncestorOf(QApplication.focusWidget()))
+    p, q = [0.0, 0.0, 1.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.15, 0.25]
+    training.sigOpenDistributions.emit(p, q, ["a", "b", "c", "d", "e"])
+    tab = window.tab("distributions")
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab)
+    for _ in range(3):  # the focus moves into the new page in later events
+        QApplication.processEvents()
+    assert tab.pair.selected == 2 and tab.selected_spin.value() == 2
+    sensitivity = tab.sensitivity
+    assert sensitivity.now_line.value() == pytest.approx(0.3)  # q of class 2
+    assert "q₂" in sensitivity.plot.getAxis("bottom").labelText

@@ -1,7 +1,10 @@
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from explorer.io.session import SESSION_VERSION, arrays_path
@@ -190,9 +193,7 @@ def test_a_last_session_that_cannot_be_restored_is_moved_aside_not_overwritten(
     assert path.exists() and (folder / path.name).read_bytes() == content
 
 
-def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(
-    qtbot, tmp_path, monkeypatch
-):
+def test_a_last_session_moved_aside_keeps_its_weights_and_opens_again(qtbot, tmp_path, monkeypatch):
     window, path = _window_with_last_session(qtbot, tmp_path, monkeypatch)
     assert not window.sessions.restore_last()
     window.tab("model").model()  # built, so the session has weights
@@ -295,29 +296,91 @@ def test_save_failure_is_reported(window, tmp_path):
     assert "Could not save" in window.errors[0]
 
 
-def test_the_model_weights_travel_in_the_npz(main_window, tmp_path):
+def test_the_model_weights_travel_in_the_npz_once(main_window, tmp_path):
     window = main_window
-    model_tab = window.tab("model")
-    weight = model_tab.model().linear1.weight
+    document = window.model_document
+    weight = document.model.linear1.weight
     weight.data[...] = 0.25
     path = tmp_path / "weights.json"
     assert window.sessions.save_to(path)
     with np.load(arrays_path(path), allow_pickle=False) as saved:
         assert np.all(saved["model/linear1.weight"] == 0.25)
+        assert sorted(saved.files) == sorted(f"model/{key}" for key in document.model.state_dict())
+    saved_json = json.loads(path.read_text())
+    assert saved_json["documents"]["model"]["config"]["hidden_sizes"] == [256]
+    assert "config" not in saved_json["tabs"]["model"]
     weight.data[...] = -1.0
+    document.set_trained(True)
     assert window.sessions.open_from(path)
-    assert np.all(model_tab.model().linear1.weight.data == 0.25)
-    assert model_tab.is_trained()
+    assert np.all(document.model.linear1.weight.data == 0.25)
+    assert window.tab("model").model() is document.model is window.tab("training").document.model
+    assert not document.trained  # saved before any training
+    assert window.errors == []
 
 
 def test_weights_that_do_not_fit_are_refused_by_name(main_window):
-    model_tab = main_window.tab("model")
+    document = main_window.model_document
     with pytest.raises(ValueError, match="linear1.weight"):
-        model_tab.restore_session_arrays(
-            {**model_tab.session_arrays(), "linear1.weight": np.zeros((2, 2))}
-        )
+        document.restore_arrays({**document.arrays(), "linear1.weight": np.zeros((2, 2))})
     with pytest.raises(ValueError, match="missing"):
-        model_tab.restore_session_arrays({"linear1.weight": np.zeros((2, 2))})
+        document.restore_arrays({"linear1.weight": np.zeros((2, 2))})
+
+
+def test_a_version_1_session_opens_with_its_weights_once(main_window, tmp_path):
+    import shutil
+
+    # Written by the explorer that kept the configuration in the Model tab's state and the
+    # weights under both model/ and training/: a 2-4-3 MLP with weights set to known values.
+    data = Path(__file__).parent.parent / "io" / "data"
+    for name in ("session-v1.json", "session-v1.npz"):
+        shutil.copy(data / name, tmp_path / name)
+    with np.load(data / "session-v1.npz", allow_pickle=False) as old:
+        weights = {key.partition("/")[2]: old[key] for key in old.files if key.startswith("model/")}
+    window, document = main_window, main_window.model_document
+    assert window.sessions.open_from(tmp_path / "session-v1.json"), window.errors
+    assert document.config.layer_sizes == (2, 4, 3) and document.config.seed == 5
+    for key, value in weights.items():
+        np.testing.assert_array_equal(document.model.state_dict()[key], value)
+    assert document.trained and "trained" in window.tab("model").totals.text()
+    assert window.tab("training").document.model is document.model
+    assert window.tabs.currentWidget() is window.tab("training")
+
+    again = tmp_path / "again.json"
+    assert window.sessions.save_to(again)
+    saved = json.loads(again.read_text())
+    assert saved["version"] == SESSION_VERSION == 2
+    assert saved["documents"]["model"] == {"config": document.config.to_dict(), "trained": True}
+    assert "config" not in saved["tabs"]["model"]
+    with np.load(arrays_path(again), allow_pickle=False) as arrays:
+        assert sorted(arrays.files) == sorted(f"model/{key}" for key in weights)
+
+
+def test_a_session_above_the_budget_is_refused_and_nothing_is_built(
+    main_window, tmp_path, monkeypatch
+):
+    from explorer.model.budget import ParameterBudget
+    from explorer.model.config import MLPConfig
+
+    window, document = main_window, main_window.model_document
+    path = tmp_path / "big.json"
+    assert window.sessions.save_to(path)
+    saved = json.loads(path.read_text())
+    saved["documents"]["model"]["config"]["hidden_sizes"] = [8192, 8192]
+    path.write_text(json.dumps(saved))
+    before = document.model
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
+    assert not window.sessions.open_from(path)
+    assert "2-8192-8192-3 would hold 67,166,211 parameters" in window.errors[0]  # spiral's
+    assert "the current model was kept" in window.errors[0]
+    assert document.model is before
+    document.set_budget(ParameterBudget(10_000_000))
+    window.errors.clear()
+    saved["documents"]["model"]["config"]["hidden_sizes"] = [4096, 4096]  # 20,037,642
+    path.write_text(json.dumps(saved))
+    assert not window.sessions.open_from(path)
+    assert "above the parameter budget of 10,000,000" in window.errors[0]
+    assert document.model is before
+    make_settings().remove("model/parameter_budget")
 
 
 def test_a_tab_that_crashes_while_restoring_does_not_stop_the_others(window, tmp_path, monkeypatch):
@@ -386,6 +449,153 @@ def test_session_messages_show_numbers_not_numpy_reprs():
         "p has a NaN entry nan at index 0"
     )
 
+
+def answer_message_box(qtbot, button) -> list:
+    """Click ``button`` (a QMessageBox.StandardButton) of the next message box, as a person
+    would; the returned list gets the box's texts."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen = []
+
+    def click(tries: int = 500) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if tries:
+                QTimer.singleShot(10, lambda: click(tries - 1))  # not shown yet
+            return
+        try:
+            seen.append((box.text(), box.informativeText()))
+            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+        finally:
+            if box.isVisible():  # never leave a modal box waiting (the test then fails)
+                box.done(QMessageBox.StandardButton.Cancel)
+
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_opening_a_session_over_changes_asks_and_discard_opens_it(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    fake = window.tab("fake")
+    path = tmp_path / "lab.json"
+    fake.count.setValue(42)
+    assert window.sessions.save_to(path)
+    assert not window.sessions.is_modified()
+    fake.count.setValue(7)  # unsaved work
+    assert window.sessions.is_modified()
+    window.sessions.ask_open_path = lambda: str(path)
+    seen = answer_message_box(qtbot, QMessageBox.StandardButton.Discard)
+    window.open_session_action.trigger()
+    assert seen and seen[0][0] == "Discard the changes?"
+    assert fake.count.value() == 42
+    assert not window.sessions.is_modified()
+
+
+def test_cancel_keeps_the_changes_and_save_saves_them_first(qtbot, window, tmp_path):
+    from explorer.ui.session_ui import CANCEL, SAVE
+
+    fake = window.tab("fake")
+    other = tmp_path / "other.json"
+    assert window.sessions.save_to(other)
+    fake.count.setValue(9)
+    asked = []
+    window.sessions.ask_discard = lambda what: asked.append(what) or CANCEL
+    window.sessions.ask_open_path = lambda: str(other)
+    window.open_session_action.trigger()
+    assert asked == ["Opening a session"] and fake.count.value() == 9
+    kept = tmp_path / "kept.json"
+    window.sessions.ask_discard = lambda what: SAVE
+    window.sessions.ask_save_path = lambda: str(kept)
+    window.open_session_action.trigger()
+    assert json.loads(kept.read_text())["tabs"]["fake"] == {"count": 9}
+    assert fake.count.value() == 3  # then other.json was opened
+
+
+def test_an_unchanged_window_opens_without_asking(window, tmp_path):
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    window.sessions.ask_discard = lambda what: pytest.fail("asked without changes")
+    window.sessions.ask_open_path = lambda: str(path)
+    window.open_session_action.trigger()
+    window.show_tab("fake")  # the tab showing is no change
+    assert not window.sessions.is_modified()
+
+
+def test_recent_asks_before_replacing_changes(window, tmp_path):
+    from explorer.ui.session_ui import CANCEL
+
+    fake = window.tab("fake")
+    assert window.sessions.save_to(tmp_path / "a.json")
+    fake.count.setValue(5)
+    asked = []
+    window.sessions.ask_discard = lambda what: asked.append(what) or CANCEL
+    window.sessions.fill_recent_menu(window.recent_menu)
+    window.recent_menu.actions()[0].trigger()
+    assert asked == ["Opening a.json"] and fake.count.value() == 5
+
+
+def test_a_missing_recent_session_is_removed_from_the_list(window, tmp_path):
+    window.sessions.clear_recent()  # the settings are shared by the tests of a run
+    gone = tmp_path / "gone.json"
+    assert window.sessions.save_to(gone)
+    assert window.sessions.save_to(tmp_path / "here.json")
+    gone.unlink()
+    window.sessions.fill_recent_menu(window.recent_menu)
+    entry = next(a for a in window.recent_menu.actions() if a.text().endswith("gone.json"))
+    entry.trigger()
+    assert "No such file or directory" in window.errors[0]
+    assert window.errors[0].endswith("It was removed from Recent sessions.")
+    assert window.sessions.recent() == [str((tmp_path / "here.json").resolve())]
+    window.sessions.fill_recent_menu(window.recent_menu)
+    assert not any("gone" in a.text() for a in window.recent_menu.actions())
+
+
+def test_the_save_message_names_both_files(window, tmp_path):
+    path = tmp_path / "lab.json"
+    assert window.sessions.save_to(path)
+    arrays = arrays_path(path)
+    assert re.fullmatch(r"lab\.[0-9a-f]{16}\.npz", arrays.name) and arrays.exists()
+    assert window.statusBar().currentMessage() == f"Session saved to {path} and {arrays.name}"
+    for tab in window.all_tabs():
+        tab.arrays = {}
+    assert window.sessions.save_to(tmp_path / "plain.json")
+    assert window.statusBar().currentMessage() == f"Session saved to {tmp_path / 'plain.json'}"
+
+
+def test_the_status_bar_sums_up_tabs_reset_in_one_line(window, tmp_path):
+    path = tmp_path / "typed.json"
+    doc = {
+        "format": "explorer-session",
+        "version": 1,
+        "tabs": {"fake": {"count": "many"}, "first": {"count": 0}},
+    }
+    path.write_text(json.dumps(doc))
+    assert not window.sessions.open_from(path)
+    assert window.statusBar().currentMessage() == (
+        "Session typed.json opened; 2 tabs were reset to defaults (see the message)"
+    )
+    assert window.errors[0].count("\n") == 2
+
+
+def test_the_main_window_starts_unmodified_and_a_change_modifies_it(main_window, tmp_path):
+    sessions = main_window.sessions
+    assert not sessions.is_modified()
+    main_window.show_tab("losses")
+    assert not sessions.is_modified()
+    main_window.tab("distributions").count_spin.setValue(5)
+    assert sessions.is_modified()
+    assert sessions.save_to(tmp_path / "lab.json")
+    assert not sessions.is_modified()
+
+
+
+def test_a_change_of_the_shared_model_modifies_the_window(main_window):
+    sessions = main_window.sessions
+    assert not sessions.is_modified()
+    main_window.model_document.set_trained(True)  # held by the document, not by a tab
+    assert sessions.is_modified()
 
 # -- files built to hang, exhaust memory or escape as another error ---------------------------
 def _session_naming(folder, arrays_name, tabs=None):

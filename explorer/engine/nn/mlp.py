@@ -20,6 +20,7 @@ from explorer.engine.nn import init
 from explorer.engine.nn.linear import Linear
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
+from explorer.quoting import quoted
 
 _ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
     "relu": F.relu,
@@ -43,16 +44,40 @@ _BIAS_INITS: dict[str, Callable[[Tensor], Tensor]] = {
 }
 
 
-def _choice(kind: str, value: Any, valid: Sequence[str]) -> str:
+#: The app's limits on an MLP's shape, checked here and by ``explorer.model.MLPConfig`` alike.
+MAX_FEATURES = 10_000_000  # the widest layer (input, hidden or output)
+MAX_HIDDEN_LAYERS = 8
+
+
+def check_choice(kind: str, value: Any, valid: Sequence[str]) -> str:
+    """``value`` if it is one of ``valid``, else ValueError naming ``kind`` and the choices."""
     if value not in valid:
-        raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
+        raise ValueError(f"unknown {kind} {quoted(value)}; valid: {', '.join(valid)}")
     return value
 
 
-def _size(name: str, value: Any) -> int:
+def check_size(name: str, value: Any) -> int:
+    """A layer width: a whole number from 1 to :data:`MAX_FEATURES` (ValueError quoting it)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        raise ValueError(f"{name} must be a positive integer; got {quoted(value)}")
+    if value > MAX_FEATURES:
+        raise ValueError(f"{name} must be at most {MAX_FEATURES:,}; got {quoted(value)}")
     return int(value)
+
+
+def check_hidden_sizes(hidden_sizes: Any) -> tuple[int, ...]:
+    """Hidden widths as a tuple: an int or a sequence of at most :data:`MAX_HIDDEN_LAYERS`."""
+    if isinstance(hidden_sizes, (int, np.integer)) and not isinstance(hidden_sizes, bool):
+        hidden_sizes = (hidden_sizes,)
+    if isinstance(hidden_sizes, (str, bytes)) or not isinstance(hidden_sizes, Sequence):
+        raise ValueError(
+            f"hidden_sizes must be an int or a sequence of ints; got {quoted(hidden_sizes)}"
+        )
+    if len(hidden_sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(
+            f"{len(hidden_sizes)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed"
+        )
+    return tuple(check_size(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes))
 
 
 class MLP(Module):
@@ -63,7 +88,9 @@ class MLP(Module):
     input_features : int
         Size of each input sample (784 for MNIST).
     hidden_sizes : int or sequence of int
-        Width of each hidden layer; ``()`` gives a single Linear layer.
+        Width of each hidden layer; ``()`` gives a single Linear layer. At most
+        :data:`MAX_HIDDEN_LAYERS` layers, each width (like the input and output sizes) from 1
+        to :data:`MAX_FEATURES`.
     output_features : int
         Number of outputs (classes).
     activation : {"relu", "leaky_relu", "sigmoid", "tanh", "identity"}
@@ -109,20 +136,12 @@ class MLP(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if isinstance(hidden_sizes, (int, np.integer)) and not isinstance(hidden_sizes, bool):
-            hidden_sizes = (hidden_sizes,)
-        if isinstance(hidden_sizes, (str, bytes)) or not isinstance(hidden_sizes, Sequence):
-            raise ValueError(
-                f"hidden_sizes must be an int or a sequence of ints; got {hidden_sizes!r}"
-            )
-        self.input_features = _size("input_features", input_features)
-        self.hidden_sizes = tuple(
-            _size(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)
-        )
-        self.output_features = _size("output_features", output_features)
-        self.activation = _choice("activation", activation, self.ACTIVATIONS)
-        self.init_weight = _choice("init_weight", init_weight, self.INIT_WEIGHTS)
-        self.init_bias = _choice("init_bias", init_bias, self.INIT_BIASES)
+        self.input_features = check_size("input_features", input_features)
+        self.hidden_sizes = check_hidden_sizes(hidden_sizes)
+        self.output_features = check_size("output_features", output_features)
+        self.activation = check_choice("activation", activation, self.ACTIVATIONS)
+        self.init_weight = check_choice("init_weight", init_weight, self.INIT_WEIGHTS)
+        self.init_bias = check_choice("init_bias", init_bias, self.INIT_BIASES)
         sizes = (self.input_features, *self.hidden_sizes, self.output_features)
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), 1):
             setattr(self, f"linear{i}", Linear(fan_in, fan_out, dtype=dtype))

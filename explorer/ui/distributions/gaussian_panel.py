@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,8 +25,9 @@ from explorer.info import (
     unit_name,
 )
 from explorer.ui.distributions.gaussian_plots import GaussianDensitiesPlot, GaussianIntegrandPlot
-from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card, colored_label, set_text_color
+from explorer.ui.widgets.readout import Readout
 from explorer.ui.widgets.spin_box import DoubleSpinBox
 
 #: name -> (minimum, maximum, default, what it is)
@@ -46,7 +46,7 @@ class ParameterControl(QWidget):
 
     sigValueChanged = Signal(float)
 
-    def __init__(self, name: str, label: str, color, parent=None):
+    def __init__(self, name: str, label: str, role: str, parent=None):
         super().__init__(parent)
         low, high, default, meaning = PARAMETERS[name]
         camel = name.replace("_p", "P").replace("_q", "Q")
@@ -65,8 +65,8 @@ class ParameterControl(QWidget):
         tip = f"{meaning}. Drag, use the arrow keys, or type a value."
         self.slider.setToolTip(tip)
         self.spin.setToolTip(tip)
-        name_label = colored_label(label, color.darker(110), bold=True)
-        name_label.setMinimumWidth(28)
+        name_label = colored_label(label, role, bold=True)
+        theme().watch(name_label, lambda: name_label.setMinimumWidth(theme().px(28)))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(name_label)
@@ -85,21 +85,18 @@ class ParameterControl(QWidget):
             (self.spin, value),
             (self.slider, round(value * STEPS_PER_UNIT)),
         ):
-            blocked = widget.blockSignals(True)
-            widget.setValue(shown)
-            widget.blockSignals(blocked)
+            with QSignalBlocker(widget):
+                widget.setValue(shown)
 
     def _on_slider_value_changed(self, position: int) -> None:
         value = position / STEPS_PER_UNIT
-        blocked = self.spin.blockSignals(True)
-        self.spin.setValue(value)
-        self.spin.blockSignals(blocked)
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(value)
         self.sigValueChanged.emit(value)
 
     def _on_spin_value_changed(self, value: float) -> None:
-        blocked = self.slider.blockSignals(True)
-        self.slider.setValue(round(value * STEPS_PER_UNIT))
-        self.slider.blockSignals(blocked)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(round(value * STEPS_PER_UNIT))
         self.sigValueChanged.emit(float(value))
 
 
@@ -113,12 +110,12 @@ class GaussianPanel(QWidget):
         self.controls: dict[str, ParameterControl] = {}
         side = Card()
         side.setObjectName("gaussianControls")
-        side.setFixedWidth(330)
+        theme().watch(side, lambda: side.setFixedWidth(theme().px(330)))
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 10, 12, 10)
         for title, color, names in (
-            ("P = N(μ_P, σ_P²), the true distribution", P_COLOR, ("mu_p", "sigma_p")),
-            ("Q = N(μ_Q, σ_Q²), the model", Q_COLOR, ("mu_q", "sigma_q")),
+            ("P = N(μ_P, σ_P²), the true distribution", "p", ("mu_p", "sigma_p")),
+            ("Q = N(μ_Q, σ_Q²), the model", "q", ("mu_q", "sigma_q")),
         ):
             side_layout.addWidget(QLabel(f"<b>{title}</b>"))
             for name in names:
@@ -132,19 +129,19 @@ class GaussianPanel(QWidget):
         grid.setHorizontalSpacing(10)
         grid.addWidget(QLabel("<i>closed form</i>"), 0, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(QLabel("<i>∫ numeric</i>"), 0, 2, Qt.AlignmentFlag.AlignRight)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, Readout] = {}
         rows = (
             ("KL(P‖Q)", "gaussianKlPQValue", "gaussianKlPQNumericValue"),
             ("KL(Q‖P)", "gaussianKlQPValue", "gaussianKlQPNumericValue"),
         )
         for row, (symbol, closed_name, numeric_name) in enumerate(rows, start=1):
-            label = colored_label(symbol, KL_COLOR, bold=True)
+            label = colored_label(symbol, "kl", bold=True)
             grid.addWidget(label, row, 0)
             for column, name, tip in (
                 (1, closed_name, "ln(σ_Q/σ_P) + (σ_P² + (μ_P−μ_Q)²)/(2σ_Q²) − ½, exact"),
                 (2, numeric_name, "∫ p(x) log(p(x)/q(x)) dx by the trapezoid rule"),
             ):
-                value = QLabel("")
+                value = Readout(symbol if column == 1 else f"{symbol} (∫ numeric)")
                 value.setObjectName(name)
                 value.setToolTip(f"{symbol}: {tip}")
                 value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -158,7 +155,7 @@ class GaussianPanel(QWidget):
             "curve on the right."
         )
         formula.setWordWrap(True)
-        set_text_color(formula, QColor(68, 68, 68))
+        set_text_color(formula, "muted")
         side_layout.addWidget(formula)
         side_layout.addSpacing(8)
         side_layout.addWidget(QLabel("<b>Entropies (differential)</b>"))
@@ -166,18 +163,18 @@ class GaussianPanel(QWidget):
         entropies.setHorizontalSpacing(10)
         for row, (symbol, name, color, tip) in enumerate(
             (
-                ("h(P)", "gaussianEntropyPValue", P_COLOR, "½ log(2πe σ_P²); negative for small σ"),
-                ("h(Q)", "gaussianEntropyQValue", Q_COLOR, "½ log(2πe σ_Q²)"),
+                ("h(P)", "gaussianEntropyPValue", "p", "½ log(2πe σ_P²); negative for small σ"),
+                ("h(Q)", "gaussianEntropyQValue", "q", "½ log(2πe σ_Q²)"),
                 (
                     "H(P,Q)",
                     "gaussianCrossEntropyValue",
-                    CROSS_COLOR,
+                    "cross",
                     "−∫ p log q = h(P) + KL(P‖Q): the identity of the discrete page, continuous",
                 ),
             )
         ):
-            entropies.addWidget(colored_label(symbol, color.darker(110), bold=True), row, 0)
-            value = QLabel("")
+            entropies.addWidget(colored_label(symbol, color, bold=True), row, 0)
+            value = Readout(symbol)
             value.setObjectName(name)
             value.setToolTip(f"{symbol} = {tip}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -189,7 +186,7 @@ class GaussianPanel(QWidget):
         self.densities = GaussianDensitiesPlot()
         self.integrand = GaussianIntegrandPlot()
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.setToolTip(
             "Top: the densities of P and Q. Bottom: the integrand p log(p/q); the area under "
             "the red curve (above the axis minus below it) is KL(P‖Q)."
@@ -249,7 +246,7 @@ class GaussianPanel(QWidget):
             "gaussianCrossEntropyValue": gaussian_cross_entropy(mu_p, sigma_p, mu_q, sigma_q, base),
         }
         for name, value in numbers.items():
-            self.values[name].setText(format_value(value, base))
+            self.values[name].show_value(value, format_value(value, base))
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         return {

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel
 
 from explorer.info import Comparison, format_value
-from explorer.ui.distributions.style import CROSS_COLOR, KL_COLOR, P_COLOR, Q_COLOR
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import Card, colored_label, make_opaque, set_text_color
+from explorer.ui.widgets.readout import Readout
+from explorer.ui.widgets.zoom import follow_font
 
-#: (objectName, Comparison field, symbol, color, what it means)
+#: (objectName, Comparison field, symbol, colour role, what it means)
 READOUTS = (
     (
         "entropyPValue",
         "entropy_p",
         "H(P)",
-        P_COLOR,
+        "p",
         "Entropy of P: the average surprise −Σ pᵢ log pᵢ of outcomes drawn from P.",
     ),
-    ("entropyQValue", "entropy_q", "H(Q)", Q_COLOR, "Entropy of Q: −Σ qᵢ log qᵢ."),
+    ("entropyQValue", "entropy_q", "H(Q)", "q", "Entropy of Q: −Σ qᵢ log qᵢ."),
     (
         "crossEntropyValue",
         "cross_entropy_pq",
         "H(P,Q)",
-        CROSS_COLOR,
+        "cross",
         "Cross entropy −Σ pᵢ log qᵢ: the average surprise when outcomes come from P but you "
         "expect Q. The classification loss with P the labels and Q the prediction.",
     ),
@@ -32,14 +34,14 @@ READOUTS = (
         "crossEntropyQPValue",
         "cross_entropy_qp",
         "H(Q,P)",
-        CROSS_COLOR,
+        "cross",
         "Cross entropy the other way round: −Σ qᵢ log pᵢ.",
     ),
     (
         "klPQValue",
         "kl_pq",
         "KL(P‖Q)",
-        KL_COLOR,
+        "kl",
         "Kullback–Leibler divergence Σ pᵢ log(pᵢ/qᵢ) = H(P,Q) − H(P) ≥ 0: the extra surprise "
         "of expecting Q when P is true. ∞ when some qᵢ = 0 < pᵢ.",
     ),
@@ -47,20 +49,21 @@ READOUTS = (
         "klQPValue",
         "kl_qp",
         "KL(Q‖P)",
-        KL_COLOR,
+        "kl",
         "KL the other way round: Σ qᵢ log(qᵢ/pᵢ). Differs from KL(P‖Q): KL is not symmetric.",
     ),
     (
         "jsValue",
         "js",
         "JS(P,Q)",
-        CROSS_COLOR,
+        "cross",
         "Jensen–Shannon divergence ½KL(P‖M) + ½KL(Q‖M) with M = (P+Q)/2: symmetric, always "
         "finite, at most 1 bit.",
     ),
 )
 
 
+#: The card's width at 100 % zoom, in pixels.
 READOUTS_WIDTH = 250
 
 
@@ -71,11 +74,11 @@ class MeasureReadouts(Card):
         super().__init__(parent)
         self.setObjectName("measureReadouts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFixedWidth(READOUTS_WIDTH)
         grid = QGridLayout(self)
-        grid.setContentsMargins(12, 10, 12, 10)
+        # Rows close enough that the whole card, notes included, fits a 640-pixel-high window.
+        grid.setContentsMargins(12, 8, 12, 8)
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         title = QLabel("<b>Measures</b>")
         self.copy_all = QAction("Copy all measures", self)
         self.copy_all.setObjectName("copyMeasures")
@@ -84,32 +87,17 @@ class MeasureReadouts(Card):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._symbols: dict[str, str] = {}
         grid.addWidget(title, 0, 0, 1, 2)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, Readout] = {}
         self._fields: dict[str, str] = {}
         self._shown: dict[str, str] = {}
         for row, (name, field, symbol, color, meaning) in enumerate(READOUTS, start=1):
-            symbol_label = colored_label(symbol, color.darker(110), bold=True)
+            symbol_label = colored_label(symbol, color, bold=True)
             symbol_label.setToolTip(meaning)
-            value = QLabel("")
-            value.setObjectName(name)
+            value = Readout(symbol, objectName=name)
             value.setToolTip(meaning)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            # Copied from a right-click menu rather than selected with the mouse: a selectable
-            # label keeps a QTextDocument, and each new number costs three times as much.
-            value.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            copy_one = QAction(f"Copy {symbol}", value)
-            copy_one.triggered.connect(lambda _=False, n=name, s=symbol: self._copy(n, s))
-            value.addAction(copy_one)
-            font = value.font()
-            font.setFamily("DejaVu Sans Mono")
-            font.setStyleHint(font.StyleHint.Monospace)
-            font.setPointSizeF(font.pointSizeF() + 1)
-            value.setFont(font)
             # Fixed size: a new number must not relayout the card (it repaints in place).
-            value.setFixedSize(
-                value.fontMetrics().horizontalAdvance("0.0000 hartleys") + 4,
-                value.fontMetrics().height() + 2,
-            )
+            follow_font(value, 1, monospace=True, after=_fixed_size_for(value))
             make_opaque(value)
             grid.addWidget(symbol_label, row, 0)
             grid.addWidget(value, row, 1)
@@ -127,10 +115,13 @@ class MeasureReadouts(Card):
         self.identity.setToolTip(
             "The identity that ties the measures together, checked with the current numbers."
         )
-        set_text_color(self.identity, QColor(68, 68, 68))
+        set_text_color(self.identity, "muted")
         make_opaque(self.identity)
-        self.identity.setFixedSize(
-            READOUTS_WIDTH - 24, 4 * self.identity.fontMetrics().lineSpacing() + 4
+        theme().watch(
+            self.identity,
+            lambda: self.identity.setFixedSize(
+                theme().px(READOUTS_WIDTH - 24), 4 * self.identity.fontMetrics().lineSpacing() + 4
+            ),
         )
         grid.addWidget(self.identity, len(READOUTS) + 2, 0, 1, 2)
         notes = QLabel(
@@ -141,17 +132,23 @@ class MeasureReadouts(Card):
         )
         notes.setObjectName("readingNotes")
         notes.setWordWrap(True)
-        set_text_color(notes, QColor(85, 85, 85))
+        set_text_color(notes, "muted")
         grid.addWidget(notes, len(READOUTS) + 3, 0, 1, 2)
         grid.setRowStretch(len(READOUTS) + 4, 1)
         grid.setColumnStretch(1, 1)
+        theme().watch(self, self._fit_size)
+
+    def _fit_size(self) -> None:
+        width = theme().px(READOUTS_WIDTH)
+        self.setFixedWidth(width)
+        # As tall as the wrapped notes need at that width: in a shorter card the grid lays
+        # the notes over the identities (a window too small for it scrolls instead).
+        self.setMinimumHeight(self.layout().totalHeightForWidth(width))
 
     def show_comparison(self, c: Comparison) -> None:
         for name, label in self.values.items():
-            text = format_value(getattr(c, self._fields[name]), c.base)
-            if self._shown.get(name) != text:
-                label.setText(text)
-                self._shown[name] = text
+            value = getattr(c, self._fields[name])
+            label.show_value(value, format_value(value, c.base))
         identity = (
             "H(P,Q) = H(P) + KL(P‖Q)\n"
             f"{_short(c.cross_entropy_pq)} = {_short(c.entropy_p)} + {_short(c.kl_pq)}\n"
@@ -169,11 +166,16 @@ class MeasureReadouts(Card):
         """Every measure as "symbol<TAB>value" lines (what "Copy all measures" copies)."""
         return "\n".join(f"{self._symbols[n]}\t{label.text()}" for n, label in self.values.items())
 
-    def _copy(self, name: str, symbol: str) -> None:
-        QGuiApplication.clipboard().setText(f"{symbol} = {self.values[name].text()}")
-
     def _on_copy_all_triggered(self) -> None:
         QGuiApplication.clipboard().setText(self.as_text())
+
+
+def _fixed_size_for(value: QLabel):
+    def fit() -> None:
+        metrics = value.fontMetrics()
+        value.setFixedSize(metrics.horizontalAdvance("0.0000 hartleys") + 4, metrics.height() + 2)
+
+    return fit
 
 
 def _short(value: float) -> str:

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor
 
 from explorer.info import Comparison
 from explorer.info.editing import MAX_CATEGORIES
+from explorer.ui.colors import ink_on, mix
 from explorer.ui.distributions.style import (
-    KL_COLOR,
-    P_COLOR,
     PROBABILITY_CEILING,
-    Q_COLOR,
-    TEXT_COLOR,
     InfinityMarks,
     YRange,
-    alpha,
     clamp_infinite,
     csv_data_item,
     exclude_from_csv,
@@ -31,8 +27,10 @@ from explorer.ui.distributions.style import (
     nice_ceiling,
     nice_number,
     probability_top,
+    qcolor,
 )
 from explorer.ui.plots.native_items import Bars, Label, Line
+from explorer.ui.theme import set_title, theme
 
 BAR_WIDTH = 0.38
 INFINITE = 2  # the Contributions bars' palette entry for an infinite term
@@ -84,19 +82,9 @@ class DistributionBarsPlot:
 
     def __init__(self):
         self.plot = make_plot("P and Q", "category i", "probability")
-        # The colour key is in the title: a legend would need head room above the bars.
-        self.plot.setTitle(
-            f'<span style="color:{P_COLOR.name()}">■ P</span> and '
-            f'<span style="color:{Q_COLOR.name()}">■ Q</span>',
-            color=TEXT_COLOR.name(),
-            size="10pt",
-        )
-        self.highlight = Bars(
-            x=[0], height=[1], width=0.96, brushes=[alpha(TEXT_COLOR, 22)], pen=pg.mkPen(None)
-        )
+        self.highlight = Bars(x=[0], height=[1], width=0.96, pen=pg.mkPen(None))
         self.p_bars, self.q_bars = (
-            Bars(x=[0], height=[0], width=BAR_WIDTH, brushes=[c], pen=c.darker(130), name=n)
-            for c, n in ((P_COLOR, "P"), (Q_COLOR, "Q"))
+            Bars(x=[0], height=[0], width=BAR_WIDTH, name=n) for n in ("P", "Q")
         )
         for item in (self.highlight, self.p_bars, self.q_bars):
             self.plot.addItem(item, ignoreBounds=True)
@@ -104,6 +92,19 @@ class DistributionBarsPlot:
         self.y_range = YRange(self.plot, ceiling=PROBABILITY_CEILING)
         self._ticks = None
         self._last = _Unchanged()
+        theme().watch(self.plot, self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        palette = theme().palette
+        # The colour key is in the title: a legend would need head room above the bars.
+        p, q = (theme().hex(palette.text_color(c)) for c in (palette.p, palette.q))
+        set_title(
+            self.plot, f'<span style="color:{p}">■ P</span> and <span style="color:{q}">■ Q</span>'
+        )
+        self.highlight.set_colors([qcolor("text", 22)], pg.mkPen(None))
+        for bars, role in ((self.p_bars, "p"), (self.q_bars, "q")):
+            color = qcolor(role)
+            bars.set_colors([color], color.darker(130) if not palette.dark else color.lighter(130))
 
     def update(self, p: np.ndarray, q: np.ndarray, selected: int, labels=None) -> None:
         k = p.size
@@ -134,11 +135,11 @@ class ContributionsPlot:
             x=[0],
             height=[0],
             width=0.7,
-            brushes=[alpha(KL_COLOR, 200), alpha(P_COLOR, 170), infinite_brush(KL_COLOR)],
+            brushes=["k", "k", "k"],
             name="KL contribution (drawn)",
         )
         self.plot.addItem(self.bars, ignoreBounds=True)
-        self.zero = Line(0.0, angle=0, pen=TEXT_COLOR)
+        self.zero = Line(0.0, angle=0)
         self.plot.addItem(self.zero, ignoreBounds=True)
         self.marks = InfinityMarks(self.plot, MAX_CATEGORIES, on_bars=True)
         # The bars draw an infinite term clamped; the CSV gets the true terms from here.
@@ -148,6 +149,13 @@ class ContributionsPlot:
         self._ticks = None
         self._unit = ""
         self._last = _Unchanged()
+        theme().watch(self.plot, self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        self.bars.set_colors(
+            [qcolor("kl", 200), qcolor("p", 170), infinite_brush("kl")], qcolor("neutral")
+        )
+        self.zero.set_pen(qcolor("text"))
 
     def update(self, terms: np.ndarray, unit: str, labels=None) -> None:
         k = terms.size
@@ -194,19 +202,12 @@ class DecompositionPlot:
             x=[0, 1],
             height=[0, 0],
             width=0.55,
-            brushes=[P_COLOR, Q_COLOR],
-            pen=TEXT_COLOR,
+            brushes=["k", "k"],
             name="entropy H(P) H(Q)",
             colors=[0, 1],
         )
         self.kl_bars = Bars(
-            x=[0, 1],
-            y0=[0, 0],
-            height=[0, 0],
-            width=0.55,
-            brushes=[alpha(KL_COLOR, 190), infinite_brush(KL_COLOR)],
-            pen=TEXT_COLOR,
-            name="KL (drawn)",
+            x=[0, 1], y0=[0, 0], height=[0, 0], width=0.55, brushes=["k", "k"], name="KL (drawn)"
         )
         for item in (self.entropy_bars, self.kl_bars):
             self.plot.addItem(item, ignoreBounds=True)
@@ -214,13 +215,11 @@ class DecompositionPlot:
             [[(0, "H(P,Q) = H(P) + KL(P‖Q)"), (1, "H(Q,P) = H(Q) + KL(Q‖P)")], []]
         )
         self.plot.setXRange(-0.5, 1.5, padding=0)
-        font = QFont()
-        font.setPointSizeF(8.5)
         self.labels = []
         for i in range(6):
             # Per bar: the H and KL segment labels (centred), then the total above the bar.
             anchor = (0.5, 1.0) if i % 3 == 2 else (0.5, 0.5)
-            label = Label("", color=TEXT_COLOR, anchor=anchor, font=font)
+            label = Label("", anchor=anchor)
             label.setZValue(10)
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
@@ -232,6 +231,19 @@ class DecompositionPlot:
         self.y_range = YRange(self.plot)
         self._unit = ""
         self._last = _Unchanged()
+        theme().watch(self.plot, self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        text = qcolor("text")
+        self.entropy_bars.set_colors([qcolor("p"), qcolor("q")], text)
+        self.kl_bars.set_colors([qcolor("kl", 190), infinite_brush("kl")], text)
+        font = theme().font(8.5)
+        palette = theme().palette
+        kl = mix(palette.background, palette.kl, 190 / 255)  # as drawn, over the background
+        for i, label in enumerate(self.labels):
+            # Per bar: on the entropy's colour, on KL's, then above the bar on the background.
+            under = (palette.p if i < 3 else palette.q, kl, None)[i % 3]
+            label.set_style(text if under is None else QColor(*ink_on(under)), font)
 
     def update(self, c: Comparison) -> None:
         entropies = np.array([c.entropy_p, c.entropy_q])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
-from explorer.ui.distributions.style import P_COLOR, Q_COLOR
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import colored_label, set_text_color
 from explorer.ui.widgets.fitting_label import FittingLabel
 from explorer.ui.widgets.spin_box import SpinBox
@@ -26,11 +25,11 @@ def tool_button(text: str, name: str, tip: str, slot) -> QPushButton:
 
 
 def caption(text: str, short: str | None = None) -> QLabel:
-    """A grey label naming the control beside it; ``short`` where ``text`` has no room."""
+    """A muted label naming the control beside it; ``short`` where ``text`` has no room."""
     if short is None:
-        return colored_label(text, QColor(85, 85, 85))
+        return colored_label(text, "muted")
     label = FittingLabel(text, short)
-    set_text_color(label, QColor(85, 85, 85))
+    set_text_color(label, "muted")
     return label
 
 
@@ -62,9 +61,10 @@ class PresetBar(QWidget):
         )
         bar.addWidget(self.count_spin)
         bar.addSpacing(16)
-        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+        for which in ("p", "q"):
             name = which.upper()
-            swatch = QLabel(f"<b style='color:{color.name()}'>■ {name}</b>")
+            swatch = QLabel()
+            theme().watch(swatch, self._swatch_painter(swatch, which))
             swatch.setToolTip(
                 "P: the true distribution (the labels)"
                 if which == "p"
@@ -105,11 +105,19 @@ class PresetBar(QWidget):
         ):
             if spin.maximum() == maximum and spin.value() == value:
                 continue
-            blocked = spin.blockSignals(True)
-            if spin.maximum() != maximum:  # a new range asks the layouts above for room
-                spin.setMaximum(maximum)
-            spin.setValue(value)
-            spin.blockSignals(blocked)
+            with QSignalBlocker(spin):
+                if spin.maximum() != maximum:  # a new range asks the layouts above for room
+                    spin.setMaximum(maximum)
+                spin.setValue(value)
+
+    @staticmethod
+    def _swatch_painter(swatch: QLabel, which: str):
+        def apply() -> None:
+            palette = theme().palette
+            color = theme().hex(palette.text_color(getattr(palette, which), palette.panel))
+            swatch.setText(f"<b style='color:{color}'>■ {which.upper()}</b>")
+
+        return apply
 
     def _make_preset_slot(self, which: str, preset: str):
         def slot() -> None:

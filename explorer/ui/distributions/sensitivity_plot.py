@@ -12,22 +12,19 @@ import pyqtgraph as pg
 
 from explorer.info import sensitivity_curve
 from explorer.ui.distributions.style import (
-    CROSS_COLOR,
     INFINITY_CAP,
-    KL_COLOR,
-    P_COLOR,
-    TEXT_COLOR,
     InfinityMarks,
     YRange,
-    alpha,
     csv_data_item,
     exclude_from_csv,
     finite_top,
     make_plot,
+    qcolor,
 )
 from explorer.ui.plots.caching import cache_as_pixmaps
 from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.native_items import Line, Marker
+from explorer.ui.theme import set_title, theme
 
 
 class SweepCache:
@@ -74,23 +71,19 @@ class SensitivityPlot:
     def __init__(self):
         self.plot = make_plot("Sensitivity to q of the selected category", "qᵢ", "")
         # Above the data, not on it: the curves leave the view at its top corners (∞ marks).
-        legend = legend_outside(self.plot, columns=3, text_color=TEXT_COLOR)
-        floor_pen = pg.mkPen(P_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+        self.legend = legend = legend_outside(self.plot, columns=3)
         # A horizontal line moves with setValue; its legend key is a stand-in drawn the same.
-        self.entropy_line = Line(0.0, angle=0, pen=floor_pen)
-        self._floor_key = pg.PlotDataItem(pen=floor_pen)
+        self.entropy_line = Line(0.0, angle=0)
+        self._floor_key = pg.PlotDataItem()
         legend.addItem(self._floor_key, "H(P), the floor")
         self.plot.addItem(self.entropy_line, ignoreBounds=True)
         # Plain curve items: a PlotDataItem's setData costs several times theirs.
-        self.cross_curve = pg.PlotCurveItem(pen=pg.mkPen(CROSS_COLOR, width=2), name="H(P,Q)")
-        self.kl_curve = pg.PlotCurveItem(pen=pg.mkPen(KL_COLOR, width=2), name="KL(P‖Q)")
+        self.cross_curve = pg.PlotCurveItem(name="H(P,Q)")
+        self.kl_curve = pg.PlotCurveItem(name="KL(P‖Q)")
         # Markers move with setPos: far cheaper per frame than a scatter's setData.
         self.marks = InfinityMarks(self.plot, 3)
-        self.current = [
-            Marker(10, brush=color, pen=pg.mkPen("w", width=1.5))
-            for color in (KL_COLOR, CROSS_COLOR)
-        ]
-        self.now_line = Line(0.0, angle=90, pen=alpha(TEXT_COLOR, 120))
+        self.current = [Marker(10, brush="k", pen="w") for _ in range(2)]
+        self.now_line = Line(0.0, angle=90)
         self.plot.addItem(self.now_line, ignoreBounds=True)  # under the curves
         for item in (self.cross_curve, self.kl_curve):
             self.plot.addItem(item)
@@ -114,6 +107,20 @@ class SensitivityPlot:
         self._curves_key = None
         self._entropy_p = None
         self.y_range = YRange(self.plot)
+        theme().watch(self.plot, self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        floor_pen = pg.mkPen(qcolor("p"), width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+        self.entropy_line.set_pen(floor_pen)
+        self._floor_key.setPen(floor_pen)
+        self.cross_curve.setPen(pg.mkPen(qcolor("cross"), width=2))
+        self.kl_curve.setPen(pg.mkPen(qcolor("kl"), width=2))
+        for marker, role in zip(self.current, ("kl", "cross"), strict=True):
+            marker.setBrush(qcolor(role))
+            marker.setPen(pg.mkPen(qcolor("outline"), width=1.5))
+        self.now_line.set_pen(qcolor("text", 120))
+        for sample, _label in self.legend.items:
+            sample.update()  # cached as a pixmap: drawn again with the new pens
 
     def update(
         self,
@@ -161,11 +168,7 @@ class SensitivityPlot:
             anchors.append(0.5)
         self.marks.show(xs, np.full(len(xs), cap), anchors)
         if index != self._labels[0]:
-            self.plot.setTitle(
-                f"Sensitivity to q{_subscript(index)} (the other q rescaled)",
-                color=TEXT_COLOR.name(),
-                size="10pt",
-            )
+            set_title(self.plot, f"Sensitivity to q{_subscript(index)} (the other q rescaled)")
             self.plot.setLabel("bottom", f"q{_subscript(index)}")
         if unit != self._labels[1]:  # a label set again re-lays out the axis and its plot
             self.plot.setLabel("left", unit)

@@ -8,7 +8,7 @@ writes every slider back with ``set_distributions`` (signals blocked: no ping-po
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,23 +21,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.distributions.style import P_COLOR, Q_COLOR
+from explorer.ui.distributions.style import qcolor
+from explorer.ui.theme import theme
 from explorer.ui.widgets.card import make_opaque, set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
+from explorer.ui.widgets.zoom import follow_font
 
 #: Slider steps per unit of probability.
 RESOLUTION = 1000
-#: Width of the probability labels: "0.031" in 8 pt, and 32 columns fit 1280 pixels.
+_CHOSEN_FOCUS = frozenset(
+    {
+        Qt.FocusReason.MouseFocusReason,
+        Qt.FocusReason.TabFocusReason,
+        Qt.FocusReason.BacktabFocusReason,
+        Qt.FocusReason.ShortcutFocusReason,
+    }
+)
+#: Width of the probability labels at 100 %: "0.031" in 8 pt, and 32 columns fit 1280 pixels.
 VALUE_LABEL_WIDTH = 34
+#: A column's widest at 100 %.
+COLUMN_WIDTH = 84
 
-
-GROOVE_COLOR = QColor(228, 230, 235)
 #: The round handle: its radius and the width of its ring, in pixels.
 HANDLE_RADIUS = 6
 HANDLE_RING = 2.0
 
 
-def handle_pixmap(color: QColor, filled: bool, ratio: float) -> QPixmap:
+def handle_pixmap(color: QColor, filled: bool, ratio: float, fill: QColor) -> QPixmap:
     """The round handle, drawn once per colour, state and pixel ratio: an antialiased circle
     costs a painter about fifteen times as much as copying its pixels."""
     size = 2 * HANDLE_RADIUS + 2  # the ring's outer half-width spills one pixel each way
@@ -47,7 +57,7 @@ def handle_pixmap(color: QColor, filled: bool, ratio: float) -> QPixmap:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(color, HANDLE_RING))
-    painter.setBrush(color if filled else QColor(255, 255, 255))
+    painter.setBrush(color if filled else fill)
     painter.drawEllipse(QRectF(1, 1, 2 * HANDLE_RADIUS, 2 * HANDLE_RADIUS))
     painter.end()
     return pixmap
@@ -61,26 +71,39 @@ class EqualizerSlider(QSlider):
     testing) still comes from the style, so the handle is drawn where Qt expects it.
     """
 
-    #: The slider took the keyboard focus (a click or Tab): its category becomes the selected one.
+    #: The person gave the slider the keyboard focus (a click, Tab or a shortcut): its
+    #: category becomes the selected one.
     sigFocused = Signal()
 
-    def __init__(self, color: QColor, parent=None):
+    def __init__(self, role: str, parent=None):
         super().__init__(Qt.Orientation.Vertical, parent)
-        self.color = QColor(color)
+        self.role = role
+        self.color = qcolor(role)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._handles: dict[tuple, QPixmap] = {}
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.color = qcolor(self.role)
+        self._groove = qcolor("groove")
+        self._disabled = qcolor("neutral")
+        self._fill = qcolor("background")
+        self.update()
 
     def _handle(self, color: QColor, filled: bool) -> QPixmap:
-        key = (color.rgba(), filled, self.devicePixelRatioF())
+        key = (color.rgba(), filled, self.devicePixelRatioF(), self._fill.rgba())
         if key not in self._handles:
-            self._handles[key] = handle_pixmap(color, filled, key[2])
+            self._handles[key] = handle_pixmap(color, filled, key[2], self._fill)
         return self._handles[key]
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # An override rather than an event filter: a filter would run Python for every event
         # the slider gets (each paint, each mouse move of a drag).
         super().focusInEvent(event)
-        self.sigFocused.emit()
+        # Only a person's choice selects: a tab switch or window activation that hands the
+        # focus back to a slider must not replace the selection the tab was given.
+        if event.reason() in _CHOSEN_FOCUS:
+            self.sigFocused.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         del event
@@ -95,8 +118,8 @@ class EqualizerSlider(QSlider):
         centre_y = handle.center().y()
         # Plain rectangles for the groove and its filled part (antialiased rounded ones
         # cost more than everything else here); only the round handle is antialiased.
-        painter.fillRect(x - 3, top, 6, bottom - top, GROOVE_COLOR)
-        color = self.color if self.isEnabled() else QColor(170, 170, 170)
+        painter.fillRect(x - 3, top, 6, bottom - top, self._groove)
+        color = self.color if self.isEnabled() else self._disabled
         painter.fillRect(x - 3, centre_y, 6, bottom - centre_y, color)
         corner = HANDLE_RADIUS + 1
         painter.drawPixmap(x - corner, centre_y - corner, self._handle(color, self.hasFocus()))
@@ -123,8 +146,8 @@ class CategoryColumn(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addLayout(sliders_row, 1)
-        for which, color, name in (("p", P_COLOR, "P"), ("q", Q_COLOR, "Q")):
-            slider = EqualizerSlider(color)
+        for which, name in (("p", "P"), ("q", "Q")):
+            slider = EqualizerSlider(which)
             slider.setObjectName(f"{which}Slider{index}")
             slider.setRange(0, RESOLUTION)
             slider.setSingleStep(10)
@@ -136,16 +159,13 @@ class CategoryColumn(QWidget):
             )
             sliders_row.addWidget(slider)
             self.sliders[which] = slider
-        for which, color in (("p", P_COLOR), ("q", Q_COLOR)):
+        for which in ("p", "q"):
             label = QLabel("0")
             label.setObjectName(f"{which}Probability{index}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            set_text_color(label, color.darker(115))
-            font = label.font()
-            font.setPointSizeF(8.0)
-            label.setFont(font)
+            set_text_color(label, which)
             # A fixed size keeps a text change from relaying out the whole equalizer.
-            label.setFixedSize(VALUE_LABEL_WIDTH, label.fontMetrics().height() + 2)
+            follow_font(label, points=8.0, after=_fixed_value_size(label))
             label.setToolTip(f"{which.upper()}({index}), the probability of category {index}")
             layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.labels[which] = label
@@ -154,32 +174,39 @@ class CategoryColumn(QWidget):
         self.index_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # A long class name must not widen the column: it is cut, and whole in the tooltip.
         self.set_label(None)
-        bold = QFont(self.index_label.font())
-        bold.setBold(True)
-        self.index_label.setFixedHeight(QFontMetrics(bold).height() + 4)
         # In a box without a layout: selecting the category (bold) or naming it then
         # repaints the label only, instead of asking every layout above for room.
-        layout.addWidget(QuietLabelBox(self.index_label))
-        self.set_selected(False)
+        self.index_box = QuietLabelBox(self.index_label)
+        layout.addWidget(self.index_box)
+        self._selected = False
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.setMaximumWidth(84)
         # An opaque column spares Qt from repainting the card beneath it on every move.
         make_opaque(self)
         self._shown = {"p": None, "q": None}
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.setMaximumWidth(theme().px(COLUMN_WIDTH))
+        bold = QFont(theme().font())
+        bold.setBold(True)
+        height = QFontMetrics(bold).height() + 4
+        self.index_label.setFixedHeight(height)
+        self.index_box.setFixedHeight(height)
+        self.set_selected(self._selected)
 
     def set_selected(self, selected: bool) -> None:
-        # A dark chip marks the selected category (palette + autofill: no style sheet).
+        # A chip marks the selected category (palette + autofill: no style sheet).
+        self._selected = selected
         label = self.index_label
         palette = label.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(68, 68, 68))
+        chip = qcolor("chip")
+        palette.setColor(QPalette.ColorRole.Window, chip)
         palette.setColor(
-            QPalette.ColorRole.WindowText, QColor(255, 255, 255) if selected else QColor(85, 85, 85)
+            QPalette.ColorRole.WindowText, qcolor("background") if selected else qcolor("muted")
         )
         label.setPalette(palette)
         label.setAutoFillBackground(selected)
-        font = label.font()
-        font.setBold(selected)
-        label.setFont(font)
+        label.setFont(theme().font(bold=selected))
 
     def set_label(self, name: str | None, limit: int = 10) -> None:
         """Show the category's ``name`` (cut to ``limit`` characters), or its index if None."""
@@ -196,9 +223,8 @@ class CategoryColumn(QWidget):
         slider = self.sliders[which]
         position = int(round(value * RESOLUTION))
         if slider.value() != position:
-            blocked = slider.blockSignals(True)
-            slider.setValue(position)
-            slider.blockSignals(blocked)
+            with QSignalBlocker(slider):
+                slider.setValue(position)
         text = probability_text(value)
         if self._shown[which] != text:
             self.labels[which].setText(text)
@@ -293,3 +319,10 @@ class DistributionSliders(QWidget):
 
     def _make_select(self, index: int):
         return lambda: self.sigCategorySelected.emit(index)
+
+
+def _fixed_value_size(label: QLabel):
+    def fit() -> None:
+        label.setFixedSize(theme().px(VALUE_LABEL_WIDTH), label.fontMetrics().height() + 2)
+
+    return fit

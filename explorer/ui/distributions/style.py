@@ -7,20 +7,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor
 
-from explorer.ui.colors import BLUE, ORANGE, PURPLE, RED
-from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes, skip_empty_frames
+from explorer.ui.plots.caching import RangeCachingAxis, cache_axes, skip_empty_frames
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
+from explorer.ui.theme import set_title, style_plot, theme
 
-# Tableau colors, as in the Training tab: P blue, Q orange, KL red, cross entropy purple.
-P_COLOR = QColor(*BLUE)
-Q_COLOR = QColor(*ORANGE)
-KL_COLOR = QColor(*RED)
-CROSS_COLOR = QColor(*PURPLE)
-TEXT_COLOR = QColor(40, 40, 40)
-AXIS_COLOR = QColor(90, 90, 90)
 #: Where an infinite point is drawn (the sensitivity plot's markers): this fraction of the
 #: view's height, leaving room above for its ∞ mark. An infinite bar fills the whole height.
 INFINITY_CAP = 0.8
@@ -28,45 +21,39 @@ INFINITY_CAP = 0.8
 TICK_ROOM = "0.000"
 
 
-def infinite_brush(color: QColor) -> QBrush:
-    """The hatch of a bar whose value is infinite: no finite bar looks like it."""
-    return QBrush(color.darker(110), Qt.BrushStyle.BDiagPattern)
+def qcolor(role: str, alpha: int | None = None) -> QColor:
+    """The theme's colour ``role`` as a QColor: "p", "q", "kl" and "cross" (Tableau colours,
+    as in the Training tab: P blue, Q orange, KL red, cross entropy purple), "text", ..."""
+    return theme().color(getattr(theme().palette, role), alpha)
 
 
-def alpha(color: QColor, value: int) -> QColor:
-    faded = QColor(color)
-    faded.setAlpha(value)
-    return faded
+def infinite_brush(role: str = "kl") -> QBrush:
+    """The hatch of a bar whose value is infinite, in the theme's ``role`` colour: no finite
+    bar looks like it."""
+    color = qcolor(role)
+    return QBrush(
+        color.lighter(110) if theme().palette.dark else color.darker(110),
+        Qt.BrushStyle.BDiagPattern,
+    )
 
 
 def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
-    """A white, non-interactive PlotItem with dark axes, a title and labelled axes."""
+    """A non-interactive PlotItem in the theme's look, with a title and labelled axes."""
     # Drags move the y range between a few snapped values and back: keep their axis pictures.
     plot = pg.PlotItem(axisItems={"left": RangeCachingAxis("left")})
-    plot.setTitle(title, color=TEXT_COLOR.name(), size="10pt")
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen(AXIS_COLOR))
-        axis.setTextPen(pg.mkPen(TEXT_COLOR))
-        font = QFont()
-        font.setPointSizeF(8.0)
-        axis.setStyle(tickFont=font)
-    # Probabilities and bits read better as 0.2 than as "200 (x0.001)". The hidden right and
-    # top axes follow the view too: with SI prefixes on, each range change would lay out
-    # their (empty) HTML label again.
-    for name in AXES:
-        plot.getAxis(name).enableAutoSIPrefix(False)
     # The left axis makes room for its widest tick label so far and never gives it back: a
     # width change moves every plot of the grid and redraws all their axes (~10 ms), which a
     # drag from "0.3" to "0.25" or "-0.05" would otherwise cause again and again. It starts
     # wide enough for five characters ("0.025", "-0.05"), the common case.
     left = plot.getAxis("left")
-    left.textWidth = QFontMetrics(left.style["tickFont"]).horizontalAdvance(TICK_ROOM) + 1
+    left.tick_room = TICK_ROOM
     left.setStyle(autoReduceTextSpace=False)
     if x_label:
-        plot.setLabel("bottom", x_label, color=TEXT_COLOR.name(), size="9pt")
+        plot.setLabel("bottom", x_label)
     if y_label:
-        plot.setLabel("left", y_label, color=TEXT_COLOR.name(), size="9pt")
+        plot.setLabel("left", y_label)
+    set_title(plot, title)
+    style_plot(plot)
     # No grid: pyqtgraph redraws grid lines with every axis paint, ten times the cost of a plot.
     # The read-outs follow the sliders: zooming with the mouse would only fight the autoscale.
     plot.setMouseEnabled(x=False, y=False)
@@ -179,36 +166,44 @@ class InfinityMarks:
     """A pool of ∞ marks for bars or points that are infinite.
 
     For points (``on_bars=False``) a mark is "▲∞" (an upward arrow and the sign) just above
-    the clamped point it labels. For bars, which reach the top of the view, it is "∞" on a
-    white box just under the top: it breaks the bar's hatch, so an infinite bar reads as
-    one at a glance.
+    the clamped point it labels. For bars, which reach the top of the view, it is "∞" on a box
+    of the plot's background just under the top: it breaks the bar's hatch, so an infinite bar
+    reads as one at a glance.
 
     Created once with the plot (up to ``capacity`` marks); ``show`` moves and reveals as many
     as needed, so a slider move never creates plot items. Each mark is one text item (arrow and
     sign in one line): a scatter of arrows cost more to repaint than all the bars of its plot.
     """
 
-    HTML = '<span style="font-size:8pt">▲</span>∞'
-    BAR_HTML = '<span style="background-color:#ffffff">&nbsp;∞&nbsp;</span>'
-
-    def __init__(
-        self, plot: pg.PlotItem, capacity: int, color: QColor = KL_COLOR, on_bars: bool = False
-    ):
-        font = QFont()
-        font.setPointSizeF(11.0)
-        font.setBold(True)
+    def __init__(self, plot: pg.PlotItem, capacity: int, role: str = "kl", on_bars: bool = False):
         self._shown = None
         self._vertical_anchor = 0.0 if on_bars else 1.0
+        self._on_bars = on_bars
         self.labels = []
-        html = self.BAR_HTML if on_bars else self.HTML
         for _ in range(capacity):
             # Points: just above, inside the view's top fifth. Bars: just under their top.
-            label = RichLabel(html, color=color, anchor=(0.5, self._vertical_anchor), font=font)
+            label = RichLabel("", anchor=(0.5, self._vertical_anchor))
             label.setZValue(20)
             label.hide()
             label.csv_exclude = True
             plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
+        theme().watch(plot, lambda: self._apply_theme(role))
+
+    def _apply_theme(self, role: str) -> None:
+        current = theme()
+        palette = current.palette
+        font = current.font(11.0, bold=True)
+        if self._on_bars:
+            # On the plot's background: a break in the bar's hatch, in either appearance.
+            box = current.hex(palette.background)
+            html = f'<span style="background-color:{box}">&nbsp;∞&nbsp;</span>'
+        else:
+            html = f'<span style="font-size:{current.pt(8.0):g}pt">▲</span>∞'
+        color = palette.text_color(getattr(palette, role))
+        for label in self.labels:
+            label.setText(html)
+            label.set_style(color, font)
 
     def show(self, xs, ys, anchors=None) -> None:
         """Put marks at the points (xs, ys); ``anchors``: per mark, the fraction of its width

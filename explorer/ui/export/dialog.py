@@ -43,6 +43,7 @@ from explorer.ui.export.files import (
     with_data,
 )
 from explorer.ui.export.progress import ExportProgress
+from explorer.ui.theme import theme
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 ItemsByTab = Mapping[str, Mapping[str, pg.GraphicsObject]]
@@ -109,12 +110,22 @@ class ExportDialog(QDialog):
         self.scale_spin.setValue(2.0)
         self.scale_spin.setSuffix(" x")
         self.scale_spin.setToolTip("PNG size as a multiple of the plot's size on screen")
+        # Beside the width, not only in its tooltip: "800 px" is the widest plot's width.
+        self.width_note = QLabel("for a tab's widest plot; the others in proportion", self)
+        self.width_note.setObjectName("exportWidthNote")
+        self.width_note.setToolTip(
+            "The plots of a tab keep their sizes relative to one another (and one text size): "
+            "the widest gets this width, a plot half as wide on screen half of it"
+        )
         self.width_radio.setChecked(True)
         self.width_radio.toggled.connect(self._update_size_controls)
         size_row = QHBoxLayout()
-        for widget in (self.width_radio, self.width_spin, self.scale_radio, self.scale_spin):
+        for widget in (self.width_radio, self.width_spin, self.width_note):
             size_row.addWidget(widget)
-        size_row.addStretch(1)
+        size_row.addSpacing(12)
+        for widget in (self.scale_radio, self.scale_spin):
+            size_row.addWidget(widget)
+        size_row.setStretch(2, 1)
 
         self.preview = QListWidget(self)
         self.preview.setObjectName("exportPreview")
@@ -176,6 +187,7 @@ class ExportDialog(QDialog):
 
     def _update_size_controls(self) -> None:
         self.width_spin.setEnabled(self.width_radio.isChecked())
+        self.width_note.setEnabled(self.width_radio.isChecked())
         self.scale_spin.setEnabled(not self.width_radio.isChecked())
 
     def _update_preview(self) -> None:
@@ -188,7 +200,8 @@ class ExportDialog(QDialog):
                 item = QListWidgetItem(
                     f"{path.name}  (exists: you will be asked before it is replaced)"
                 )
-                item.setForeground(QColor(170, 90, 0))
+                palette = theme().palette
+                item.setForeground(QColor(*palette.text_color(palette.warning)))
             else:
                 item = QListWidgetItem(path.name)
             self.preview.addItem(item)

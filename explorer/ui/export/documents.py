@@ -63,10 +63,8 @@ def is_document(item) -> bool:
 def tab_documents(tab) -> dict[str, Document]:
     """The tables and texts ``tab`` offers, keyed by export name."""
     documents: dict[str, Document] = {}
-    tables = getattr(tab, "export_tables", None)
-    for name, (header, rows) in (tables() if tables else {}).items():
+    for name, (header, rows) in tab.export_tables().items():
         documents[name] = TableDocument(tuple(header), tuple(tuple(r) for r in rows))
-    texts = getattr(tab, "export_texts", None)
-    for name, (extension, text) in (texts() if texts else {}).items():
+    for name, (extension, text) in tab.export_texts().items():
         documents[name] = TextDocument(extension, text)
     return documents

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,9 @@ from explorer.lossbench.spec import (
     replace_options,
     uses_legacy,
 )
+from explorer.ui.theme import theme
+from explorer.ui.widgets.card import set_text_color
+from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -95,7 +99,7 @@ class LossOptionsPanel(QWidget):
         self.formula.setWordWrap(True)
         self.about = QLabel(objectName="lossAbout")
         self.about.setWordWrap(True)
-        self.about.setStyleSheet("color: #555;")
+        set_text_color(self.about, "muted")
         form.addRow(self.formula)
         form.addRow(self.about)
 
@@ -198,15 +202,7 @@ class LossOptionsPanel(QWidget):
                 form.addRow(label, widget)
             else:
                 form.addRow(widget)
-        for field in (self.weight, self.pos_weight):
-            # The hint is never cut: the field is at least as wide as its placeholder.
-            margins = field.textMargins()
-            field.setMinimumWidth(
-                field.fontMetrics().horizontalAdvance(field.placeholderText())
-                + margins.left()
-                + margins.right()
-                + 12
-            )
+        self._fit_placeholders()
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.reduction.currentIndexChanged.connect(self._on_control_changed)
@@ -219,6 +215,7 @@ class LossOptionsPanel(QWidget):
         self.weight.editingFinished.connect(self._on_control_changed)
         self.pos_weight.editingFinished.connect(self._on_control_changed)
         self.set_state("L1", LossOptions())
+        theme().sigChanged.connect(self._on_theme_changed)
 
     def field_labels(self) -> list[QLabel]:
         """The labels of the form's rows, shown or not."""
@@ -263,9 +260,7 @@ class LossOptionsPanel(QWidget):
             self.delta,
             self.beta,
         ]
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
+        with signals_blocked(*widgets):
             self.kind.setCurrentIndex(self.kind.findData(kind))
             self.reduction.clear()
             for reduction in spec.reductions:
@@ -283,14 +278,31 @@ class LossOptionsPanel(QWidget):
             self.ignore_index.setValue(options.ignore_index)
             self.delta.setValue(options.delta)
             self.beta.setValue(options.beta)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
         self.weight.setText(_vector_text(options.weight))
         self.pos_weight.setText(_vector_text(options.pos_weight))
         self.weight.setStyleSheet("")
         self.pos_weight.setStyleSheet("")
         self._show_rows(kind)
+
+    def widest(self, width: Callable[[], int]) -> int:
+        """The largest ``width()`` with each loss shown in turn (its rows and reductions);
+        then the loss, options and typed texts shown before, errors included, come back."""
+        kind, options, errors = self.current_kind(), self._options, dict(self._text_errors)
+        texts = (self.weight.text(), self.pos_weight.text())
+        try:
+            widths = []
+            for shown in LOSSES:
+                self.set_state(shown, LossOptions())
+                widths.append(width())
+            return max(widths)
+        finally:
+            self.set_state(kind, options)
+            self.weight.setText(texts[0])
+            self.pos_weight.setText(texts[1])
+            self._text_errors.update(errors)
+            for name in errors:
+                field = self.weight if name == "weight" else self.pos_weight
+                field.setStyleSheet(f"background: {_hex('bad_background')};")
 
     def _show_rows(self, kind: str) -> None:
         spec = LOSSES[kind]
@@ -304,15 +316,34 @@ class LossOptionsPanel(QWidget):
         if legacy:
             reduction = effective_reduction(self._options, spec)
             self.effective.setText(
-                f"<span style='color:#a15c00'>size_average/reduce override reduction → "
-                f"reduction='{reduction}'</span>"
+                f"<span style='color:{_hex('warning')}'>size_average/reduce override "
+                f"reduction → reduction='{reduction}'</span>"
             )
         else:
             self.effective.setText(
-                "<span style='color:#777'>size_average/reduce not given: reduction is used</span>"
+                f"<span style='color:{_hex('muted')}'>size_average/reduce not given: "
+                "reduction is used</span>"
             )
 
     # -- slots ------------------------------------------------------------------------------
+    def _fit_placeholders(self) -> None:
+        for field in (self.weight, self.pos_weight):
+            # The hint is never cut: the field is at least as wide as its (zoomed) placeholder.
+            margins = field.textMargins()
+            field.setMinimumWidth(
+                field.fontMetrics().horizontalAdvance(field.placeholderText())
+                + margins.left()
+                + margins.right()
+                + 12
+            )
+
+    def _on_theme_changed(self) -> None:
+        self._fit_placeholders()
+        self._show_rows(self.current_kind())
+        for name in self._text_errors:
+            field = self.weight if name == "weight" else self.pos_weight
+            field.setStyleSheet(f"background: {_hex('bad_background')};")
+
     def _on_kind_changed(self, index: int) -> None:
         del index
         self.set_state(self.current_kind(), self._options)
@@ -338,13 +369,22 @@ class LossOptionsPanel(QWidget):
                 changes[name] = parse_vector(name, field.text())
             except ValueError as error:
                 self._text_errors[name] = str(error)
-                field.setStyleSheet("background: #f28b82;")
+                field.setStyleSheet(f"background: {_hex('bad_background')};")
             else:
                 self._text_errors.pop(name, None)
                 field.setStyleSheet("")
         self._options = replace_options(self._options, **changes)
         self._show_rows(self.current_kind())
         self.sigOptionsChanged.emit()
+
+
+def _hex(role: str) -> str:
+    """'#rrggbb' of the theme's colour ``role``, readable as text on the window."""
+    palette = theme().palette
+    color = getattr(palette, role)
+    if role != "bad_background":
+        color = palette.text_color(color, palette.panel)
+    return theme().hex(color)
 
 
 def _vector_text(vector: tuple[float, ...] | None) -> str:

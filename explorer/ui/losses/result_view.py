@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QTextCursor
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,14 +18,17 @@ from explorer.lossbench.evaluate import LossResult
 from explorer.lossbench.tensors import value_text
 from explorer.ui.losses.table_pair import TablePair, labelled
 from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
+from explorer.ui.widgets.card import set_text_color
 from explorer.ui.widgets.quiet_label import QuietLabelBox
+from explorer.ui.widgets.readout import Readout
+from explorer.ui.widgets.zoom import follow_font
 
 
 def heading(text: str, tip: str) -> QLabel:
     """A bold caption above a table."""
     label = QLabel(text)
     label.setToolTip(tip)
-    label.setStyleSheet("font-weight: 600; color: #333;")
+    follow_font(label, bold=True)
     label.setWordWrap(True)
     return label
 
@@ -43,23 +46,18 @@ class LossResultView(QWidget):
         self.output_model.set_heat(True)
         self.gradient_model.set_heat(True)
 
-        self.value = QLabel(objectName="lossValue")
+        self.value = Readout("output", objectName="lossValue")
         self.value.setToolTip("output: the loss value the engine computed (6 decimals)")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.value.setTextFormat(Qt.TextFormat.PlainText)
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() + 4)
-        self.value.setFont(font)
         self.note = QLabel(objectName="lossValueNote")
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.note.setStyleSheet("color: #555;")
+        set_text_color(self.note, "muted")
         self.note.setToolTip("The reduction that made the value")
         # A longer or shorter text must not resize the columns (and repaint the plots), nor
         # even ask: a label whose size is not fixed both ways asks every layout up to the
         # main window's tab widget for room with each new text, and that repaints the window.
-        self.value.setFixedSize(
-            QFontMetrics(font).horizontalAdvance("-0.000000e+000"), self.value.sizeHint().height()
-        )
+        follow_font(self.value, 4, after=self._fit_value)
         value_row = QHBoxLayout()
         value_row.addWidget(heading("output", "output = loss(input, target)"))
         value_row.addWidget(self.value)
@@ -103,17 +101,18 @@ class LossResultView(QWidget):
         self.code.setUndoRedoEnabled(False)  # edited in place by _show_code: keep no history
         self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.code.setToolTip("PyTorch code computing the same output and input.grad")
-        code_font = QFont("DejaVu Sans Mono")
-        code_font.setStyleHint(QFont.StyleHint.Monospace)
-        code_font.setPointSizeF(max(self.font().pointSizeF() - 1.5, 7))
-        self.code.setFont(code_font)
+        follow_font(self.code, -1.5, monospace=True)
         code_layout.addWidget(self.code, 1)
         self.copy_button.clicked.connect(self._on_copy_clicked)
+
+    def _fit_value(self) -> None:
+        metrics = QFontMetrics(self.value.font())
+        self.value.setFixedSize(metrics.horizontalAdvance("-0.000000e+000"), metrics.height() + 2)
 
     def show_result(self, result: LossResult, code: str) -> None:
         """Show ``result`` and its PyTorch ``code``."""
         none = result.reduction == "none"
-        self.value.setText(value_text(result.value))
+        self.value.show_value(result.value, value_text(result.value))
         if none:
             shape = ", ".join(str(s) for s in result.output.shape)
             self.note.setText(f"= output.sum() of shape [{shape}]")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from explorer.lossbench.codegen import pytorch_code
 from explorer.lossbench.curves import sample_points
+from explorer.lossbench.document import LossCallDocument
 from explorer.lossbench.evaluate import LossRejected, LossResult, evaluate
 from explorer.lossbench.hints import result_notes, tensor_hints
 from explorer.lossbench.spec import (
@@ -31,16 +32,18 @@ from explorer.lossbench.spec import (
 )
 from explorer.lossbench.state import TypedTensors, tensors_from_state
 from explorer.lossbench.tables import loss_tables
-from explorer.lossbench.tensors import check_shape, convert, random_tensor, resized
-from explorer.ui.losses.curve_panels import COLORS, CURVES_CAPTION, LossCurvePanels
+from explorer.lossbench.tensors import MAX_SIZE, check_shape, convert, random_tensor, resized
+from explorer.ui.losses.curve_panels import CURVES_CAPTION, LossCurvePanels
 from explorer.ui.losses.data_panel import DTYPES, LossDataPanel
 from explorer.ui.losses.options_panel import LossOptionsPanel
 from explorer.ui.losses.result_view import LossResultView, heading
 from explorer.ui.losses.table_pair import TablePair, labelled
-from explorer.ui.losses.tensor_table import TensorTable, TensorTableModel
+from explorer.ui.losses.tensor_table import PastedBlock, TensorTable, TensorTableModel
 from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.theme import theme
 
-MESSAGE_COLORS = {"error": "#b00020", "warning": "#8a5a00", "info": "#555555"}
+#: The theme's colour for each level of message.
+MESSAGE_ROLES = {"error": "error", "warning": "warning", "info": "muted"}
 
 
 class LossesTab(ExplorerTab):
@@ -55,9 +58,11 @@ class LossesTab(ExplorerTab):
     title = "Losses"
     export_name = "losses"
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, call: LossCallDocument | None = None):
         super().__init__(parent)
         self.setObjectName("lossesTab")
+        # The current call, for the views that show it another way (the autograd graph).
+        self.call_document = call if call is not None else LossCallDocument()
         self.last_result: LossResult | None = None
         self._last_shown: tuple | None = None
         self._kinds = ("", "")
@@ -86,6 +91,9 @@ class LossesTab(ExplorerTab):
         panel.randomize_button.clicked.connect(self._on_randomize_clicked)
         panel.dtype.currentIndexChanged.connect(self._on_dtype_changed)
         self.copy_button.clicked.connect(self._on_copy_clicked)
+        for view in (self.input_table, self.target_table):
+            view.grow = self._make_grow(view.table_model())
+            view.sigPasted.connect(self._on_table_pasted)
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
 
@@ -101,38 +109,30 @@ class LossesTab(ExplorerTab):
         self.message.setToolTip("What the engine said about the last change")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.message)
+        theme().sigChanged.connect(self._color_message)
         left.addStretch(1)
-        # One label column for every loss (the widest label of all rows) and a column as wide
-        # as the widest loss's form: choosing a loss never moves or cuts the fields.
-        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
-        label_width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(label_width)
-        widest = 0
-        for kind in LOSSES:
-            self.options_panel.set_state(kind, LossOptions())
-            widest = max(widest, controls.minimumSizeHint().width())
-        self.options_panel.set_state("L1", LossOptions())
+        self.controls = controls
         scroll = QScrollArea(objectName="lossControls")
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(
-            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
-        )
         self.controls_scroll = scroll
+        self._controls_fitted = False
+        theme().watch(scroll, self._on_theme_changed)
 
         self.input_table = TensorTable(
             self.input_model,
             "lossInput",
             "input: editable. Type a number into a cell, or paste a block (Ctrl+V) from a "
-            "spreadsheet; a cell that is not a finite number turns red and the last valid "
-            "result stays on screen. Ctrl+C copies the selection.",
+            "spreadsheet (a larger block grows N × C, up to 16 × 16); a cell that is not a "
+            "finite number turns red and the last valid result stays on screen. Ctrl+C "
+            "copies the selection.",
         )
         self.target_table = TensorTable(
             self.target_model,
             "lossTarget",
-            "target: editable (type, or paste with Ctrl+V), in the form the loss needs",
+            "target: editable (type, or paste with Ctrl+V: a larger block grows N × C), in "
+            "the form the loss needs",
         )
         self.input_label = heading("input", "The first argument of the loss")
         self.target_label = heading("target", "The second argument of the loss")
@@ -156,7 +156,7 @@ class LossesTab(ExplorerTab):
         curves_box.addWidget(self.curves)
         caption = QLabel(CURVES_CAPTION, objectName="curveCaption")
         caption.setWordWrap(True)
-        caption.setStyleSheet("color: #444; font-size: 8pt; background: white; padding: 4px;")
+        theme().watch(caption, lambda: caption.setStyleSheet(_caption_style()))
         caption.setToolTip("The lecture notes' 'gradient difference' slide, computed by the engine")
         curves_box.addWidget(caption)
         curves_box.setStretchFactor(0, 1)
@@ -284,8 +284,9 @@ class LossesTab(ExplorerTab):
             return
         self.last_result = result
         self._last_shown = (kind, x, t, dtype, code)
+        self.call_document.set_call(kind, options, x, t, dtype)
         self.results.show_result(result, code)
-        self.curves.show_samples(samples, COLORS.get(kind, COLORS["CE"]))
+        self.curves.show_samples(samples, kind)
         if notes:
             self._show_message("\n".join(f"⚠ {note}" for note in notes), "warning")
         else:
@@ -296,7 +297,49 @@ class LossesTab(ExplorerTab):
             self.message.setText(text)
         if self.message.property("level") != level:
             self.message.setProperty("level", level)
-            self.message.setStyleSheet(f"color: {MESSAGE_COLORS[level]};")
+            self._color_message()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._controls_fitted:
+            self._fit_controls()
+            self._controls_fitted = True
+
+    def _on_theme_changed(self) -> None:
+        # Only a shown tab measures its widgets as they are drawn: a hidden one fits them
+        # as well as it can now, and again when it is shown.
+        self._fit_controls()
+        self._controls_fitted = self.isVisible()
+
+    def _fit_controls(self) -> None:
+        # One label column for every loss (the widest label of all rows) and a column as wide
+        # as the widest loss's form: choosing a loss never moves or cuts the fields (at the
+        # zoomed size too).
+        labels = [*self.options_panel.field_labels(), *self.data_panel.field_labels()]
+        label_width = max(_label_hint(label, 0) for label in labels)
+        for label in labels:
+            _label_hint(label, label_width)
+        widest = self.options_panel.widest(self._controls_width)
+        scroll = self.controls_scroll
+        scroll.setMinimumWidth(
+            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        )
+
+    def _controls_width(self) -> int:
+        # Sizes are the style's once polished, and a hidden tab's layouts keep the sizes of
+        # their last activation: measure afresh.
+        self.controls.ensurePolished()
+        for widget in (self.controls, *self.controls.findChildren(QWidget)):
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+        return self.controls.minimumSizeHint().width()
+
+    def _color_message(self) -> None:
+        level = self.message.property("level")
+        if level is not None:
+            palette = theme().palette
+            color = palette.text_color(getattr(palette, MESSAGE_ROLES[level]), palette.panel)
+            self.message.setStyleSheet(f"color: {theme().hex(color)};")
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_options_changed(self) -> None:
@@ -325,6 +368,47 @@ class LossesTab(ExplorerTab):
                 values = np.where((values >= 0) & (values < c), values, fresh)
             model.set_values(values)
         self._recompute()
+
+    def _make_grow(self, model: TensorTableModel):
+        """The paste's ``grow``: N × C as large as the block needs, within the shape limits
+        (a class-index target has one column: only N grows for it)."""
+
+        def grow(rows: int, columns: int) -> None:
+            n, c = self.data_panel.shape()
+            new_n = min(max(n, rows), MAX_SIZE)
+            new_c = c if model.values().ndim == 1 else min(max(c, columns), MAX_SIZE)
+            if (new_n, new_c) != (n, c):
+                self.set_shape(new_n, new_c)
+
+        return grow
+
+    def _on_table_pasted(self, block: PastedBlock) -> None:
+        rows, columns = block.size
+        indices = block.name == self.target_model.name and self._kinds[1] == CLASS_INDICES
+        row, column = block.start
+        where = f"{block.name}[{row}]" if indices else f"{block.name}[{row}, {column}]"
+        notes = []
+        if block.after != block.before:
+            n, c = self.data_panel.shape()
+            notes.append(f"N × C is now {n} × {c} to hold the pasted {rows} × {columns} block")
+        left = block.left_out()
+        if left:
+            reasons = []
+            if row + rows > block.after[0]:
+                reasons.append(f"N is at most {MAX_SIZE}")
+            if column + columns > block.after[1]:
+                reasons.append(
+                    "class indices are one column" if indices else f"C is at most {MAX_SIZE}"
+                )
+            notes.append(
+                f"⚠ Pasted {rows} × {columns} at {where}: {left} left out ({'; '.join(reasons)})"
+            )
+        if not notes:
+            return
+        level = self.message.property("level") or "info"
+        if left and level == "info":
+            level = "warning"
+        self._show_message("\n".join([*notes, self.message.text()]), level)
 
     def _on_seed_changed(self, seed: int) -> None:
         del seed
@@ -384,3 +468,21 @@ class LossesTab(ExplorerTab):
         self._sync_tensor_kinds(regenerate=True)
         self._on_options_changed()
         self.set_tensors(x, t)
+
+
+def _label_hint(label: QLabel, minimum: int) -> int:
+    """Give ``label`` the ``minimum`` width and return its width hint, measured afresh: a
+    label keeps the hint it measured last, which includes the minimum it had then."""
+    label.setMinimumWidth(minimum)
+    label.setIndent(label.indent())  # makes it measure again
+    return label.sizeHint().width()
+
+
+def _caption_style() -> str:
+    """The curves' caption: small muted text on the plots' background, under them."""
+    current = theme()
+    palette = current.palette
+    return (
+        f"color: {current.hex(palette.muted)}; font-size: {current.pt(8):g}pt; "
+        f"background: {current.hex(palette.background)}; padding: {current.px(4)}px;"
+    )

@@ -8,9 +8,11 @@ by :meth:`TensorTableModel.bad_cells`, while :meth:`values` keeps the last good 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -20,13 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.tensors import cell_name, cell_text, format_number, parse_cell
+from explorer.ui.colors import Palette
+from explorer.ui.theme import theme
+from explorer.ui.widgets.zoom import follow_font
 
-BAD_CELL = QColor("#f28b82")
-#: inf and nan have no place on the blue-white-red scale: a neutral grey.
-NON_FINITE = QColor(200, 200, 200)
-NEGATIVE = np.array([33, 102, 172], dtype=float)  # blue
-POSITIVE = np.array([178, 24, 43], dtype=float)  # red
-WHITE = np.array([255, 255, 255], dtype=float)
 _ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -49,22 +48,32 @@ _HORIZONTAL = Qt.Orientation.Horizontal
 
 
 HEAT_LEVELS = 64
+#: Column width before a fit, narrowest column and lowest row at 100 %, in pixels.
+COLUMN_WIDTH, MIN_COLUMN_WIDTH, MIN_ROW_HEIGHT = 58, 24, 12
+
+_HEAT: dict[Palette, list[QColor]] = {}
 
 
-def _heat_palette() -> list[QColor]:
-    """2 * HEAT_LEVELS + 1 colours from deep blue through white to deep red."""
-    t = np.linspace(-1, 1, 2 * HEAT_LEVELS + 1)
-    ends = np.where((t >= 0)[:, None], POSITIVE, NEGATIVE)
-    rgb = WHITE + (ends - WHITE) * (np.abs(t)[:, None] * 0.62)
-    return [QColor(*(int(c) for c in row)) for row in rgb]
-
-
-_PALETTE = _heat_palette()
+def _heat_palette(palette: Palette) -> list[QColor]:
+    """2 * HEAT_LEVELS + 1 colours from deep blue through the background to deep red."""
+    if palette not in _HEAT:
+        t = np.linspace(-1, 1, 2 * HEAT_LEVELS + 1)
+        positive = np.array(palette.heat_positive, dtype=float)
+        negative = np.array(palette.heat_negative, dtype=float)
+        middle = np.array(palette.background, dtype=float)
+        ends = np.where((t >= 0)[:, None], positive, negative)
+        rgb = middle + (ends - middle) * (np.abs(t)[:, None] * 0.62)
+        _HEAT[palette] = [QColor(*(int(c) for c in row)) for row in rgb]
+    return _HEAT[palette]
 
 
 def heat_colors(values: np.ndarray) -> list[list[QColor]]:
-    """White at 0, deepening to red (positive) or blue (negative) with |value| / max|value|
-    over the finite values; grey for inf and nan."""
+    """The background at 0, deepening to red (positive) or blue (negative) with
+    |value| / max|value| over the finite values; grey for inf and nan (they have no place
+    on the scale). Colours of the current theme."""
+    palette = theme().palette
+    heat = _heat_palette(palette)
+    non_finite = QColor(*palette.neutral)
     grid = np.atleast_2d(values.reshape(values.shape[0], -1) if values.ndim else values)
     grid = np.asarray(grid, dtype=np.float64)
     finite = np.isfinite(grid)
@@ -73,9 +82,9 @@ def heat_colors(values: np.ndarray) -> list[list[QColor]]:
         t = np.zeros_like(grid) if scale == 0 else np.where(finite, grid, 0.0) / scale
     levels = np.clip(np.rint(t * HEAT_LEVELS), -HEAT_LEVELS, HEAT_LEVELS).astype(int) + HEAT_LEVELS
     if finite.all():
-        return [[_PALETTE[i] for i in row] for row in levels.tolist()]
+        return [[heat[i] for i in row] for row in levels.tolist()]
     return [
-        [_PALETTE[i] if ok else NON_FINITE for i, ok in zip(row, oks, strict=True)]
+        [heat[i] if ok else non_finite for i, ok in zip(row, oks, strict=True)]
         for row, oks in zip(levels.tolist(), finite.tolist(), strict=True)
     ]
 
@@ -104,6 +113,15 @@ class TensorTableModel(QAbstractTableModel):
         self._colors: list[list[QColor]] | None = None
         self._text: list[list[str]] = []
         self.column_header = ""
+        self._refresh_colors()
+        theme().sigChanged.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        if self.heat or self._bad:
+            self._refresh_colors()
+            if self.rowCount() and self.columnCount():
+                last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     # -- the tensor -------------------------------------------------------------------------
     def set_values(self, values: np.ndarray, integer: bool | None = None) -> None:
@@ -160,7 +178,12 @@ class TensorTableModel(QAbstractTableModel):
                     [f"{v:.4f}" if ok else cell_text(v) for v, ok in zip(row, oks, strict=True)]
                     for row, oks in zip(grid.tolist(), plain.tolist(), strict=True)
                 ]
+        self._refresh_colors()
+
+    def _refresh_colors(self) -> None:
+        grid = self._values.reshape(self._grid_shape(self._values))
         self._colors = heat_colors(grid.astype(float)) if self.heat and grid.size else None
+        self._bad_color = QColor(*theme().palette.bad_background)
 
     # -- QAbstractTableModel ------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
@@ -211,7 +234,7 @@ class TensorTableModel(QAbstractTableModel):
     def background(self, row: int, column: int) -> QColor | None:
         """Red for a bad cell, the heat colour, or None (the view's own background)."""
         if (row, column) in self._bad:
-            return BAD_CELL
+            return self._bad_color
         return self._colors[row][column] if self._colors is not None else None
 
     def _full_text(self, row: int, column: int) -> str:
@@ -299,32 +322,57 @@ class CellDelegate(QStyledItemDelegate):
         )
 
 
+@dataclass(frozen=True)
+class PastedBlock:
+    """What a paste did: a ``size`` (rows, columns) block put at ``start`` into a table of
+    ``before`` (rows, columns) that is ``after`` now; ``cells`` were set."""
+
+    name: str
+    size: tuple[int, int]
+    start: tuple[int, int]
+    before: tuple[int, int]
+    after: tuple[int, int]
+    cells: int
+
+    def left_out(self) -> str:
+        """'rows 16–19 and column 16', the part of the block outside the table, or ''."""
+        parts = []
+        for what, first, end, limit in (
+            ("row", self.start[0], self.start[0] + self.size[0], self.after[0]),
+            ("column", self.start[1], self.start[1] + self.size[1], self.after[1]),
+        ):
+            if end > limit:
+                first_out, last_out = max(first, limit), end - 1
+                parts.append(
+                    f"{what} {first_out}"
+                    if first_out == last_out
+                    else f"{what}s {first_out}–{last_out}"
+                )
+        return " and ".join(parts)
+
+
 class TensorTable(QTableView):
-    """A compact view of a :class:`TensorTableModel` with fixed-width numeric columns."""
+    """A compact view of a :class:`TensorTableModel` with fixed-width numeric columns.
+
+    ``grow``: None, or ``grow(rows, columns)``, called before a paste that needs a larger
+    table; it may enlarge the model (within its owner's limits).
+    """
+
+    sigPasted = Signal(object)  # PastedBlock
 
     def __init__(self, model: TensorTableModel, object_name: str, tooltip: str, parent=None):
         super().__init__(parent)
+        self.grow = None
         self.setObjectName(object_name)
         self.setModel(model)
         self.setToolTip(tooltip)
-        font = QFont(self.font())
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setFamily("DejaVu Sans Mono")
-        font.setPointSizeF(max(font.pointSizeF() - 1, 8))
-        self.setFont(font)
-        horizontal = self.horizontalHeader()
-        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        horizontal.setDefaultSectionSize(58)
-        horizontal.setMinimumSectionSize(24)
-        vertical = self.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setMinimumSectionSize(12)
-        # Rows as tall as the text needs: a 16-row tensor shows as many rows as it can.
-        vertical.setDefaultSectionSize(QFontMetrics(font).height() + 5)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         # Each column as wide as its widest text: "-11.5075" keeps its sign, "-9.85e-05"
         # its first digit. Texts change with every edit: widths follow.
         model.modelReset.connect(self.fit_columns)
         model.dataChanged.connect(self.fit_columns)
+        follow_font(self, -1, monospace=True, after=self._fit_sections)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self._delegate = CellDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -336,6 +384,16 @@ class TensorTable(QTableView):
             )
         else:
             self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def _fit_sections(self) -> None:
+        current = theme()
+        self.horizontalHeader().setMinimumSectionSize(current.px(MIN_COLUMN_WIDTH))
+        self.horizontalHeader().setDefaultSectionSize(current.px(COLUMN_WIDTH))
+        vertical = self.verticalHeader()
+        vertical.setMinimumSectionSize(current.px(MIN_ROW_HEIGHT))
+        # Rows as tall as the (zoomed) text needs: a 16-row tensor shows as many rows as it can.
+        vertical.setDefaultSectionSize(QFontMetrics(self.font()).height() + 5)
+        self.fit_columns()
 
     def table_model(self) -> TensorTableModel:
         return self.model()
@@ -376,12 +434,34 @@ class TensorTable(QTableView):
         return text
 
     def paste(self) -> int:
-        """Paste a block (tabs, commas or spaces between cells) at the current cell."""
+        """Paste a block (tabs, commas or spaces between cells) at the current cell.
+
+        A block larger than the table first asks :attr:`grow` (when set) for the rows and
+        columns it needs; what still falls outside is left out and named in the
+        :class:`PastedBlock` that ``sigPasted`` carries. Returns how many cells were set.
+        """
         start = self.currentIndex()
         row, column = (start.row(), start.column()) if start.isValid() else (0, 0)
         lines = QGuiApplication.clipboard().text().strip("\n").splitlines()
         rows = [line.replace(",", " ").replace("\t", " ").split() for line in lines]
-        return self.model().set_texts(row, column, [r for r in rows if r])
+        rows = [r for r in rows if r]
+        if not rows:
+            return 0
+        model = self.model()
+        height, width = row + len(rows), column + max(len(r) for r in rows)
+        before = (model.rowCount(), model.columnCount())
+        if self.grow is not None and (height > before[0] or width > before[1]):
+            self.grow(height, width)
+        block = PastedBlock(
+            model.name,
+            (len(rows), width - column),
+            (row, column),
+            before,
+            (model.rowCount(), model.columnCount()),
+            model.set_texts(row, column, rows),
+        )
+        self.sigPasted.emit(block)
+        return block.cells
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(300, 110)

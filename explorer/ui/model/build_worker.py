@@ -5,16 +5,14 @@ its thread)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal
 
-from explorer.inspect.mlp_config import build_mlp
+from explorer.model.config import MLPConfig
 from explorer.ui.background import BackgroundCall
 
 
 class BackgroundBuild(QObject):
-    """Builds one model at a time from a validated config; the result comes by signal."""
+    """Builds one model at a time from a config; the result comes by signal."""
 
     sigBuilt = Signal(object, object)  # (model, config)
     sigFailed = Signal(str)
@@ -24,16 +22,16 @@ class BackgroundBuild(QObject):
         self._call = BackgroundCall(self)
         self._call.sigDone.connect(self._on_call_done)
         self._call.sigFailed.connect(self._on_call_failed)
-        self._config: dict[str, Any] | None = None
+        self._config: MLPConfig | None = None
 
     def is_running(self) -> bool:
         return self._call.is_running()
 
-    def start(self, config: dict[str, Any]) -> None:
+    def start(self, config: MLPConfig) -> None:
         if self._call.is_running():
             raise RuntimeError("a model is already being built")
         self._config = config
-        self._call.start(lambda: build_mlp(config))
+        self._call.start(config.build)
 
     def wait(self) -> None:
         """Block until the build ends and drop its result (initialization cannot be

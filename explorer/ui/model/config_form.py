@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -16,21 +15,31 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.engine import nn
-from explorer.inspect.mlp_config import (
-    DEFAULT_CONFIG,
+from explorer.model.budget import (
     DEFAULT_PARAMETER_BUDGET,
+    MAX_PARAMETER_BUDGET,
+    MIN_PARAMETER_BUDGET,
+    ParameterBudget,
+)
+from explorer.model.config import (
     DTYPES,
     MAX_FEATURES,
-    check_parameter_budget,
+    MAX_HIDDEN_LAYERS,
+    MAX_SEED,
+    MLPConfig,
     format_hidden_sizes,
-    layer_sizes,
     parse_hidden_sizes,
-    validate_config,
 )
+from explorer.ui.theme import theme
+from explorer.ui.widgets.card import set_text_color
+from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import SpinBox
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: palette(mid);"
+
+def _bad_field_style() -> str:
+    palette = theme().palette
+    color = theme().hex(palette.text_color(palette.error, palette.panel))
+    return f"QLineEdit {{ border: 1px solid {color}; }}"
 
 
 def _spin(name: str, what: str, low: int, high: int, tip: str) -> SpinBox:
@@ -52,7 +61,7 @@ def _combo(name: str, items, tip: str) -> QComboBox:
 
 
 class ModelConfigForm(QGroupBox):
-    """Inputs for ``nn.MLP(...)``; :meth:`config` returns the validated dict or raises."""
+    """Inputs for ``nn.MLP(...)``; :meth:`config` returns the :class:`MLPConfig` or raises."""
 
     sigBuildRequested = Signal()
     sigBudgetChanged = Signal(int)
@@ -60,7 +69,7 @@ class ModelConfigForm(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("nn.MLP configuration", parent)
         self.budget = DEFAULT_PARAMETER_BUDGET
-        self.built_config: dict[str, Any] | None = None
+        self.built_config: MLPConfig | None = None
         self.input_features = _spin(
             "inputFeatures",
             "input_features",
@@ -72,8 +81,8 @@ class ModelConfigForm(QGroupBox):
         self.hidden_sizes.setObjectName("hiddenSizes")
         self.hidden_sizes.setPlaceholderText("empty = no hidden layer")
         self.hidden_sizes.setToolTip(
-            "hidden_sizes: widths of the hidden layers, e.g. '256' or '256, 128, 64' "
-            "(0 to 8 layers; empty means a single Linear)"
+            "hidden_sizes: widths of the hidden layers, e.g. '256' or '256, 128, 64' or "
+            f"'256 128 64' (0 to {MAX_HIDDEN_LAYERS} layers; empty means a single Linear)"
         )
         self.output_features = _spin(
             "outputFeatures",
@@ -93,13 +102,13 @@ class ModelConfigForm(QGroupBox):
         )
         self.dtype = _combo("dtype", DTYPES, "dtype of every parameter")
         self.seed = _spin(
-            "seed", "seed", 0, 2**31 - 1, "explorer.engine.manual_seed(seed) before building"
+            "seed", "seed", 0, MAX_SEED, "explorer.engine.manual_seed(seed) before building"
         )
         self.budget_spin = _spin(
             "parameterBudget",
             "budget",
-            1_000,
-            2_000_000_000,
+            MIN_PARAMETER_BUDGET,
+            MAX_PARAMETER_BUDGET,
             "The largest model (in parameters) that may be built; a larger configuration is "
             "refused before anything is allocated. Saved in the settings.",
         )
@@ -117,9 +126,8 @@ class ModelConfigForm(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setToolTip("The layer sizes and parameter count, or what is wrong")
-        # Room for two lines from the start: a longer text wraps without moving what is below.
-        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        theme().watch(self.message, self._fit_message_height)
 
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(8)
@@ -147,7 +155,7 @@ class ModelConfigForm(QGroupBox):
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
 
-        self.set_config(DEFAULT_CONFIG)
+        self.set_config(MLPConfig())
         for spin in (self.input_features, self.output_features, self.seed):
             spin.valueChanged.connect(self._on_field_edited)
         self.hidden_sizes.textChanged.connect(self._on_field_edited)
@@ -161,9 +169,8 @@ class ModelConfigForm(QGroupBox):
     def set_budget(self, budget: int) -> None:
         """Use ``budget`` (parameters) without announcing it (it came from the settings)."""
         self.budget = int(budget)
-        self.budget_spin.blockSignals(True)
-        self.budget_spin.setValue(self.budget)
-        self.budget_spin.blockSignals(False)
+        with QSignalBlocker(self.budget_spin):
+            self.budget_spin.setValue(self.budget)
         self._on_field_edited()
 
     def _on_budget_spin_changed(self, value: int) -> None:
@@ -171,8 +178,8 @@ class ModelConfigForm(QGroupBox):
         self._on_field_edited()
         self.sigBudgetChanged.emit(value)
 
-    def set_config(self, config: dict[str, Any]) -> None:
-        """Show a validated ``config`` in the fields (signals blocked: no validation ping-pong)."""
+    def set_config(self, config: MLPConfig) -> None:
+        """Show ``config`` in the fields (signals blocked: no validation ping-pong)."""
         widgets = (
             self.input_features,
             self.output_features,
@@ -183,38 +190,31 @@ class ModelConfigForm(QGroupBox):
             self.init_bias,
             self.dtype,
         )
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
-            self.input_features.setValue(config["input_features"])
-            self.hidden_sizes.setText(format_hidden_sizes(config["hidden_sizes"]))
-            self.output_features.setValue(config["output_features"])
-            self.activation.setCurrentText(config["activation"])
-            self.init_weight.setCurrentText(config["init_weight"])
-            self.init_bias.setCurrentText(config["init_bias"])
-            self.dtype.setCurrentText(config["dtype"])
-            self.seed.setValue(config["seed"])
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
+        with signals_blocked(*widgets):
+            self.input_features.setValue(config.input_features)
+            self.hidden_sizes.setText(format_hidden_sizes(config.hidden_sizes))
+            self.output_features.setValue(config.output_features)
+            self.activation.setCurrentText(config.activation)
+            self.init_weight.setCurrentText(config.init_weight)
+            self.init_bias.setCurrentText(config.init_bias)
+            self.dtype.setCurrentText(config.dtype)
+            self.seed.setValue(config.seed)
         self._on_field_edited()
 
-    def config(self) -> dict[str, Any]:
+    def config(self) -> MLPConfig:
         """The configuration in the fields; ValueError (quoting the bad entry) if invalid."""
-        return validate_config(
-            {
-                "input_features": self.input_features.value(),
-                "hidden_sizes": parse_hidden_sizes(self.hidden_sizes.text()),
-                "output_features": self.output_features.value(),
-                "activation": self.activation.currentText(),
-                "init_weight": self.init_weight.currentText(),
-                "init_bias": self.init_bias.currentText(),
-                "dtype": self.dtype.currentText(),
-                "seed": self.seed.value(),
-            }
+        return MLPConfig(
+            input_features=self.input_features.value(),
+            hidden_sizes=parse_hidden_sizes(self.hidden_sizes.text()),
+            output_features=self.output_features.value(),
+            activation=self.activation.currentText(),
+            init_weight=self.init_weight.currentText(),
+            init_bias=self.init_bias.currentText(),
+            dtype=self.dtype.currentText(),
+            seed=self.seed.value(),
         )
 
-    def set_built_config(self, config: dict[str, Any]) -> None:
+    def set_built_config(self, config: MLPConfig) -> None:
         """Remember what the current model was built from, to flag unapplied edits."""
         self.built_config = config
         self._on_field_edited()
@@ -223,32 +223,33 @@ class ModelConfigForm(QGroupBox):
         """Say a build is running (the Build button is disabled); '' ends it."""
         self.build_button.setEnabled(not text)
         if text:
-            self.message.setStyleSheet(OK_STYLE)
+            set_text_color(self.message, "muted")
             self.message.setText(html.escape(text, quote=False))
         else:
             self._on_field_edited()
 
     def show_error(self, text: str) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_text_color(self.message, "error")
         self.message.setText(html.escape(text, quote=False))
+
+    def _fit_message_height(self) -> None:
+        # Room for two lines from the start (at the zoomed size): a longer text wraps without
+        # moving what is below.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
 
     def _on_field_edited(self, *_args) -> None:
         try:
             config = self.config()
-            count = check_parameter_budget(config, self.budget)
+            count = ParameterBudget(self.budget).check(config)
         except ValueError as error:
             self.show_error(str(error))
-            self.hidden_sizes.setStyleSheet(
-                "QLineEdit { border: 1px solid #b00020; }" if "hidden" in str(error) else ""
-            )
+            self.hidden_sizes.setStyleSheet(_bad_field_style() if "hidden" in str(error) else "")
             return
         self.hidden_sizes.setStyleSheet("")
-        itemsize = 4 if config["dtype"] == "float32" else 8
-        sizes = "-".join(str(n) for n in layer_sizes(config))
-        self.message.setStyleSheet(OK_STYLE)
+        set_text_color(self.message, "muted")
         pending = self.built_config is not None and config != self.built_config
         self.message.setText(
-            f"{sizes}: {len(layer_sizes(config)) - 1} Linear layer(s), {count:,} parameters "
-            f"({count * itemsize / 1e6:.2f} MB)"
+            f"{config.describe()}: {len(config.layer_sizes) - 1} Linear layer(s), "
+            f"{count:,} parameters ({config.nbytes / 1e6:.2f} MB)"
             + (" · <b>edited: press Build model to apply</b>" if pending else "")
         )

@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
 from explorer.inspect.forward_trace import ForwardTrace, forward_trace, prepare_input
 from explorer.inspect.module_info import format_shape
 from explorer.inspect.number_format import format_value
-from explorer.ui.colors import TABLEAU
-from explorer.ui.model.plot_style import AXIS_COLOR, ValueAxisItem, style_plot
+from explorer.inspect.samples import IndexedSamples
+from explorer.ui.model.plot_style import ValueAxisItem, style_plot
+from explorer.ui.theme import add_legend, theme
 from explorer.ui.widgets.spin_box import SpinBox
 
 RANDOM_SOURCE = "random"
 DATASET_SOURCE = "dataset"
-TABLE_COLUMNS = ("value", "shape", "mean", "std", "min", "max", "zeros")
+TABLE_COLUMNS = ("layer", "shape", "mean", "std", "min", "max", "zeros")
+RANDOM_TIP = "the seed of the random sample"
 
 
 def default_rows(labels: list[str], most: int = 5) -> list[int]:
@@ -90,9 +92,7 @@ class ForwardPanel(QWidget):
         self.sample_index.setObjectName("sampleIndex")
         self.sample_index.setRange(0, 10_000_000)
         self.sample_index.setPrefix("sample #")
-        self.sample_index.setToolTip(
-            "Which sample: the dataset index, or the seed of the random sample"
-        )
+        self._update_index_tip()
         self.run_button = QPushButton("Run forward pass")
         self.run_button.setObjectName("runForward")
         self.run_button.setToolTip(
@@ -115,11 +115,10 @@ class ForwardPanel(QWidget):
         self.table.setObjectName("activationTable")
         self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
         self.table.setToolTip(
-            "Statistics of every value the hooks saw, in forward order; 'zeros' is the share "
-            "of exact zeros (dead ReLU units)"
+            "Statistics of every value the hooks saw, in forward order: the input, then each "
+            "layer's output; 'zeros' is the share of exact zeros (dead ReLU units)"
         )
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
@@ -127,10 +126,9 @@ class ForwardPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self._fit_table_height(0)
 
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(theme().palette.background)
         self.graphics.setObjectName("activationPlot")
         self.graphics.setToolTip(
             "Histograms of the values selected in the table (Ctrl/Shift-click rows to compare "
@@ -143,7 +141,7 @@ class ForwardPanel(QWidget):
             "value",
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=AXIS_COLOR)
+        self.legend = add_legend(self.plot, offset=(-10, 10))
         self._curves: list[pg.PlotDataItem] = []
 
         layout = QVBoxLayout(self)
@@ -153,6 +151,12 @@ class ForwardPanel(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.graphics, 1)
         self._update_source_enabled()
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self._fit_table_height(self.table.rowCount())
+        self._on_table_item_selection_changed()  # the curves' colours
 
     def export_items(self) -> dict[str, pg.PlotItem]:
         """The histogram plot, once a forward pass has filled it."""
@@ -170,10 +174,24 @@ class ForwardPanel(QWidget):
         self.message.setText("Run a forward pass to see what each layer produces.")
 
     def set_sample_provider(self, provider: Callable[..., Any] | None, name: str = "") -> None:
+        """``provider(index)`` gives a sample; an
+        :class:`~explorer.inspect.samples.IndexedSamples` also says which set it indexes
+        and refuses an index outside it."""
         self._provider = provider
         self._provider_name = name or "dataset"
         self.source.setItemText(1, f"Sample from {self._provider_name}")
         self._update_source_enabled()
+        self._update_index_tip()
+
+    def _update_index_tip(self) -> None:
+        provider = self._provider
+        if isinstance(provider, IndexedSamples):
+            where = f"an index into {provider.what} (#0 to #{len(provider) - 1})"
+        elif provider is not None:
+            where = f"an index into the samples {self._provider_name} lends"
+        else:
+            where = "an index into the Training tab's data, once loaded"
+        self.sample_index.setToolTip(f"Which sample: {where}; or {RANDOM_TIP}")
 
     def _update_source_enabled(self) -> None:
         # A disabled combo entry says plainly that no dataset is there yet.
@@ -214,7 +232,9 @@ class ForwardPanel(QWidget):
             x, where = self._sample()
         except (ValueError, IndexError, KeyError, TypeError) as error:
             text = html.escape(str(error), quote=False)
-            self.message.setText(f"<span style='color:#b00020'>Cannot run: {text}</span>")
+            palette = theme().palette
+            color = theme().hex(palette.text_color(palette.error, palette.panel))
+            self.message.setText(f"<span style='color:{color}'>Cannot run: {text}</span>")
             return None
         trace = forward_trace(self._model, x)
         self.last_trace = trace
@@ -314,7 +334,7 @@ class ForwardPanel(QWidget):
             visible = index in shown
             curve.setVisible(visible)
             if visible:
-                color = TABLEAU[shown.index(index) % len(TABLEAU)]
+                color = theme().palette.color(shown.index(index))
                 curve.setPen(pg.mkPen(color, width=2))
                 self.legend.addItem(curve, self.last_trace.values[index].label)
         self.plot.enableAutoRange()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from explorer.inspect.listing import internals_listing, parameter_listing
 from explorer.inspect.module_info import TreeNode
+from explorer.ui.widgets.zoom import follow_font
 
 
 def _text_view(name: str, tip: str) -> QPlainTextEdit:
@@ -23,7 +24,7 @@ def _text_view(name: str, tip: str) -> QPlainTextEdit:
     view.setObjectName(name)
     view.setReadOnly(True)
     view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    follow_font(view, monospace=True)
     view.setToolTip(tip)
     return view
 

@@ -1,4 +1,4 @@
-"""One look for the Model tab's plots: white background, dark axes (colours: explorer.ui.colors)."""
+"""The Model tab's plots: the theme's look (explorer.ui.theme) and axes readable at any scale."""
 
 from __future__ import annotations
 
@@ -7,35 +7,30 @@ import math
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 
-AXIS_COLOR = (70, 70, 70)
-NAN_COLOR = (160, 160, 160)  # shows through NaN pixels (transparent): no weight has this colour
-TITLE_SIZE = "10pt"
+from explorer.ui.theme import set_title, theme
+from explorer.ui.theme import span_title as span_in_theme
+from explorer.ui.theme import style_plot as style_in_theme
 
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
-    """Title, axis labels and dark axes readable on a white background."""
-    plot.setTitle(title, size=TITLE_SIZE, color=AXIS_COLOR)
+    """Title, axis labels and axes in the theme's look (no "(x0.001)" in a label: students
+    compare raw values with print(param); a :class:`ValueAxisItem` scales at extreme values)."""
     for side, text in (("left", left), ("bottom", bottom)):
-        axis = plot.getAxis(side)
-        axis.setPen(pg.mkPen(AXIS_COLOR))
-        axis.setTextPen(pg.mkPen(AXIS_COLOR))
-        # Students compare raw values with print(param): no "(x0.001)" rescaling, except
-        # for a ValueAxisItem at extreme scales.
-        axis.enableAutoSIPrefix(isinstance(axis, ValueAxisItem))
         plot.setLabel(side, text)
-    return plot
+    set_title(plot, title)
+    return style_in_theme(plot)
 
 
-def set_title(plot: pg.PlotItem, title: str) -> None:
-    plot.setTitle(title, size=TITLE_SIZE, color=AXIS_COLOR)
+def nan_color():
+    """What shows through NaN pixels (transparent): a grey no weight has on the colour map."""
+    return theme().color(theme().palette.neutral)
 
 
 def span_title(plot: pg.PlotItem) -> None:
-    """Let the title use the whole plot's width (a colour bar's too): pyqtgraph confines it to
-    the image's column, so a long title would force the image wide and push the bar out."""
-    layout = plot.layout
-    layout.removeItem(plot.titleLabel)
-    layout.addItem(plot.titleLabel, 0, 1, 1, layout.columnCount() - 1)
+    """Let the title use the plot's width right of its left axis (a colour bar's too):
+    pyqtgraph confines it to the image's column, so a long title would force the image wide
+    and push the bar out."""
+    span_in_theme(plot, first_column=1)
 
 
 def fit_axis_width(axis: pg.AxisItem, low: float, high: float) -> None:
@@ -73,6 +68,7 @@ class ValueAxisItem(pg.AxisItem):
     labels get fewer ticks, stepping the spacing 1, 2, 5, 10, ... until they fit.
     """
 
+    scales_its_label = True  # the theme leaves its power of ten in the label
     GAP = 8  # pixels between two labels
     SCALED = ((1e-300, 1e-4), (1e5, math.inf))  # largest |value| with a factor in the label
 

@@ -1,8 +1,10 @@
 """The Model tab: configure an MLP and see it as the module tree ``nn.Module`` keeps.
 
-The tab owns the one model the app trains: the Training tab reads it with :meth:`model`,
-hears about new ones through ``sigModelChanged``, calls :meth:`refresh_parameters` (throttled)
-while it trains and :meth:`mark_trained` so a rebuild asks before discarding trained weights.
+The tab is a view of the :class:`~explorer.model.document.ModelDocument` the window owns: it
+builds the form's configuration into the document and shows whatever model the document
+holds, whoever built it (the Training tab adapts it to its data); it re-reads the parameters
+when the document says they changed (a run is training them) and asks before a rebuild
+discards trained weights or stops a run.
 """
 
 from __future__ import annotations
@@ -23,14 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.inspect.mlp_config import (
-    DEFAULT_CONFIG,
-    DEFAULT_PARAMETER_BUDGET,
-    build_mlp,
-    check_parameter_budget,
-    validate_config,
-)
 from explorer.inspect.module_info import first_weight, model_totals
+from explorer.model.budget import ParameterBudget
+from explorer.model.config import MLPConfig
+from explorer.model.document import ModelDocument
 from explorer.ui.model.build_worker import BackgroundBuild
 from explorer.ui.model.config_form import ModelConfigForm
 from explorer.ui.model.forward_panel import ForwardPanel
@@ -39,10 +37,9 @@ from explorer.ui.model.module_tree_model import ModuleTreeModel
 from explorer.ui.model.rebuild import ask_rebuild, rebuild_question
 from explorer.ui.model.tab_state import VIEWS, validate_tab_state
 from explorer.ui.model.weight_panel import WeightPanel
-from explorer.ui.settings import make_settings
-from explorer.ui.tab_base import ExplorerTab
+from explorer.ui.tab_base import ExplorerTab, bind
+from explorer.ui.widgets.zoom import scale_columns
 
-BUDGET_KEY = "model/parameter_budget"
 # Above this many parameters the Build button builds in a worker thread (~0.1 s and more).
 BACKGROUND_BUILD_THRESHOLD = 2_000_000
 # Widest expected content per column, so widths are set once, without reading every row.
@@ -62,16 +59,6 @@ COLUMN_SAMPLES = (
 FITTED_COLUMNS = (0, 1, 2, 3, 4)
 
 
-def load_parameter_budget() -> int:
-    """The parameter budget from the app's settings (default 50 million)."""
-    value = make_settings().value(BUDGET_KEY, DEFAULT_PARAMETER_BUDGET)
-    try:
-        budget = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_PARAMETER_BUDGET
-    return budget if budget > 0 else DEFAULT_PARAMETER_BUDGET
-
-
 class ModelTab(ExplorerTab):
     """Configure, build and inspect the shared ``nn.MLP``."""
 
@@ -79,18 +66,15 @@ class ModelTab(ExplorerTab):
     export_name = "model"
     sigModelChanged = Signal(object)
 
-    def __init__(self, parent=None):
+    def __init__(self, document: ModelDocument | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("modelTab")
-        self._model = None
-        self._config: dict[str, Any] = dict(DEFAULT_CONFIG)
-        self._trained = False
-        self._training_probe: Callable[[], bool] = lambda: False
+        self.document = document if document is not None else ModelDocument()
         # Replaced in tests: called with this tab, returns True to go ahead.
         self.confirm_rebuild: Callable[[ModelTab], bool] = ask_rebuild
 
         self.form = ModelConfigForm()
-        self.form.set_budget(load_parameter_budget())
+        self.form.set_budget(self.document.budget.limit)
         self.form.sigBuildRequested.connect(self._on_form_build_requested)
         self.form.sigBudgetChanged.connect(self._on_form_budget_changed)
 
@@ -107,11 +91,9 @@ class ModelTab(ExplorerTab):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = self.tree.fontMetrics()
-        self._column_widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
-        self._column_widths[0] += self.tree.indentation() * 2
-        for column, width in enumerate(self._column_widths):
+        for column, width in enumerate(self._sample_widths()):
             self.tree.setColumnWidth(column, width)
+        scale_columns(self.tree)  # with the zoom
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.copy_path_action = QAction("Copy Python path", self.tree)
         self.copy_path_action.setShortcut(QKeySequence.StandardKey.Copy)
@@ -163,55 +145,43 @@ class ModelTab(ExplorerTab):
         self._builder = BackgroundBuild(self)
         self._builder.sigBuilt.connect(self._on_builder_built)
         self._builder.sigFailed.connect(self._on_builder_failed)
-        self.build_model(confirm=False)
+        document = self.document
+        bind(self, document.model_changed, self._on_document_model_changed)
+        bind(self, document.weights_changed, self.refresh_parameters)
+        bind(self, document.trained_changed, self._on_document_flag_changed)
+        bind(self, document.training_changed, self._on_document_flag_changed)
+        bind(self, document.budget_changed, self._on_document_budget_changed)
+        bind(self, document.samples_changed, self.forward.set_sample_provider)
+        bind(self, document.unit_selected, self._on_document_unit_selected)
+        self.forward.set_sample_provider(document.sample_provider, document.sample_name)
+        self._show_model(document.model)
 
-    # -- the API the Training tab uses ------------------------------------------------------
+    def _sample_widths(self) -> list[int]:
+        """The least width of each tree column: its sample text at the current font."""
+        metrics = self.tree.fontMetrics()
+        widths = [metrics.horizontalAdvance(s) + 10 for s in COLUMN_SAMPLES]
+        widths[0] += self.tree.indentation() * 2
+        return widths
+
+    # -- the document -----------------------------------------------------------------------
     def model(self):
-        """The current ``nn.MLP`` (the very instance the Training tab trains)."""
-        return self._model
+        """The ``nn.MLP`` the tab shows: the document's."""
+        return self.document.model
 
-    def model_config(self) -> dict[str, Any]:
-        """The configuration the current model was built from (a copy)."""
-        return {**self._config, "hidden_sizes": list(self._config["hidden_sizes"])}
-
-    def set_model_config(self, config: dict[str, Any], build: bool = True) -> bool:
+    def set_model_config(self, config: MLPConfig, build: bool = True) -> bool:
         """Show ``config`` in the form and, if ``build``, build it.
 
-        Raises ValueError (form untouched) if the configuration is invalid or above the
-        parameter budget. Returns True when a new model was built (False if the person
-        chose to keep a trained model).
+        Raises ValueError (form untouched) if the configuration is above the parameter
+        budget. Returns True when a new model was built (False if the person chose to keep a
+        trained model).
         """
-        config = validate_config(config)
-        check_parameter_budget(config, self.form.budget)
+        self.document.price(config)
         self.form.set_config(config)
         return self.build_model() if build else False
 
-    def set_sample_provider(self, provider: Callable[..., Any] | None, name: str = "") -> None:
-        """Let the forward inspector draw samples: ``provider(index)`` (or ``provider()``)
-        returns one sample's features, or ``(features, label)``; None removes it."""
-        self.forward.set_sample_provider(provider, name)
-
-    def set_training_probe(self, probe: Callable[[], bool] | None) -> None:
-        """``probe()`` is True while a training run of this model is in progress (running
-        or paused), e.g. the Training tab's; a rebuild then asks first and says the run
-        will stop. None removes it."""
-        self._training_probe = probe or (lambda: False)
-
-    def is_training(self) -> bool:
-        """True while the training probe reports a run in progress."""
-        return bool(self._training_probe())
-
     def rebuild_question(self) -> str:
         """The question :meth:`build_model` asks before discarding weights or a run."""
-        return rebuild_question(self._trained, self.is_training())
-
-    def mark_trained(self, trained: bool = True) -> None:
-        """Record whether the model holds trained weights (a rebuild then asks first)."""
-        self._trained = bool(trained)
-        self._update_totals()
-
-    def is_trained(self) -> bool:
-        return self._trained
+        return rebuild_question(self.document.trained, self.document.training)
 
     def refresh_parameters(self) -> None:
         """Parameter values or gradients changed in place: re-read what is on screen.
@@ -237,14 +207,15 @@ class ModelTab(ExplorerTab):
         if self._builder.is_running():
             self.form.show_error("Not built: a model is still being built.")
             return False
+        document = self.document
         try:
             config = self.form.config()
-            count = check_parameter_budget(config, self.form.budget)
+            count = document.price(config)
         except ValueError as error:
             self.form.show_error(f"Not built: {error}")
             return False
-        training = confirm and self.is_training()
-        if confirm and (self._trained or training) and not self.confirm_rebuild(self):
+        training = confirm and document.training
+        if confirm and (document.trained or training) and not self.confirm_rebuild(self):
             kept = (
                 "the model and its training run were kept"
                 if training
@@ -256,7 +227,7 @@ class ModelTab(ExplorerTab):
             self.form.show_busy(f"Building {count:,} parameters in the background…")
             self._builder.start(config)
             return True
-        self._install(build_mlp(config), config)
+        document.build(config)  # the document says so: _on_document_model_changed shows it
         return True
 
     def is_building(self) -> bool:
@@ -265,37 +236,48 @@ class ModelTab(ExplorerTab):
 
     def _on_builder_built(self, model, config) -> None:
         self.form.show_busy("")
-        self._install(model, config)
+        try:
+            self.document.install(config, model)
+        except ValueError as error:  # the budget was lowered while it was being built
+            self.form.show_error(f"Not built: {error}")
 
     def _on_builder_failed(self, message: str) -> None:
         self.form.show_busy("")
         self.form.show_error(f"Not built: {message}")
 
-    def _install(self, model, config: dict[str, Any]) -> None:
+    def _on_document_model_changed(self, model) -> None:
+        self._show_model(model)
+
+    def _show_model(self, model) -> None:
         selected = self.selected_path()
-        self._model, self._config, self._trained = model, config, False
+        config = self.document.config
+        self.form.set_config(config)
         self.form.set_built_config(config)
         self.tree_model.set_model(model)
         self.tree.expandAll()
+        samples = self._sample_widths()
         for column in FITTED_COLUMNS:  # a large model's names and counts are never elided
-            needed = max(self._column_widths[column], self.tree.sizeHintForColumn(column))
+            needed = max(samples[column], self.tree.sizeHintForColumn(column))
             if needed != self.tree.columnWidth(column):
                 self.tree.setColumnWidth(column, needed)
         # The first layer's weight rows look at the input picture (when it is square).
         self.weights.set_image_layer(next(iter(model._modules), None))
         self.introspection.set_model(model)
-        self.forward.set_model(model, config["input_features"])
+        self.forward.set_model(model, config.input_features)
         self._update_totals()
         keep = selected is not None and self.tree_model.index_of(selected).isValid()
         self.select(selected if keep else "")
         self.sigModelChanged.emit(model)
 
+    def _on_document_flag_changed(self, _value: bool) -> None:
+        self._update_totals()
+
+    def _on_document_budget_changed(self, budget: ParameterBudget) -> None:
+        self.form.set_budget(budget.limit)
+
     def _update_totals(self) -> None:
-        if self._model is None:
-            self.totals.setText(" ")
-            return
-        text = model_totals(self._model).summary()
-        if self._trained:
+        text = model_totals(self.document.model).summary()
+        if self.document.trained:
             text += "   · trained"
         self.totals.setText(text)
 
@@ -311,6 +293,14 @@ class ModelTab(ExplorerTab):
             raise ValueError(f"no module or parameter named {path!r} in the model")
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
+
+    def _on_document_unit_selected(self, selection) -> None:
+        # A unit picked elsewhere (the Network tab): its layer's weight, its row marked.
+        if selection is not None:
+            layer, unit = selection
+            self.select(f"{layer}.weight")
+            self.views.setCurrentWidget(self.weights)
+            self.weights.select_unit(unit)
 
     def _on_copy_path_triggered(self) -> None:
         node = self.tree_model.node(self.tree.currentIndex())
@@ -330,7 +320,7 @@ class ModelTab(ExplorerTab):
         self.build_model(background=True)
 
     def _on_form_budget_changed(self, budget: int) -> None:
-            make_settings().setValue(BUDGET_KEY, budget)
+        self.document.set_budget(ParameterBudget(budget))
 
     def _on_views_current_changed(self, _index: int) -> None:
         if self.views.currentWidget() is self.weights:
@@ -350,7 +340,6 @@ class ModelTab(ExplorerTab):
 
     def state(self) -> dict[str, Any]:
         return {
-            "config": self.model_config(),
             "selected": self.selected_path() or "",
             "recurse": self.introspection.recurse.isChecked(),
             "view": VIEWS[self.views.currentIndex()],
@@ -359,18 +348,15 @@ class ModelTab(ExplorerTab):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        if isinstance(state, dict) and "config" not in state:
-            state = {**state, "config": self.model_config()}  # keep the model's shape
-        checked = validate_tab_state(state, self.form.budget)
-        config, selected = checked["config"], checked["selected"]
-        self.form.set_config(config)
-        self.build_model(confirm=False)
+        """The view's state (the model is the document's, restored before the tabs)."""
+        checked = validate_tab_state(state)
         self.introspection.recurse.setChecked(checked["recurse"])
         self.views.setCurrentIndex(VIEWS.index(checked["view"]))
         self.forward.sample_index.setValue(checked["sample_index"])
         position = self.forward.source.findData(checked["sample_source"])
         if self.forward.source.model().item(position).isEnabled():
             self.forward.source.setCurrentIndex(position)
+        selected = checked["selected"]
         if self.tree_model.index_of(selected).isValid():
             self.select(selected)
         else:

@@ -1,15 +1,13 @@
-"""The Model tab's saved state: what it holds and how a saved copy is checked."""
+"""The Model tab's saved state: what it holds and how a saved copy is checked (the model's
+configuration is the model document's, saved in its own section)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from explorer.inspect.mlp_config import DEFAULT_CONFIG, check_parameter_budget, validate_config
-
 VIEWS = ("weights", "forward")
 SAMPLE_SOURCES = ("random", "dataset")
 DEFAULT_STATE: dict[str, Any] = {
-    "config": DEFAULT_CONFIG,
     "selected": "",
     "recurse": True,
     "view": "weights",
@@ -18,11 +16,10 @@ DEFAULT_STATE: dict[str, Any] = {
 }
 
 
-def validate_tab_state(state: Any, budget: int) -> dict[str, Any]:
+def validate_tab_state(state: Any) -> dict[str, Any]:
     """A complete, checked copy of ``state`` (missing keys take the defaults).
 
-    Raises ValueError naming the bad key and quoting its value; a configuration above the
-    parameter ``budget`` is refused like one typed into the form.
+    Raises ValueError naming the bad key and quoting its value.
     """
     if not isinstance(state, dict):
         raise ValueError(f"model tab state must be a dict; got {state!r}")
@@ -30,8 +27,6 @@ def validate_tab_state(state: Any, budget: int) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown model tab state key(s): {', '.join(unknown)}")
     merged = {**DEFAULT_STATE, **state}
-    config = validate_config(merged["config"])
-    check_parameter_budget(config, budget)
     recurse, view = merged["recurse"], merged["view"]
     source, index, selected = merged["sample_source"], merged["sample_index"], merged["selected"]
     if not isinstance(recurse, bool):
@@ -44,4 +39,4 @@ def validate_tab_state(state: Any, budget: int) -> dict[str, Any]:
         raise ValueError(f"sample_index must be a whole number >= 0; got {index!r}")
     if not isinstance(selected, str):
         raise ValueError(f"selected must be a qualified name such as 'linear1'; got {selected!r}")
-    return {**merged, "config": config}
+    return merged

@@ -11,17 +11,18 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from explorer.ui.model.plot_style import (
-    AXIS_COLOR,
-    NAN_COLOR,
     fit_axis_width,
+    nan_color,
     set_title,
     span_title,
     style_plot,
 )
+from explorer.ui.theme import style_plot as style_colorbar
+from explorer.ui.theme import theme
 
 MIN_SIDE = 3
 WIDTH = 200  # the picture, its colour bar and the bar's labels
@@ -55,7 +56,6 @@ class UnitImagePlot(pg.PlotItem):
         self.nan_backdrop = QGraphicsRectItem()
         self.nan_backdrop.csv_exclude = True
         self.nan_backdrop.setPen(QPen(Qt.PenStyle.NoPen))
-        self.nan_backdrop.setBrush(QBrush(QColor(*NAN_COLOR)))
         self.nan_backdrop.setZValue(-1)
         self.addItem(self.nan_backdrop, ignoreBounds=True)
         self.addItem(self.image)
@@ -63,9 +63,7 @@ class UnitImagePlot(pg.PlotItem):
             values=(-1.0, 1.0), colorMap=pg.colormap.get(colormap), interactive=False, width=10
         )
         axis = self.colorbar.getAxis("right")
-        axis.setPen(pg.mkPen(AXIS_COLOR))
-        axis.setTextPen(pg.mkPen(AXIS_COLOR))
-        axis.enableAutoSIPrefix(False)
+        style_colorbar(self.colorbar)
         fit_axis_width(axis, -1.0, 1.0)
         self.colorbar.setImageItem(self.image, insert_in=self)
         span_title(self)
@@ -73,14 +71,24 @@ class UnitImagePlot(pg.PlotItem):
         self.unit = 0
         self._side = 0
         self.collapsed = False
+        theme().watch(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.nan_backdrop.setBrush(QBrush(nan_color()))
+        low, high = self.colorbar.levels()
+        fit_axis_width(self.colorbar.getAxis("right"), low, high)
+        if not self.collapsed:
+            self.collapse(False)  # the zoomed size
 
     def collapse(self, collapsed: bool) -> None:
         """Hide and take no width, or show at a width that leaves the heatmap its room."""
         self.collapsed = collapsed
         self.setVisible(not collapsed)
-        self.setMinimumSize(0 if collapsed else MINIMUM, 0 if collapsed else MINIMUM)
-        self.setPreferredSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
-        self.setMaximumSize(0 if collapsed else WIDTH, 0 if collapsed else HEIGHT)
+        low = 0 if collapsed else theme().px(MINIMUM)
+        self.setMinimumSize(low, low)
+        width, height = (0, 0) if collapsed else (theme().px(WIDTH), theme().px(HEIGHT))
+        self.setPreferredSize(width, height)
+        self.setMaximumSize(width, height)
 
     def show_unit(self, weight: np.ndarray, unit: int, limit: float) -> None:
         side = square_side(weight.shape[1])

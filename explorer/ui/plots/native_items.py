@@ -50,17 +50,20 @@ class Bars(QGraphicsPathItem):
         self, x=(), height=(), width=0.8, y0=0.0, brushes=("k",), pen=None, name=None, colors=0
     ):
         super().__init__()
-        pen = hairline(pen if pen is not None else pg.getConfigOption("foreground"))
-        brushes = [QBrush(pg.mkBrush(brush)) for brush in brushes]
         self._layers = [self] + [QGraphicsPathItem(self) for _ in brushes[1:]]
-        for layer, brush in zip(self._layers, brushes, strict=True):
-            layer.setPen(pen)
-            layer.setBrush(brush)
+        self.set_colors(brushes, pen)
         self.opts = {"name": name, "x": None, "y0": None, "height": None, "width": width}
         self.setOpts(x=x, height=height, y0=y0, colors=colors)
 
     def name(self):
         return self.opts["name"]
+
+    def set_colors(self, brushes, pen=None) -> None:
+        """The palette (as many brushes as the bars were made with) and the outline."""
+        pen = hairline(pen if pen is not None else pg.getConfigOption("foreground"))
+        for layer, brush in zip(self._layers, brushes, strict=True):
+            layer.setPen(pen)
+            layer.setBrush(QBrush(pg.mkBrush(brush)))
 
     def layer(self, color: int) -> QGraphicsPathItem:
         """The path item drawing the bars of palette entry ``color`` (its brush, its path)."""
@@ -119,6 +122,14 @@ class _Anchored:
         ax, ay = self.anchor
         self.setTransform(QTransform.fromTranslate(-ax * bounds.width(), -ay * bounds.height()))
 
+    def set_style(self, color=None, font=None) -> None:
+        """Change the text's colour and/or font (the anchor keeps its place)."""
+        if color is not None:
+            self._set_color(pg.mkColor(color))
+        if font is not None:
+            self.setFont(font)
+            self._fit_anchor()
+
     def place(self, text: str, x: float, y: float, visible: bool = True) -> None:
         """Text, position and visibility at once, calling Qt only for what changed."""
         visible = bool(visible)
@@ -141,6 +152,9 @@ class Label(_Anchored, QGraphicsSimpleTextItem):
             self.setFont(font)
         self.setText(text)
 
+    def _set_color(self, color) -> None:
+        self.setBrush(pg.mkBrush(color))
+
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         if text != self.text():
             super().setText(text)
@@ -160,6 +174,9 @@ class RichLabel(_Anchored, QGraphicsTextItem):
         self._html = None
         self.setText(html)
 
+    def _set_color(self, color) -> None:
+        self.setDefaultTextColor(color)
+
     def setText(self, html: str) -> None:  # noqa: N802 (as Label)
         if html != self._html:
             self._html = html
@@ -177,9 +194,12 @@ class Line(QGraphicsLineItem):
         if angle not in (0, 90):
             raise ValueError(f"angle must be 0 or 90; got {angle!r}")
         self.angle = angle
-        self.setPen(hairline(pen if pen is not None else pg.getConfigOption("foreground")))
+        self.set_pen(pen)
         self._value, self._span = float(value), tuple(map(float, span))
         self._fit()
+
+    def set_pen(self, pen) -> None:
+        self.setPen(hairline(pen if pen is not None else pg.getConfigOption("foreground")))
 
     def value(self) -> float:
         return self._value

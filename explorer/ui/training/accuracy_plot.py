@@ -7,13 +7,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.legend import legend_outside
+from explorer.ui.theme import theme
 from explorer.ui.training.curve_style import (
     FOLLOW_PADDING,
     LIVE_X_HEADROOM,
     CurveData,
-    add_legend,
     mark_epochs,
     rebuild_legend,
+    repaint_samples,
+    set_symbol_style,
     style_plot,
 )
 from explorer.ui.training.paint_meter import TimedPaint
@@ -24,7 +27,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
     """Validation (and training) accuracy per epoch, in percent, with overlaid runs."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=theme().palette.background)
         self.plot_item = self.getPlotItem()
         style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
         # Room above 100 so its tick label is drawn; fixed ticks so 100 is always one.
@@ -32,7 +35,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.plot_item.getAxis("left").setTicks(
             [[(v, str(v)) for v in range(0, 101, 20)], [(v, "") for v in range(10, 100, 20)]]
         )
-        self.legend = add_legend(self.plot_item, offset=(-10, -10))
+        self.legend = legend_outside(self.plot_item, columns=2)
         self._color_index = 0
         self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=6)
         self.train_curve = self.plot_item.plot([], [])
@@ -40,6 +43,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.train_curve.opts["name"] = "training accuracy (%)"
         self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
+        self._overlay_colors: list[int] = []
         self._live_x: float | None = None  # the epoch the view reaches while a run trains
         self._manual = False  # the user panned or zoomed: the view stays where they put it
         self.plot_item.vb.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
@@ -48,17 +52,24 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
             self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
         )
         cache_axes(self.plot_item)
+        theme().sigChanged.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self._set_pens()
+        for item, index in zip(self._overlays, self._overlay_colors, strict=True):
+            item.setPen(pg.mkPen(color(index), width=2))
+            item.setSymbolBrush(pg.mkBrush(color(index)))
 
     def set_run_color(self, index: int) -> None:
         if index != self._color_index:
             self._color_index = int(index)
             self._set_pens()
+            repaint_samples(self.legend)
 
     def _set_pens(self) -> None:
         base = color(self._color_index)
         self.val_curve.setPen(pg.mkPen(base, width=2))
-        self.val_curve.setSymbolBrush(pg.mkBrush(base))
-        self.val_curve.setSymbolPen(pg.mkPen(base))
+        set_symbol_style(self.val_curve, pg.mkPen(base), pg.mkBrush(base))
         self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
 
     def set_run(self, epochs, val_accuracy, train_accuracy=None, live: bool = False) -> None:
@@ -103,6 +114,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         for item in self._overlays:
             self.plot_item.removeItem(item)
         self._overlays = []
+        self._overlay_colors = [run.color_index for run in runs]
         for run in runs:
             c = color(run.color_index)
             item = self.plot_item.plot(

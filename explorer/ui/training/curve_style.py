@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 
+from explorer.ui.theme import set_title
+from explorer.ui.theme import style_plot as style_in_theme
+
 FOLLOW_PADDING = 0.05  # share of the current run's span added around it when following it
 # While a run trains, the followed view keeps room ahead of it (x) and below it (y) and moves
 # only when the run leaves it: the axes, the costliest part of a repaint, are then redrawn
@@ -40,23 +43,29 @@ class CurveData:
     color_index: int = 0  # the run's own color, kept while runs come and go
 
 
-def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    """A legend on a translucent white card, readable over the curves."""
-    return plot.addLegend(
-        offset=offset,
-        labelTextSize="8pt",
-        labelTextColor=(40, 40, 40),
-        brush=pg.mkBrush(255, 255, 255, 215),
-        pen=pg.mkPen(200, 200, 200),
-    )
-
-
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
-    plot.setTitle(title, size="10pt")
     plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
+    set_title(plot, title)
+    style_in_theme(plot)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(True)
+
+
+def set_symbol_style(curve: pg.PlotDataItem, pen, brush) -> None:
+    """Give ``curve``'s marks ``pen`` and ``brush``, an empty curve's too: its legend sample
+    draws the marks from the curve's scatter, which pyqtgraph restyles only when it has data."""
+    curve.setSymbolPen(pen)
+    curve.setSymbolBrush(brush)
+    curve.scatter.setPen(pen)
+    curve.scatter.setBrush(brush)
+
+
+def repaint_samples(legend: pg.LegendItem) -> None:
+    """Redraw the legend's line samples after their curves' pens changed (a sample is not
+    told)."""
+    for sample, _label in legend.items:
+        sample.update()
 
 
 def rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:

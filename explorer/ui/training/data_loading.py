@@ -59,6 +59,7 @@ class DataLoading(QObject):
         self._call.sigDone.connect(self._on_call_done)
         self._call.sigFailed.connect(self._on_call_failed)
         self._pending: Callable[[], PreparedData] | None = None
+        self._dropped = False  # the running call's result is no longer wanted
 
     def is_loading(self) -> bool:
         return self._call.is_running()
@@ -75,6 +76,8 @@ class DataLoading(QObject):
 
         def job() -> PreparedData:
             return prepare(load(), config, standardize)
+
+        self._dropped = False
 
         if not background and not self.is_loading():
             self._pending = None
@@ -96,16 +99,23 @@ class DataLoading(QObject):
             return data
         return prepare(data.dataset, config, standardize)
 
+    def cancel(self) -> None:
+        """Forget what was asked for: a load under way ends without a signal."""
+        self._pending = None
+        self._dropped = self.is_loading()
+
     def shutdown(self) -> None:
         self._pending = None
         self._call.wait()
 
     def _on_call_done(self, result: PreparedData) -> None:
-        if not self._next():
+        if not self._next() and not self._dropped:
             self.sigLoaded.emit(result)
+        self._dropped = False
 
     def _on_call_failed(self, error) -> None:
-        if not self._next():
+        dropped, self._dropped = self._dropped, False
+        if not self._next() and not dropped:
             if not isinstance(error, (ValueError, OSError)):
                 error = ValueError(f"{type(error).__name__}: {error}")
             self.sigFailed.emit(error)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 
 from explorer.data import (
     SYNTHETIC_DATASETS,
-    DataError,
     Dataset,
     load_csv,
     load_digits,
     load_idx,
     make_synthetic,
 )
-from explorer.ui.settings import make_settings
+from explorer.ui.settings import last_folder, make_settings, remember_folder
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 FILE_KINDS = {
@@ -39,9 +38,33 @@ FILE_KINDS = {
     "idx": ("MNIST IDX files…", "An images file and a labels file in MNIST's IDX format (.gz ok)"),
     "csv": ("CSV file…", "Numeric feature columns and one label column"),
 }
+# A file field's dialog: the kind of file (its folder is remembered per kind), title, filter.
+FILE_DIALOGS = {
+    "csvPath": ("csv", "Open a CSV file", "CSV files (*.csv *.txt);;All files (*)"),
+    "idxImages": ("idx", "Open an IDX images file", "IDX images (*idx3*);;All files (*)"),
+    "idxLabels": ("idx", "Open the IDX labels file", "IDX labels (*idx1*);;All files (*)"),
+}
+PROMPTS = {
+    "csv": "Choose a CSV file (Open… beside File).",
+    "idx": "Choose an IDX images file and its labels file (Open… beside each).",
+}
 DEFAULT_KIND = "spiral"
 # Megabytes a data file may take once loaded, split and trained on; unset: a quarter of RAM.
 MEMORY_BUDGET_KEY = "data/memory_budget_mb"
+
+
+def ask_open_file(parent: QWidget, title: str, start: str, filters: str) -> str:
+    """The file the person picks in an Open dialog ('' if they cancel)."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
+    return path
+
+
+def labels_beside(images: Path) -> Path:
+    """Where an IDX images file's labels probably are: MNIST's name for them
+    (``train-images-idx3-ubyte`` -> ``train-labels-idx1-ubyte``) if that file is there, else
+    the images' folder."""
+    guess = images.with_name(images.name.replace("images", "labels").replace("idx3", "idx1"))
+    return guess if guess != images and guess.is_file() else images.parent
 
 
 def load_memory_budget() -> int | None:
@@ -56,12 +79,21 @@ def load_memory_budget() -> int | None:
 
 class DatasetPanel(QWidget):
     """Chooses the dataset (``source()`` says what to load); ``sigChanged`` fires when any
-    choice changes."""
+    choice changes.
+
+    Choosing a kind of data kept in files (CSV, IDX) opens the file dialog at once when no
+    file is chosen yet; each dialog opens where the last file of its kind was found (the
+    labels' beside the images).
+    """
 
     sigChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # ``ask_open_path(title, start, filters)``; replaced in tests (a dialog would block).
+        self.ask_open_path: Callable[[str, str, str], str] = lambda title, start, filters: (
+            ask_open_file(self, title, start, filters)
+        )
         form = QFormLayout(self)
         form.setVerticalSpacing(3)
         form.setContentsMargins(0, 0, 0, 0)
@@ -97,6 +129,7 @@ class DatasetPanel(QWidget):
         form.addRow(self.standardize)
 
         self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
+        self.kind.activated.connect(self._on_kind_activated)  # the person's choice only
         self.val_fraction.valueChanged.connect(self.sigChanged)
         self.standardize.toggled.connect(self.sigChanged)
         self._on_kind_current_index_changed(self.kind.currentIndex())
@@ -146,7 +179,7 @@ class DatasetPanel(QWidget):
         edit.editingFinished.connect(self.sigChanged)
         button = QPushButton("Open…", objectName=f"{name}Open")
         button.setToolTip(tip)
-        button.clicked.connect(lambda: self._choose_file(edit))
+        button.clicked.connect(lambda: self._choose_file(edit) and self.sigChanged.emit())
         layout.addWidget(edit, 1)
         layout.addWidget(button)
         return row, edit
@@ -177,10 +210,32 @@ class DatasetPanel(QWidget):
         form.addRow("Label column", self.csv_label_column)
         return page
 
-    def _choose_file(self, edit: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open data file", edit.text())
-        if path:
-            edit.setText(path)
+    def _choose_file(self, edit: QLineEdit) -> bool:
+        """Ask for ``edit``'s file; True if the person chose one."""
+        kind, title, filters = FILE_DIALOGS[edit.objectName()]
+        start = edit.text().strip()
+        images = self.idx_images.text().strip()
+        if not start and edit is self.idx_labels and images:
+            start = str(labels_beside(Path(images)))
+        path = self.ask_open_path(title, start or last_folder(kind), filters)
+        if not path:
+            return False
+        edit.setText(path)
+        remember_folder(kind, path)
+        return True
+
+    def _on_kind_activated(self, _index: int) -> None:
+        """Data kept in files: ask for the files not chosen yet, at once."""
+        kind = self.kind_name()
+        edits = {"csv": (self.csv_path,), "idx": (self.idx_images, self.idx_labels)}
+        chosen = False
+        for edit in edits.get(kind, ()):
+            if edit.text().strip():
+                continue
+            if not self._choose_file(edit):
+                break  # cancelled: the panel says what is still to choose
+            chosen = True
+        if chosen:
             self.sigChanged.emit()
 
     def _on_kind_current_index_changed(self, index: int) -> None:
@@ -191,9 +246,8 @@ class DatasetPanel(QWidget):
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.adjustSize()
         kind = self.kind_name()
-        self.standardize.blockSignals(True)
-        self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)
-        self.standardize.blockSignals(False)
+        with QSignalBlocker(self.standardize):
+            self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)
         self.sigChanged.emit()
 
     # -- reading --------------------------------------------------------------------------
@@ -216,8 +270,20 @@ class DatasetPanel(QWidget):
         )
         return out
 
-    def source(self) -> DataSource:
-        """What the chosen dataset is, without reading it (DataError if a path is missing)."""
+    def prompt(self) -> str:
+        """What is still to choose before the data can load ('' when nothing is)."""
+        kind = self.kind_name()
+        missing = {
+            "csv": not self.csv_path.text().strip(),
+            "idx": not (self.idx_images.text().strip() and self.idx_labels.text().strip()),
+        }
+        return PROMPTS[kind] if missing.get(kind) else ""
+
+    def source(self) -> DataSource | None:
+        """What the chosen dataset is, without reading it; None while a file is still to be
+        chosen (:meth:`prompt` says which)."""
+        if self.prompt():
+            return None
         kind = self.kind_name()
         if kind in SYNTHETIC_DATASETS:
             params = {k: b.value() for k, b in self.params[kind].items()}
@@ -227,8 +293,6 @@ class DatasetPanel(QWidget):
             return DataSource((kind,), load_digits)
         if kind == "idx":
             images, labels = self.idx_images.text().strip(), self.idx_labels.text().strip()
-            if not images or not labels:
-                raise DataError("choose both an IDX images file and an IDX labels file")
             key = (kind, _file_key(images), _file_key(labels))
             budget = load_memory_budget()
             return DataSource(
@@ -237,8 +301,6 @@ class DatasetPanel(QWidget):
                 Path(images),
             )
         path = self.csv_path.text().strip()
-        if not path:
-            raise DataError("choose a CSV file")
         column = self.csv_label_column.value()
         key = (kind, _file_key(path), column)
         budget = load_memory_budget()
@@ -257,8 +319,7 @@ class DatasetPanel(QWidget):
         index = self.kind.findData(kind)
         if index < 0:
             raise ValueError(f"dataset kind must be one of {self.kinds()}; got {kind!r}")
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             self.kind.setCurrentIndex(index)
             if kind in SYNTHETIC_DATASETS:
                 for key, box in self.params[kind].items():
@@ -276,8 +337,6 @@ class DatasetPanel(QWidget):
                 _set_number(self.val_fraction, state["val_fraction"], "dataset val_fraction")
             if "standardize" in state:
                 self.standardize.setChecked(bool(state["standardize"]))
-        finally:
-            self.blockSignals(False)
         self.sigChanged.emit()
 
     def kinds(self) -> list[str]:

@@ -11,8 +11,10 @@ import time
 
 import numpy as np
 
-from explorer.data import Dataset
-from explorer.training.job import SAMPLE_GRID_SIZE
+from explorer.data import DataError, Dataset
+from explorer.engine import nn
+from explorer.training.job import data_extent, model_view
+from explorer.ui.training.data_loading import PreparedData
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.paint_meter import PAINT_METER
 from explorer.ui.training.progress import SpeedMeter, progress_text
@@ -68,16 +70,29 @@ class RunDisplay:
         self.clear_outputs()
         self._update_progress()  # never "Ready" while a run is going
 
+    def resumed(self) -> None:
+        """The run steps again (Resume, Step): the bar and the runs list stop saying
+        "paused", and the time left comes back."""
+        run = self.run
+        self.state = ""
+        if run is not None and run.status == "paused":
+            run.status = "running"
+            self.runs.touch(run.run_id)
+        self._update_progress()
+
     def show_data(self, train: Dataset, val: Dataset, raw_val: np.ndarray, data: Dataset) -> None:
         """Show the data before any training: points in the plane, or validation images."""
         v = self.view
         if data.is_2d:
             v.picture.setCurrentWidget(v.decision_plot)
-            v.decision_plot.set_points(train.x, train.y, val.x, val.y, data.num_classes)
+            v.decision_plot.set_points(
+                train.x, train.y, val.x, val.y, data.num_classes, data.class_names
+            )
         elif data.is_image:
             v.picture.setCurrentWidget(v.sample_grid)
-            images = raw_val[:SAMPLE_GRID_SIZE].reshape(-1, *data.feature_shape)
+            images = raw_val.reshape(-1, *data.feature_shape)  # a view: a page is drawn
             v.sample_grid.set_samples(images, val.y, data.class_names)
+            v.sample_grid.select(v.info_link.sample.value())  # the P/Q panel's sample
         else:
             v.no_picture.setText(NO_PICTURE_TEXT)
             v.picture.setCurrentWidget(v.no_picture)
@@ -105,14 +120,28 @@ class RunDisplay:
         self.view.progress.setValue(0)
         self.view.progress.setFormat("Ready")
 
-    def show_model_outputs(self, view: dict, val_labels, class_names: list[str]) -> None:
-        """Draw outputs computed from the model outside a run (restored session, rebuild)."""
-        self.val_labels = np.asarray(val_labels)
-        self.class_names = list(class_names)
+    def show_model(self, model: nn.Module, data: PreparedData) -> None:
+        """Draw what ``model`` makes of ``data`` outside a run (a restored session, a rebuilt
+        or loaded model): decision regions, confusion matrix and the P/Q panel.
+
+        One forward pass over the validation data and a 100×100 grid: milliseconds for the
+        MLPs the tab trains, so it runs here rather than in a thread. Outputs that cannot be
+        computed, or that overflow, leave the views empty with a note.
+        """
+        try:
+            view = model_view(model, data.val, data_extent(data.train, data.val), final=True)
+        except (DataError, ValueError) as error:
+            self.clear_outputs(f"No outputs: {error}")
+            return
+        if not np.all(np.isfinite(view["logits"])):
+            self.clear_outputs("The weights overflow (diverged): Reset draws fresh ones")
+            return
+        self.clear_outputs()
+        self.val_labels = np.asarray(data.val.y)
+        self.class_names = list(data.dataset.class_names)
         if "regions" in view and np.all(np.isfinite(view["regions"])):
             self.view.decision_plot.set_regions(view["extent"], view["regions"])
-        if "logits" in view:
-            self.on_outputs(view)
+        self.on_outputs(view)
 
     def show(self, run: Run | None) -> None:
         """Draw ``run`` as the current run (None: an empty chart)."""
@@ -122,6 +151,7 @@ class RunDisplay:
             v.loss_plot.set_run([], [], [], [])
             v.loss_plot.set_run_name("current run")
             v.accuracy_plot.set_run([], [], [])
+            self._color_next_run()
         else:
             v.loss_plot.set_run_color(run.color_index)
             v.accuracy_plot.set_run_color(run.color_index)
@@ -139,6 +169,15 @@ class RunDisplay:
         if self.run is not None:
             self.view.loss_plot.set_run_name(self.run.name)
             self.view.accuracy_plot.set_run_name(self.run.name)
+        else:
+            self._color_next_run()
+
+    def _color_next_run(self) -> None:
+        # No run is current: the empty "current run" wears the next run's colour, which no
+        # listed run has.
+        index = self.runs.next_color()
+        self.view.loss_plot.set_run_color(index)
+        self.view.accuracy_plot.set_run_color(index)
 
     # -- worker reports -------------------------------------------------------------------
     def on_steps(self, payload: dict) -> None:
@@ -179,7 +218,7 @@ class RunDisplay:
             return  # overflowing weights on the way to divergence: keep the last good picture
         v = self.view
         v.confusion_plot.set_matrix(payload["confusion"], self.class_names)
-        v.sample_grid.set_predictions(payload["predicted"][:SAMPLE_GRID_SIZE])
+        v.sample_grid.set_predictions(payload["predicted"])
         v.info_link.set_outputs(
             payload["logits"], self.val_labels, payload["losses"], self.class_names
         )
@@ -243,6 +282,8 @@ class RunDisplay:
         loss = self.view.loss_plot
         if flush:
             loss.refresh()
+            if self.run is not None:
+                self._pending.setdefault("accuracy", True)  # fitted exactly, not followed
             self._paint_pending(everything=True)
             return
         slow_due = bool(self._pending) and (

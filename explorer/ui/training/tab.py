@@ -1,40 +1,57 @@
-"""The Training tab: train the Model tab's MLP on the numpy engine and watch it learn.
+"""The Training tab: train the model document's MLP on the numpy engine and watch it learn.
 
-Threading: a :class:`TrainingController` trains the active run in a process of its own
-(:mod:`explorer.training.process`) and relays its results through a worker in a QThread;
-they arrive by signal and are drawn by a ~30 Hz display timer, apart from the training
-rate. The model is shared with the Model tab: while a run is live it follows the process
-(its weights are loaded in the GUI thread a few times a second and whenever stepping stops),
-so the GUI reads it freely; a run resumed after the weights were changed continues from
-them. While the relay thread runs, Python's cyclic garbage collector runs only in the GUI
-thread (:class:`GuiThreadGarbageCollection`).
+The tab puts together objects with their own jobs and wires them to its widgets
+(:class:`~explorer.ui.training.view.TrainingView`): the :class:`DataSection` loads and splits
+the data, the :class:`Runner` starts, pauses, steps, resets and adapts runs in a training
+process, the :class:`~explorer.ui.training.display.RunDisplay` draws them, and the runs list
+keeps them. The model is the window's model document's (the Model tab shows the same one):
+while a run is live it follows the process (its weights are loaded in the GUI thread a few
+times a second and whenever stepping stops), so the GUI reads it freely; a run resumed after
+the weights were changed continues from them. While the relay thread runs, Python's cyclic
+garbage collector runs only in the GUI thread
+(:class:`~explorer.ui.background.GuiThreadGarbageCollection`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from explorer.data import DataError, Dataset
-from explorer.training import Trainer
-from explorer.ui.background import GuiThreadGarbageCollection
-from explorer.ui.tab_base import ExplorerTab
-from explorer.ui.training.data_loading import DataLoading, PreparedData
+from explorer.model.document import ModelDocument
+from explorer.training import WeightsMismatch, load_weights, save_weights
+from explorer.training.document import TrainingDocument
+from explorer.ui.settings import last_folder, remember_folder
+from explorer.ui.tab_base import ExplorerTab, bind
+from explorer.ui.training.data_section import DataSection
 from explorer.ui.training.display import RunDisplay
-from explorer.ui.training.model_link import ModelLink, ask_open_path, ask_save_path
-from explorer.ui.training.runs import Run, RunListModel, parse_runs
-from explorer.ui.training.tab_data import ModelDataMixin
-from explorer.ui.training.view import TrainingView
-from explorer.ui.training.worker import TrainingController
-
-DISPLAY_INTERVAL_MS = 33  # ~30 Hz repaint, independent of the training speed
-MODEL_REFRESH_TICKS = 6  # the Model tab's live heatmaps at ~5 Hz
-ERROR_STYLE = "color: #b00020;"
-START_TIP = "Start a new run: fresh weights from the seed, then train"
-START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
+from explorer.ui.training.document_link import TrainingDocumentLink
+from explorer.ui.training.runner import Runner
+from explorer.ui.training.runs import RunListModel, parse_runs
+from explorer.ui.training.stream_link import RunStreamLink
+from explorer.ui.training.view import (
+    RESET_KEY,
+    START_KEYS,
+    START_PAUSED_TIP,
+    START_TIP,
+    STEP_KEY,
+    TrainingView,
+    with_key,
+)
+from explorer.ui.training.weights_file import rebuild_offer
+from explorer.ui.widgets.card import set_text_color
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -42,136 +59,212 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class TrainingTab(ModelDataMixin, ExplorerTab):
+def ask_save_path(parent: QWidget) -> str:
+    start = str(Path(last_folder("weights")) / "weights.npz")  # the folder of the last one
+    path, _ = QFileDialog.getSaveFileName(parent, "Save weights", start, "NumPy archives (*.npz)")
+    if path:
+        remember_folder("weights", path)
+    return path
+
+
+def ask_open_path(parent: QWidget) -> str:
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Load weights", last_folder("weights"), "NumPy archives (*.npz);;All files (*)"
+    )
+    if path:
+        remember_folder("weights", path)
+    return path
+
+
+class TrainingTab(ExplorerTab):
     """Live training with every curve, run comparison, weights I/O and the P/Q link."""
 
     title = "Training"
     export_name = "training"
     sigOpenDistributions = Signal(object, object, object)  # p, q, class names
 
-    def __init__(self, model_tab=None, parent=None):
+    def __init__(
+        self,
+        document: ModelDocument | None = None,
+        parent=None,
+        training: TrainingDocument | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("trainingTab")
-        self.model_tab = model_tab
+        self.document = document if document is not None else ModelDocument()
+        self.training_document = training if training is not None else TrainingDocument()
         # Replaced in tests: dialogs would block.
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.ask_save_path: Callable[[], str] = lambda: ask_save_path(self)
         self.ask_open_path: Callable[[], str] = lambda: ask_open_path(self)
 
-        self.link = ModelLink(model_tab)
-        self.controller = TrainingController(self)
         self.runs = RunListModel(self)
-        self.view = TrainingView(self.runs)
+        self.view = v = TrainingView(self.runs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        v = self.view
+        layout.addWidget(v)
         self.loss_plot = v.loss_plot
+        self.display = RunDisplay(v, self.runs)
+        self.data = DataSection(v, self.display, self.document, self)
+        self.runner = Runner(
+            self.document,
+            self.data,
+            v,
+            self.runs,
+            self.display,
+            ask=lambda title, text: self.confirm(self, title, text),
+            parent=self,
+        )
 
-        self._dataset: Dataset | None = None
-        self._train: Dataset | None = None
-        self._val: Dataset | None = None
-        self._prepared: PreparedData | None = None
-        self._source: tuple | None = None  # what the data was loaded from (see source())
-        self._requested_source: tuple | None = None
-        self.data_loading = DataLoading(self)
-        self.data_loading.sigLoaded.connect(self._on_data_loading_loaded)
-        self.data_loading.sigFailed.connect(self._on_data_loading_failed)
-        self.display = RunDisplay(self.view, self.runs)
-        self._starting = False  # a run is being set up: its own model rebuild is expected
-        self._ticks = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(DISPLAY_INTERVAL_MS)
-        self._timer.timeout.connect(self._on_display_timer_timeout)
-
-        v.start.clicked.connect(self.start)
-        v.pause.clicked.connect(self._on_pause_clicked)
-        v.step.clicked.connect(self.step)
-        v.reset.clicked.connect(self.reset)
+        self.stream_link = RunStreamLink(
+            self.runner.controller, self.runs, v.runs_panel, self.document.run_stream, self
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on empty space: Space pauses
+        for key, button in (
+            *((key, v.start) for key in START_KEYS),
+            (STEP_KEY, v.step),
+            (RESET_KEY, v.reset),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda button=button: self._press(button))
+        v.start.clicked.connect(self.runner.start)
+        v.pause.clicked.connect(self.runner.toggle_pause)
+        v.step.clicked.connect(self.runner.step)
+        v.reset.clicked.connect(self.runner.reset)
+        v.adapt.clicked.connect(self._on_adapt_clicked)
         v.save_weights.clicked.connect(self._on_save_weights_clicked)
         v.load_weights.clicked.connect(self._on_load_weights_clicked)
-        v.adapt.clicked.connect(lambda: self.adapt_model())
-        v.dataset.sigChanged.connect(self._on_dataset_changed)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
-        v.log_y.toggled.connect(self.loss_plot.set_log_y)
+        v.pace.currentIndexChanged.connect(self._on_pace_changed)
+        self._on_pace_changed()
+        v.log_y.toggled.connect(self._on_log_y_toggled)
+        v.log_offer.clicked.connect(lambda: v.log_y.setChecked(True))
+        self.loss_plot.sigLogOffer.connect(self._update_log_offer)
         v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
-        self.runs.sigRenamed.connect(self._on_runs_renamed)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
+        v.info_link.sigSampleChanged.connect(v.sample_grid.select)
         v.decision_plot.sigPointClicked.connect(v.info_link.select)
         v.sample_grid.sigSampleClicked.connect(v.info_link.select)
+        self.runs.sigRenamed.connect(self._on_runs_renamed)
         self.runs.sigOverlayChanged.connect(self.display.update_overlays)
-        self.controller.sigSteps.connect(self.display.on_steps)
-        self.controller.sigEpochFinished.connect(self.display.on_epoch)
-        self.controller.sigView.connect(self.display.on_view)
-        self.controller.sigStopped.connect(self._on_controller_stopped)
-        if model_tab is not None:
-            model_tab.sigModelChanged.connect(self._on_model_tab_model_changed)
-            if hasattr(model_tab, "set_training_probe"):  # a rebuild says the run will stop
-                model_tab.set_training_probe(self.run_in_progress)
+        self.data.sigMessage.connect(self.show_message)
+        self.data.sigChanged.connect(self._on_data_changed)
+        self.runner.sigMessage.connect(self.show_message)
+        self.runner.sigChanged.connect(self._update_buttons)
+        bind(self, self.document.model_changed, self._on_document_model_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        self._on_dataset_changed()
+        self.data.reload()
+        self.document_link = TrainingDocumentLink(self, self.training_document)
         self._update_buttons()
 
-    def _live(self) -> bool:
-        """A run holds the model: running, or paused and able to continue."""
-        return self.controller.has_thread() and not self._run_finished()
+    # -- the model's outputs ----------------------------------------------------------------
+    def refresh_outputs(self) -> None:
+        """Redraw decision regions, confusion matrix and the P/Q panel from the model as it
+        is now, outside a run (a restored session, a rebuilt or loaded model); a model that
+        does not fit the data leaves them empty."""
+        if self.runner.starting or self.runner.run_in_progress():
+            return  # a run's worker keeps these views current
+        prepared = self.data.shown  # the last run's split while its weights are there
+        if prepared is None:
+            return
+        if not self.data.fits_model():
+            self.display.clear_outputs()
+            return
+        self.display.show_model(self.document.model, prepared)
 
-    # -- actions ----------------------------------------------------------------------------
-    def start(self) -> bool:
-        """Start a new run (fresh weights unless 'continue from current weights').
+    def _update_banner(self) -> None:
+        v, fits = self.view, self.data.fits_model()
+        v.adapt_banner.setVisible(self.data.dataset is not None and not fits)
+        v.adapt_label.setText(self.data.mismatch_text())
 
-        Refused while a run is paused: Resume continues it, Reset ends it.
-        """
-        if self._live():
-            if not self.controller.is_running():
-                self.show_message("A run is paused: press Resume to continue it, or Reset first.")
-            return False
-        if not self._new_run():
-            return False
-        self.controller.run()
-        self._timer.start()
+    def _on_data_changed(self) -> None:
+        if self.data.dataset is not None:
+            self.refresh_outputs()
+        self._update_banner()
         self._update_buttons()
+
+    def _on_document_model_changed(self, _model) -> None:
+        self._update_banner()
+        self.refresh_outputs()  # never the old model's picture
+        self._update_buttons()
+
+    def _press(self, button: QPushButton) -> None:
+        """A run button's key: as a click, after a number being typed is taken."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractSpinBox):
+            focused.interpretText()
+        if button.isEnabled():
+            button.click()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Space reaches the tab only when the focused widget has no use for it.
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self._press(self.view.pause)
+            return
+        super().keyPressEvent(event)
+
+    def _on_adapt_clicked(self) -> None:
+        self.runner.adapt()
+
+    # -- weights ------------------------------------------------------------------------------
+    def _on_save_weights_clicked(self) -> None:
+        path = self.ask_save_path()
+        if path:
+            self.save_weights(path)
+
+    def _on_load_weights_clicked(self) -> None:
+        path = self.ask_open_path()
+        if path:
+            self.load_weights(path)
+
+    def save_weights(self, path: str) -> bool:
+        """Write the model's state_dict as .npz; a message either way."""
+        try:
+            written = save_weights(self.document.model, path)
+        except OSError as error:
+            self.show_message(f"Weights not saved: {path}: {error.strerror or error}", error=True)
+            return False
+        self.show_message(f"Saved the model's state_dict to {written}")
         return True
 
-    def step(self) -> bool:
-        """Train on one batch; starts a new run when none can continue."""
-        if self.controller.is_running():
+    def load_weights(self, path: str) -> bool:
+        """Load a .npz state_dict into the model (not during a run); a message either way."""
+        if self.runner.run_in_progress():
+            self.show_message("Reset the run before loading weights.", error=True)
             return False
-        if (self._run_finished() or not self.controller.has_thread()) and not self._new_run():
+        try:
+            try:
+                load_weights(self.document.model, path, self.document.budget.limit)
+            except WeightsMismatch as mismatch:  # every difference, and a model that fits
+                offer = rebuild_offer(self.document, mismatch, path)
+                if offer is None or not self.confirm(self, "Rebuild the model?", offer[1]):
+                    raise
+                self.document.build(offer[0])
+                load_weights(self.document.model, path)
+        except ValueError as error:
+            self.show_message(f"Weights not loaded: {error}", error=True)
             return False
-        self.controller.step(1)
-        self._timer.start()
-        self._update_buttons()
+        self.document.set_trained(True)
+        self.document.notify_weights_changed()
+        self.runner.weights_from = Path(path).name
+        self.view.settings.keep_weights.setChecked(True)
+        self.refresh_outputs()
+        self.show_message(
+            f"Loaded {path}. Start continues from these weights "
+            "('Continue from current weights' is on)."
+        )
         return True
 
-    def pause(self) -> None:
-        self.controller.pause()
-
-    def resume(self) -> None:
-        if self.controller.has_thread() and not self._run_finished():
-            self.controller.run()
-            self._timer.start()
-            self._update_buttons()
-
-    def reset(self) -> None:
-        """Stop the run (kept in the list) and draw fresh weights from the seed."""
-        self._stop_active("stopped")
-        self.controller.prepare()
-        self.link.reinitialize(int(self.view.settings.seed.value()))
-        self.display.show(None)
-        self.display.clear_outputs()
-        self.display.reset_progress()
-        self.show_message("")
-        self._update_buttons()
-
+    # -- runs list ----------------------------------------------------------------------------
     def delete_run(self, row: int) -> None:
         """Remove a run (no question asked: the Delete button asks first)."""
         run = self.runs.run_at(row)
         if run is self.display.run:
-            self.reset()
+            self.runner.reset()
         self.runs.remove(row)
 
     def _on_runs_panel_delete_requested(self, row: int) -> None:
@@ -183,136 +276,20 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
     def _on_runs_renamed(self, run_id: int, old: str, new: str) -> None:
         text = self.message()
         if old and old in text:  # the message line names runs: keep it current
-            label = self.view.message
-            error = label.styleSheet() == ERROR_STYLE
+            error = self.view.message.property("textRole") == "error"
             self.show_message(text.replace(old, new, 1), error=error)
 
-    def _on_pause_clicked(self) -> None:
-        if self.controller.is_running():
-            self.pause()
-        else:
-            self.resume()
+    def _on_pace_changed(self, *_args) -> None:
+        self.runner.set_pace(self.view.pace.currentData())
 
-    # -- run lifecycle ----------------------------------------------------------------------
-    def run_in_progress(self) -> bool:
-        """True while a run is going or paused (it has a worker and is not finished)."""
-        return self.controller.has_thread() and not self._run_finished()
+    def _on_log_y_toggled(self, on: bool) -> None:
+        self.loss_plot.set_log_y(on)
+        self._update_log_offer()
 
-    def _run_finished(self) -> bool:
-        job = self.controller.job
-        return job is None or job.done
-
-    def _stop_active(self, status: str) -> None:
-        """End the live run's thread; an unfinished run is marked ``status``."""
-        had_thread = self.controller.has_thread()
-        self.controller.shutdown()
-        self._timer.stop()
-        run = self.display.run
-        if had_thread and run is not None and run.status in ("running", "paused", "new"):
-            run.status = status
-            self.runs.touch(run.run_id)
-
-    def _new_run(self) -> bool:
-        """Build a trainer for the current data, model and settings; attach it to a worker."""
-        self._stop_active("stopped")
-        if self._dataset is None:
-            self.show_message("Choose a dataset that loads first.", error=True)
-            return False
-        if not self.link.fits(self._dataset):
-            self._starting = True
-            try:
-                if not self._offer_adapt():
-                    return False
-            finally:
-                self._starting = False
-        settings = self.view.settings
-        try:
-            config = settings.config(self.view.dataset.val_fraction.value())
-            self._prepare(config)
-            trainer = Trainer(self.model(), self._train, self._val, config)
-            if not settings.keep_weights.isChecked():
-                trainer.reset(reinitialize=True)
-        except (DataError, ValueError) as error:
-            self.show_message(f"Cannot start: {error}", error=True)
-            return False
-        runs = self.runs.runs()
-        run = Run(
-            run_id=self.runs.next_id(),
-            name="",
-            config=config.to_dict(),
-            model_config=self.link.config(),
-            dataset=self.view.dataset.description(),
-            status="running",
-        )
-        run.name = run.default_name(runs[-1] if runs else None)
-        try:
-            self.controller.attach(run.run_id, trainer)
-        except (OSError, TypeError) as error:  # no process could start, or a foreign model
-            self.show_message(
-                f"Cannot start: the training process did not start: {error}", error=True
-            )
-            return False
-        self.display.begin(
-            run,
-            trainer.steps_per_epoch,
-            config.epochs,
-            config.batch_size,
-            self._val.y,
-            self._dataset.class_names,
-        )
-        self.runs.add(run)  # after begin(): the new run is current, not an overlay
-        self.link.mark_trained(True)
-        self.show_message("")
-        return True
-
-    def _offer_adapt(self) -> bool:
-        """Adapt the model to the data; ask first if that discards trained weights."""
-        data = self._dataset
-        question = (
-            f"{self.link.mismatch_text(data)} Rebuild it with those sizes (its trained "
-            "weights are discarded)?"
-        )
-        if self.link.is_trained() and not self.confirm(self, "Adapt the model?", question):
-            self.show_message("Not started: the model does not fit the data.", error=True)
-            return False
-        if not self.adapt_model(confirmed=True):
-            self.show_message("Not started: the model was not rebuilt.", error=True)
-            return False
-        return True
-
-    # -- worker reports -----------------------------------------------------------------------
-    def _on_controller_stopped(self, payload: dict) -> None:
-        text = self.display.on_stopped(payload)
-        reason = payload["reason"]
-        self._timer.stop()  # the worker's last results arrived before this; flushed below
-        if reason != "paused":
-            self.controller.shutdown()  # a finished run cannot continue: end its thread now
-            self.controller.prepare()  # the next run's process loads while nothing waits
-        self.display.tick(flush=True)
-        self.link.refresh()
-        if text:
-            self.show_message(
-                text, error=reason in ("diverged", "error"), details=payload.get("details", "")
-            )
-        self._update_buttons()
-
-    def _on_display_timer_timeout(self) -> None:
-        GuiThreadGarbageCollection.collect()  # never in a worker thread: see background.py
-        self.display.tick()
-        self._ticks += 1
-        if self._ticks % MODEL_REFRESH_TICKS == 0:
-            self.link.refresh()
-
-    def _on_model_tab_model_changed(self, model) -> None:
-        job = self.controller.job  # set while the run has its process
-        if job is not None and job.model is not model:
-            self._stop_active("stopped")
-            self.show_message(
-                "The model was rebuilt in the Model tab; the run was stopped.", error=True
-            )
-        self._update_banner()
-        self.refresh_outputs()  # never the old model's picture
-        self._update_buttons()
+    def _update_log_offer(self, *_args) -> None:
+        ratio, offer = self.loss_plot.log_offer(), self.view.log_offer
+        offer.setText(f"runs differ {ratio:,.0f}×: log y?")
+        offer.setVisible(ratio > 0 and not self.view.log_y.isChecked())
 
     def _on_smoothing_value_changed(self, value: int) -> None:
         self.view.smoothing_label.setText(f"{value / 100:.2f}")
@@ -322,21 +299,29 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
     def show_message(self, text: str, error: bool = False, details: str = "") -> None:
         label = self.view.message
         label.setText(text)
-        label.setStyleSheet(ERROR_STYLE if error else "")
+        set_text_color(label, "error" if error else None)
         label.setToolTip(details or text)  # a long message is cut on screen, whole here
 
     def message(self) -> str:
         return self.view.message.text()
 
     def _update_buttons(self) -> None:
-        v = self.view
-        running = self.controller.is_running()
-        live = self._live()
-        v.start.setEnabled(not live and self._dataset is not None)  # None while loading
-        v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
+        v, runner = self.view, self.runner
+        running = runner.is_running()
+        live = runner.run_in_progress()
+        has_data = self.data.dataset is not None  # None while loading
+        focused = next((b for b in (v.start, v.pause, v.step) if b.hasFocus()), None)
         v.pause.setEnabled(live)
-        v.pause.setText("Pause" if running or not live else "Resume")
-        v.step.setEnabled(not running and self._dataset is not None)
+        v.pause.setText("&Pause" if running or not live else "&Resume")
+        v.start.setEnabled(not live and has_data)
+        v.start.setToolTip(
+            with_key(START_PAUSED_TIP if live and not running else START_TIP, START_KEYS[0])
+        )
+        v.step.setEnabled(not running and has_data)
+        if focused is not None and not focused.isEnabled():
+            # Qt would pass the focus on along the row, to Reset, where the next Space would
+            # end the run: it goes to Pause during a run, else to the tab (Space does nothing).
+            (v.pause if live else self).setFocus()
         v.load_weights.setEnabled(not live)
         v.dataset.setEnabled(not live)
         v.settings.setEnabled(not live)
@@ -371,7 +356,7 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         if not isinstance(state, dict):
             raise ValueError(f"training state must be an object; got {type(state).__name__}")
         runs = parse_runs(state.get("runs", []))  # validated before anything changes
-        self._stop_active("stopped")
+        self.runner.stop("stopped")
         for key, part in (("dataset", self.view.dataset), ("settings", self.view.settings)):
             if key in state:
                 try:
@@ -382,26 +367,22 @@ class TrainingTab(ModelDataMixin, ExplorerTab):
         self.runs.replace_all(runs)
         current = state.get("current_run")
         shown = self.runs.find(current) if isinstance(current, int) else None
+        self.runner.weights_from = "" if shown is None else f"#{shown.run_id}"
         self.display.show(shown)
         if shown is not None:  # the bar says which run the curves are, not "Ready"
             self.view.progress.setValue(1000 if shown.status == "done" else 0)
             self.view.progress.setFormat(f"{shown.summary()} · restored")
+        else:  # nothing of the session before may stay on the bar
+            self.display.reset_progress()
         self.refresh_outputs()
         self._update_buttons()
 
-    def restore_session_arrays(self, arrays) -> None:
-        """Load the saved weights, then show what that model makes of the data."""
-        super().restore_session_arrays(arrays)
-        self.refresh_outputs()
-
     def shutdown(self) -> None:
-        """Stop the run's process between two steps and wait for it and its relay thread,
-        and end the process kept for the next run (window close, quit)."""
-        self._stop_active("stopped")
-        self.controller.close()
-        self.data_loading.shutdown()
+        """Stop the run's process and its relay thread and wait for them, end the process
+        kept for the next run and any data loading (window close, quit)."""
+        self.runner.shutdown()
+        self.data.shutdown()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if not self.controller.has_thread():
-            self.controller.prepare()  # so Start need not wait for a process to load
+        self.runner.prepare()  # so Start need not wait for a process to load

@@ -4,7 +4,7 @@ Training itself runs in a process of its own (:class:`explorer.training.process.
 so drawing never competes with it for the interpreter. The worker object has no parent and
 is moved to a QThread that the :class:`TrainingController` owns; there it reads the
 process's messages and emits each as a signal. The controller sends commands (run, steps,
-pause, stop) straight to the process, never calling the worker across threads.
+pause, stop, pace) straight to the process, never calling the worker across threads.
 :meth:`TrainingController.shutdown` stops the process, which ends the worker's reading, and
 waits for both, so closing the window mid-run leaves nothing running.
 
@@ -19,9 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from explorer.engine import Tensor, nn
-from explorer.training import EpochRecord, Trainer
-from explorer.training.process import TrainingProcess, setup_message
+from explorer.engine import nn
+from explorer.training import EpochRecord
+from explorer.training.process import TrainingProcess
+from explorer.training.run_setup import RunSetup
 from explorer.training.wire import WireError
 from explorer.ui.background import GuiThreadGarbageCollection
 
@@ -32,6 +33,7 @@ class TrainingWorker(QObject):
     sigSteps = Signal(object)  # {"run", "steps", "losses", "samples", "seconds", "epochs"}
     sigView = Signal(object)  # {"run", **job.view()}
     sigState = Signal(object)  # {"run", "state": {name: array}}
+    sigRecords = Signal(object)  # {"run", "layers", "scalars", "distributions"}: layer health
     # {"run", "reason": paused|stopped|done|diverged|error, "message"}
     sigStopped = Signal(object)
 
@@ -48,6 +50,7 @@ class TrainingWorker(QObject):
             "steps": self.sigSteps,
             "view": self.sigView,
             "state": self.sigState,
+            "records": self.sigRecords,
             "stopped": self.sigStopped,
         }
         try:
@@ -97,6 +100,7 @@ class TrainingController(QObject):
     sigSteps = Signal(object)
     sigEpochFinished = Signal(object)
     sigView = Signal(object)
+    sigRecords = Signal(object)
     sigStopped = Signal(object)
 
     _sigPump = Signal()
@@ -115,6 +119,7 @@ class TrainingController(QObject):
         self._spare: TrainingProcess | None = None  # started ahead for the next run
         self._job: RunHandle | None = None
         self._running = False
+        self._pace: float | None = None  # steps per second; None: full speed
         # While a worker thread exists the collector is off; the GUI thread collects here.
         self._collect_timer = QTimer(self)
         self._collect_timer.setInterval(250)
@@ -136,13 +141,12 @@ class TrainingController(QObject):
     def has_thread(self) -> bool:
         return self._thread is not None
 
-    def attach(self, run_id: int, trainer: Trainer) -> None:
-        """Make ``trainer``'s run the active one, in a fresh process, without stepping.
+    def attach(self, setup: RunSetup, model: nn.Module) -> None:
+        """Make ``setup``'s run the active one, in a fresh process, without stepping.
 
-        ``trainer`` is only read here (its model's weights, data and config go to the
-        process); from now on its model follows the process's ``state`` messages.
+        ``model`` is the GUI's copy of the model being trained: from now on it follows the
+        process's ``state`` messages.
         """
-        setup = setup_message(run_id, trainer)
         self.shutdown()
         process, self._spare = self._spare, None
         if process is None or not process.alive():
@@ -150,15 +154,17 @@ class TrainingController(QObject):
         # Before the writer thread runs any Python: the collector stays out of it.
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
         process.start(setup)
+        process.send({"kind": "pace", "steps_per_second": self._pace})
         self._process = process
-        self._job = RunHandle(run_id, trainer.model)
+        self._job = RunHandle(setup.run_id, model)
         self._thread = QThread()
-        self._thread.setObjectName(f"training-run-{run_id}")
-        self._worker = TrainingWorker(self._process, run_id)
+        self._thread.setObjectName(f"training-run-{setup.run_id}")
+        self._worker = TrainingWorker(self._process, setup.run_id)
         self._worker.moveToThread(self._thread)
         self._worker.sigSteps.connect(self._on_worker_steps)
         self._worker.sigView.connect(self._on_worker_view)
         self._worker.sigState.connect(self._on_worker_state)
+        self._worker.sigRecords.connect(self._on_worker_records)
         self._worker.sigStopped.connect(self._on_worker_stopped)
         self._sigPump.connect(self._worker.pump)
         TrainingController._threads.add(self._thread)
@@ -203,6 +209,13 @@ class TrainingController(QObject):
     def _set_running(self, running: bool) -> None:
         self._running = running
 
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Train at most this many steps a second (None: full speed): the active run at
+        once, and every run after it."""
+        self._pace = steps_per_second
+        if self._process is not None:
+            self._process.send({"kind": "pace", "steps_per_second": steps_per_second})
+
     def pause(self) -> None:
         if self._process is not None:
             self._process.send({"kind": "pause"})
@@ -238,6 +251,10 @@ class TrainingController(QObject):
     def _on_worker_view(self, payload: dict) -> None:
         if self._is_current(payload):
             self.sigView.emit(payload)
+
+    def _on_worker_records(self, payload: dict) -> None:
+        if self._is_current(payload):
+            self.sigRecords.emit(payload)
 
     def _on_worker_state(self, payload: dict) -> None:
         if not self._is_current(payload):

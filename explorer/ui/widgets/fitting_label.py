@@ -3,7 +3,7 @@ stays whole on a laptop screen and reads in full on a wide one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel
 
 
@@ -31,9 +31,17 @@ class FittingLabel(QLabel):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(self._width_of(self.short_text), super().minimumSizeHint().height())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        fits = event.size().width() >= self._width_of(self.long_text)
-        text = self.long_text if fits else self.short_text
+    def _fit(self, width: int) -> None:
+        text = self.long_text if width >= self._width_of(self.long_text) else self.short_text
         if text != self.text():
             self.setText(text)  # the size hints do not depend on it: no layout loop
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._fit(event.size().width())
         super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # A zoomed font may leave the long text too wide for the same width (or fit it).
+            self._fit(self.width())

@@ -139,6 +139,7 @@ def test_focusing_a_slider_selects_its_category(qtbot, tab):
     tab.show()
     tab.activateWindow()
     qtbot.waitExposed(tab)
+    qtbot.waitUntil(tab.isActiveWindow)  # else the focus arrives later, for another reason
     before = tab.distributions()
     slider(tab, "q", 2).setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: tab.pair.selected == 2)
@@ -172,10 +173,12 @@ def test_measures_are_copied_from_their_right_click_menu(tab):
     # Plain labels (cheap to update while dragging); the menu does the copying.
     assert not value.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert value.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
-    copy_one, copy_all = value.actions()
+    copy_one, copy_value, copy_all = value.actions()
     assert copy_one.text() == "Copy H(P,Q)" and copy_all is readouts.copy_all
     copy_one.trigger()
     assert QGuiApplication.clipboard().text() == "H(P,Q) = 0.3219 bits"
+    copy_value.trigger()
+    assert QGuiApplication.clipboard().text() == repr(-math.log2(0.8))
     copy_all.trigger()
     lines = QGuiApplication.clipboard().text().splitlines()
     assert len(lines) == len(READOUT_FIELDS)
@@ -215,7 +218,7 @@ def test_letting_go_of_a_slider_keeps_a_range_the_data_still_fills(qtbot, tab):
     assert tab.bars.y_range.current[1] < 1.0
 
 
-def test_seed_examples_from_the_notes(qtbot, tab):
+def test_the_lecture_notes_examples(qtbot, tab):
     qtbot.mouseClick(tab.findChild(object, "exampleQClose"), Qt.MouseButton.LeftButton)
     assert label(tab, "crossEntropyValue") == "0.3219 bits"
     assert label(tab, "entropyPValue") == "0.0000 bits"
@@ -747,3 +750,43 @@ def test_legends_stand_outside_the_data(qtbot, tab):
             assert not legend_rect.intersects(data_rect), plot.titleLabel.text
             assert legend_rect.bottom() <= data_rect.top()
             assert plot.sceneBoundingRect().contains(legend_rect)
+
+
+def test_typing_32_over_a_k_of_10_never_passes_through_3(qtbot, tab):
+    tab.show()
+    qtbot.waitExposed(tab)
+    p = np.arange(1.0, 11.0)
+    tab.set_distributions(p / p.sum(), np.full(10, 0.1))
+    kept = tab.distributions()[0][3:10].copy()
+    seen = []
+    tab.count_spin.valueChanged.connect(seen.append)
+    box = tab.count_spin
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "32")
+    assert tab.pair.k == 10 and seen == []  # "3" was on the way: nothing applied yet
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert seen == [32] and tab.pair.k == 32
+    grown = tab.distributions()[0][3:10]
+    np.testing.assert_allclose(grown / grown.sum(), kept / kept.sum())  # categories 3-9 survive
+
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_an_infinite_bar_and_its_mark_take_the_appearances_colours(qtbot, tab, appearance):
+    from explorer.ui.colors import PALETTES
+    from explorer.ui.distributions.plots import INFINITE
+    from explorer.ui.distributions.style import infinite_brush
+    from explorer.ui.theme import theme
+
+    tab.set_distributions([0.5, 0.45, 0.05], [0.0, 0.2, 0.8])
+    palette = PALETTES[appearance]
+    theme().set(palette=palette, zoom=1.5)
+    hatch = tab.contributions.bars.layer(INFINITE).brush()
+    assert hatch.style() == Qt.BrushStyle.BDiagPattern
+    assert hatch.color() == infinite_brush("kl").color()
+    (mark,) = [label for label in tab.contributions.marks.labels if label.isVisible()]
+    # The ∞ breaks the hatch on a box of the plot's own background, in KL's readable colour.
+    box = "#{:02x}{:02x}{:02x}".format(*palette.background)
+    assert f"background-color:{box}" in mark.toHtml().replace(" ", "")
+    assert mark.defaultTextColor().getRgb()[:3] == palette.text_color(palette.kl)
+    assert mark.font().pointSizeF() == pytest.approx(1.5 * 11.0)

@@ -123,6 +123,26 @@ def test_dialog_lists_files_and_marks_existing_ones(tab, tmp_path, qtbot):
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
 
 
+def test_the_dialog_says_beside_the_width_that_it_is_the_widest_plots(tab, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    dialog = ExportDialog("the Fake tab's plots", {"fake": tab.export_items()})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    note = dialog.findChild(QLabel, "exportWidthNote")
+    assert note is not None and note.isVisible()
+    assert note.text() == "for a tab's widest plot; the others in proportion"
+    assert note.width() >= note.sizeHint().width()  # whole, on one line
+    # Beside the width box, on its row.
+    spin = dialog.width_spin.geometry()
+    assert note.geometry().left() >= spin.right()
+    assert note.geometry().center().y() == pytest.approx(spin.center().y(), abs=12)
+    dialog.scale_radio.setChecked(True)
+    assert not note.isEnabled()
+    dialog.close()
+
+
 def make_controller(window, answers):
     messages = []
     controller = ExportController(window, lambda: None, messages.append)
@@ -337,3 +357,72 @@ def test_a_fixed_width_gives_the_widest_plot_that_width_and_the_others_its_scale
         widget.hide()
     assert screen == {"wide": 400, "narrow": 200}
     assert out == {"wide": 800, "narrow": 400}  # the same scale, 2x, for both
+
+
+HIDPI_EXPORT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from explorer.ui import MainWindow
+from explorer.ui.export.files import ExportOptions, export_png
+window = MainWindow()
+window.resize(1280, 820)
+window.show()
+app.processEvents()
+plot = window.tab("distributions").export_items()["kl-contributions"]
+out = Path(sys.argv[1])
+sized = QImage(str(export_png(plot, out / "sized.png", ExportOptions(width=800))))
+plain = QImage(str(export_png(plot, out / "plain.png")))
+dark = sum(
+    1 for y in range(sized.height()) for x in range(sized.width())
+    if sized.pixelColor(x, y).lightness() < 128
+)
+print(json.dumps({
+    "ratio": window.devicePixelRatioF(),
+    "sized": [sized.width(), sized.height()],
+    "plain": [plain.width(), plain.height()],
+    "scene": [round(plot.sceneBoundingRect().width()), round(plot.sceneBoundingRect().height())],
+    "dark": dark,
+}))
+window.close()
+"""
+
+
+def test_a_png_export_at_a_device_pixel_ratio_of_2_has_the_chosen_size_and_the_same_look(
+    tmp_path,
+):
+    import json
+    import subprocess
+    import sys
+
+    import explorer
+
+    script = tmp_path / "export.py"
+    script.write_text(HIDPI_EXPORT)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(explorer.__file__)))
+    results = {}
+    for scale in ("1", "2"):
+        folder = tmp_path / scale
+        folder.mkdir()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale}
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        done = subprocess.run(
+            [sys.executable, str(script), str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        results[scale] = json.loads(done.stdout.strip().splitlines()[-1])
+    single, double = results["1"], results["2"]
+    assert single["ratio"] == 1 and double["ratio"] == 2
+    for result in (single, double):
+        assert result["sized"][0] == 800  # the width asked for, whatever the screen
+        # By default, the plot's size on screen in logical pixels (not twice as wide).
+        assert result["plain"] == pytest.approx(result["scene"], abs=1)
+    assert double["sized"] == single["sized"]
+    # Text and lines take the same share of the picture: no half-size text at ratio 2.
+    assert double["dark"] == pytest.approx(single["dark"], rel=0.1)

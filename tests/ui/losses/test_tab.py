@@ -12,6 +12,8 @@ from explorer.lossbench.curves import sample_points
 from explorer.lossbench.spec import LOSSES
 from explorer.lossbench.tensors import random_tensor
 from explorer.ui.losses.tab import LossesTab
+from explorer.ui.plots.edge_marks import arrow_way
+from explorer.ui.theme import theme
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -89,7 +91,7 @@ def test_names_for_automation(tab):
     assert tab.findChild(QLabel, "lossValue")
 
 
-def test_default_is_the_seed_example_l1_on_3_by_5(tab):
+def test_default_is_the_lecture_notes_example_l1_on_3_by_5(tab):
     x, t = tab.input_model.values(), tab.target_model.values()
     assert x.shape == t.shape == (3, 5)
     assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
@@ -414,7 +416,8 @@ def test_an_overflowing_cell_shows_inf_in_grey_with_a_message_and_no_stale_gradi
     output, grad = tab.output_model, tab.gradient_model
     assert shown_value(tab) == "inf"
     assert output.text(0, 0) == "inf"
-    assert output.background(0, 0).name() == "#c8c8c8"  # neutral, not on the heat scale
+    neutral = theme().palette.neutral  # not on the heat scale
+    assert output.background(0, 0).getRgb()[:3] == neutral
     assert "the loss overflows: output[0, 0] is inf" in tab.message.text()
     assert "MSELoss" in tab.findChild(QComboBox, "lossKind").currentText()
     # Every table shows MSE's numbers: the gradient is 2 (x - y), not L1's ±1.
@@ -598,3 +601,122 @@ def test_curve_legends_stand_outside_the_data(qtbot, tab):
         legend, data = plot.legend.sceneBoundingRect(), plot.vb.sceneBoundingRect()
         assert not legend.intersects(data), name
         assert plot.sceneBoundingRect().contains(legend), name
+
+
+def type_into(qtbot, box, text: str) -> None:
+    """Select the box's text and type ``text``, as a person would (no Enter yet)."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+
+
+def test_typing_a_shape_applies_it_only_when_the_edit_ends(qtbot, tab):
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow)  # Tab moves the focus in the active window only
+    before = tab.input_model.values()
+    seeds = []
+    tab.seed_spin.valueChanged.connect(seeds.append)
+    type_into(qtbot, tab.n_spin, "12")  # "1" on the way would drop rows 1 and 2
+    assert tab.input_model.values().shape == (3, 5)
+    qtbot.keyClick(tab.n_spin.lineEdit(), Qt.Key.Key_Tab)  # the focus leaves: applied
+    assert tab.input_model.values().shape == (12, 5)
+    np.testing.assert_array_equal(tab.input_model.values()[:3], before)
+    type_into(qtbot, tab.c_spin, "12")
+    qtbot.keyClick(tab.c_spin.lineEdit(), Qt.Key.Key_Return)
+    np.testing.assert_array_equal(tab.input_model.values()[:3, :5], before)
+    type_into(qtbot, tab.seed_spin, "42")
+    qtbot.keyClick(tab.seed_spin.lineEdit(), Qt.Key.Key_Return)
+    assert seeds == [42]  # one draw, not one per digit
+    tab.close()
+
+
+def paste_into(qtbot, tab, name, row, column, text):
+    from PySide6.QtGui import QGuiApplication
+
+    view = table(tab, name)
+    view.setCurrentIndex(view.model().index(row, column))
+    QGuiApplication.clipboard().setText(text)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_pasting_a_4_by_6_block_into_3_by_5_grows_the_shape_everywhere(qtbot, tab):
+    before = tab.input_model.values()
+    block = np.arange(24.0).reshape(4, 6) / 10
+    paste_into(qtbot, tab, "lossInput", 0, 0, "\n".join("\t".join(map(str, r)) for r in block))
+    assert tab.data_panel.shape() == (4, 6)
+    assert (tab.n_spin.value(), tab.c_spin.value()) == (4, 6)
+    np.testing.assert_array_equal(tab.input_model.values(), block)
+    assert tab.target_model.values().shape == (4, 6)
+    assert tab.gradient_model.values().shape == (4, 6)
+    assert tab.message.text().startswith("N × C is now 4 × 6 to hold the pasted 4 × 6 block")
+    assert "left out" not in tab.message.text()
+    x, t = tab.input_model.values(), tab.target_model.values()
+    assert shown_value(tab) == f"{np.abs(x - t).mean():.6f}"
+    assert not np.array_equal(before, x[:3, :5])
+
+
+def test_a_paste_beyond_16_rows_names_what_was_left_out(qtbot, tab):
+    text = "\n".join(f"{r}\t{r + 0.5}" for r in range(20))
+    paste_into(qtbot, tab, "lossInput", 0, 4, text)
+    assert tab.data_panel.shape() == (16, 6)
+    values = tab.input_model.values()
+    np.testing.assert_array_equal(values[:, 4], np.arange(16.0))
+    np.testing.assert_array_equal(values[:, 5], np.arange(16.0) + 0.5)
+    message = tab.message.text()
+    assert "⚠ Pasted 20 × 2 at input[0, 4]: rows 16–19 left out (N is at most 16)" in message
+    assert tab.message.property("level") == "warning"
+
+
+def test_class_indices_take_a_pasted_column_and_leave_the_rest_out(qtbot, tab):
+    tab.set_loss("CrossEntropy")
+    paste_into(qtbot, tab, "lossTarget", 0, 0, "1 7\n2 8\n0 9\n4 9\n")
+    assert tab.data_panel.shape() == (4, 5)
+    np.testing.assert_array_equal(tab.target_model.values(), [1, 2, 0, 4])
+    assert tab.input_model.values().shape == (4, 5)
+    assert (
+        "⚠ Pasted 4 × 2 at target[0]: column 1 left out (class indices are one column)"
+        in tab.message.text()
+    )
+
+
+def test_dots_beyond_the_view_are_arrows_at_its_edge_with_their_values(qtbot, tab):
+    shown(qtbot, tab)
+    x = np.zeros((3, 5))
+    x[0, 0], x[1, 1] = 5.0, -4.0  # errors past ±3 (the target is 0)
+    tab.set_tensors(x, np.zeros((3, 5)))
+    marks = tab.curves.edge_marks["regression-curves"]
+    assert marks.count() == 2
+    true_x, true_y = marks.marked_points()
+    np.testing.assert_array_equal(sorted(true_x), [-4.0, 5.0])
+    spots = marks.scatter.data
+    (x0, x1), (y0, y1) = tab.curves.regression.vb.viewRange()
+    assert all(x0 < spot["x"] < x1 and y0 < spot["y"] < y1 for spot in spots)
+    assert sorted(arrow_way(symbol) for symbol in spots["symbol"]) == ["left", "right"]
+    tip = marks.scatter.opts["tip"](x=0, y=0, data=(5.0, 5.0))
+    assert tip.startswith("error x − y = 5\nloss = 5")
+    # Within the view again: no arrows.
+    tab.set_tensors(np.full((3, 5), 0.5), np.zeros((3, 5)))
+    assert marks.count() == 0 and len(marks.scatter.data) == 0
+
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_edge_arrows_take_the_dots_colour_and_the_appearances_outline(qtbot, tab, appearance):
+    from explorer.ui.colors import PALETTES
+    from explorer.ui.losses.curve_panels import COLORS, curve_color
+
+    shown(qtbot, tab)
+    x = np.zeros((3, 5))
+    x[0, 0] = 5.0
+    tab.set_tensors(x, np.zeros((3, 5)))
+    palette = PALETTES[appearance]
+    theme().set(palette=palette, zoom=1.5)
+    kind, _options = tab.current_options()
+    dots = curve_color(kind if kind in COLORS else "CE")  # a classification loss: CE's
+    assert tab.curves.edge_marks["regression-curves"].count() == 1
+    for name, marks in tab.curves.edge_marks.items():
+        assert marks.scatter.opts["brush"].color() == dots
+        assert marks.scatter.opts["pen"].color().getRgb()[:3] == palette.outline
+        assert marks.scatter.opts["brush"].color() == (
+            tab.curves.sample_dots[name].opts["brush"].color()
+        )

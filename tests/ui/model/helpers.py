@@ -1,7 +1,7 @@
 """Shared by the Model tab's GUI tests: build the tab, find its widgets, read its tree."""
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.ui.model.tab import ModelTab
@@ -56,3 +56,48 @@ def drawn_labels(axis) -> list[str]:
         finally:
             painter.end()
     return [text for _rect, _flags, text in specs[2]] if specs else []
+
+
+def view_point(plot, x: float, y: float):
+    """Where the data point (x, y) of ``plot`` (a PlotItem) is on its view's viewport."""
+    scene = plot.vb.mapViewToScene(QPointF(x, y))
+    return plot.scene().views()[0].mapFromScene(scene)
+
+
+def drag(view, start, end, steps: int = 8) -> None:
+    """Press the left button at ``start`` on ``view``'s viewport, move to ``end``, release."""
+    viewport = view.viewport()
+
+    def send(kind, point, buttons):
+        button = (
+            Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+        )
+        event = QMouseEvent(
+            kind,
+            QPointF(point),
+            QPointF(viewport.mapToGlobal(point)),
+            button,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    send(QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+    for step in range(1, steps + 1):
+        point = start + (end - start) * step / steps
+        send(QEvent.Type.MouseMove, point, Qt.MouseButton.LeftButton)
+    send(QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+
+
+def hover(view, point) -> None:
+    """Move the pointer (no button down) to ``point`` on ``view``'s viewport."""
+    viewport = view.viewport()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        QPointF(viewport.mapToGlobal(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)

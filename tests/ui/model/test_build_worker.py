@@ -36,11 +36,11 @@ def test_shutdown_waits_for_a_background_build(qtbot, tab, monkeypatch):
 
 
 def test_background_build_hands_over_the_model_and_ends_its_thread(qtbot):
-    from explorer.inspect.mlp_config import validate_config
+    from explorer.model.config import MLPConfig
     from explorer.ui.model.build_worker import BackgroundBuild
 
     builder = BackgroundBuild()
-    config = validate_config({"input_features": 5, "hidden_sizes": [4], "output_features": 3})
+    config = MLPConfig(input_features=5, hidden_sizes=(4,), output_features=3)
     with qtbot.waitSignal(builder.sigBuilt, timeout=10_000) as blocker:
         builder.start(config)
         assert builder.is_running()
@@ -57,19 +57,19 @@ def test_garbage_collector_stays_out_of_the_build_thread(qtbot, monkeypatch):
     import threading
 
     import explorer.ui.model.build_worker as build_worker
-    from explorer.inspect.mlp_config import validate_config
+    from explorer.model.config import MLPConfig
 
     seen = []
-    real_build = build_worker.build_mlp
+    real_build = MLPConfig.build
 
     def build(config):
         seen.append((threading.current_thread() is threading.main_thread(), gc.isenabled()))
         return real_build(config)
 
-    monkeypatch.setattr(build_worker, "build_mlp", build)
+    monkeypatch.setattr(MLPConfig, "build", build)
     assert gc.isenabled()
     builder = build_worker.BackgroundBuild()
-    config = validate_config({"input_features": 5, "hidden_sizes": [4], "output_features": 3})
+    config = MLPConfig(input_features=5, hidden_sizes=(4,), output_features=3)
     with qtbot.waitSignal(builder.sigBuilt, timeout=10_000):
         builder.start(config)
     assert seen == [(False, False)]  # in the worker thread, with the collector off
@@ -90,14 +90,14 @@ def test_a_failed_build_reports_and_turns_the_collector_back_on(qtbot, monkeypat
     import gc
 
     import explorer.ui.model.build_worker as build_worker
-    from explorer.inspect.mlp_config import validate_config
+    from explorer.model.config import MLPConfig
 
     def build(config):
         raise error
 
-    monkeypatch.setattr(build_worker, "build_mlp", build)
+    monkeypatch.setattr(MLPConfig, "build", build)
     builder = build_worker.BackgroundBuild()
-    config = validate_config({"input_features": 5, "hidden_sizes": [4], "output_features": 3})
+    config = MLPConfig(input_features=5, hidden_sizes=(4,), output_features=3)
     with qtbot.waitSignal(builder.sigFailed, timeout=10_000) as blocker:
         builder.start(config)
     assert blocker.args == [message]

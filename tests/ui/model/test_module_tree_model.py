@@ -3,13 +3,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from explorer.engine import Tensor
-from explorer.inspect.mlp_config import build_mlp, validate_config
+from explorer.model.config import MLPConfig
 from explorer.ui.model.module_tree_model import ModuleTreeModel
 
 
 def small_model():
     config = {"input_features": 4, "hidden_sizes": [3, 2], "output_features": 2}
-    return build_mlp(validate_config(config))
+    return MLPConfig.from_dict(config).build()
 
 
 def test_model_passes_qts_item_model_checks(qtmodeltester):

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.engine import Tensor
-from explorer.inspect.mlp_config import build_mlp, validate_config
-from explorer.ui.model.tab import BUDGET_KEY, ModelTab
+from explorer.model.config import MLPConfig
+from explorer.model.document import ModelDocument
+from explorer.ui.model.tab import ModelTab
 from tests.ui.model.helpers import child, configure, make_tab, tree_rows
 
 NAMES = {
@@ -47,7 +48,7 @@ def test_names_tooltips_and_defaults(tab):
         for widget in tab.findChildren(kind):
             if widget.objectName() and not widget.objectName().startswith("qt_"):
                 assert widget.toolTip(), f"{widget.objectName()} has no tooltip"
-    assert tab.model_config()["hidden_sizes"] == [256]
+    assert tab.document.config.hidden_sizes == (256,)
     assert child(tab, "hiddenSizes").text() == "256"
     assert child(tab, "modelRepr").toPlainText() == repr(tab.model())
     assert "Total params: 203,530" in tab.totals.text()
@@ -71,8 +72,8 @@ def test_built_model_matches_the_engines_own_answers(
         qtbot.mouseClick(child(tab, "buildModel"), Qt.MouseButton.LeftButton)
     model = tab.model()
     assert blocker.args == [model]
-    assert tab.model_config()["activation"] == activation
-    expected = build_mlp(validate_config({**tab.model_config()}))
+    assert tab.document.config.activation == activation
+    expected = tab.document.config.build()
     assert repr(expected) == repr(model)
     assert child(tab, "modelRepr").toPlainText() == repr(model)
 
@@ -146,9 +147,7 @@ def test_invalid_configuration_is_refused_with_a_message(qtbot, tab, hidden, quo
 
 
 def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkeypatch):
-    import explorer.ui.model.tab as model_tab
-
-    monkeypatch.setattr(model_tab, "build_mlp", lambda config: pytest.fail("allocated"))
+    monkeypatch.setattr(MLPConfig, "build", lambda config: pytest.fail("allocated"))
     before = tab.model()
     configure(qtbot, tab, 100_000, "1000", 10)
     assert tab.build_model() is False
@@ -156,17 +155,20 @@ def test_oversized_configuration_is_refused_before_allocation(qtbot, tab, monkey
     text = child(tab, "configMessage").text()
     assert "100,011,010 parameters" in text and "budget of 50,000,000" in text
     with pytest.raises(ValueError, match="budget"):
-        tab.set_model_config({"input_features": 100_000, "hidden_sizes": [1000]})
+        tab.set_model_config(MLPConfig(input_features=100_000, hidden_sizes=(1000,)))
 
 
-def test_budget_is_a_remembered_setting(qtbot, tab):
-    from explorer.ui.settings import make_settings
+def test_budget_is_a_remembered_setting(qtbot):
+    from explorer.ui.settings import BUDGET_KEY, make_settings, model_document
 
+    tab = ModelTab(model_document())
+    qtbot.addWidget(tab)
     child(tab, "parameterBudget").setValue(100_000)
+    assert tab.document.budget.limit == 100_000
     assert int(make_settings().value(BUDGET_KEY)) == 100_000
     configure(qtbot, tab, 784, "256", 10)
     assert tab.build_model() is False
-    again = ModelTab()
+    again = ModelTab(model_document())
     qtbot.addWidget(again)
     assert again.form.budget == 100_000
     make_settings().remove(BUDGET_KEY)
@@ -179,7 +181,7 @@ def test_refresh_parameters_rereads_values_and_gradients(qtbot, tab):
     model = tab.model()
     model(Tensor(np.ones((4, 784), dtype=np.float32))).sum().backward()
     model.linear2.weight.data += 1.0
-    tab.refresh_parameters()
+    tab.document.notify_weights_changed()  # as a training run says it
     x, y = tab.weights.values_curve.getData()
     assert x.min() > 0.5
     assert tab.weights.gradient_message() == ""
@@ -199,66 +201,69 @@ def test_rebuilding_a_trained_model_asks_first(qtbot, tab):
     asked = []
     tab.confirm_rebuild = lambda parent: asked.append(parent) or False
     first = tab.model()
-    tab.mark_trained(True)
+    tab.document.set_trained(True)
     assert "trained" in tab.totals.text()
     assert tab.build_model() is False
     assert asked == [tab] and tab.model() is first
     tab.confirm_rebuild = lambda parent: True
     assert tab.build_model() is True
-    assert tab.model() is not first and not tab.is_trained()
+    assert tab.model() is not first and not tab.document.trained
+    assert "trained" not in tab.totals.text()
 
 
 def test_rebuilding_while_training_asks_and_says_the_run_stops(qtbot, tab):
     asked = []
     tab.confirm_rebuild = lambda parent: asked.append(parent.rebuild_question()) or False
-    training = [True]
-    tab.set_training_probe(lambda: training[0])
+    tab.document.set_training(True)
     first = tab.model()
-    assert tab.is_training() and not tab.is_trained()
+    assert tab.document.training and not tab.document.trained
     assert tab.build_model() is False  # asks although no weights are trained yet
     assert "stops that run" in asked[0] and "discards" not in asked[0]
     assert tab.model() is first
     assert "training run were kept" in child(tab, "configMessage").text()
-    tab.mark_trained(True)
+    tab.document.set_trained(True)
     assert "stops that run and discards the trained weights" in tab.rebuild_question()
-    training[0] = False
+    tab.document.set_training(False)
     assert "stops" not in tab.rebuild_question()
     assert "trained weights" in tab.rebuild_question()
-    tab.set_training_probe(None)
-    tab.mark_trained(False)
+    tab.document.set_trained(False)
     assert tab.build_model() is True and len(asked) == 1  # nothing to lose: no question
     assert tab.build_model(confirm=False) is True
 
 
 def test_set_model_config_builds_and_announces(qtbot, tab):
-    config = {"input_features": 64, "hidden_sizes": [32, 16], "output_features": 10, "seed": 7}
+    config = MLPConfig(input_features=64, hidden_sizes=(32, 16), output_features=10, seed=7)
     with qtbot.waitSignal(tab.sigModelChanged):
         assert tab.set_model_config(config) is True
     assert child(tab, "hiddenSizes").text() == "32, 16"
-    assert tab.model_config()["seed"] == 7
+    assert tab.document.config.seed == 7
     assert [n for n, _ in tab.model().named_children()] == ["linear1", "linear2", "linear3"]
     with pytest.raises(ValueError, match="activation"):
-        tab.set_model_config({"activation": "swish"})
+        tab.set_model_config(MLPConfig(activation="swish"))
 
 
 def test_state_round_trip_and_validation(qtbot, tab):
-    tab.set_model_config({"hidden_sizes": [16], "input_features": 8, "output_features": 3})
+    tab.set_model_config(MLPConfig(hidden_sizes=(16,), input_features=8, output_features=3))
     tab.select("linear2.bias")
     child(tab, "recurse").setChecked(False)
     tab.views.setCurrentIndex(1)
     state = tab.state()
-    other = ModelTab()
+    assert "config" not in state  # the model document's, saved in its own section
+    document = ModelDocument()
+    document.restore_state(tab.document.state())  # a session restores the document first
+    other = ModelTab(document)
     qtbot.addWidget(other)
     other.restore_state(state)
     assert other.state() == state
-    assert other.model_config()["hidden_sizes"] == [16]
+    assert other.document.config.hidden_sizes == (16,)
     assert other.selected_path() == "linear2.bias"
     with pytest.raises(ValueError, match="recurse"):
         other.restore_state({**state, "recurse": "yes"})
     with pytest.raises(ValueError, match="unknown"):
         other.restore_state({**state, "colour": 1})
-    with pytest.raises(ValueError, match="hidden size"):
-        other.restore_state({**state, "config": {**state["config"], "hidden_sizes": [0]}})
+    bad = {**tab.document.state(), "config": {"hidden_sizes": [0]}}
+    with pytest.raises(ValueError, match="hidden_sizes"):
+        other.document.restore_state(bad)
 
 
 def test_export_items_are_the_tabs_plots_that_hold_data(tab):
@@ -297,9 +302,9 @@ def test_tree_copies_the_python_path_of_a_row(tab):
 
 
 def test_partial_state_keeps_the_configuration(tab):
-    tab.set_model_config({"input_features": 12, "hidden_sizes": [5], "output_features": 3})
+    tab.set_model_config(MLPConfig(input_features=12, hidden_sizes=(5,), output_features=3))
     tab.restore_state({"view": "forward"})
-    assert tab.model_config()["input_features"] == 12
+    assert tab.document.config.input_features == 12
     assert tab.views.currentWidget() is tab.forward
 
 
@@ -310,7 +315,7 @@ def _shown(qtbot, tab, width=1280, height=800):
     tab.grab()  # lays out the plots as painted
 
 
-LARGE = {"input_features": 784, "hidden_sizes": [4000, 4000], "output_features": 10}
+LARGE = MLPConfig(input_features=784, hidden_sizes=(4000, 4000), output_features=10)
 
 
 def test_a_large_models_names_and_counts_fit_their_columns(qtbot, tab):
@@ -318,7 +323,7 @@ def test_a_large_models_names_and_counts_fit_their_columns(qtbot, tab):
 
     from explorer.ui.model.tab import FITTED_COLUMNS
 
-    tab.set_model_config({**tab.model_config(), **LARGE})
+    tab.set_model_config(LARGE)
     _shown(qtbot, tab)
     model, metrics = tab.tree.model(), QFontMetrics(tab.tree.font())
     bold = QFontMetrics(tab.tree_model._bold)
@@ -336,7 +341,7 @@ def test_a_large_models_names_and_counts_fit_their_columns(qtbot, tab):
 def test_the_unit_picture_keeps_a_readable_size_and_its_whole_title(qtbot, tab):
     from explorer.ui.model.unit_image import MINIMUM
 
-    tab.set_model_config({**tab.model_config(), **LARGE})
+    tab.set_model_config(LARGE)
     tab.select("linear1.weight")
     _shown(qtbot, tab, 1024, 640)
     unit = tab.weights.unit_plot
@@ -364,7 +369,7 @@ def test_a_square_weight_has_square_cells_on_screen_and_in_the_png(qtbot, tab, t
 
     from explorer.ui.export.files import ExportOptions, export_png
 
-    tab.set_model_config({**tab.model_config(), "input_features": 64, "hidden_sizes": [64]})
+    tab.set_model_config(MLPConfig(input_features=64, hidden_sizes=(64,)))
     tab.model().linear1.weight.data[...] = 0.05  # one colour: the picture is easy to find
     tab.select("linear1.weight")
     _shown(qtbot, tab)
@@ -388,3 +393,17 @@ def test_a_square_weight_has_square_cells_on_screen_and_in_the_png(qtbot, tab, t
     # A long strip (10 x 64) fills its plot instead.
     tab.select("linear2.weight")
     assert not tab.weights.heatmap_plot.vb.state["aspectLocked"]
+
+
+def test_typing_a_size_only_prices_it_and_never_rebuilds(qtbot, tab):
+    # The form prices each keystroke (a live parameter count); only Build model replaces the
+    # model, so a number passed through on the way ("1" of "128") destroys nothing.
+    model = tab.model()
+    box = child(tab, "outputFeatures")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "12")
+    assert tab.model() is model
+    message = child(tab, "configMessage").text()
+    assert message.split(":")[0].endswith("-12")  # the layer sizes, priced as typed
+    assert "edited: press Build model to apply" in message

@@ -9,23 +9,16 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QComboBox, QProgressBar, QPushButton, QSpinBox
 
-from explorer.engine import nn
+from explorer.model.config import MLPConfig
 from explorer.ui.training.numbers import format_value
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
     WAIT_MS,
-    assert_no_training_thread_left,
     click,
     make_tab,
     wait_loaded,
     wait_stopped,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_training_thread_left():
-    yield
-    assert_no_training_thread_left()
 
 
 def points(curve) -> int:
@@ -35,7 +28,7 @@ def points(curve) -> int:
 
 def shutdown(tab: TrainingTab) -> None:
     tab.shutdown()
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
 
 
 def test_controls_carry_the_documented_object_names(qtbot):
@@ -85,12 +78,12 @@ def test_the_sample_cross_entropy_equals_its_loss(qtbot):
     p, q, h, loss = info.values()
     assert p.sum() == 1 and q.sum() == pytest.approx(1)
     assert h == pytest.approx(loss, rel=1e-4, abs=1e-6)
-    assert f"H(P, Q) = {format_value(h)} nats" in info.cross_entropy_label.text()
-    assert f"sample loss = {format_value(loss)} nats" in info.loss_label.text()
+    assert info.cross_entropy_label.copied_text() == f"H(P, Q) = {format_value(h)} nats"
+    assert info.loss_label.copied_text() == f"sample loss = {format_value(loss)} nats"
     with qtbot.waitSignal(tab.sigOpenDistributions) as blocker:
         click(qtbot, info.open_button)
     assert blocker.args[0] == p.tolist()
-    assert blocker.args[2] == tab.dataset().class_names  # the categories keep their names
+    assert blocker.args[2] == tab.data.dataset.class_names  # the categories keep their names
     shutdown(tab)
 
 
@@ -101,13 +94,13 @@ def test_pause_step_resume_and_reset(qtbot):
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
     click(qtbot, view.pause)
     wait_stopped(qtbot, tab, "paused")
-    assert view.pause.text() == "Resume"
+    assert view.pause.text() == "&Resume"
     assert not view.dataset.isEnabled()
     # Count recorded steps, not curve points: the curve may be clipped to view and downsampled.
     before = len(tab.display.run.steps)
     click(qtbot, view.step)
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not tab.controller.is_running(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.controller.is_running(), timeout=WAIT_MS)
     assert len(tab.display.run.steps) == before + 1  # Step takes exactly one batch
     tab.display.tick()
     assert tab.loss_plot.raw_curve.getData()[0][-1] == tab.display.run.steps[-1]
@@ -115,10 +108,10 @@ def test_pause_step_resume_and_reset(qtbot):
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
     run = tab.display.run
     click(qtbot, view.reset)
-    assert not tab.controller.has_thread()
+    assert not tab.runner.controller.has_thread()
     assert run.status == "stopped"
     assert points(tab.loss_plot.raw_curve) == 0
-    assert view.pause.text() == "Pause" and not view.pause.isEnabled()
+    assert view.pause.text() == "&Pause" and not view.pause.isEnabled()
     assert view.dataset.isEnabled()
     shutdown(tab)
 
@@ -126,7 +119,8 @@ def test_pause_step_resume_and_reset(qtbot):
 def test_a_diverging_run_ends_with_the_message_not_nan(qtbot):
     tab = make_tab(qtbot, kind="blobs", samples=400, epochs=5, batch=32)
     # Two hidden layers: the default single wide layer's dead ReLUs can keep lr=10 finite.
-    tab.link._own = nn.MLP(2, (32, 32), tab.dataset().num_classes)
+    classes = tab.data.dataset.num_classes
+    tab.document.build(MLPConfig(input_features=2, hidden_sizes=(32, 32), output_features=classes))
     settings = tab.view.settings
     settings.optimizer.setCurrentIndex(settings.optimizer.findData("momentum"))
     settings.momentum.setValue(0.99)
@@ -154,7 +148,7 @@ def test_runs_overlay_rename_and_delete(qtbot):
     assert tab.runs.rename(0, "slow lr")
     assert tab.loss_plot.overlay_names() == ["slow lr"]
     legend = [label.text for _, label in tab.loss_plot.legend.items]
-    assert "slow lr" in legend and second.name in legend
+    assert legend == [second.name, "validation"]  # the runs list names "slow lr"
     tab.runs.set_overlay(0, False)
     assert tab.loss_plot.overlay_names() == []
     tab.runs.set_overlay(0, True)
@@ -186,16 +180,17 @@ def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    trained = {k: v.clone() for k, v in tab.model().state_dict().items()}
+    trained = {k: v.clone() for k, v in tab.document.model.state_dict().items()}
     path = tmp_path / "weights.npz"
     tab.ask_save_path = lambda: str(path)
     click(qtbot, tab.view.save_weights)
     assert "Saved" in tab.message()
     click(qtbot, tab.view.reset)
-    assert not np.allclose(tab.model().state_dict()["linear1.weight"], trained["linear1.weight"])
+    fresh = tab.document.model.state_dict()["linear1.weight"]
+    assert not np.allclose(fresh, trained["linear1.weight"])
     tab.ask_open_path = lambda: str(path)
     click(qtbot, tab.view.load_weights)
-    for key, value in tab.model().state_dict().items():
+    for key, value in tab.document.model.state_dict().items():
         np.testing.assert_array_equal(value, trained[key])
     assert tab.view.settings.keep_weights.isChecked()
     bad = tmp_path / "bad.npz"
@@ -227,6 +222,8 @@ def test_state_round_trip_keeps_runs_and_controls(qtbot):
         again.restore_state({**state, "runs": [{"name": ""}]})
     with pytest.raises(ValueError, match="lr"):
         again.restore_state({**state, "settings": {**state["settings"], "lr": -1}})
+    again.restore_state({**state, "runs": [], "current_run": None})  # a session without runs
+    assert again.view.progress.format() == "Ready" and again.view.progress.value() == 0
     shutdown(tab)
     shutdown(again)
 
@@ -235,7 +232,7 @@ def test_data_files_that_do_not_load_give_a_clear_message(qtbot, tmp_path):
     tab = make_tab(qtbot)
     dataset = tab.view.dataset
     dataset.kind.setCurrentIndex(dataset.kind.findData("csv"))
-    assert "choose a CSV file" in tab.message()
+    assert tab.message() == "Choose a CSV file (Open… beside File)."
     assert not tab.view.start.isEnabled()
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2,0\n3,x,1\n")
@@ -277,15 +274,17 @@ def test_in_the_main_window_it_trains_the_model_tabs_instance(qtbot):
     window = MainWindow()
     qtbot.addWidget(window, before_close_func=lambda w: w.tab("training").shutdown())
     model_tab, tab = window.tab("model"), window.tab("training")
-    assert tab.model() is model_tab.model()
+    assert tab.document.model is model_tab.model()
     tab.view.dataset.params["spiral"]["n_samples"].setValue(150)
     tab.view.settings.epochs.setValue(1)
-    assert not tab.view.adapt_banner.isHidden()  # the default 784-256-10 MLP does not fit
-    click(qtbot, tab.view.start)  # an untrained model is adapted without asking
+    # A fresh start's untrained 784-256-10 follows the data: ready to train, no banner.
+    assert tab.view.adapt_banner.isHidden()
+    assert model_tab.model().input_features == 2 and tab.document.model is model_tab.model()
+    click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
     model = model_tab.model()
     assert (model.input_features, model.output_features) == (2, 3)
-    assert tab.model() is model and model_tab.is_trained()
+    assert tab.document.model is model and window.model_document.trained
     assert tab.view.adapt_banner.isHidden()
     click(qtbot, tab.view.info_link.open_button)
     assert window.tabs.currentWidget() is window.tab("distributions")
@@ -346,11 +345,11 @@ window = MainWindow()
 window.show()
 tab = window.tab("training")
 tab.view.settings.epochs.setValue(100000)
-assert tab.start(), tab.message()
+assert tab.runner.start(), tab.message()
 how = sys.argv[1]
 QTimer.singleShot(400, window.close if how == "close" else app.quit)
 code = app.exec()
-assert not tab.controller.has_thread(), "worker thread still there"
+assert not tab.runner.controller.has_thread(), "worker thread still there"
 sys.exit(code)
 """
 
@@ -391,7 +390,7 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert tab.message() == "" and tab.dataset().num_features == 3
+    assert tab.message() == "" and tab.data.dataset.num_features == 3
     assert tab.view.picture.currentWidget() is tab.view.no_picture
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
@@ -415,24 +414,27 @@ def test_a_csv_file_and_idx_files_train(qtbot, tmp_path):
     dataset.idx_labels.editingFinished.emit()
     wait_loaded(qtbot, tab)
     assert tab.message() == "", tab.message()
-    assert tab.dataset().feature_shape == (5, 6)
+    assert tab.data.dataset.feature_shape == (5, 6)
     assert tab.view.picture.currentWidget() is tab.view.sample_grid
+    asked = []  # the trained 3-feature model does not fit: Start asks before rebuilding it
+    tab.confirm = lambda parent, title, text: asked.append(text) or True
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
+    assert len(asked) == 1 and "3 inputs" in asked[0]
     assert all(tab.view.sample_grid.captions())
     shutdown(tab)
 
 
 def test_the_display_timer_runs_only_while_training(qtbot):
     tab = make_tab(qtbot, epochs=1)
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.step)
     wait_stopped(qtbot, tab, "paused")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     click(qtbot, tab.view.pause)  # resume
-    assert tab._timer.isActive()
+    assert tab.runner.timer.isActive()
     wait_stopped(qtbot, tab, "done")
-    assert not tab._timer.isActive()
+    assert not tab.runner.timer.isActive()
     shutdown(tab)
 
 
@@ -446,8 +448,8 @@ def test_a_training_process_that_cannot_start_is_a_message_not_a_run(qtbot, monk
     tab = make_tab(qtbot)
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
     assert "Cannot start: the training process did not start: [Errno 11]" in tab.message()
-    assert tab.runs.runs() == [] and not tab.controller.has_thread()
-    assert tab.controller.job is None
+    assert tab.runs.runs() == [] and not tab.runner.controller.has_thread()
+    assert tab.runner.controller.job is None
     assert tab.findChild(QPushButton, "startTraining").isEnabled()
     monkeypatch.undo()  # processes start again: so does training
     click(qtbot, tab.findChild(QPushButton, "startTraining"))
@@ -474,15 +476,36 @@ def test_a_data_file_is_read_once_and_again_only_when_it_changes(qtbot, tmp_path
     dataset.csv_path.setText(str(path))
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 12
+    assert len(reads) == 1 and len(tab.data.val) == 12
     dataset.val_fraction.setValue(0.5)  # split again, not read again
     wait_loaded(qtbot, tab)
-    assert len(reads) == 1 and len(tab._val) == 30 and tab.message() == ""
+    assert len(reads) == 1 and len(tab.data.val) == 30 and tab.message() == ""
     path.write_text(path.read_text() + "1.0,1.0,1\n")
     os.utime(path, ns=(1, 1))  # a changed file: read again
     dataset.csv_path.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert len(reads) == 2 and len(tab.dataset()) == 61
+    assert len(reads) == 2 and len(tab.data.dataset) == 61
+    shutdown(tab)
+
+
+def test_start_and_adapt_above_the_budget_say_so_in_the_tab(qtbot):
+    from explorer.model.budget import ParameterBudget
+    from explorer.model.document import ModelDocument
+
+    document = ModelDocument(MLPConfig(input_features=2, hidden_sizes=(20, 20), output_features=3))
+    document.set_budget(ParameterBudget(1_000))  # 543 parameters fit; 64-20-20-10 does not
+    tab = TrainingTab(document)
+    qtbot.addWidget(tab, before_close_func=lambda widget: widget.shutdown())
+    dataset = tab.view.dataset
+    dataset.kind.setCurrentIndex(dataset.kind.findData("digits"))
+    before = document.model
+    click(qtbot, tab.view.adapt)
+    refusal = "64-20-20-10 would hold 1,930 parameters, above the parameter budget of 1,000"
+    assert tab.message().startswith("Not adapted: " + refusal)
+    click(qtbot, tab.view.start)
+    assert tab.message().startswith("Not started: " + refusal)
+    assert document.model is before and tab.runs.runs() == []
+    assert not tab.runner.controller.has_thread()
     shutdown(tab)
 
 
@@ -534,7 +557,7 @@ def test_files_that_are_not_regular_or_over_the_memory_budget_give_a_clear_messa
         make_settings().remove(MEMORY_BUDGET_KEY)
     dataset.idx_labels.editingFinished.emit()
     wait_loaded(qtbot, tab)
-    assert tab.message() == "" and len(tab.dataset()) == count
+    assert tab.message() == "" and len(tab.data.dataset) == count
     shutdown(tab)
 
 
@@ -544,14 +567,15 @@ def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_p
     from tests.io.crafted import deflated_zeros, npy, npy_header, raw_zip, stored
 
     tab = make_tab(qtbot, epochs=1)
-    tab.adapt_model(confirmed=True)
+    tab.runner.adapt(confirmed=True)
     bomb = tmp_path / "bomb.npz"
     header = npy_header("<f8", (32 << 20,))
     bomb.write_bytes(raw_zip([deflated_zeros("linear1.weight.npy", header, 256)]))
     assert not tab.load_weights(str(bomb))
     assert tab.message().startswith(f"Weights not loaded: {bomb}: does not fit this model")
     lying = tmp_path / "lying.npz"
-    members = [stored(f"{k}.npy", npy(np.array(v))) for k, v in tab.model().state_dict().items()]
+    state = tab.document.model.state_dict()
+    members = [stored(f"{k}.npy", npy(np.array(v))) for k, v in state.items()]
     members[0] = stored("linear1.weight.npy", npy_header("<f4", (2**70, 0)))
     lying.write_bytes(raw_zip(members))
     assert not tab.load_weights(str(lying))
@@ -562,4 +586,129 @@ def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_p
         (tmp_path / "zero.npz").symlink_to("/dev/zero")
         assert not tab.load_weights(str(tmp_path / "zero.npz"))
         assert "not a regular file but a device" in tab.message()
+    shutdown(tab)
+
+
+def test_ticked_runs_orders_of_magnitude_apart_offer_log_y(qtbot):
+    from explorer.ui.training.runs import Run
+
+    tab = make_tab(qtbot)
+    tab.show()
+    steps = [float(s) for s in range(1, 301)]
+    tab.runs.add(
+        Run(
+            1,
+            "#1 standardize off",
+            steps=steps,
+            losses=list(np.linspace(1400, 10, 300)),
+            status="done",
+        )
+    )
+    tab.runs.add(
+        Run(
+            2,
+            "#2 standardize on",
+            steps=steps,
+            losses=list(np.linspace(0.6, 0.1, 300)),
+            status="done",
+        )
+    )
+    offer, log_y = tab.view.log_offer, tab.view.log_y
+    assert offer.isVisible() and "log y" in offer.text()
+    tab.runs.set_overlay(0, False)  # untick the far run: nothing to offer
+    assert not offer.isVisible()
+    tab.runs.set_overlay(0, True)
+    click(qtbot, offer)
+    assert log_y.isChecked() and tab.loss_plot.is_log_y() and not offer.isVisible()
+    shutdown(tab)
+
+
+def test_keys_start_pause_resume_step_and_reset_and_the_tooltips_say_them(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for button, key in (
+        (view.start, "Ctrl+Return"),
+        (view.pause, "Space"),
+        (view.step, "Ctrl+Right"),
+        (view.reset, "Ctrl+R"),
+    ):
+        assert key in button.toolTip()
+    assert [b.text() for b in (view.start, view.pause, view.step, view.reset)] == [
+        "&Start",
+        "&Pause",
+        "S&tep",
+        "R&eset",
+    ]
+    tab.loss_plot.setFocus()
+    qtbot.waitUntil(tab.loss_plot.hasFocus)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Return, ctrl)
+    qtbot.waitUntil(lambda: tab.display.run is not None and len(tab.display.run.steps) > 3)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Space)  # pause
+    wait_stopped(qtbot, tab, "paused")
+    before = len(tab.display.run.steps)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Right, ctrl)  # one step
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) == before + 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.is_running(), timeout=WAIT_MS)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Space)  # resume
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
+    assert tab.runner.is_running()
+    # A widget that takes Space keeps it: the check box toggles, the run goes on.
+    view.log_y.setFocus()
+    qtbot.keyClick(view.log_y, Qt.Key.Key_Space)
+    assert view.log_y.isChecked() and tab.runner.is_running()
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_R, ctrl)  # reset
+    assert not tab.runner.run_in_progress() and tab.display.run is None
+    assert QApplication.focusWidget() is not None
+    shutdown(tab)
+
+
+def test_the_run_keys_clash_with_no_other_key_of_the_app(qtbot):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+    from PySide6.QtWidgets import QAbstractButton
+
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.training.view import RESET_KEY, START_KEYS, STEP_KEY
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    keys = [k for a in window.findChildren(QAction) for k in a.shortcuts()]
+    keys += [s.key() for s in window.findChildren(QShortcut)]
+    keys += [b.shortcut() for b in window.findChildren(QAbstractButton)]
+    texts = [k.toString() for k in keys if not k.isEmpty()]
+    for key in (*START_KEYS, STEP_KEY, RESET_KEY):
+        assert texts.count(QKeySequence(key).toString()) == 1, key
+    mnemonics = [t for t in texts if t.startswith("Alt+")]
+    assert len(mnemonics) == len(set(mnemonics)), mnemonics
+    window.close()
+
+
+def test_after_start_by_mouse_space_pauses_and_resumes_and_never_resets(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    click(qtbot, view.start)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
+    assert not view.reset.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    wait_stopped(qtbot, tab, "paused")
+    assert tab.runner.run_in_progress()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(tab.runner.is_running, timeout=WAIT_MS)
+    click(qtbot, view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    click(qtbot, view.reset)  # the run ends; the focus leaves no run button behind
+    qtbot.keyClick(QApplication.focusWidget() or tab, Qt.Key.Key_Space)
+    assert tab.display.run is None and not tab.runner.run_in_progress()
     shutdown(tab)

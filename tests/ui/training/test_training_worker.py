@@ -3,7 +3,9 @@ import math
 
 import numpy as np
 
+from explorer.model.config import MLPConfig
 from explorer.training import DEFAULT_RUN, EpochRecord, setup_run
+from explorer.training.run_setup import RunSetup
 from explorer.ui.training.worker import TrainingController
 
 WAIT_MS = 20_000
@@ -26,11 +28,21 @@ def collect(controller):
     return got
 
 
+def attach(controller, trainer, run_id=1):
+    """Attach the run ``trainer`` describes; its model follows the process."""
+    model = trainer.model
+    config = MLPConfig.from_dict(model.config())
+    setup = RunSetup.create(
+        run_id, config, model.state_dict(), trainer.train_data, trainer.val_data, trainer.config
+    )
+    controller.attach(setup, model)
+
+
 def attached(trainer, run_id=1):
     """A controller with ``trainer``'s run attached (not stepping), and what it reports."""
     controller = TrainingController()
     got = collect(controller)
-    controller.attach(run_id, trainer)
+    attach(controller, trainer, run_id)
     return controller, got
 
 
@@ -90,7 +102,7 @@ def test_step_takes_exactly_the_requested_steps(qtbot):
 def test_weights_changed_while_paused_are_where_the_run_continues(qtbot):
     run, reference = small_run(), small_run()
     controller = TrainingController()
-    controller.attach(1, run.trainer)
+    attach(controller, run.trainer)
     with qtbot.waitSignal(controller.sigStopped, timeout=WAIT_MS):
         controller.step(2)
     zeros = {k: np.zeros_like(v) for k, v in run.trainer.model.state_dict().items()}
@@ -183,19 +195,22 @@ def test_the_garbage_collector_stays_out_of_the_relay_thread(qtbot):
 def test_a_rebuild_during_a_run_says_the_run_will_stop(qtbot):
     from PySide6.QtWidgets import QPushButton
 
+    from explorer.model.document import ModelDocument
     from explorer.ui.model.tab import ModelTab
     from explorer.ui.training.tab import TrainingTab
 
-    model_tab = ModelTab()
+    document = ModelDocument()
+    model_tab = ModelTab(document)
     qtbot.addWidget(model_tab)
-    training_tab = TrainingTab(model_tab=model_tab)
+    training_tab = TrainingTab(document)
     qtbot.addWidget(training_tab)
-    assert not model_tab.is_training()
+    assert not document.training
     training_tab.findChild(QPushButton, "stepTraining").click()  # one batch: a paused run
-    qtbot.waitUntil(training_tab.run_in_progress, timeout=WAIT_MS)
-    assert model_tab.is_training()
+    qtbot.waitUntil(training_tab.runner.run_in_progress, timeout=WAIT_MS)
+    assert document.training
     assert "stops that run" in model_tab.rebuild_question()
     training_tab.shutdown()
+    assert not document.training
 
 
 def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
@@ -204,7 +219,7 @@ def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
     spare = controller._spare
     controller.prepare()  # one is enough
     assert controller._spare is spare
-    controller.attach(1, small_run().trainer)
+    attach(controller, small_run().trainer)
     assert controller.process is spare and controller._spare is None
     controller.prepare()
     second = controller._spare
@@ -212,7 +227,7 @@ def test_a_process_prepared_ahead_is_the_next_runs_and_close_ends_it(qtbot):
     assert spare.exit_code() == 0 and second.alive()
     second._process.kill()
     second._process.wait()
-    controller.attach(2, small_run().trainer)  # a dead spare is replaced
+    attach(controller, small_run().trainer, 2)  # a dead spare is replaced
     assert controller.process is not second and controller.process.alive()
     controller.prepare()
     third = controller._spare
@@ -226,7 +241,7 @@ def test_the_training_tab_keeps_a_process_ready_and_ends_it_on_shutdown(qtbot):
 
     tab = make_tab(qtbot)
     tab.show()
-    spare = tab.controller._spare
+    spare = tab.runner.controller._spare
     assert spare is not None and spare.alive() and not spare.started
     tab.shutdown()
     assert spare.exit_code() == 0

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from explorer.engine import Tensor, nn, optim
-from explorer.training import TrainingConfig, compute_loss, make_optimizer
+from explorer.engine import Tensor
+from explorer.model.loss import compute_loss
 
 
 def test_mse_loss_is_squared_error_of_softmax_against_one_hot():
@@ -31,17 +31,3 @@ def test_gradients_flow_to_the_logits_for_both_losses():
         logits = Tensor(np.array([[0.5, -0.5, 0.1]], dtype=np.float32), requires_grad=True)
         compute_loss(logits, np.array([2]), loss).backward()
         assert logits.grad is not None and logits.grad[0, 2] < 0
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "momentum"),
-    [("sgd", optim.SGD, 0), ("momentum", optim.SGD, 0.9), ("adam", optim.Adam, None)],
-)
-def test_optimizer_choice(name, kind, momentum):
-    model = nn.MLP(2, (3,), 2)
-    opt = make_optimizer(model, TrainingConfig(optimizer=name, lr=0.05, weight_decay=1e-3))
-    assert isinstance(opt, kind)
-    group = opt.param_groups[0]
-    assert group["lr"] == 0.05 and group["weight_decay"] == 1e-3
-    if momentum is not None:
-        assert group["momentum"] == momentum
