@@ -209,7 +209,7 @@ class MLPConfig:
         for key, shape in expected.items():
             if np.shape(state[key]) != shape:
                 raise ValueError(
-                    f"weight {quoted(key)} has shape {np.shape(state[key])}; {self.describe()} "
+                    f"weight {quoted(key)} has shape {tuple(np.shape(state[key]))}; {self.describe()} "
                     f"needs {shape}"
                 )
 
