@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from explorer.engine import nn
+from explorer.engine import Tensor, nn
 from explorer.training import EpochRecord
 from explorer.training.process import TrainingProcess
 from explorer.training.run_setup import RunSetup
