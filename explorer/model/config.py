@@ -209,8 +209,8 @@ class MLPConfig:
         for key, shape in expected.items():
             if np.shape(state[key]) != shape:
                 raise ValueError(
-                    f"weight {quoted(key)} has shape {np.shape(state[key])}; {self.describe()} "
-                    f"needs {shape}"
+                    f"weight {quoted(key)} has shape {tuple(np.shape(state[key]))}; "
+                    f"{self.describe()} needs {shape}"
                 )
 
     def fitted_to(self, shapes: dict[str, tuple[int, ...]]) -> MLPConfig | None:

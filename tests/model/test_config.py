@@ -125,7 +125,7 @@ def test_same_seed_builds_the_same_weights_and_reinitialize_agrees():
 
 def test_dtype_is_applied():
     model = MLPConfig(dtype="float64", hidden_sizes=(4,)).build()
-    assert {str(p.dtype) for p in model.parameters()} == {"float64"}
+    assert {str(p.dtype) for p in model.parameters()} == {"torch.float64"}
     assert MLPConfig(dtype="float64", hidden_sizes=(4,)).describes(model)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from explorer.engine import nn
+from explorer.engine import Tensor, nn
 from explorer.training import EpochRecord
 from explorer.training.process import TrainingProcess
 from explorer.training.run_setup import RunSetup
@@ -204,7 +204,7 @@ class TrainingController(QObject):
     def _resume_state(self) -> dict[str, Any]:
         # The GUI's model may have been changed while paused (weights loaded, re-initialized):
         # the process continues from it. A copy: the GUI may change it again meanwhile.
-        return {k: v.copy() for k, v in self._job.model.state_dict().items()}
+        return {k: v.numpy().copy() for k, v in self._job.model.state_dict().items()}
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -266,7 +266,7 @@ class TrainingController(QObject):
             grad = grads.get(name)
             if grad is not None and grad.shape != param.data.shape:
                 grad = None
-            param.grad = grad
+            param.grad = None if grad is None else Tensor(grad)
 
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):

@@ -40,7 +40,7 @@ def numpy_layers(model, x):
     h, out = np.asarray(x, np.float64), {}
     layers = model.layers
     for index, layer in enumerate(layers):
-        h = h @ layer.weight.data.astype(np.float64).T + layer.bias.data
+        h = h @ layer.weight.data.numpy().astype(np.float64).T + layer.bias.data.numpy()
         if index < len(layers) - 1:
             h = act(h)
         out[f"linear{index + 1}"] = h

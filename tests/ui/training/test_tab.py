@@ -180,7 +180,7 @@ def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    trained = {k: v.copy() for k, v in tab.document.model.state_dict().items()}
+    trained = {k: v.clone() for k, v in tab.document.model.state_dict().items()}
     path = tmp_path / "weights.npz"
     tab.ask_save_path = lambda: str(path)
     click(qtbot, tab.view.save_weights)
