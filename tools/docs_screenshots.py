@@ -15,7 +15,9 @@ come from ``tools/gradient_screenshots.py``.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -116,6 +118,7 @@ PICTURES = {
 def private_settings() -> None:
     """Keep the app's settings and sessions in a throw-away folder (before Qt starts)."""
     home = tempfile.mkdtemp(prefix="explorer-screenshots-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         os.environ[name] = str(Path(home) / name.lower())
 
