@@ -21,6 +21,12 @@ if "XDG_RUNTIME_DIR" not in os.environ:
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
+from explorer.engine.fast import backward as fast_backward  # noqa: E402
+
+# Every gradient the fast backward meets is checked against its parent's shape, as the plain
+# walk checks them (the app skips it: it costs about 2% of a training step)
+fast_backward.CHECK_SHAPES = True
+
 # Property tests never depend on timing (no deadline); under CI they draw the same examples
 # every run, so a red CI is reproducible and a green one is not luck. Locally they explore.
 settings.register_profile("dev", deadline=None)

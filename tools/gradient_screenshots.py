@@ -1,38 +1,33 @@
 """Render the Gradient tab's three pages for the user guide: the range test from fresh weights,
 then the landscape and the graph after a short spiral run.
 
-Run: ``QT_QPA_PLATFORM=offscreen python tools/gradient_screenshots.py [OUT_DIR] [WxH]`` (or in
-a virtual X server with ``QT_QPA_PLATFORM=xcb``). Writes ``gradient-graph.png``,
+Run in a virtual X server, as a person sees the app::
+
+    Xvfb :44 -screen 0 1600x1000x24 &
+    DISPLAY=:44 QT_QPA_PLATFORM=xcb python tools/gradient_screenshots.py [OUT_DIR] [WxH]
+
+(``QT_QPA_PLATFORM=offscreen`` needs no display). Writes ``gradient-graph.png``,
 ``gradient-landscape.png`` and ``gradient-lr-finder.png``. ``EXPLORER_APPEARANCE=dark`` and
-``EXPLORER_ZOOM=1.5`` set the appearance and the zoom.
+``EXPLORER_ZOOM=1.5`` set the appearance and the zoom; settings live in a throw-away folder,
+as in ``tools/docs_screenshots.py``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from docs_screenshots import private_settings, pump, wait
 
 EPOCHS = 30
 HIDDEN = (16,)
 
 
-def pump(app, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def wait(app, busy) -> None:
-    while busy():
-        pump(app, 0.02)
-
-
 def main(out: str = "docs", size: str = "1280x820") -> int:
+    private_settings()
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from explorer.model.config import MLPConfig
     from explorer.ui.main_window import MainWindow
@@ -42,7 +37,8 @@ def main(out: str = "docs", size: str = "1280x820") -> int:
     window.resize(width, height)
     window.show()
     window.set_appearance(os.environ.get("EXPLORER_APPEARANCE", "light"))
-    window.set_zoom(float(os.environ.get("EXPLORER_ZOOM", "1")))
+    # As View > Zoom does, without its passing note in the status bar.
+    window.appearance.set_zoom(float(os.environ.get("EXPLORER_ZOOM", "1")))
     window.model_document.build(MLPConfig(input_features=2, hidden_sizes=HIDDEN, output_features=3))
     training = window.tab("training")
     training.view.settings.epochs.setValue(EPOCHS)

@@ -15,6 +15,8 @@ TOOLS = Path(__file__).resolve().parent
 GOLDEN_MODULES = [
     "golden_losses",
     "golden_modules",
+    "golden_semantics",
+    "golden_lecture_notes",
 ]
 
 

@@ -108,7 +108,10 @@ def formats_type(text: str) -> tuple[str, ...]:
     return formats
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_output_options(
+    parser: argparse.ArgumentParser,
+    formats_help: str = "which figure formats to write, e.g. png,svg (default: png,svg,csv)",
+) -> None:
     parser.add_argument(
         "--out",
         required=True,
@@ -121,7 +124,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         type=formats_type,
         default=("png", "svg", "csv"),
         metavar="LIST",
-        help="which figure formats to write, e.g. png,svg (default: png,svg,csv)",
+        help=formats_help,
     )
     size = parser.add_mutually_exclusive_group()
     size.add_argument(
@@ -157,6 +160,109 @@ def hidden_sizes_type(text: str) -> tuple[int, ...]:
         return parse_hidden_sizes(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# -- a training run (export training, export gradient, lr-find) ----------------------------
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    epochs_help: str | None,
+    default_epochs: int | None = None,
+    lr: bool = True,
+) -> None:
+    """The options :func:`run_spec` reads: a dataset, and what changes its default run.
+
+    ``epochs_help`` is the help of ``--epochs`` (None: no ``--epochs``, the default run's
+    epochs); ``lr`` False leaves out ``--lr`` (for a command that sets the rate itself).
+    """
+    from explorer.model.config import MAX_SEED
+    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
+    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS
+
+    parser.add_argument(
+        "--dataset",
+        type=str.lower,
+        choices=DATASET_NAMES,
+        default=DEFAULT_RUN.dataset,
+        metavar="NAME",
+        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
+    )
+    if epochs_help is None:
+        parser.set_defaults(epochs=None)
+    else:
+        parser.add_argument(
+            "--epochs",
+            type=integer(1, MAX_EPOCHS),
+            default=default_epochs,
+            metavar="N",
+            help=epochs_help,
+        )
+    parser.add_argument(
+        "--seed",
+        type=integer(0, MAX_SEED),
+        metavar="S",
+        help="seed of the split, the initial weights and the batch order (default 0)",
+    )
+    parser.add_argument(
+        "--batch-size", type=integer(1, MAX_BATCH_SIZE), metavar="B", help="samples per step"
+    )
+    if lr:
+        parser.add_argument("--lr", type=real(1e-8, 10), metavar="LR", help="learning rate")
+    else:
+        parser.set_defaults(lr=None)
+    for flag, names in (("--optimizer", OPTIMIZERS), ("--loss", TRAINING_LOSSES)):
+        parser.add_argument(
+            flag,
+            type=str.lower,
+            choices=names,
+            metavar="NAME",
+            help=f"one of {', '.join(names)} (default: the dataset's default run's)",
+        )
+    parser.add_argument(
+        "--hidden",
+        type=hidden_sizes_type,
+        metavar="LIST",
+        help="hidden layer sizes, e.g. 32,32 or '32 32' (empty string for none)",
+    )
+
+
+def run_spec(args):
+    """The RunSpec the arguments of :func:`add_run_options` describe: the dataset's default
+    run, with overrides (UsageError quoting what is wrong)."""
+    from dataclasses import replace
+
+    from explorer.training import default_run_for
+
+    spec = default_run_for(args.dataset)
+    changes = {
+        key: value
+        for key, value in (
+            ("epochs", args.epochs),
+            ("seed", args.seed),
+            ("batch_size", args.batch_size),
+            ("lr", args.lr),
+            ("optimizer", args.optimizer),
+            ("loss", args.loss),
+        )
+        if value is not None
+    }
+    spec = spec.with_training(**changes)
+    if args.hidden is not None:
+        spec = replace(spec, model=replace(spec.model, hidden_sizes=args.hidden))
+    try:
+        return spec.validate()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def prepare_run(spec):
+    """``setup_run(spec)``: the data, the model and its trainer, the model priced against the
+    parameter budget before it is built (UsageError when refused)."""
+    from explorer.training import setup_run
+
+    try:
+        return setup_run(spec)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # -- output ---------------------------------------------------------------------------------

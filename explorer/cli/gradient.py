@@ -8,11 +8,13 @@ from explorer.cli.common import (
     OutputFolder,
     UsageError,
     add_output_options,
+    add_run_options,
     export_options,
-    hidden_sizes_type,
     integer,
+    prepare_run,
     real,
     report,
+    run_spec,
     use_offscreen_qt,
     write_json,
 )
@@ -23,8 +25,6 @@ DEFAULT_EPOCHS = 30
 def add_parser(tabs) -> None:
     from explorer.model.config import MAX_SEED
     from explorer.model.landscape import DIRECTION_KINDS, MAX_RESOLUTION
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
-    from explorer.training.config import MAX_EPOCHS
 
     gradient = tabs.add_parser(
         "gradient",
@@ -38,39 +38,10 @@ def add_parser(tabs) -> None:
         "directions are the top two PCA directions of the run's path (drawn on it) or "
         "filter-normalized random ones (Li et al. 2018).",
     )
-    gradient.add_argument(
-        "--dataset",
-        type=str.lower,
-        choices=DATASET_NAMES,
-        default=DEFAULT_RUN.dataset,
-        metavar="NAME",
-        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
-    )
-    gradient.add_argument(
-        "--epochs",
-        type=integer(1, MAX_EPOCHS),
-        default=DEFAULT_EPOCHS,
-        metavar="N",
-        help=f"epochs to train before drawing (default {DEFAULT_EPOCHS})",
-    )
-    gradient.add_argument(
-        "--seed", type=integer(0, MAX_SEED), metavar="S", help="seed of the run (default 0)"
-    )
-    gradient.add_argument("--lr", type=real(1e-8, 10), metavar="LR", help="learning rate")
-    gradient.add_argument(
-        "--optimizer", type=str.lower, choices=OPTIMIZERS, metavar="NAME",
-        help=f"one of {', '.join(OPTIMIZERS)}",
-    )  # fmt: skip
-    gradient.add_argument(
-        "--loss", type=str.lower, choices=TRAINING_LOSSES, metavar="NAME",
-        help=f"one of {', '.join(TRAINING_LOSSES)}",
-    )  # fmt: skip
-    gradient.add_argument("--batch-size", type=integer(1, 1_000_000), metavar="B")
-    gradient.add_argument(
-        "--hidden",
-        type=hidden_sizes_type,
-        metavar="LIST",
-        help="hidden layer sizes, e.g. 64,64 (empty string for none)",
+    add_run_options(
+        gradient,
+        f"epochs to train before drawing (default {DEFAULT_EPOCHS})",
+        default_epochs=DEFAULT_EPOCHS,
     )
     gradient.add_argument(
         "--directions",
@@ -105,15 +76,9 @@ def add_parser(tabs) -> None:
 
 
 def run(args) -> int:
-    from explorer.cli.training import training_spec
-    from explorer.training import setup_run
-
-    spec = training_spec(args)
+    spec = run_spec(args)
     with OutputFolder(args.out, args.force) as folder:
-        try:
-            prepared = setup_run(spec)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        prepared = prepare_run(spec)
         out = folder.path
         folder.claim(planned(out, args.formats) + [out / "gradient.json"])
         trajectory = train_recording(prepared)

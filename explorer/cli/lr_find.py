@@ -9,21 +9,20 @@ from explorer.cli.common import (
     EXIT_OK,
     OutputFolder,
     UsageError,
+    add_output_options,
+    add_run_options,
     export_options,
-    formats_type,
-    hidden_sizes_type,
     integer,
-    path_type,
+    prepare_run,
     real,
     report,
+    run_spec,
     use_offscreen_qt,
     write_json,
 )
 
 
 def add_parser(commands) -> None:
-    from explorer.model.config import MAX_SEED
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
     from explorer.training.lr_finder import END_LR, NUM_STEPS, START_LR
 
     finder = commands.add_parser(
@@ -36,31 +35,7 @@ def add_parser(commands) -> None:
         "suggestion.json (lr_min_div10, the suggestion: the lowest loss's rate / 10; "
         "lr_steepest: the steepest descent's). The weights are not kept.",
     )
-    finder.add_argument(
-        "--dataset",
-        type=str.lower,
-        choices=DATASET_NAMES,
-        default=DEFAULT_RUN.dataset,
-        metavar="NAME",
-        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
-    )
-    finder.add_argument(
-        "--optimizer", type=str.lower, choices=OPTIMIZERS, metavar="NAME",
-        help=f"one of {', '.join(OPTIMIZERS)} (default: the dataset's default run's)",
-    )  # fmt: skip
-    finder.add_argument(
-        "--loss", type=str.lower, choices=TRAINING_LOSSES, metavar="NAME",
-        help=f"one of {', '.join(TRAINING_LOSSES)}",
-    )  # fmt: skip
-    finder.add_argument("--batch-size", type=integer(1, 1_000_000), metavar="B")
-    finder.add_argument(
-        "--seed", type=integer(0, MAX_SEED), metavar="S",
-        help="seed of the split, the initial weights and the batch order (default 0)",
-    )  # fmt: skip
-    finder.add_argument(
-        "--hidden", type=hidden_sizes_type, metavar="LIST",
-        help="hidden layer sizes, e.g. 64,64 (empty string for none)",
-    )  # fmt: skip
+    add_run_options(finder, None, lr=False)
     finder.add_argument(
         "--start-lr", type=real(1e-12, 1), default=START_LR, metavar="LR",
         help=f"the first rate (default {START_LR:g})",
@@ -73,38 +48,19 @@ def add_parser(commands) -> None:
         "--steps", type=integer(5, 10_000), default=NUM_STEPS, metavar="N",
         help=f"batches (default {NUM_STEPS})",
     )  # fmt: skip
-    finder.add_argument(
-        "--out", required=True, type=path_type, metavar="DIR",
-        help="folder to write into (created if missing)",
-    )  # fmt: skip
-    finder.add_argument(
-        "--formats", type=formats_type, default=("png", "svg", "csv"), metavar="LIST",
-        help="the plot's formats, of png and svg (lr_find.csv is always written)",
-    )  # fmt: skip
-    finder.add_argument(
-        "--width", type=integer(16, 16384), metavar="PX", help="PNG width in pixels"
-    )
-    finder.add_argument("--scale", type=real(0.1, 16), metavar="X", help="PNG scale (default 2)")
-    finder.add_argument("--force", action="store_true", help="overwrite files that exist")
-    finder.set_defaults(run=run, epochs=None, lr=None)
+    add_output_options(finder, "the plot's formats, of png and svg (lr_find.csv is always written)")
+    finder.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from explorer.cli.training import training_spec
-    from explorer.training import setup_run
     from explorer.training.lr_finder import lr_range_test
 
-    if args.width is not None and args.scale is not None:
-        raise UsageError("--width and --scale cannot be used together")
     if args.start_lr >= args.end_lr:
         raise UsageError(f"--start-lr ({args.start_lr:g}) must be below --end-lr ({args.end_lr:g})")
-    spec = training_spec(args)
+    spec = run_spec(args)
     plots = tuple(fmt for fmt in args.formats if fmt in ("png", "svg"))
     with OutputFolder(args.out, args.force) as folder:
-        try:
-            prepared = setup_run(spec)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        prepared = prepare_run(spec)
         out = folder.path
         folder.claim(
             [out / "lr_find.csv", out / "suggestion.json"] + [out / f"lr_find.{f}" for f in plots]

@@ -9,14 +9,13 @@ from explorer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     OutputFolder,
-    UsageError,
     add_output_options,
+    add_run_options,
     export_options,
-    hidden_sizes_type,
-    integer,
     metric,
-    real,
+    prepare_run,
     report,
+    run_spec,
     use_offscreen_qt,
     write_json,
 )
@@ -26,9 +25,7 @@ DISTRIBUTIONS_PER_RUN = 100  # histograms of weights and gradients a headless ru
 
 def add_parser(tabs) -> None:
     from explorer.model.budget import DEFAULT_PARAMETER_BUDGET
-    from explorer.model.config import MAX_SEED
-    from explorer.training import DATASET_NAMES, DEFAULT_RUN, OPTIMIZERS, TRAINING_LOSSES
-    from explorer.training.config import MAX_BATCH_SIZE, MAX_EPOCHS
+    from explorer.training import DEFAULT_RUN
 
     training = DEFAULT_RUN.training
     train = tabs.add_parser(
@@ -45,50 +42,7 @@ def add_parser(tabs) -> None:
         f"the parameter budget ({DEFAULT_PARAMETER_BUDGET:,} parameters, as the app's "
         "default) is refused before anything is built.",
     )
-    train.add_argument(
-        "--dataset",
-        type=str.lower,
-        choices=DATASET_NAMES,
-        default=DEFAULT_RUN.dataset,
-        metavar="NAME",
-        help=f"one of {', '.join(DATASET_NAMES)} (default {DEFAULT_RUN.dataset})",
-    )
-    train.add_argument(
-        "--epochs",
-        type=integer(1, MAX_EPOCHS),
-        metavar="N",
-        help="passes over the training data (default: the dataset's default run)",
-    )
-    train.add_argument(
-        "--seed",
-        type=integer(0, MAX_SEED),
-        metavar="S",
-        help="seed of the split, the initial weights and the batch order (default 0)",
-    )
-    train.add_argument(
-        "--batch-size", type=integer(1, MAX_BATCH_SIZE), metavar="B", help="samples per step"
-    )
-    train.add_argument("--lr", type=real(1e-8, 10), metavar="LR", help="learning rate")
-    train.add_argument(
-        "--optimizer",
-        type=str.lower,
-        choices=OPTIMIZERS,
-        metavar="NAME",
-        help=f"one of {', '.join(OPTIMIZERS)}",
-    )
-    train.add_argument(
-        "--loss",
-        type=str.lower,
-        choices=TRAINING_LOSSES,
-        metavar="NAME",
-        help=f"one of {', '.join(TRAINING_LOSSES)}",
-    )
-    train.add_argument(
-        "--hidden",
-        type=hidden_sizes_type,
-        metavar="LIST",
-        help="hidden layer sizes, e.g. 32,32 or '32 32' (empty string for none)",
-    )
+    add_run_options(train, "passes over the training data (default: the dataset's default run)")
     add_output_options(train)
     train.set_defaults(run=run)
 
@@ -113,34 +67,6 @@ def figure_names(is_2d: bool, layers: list[str] = (), relu: bool = False) -> tup
     )
 
 
-def training_spec(args):
-    """The RunSpec the arguments describe: the dataset's default run, with overrides."""
-    from dataclasses import replace
-
-    from explorer.training import default_run_for
-
-    spec = default_run_for(args.dataset)
-    changes = {
-        key: value
-        for key, value in (
-            ("epochs", args.epochs),
-            ("seed", args.seed),
-            ("batch_size", args.batch_size),
-            ("lr", args.lr),
-            ("optimizer", args.optimizer),
-            ("loss", args.loss),
-        )
-        if value is not None
-    }
-    spec = spec.with_training(**changes)
-    if args.hidden is not None:
-        spec = replace(spec, model=replace(spec.model, hidden_sizes=args.hidden))
-    try:
-        return spec.validate()
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def training_metrics(history, seconds: float, diverged: str | None) -> dict:
     last = history.last_epoch
     metrics = {
@@ -156,14 +82,9 @@ def training_metrics(history, seconds: float, diverged: str | None) -> dict:
 
 
 def run(args) -> int:
-    from explorer.training import setup_run
-
-    spec = training_spec(args)
+    spec = run_spec(args)
     with OutputFolder(args.out, args.force) as folder:
-        try:
-            run = setup_run(spec)  # priced against the parameter budget before it is built
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        run = prepare_run(spec)
         out = folder.path
         layers = [f"linear{i}" for i in range(1, len(spec.model.hidden_sizes) + 2)]
         names = figure_names(run.dataset.is_2d, layers, spec.model.activation == "relu")

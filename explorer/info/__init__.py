@@ -28,7 +28,7 @@ from explorer.info.discrete import (
     kl_terms,
 )
 from explorer.info.editing import (
-    SEED_EXAMPLES,
+    LECTURE_EXAMPLES,
     DistributionPair,
     one_hot,
     random_distribution,
@@ -41,7 +41,7 @@ from explorer.info.units import UNITS, format_value, resolve_base, unit_name
 __all__ = [
     "Comparison",
     "DistributionPair",
-    "SEED_EXAMPLES",
+    "LECTURE_EXAMPLES",
     "UNITS",
     "as_distribution",
     "compare",

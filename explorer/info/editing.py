@@ -14,7 +14,7 @@ from explorer.quoting import quoted
 __all__ = [
     "MIN_CATEGORIES",
     "MAX_CATEGORIES",
-    "SEED_EXAMPLES",
+    "LECTURE_EXAMPLES",
     "DistributionPair",
     "check_category_count",
     "one_hot",
@@ -28,7 +28,7 @@ MIN_CATEGORIES = 2
 MAX_CATEGORIES = 32
 
 #: The lecture notes' three worked examples of cross entropy: name -> (P, Q, what it shows).
-SEED_EXAMPLES: dict[str, tuple[tuple[float, ...], tuple[float, ...], str]] = {
+LECTURE_EXAMPLES: dict[str, tuple[tuple[float, ...], tuple[float, ...], str]] = {
     "q-close": ((1.0, 0.0, 0.0), (0.8, 0.1, 0.1), "Q close to P: H(P,Q) = 0.3219 bits"),
     "q-wrong": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), "Q totally wrong: H(P,Q) = ∞"),
     "q-equals-p": ((1.0, 0.0, 0.0), (1.0, 0.0, 0.0), "Q = P: H(P,Q) = H(P) = 0"),
@@ -193,13 +193,13 @@ class DistributionPair:
             raise ValueError(f"unknown preset {quoted(preset)}; expected one of {sorted(makers)}")
         self.set_one(which, makers[preset]())
 
-    def apply_seed_example(self, name: str) -> None:
-        """Load one of :data:`SEED_EXAMPLES` (K becomes 3)."""
-        if name not in SEED_EXAMPLES:
+    def apply_lecture_example(self, name: str) -> None:
+        """Load one of :data:`LECTURE_EXAMPLES` (K becomes 3)."""
+        if name not in LECTURE_EXAMPLES:
             raise ValueError(
-                f"unknown example {quoted(name)}; expected one of {sorted(SEED_EXAMPLES)}"
+                f"unknown example {quoted(name)}; expected one of {sorted(LECTURE_EXAMPLES)}"
             )
-        p, q, _ = SEED_EXAMPLES[name]
+        p, q, _ = LECTURE_EXAMPLES[name]
         self.set(p, q)
 
     def copy_p_to_q(self) -> None:

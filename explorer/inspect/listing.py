@@ -92,7 +92,7 @@ def parameter_listing(node: TreeNode, root, recurse: bool) -> str:
 def _tensor_listing(node: TreeNode) -> str:
     owner = node.parent
     registry = "_parameters" if node.kind == "parameter" else "_buffers"
-    data = node.obj.data if hasattr(node.obj, "data") else np.asarray(node.obj)
+    data = np.asarray(node.obj)
     return "\n".join(
         [
             f"{node.code} is a {type(node.obj).__name__}, not a Module: it has no parameters().",
@@ -115,10 +115,10 @@ def short_repr(value: Any) -> str:
     if hasattr(value, "_parameters") and hasattr(value, "_modules"):
         text = repr(value)
         return text if "\n" not in text else f"{type(value).__name__}(...)"
-    if hasattr(value, "data") and isinstance(getattr(value, "data", None), np.ndarray):
+    if hasattr(value, "__array__") and hasattr(value, "requires_grad"):
         return (
-            f"{type(value).__name__}(shape={format_shape(value.data.shape)}, "
-            f"dtype={value.data.dtype}, requires_grad={bool(getattr(value, 'requires_grad', 0))})"
+            f"{type(value).__name__}(shape={format_shape(np.shape(value))}, "
+            f"dtype={np.asarray(value).dtype}, requires_grad={bool(value.requires_grad)})"
         )
     if callable(value):
         name = getattr(value, "__qualname__", None) or type(value).__name__

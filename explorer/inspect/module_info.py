@@ -104,14 +104,12 @@ def build_tree(model) -> TreeNode:
 
 
 def _array(obj) -> np.ndarray:
-    return obj.data if hasattr(obj, "data") else np.asarray(obj)
+    return np.asarray(obj)
 
 
 def _grad(obj) -> np.ndarray | None:
     grad = getattr(obj, "grad", None)
-    if grad is not None and hasattr(grad, "data") and not isinstance(grad, np.ndarray):
-        grad = grad.data
-    return grad
+    return None if grad is None else np.asarray(grad)
 
 
 def grad_norm(params) -> float | None:
@@ -135,8 +133,8 @@ def node_values(node: TreeNode) -> tuple[str, ...]:
     if node.is_module:
         module = node.obj
         params = list(module.parameters())
-        count = sum(int(p.data.size) for p in params)
-        dtypes = sorted({str(p.dtype) for p in params})
+        count = sum(p.numel() for p in params)
+        dtypes = sorted({str(np.asarray(p).dtype) for p in params})
         flags = {bool(p.requires_grad) for p in params}
         return (
             node.name,

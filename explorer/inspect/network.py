@@ -75,7 +75,7 @@ def layer_outputs(model: nn.Module, x: np.ndarray) -> dict[str, np.ndarray]:
     """
     layers = linear_layers(model)
     act = _ACTIVATIONS[activation_of(model)]
-    dtype = layers[0][1].weight.data.dtype if layers else np.dtype(np.float32)
+    dtype = layers[0][1].weight.data.numpy().dtype if layers else np.dtype(np.float32)
     x = np.asarray(x)
     out = {name: np.empty((len(x), layer.out_features), np.float32) for name, layer in layers}
     with no_grad(), np.errstate(all="ignore"):
@@ -86,7 +86,7 @@ def layer_outputs(model: nn.Module, x: np.ndarray) -> dict[str, np.ndarray]:
                 h = layer(h)
                 if index < len(layers) - 1:
                     h = act(h)
-                out[name][part] = h.data
+                out[name][part] = h.numpy()
     return out
 
 
@@ -152,10 +152,10 @@ def unit_strength(model: nn.Module) -> dict[str, np.ndarray]:
     strength = {}
     for index, (name, layer) in enumerate(layers):
         if index + 1 < len(layers):
-            weight = layers[index + 1][1].weight.data
+            weight = layers[index + 1][1].weight.data.numpy()
             values = np.sqrt(np.sum(np.square(weight, dtype=np.float64), axis=0))
         else:
-            values = np.sqrt(np.sum(np.square(layer.weight.data, dtype=np.float64), axis=1))
+            values = np.sqrt(np.sum(np.square(layer.weight.data.numpy(), dtype=np.float64), axis=1))
         strength[name] = np.nan_to_num(values, nan=0.0, posinf=np.inf)
     return strength
 

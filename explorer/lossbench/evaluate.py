@@ -194,7 +194,7 @@ def evaluate(
     reduction = effective_reduction(options, spec)
     summed = divisor = None
     if reduction in ("mean", "batchmean"):
-        divisor = _mean_divisor(spec, options, reduction, x.data, y.data)
+        divisor = _mean_divisor(spec, options, reduction, x.detach().numpy(), y.numpy())
         plain = replace_options(options, size_average=None, reduce=None, reduction="sum")
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")

@@ -187,6 +187,32 @@ class MLPConfig:
             shapes[f"linear{i}.bias"] = (fan_out,)
         return shapes
 
+    def check_state(self, state: dict[str, Any]) -> None:
+        """ValueError unless ``state`` has exactly the keys and shapes of the built model's
+        ``state_dict`` (naming the keys missing and unexpected, or the first wrong shape).
+
+        >>> MLPConfig(hidden_sizes=()).check_state({"linear1.weight": np.zeros((10, 784))})
+        Traceback (most recent call last):
+        ...
+        ValueError: the weights do not fit 784-10: missing linear1.bias, unexpected none
+        """
+        expected = self.state_shapes()
+        missing = [key for key in expected if key not in state]
+        unexpected = sorted(key for key in state if key not in expected)
+        if missing or unexpected:
+            more = f" and {len(unexpected) - 6:,} more" if len(unexpected) > 6 else ""
+            extra = ", ".join(quoted(key) for key in unexpected[:6]) + more
+            raise ValueError(
+                f"the weights do not fit {self.describe()}: missing "
+                f"{', '.join(missing) or 'none'}, unexpected {extra or 'none'}"
+            )
+        for key, shape in expected.items():
+            if np.shape(state[key]) != shape:
+                raise ValueError(
+                    f"weight {quoted(key)} has shape {tuple(np.shape(state[key]))}; "
+                    f"{self.describe()} needs {shape}"
+                )
+
     def fitted_to(self, shapes: dict[str, tuple[int, ...]]) -> MLPConfig | None:
         """This configuration with the layer sizes whose ``state_dict`` has exactly
         ``shapes`` (a weights file's keys and shapes), everything else kept; None when they

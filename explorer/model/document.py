@@ -310,19 +310,6 @@ class ModelDocument:
     def restore_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         """Load saved weights; ValueError naming the first key or shape that does not fit
         (then nothing changes)."""
-        expected = self._config.state_shapes()
-        missing = sorted(set(expected) - set(arrays))
-        unexpected = sorted(set(arrays) - set(expected))
-        if missing or unexpected:
-            raise ValueError(
-                f"saved weights do not fit the model: missing {missing or 'none'}, "
-                f"unexpected {unexpected or 'none'}"
-            )
-        for key, shape in expected.items():
-            if np.shape(arrays[key]) != shape:
-                raise ValueError(
-                    f"saved weight {quoted(key)} has shape {np.shape(arrays[key])}, "
-                    f"the model's has {shape}"
-                )
+        self._config.check_state(arrays)
         self._model.load_state_dict(dict(arrays))
         self.notify_weights_changed()

@@ -55,7 +55,7 @@ def input_dtype(model: nn.Module) -> np.dtype:
     """The dtype of the model's parameters, which its inputs are given in (data is float32;
     a float64 model, like torch's, refuses float32 inputs)."""
     first = next(iter(model.parameters()), None)
-    return np.dtype(np.float32) if first is None else first.data.dtype
+    return np.dtype(np.float32) if first is None else first.data.numpy().dtype
 
 
 def _batched_logits(
@@ -70,7 +70,7 @@ def _batched_logits(
         with no_grad(), np.errstate(all="ignore"):
             for start in range(0, len(x), batch):
                 part = slice(start, start + batch)
-                yield part, model(Tensor(x[part].astype(dtype, copy=False))).data
+                yield part, model(Tensor(x[part].astype(dtype, copy=False))).numpy()
     finally:
         if was_training:
             model.train()
@@ -97,9 +97,9 @@ def outputs(model: nn.Module, data: Dataset, loss: str = "cross_entropy") -> Out
         batch = Tensor(batch_logits)
         exact = Tensor(np.asarray(batch_logits, dtype=np.float32).astype(np.float64))
         with np.errstate(all="ignore"):
-            probabilities[part] = nn.functional.softmax(batch, dim=1).data
-            losses[part] = compute_loss(batch, labels, loss, "none").data
-            cross_entropy[part] = compute_loss(exact, labels, "cross_entropy", "none").data
+            probabilities[part] = nn.functional.softmax(batch, dim=1).numpy()
+            losses[part] = compute_loss(batch, labels, loss, "none").numpy()
+            cross_entropy[part] = compute_loss(exact, labels, "cross_entropy", "none").numpy()
     return Outputs(logits_out, probabilities, losses, cross_entropy, logits_out.argmax(axis=1))
 
 
@@ -124,7 +124,7 @@ def predict_proba(model: nn.Module, x: np.ndarray, batch: int = EVAL_BATCH) -> n
     """Softmax class probabilities for the rows of ``x``, shape (n, C) float32."""
     x = np.ascontiguousarray(x, dtype=np.float32)
     parts = [
-        nn.functional.softmax(Tensor(out), dim=1).data.astype(np.float32, copy=False)
+        nn.functional.softmax(Tensor(out), dim=1).numpy().astype(np.float32, copy=False)
         for _, out in _batched_logits(model, x, batch)
     ]
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)

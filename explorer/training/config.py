@@ -208,7 +208,7 @@ class RunSpec:
 
 
 # The app's first Start and ``explorer export training`` run exactly this: the Model tab's
-# seed model 784-256-10 (relu, he, zero), adapted to the data's 2 inputs and 3 classes.
+# default model 784-256-10 (relu, he, zero), adapted to the data's 2 inputs and 3 classes.
 # benchmarks/training_throughput.py: ~97.8% validation accuracy (>= 95% from epoch ~30), about
 # 0.6 s headless on 2 cores; lr 0.005 rather than 0.01 keeps the validation curve free of
 # Adam's spikes.

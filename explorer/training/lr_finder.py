@@ -19,7 +19,7 @@ The model's weights, gradients and train/eval mode are restored afterwards: noth
 
 >>> from explorer.training import setup_run, DEFAULT_RUN
 >>> run = setup_run(DEFAULT_RUN.with_training(seed=1))
->>> before = {k: v.copy() for k, v in run.model.state_dict().items()}
+>>> before = {k: v.clone() for k, v in run.model.state_dict().items()}
 >>> result = lr_range_test(run.model, run.train, run.spec.training)
 >>> 1e-7 <= result.lr_min_div10 <= 10, len(result.lrs) <= 100
 (True, True)

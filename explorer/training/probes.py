@@ -102,7 +102,7 @@ class NetworkRecorder:
         self._distribution_due = last or chosen or now >= self._next_distribution
         if now >= self._next_scalar or epoch_end or self._distribution_due:
             self._started = now
-            self._snapshot = [layer.weight.data.copy() for _, layer in self.layers]
+            self._snapshot = [layer.weight.data.numpy().copy() for _, layer in self.layers]
 
     def after_step(self, step: int) -> None:
         """Step ``step`` was taken: record it if :meth:`before_step` chose it."""
@@ -110,8 +110,9 @@ class NetworkRecorder:
             return
         grad_norm, weight_norm, update_norm = [], [], []
         for (_, layer), before in zip(self.layers, self._snapshot, strict=True):
-            weight = layer.weight.data
+            weight = layer.weight.data.numpy()
             grad = layer.weight.grad
+            grad = None if grad is None else grad.numpy()
             grad_norm.append(layer_norms(grad) if grad is not None else np.nan)
             weight_norm.append(layer_norms(weight))
             update_norm.append(layer_norms(weight - before))
@@ -137,6 +138,7 @@ class NetworkRecorder:
             ranges = np.zeros((count, 2))
             for index, (_, layer) in enumerate(self.layers):
                 values = layer.weight.data if kind == "weight" else layer.weight.grad
+                values = None if values is None else values.numpy()
                 if values is None:
                     ranges[index] = (0.0, 1.0)
                     continue

@@ -9,8 +9,9 @@ stdin and stdout:
 
 - to the process: ``setup`` (first: a RunSetup, checked where it was made: run id, the
   ``MLPConfig``, the weights to start from, train and validation data, the training config),
-  then ``run`` / ``steps`` (each may carry ``state``, weights to continue from), ``pause``
-  and ``stop``;
+  then ``run`` / ``steps`` (each may carry ``state``, weights to continue from), ``pause``,
+  ``stop`` and ``pace`` (``steps_per_second``, null for full speed, the default; it applies
+  at once, between two steps or in the wait between them);
 - from it (:class:`~explorer.training.run_loop.RunLoop`'s reports): ``steps`` (every ~1/30 s:
   step numbers, losses, samples, seconds, epoch reports),
   ``view`` (decision regions or sample predictions; validation outputs), ``state`` (the
@@ -84,6 +85,11 @@ def serve(instream: BinaryIO, outstream: BinaryIO) -> int:
                     loop.request_pause()
                 elif kind == "stop":
                     loop.request_stop()
+                elif kind == "pace":
+                    try:
+                        loop.set_pace(message.get("steps_per_second"))
+                    except ValueError as error:  # the run goes on at the pace it had
+                        print(f"pace not changed: {error}", file=sys.stderr)
                 commands.put(message)
         except Exception:  # a broken pipe or frame: the app is gone or confused; stop
             traceback.print_exc()
@@ -194,7 +200,11 @@ class TrainingProcess:
         return self._process.poll()
 
     def close(self) -> int:
-        """Stop the process (between two steps), wait for it; returns its exit code."""
+        """Stop the process (between two steps), wait for it; returns its exit code.
+
+        Whoever reads its messages keeps reading until :meth:`read` gives None: a process
+        whose output nobody reads blocks on its next message and is killed after
+        :data:`STOP_TIMEOUT` (exit code -9 on POSIX)."""
         if not self._closed:
             self._closed = True
             if self._writer is None:  # it still waits for a run: the end of its input ends it

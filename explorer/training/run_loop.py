@@ -1,7 +1,8 @@
 """The stepping of a run, independent of where it runs: :class:`RunLoop`.
 
 It drives any :class:`~explorer.training.job.TrainingJob` until paused, stopped, finished
-or diverged, and reports through a ``send`` callback as plain messages (dicts of numbers,
+or diverged, at the pace its :class:`~explorer.training.pace.Pacer` sets (full speed unless
+told otherwise), and reports through a ``send`` callback as plain messages (dicts of numbers,
 lists and numpy arrays): ``steps`` every ~1/30 s, live ``view`` s within a share of its
 time, the model's ``state`` (weights and gradients) a few times a second and whenever
 stepping stops, then ``stopped``. The training process (:mod:`explorer.training.process`)
@@ -11,12 +12,12 @@ sends them to the app.
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from explorer.training.job import TrainingJob
+from explorer.training.pace import Pacer
 
 EMIT_INTERVAL = 1 / 30  # seconds between batches of step losses sent to the app
 VIEW_INTERVAL = 0.15  # seconds between live views (decision regions) while running, at least
@@ -33,24 +34,32 @@ Send = Callable[[dict[str, Any]], None]
 class RunLoop:
     """Steps a job until paused, stopped, finished or diverged, reporting through ``send``.
 
-    :meth:`request_pause`, :meth:`request_stop` and :meth:`clear_pause` may be called from
-    any thread; the loop checks the flags between two steps.
+    :meth:`request_pause`, :meth:`request_stop`, :meth:`clear_pause` and :meth:`set_pace`
+    may be called from any thread; the loop checks the flags between two steps, and a pause,
+    a stop or a new pace ends a wait between two paced steps at once.
     """
 
-    def __init__(self, job: TrainingJob, send: Send):
+    def __init__(self, job: TrainingJob, send: Send, pacer: Pacer | None = None):
         self.job = job
         self.send = send
+        self.pacer = pacer if pacer is not None else Pacer()
         self._pause = threading.Event()
         self._stop = threading.Event()
 
     def request_pause(self) -> None:
         self._pause.set()
+        self.pacer.wake()
 
     def clear_pause(self) -> None:
         self._pause.clear()
 
     def request_stop(self) -> None:
         self._stop.set()
+        self.pacer.wake()
+
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Step at most this many times a second (None: full speed), from now on."""
+        self.pacer.set_rate(steps_per_second)
 
     @property
     def stop_requested(self) -> bool:
@@ -64,7 +73,8 @@ class RunLoop:
         losses: list[float] = []
         epochs: list[dict[str, Any]] = []
         samples = 0
-        started = last_emit = last_view = last_state = time.perf_counter()
+        clock = self.pacer.clock  # one clock for pacing and timing (tests drive it)
+        started = last_emit = last_view = last_state = clock()
         last_outputs = -OUTPUTS_INTERVAL
         view_interval = VIEW_INTERVAL
         state_interval = STATE_INTERVAL
@@ -75,7 +85,7 @@ class RunLoop:
             nonlocal samples, started
             if not steps and not epochs:
                 return
-            now = time.perf_counter()
+            now = clock()
             send(
                 {
                     "kind": "steps",
@@ -97,6 +107,8 @@ class RunLoop:
                 send({"kind": "records", "run": job.run_id, **records})
 
         reason, message = "paused", ""
+        pacer = self.pacer
+        pacer.restart()  # time spent paused is not owed
         try:
             while not job.done:
                 if self._stop.is_set():
@@ -106,14 +118,23 @@ class RunLoop:
                     break
                 if max_steps is not None and taken >= max_steps:
                     break
+                delay = pacer.delay()
+                if delay > 0:
+                    now = clock()
+                    if now + delay - last_emit >= EMIT_INTERVAL:  # due before the wait ends
+                        flush()
+                        last_emit = now
+                    pacer.wait(delay)  # then the flags again: a pause or stop ends the wait
+                    continue
                 event = job.step()
+                pacer.stepped()
                 taken += 1
                 if job.diverged:
                     break
                 steps.append(int(event["step"]))
                 losses.append(float(event["loss"]))
                 samples += int(event["samples"])
-                now = time.perf_counter()
+                now = clock()
                 if event.get("epoch_finished"):
                     # Full validation outputs (confusion, P/Q) at most every OUTPUTS_INTERVAL.
                     full = job.done or now - last_outputs >= OUTPUTS_INTERVAL
@@ -125,7 +146,7 @@ class RunLoop:
                     last_emit = now
                 if now - last_view >= view_interval:
                     self._send_view()
-                    last_view = time.perf_counter()
+                    last_view = clock()
                     # Live views may take at most VIEW_SHARE of the process's time.
                     view_interval = max(VIEW_INTERVAL, (last_view - now) / VIEW_SHARE)
                 if now - last_state >= state_interval:

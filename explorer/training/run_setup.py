@@ -92,18 +92,7 @@ class RunSetup:
                 f"the model gives {model.output_features} outputs but the data has "
                 f"{train.num_classes} classes"
             )
-        expected = model.state_shapes()
-        if set(state) != set(expected):
-            raise ValueError(
-                f"the weights do not fit {model.describe()}: they hold "
-                f"{', '.join(sorted(state)) or 'nothing'}"
-            )
-        for key, shape in expected.items():
-            if np.shape(state[key]) != shape:
-                raise ValueError(
-                    f"weight {quoted(key)} has shape {np.shape(state[key])}; {model.describe()} "
-                    f"needs {shape}"
-                )
+        model.check_state(state)
         copies = {key: np.array(value) for key, value in state.items()}
         return cls(run_id, model, copies, train, val, config)
 

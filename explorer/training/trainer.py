@@ -103,7 +103,7 @@ class Trainer:
         self._dtype = input_dtype(model)  # float32 data goes into a float64 model as float64
         if not checked:
             self._check_model_shape()
-        self._initial_state = {k: v.copy() for k, v in model.state_dict().items()}
+        self._initial_state = {k: v.numpy().copy() for k, v in model.state_dict().items()}
         self.reset()
 
     def _check_model_shape(self) -> None:
@@ -131,7 +131,7 @@ class Trainer:
         """
         if reinitialize:
             reinitialize_model(self.model, self.config.seed)
-            self._initial_state = {k: v.copy() for k, v in self.model.state_dict().items()}
+            self._initial_state = {k: v.numpy().copy() for k, v in self.model.state_dict().items()}
         else:
             self.model.load_state_dict(self._initial_state)
         self.model.zero_grad()
@@ -202,7 +202,8 @@ class Trainer:
         self.global_step += 1
         self.history.add_step(value)
         self._epoch_loss += value * len(batch)
-        self._epoch_correct += int(np.count_nonzero(logits.data.argmax(axis=1) == labels))
+        predicted = logits.detach().numpy().argmax(axis=1)
+        self._epoch_correct += int(np.count_nonzero(predicted == labels))
         self._epoch_seen += len(batch)
         elapsed = time.perf_counter() - started
         self._epoch_step_seconds += elapsed

@@ -69,7 +69,7 @@ def load_weights(
     path = Path(path)
     expected = model.state_dict()
     # float64 is the widest dtype accepted, so this bounds a file of the right shapes.
-    largest = sum(np.size(value) for value in expected.values()) * 8
+    largest = sum(value.numel() for value in expected.values()) * 8
     file_bound = max(largest, 8 * (max_parameters or 0))
     try:
         with open_npz(

@@ -50,8 +50,8 @@ def build_tabs(
     loss_call: LossCallDocument | None = None,
 ) -> list[ExplorerTab]:
     """Create the tabs in their order on screen; the Model, Training, Network and Gradient
-    tabs are views of ``document``, the Training and Gradient tabs of ``training`` and the Losses and
-    Gradient tabs of ``loss_call`` (made here when not given)."""
+    tabs are views of ``document``, the Training and Gradient tabs of ``training`` and the
+    Losses and Gradient tabs of ``loss_call`` (made here when not given)."""
     training = training if training is not None else TrainingDocument()
     loss_call = loss_call if loss_call is not None else LossCallDocument()
     return [

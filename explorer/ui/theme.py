@@ -186,7 +186,16 @@ def theme() -> Theme:
 def style_axis(axis: pg.AxisItem) -> None:
     """Axis line and ticks, tick labels and the axis label in the theme's colours and sizes.
 
-    An axis may carry ``tick_room``, the tick label it keeps room for from the start."""
+    An axis title never carries a multiplier ("loss (x0.001)", "(x1e+12)" on a log axis): the
+    ticks show the real values. An axis type that scales its labels on purpose at extreme
+    values sets ``scales_its_label``. An axis may carry ``tick_room``, the tick label it keeps
+    room for from the start."""
+    scales = bool(getattr(axis, "scales_its_label", False))
+    axis.enableAutoSIPrefix(scales)
+    if not scales:
+        # pyqtgraph still works out a scale for the current range when the prefix is turned
+        # off, and then draws its ticks scaled ("800" for 0.8) under a title without it.
+        axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
     current = theme()
     palette = current.palette
     axis.labelStyle["font-size"] = f"{current.pt(LABEL_PT):g}pt"

@@ -16,6 +16,12 @@ MODULES = [
     "explorer.engine.nn.container",
     "explorer.engine.nn.flatten",
     "explorer.engine.optim.sgd",
+    "explorer.engine._size",
+    "explorer.engine.as_torch",
+    "explorer.engine.creation",
+    "explorer.engine.device",
+    "explorer.engine.special",
+    "explorer.lecture_notes",
 ]
 
 

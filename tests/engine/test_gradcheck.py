@@ -100,7 +100,7 @@ REDUCTIONS = {
     "logsumexp": lambda t: t.logsumexp(1),
     "logsumexp_keepdim": lambda t: t.logsumexp(0, keepdim=True),
     "max": lambda t: t.max(),
-    "max_dim": lambda t: t.max(2),
+    "max_dim": lambda t: t.max(2).values,
 }
 
 

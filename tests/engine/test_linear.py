@@ -28,7 +28,7 @@ def test_no_bias_and_dtype():
     assert repr(layer) == "Linear(in_features=3, out_features=2, bias=False)"
     with pytest.raises(TypeError, match="float32 or float64"):
         nn.Linear(3, 2, dtype=np.int32)
-    with pytest.raises(ValueError, match="CPU"):
+    with pytest.raises(RuntimeError, match="runs on the CPU only"):
         nn.Linear(3, 2, device="cuda")
 
 

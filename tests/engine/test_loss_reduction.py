@@ -17,8 +17,8 @@ def test_get_enum_codes_and_elementwise_mean_deprecation():
 
 
 @pytest.mark.parametrize("bad", ["avg", "", "Mean", None, 1])
-def test_get_enum_rejects_anything_else_naming_the_valid_values(bad):
-    with pytest.raises(ValueError, match=f"{bad} is not a valid value for reduction; expected"):
+def test_get_enum_rejects_anything_else_with_torchs_message(bad):
+    with pytest.raises(ValueError, match=f"^{bad} is not a valid value for reduction$"):
         get_enum(bad)
 
 

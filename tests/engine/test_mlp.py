@@ -66,10 +66,10 @@ def test_choice_tuples_for_uis():
 def test_init_params_schemes():
     manual_seed(0)
     he = nn.MLP(400, 300, 200)
-    assert np.std(he.linear1.weight.data) == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    assert np.std(he.linear1.weight.data.numpy()) == pytest.approx(np.sqrt(2 / 400), rel=0.02)
     assert np.all(he.linear1.bias.data == 0)
     xavier = nn.MLP(400, 300, 200, init_weight="xavier", init_bias="uniform")
-    assert np.std(xavier.linear1.weight.data) == pytest.approx(np.sqrt(2 / 700), rel=0.02)
+    assert np.std(xavier.linear1.weight.data.numpy()) == pytest.approx(np.sqrt(2 / 700), rel=0.02)
     assert 0 <= xavier.linear1.bias.data.min() and xavier.linear1.bias.data.max() <= 1
     zero = nn.MLP(4, 3, 2, init_weight="zero", init_bias="normal")
     assert np.all(zero.linear1.weight.data == 0) and np.any(zero.linear1.bias.data != 0)

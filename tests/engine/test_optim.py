@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from explorer.engine import Tensor, nn, optim
+from explorer.engine import Tensor, nn, no_grad, optim
+from explorer.engine._saved import LOG_LIMIT
 
 
 def quadratic_step(optimizer, param):
@@ -30,12 +31,70 @@ def test_sgd_momentum_buffer_starts_as_the_gradient():
 
 def test_parameters_keep_their_identity_and_dtype():
     model = nn.Linear(3, 2)
-    weight, array = model.weight, model.weight.data
+    weight, array = model.weight, model.weight.data.numpy()
+    version = weight._version
     opt = optim.Adam(model.parameters(), lr=0.1)
     model(Tensor(np.ones((2, 3), dtype=np.float32))).sum().backward()
     opt.step()
-    assert model.weight is weight and model.weight.data is array
+    assert model.weight is weight and model.weight.data.numpy() is array
     assert array.dtype == np.float32
+    assert weight._version == version + 1  # a change in place, as torch counts it
+
+
+OPTIMIZERS = {
+    "sgd": lambda params: optim.SGD(params, lr=0.1),
+    "sgd-momentum": lambda params: optim.SGD(params, lr=0.1, momentum=0.9),
+    "adam": lambda params: optim.Adam(params, lr=0.1),
+}
+
+
+@pytest.mark.parametrize("steps", [1, 31, 32, 33, 100])
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+def test_each_step_counts_once_in_each_parameters_version(engine_path, make, steps):
+    model = nn.Linear(2, 2)
+    view = model.weight.view(-1)  # shares the weight's version counter
+    before = [p._version for p in model.parameters()]
+    opt = make(model.parameters())
+    for _ in range(steps):
+        opt.zero_grad()
+        model(Tensor(np.ones((3, 2), np.float32))).sum().backward()
+        opt.step()
+    assert [p._version - b for p, b in zip(model.parameters(), before, strict=True)] == [steps] * 2
+    assert view._version == model.weight._version
+    assert max(len(p._vc) for p in model.parameters()) <= LOG_LIMIT + 2  # a bounded log
+
+
+def test_decoupled_weight_decay_counts_twice():  # torch scales the parameter, then updates it
+    p = nn.Parameter(np.ones(2, np.float32))
+    p.grad = Tensor(np.ones(2, np.float32))
+    optim.Adam([p], lr=0.1, weight_decay=0.1, decoupled_weight_decay=True).step()
+    assert p._version == 2
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+def test_a_parameter_without_gradient_keeps_its_version(engine_path, make):
+    a, b = nn.Parameter(np.ones(2, np.float32)), nn.Parameter(np.ones(2, np.float32))
+    opt = make([a, b])
+    for _ in range(40):
+        (a * 2).sum().backward()
+        opt.step()
+    assert (a._version, b._version) == (40, 0)
+
+
+def test_steps_and_other_changes_are_counted_in_order(engine_path):
+    a, b = nn.Parameter(np.ones(2, np.float32)), nn.Parameter(np.ones(2, np.float32))
+    first, second = optim.SGD([a], lr=0.1), optim.Adam([b], lr=0.1)  # equal values, two tensors
+    for _ in range(40):  # alternating, more steps than are noted before they are counted
+        (a * b).sum().backward()
+        first.step()
+        second.step()
+        with no_grad():
+            b.add_(0)
+    y = (a * b).sum()  # saves a and b at their versions now
+    first.step()
+    assert (a._version, b._version) == (41, 80)
+    with pytest.raises(RuntimeError, match=r"is at version 41; expected version 40 instead"):
+        y.backward()
 
 
 def test_params_without_grad_are_skipped_and_zero_grad_sets_none():
@@ -83,7 +142,7 @@ def test_state_dict_round_trip():
     quadratic_step(opt, p)
     saved = opt.state_dict()
     assert saved["param_groups"][0]["params"] == [0] and saved["state"][0]["step"] == 1
-    q = nn.Parameter(p.data.copy())
+    q = nn.Parameter(p.detach().numpy().copy())
     other = optim.Adam([q], lr=0.2)
     other.load_state_dict(saved)
     assert other.param_groups[0]["lr"] == 0.1 and other.param_groups[0]["amsgrad"]

@@ -33,7 +33,7 @@ def test_shared_node_gradients_add_up():
     x = Tensor(2.0, requires_grad=True)
     y = x * x
     (y + y * x).backward()  # d/dx (x^2 + x^3) = 2x + 3x^2
-    assert x.grad == pytest.approx(4 + 12)
+    assert x.grad.item() == pytest.approx(4 + 12)
 
 
 @pytest.mark.parametrize("wrong", [lambda g: g[:1], lambda g: g.T, lambda g: g.reshape(3, 2)])

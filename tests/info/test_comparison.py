@@ -37,7 +37,7 @@ def test_compare_matches_the_single_functions():
         np.testing.assert_allclose(c.kl_pq_terms, kl_terms(p, q, base))
 
 
-def test_compare_seed_example_and_unit():
+def test_compare_lecture_example_and_unit():
     c = compare([1, 0, 0], [0.8, 0.1, 0.1], "nats")
     assert c.unit == "nats"
     assert c.cross_entropy_pq == pytest.approx(math.log(1 / 0.8))

@@ -21,23 +21,23 @@ from explorer.info import (
 # -- the lecture notes' worked examples (cross entropy section) -----------------------------
 
 
-def test_seed_example_q_close_to_p_gives_0_3219_bits():
+def test_lecture_example_q_close_to_p_gives_0_3219_bits():
     assert cross_entropy([1, 0, 0], [0.8, 0.1, 0.1], base=2) == pytest.approx(0.3219, abs=5e-5)
     assert cross_entropy([1, 0, 0], [0.8, 0.1, 0.1]) == pytest.approx(math.log2(1 / 0.8))
 
 
-def test_seed_example_q_totally_wrong_gives_infinity():
+def test_lecture_example_q_totally_wrong_gives_infinity():
     assert cross_entropy([1, 0, 0], [0, 1, 0]) == math.inf
     assert kl_divergence([1, 0, 0], [0, 1, 0]) == math.inf
 
 
-def test_seed_example_q_equals_p_gives_cross_entropy_equal_entropy_zero():
+def test_lecture_example_q_equals_p_gives_cross_entropy_equal_entropy_zero():
     assert cross_entropy([1, 0, 0], [1, 0, 0]) == 0.0
     assert entropy([1, 0, 0]) == 0.0
     assert kl_divergence([1, 0, 0], [1, 0, 0]) == 0.0
 
 
-def test_seed_kl_decomposition_cross_entropy_minus_entropy():
+def test_lecture_kl_decomposition_cross_entropy_minus_entropy():
     p, q = [0.1, 0.6, 0.3], [0.3, 0.3, 0.4]
     assert kl_divergence(p, q) == pytest.approx(cross_entropy(p, q) - entropy(p))
 

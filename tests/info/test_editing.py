@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.info import (
-    SEED_EXAMPLES,
+    LECTURE_EXAMPLES,
     DistributionPair,
     cross_entropy,
     one_hot,
@@ -107,12 +107,12 @@ def test_pair_presets_swap_and_copy():
         pair.set_probability("r", 0, 0.5)
 
 
-def test_pair_seed_examples_reproduce_the_notes():
+def test_pair_lecture_examples_reproduce_the_notes():
     pair = DistributionPair()
     expected = {"q-close": 0.3219, "q-wrong": float("inf"), "q-equals-p": 0.0}
-    assert set(SEED_EXAMPLES) == set(expected)
+    assert set(LECTURE_EXAMPLES) == set(expected)
     for name, value in expected.items():
-        pair.apply_seed_example(name)
+        pair.apply_lecture_example(name)
         assert cross_entropy(pair.p, pair.q) == pytest.approx(value, abs=5e-5)
 
 

@@ -24,8 +24,8 @@ def test_trace_follows_the_forward_pass_and_removes_its_hooks():
     labels = [v.label for v in trace.values]
     assert labels == ["input x", "linear1", "relu(linear1)", "linear2", "relu(linear2)", "linear3"]
     with no_grad():
-        h1 = model.linear1(Tensor(x)).data
-        out = model(Tensor(x)).data
+        h1 = model.linear1(Tensor(x)).numpy()
+        out = model(Tensor(x)).numpy()
     np.testing.assert_allclose(trace.output, out)
     by_label = {v.label: v for v in trace.values}
     assert by_label["linear1"].shape == (2, 5)

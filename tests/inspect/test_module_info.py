@@ -120,5 +120,5 @@ def test_statistics_of_exploded_and_diverged_weights_read_plainly():
     model.linear1.bias.data[0] = np.inf
     assert node_values(weight)[6:8] == ("nan", "nan")
     assert node_values(root.find("linear1.bias"))[6] == "inf"
-    model.linear1.weight.grad = np.full((3, 4), np.inf, dtype=np.float32)
+    model.linear1.weight.grad = Tensor(np.full((3, 4), np.inf, dtype=np.float32))
     assert node_values(weight)[8] == "inf"

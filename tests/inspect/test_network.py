@@ -33,7 +33,7 @@ def numpy_outputs(model, x) -> list[np.ndarray]:
     layers = model.layers
     h, out = np.asarray(x, np.float64), []
     for index, layer in enumerate(layers):
-        h = h @ layer.weight.data.astype(np.float64).T + layer.bias.data
+        h = h @ layer.weight.data.numpy().astype(np.float64).T + layer.bias.data.numpy()
         if index < len(layers) - 1:
             h = act(h)
         out.append(h)

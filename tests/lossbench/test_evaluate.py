@@ -24,7 +24,7 @@ def functional(kind, options, x, t):
     """The same loss written directly with explorer.engine.nn.functional."""
     xt = Tensor(x, requires_grad=True)
     fed = F.log_softmax(xt, dim=1) if kind in ("KLDiv", "NLL") else xt
-    weight = None if options.weight is None else Tensor(np.array(options.weight, np.float32))
+    weight = None if options.weight is None else Tensor(np.array(options.weight, xt.dtype))
     r = options.reduction
     target = Tensor(t)
     calls = {
@@ -133,7 +133,7 @@ def test_weights_ignore_index_smoothing_and_pos_weight_reach_the_engine():
         ("BCE", {}, ("input", (0, 0), 1.5), "all elements of input should be between 0 and 1"),
         ("BCE", {}, ("target", (0, 1), -0.5), "all elements of target should be between 0 and 1"),
         ("Huber", {"delta": 0.0}, None, "huber_loss does not support non-positive values"),
-        ("BCEWithLogits", {"pos_weight": (1, 2)}, None, "pos_weight"),
+        ("BCEWithLogits", {"pos_weight": (1, 2)}, None, "must match the size of tensor b"),
     ],
 )
 def test_rejections_carry_the_engine_message(kind, options, edit, message):

@@ -108,7 +108,7 @@ def test_arithmetic_count_and_shapes_match_the_built_model(hidden):
     assert not config.adapted(21, 7).describes(model)
 
 
-def test_seed_count_is_203530():
+def test_the_lecture_model_has_203530_parameters():
     assert MLPConfig().num_parameters == 203_530
 
 
@@ -125,7 +125,7 @@ def test_same_seed_builds_the_same_weights_and_reinitialize_agrees():
 
 def test_dtype_is_applied():
     model = MLPConfig(dtype="float64", hidden_sizes=(4,)).build()
-    assert {str(p.dtype) for p in model.parameters()} == {"float64"}
+    assert {str(p.dtype) for p in model.parameters()} == {"torch.float64"}
     assert MLPConfig(dtype="float64", hidden_sizes=(4,)).describes(model)
 
 

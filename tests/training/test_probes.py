@@ -45,10 +45,10 @@ def test_recorded_norms_equal_numpy_on_the_weights_before_and_after_each_step():
     recorder = NetworkRecorder(trainer.model, trainer.train_data.x, clock=clock)
     expected = []
     while not trainer.done:
-        before = [layer.weight.data.copy() for layer in trainer.model.layers]
+        before = [layer.weight.data.numpy().copy() for layer in trainer.model.layers]
         every_step(trainer, recorder, clock)
-        after = [layer.weight.data for layer in trainer.model.layers]
-        grads = [layer.weight.grad for layer in trainer.model.layers]
+        after = [layer.weight.data.numpy() for layer in trainer.model.layers]
+        grads = [layer.weight.grad.numpy() for layer in trainer.model.layers]
         expected.append(
             (
                 [np.sqrt(np.sum(g.astype(np.float64) ** 2)) for g in grads],
@@ -94,7 +94,7 @@ def test_distributions_count_every_weight_and_dead_units_as_numpy_finds_them():
     counts, ranges = dist["weight_counts"][0], dist["weight_range"][0]
     assert counts.shape == (3, HIST_BINS)
     for index, layer in enumerate(model.layers):
-        weight = layer.weight.data
+        weight = layer.weight.data.numpy()
         assert counts[index].sum() == weight.size
         assert tuple(ranges[index]) == (weight.min(), weight.max())
         assert dist["grad_counts"][0][index].sum() == weight.size

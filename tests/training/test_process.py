@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 
@@ -74,7 +76,12 @@ def test_a_process_stops_mid_run_when_closed():
     process = TrainingProcess(run.run_setup(1))
     process.send({"kind": "run"})
     assert process.read()["kind"] in ("steps", "view", "state")  # it is training
+    # Its output is read to the end, as the app's pump does: a process whose output
+    # nobody reads blocks on its next message and can only be killed.
+    pump = threading.Thread(target=lambda: read_until_stopped(process), daemon=True)
+    pump.start()
     assert process.close() == 0
+    pump.join()
     assert process.exit_code() == 0
 
 
@@ -110,3 +117,22 @@ def test_a_process_that_never_got_a_run_closes_cleanly():
     process = TrainingProcess()
     assert process.close() == 0
     assert process.close() == 0  # closing twice is harmless
+
+
+def test_a_pace_sent_to_the_process_spaces_its_steps_and_another_lifts_it():
+    run = small_run()
+    process = TrainingProcess(run.run_setup(2))
+    process.send({"kind": "pace", "steps_per_second": 1e-3})  # a step every 1,000 s
+    process.send({"kind": "run"})
+    while (message := process.read())["kind"] != "steps":
+        pass
+    process.send({"kind": "pause"})  # ends the wait for the second step
+    messages = [message, *read_until_stopped(process)]
+    assert messages[-1]["reason"] == "paused"
+    assert [s for m in messages if m["kind"] == "steps" for s in m["steps"]] == [1]
+    process.send({"kind": "pace", "steps_per_second": "fast"})  # refused: the pace stays
+    process.send({"kind": "pace", "steps_per_second": None})
+    process.send({"kind": "run"})
+    rest = read_until_stopped(process)
+    assert rest[-1]["reason"] == "done"
+    assert process.close() == 0

@@ -2,6 +2,7 @@ import math
 import threading
 
 import numpy as np
+import pytest
 
 from explorer.training.run_loop import RunLoop
 from explorer.training.wire import decode, encode
@@ -81,13 +82,13 @@ def test_an_exception_in_the_job_ends_the_run_with_its_message():
     assert "RuntimeError" in sent[-1]["details"]
 
 
-class FakeClock:
-    """``time`` for the loop: every reading is 10 ms after the previous one."""
+class TickingClock:
+    """A clock for the loop: every reading is 10 ms after the previous one."""
 
     def __init__(self):
         self.now = 0.0
 
-    def perf_counter(self):
+    def __call__(self):
         self.now += 0.01
         return self.now
 
@@ -95,10 +96,12 @@ class FakeClock:
 def state_messages(monkeypatch, weights_bytes: int) -> int:
     """How many weight copies a 1000-step run sends while it runs (a fake 10 ms clock)."""
     from explorer.training import run_loop
+    from explorer.training.pace import Pacer
 
-    monkeypatch.setattr(run_loop, "time", FakeClock())
     monkeypatch.setattr(run_loop, "STATE_BYTES_PER_SECOND", 1000.0)
-    loop, job, sent = scripted_loop([1.0] * 1000, steps_per_epoch=10**9)
+    sent = []
+    job = ScriptedJob([1.0] * 1000, steps_per_epoch=10**9)
+    loop = RunLoop(job, sent.append, Pacer(clock=TickingClock()))
     job.state = lambda: {"w": np.zeros(weights_bytes // 8)}
     job.grads = lambda: {"w": np.zeros(weights_bytes // 8)}
     loop.run()
@@ -126,3 +129,67 @@ def test_a_trainer_jobs_records_follow_its_steps():
     assert steps[0] == 1 and steps[-1] == run.trainer.global_step  # the last step too
     views = [m for m in sent if m["kind"] == "view"]
     assert views[-1]["network"]["images"]["linear1"].shape[1:] == (40, 40)
+
+
+class TimedJob(ScriptedJob):
+    """A scripted job that notes the clock's time at each step."""
+
+    def __init__(self, losses, clock, **kwargs):
+        super().__init__(losses, **kwargs)
+        self.clock = clock
+        self.times = []
+
+    def step(self):
+        self.times.append(self.clock.now)
+        return super().step()
+
+
+def test_a_paced_loop_spaces_its_steps_and_a_new_pace_applies_at_once():
+    from explorer.training.pace import Pacer
+    from tests.training.test_pace import Clock
+
+    clock = Clock()
+    sent = []
+    job = TimedJob([1.0] * 8, clock)
+    loop = RunLoop(job, sent.append, Pacer(20.0, clock=clock, sleep=clock.sleep))
+    assert loop.run(max_steps=4) == "paused"
+    assert np.allclose(job.times, [0.0, 0.05, 0.10, 0.15])
+    clock.now += 60.0  # paused for a minute: the next steps are not owed to it
+    resumed = len(sent)
+    assert loop.run(max_steps=2) == "paused"
+    assert np.allclose(job.times[4:], [60.15, 60.2])
+    # The progress bar's speed: the samples over the time spent stepping, the pause left out.
+    reports = of_kind(sent[resumed:], "steps")
+    assert sum(r["samples"] for r in reports) == 2 * 8
+    assert sum(r["seconds"] for r in reports) == pytest.approx(0.05)
+    loop.set_pace(None)
+    assert loop.run() == "done"
+    assert job.times[6:] == [clock.now] * 2  # full speed: no wait at all
+    assert [s for m in of_kind(sent, "steps") for s in m["steps"]] == list(range(1, 9))
+
+
+@pytest.mark.parametrize(
+    "command, reason, taken", [("pause", "paused", 1), ("stop", "stopped", 1), ("pace", "done", 5)]
+)
+def test_a_pause_a_stop_or_a_new_pace_ends_the_wait_between_paced_steps(command, reason, taken):
+    loop, job, sent = scripted_loop([1.0] * 5)
+    loop.set_pace(1e-3)  # the second step would be due in 1,000 s
+    ended, stepped, step = [], threading.Event(), job.step
+    job.step = lambda: (step(), stepped.set())[0]
+    runner = threading.Thread(target=lambda: ended.append(loop.run()))
+    runner.start()
+    assert stepped.wait(30)  # the first step went; the loop waits for the second
+    if command == "pause":
+        loop.request_pause()
+    elif command == "stop":
+        loop.request_stop()
+    else:
+        loop.set_pace(None)
+    runner.join(30)
+    assert not runner.is_alive()
+    assert (ended[0], job.taken) == (reason, taken)
+
+
+def test_a_loop_runs_at_full_speed_unless_told_otherwise():
+    loop, job, sent = scripted_loop([1.0] * 3)
+    assert loop.pacer.rate is None and loop.pacer.delay() == 0.0

@@ -52,7 +52,7 @@ def test_same_seed_gives_an_identical_history_and_another_seed_does_not():
 
 def test_reset_restores_the_start_and_replays_identically():
     trainer = small_run().trainer
-    start = {k: v.copy() for k, v in trainer.model.state_dict().items()}
+    start = {k: v.clone() for k, v in trainer.model.state_dict().items()}
     trainer.run()
     losses = trainer.history.step_losses().copy()
     trainer.reset()
@@ -65,7 +65,7 @@ def test_reset_restores_the_start_and_replays_identically():
 
 def test_reset_reinitialize_draws_from_the_seed():
     trainer = small_run().trainer
-    start = {k: v.copy() for k, v in trainer.model.state_dict().items()}
+    start = {k: v.clone() for k, v in trainer.model.state_dict().items()}
     trainer.run()
     trainer.reset(reinitialize=True)
     # build_model seeds with the same config seed, so re-initialising reproduces the start.

@@ -42,7 +42,7 @@ def test_name_is_kept_as_given(tmp_path):
 def test_shape_mismatch_names_the_key_and_leaves_the_model(tmp_path):
     save_weights(mlp(2, 5, 3), tmp_path / "w.npz")
     target = mlp(2, 4, 3, seed=2)
-    before = {k: v.copy() for k, v in target.state_dict().items()}
+    before = {k: v.clone() for k, v in target.state_dict().items()}
     with pytest.raises(ValueError) as info:
         load_weights(target, tmp_path / "w.npz")
     assert "linear1.weight has shape (5, 2) but the model's linear1.weight has shape (4, 2)" in str(
@@ -101,7 +101,7 @@ def test_non_finite_weights_are_refused_and_the_model_is_kept(tmp_path, bad):
     state = {k: np.array(v) for k, v in source.state_dict().items()}
     state["linear2.weight"][1, 2] = bad
     np.savez(tmp_path / "w.npz", **state)
-    before = {k: v.copy() for k, v in target.state_dict().items()}
+    before = {k: v.clone() for k, v in target.state_dict().items()}
     with pytest.raises(ValueError, match=r"'linear2.weight' holds a non-finite value .* \[1, 2\]"):
         load_weights(target, tmp_path / "w.npz")
     for key, value in before.items():
@@ -146,7 +146,7 @@ def test_a_lying_header_is_a_value_error_before_any_allocation(tmp_path, shape, 
     model = mlp(2, 5, 3)
     lying = stored("linear1.weight.npy", npy_header("<f8", shape) + bytes(8))
     path = weights_file(tmp_path, [lying, *other_members(model, "linear1.weight")])
-    before = {k: v.copy() for k, v in model.state_dict().items()}
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     with pytest.raises(ValueError, match=message):
         load_weights(model, path)
     for key, value in before.items():

@@ -7,13 +7,29 @@ from explorer.ui import MainWindow
 from explorer.ui.plots.focus_frame import install_plot_focus_frame
 
 
-def test_every_focusable_plot_of_every_tab_shows_a_focus_frame(qtbot):
+def active_window(qtbot, size=None) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)
-    window.resize(1280, 820)
+    if size is not None:
+        window.resize(*size)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def framed_losses_plot(qtbot, window, reason):
+    """The Losses tab's curves, given the focus (for ``reason``), and the frame drawn on them."""
+    window.show_tab("losses")
+    view = window.tab("losses").curves
+    view.setFocus(reason)
+    frame = install_plot_focus_frame()
+    qtbot.waitUntil(lambda: frame.plot() is view)
+    return view, frame
+
+
+def test_every_focusable_plot_of_every_tab_shows_a_focus_frame(qtbot):
+    window = active_window(qtbot, (1280, 820))
     frame = install_plot_focus_frame()
     checked = 0
     for tab in window.all_tabs():
@@ -43,16 +59,8 @@ def test_every_focusable_plot_of_every_tab_shows_a_focus_frame(qtbot):
 
 
 def test_the_frame_follows_a_resize_and_leaves_with_the_focus(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.show_tab("losses")
-    view = window.tab("losses").curves
-    view.setFocus(Qt.FocusReason.MouseFocusReason)
-    frame = install_plot_focus_frame()
-    qtbot.waitUntil(lambda: frame.plot() is view)
+    window = active_window(qtbot)
+    view, frame = framed_losses_plot(qtbot, window, Qt.FocusReason.MouseFocusReason)
     window.resize(window.width() + 60, window.height())
     qtbot.waitUntil(lambda: frame.strips()[0].width() == view.width())
     window.tab("losses").n_spin.setFocus(Qt.FocusReason.TabFocusReason)
@@ -65,16 +73,8 @@ def test_the_frame_takes_the_appearances_focus_colour_and_the_zoom(qtbot, appear
     from explorer.ui.colors import PALETTES
     from explorer.ui.theme import theme
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.show_tab("losses")
-    view = window.tab("losses").curves
-    view.setFocus(Qt.FocusReason.TabFocusReason)
-    frame = install_plot_focus_frame()
-    qtbot.waitUntil(lambda: frame.plot() is view)
+    window = active_window(qtbot)
+    view, frame = framed_losses_plot(qtbot, window, Qt.FocusReason.TabFocusReason)
     palette = PALETTES[appearance]
     theme().set(palette=palette, zoom=1.5)  # while the frame is shown
     top, _bottom, left, _right = frame.strips()

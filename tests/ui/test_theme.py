@@ -115,3 +115,50 @@ def test_a_plot_widget_that_knows_its_plots_minimum_keeps_it_rather_than_a_fixed
     assert view.minimumSizeHint().width() >= title
     theme().set(zoom=1.5)
     assert view.minimumSizeHint().width() >= plot.titleLabel.item.boundingRect().width() > title
+
+
+def test_no_axis_title_in_the_app_carries_a_multiplier(qtbot):
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    plain = []
+    for widget in window.findChildren(pg.GraphicsView):
+        for item in widget.scene().items():
+            if isinstance(item, pg.AxisItem) and not getattr(item, "scales_its_label", False):
+                plain.append(item)
+    assert len(plain) > 20
+    assert [a.labelString() for a in plain if a.autoSIPrefix] == []
+    window.set_appearance("dark")  # restyled axes keep the rule
+    assert [a.labelString() for a in plain if a.autoSIPrefix] == []
+    window.close()
+
+
+def shown_tick_labels(axis: pg.AxisItem) -> list[str]:
+    """The tick labels ``axis`` draws, as the user reads them."""
+    from PySide6.QtGui import QPainter, QPicture
+
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]]
+
+
+def test_a_restyled_axis_keeps_reading_the_real_values(qtbot):
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    plot = view.getPlotItem()
+    plot.setLabel("left", "probability")
+    style_plot(plot)
+    plot.setYRange(0, 0.8, padding=0)
+    axis = plot.getAxis("left")
+    assert "0.8" in shown_tick_labels(axis)
+    theme().set(palette=DARK)  # a restyle while the range is below 1
+    labels = shown_tick_labels(axis)
+    assert "0.8" in labels and "800" not in labels
+    theme().set(zoom=1.5)
+    assert "0.8" in shown_tick_labels(axis)

@@ -16,7 +16,8 @@ What each buys: how much longer a training step takes with that one trick off (t
 - :mod:`~explorer.engine.fast.fused_mlp`: ``nn.MLP.forward`` as one graph node instead of two
   per layer (Linear, activation): 1.5x.
 - :mod:`~explorer.engine.fast.backward`: ``Tensor.backward`` runs a chain of such nodes one by
-  one, without building and sorting the graph's order or fitting each edge's gradient: 1.17x.
+  one, without building and sorting the graph's order or fitting and checking each edge's
+  gradient: 1.17x.
 - :mod:`~explorer.engine.fast.optim`: the optimizers' scalars as 0-d arrays (numpy multiplies by
   a 0-d array of the operand's dtype faster than by a Python float, with the same result): 1.1x
   with Adam; and plain SGD's update without its options' branches: 1.02x with SGD.

@@ -25,7 +25,7 @@ _CONSTANTS = Table(
 
 def batch_cross_entropy(
     input: Tensor,  # noqa: A002
-    target: np.ndarray,
+    target_tensor: Tensor,
     reduction: str,
     ignore_index: int,
 ) -> Tensor | None:
@@ -35,7 +35,7 @@ def batch_cross_entropy(
     all in ``[0, C)`` and an ``ignore_index`` outside that range, with reduction ``'mean'`` or
     ``'sum'`` (the caller rules out a weight, label smoothing and the legacy flags).
     """
-    x = input.data
+    x, target = input._data, target_tensor._data
     if x.ndim != 2 or x.dtype.kind != "f" or target.ndim != 1 or not x.flags.c_contiguous:
         return None  # (the flat indices below assume row-major logits; any layer's output is)
     n, classes = x.shape
@@ -73,4 +73,5 @@ def batch_cross_entropy(
 
     backward.exact = True  # a new array of the input's shape and dtype (fast/backward.py)
     out = np.asarray(total / n if mean else total, dtype=x.dtype)
-    return Tensor._from_op(out, (input,), backward, "NllLoss")
+    # saved as the general path saves it: the target (its log-probabilities are its own)
+    return Tensor._from_op(out, (input,), backward, "NllLossBackward0", (target_tensor,))

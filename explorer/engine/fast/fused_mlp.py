@@ -10,9 +10,9 @@ It runs the plain path's numpy operations in the same order (``F.linear``'s, the
 activation's, per layer; their backward rules in reverse), so the output and every gradient
 are bit-for-bit identical. :func:`fused_mlp` declines, and ``nn.MLP.forward`` goes layer by
 layer, unless nothing could tell the difference: the children are plain ``Linear`` layers with
-no forward or forward-pre hooks (the Model tab's forward-pass inspector hooks them, so it sees
-every layer run, as in torch) and the input is a 2-D batch whose shapes and dtype the layers
-accept. Anything else, including every error case, takes the plain path.
+no forward, forward-pre or backward hooks (the Model tab's forward-pass inspector hooks them,
+so it sees every layer run, as in torch) and the input is a 2-D batch whose shapes and dtype
+the layers accept. Anything else, including every error case, takes the plain path.
 """
 
 from __future__ import annotations
@@ -98,8 +98,9 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     plain :class:`Linear` (a subclass, a ``forward`` patched onto the instance, a forward or
     forward-pre hook), a weight does not take the previous width, or a weight's dtype is not
     ``x``'s. The engine has no global module hooks; if it gains them, check them here too.
-    The node is named after the last layer's op (``Addmm``, or ``Mm`` without a bias), so
-    ``grad_fn`` reads as it does in torch.
+    The node is named after the last layer's op (``AddmmBackward0``, or ``MmBackward0``
+    without a bias), so ``grad_fn`` reads as it does in torch, and it saves the tensors the
+    layers' nodes would save, so an in-place change to one raises as it would there.
 
     Parameters
     ----------
@@ -112,31 +113,35 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     """
     if not isinstance(x, Tensor) or not layers or activation not in _ACTIVATIONS:
         return None
-    h = x.data
+    h = x._data
     if h.ndim != 2:
         return None
     act_forward, act_grad = _ACTIVATIONS[activation]
     relu = act_forward is _relu  # the common case, inlined below
     dtype = h.dtype
     zero, ones_n = _CONSTANTS[len(h), dtype]
-    needs_grad = x.requires_grad  # whether the current layer's input needs a gradient
+    needs_grad = x._requires_grad  # whether the current layer's input needs a gradient
     parents: list[Tensor] = [x]
-    # per layer: (input array, weight array, weight, bias, input needs grad, index of the
-    # weight in parents); then, for each hidden layer, what its activation's backward needs
+    # per layer: (input array, weight array, weight needs grad, bias needs grad or None without a
+    # bias, input needs grad, index of the weight in parents); then, for each hidden layer,
+    # what its activation's backward needs
     steps: list = []
     for layer in layers:
+        if type(layer) is not Linear:
+            return None
+        members = layer.__dict__  # Module's registries (not through its __getattr__: cheaper)
         if (
-            type(layer) is not Linear
-            or layer._forward_hooks
-            or layer._forward_pre_hooks
-            or "forward" in layer.__dict__
+            members["_forward_hooks"]
+            or members["_forward_pre_hooks"]
+            or members["_backward_hooks"]
+            or "forward" in members
         ):
             return None
-        params = layer._parameters
+        params = members["_parameters"]
         weight, bias = params["weight"], params["bias"]
         if weight is None:
             return None
-        w = weight.data
+        w = weight._data
         # `is` first: arrays of one builtin dtype share its descriptor, and != costs more
         if (w.dtype is not dtype and w.dtype != dtype) or w.ndim != 2:
             return None
@@ -147,7 +152,9 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
             else:
                 h, saved = act_forward(h, zero)
                 steps.append(saved)
-        steps.append((h, w, weight, bias, needs_grad, len(parents)))
+        weight_grad = weight._requires_grad
+        bias_grad = None if bias is None else bias._requires_grad
+        steps.append((h, w, weight_grad, bias_grad, needs_grad, len(parents)))
         try:
             # ndarray.dot: np.dot's computation (as F.linear) without its Python-level dispatch
             out = h.dot(w.T)
@@ -155,14 +162,14 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
             return None  # the weight does not take the previous width
         if bias is None:
             parents.append(weight)
-            needs_grad = needs_grad or weight.requires_grad
+            needs_grad = needs_grad or weight_grad
         else:
-            b = bias.data
+            b = bias._data
             if (b.dtype is not dtype and b.dtype != dtype) or b.ndim != 1 or len(b) != len(w):
                 return None  # its gradient would need casting or unbroadcasting
             out += b
             parents += (weight, bias)
-            needs_grad = needs_grad or weight.requires_grad or bias.requires_grad
+            needs_grad = needs_grad or weight_grad or bias_grad
         h = out
     count = len(parents)
     last = len(steps) - 1
@@ -170,10 +177,10 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
     def backward(g: np.ndarray) -> list[np.ndarray | None]:
         grads: list[np.ndarray | None] = [None] * count
         for i in range(last, -1, -2):
-            layer_input, w, weight, bias, input_needs_grad, at = steps[i]
-            if weight.requires_grad:
+            layer_input, w, weight_grad, bias_grad, input_needs_grad, at = steps[i]
+            if weight_grad:
                 grads[at] = g.T.dot(layer_input)
-            if bias is not None and bias.requires_grad:
+            if bias_grad:
                 grads[at + 1] = ones_n.dot(g)
             if not input_needs_grad:
                 break  # nothing below this layer needs a gradient (the rest stay None)
@@ -188,4 +195,27 @@ def fused_mlp(x: object, layers: Collection[object], activation: str) -> Tensor 
 
     backward.exact = True  # new arrays of the parents' shapes and dtype (fast/backward.py)
     # named after the last layer's op, as grad_fn reads in torch
-    return Tensor._from_op(h, parents, backward, "Addmm" if bias is not None else "Mm")
+    op = "AddmmBackward0" if bias is not None else "MmBackward0"
+    return Tensor._from_op(h, parents, backward, op, _SavedByLayers((parents, steps)))
+
+
+class _SavedByLayers(tuple):
+    """The tensors the layers' own nodes save (``F.linear``: its input for the weight's
+    gradient, its weight for the input's), last layer first as the plain walk meets them.
+
+    Made of ``(parents, steps)`` and read only when a tensor was changed in place since the
+    forward, so found then, from what the forward kept, rather than listed on every forward
+    (a tuple: making one runs no Python code).
+    """
+
+    __slots__ = ()
+
+    def __iter__(self):
+        parents, steps = self[0], self[1]
+        layers = steps[::2]  # (input, weight array, weight needs grad, bias needs grad, input
+        for i in range(len(layers) - 1, -1, -1):  # needs grad, index of the weight in parents)
+            _, _, weight_grad, _, input_needs_grad, at = layers[i]
+            if weight_grad and i == 0:
+                yield parents[0]  # x: the only layer input others can change
+            if input_needs_grad:
+                yield parents[at]

@@ -14,13 +14,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from explorer.engine._tensor_math import broadcast_error
+from explorer.engine.nn._arguments import require_tensor
 from explorer.engine.nn._functional_class_losses import cross_entropy, nll_loss
 from explorer.engine.nn._loss_common import (
-    as_tensor,
     broadcast_pair,
     check_same_size,
     finish,
     resolve_reduction,
+    sized_pair,
     torch_size,
 )
 from explorer.engine.nn._loss_dtypes import (
@@ -55,6 +57,11 @@ _KL_MEAN_WARNING = (
 _BCE_EPSILON = float(np.float32(1e-12))  # ATen's (float) floor on x(1-x) in the BCE gradient
 
 
+# torch's last node for a loss it computes with tensor ops: by reduction, plain and weighted
+_ABS_OPS = {"none": "AbsBackward0", "sum": "SumBackward0", "mean": "MeanBackward0"}
+_WEIGHTED_OPS = {"none": "MulBackward0", "sum": "SumBackward0", "mean": "DivBackward0"}
+
+
 def _pointwise(
     name: str,
     input: Tensor,
@@ -65,11 +72,15 @@ def _pointwise(
     weighted_mean_by_weight: bool,
     dtype: np.dtype,
     out_dtype: np.dtype | None = None,
+    op: str | dict[str, str] = "",
+    saved: tuple[Tensor, ...] = (),
 ) -> Tensor:
     """A loss of ``diff = input - target`` alone: ``loss_and_slope(diff)`` gives both.
 
     The difference is taken in ``dtype`` (see :mod:`explorer.engine.nn._loss_dtypes`); the
-    output has ``out_dtype`` if given.
+    output has ``out_dtype`` if given. ``op`` and ``saved`` are torch's node name (one, or
+    one per reduction) and what it saves; with a weight torch multiplies in Python, so the
+    node is the weighted product's or its reduction's, and it saves the weight.
     """
     x, y = broadcast_pair(name, input, target)
     diff = x.astype(dtype, copy=False) - y.astype(dtype, copy=False)
@@ -78,15 +89,17 @@ def _pointwise(
         values = values.astype(out_dtype, copy=False)
     denom = None
     if weight is not None:
-        weight = as_tensor(weight).data
-        # integer losses take the weight's type (a weight of 0.5 is not truncated to 0)
-        weighted = values.dtype if values.dtype.kind == "f" else result_type(values, weight)
+        weight_tensor = weight
+        weight = weight._data
+        # torch multiplies in Python: the product takes torch's promoted dtype (a float64
+        # weight makes a float32 loss float64; an integer loss takes a float weight's type)
+        weighted = result_type(values, weight)
         values = values.astype(weighted, copy=False)
         weight = weight.astype(weighted, copy=False)
-        if weight.shape != input.shape:
+        if weight.shape != input._data.shape:
             raise ValueError(
                 f"Weights and input must have the same size: weight has shape "
-                f"{weight.shape}, input has shape {input.shape}."
+                f"{weight.shape}, input has shape {input._data.shape}."
             )
         values = values * weight
         slope = slope * weight
@@ -96,13 +109,18 @@ def _pointwise(
                 values = values.astype(np.float32)  # torch's true division: its default dtype
     if values.dtype.kind in "biu" and reduction == "sum":
         values = values.astype(np.int64)  # torch sums integers as int64
+    if weight is not None:
+        mean_op = "DivBackward0" if weighted_mean_by_weight else "MeanBackward0"
+        op = {**_WEIGHTED_OPS, "mean": mean_op}
+        saved = (weight_tensor,)
     return finish(
         values,
         reduction,
         (input, target),
         (lambda g: g * slope, lambda g: -(g * slope)),
-        name,
+        op if isinstance(op, str) else op[reduction],
         denom=denom,
+        saved=saved,
     )
 
 
@@ -117,7 +135,7 @@ def l1_loss(
     """Mean absolute error: ``l_n = |x_n - y_n|``, reduced by ``reduction``.
 
     A target whose shape differs from the input's is broadcast with torch's UserWarning;
-    shapes that do not broadcast raise ValueError naming both. With ``weight`` (same shape
+    shapes that do not broadcast raise torch's RuntimeError. With ``weight`` (same shape
     as input) ``'mean'`` is ``sum(w l) / sum(w)``, as torch 2.13.
 
     Examples
@@ -126,12 +144,12 @@ def l1_loss(
     >>> l1_loss(Tensor([1.0, 2.0]), Tensor([0.0, 4.0])).item()
     1.5
     """
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = resolve_reduction(size_average, reduce, reduction)
-    dtype = difference_dtype(input.data, target.data, reduction, weighted=weight is not None)
+    dtype = difference_dtype(input._data, target._data, reduction, weighted=weight is not None)
     return _pointwise(
         "l1_loss", input, target, reduction, weight, lambda d: (np.abs(d), np.sign(d)), True,
-        dtype,
+        dtype, op=_ABS_OPS,
     )  # fmt: skip
 
 
@@ -144,15 +162,16 @@ def mse_loss(
     weight: Tensor | None = None,
 ) -> Tensor:
     """Mean squared error: ``l_n = (x_n - y_n)^2``, reduced by ``reduction``."""
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = resolve_reduction(size_average, reduce, reduction)
     if weight is None:
-        dtype = float_dtype("mse_cpu", input.data, target.data)
+        dtype = float_dtype("mse_cpu", input._data, target._data)
     else:  # torch weighs in Python: (input - target) ** 2 * weight
-        dtype = difference_dtype(input.data, target.data, reduction, weighted=True)
+        dtype = difference_dtype(input._data, target._data, reduction, weighted=True)
     return _pointwise(
-        "mse_loss", input, target, reduction, weight, lambda d: (d * d, 2 * d), True, dtype
-    )
+        "mse_loss", input, target, reduction, weight, lambda d: (d * d, 2 * d), True, dtype,
+        op="MseLossBackward0", saved=(input, target),
+    )  # fmt: skip
 
 
 def huber_loss(
@@ -166,11 +185,11 @@ def huber_loss(
 
     ``delta`` must be positive. With ``weight``, ``'mean'`` is the plain mean of ``w l``.
     """
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = check_reduction(reduction)
     if not delta > 0:
-        raise ValueError(f"huber_loss does not support non-positive values for delta; got {delta}")
-    dtype, out_dtype = huber_dtypes(input.data, target.data)
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    dtype, out_dtype = huber_dtypes(input._data, target._data)
 
     def loss_and_slope(d):
         z = np.abs(d)
@@ -178,8 +197,9 @@ def huber_loss(
         return values, np.clip(d, -delta, delta)
 
     return _pointwise(
-        "huber_loss", input, target, reduction, weight, loss_and_slope, False, dtype, out_dtype
-    )
+        "huber_loss", input, target, reduction, weight, loss_and_slope, False, dtype, out_dtype,
+        op="HuberLossBackward0", saved=(input, target),
+    )  # fmt: skip
 
 
 def smooth_l1_loss(
@@ -192,19 +212,19 @@ def smooth_l1_loss(
 ) -> Tensor:
     """Smooth L1: ``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``.
 
-    ``beta = 0`` is exactly :func:`l1_loss`; a negative ``beta`` raises ValueError.
+    ``beta = 0`` is exactly :func:`l1_loss`; a negative ``beta`` raises torch's RuntimeError.
     """
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = resolve_reduction(size_average, reduce, reduction)
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta; got {beta}")
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0.0:  # torch calls l1_loss, with its dtype rules
-        dtype = difference_dtype(input.data, target.data, reduction)
+        dtype = difference_dtype(input._data, target._data, reduction)
         return _pointwise(
             "smooth_l1_loss", input, target, reduction, None,
-            lambda d: (np.abs(d), np.sign(d)), False, dtype,
+            lambda d: (np.abs(d), np.sign(d)), False, dtype, op=_ABS_OPS,
         )  # fmt: skip
-    dtype = float_dtype("smooth_l1_cpu", input.data, target.data)
+    dtype = float_dtype("smooth_l1_cpu", input._data, target._data)
 
     def loss_and_slope(d):
         z = np.abs(d)
@@ -212,8 +232,9 @@ def smooth_l1_loss(
         return values, np.where(d <= -beta, -1.0, np.where(d >= beta, 1.0, d / beta))
 
     return _pointwise(
-        "smooth_l1_loss", input, target, reduction, None, loss_and_slope, False, dtype
-    )
+        "smooth_l1_loss", input, target, reduction, None, loss_and_slope, False, dtype,
+        op="SmoothL1LossBackward0", saved=(input, target),
+    )  # fmt: skip
 
 
 def kl_div(
@@ -239,7 +260,6 @@ def kl_div(
     >>> round(kl_div(Tensor(np.log(q)), Tensor(p), reduction="batchmean").item(), 6)
     0.143841
     """
-    input, target = as_tensor(input), as_tensor(target)
     if size_average is not None or reduce is not None:
         enum = legacy_get_enum(size_average, reduce)
     else:
@@ -248,7 +268,9 @@ def kl_div(
             warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
         enum = 2 if reduction == "batchmean" else {"none": 0, "mean": 1, "sum": 2}[reduction]
     base = ("none", "mean", "sum")[enum]
-    check_kl_div_dtypes(input.data, target.data)
+    require_tensor("kl_div", "input", 1, input)
+    require_tensor("kl_div", "target", 2, target)
+    check_kl_div_dtypes(input._data, target._data)
     x, y = broadcast_pair("kl_div", input, target, warn=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         if log_target:
@@ -263,12 +285,19 @@ def kl_div(
             # torch's xlogy backward: log(y) (0 where y == 0) plus y / y (NaN at 0)
             grad_y = np.where(y == 0, 0.0, log_y) + y / y - x
     grads = (lambda g: g * grad_x, lambda g: _kl_target_grad(g, grad_y))
-    batch = reduction == "batchmean" and input.ndim != 0
+    # torch: xlogy(target, target) - target * input (exp(target) * (target - input) with
+    # log_target), then the reduction; the product reads the target, and the input too when
+    # the target requires grad
+    saved = () if log_target else (target, input) if target._requires_grad else (target,)
+    ops = {"none": "MulBackward0" if log_target else "SubBackward0", "sum": "SumBackward0",
+           "mean": "MeanBackward0"}  # fmt: skip
+    batch = reduction == "batchmean" and input._data.ndim != 0
     if batch and base == "sum":
-        return finish(values, "mean", (input, target), grads, "KlDiv", denom=input.shape[0])
-    out = finish(values, base, (input, target), grads, "KlDiv")
+        return finish(values, "mean", (input, target), grads, "DivBackward0",
+                      denom=input._data.shape[0], saved=saved)  # fmt: skip
+    out = finish(values, base, (input, target), grads, ops[base], saved=saved)
     # legacy flags with reduction='batchmean': torch still divides by the batch size
-    return out / input.shape[0] if batch else out
+    return out / input._data.shape[0] if batch else out
 
 
 def _kl_target_grad(g: np.ndarray, grad_y: np.ndarray) -> np.ndarray:
@@ -288,22 +317,17 @@ def binary_cross_entropy(
 
     ``l_n = -w_n (y_n log x_n + (1 - y_n) log(1 - x_n))`` with each log clamped to
     ``>= -100`` (torch's rule), so ``x = 0`` or ``1`` gives a finite loss. Input or target
-    outside [0, 1] raises ValueError; the target must have the input's shape.
+    outside [0, 1] raises torch's RuntimeError; the target must have the input's shape.
     """
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = resolve_reduction(size_average, reduce, reduction)
     check_same_size(input, target)
-    x, y = input.data, target.data
+    x, y = input._data, target._data
     check_bce_dtypes(x, y)
     for label, array in (("input", x), ("target", y)):
-        bad = ~((array >= 0) & (array <= 1))
-        if bad.any():
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"all elements of {label} should be between 0 and 1; "
-                f"got {float(array[bad].flat[0])!r} at index {where}"
-            )
-    w = _broadcast_weight("weight", weight, x)
+        if not ((array >= 0) & (array <= 1)).all():
+            raise RuntimeError(f"all elements of {label} should be between 0 and 1")
+    w = _broadcast_weight(weight, x)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_x, log_1mx = np.log(x), np.log1p(-x)
         values = (y - 1) * np.maximum(log_1mx, -100) - y * np.maximum(log_x, -100)
@@ -316,7 +340,8 @@ def binary_cross_entropy(
         reduction,
         (input, target),
         (lambda g: g * slope_x, lambda g: g * slope_y),
-        "BinaryCrossEntropy",
+        "BinaryCrossEntropyBackward0",
+        saved=(input, target) if weight is None else (input, target, weight),
     )
 
 
@@ -334,19 +359,17 @@ def binary_cross_entropy_with_logits(
     ``l_n = -w_n (p y_n log s(x_n) + (1 - y_n) log(1 - s(x_n)))`` with ``p`` the
     ``pos_weight`` (broadcast along the last dimension, one per class).
     """
-    input, target = as_tensor(input), as_tensor(target)
+    input, target = sized_pair(input, target)
     reduction = resolve_reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(
-            f"Target size ({torch_size(target.shape)}) must be the same as input size "
-            f"({torch_size(input.shape)})"
+            f"Target size ({torch_size(target._data.shape)}) must be the same as input size "
+            f"({torch_size(input._data.shape)})"
         )
-    x, y = input.data, target.data
-    out_dtype = bce_with_logits_dtype(
-        x, y, None if pos_weight is None else as_tensor(pos_weight).data
-    )
-    w = _broadcast_weight("weight", weight, x)
-    pw = _broadcast_weight("pos_weight", pos_weight, x)
+    x, y = input._data, target._data
+    out_dtype = bce_with_logits_dtype(x, y, None if pos_weight is None else pos_weight._data)
+    w = _broadcast_weight(weight, x)
+    pw = _broadcast_weight(pos_weight, x)
     log_sig = _log_sigmoid(x)
     with np.errstate(over="ignore"):
         sig = 1 / (1 + np.exp(-x))
@@ -368,7 +391,8 @@ def binary_cross_entropy_with_logits(
         reduction,
         (input, target),
         (lambda g: g * slope_x, lambda g: g * slope_y),
-        "BinaryCrossEntropyWithLogits",
+        "BinaryCrossEntropyWithLogitsBackward0",
+        saved=(input, target),
     )
 
 
@@ -377,15 +401,12 @@ def _log_sigmoid(x: np.ndarray) -> np.ndarray:
     return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
 
 
-def _broadcast_weight(name: str, weight, x: np.ndarray) -> np.ndarray | None:
-    """``weight`` in ``x``'s dtype broadcast to its shape, or a ValueError naming both shapes."""
+def _broadcast_weight(weight: Tensor | None, x: np.ndarray) -> np.ndarray | None:
+    """``weight`` in ``x``'s dtype broadcast to its shape, or torch's RuntimeError."""
     if weight is None:
         return None
-    array = as_tensor(weight).data
-    shape = x.shape
+    array = weight._data
     try:
-        return np.broadcast_to(array.astype(x.dtype, copy=False), shape)
+        return np.broadcast_to(array.astype(x.dtype, copy=False), x.shape)
     except ValueError:
-        raise ValueError(
-            f"{name} of shape {array.shape} cannot be broadcast to the input shape {shape}"
-        ) from None
+        raise broadcast_error(x.shape, array.shape) from None

@@ -7,15 +7,19 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from explorer.engine._tensor_math import broadcast_error
+from explorer.engine.nn._arguments import require_method
 from explorer.engine.nn._reduction import check_reduction, legacy_get_string
 from explorer.engine.tensor import Tensor
 
 GradFn = Callable[[np.ndarray], np.ndarray] | None
 
 
-def as_tensor(value) -> Tensor:
-    """``value`` itself if it is a Tensor, else a new Tensor built from it."""
-    return value if isinstance(value, Tensor) else Tensor(value)
+def sized_pair(input, target) -> tuple[Tensor, Tensor]:
+    """Input and target of a loss torch writes in Python: it first compares their ``size()``,
+    so anything but a Tensor fails with Python's AttributeError (the target's first)."""
+    require_method(target, "size")
+    return require_method(input, "size"), target
 
 
 def resolve_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
@@ -32,19 +36,12 @@ def broadcast_pair(
 
     Raises
     ------
-    ValueError
-        If the shapes do not broadcast, naming both.
+    RuntimeError
+        torch's, if the shapes do not broadcast (after the warning, as in torch).
     """
-    x, y = input.data, target.data
+    x, y = input._data, target._data
     if x.shape == y.shape:
         return x, y
-    try:
-        shape = np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise ValueError(
-            f"{name}: the target shape {y.shape} does not match the input shape {x.shape} "
-            "and the two cannot be broadcast together"
-        ) from None
     if warn:
         warnings.warn(
             f"Using a target size ({torch_size(y.shape)}) that is different to the input size "
@@ -53,15 +50,19 @@ def broadcast_pair(
             UserWarning,
             stacklevel=4,
         )
+    try:
+        shape = np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise broadcast_error(x.shape, y.shape) from None
     return np.broadcast_to(x, shape), np.broadcast_to(y, shape)
 
 
 def check_same_size(input: Tensor, target: Tensor) -> None:
     """Raise ValueError (torch's text, both shapes named) unless the shapes are equal."""
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(
-            f"Using a target size ({torch_size(target.shape)}) that is different to the "
-            f"input size ({torch_size(input.shape)}) is deprecated. "
+            f"Using a target size ({torch_size(target._data.shape)}) that is different to the "
+            f"input size ({torch_size(input._data.shape)}) is deprecated. "
             "Please ensure they have the same size."
         )
 
@@ -78,6 +79,7 @@ def finish(
     grad_fns: Sequence[GradFn],
     op: str,
     denom: float | np.ndarray | None = None,
+    saved: Sequence[Tensor] = (),
 ) -> Tensor:
     """Reduce the elementwise loss ``values`` and wrap it as one graph node.
 
@@ -93,9 +95,12 @@ def finish(
         For each parent, a map from the elementwise upstream gradient (shape of ``values``)
         to that parent's gradient (before unbroadcasting).
     op : str
-        The node's name (``grad_fn``).
+        The node's name (``grad_fn``): torch's last node for this loss and reduction.
     denom : number, optional
         For ``'mean'``, what the sum is divided by (default: the number of elements).
+    saved : sequence of Tensor
+        The tensors torch's backward reads (checked for in-place changes); the node also
+        keeps arrays of its own, so a second backward needs ``retain_graph``.
     """
     values = np.asarray(values)
     if reduction == "none":
@@ -121,4 +126,4 @@ def finish(
             for parent, fn in zip(parents, grad_fns, strict=True)
         )
 
-    return Tensor._from_op(out, tuple(parents), backward, op)
+    return Tensor._from_op(out, tuple(parents), backward, op, saved)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-_TORCH_NAMES = {
-    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-    "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double",
-}  # fmt: skip
+from explorer.engine.dtypes import check_cast as _check_cast
+from explorer.engine.dtypes import result_type, torch_dtype_name
+
 _TWO_BOOLS = (
     "Subtraction, the `-` operator, with two bool tensors is not supported. "
     "Use the `^` or `logical_xor()` operator instead."
@@ -23,48 +22,6 @@ _ONE_BOOL = (
     "Subtraction, the `-` operator, with a bool tensor is not supported. "
     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 )
-
-
-def torch_dtype_name(dtype: np.dtype) -> str:
-    """``dtype`` as torch names it in messages: 'Float', 'Long', 'Byte', 'Bool'..."""
-    return _TORCH_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
-
-
-def _category(dtype: np.dtype) -> int:
-    return 0 if dtype.kind == "b" else 2 if dtype.kind in "fc" else 1
-
-
-def result_type(x: np.ndarray, y: np.ndarray) -> np.dtype:
-    """``torch.result_type`` of two tensors.
-
-    The higher category wins (bool < integer < floating point: int64 with float32 is
-    float32, where numpy says float64); within one category a tensor with dimensions beats a
-    0-d one, and otherwise the wider type wins.
-    """
-    a, b = x.dtype, y.dtype
-    if a == b:
-        return a
-    ca, cb = _category(a), _category(b)
-    if ca != cb:
-        return a if ca > cb else b
-    if (x.ndim == 0) != (y.ndim == 0):
-        return b if x.ndim == 0 else a
-    return np.promote_types(a, b)
-
-
-def _can_cast(source: np.dtype, target: np.dtype) -> bool:
-    """``torch.can_cast``: never floating point to integer, nor anything else to bool."""
-    if source.kind in "fc" and target.kind in "biu":
-        return False
-    return not (source.kind != "b" and target.kind == "b")
-
-
-def _check_cast(result: np.dtype, out: np.dtype) -> None:
-    if not _can_cast(result, out):
-        raise RuntimeError(
-            f"result type {torch_dtype_name(result)} can't be cast to the desired output type "
-            f"{torch_dtype_name(out)}"
-        )
 
 
 def _no_kernel(kernel: str, dtype: np.dtype) -> NotImplementedError:

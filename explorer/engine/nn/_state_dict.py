@@ -1,6 +1,8 @@
 """``state_dict`` and ``load_state_dict`` for :class:`Module`, with torch's key rules and errors.
 
 Keys are dotted paths (``linear1.weight``); values are parameters and persistent buffers.
+As in torch, the walk follows every registered name (no memo), so a module registered under
+two names (``self.dec = self.enc``, ``Sequential(l, l)``) is saved, and expected, under both.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from explorer.engine.tensor import Tensor
+from explorer.engine.tensor import Tensor, no_grad
 
 if TYPE_CHECKING:
     from explorer.engine.nn.module import Module
@@ -49,16 +51,27 @@ def _local_state(owner: Module) -> Iterator[tuple[str, Tensor]]:
     return ((k, v) for k, v in members if v is not None)
 
 
+def _every_module(module: Module, prefix: str) -> Iterator[tuple[str, Module]]:
+    """``(dotted prefix with its dot, module)`` for module and each descendant, by every name
+    it is registered under (torch's state_dict recursion, without named_modules' memo)."""
+    stack = [(prefix, module)]
+    while stack:
+        head, owner = stack.pop()
+        yield head, owner
+        children = [(head + name + ".", child) for name, child in owner._modules.items()
+                    if child is not None]  # fmt: skip
+        stack.extend(reversed(children))
+
+
 def save_state(
     module: Module, destination: OrderedDict | None, prefix: str, keep_vars: bool
 ) -> OrderedDict[str, Any]:
-    """``module.state_dict()``: parameters and persistent buffers by dotted name."""
+    """``module.state_dict()``: parameters and persistent buffers by dotted name, detached."""
     if destination is None:
         destination = OrderedDict()
-    for name, owner in module.named_modules(prefix=prefix.rstrip(".")):
-        head = name + "." if name else ""
+    for head, owner in _every_module(module, prefix):
         for key, value in _local_state(owner):
-            destination[head + key] = value if keep_vars else value.data.copy()
+            destination[head + key] = value if keep_vars else value.detach()
         for hook in owner._state_dict_hooks.values():
             result = hook(owner, destination, head, {})
             if result is not None:
@@ -73,8 +86,7 @@ def load_state(module: Module, state_dict: Mapping[str, Any], strict: bool) -> _
     missing_keys: list[str] = []
     error_msgs: list[str] = []
     expected: set[str] = set()
-    for name, owner in module.named_modules():
-        head = name + "." if name else ""
+    for head, owner in _every_module(module, ""):
         for hook in owner._load_state_dict_pre_hooks.values():
             hook(state_dict, head, {}, strict, missing_keys, [], error_msgs)
         for key, target in _local_state(owner):
@@ -84,20 +96,21 @@ def load_state(module: Module, state_dict: Mapping[str, Any], strict: bool) -> _
                 missing_keys.append(full)
                 continue
             value = state_dict[full]
-            source = np.asarray(value.data if isinstance(value, Tensor) else value)
+            source = np.asarray(value._data if isinstance(value, Tensor) else value)
             if source.dtype.kind not in "biuf":
                 error_msgs.append(
                     f'While copying the parameter named "{full}", expected a numeric '
                     f"array from checkpoint but received dtype {source.dtype}"
                 )
-            elif source.shape != target.data.shape:
+            elif source.shape != target._data.shape:
                 error_msgs.append(
                     f"size mismatch for {full}: copying a param with shape "
                     f"{_torch_size(source.shape)} from checkpoint, the shape in current "
-                    f"model is {_torch_size(target.data.shape)}."
+                    f"model is {_torch_size(target._data.shape)}."
                 )
             else:
-                target.data[...] = source
+                with no_grad():  # as torch: param.copy_(value), in place
+                    target.copy_(Tensor(source))
     unexpected_keys = [key for key in state_dict if key not in expected]
     if strict:
         if unexpected_keys:

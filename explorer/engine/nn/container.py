@@ -19,6 +19,13 @@ def _index(idx: Any, size: int) -> int:
     return idx % size
 
 
+def _renumber(container: Module, modules: list[Module]) -> None:
+    """Register ``modules`` as the container's children "0", "1", ... in order."""
+    container._modules.clear()
+    for i, module in enumerate(modules):
+        container._modules[str(i)] = module
+
+
 class Sequential(Module):
     """Chain modules: the output of each is the input of the next.
 
@@ -61,11 +68,7 @@ class Sequential(Module):
         targets = keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]
         for key in targets:
             delattr(self, key)
-        # renumber so the names stay "0", "1", ... as torch does
-        values = list(self._modules.values())
-        self._modules.clear()
-        for i, module in enumerate(values):
-            self._modules[str(i)] = module
+        _renumber(self, list(self._modules.values()))  # the names stay "0", "1", ... as torch
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -77,6 +80,30 @@ class Sequential(Module):
         """Add ``module`` at the end."""
         self.add_module(str(len(self)), module)
         return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Put ``module`` before position ``index`` (the names stay "0", "1", ...)."""
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"Index out of range: {index}")
+        values = list(self._modules.values())
+        values.insert(index % (n + 1) if index < 0 else index, module)
+        _renumber(self, values)
+        return self
+
+    def extend(self, sequential: Iterable[Module]) -> Sequential:
+        """Add every module of ``sequential`` at the end."""
+        for layer in sequential:
+            self.append(layer)
+        return self
+
+    def pop(self, key: int | slice) -> Module:
+        """Remove and return the module at ``key``."""
+        value = self[key]
+        del self[key]
+        return value
 
     def forward(self, input: Any) -> Any:  # noqa: A002
         for module in self:
@@ -105,10 +132,14 @@ class ModuleList(Module):
 
     def __delitem__(self, idx: int | slice) -> None:
         values = list(self._modules.values())
-        del values[idx]
-        self._modules.clear()
-        for i, module in enumerate(values):
-            self._modules[str(i)] = module
+        del values[idx if isinstance(idx, slice) else _index(idx, len(values))]
+        _renumber(self, values)
+
+    def pop(self, key: int | slice) -> Module:
+        """Remove and return the module at ``key``."""
+        value = self[key]
+        del self[key]
+        return value
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -134,9 +165,7 @@ class ModuleList(Module):
         """Insert ``module`` before position ``index``."""
         values = list(self._modules.values())
         values.insert(index, module)
-        self._modules.clear()
-        for i, value in enumerate(values):
-            self.add_module(str(i), value)
+        _renumber(self, values)
 
     def __repr__(self) -> str:
         """Like torch, runs of identical children print once as ``(0-2): 3 x Linear(...)``."""

@@ -19,7 +19,7 @@ class Flatten(Module):
     >>> import numpy as np
     >>> from explorer.engine import Tensor, nn
     >>> nn.Flatten()(Tensor(np.zeros((32, 8, 8)))).shape
-    (32, 64)
+    torch.Size([32, 64])
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:

@@ -1,9 +1,10 @@
 """``nn.init``: fill a parameter in place with torch's initialisation schemes.
 
-Every function takes a Tensor, overwrites its values without recording a graph and returns
-it. Randomness comes from ``explorer.engine.manual_seed``'s generator unless a numpy
-``generator=`` is given. Fan and gain follow torch exactly: for a ``(out, in)`` weight,
-``fan_in = in`` and ``fan_out = out``.
+Every function takes a Tensor (a parameter, or its ``.data``), overwrites its values in place
+without recording a graph (as torch does under ``no_grad``) and returns it. Randomness comes
+from ``explorer.engine.manual_seed``'s generator unless a numpy ``generator=`` is given. Fan
+and gain follow torch exactly: for a ``(out, in)`` weight, ``fan_in = in`` and
+``fan_out = out``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import warnings
 import numpy as np
 
 from explorer.engine import random as _random
+from explorer.engine._saved import count_change
 from explorer.engine.tensor import Tensor
 
 _LINEAR_FNS = (
@@ -58,8 +60,9 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
         raise ValueError(
             "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
         )
-    receptive_field_size = math.prod(tensor.shape[2:])
-    return tensor.shape[1] * receptive_field_size, tensor.shape[0] * receptive_field_size
+    shape = tensor._data.shape
+    receptive_field_size = math.prod(shape[2:])
+    return shape[1] * receptive_field_size, shape[0] * receptive_field_size
 
 
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
@@ -73,12 +76,13 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     """Overwrite ``tensor``'s values in place (cast to its dtype); no graph is recorded."""
-    tensor.data[...] = values
+    tensor._data[...] = values
+    count_change(tensor)  # a change in place, as torch counts it
     return tensor
 
 
 def _is_empty(tensor: Tensor) -> bool:
-    if 0 in tensor.shape:
+    if 0 in tensor._data.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return True
     return False
@@ -88,7 +92,7 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with values drawn from U(a, b)."""
-    return _fill(tensor, _random.resolve(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, _random.resolve(generator).uniform(a, b, tensor._data.shape))
 
 
 def normal_(
@@ -98,7 +102,7 @@ def normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with values drawn from N(mean, std^2)."""
-    return _fill(tensor, _random.resolve(generator).normal(mean, std, tensor.shape))
+    return _fill(tensor, _random.resolve(generator).normal(mean, std, tensor._data.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

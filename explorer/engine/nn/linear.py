@@ -7,17 +7,13 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine.device import check_device
 from explorer.engine.dtypes import resolve_float_dtype
 from explorer.engine.nn import init
 from explorer.engine.nn._functional_layers import linear
 from explorer.engine.nn.module import Module
 from explorer.engine.nn.parameter import Parameter
 from explorer.engine.tensor import Tensor
-
-
-def _check_device(device: Any) -> None:
-    if device not in (None, "cpu"):
-        raise ValueError(f"the numpy engine runs on the CPU only; got device={device!r}")
 
 
 class Identity(Module):
@@ -48,7 +44,7 @@ class Linear(Module):
     bias : bool
         Learn an additive bias (default True).
     device : None or "cpu"
-        Accepted for signature parity.
+        The CPU (a GPU raises a clear error: the engine runs on the CPU only).
     dtype : float32 or float64, optional
         Parameter dtype (default float32).
 
@@ -81,7 +77,7 @@ class Linear(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        _check_device(device)
+        check_device(device)
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer; got {value!r}")

@@ -2,8 +2,9 @@
 
 A loss keeps one string ``reduction``; the deprecated ``size_average`` and ``reduce`` flags,
 when given, override it through :func:`~explorer.engine.nn._reduction.legacy_get_string`
-(with torch's warning). Unlike torch, an invalid ``reduction`` (or a non-positive Huber
-``delta``, a negative ``beta``) is rejected when the module is built, not at the first call.
+(with torch's warning). As in torch, the options are stored as given and checked when the
+loss is called (by its function in ``functional``), so a subclass of :class:`_Loss` may take
+options of its own, such as the lecture notes' ``KLDivLoss`` with ``reduction='batchmean'``.
 
 Examples
 --------
@@ -18,20 +19,13 @@ The lecture notes' example:
 >>> output = loss(input, target)
 >>> output.backward()
 >>> input.grad.shape
-(3, 5)
+torch.Size([3, 5])
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from explorer.engine.nn import functional as F  # noqa: N812 (torch's alias)
-from explorer.engine.nn._reduction import (
-    KL_DIV_REDUCTIONS,
-    REDUCTIONS,
-    check_reduction,
-    legacy_get_string,
-)
+from explorer.engine.nn._reduction import legacy_get_string
 from explorer.engine.nn.module import Module
 from explorer.engine.tensor import Tensor
 
@@ -48,33 +42,28 @@ __all__ = [
 ]
 
 
-def _optional_tensor(value: Any) -> Tensor | None:
-    """A weight as a Tensor (array-likes are converted; torch requires a Tensor)."""
-    return value if value is None or isinstance(value, Tensor) else Tensor(value)
-
-
 class _Loss(Module):
-    """Base of every loss: owns ``reduction`` and maps the deprecated flags onto it."""
+    """Base of every loss: keeps ``reduction`` and maps the deprecated flags onto it.
 
-    _valid_reductions: tuple[str, ...] = REDUCTIONS
+    ``reduction`` is stored as given; the loss's function checks it when called.
+    """
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
             self.reduction: str = legacy_get_string(size_average, reduce)
         else:
-            check_reduction(reduction, self._valid_reductions)
             self.reduction = reduction
 
 
 class _WeightedLoss(_Loss):
-    """A loss with an optional per-class ``weight``, kept as a buffer."""
+    """A loss with an optional per-class ``weight`` Tensor, kept as a buffer."""
 
     def __init__(
         self, weight: Tensor | None = None, size_average=None, reduce=None, reduction: str = "mean"
     ) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", _optional_tensor(weight))
+        self.register_buffer("weight", weight)
 
 
 class L1Loss(_Loss):
@@ -154,8 +143,6 @@ class CrossEntropyLoss(_WeightedLoss):
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
-        if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -177,7 +164,6 @@ class KLDivLoss(_Loss):
     """
 
     __constants__ = ["reduction"]
-    _valid_reductions = KL_DIV_REDUCTIONS
 
     def __init__(
         self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
@@ -221,8 +207,8 @@ class BCEWithLogitsLoss(_Loss):
         pos_weight: Tensor | None = None,
     ) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", _optional_tensor(weight))
-        self.register_buffer("pos_weight", _optional_tensor(pos_weight))
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(
@@ -240,12 +226,6 @@ class HuberLoss(_Loss):
     __constants__ = ["reduction", "delta"]
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        if not isinstance(delta, (float, int)):
-            raise TypeError(f"delta must be a float or int, got: {type(delta)}")
-        if not delta > 0:
-            raise ValueError(
-                f"huber_loss does not support non-positive values for delta; got {delta}"
-            )
         super().__init__(reduction=reduction)
         self.delta = delta
 
@@ -265,10 +245,6 @@ class SmoothL1Loss(_Loss):
     def __init__(
         self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
     ) -> None:
-        if beta < 0:
-            raise ValueError(
-                f"smooth_l1_loss does not support negative values for beta; got {beta}"
-            )
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from explorer.engine.device import check_device, is_device, no_gpu
 from explorer.engine.nn._module_repr import module_repr
 from explorer.engine.nn._module_tree import ModuleTree
 from explorer.engine.nn._state_dict import load_state, save_state
-from explorer.engine.nn.hooks import RemovableHandle
+from explorer.engine.nn.hooks import BackwardHook, RemovableHandle
 from explorer.engine.nn.parameter import Parameter
 from explorer.engine.tensor import Tensor
 
@@ -76,17 +77,23 @@ class Module(ModuleTree):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
             return self.forward(*args, **kwargs)  # the common case, kept cheap
         for hook in tuple(self._forward_pre_hooks.values()):
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks:
+            backward_hook = BackwardHook(self, self._backward_hooks.values())
+            args = backward_hook.setup_input(args)
         output = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks.values()):
             result = hook(self, args, output)
             if result is not None:
                 output = result
+        if backward_hook is not None:
+            output = backward_hook.setup_output(output)
         return output
 
     def register_forward_pre_hook(
@@ -100,6 +107,14 @@ class Module(ModuleTree):
     ) -> RemovableHandle:
         """Run ``hook(module, args, output)`` after forward; a non-None result replaces it."""
         return self._add_hook(self._forward_hooks, hook, prepend)
+
+    def register_full_backward_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Run ``hook(module, grad_input, grad_output)`` when the gradients with respect to
+        the module's inputs are computed; a non-None result replaces ``grad_input``."""
+        super().__setattr__("_is_full_backward_hook", True)
+        return self._add_hook(self._backward_hooks, hook, prepend)
 
     @staticmethod
     def _add_hook(hooks: OrderedDict, hook: Callable[..., Any], prepend: bool) -> RemovableHandle:
@@ -242,7 +257,10 @@ class Module(ModuleTree):
     def state_dict(
         self, *, destination: OrderedDict | None = None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict[str, Any]:
-        """Parameters and persistent buffers by dotted name, as copied numpy arrays.
+        """Parameters and persistent buffers by dotted name, as tensors outside the graph
+        that share memory with them (as torch's ``detach()``: change one, the model changes).
+
+        A module registered under two names appears under both, as in torch.
 
         Parameters
         ----------
@@ -251,20 +269,21 @@ class Module(ModuleTree):
         prefix : str
             Prepended to every key.
         keep_vars : bool
-            Give the Parameter/Tensor objects themselves instead of array copies.
+            Give the Parameter/Tensor objects themselves.
         """
         return save_state(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True):
-        """Copy arrays from ``state_dict`` into this module's parameters and buffers, in place.
+        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
 
         Values are cast to each parameter's dtype; the Parameter objects stay the same (so
         an optimizer holding them keeps working).
 
         Parameters
         ----------
-        state_dict : Mapping[str, array_like]
-            Keys as :meth:`state_dict` gives them; values ndarrays or Tensors.
+        state_dict : Mapping[str, Tensor or ndarray]
+            Keys as :meth:`state_dict` gives them; values Tensors (or, beyond torch, numpy
+            arrays, as the app's weight files hold).
         strict : bool
             Raise on missing or unexpected keys (shape mismatches always raise).
 
@@ -304,12 +323,13 @@ class Module(ModuleTree):
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's ``.grad`` to None (or to zeros with ``set_to_none=False``)."""
         for param in self.parameters():
-            if param.grad is None:
+            grad = param._grad_array()
+            if grad is None:
                 continue
             if set_to_none:
-                param.grad = None
+                param._grad = None
             else:
-                param.grad[...] = 0
+                grad[...] = 0
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call ``fn`` on every descendant (children first) and then on this module."""
@@ -324,17 +344,31 @@ class Module(ModuleTree):
             for tensor in itertools.chain(module._parameters.values(), module._buffers.values()):
                 if tensor is None:
                     continue
-                tensor.data = fn(tensor.data)
-                if tensor.grad is not None:
-                    tensor.grad = fn(tensor.grad)
+                tensor._data = fn(tensor._data)
+                grad = tensor._grad_array()
+                if grad is not None:
+                    tensor._grad = fn(grad)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast floating point parameters and buffers to ``dtype`` (float32 or float64).
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast floating point parameters and buffers to a dtype (float32 or float64).
 
-        The device ``"cpu"`` is accepted and changes nothing (the engine runs on the CPU).
+        As torch: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, or the ``dtype=`` and
+        ``device=`` keywords. The CPU changes nothing (the engine runs there); a GPU raises a
+        clear error.
         """
-        if isinstance(dtype, str) and dtype == "cpu":
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for arg in args:
+            if is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, f".to({str(device)!r})")
+        if dtype is None:
             return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
@@ -342,6 +376,14 @@ class Module(ModuleTree):
         return self._apply_to_arrays(
             lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a
         )
+
+    def cpu(self) -> Module:
+        """The module itself: the engine runs on the CPU."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Raise: the engine has no GPU (choose the device with ``torch.cuda.is_available()``)."""
+        raise no_gpu(".cuda()")
 
     def float(self) -> Module:
         """Cast floating point parameters and buffers to float32."""

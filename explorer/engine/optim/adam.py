@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from explorer.engine import fast
+from explorer.engine._saved import count_change
 from explorer.engine.fast.optim import as_arrays
 from explorer.engine.optim.optimizer import Optimizer
 
@@ -86,10 +87,10 @@ class Adam(Optimizer):
             decoupled = group["decoupled_weight_decay"]
             scalars: dict[tuple[np.dtype, int], tuple] = {}  # per dtype and step count
             for param in group["params"]:
-                grad = param.grad
+                grad = param._grad_array()
                 if grad is None:
                     continue
-                p = param.data
+                p = param._data
                 if maximize:
                     grad = -grad
                 state = self.state.setdefault(param, {})
@@ -104,6 +105,7 @@ class Adam(Optimizer):
                 if weight_decay != 0:
                     if decoupled:
                         p *= 1 - lr * weight_decay
+                        count_change(param)  # torch counts it: a change of its own
                     else:
                         grad = grad + weight_decay * p
                 key = (grad.dtype, step)
@@ -124,6 +126,7 @@ class Adam(Optimizer):
                     second = exp_avg_sq
                 denom = np.sqrt(second) / correction2 + eps_
                 p -= step_size * (exp_avg / denom)
+                count_change(param)  # a change in place, as torch counts it
 
 
 def _step_scalars(lr, beta1, beta2, eps, step, p: np.ndarray, grad: np.ndarray) -> tuple:

@@ -98,11 +98,12 @@ class Optimizer:
         for group in self.param_groups:
             if set_to_none:
                 for param in group["params"]:
-                    param.grad = None
+                    param._grad = None
                 continue
             for param in group["params"]:
-                if param.grad is not None:
-                    param.grad[...] = 0
+                grad = param._grad_array()
+                if grad is not None:
+                    grad[...] = 0
 
     def step(self) -> None:
         """Update the parameters from their ``.grad``; implemented by each optimizer."""

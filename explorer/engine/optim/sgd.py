@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from explorer.engine import fast
+from explorer.engine._saved import count_change
 from explorer.engine.fast.optim import sgd_step
 from explorer.engine.optim.optimizer import Optimizer
 
@@ -79,18 +80,17 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Apply one update to every parameter that has a gradient."""
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov, maximize = (
-                group["weight_decay"], group["nesterov"], group["maximize"]
-            )  # fmt: skip
+            lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+            maximize = group["maximize"]
             if fast.enabled() and not (momentum or weight_decay or maximize):
                 sgd_step(group["params"], lr)  # the loop below, lean (fast/optim.py)
                 continue
+            dampening, nesterov = group["dampening"], group["nesterov"]
             for param in group["params"]:
-                grad = param.grad
+                grad = param._grad_array()
                 if grad is None:
                     continue
-                p = param.data
+                p = param._data
                 if maximize:
                     grad = -grad
                 if weight_decay != 0:
@@ -106,3 +106,4 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 # in place, so the module's Parameter keeps its array
                 p -= lr * grad
+                count_change(param)  # a change in place, as torch counts it

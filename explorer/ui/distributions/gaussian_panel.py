@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -85,21 +85,18 @@ class ParameterControl(QWidget):
             (self.spin, value),
             (self.slider, round(value * STEPS_PER_UNIT)),
         ):
-            blocked = widget.blockSignals(True)
-            widget.setValue(shown)
-            widget.blockSignals(blocked)
+            with QSignalBlocker(widget):
+                widget.setValue(shown)
 
     def _on_slider_value_changed(self, position: int) -> None:
         value = position / STEPS_PER_UNIT
-        blocked = self.spin.blockSignals(True)
-        self.spin.setValue(value)
-        self.spin.blockSignals(blocked)
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(value)
         self.sigValueChanged.emit(value)
 
     def _on_spin_value_changed(self, value: float) -> None:
-        blocked = self.slider.blockSignals(True)
-        self.slider.setValue(round(value * STEPS_PER_UNIT))
-        self.slider.blockSignals(blocked)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(round(value * STEPS_PER_UNIT))
         self.sigValueChanged.emit(float(value))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.info.editing import MAX_CATEGORIES, MIN_CATEGORIES
@@ -105,11 +105,10 @@ class PresetBar(QWidget):
         ):
             if spin.maximum() == maximum and spin.value() == value:
                 continue
-            blocked = spin.blockSignals(True)
-            if spin.maximum() != maximum:  # a new range asks the layouts above for room
-                spin.setMaximum(maximum)
-            spin.setValue(value)
-            spin.blockSignals(blocked)
+            with QSignalBlocker(spin):
+                if spin.maximum() != maximum:  # a new range asks the layouts above for room
+                    spin.setMaximum(maximum)
+                spin.setValue(value)
 
     @staticmethod
     def _swatch_painter(swatch: QLabel, which: str):

@@ -8,7 +8,7 @@ writes every slider back with ``set_distributions`` (signals blocked: no ping-po
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -223,9 +223,8 @@ class CategoryColumn(QWidget):
         slider = self.sliders[which]
         position = int(round(value * RESOLUTION))
         if slider.value() != position:
-            blocked = slider.blockSignals(True)
-            slider.setValue(position)
-            slider.blockSignals(blocked)
+            with QSignalBlocker(slider):
+                slider.setValue(position)
         text = probability_text(value)
         if self._shown[which] != text:
             self.labels[which].setText(text)

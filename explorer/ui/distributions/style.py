@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from explorer.ui.plots.caching import AXES, RangeCachingAxis, cache_axes, skip_empty_frames
+from explorer.ui.plots.caching import RangeCachingAxis, cache_axes, skip_empty_frames
 from explorer.ui.plots.csv_data import CsvData
 from explorer.ui.plots.native_items import RichLabel
 from explorer.ui.theme import set_title, style_plot, theme
@@ -41,11 +41,6 @@ def make_plot(title: str, x_label: str = "", y_label: str = "") -> pg.PlotItem:
     """A non-interactive PlotItem in the theme's look, with a title and labelled axes."""
     # Drags move the y range between a few snapped values and back: keep their axis pictures.
     plot = pg.PlotItem(axisItems={"left": RangeCachingAxis("left")})
-    # Probabilities and bits read better as 0.2 than as "200 (x0.001)". The hidden right and
-    # top axes follow the view too: with SI prefixes on, each range change would lay out
-    # their (empty) HTML label again.
-    for name in AXES:
-        plot.getAxis(name).enableAutoSIPrefix(False)
     # The left axis makes room for its widest tick label so far and never gives it back: a
     # width change moves every plot of the grid and redraws all their axes (~10 ms), which a
     # drag from "0.3" to "0.25" or "-0.05" would otherwise cause again and again. It starts

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.info import (
-    SEED_EXAMPLES,
+    LECTURE_EXAMPLES,
     DistributionPair,
     compare,
     resolve_base,
@@ -157,7 +157,7 @@ class DistributionsTab(ExplorerTab):
         extra.addSpacing(16)
         extra.addWidget(caption("Examples from the notes", "Notes"))
         for example, (name, text) in EXAMPLE_BUTTONS.items():
-            p, q, what = SEED_EXAMPLES[example]
+            p, q, what = LECTURE_EXAMPLES[example]
             tip = f"The lecture notes' example P = {list(p)}, Q = {list(q)}: {what}"
             extra.addWidget(tool_button(text, name, tip, self._make_example_slot(example)))
         bar.addWidget(self.discrete_only)
@@ -246,9 +246,8 @@ class DistributionsTab(ExplorerTab):
         """Switch the unit: 2 / e / 10 or "bits" / "nats" / "hartleys". ValueError if other."""
         self.base = resolve_base(base)
         index = self.base_combo.findData(base_label(self.base))
-        blocked = self.base_combo.blockSignals(True)
-        self.base_combo.setCurrentIndex(index)
-        self.base_combo.blockSignals(blocked)
+        with QSignalBlocker(self.base_combo):
+            self.base_combo.setCurrentIndex(index)
         self.gaussian.set_base(self.base)
         self._refresh()
 
@@ -356,7 +355,7 @@ class DistributionsTab(ExplorerTab):
 
     def _make_example_slot(self, example: str):
         def slot() -> None:
-            self.pair.apply_seed_example(example)
+            self.pair.apply_lecture_example(example)
             self._labels = None
             self._refresh()
 

@@ -27,6 +27,8 @@ NODE_PAD = 6.0  # inside a box, around its text (at 100 %)
 COLUMN_GAP = 64.0  # between the columns of boxes
 ROW_GAP = 18.0  # between the boxes of a column
 ARROW = 7.0  # the arrowhead's length
+#: Room between the view's edge and the graph's first or last box, in pixels.
+EDGE_MARGIN = 12.0
 #: The smallest scale (screen pixels per unit of the graph) at which node text reads.
 READABLE = 0.9
 #: Framings: follow the walk at a readable size, the whole graph, what the user chose.
@@ -142,8 +144,8 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
         return self._framing
 
     def _frame(self) -> None:
-        """The whole graph when it reads at that size (or Fit asked for it); else the
-        current op (the loss before backward) at a size that reads, as the walk moves."""
+        """The whole graph before backward, when it reads at that size, or when Fit asked
+        for it; else, as the walk moves, the current op at a size that reads."""
         if self.graph is None or not self._boxes or self._framing == MANUAL:
             return
         view = self.plot_item.vb
@@ -152,12 +154,14 @@ class GraphCanvas(ContentMinimum, pg.PlotWidget):
             bounds = bounds.united(QRectF(box.frame.pos(), QSizeF(box.width, box.height)))
         width, height = view.width(), view.height()
         fits = width < 2 or min(width / bounds.width(), height / bounds.height()) >= READABLE
-        if self._framing == WHOLE or fits:
+        step = self._current(self.graph)
+        if self._framing == WHOLE or fits or step is None:
             self.plot_item.autoRange(padding=0.03)
             return
-        step = self._current(self.graph)
-        focus = self._boxes[step.op if step is not None else self.graph.root.key]
+        focus = self._boxes[step.op]
         half_width, half_height = width / READABLE / 2, height / READABLE / 2
+        margin = EDGE_MARGIN / READABLE  # the graph's first and last boxes clear the edges
+        bounds = bounds.adjusted(-margin, 0, margin, 0)
         centre = focus.frame.pos().x() + focus.width / 2
         centre = min(max(centre, bounds.left() + half_width), bounds.right() - half_width)
         middle = bounds.center().y()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from explorer.lossbench.evaluate import LossRejected
 from explorer.model.document import ModelDocument
 from explorer.training.document import TrainingDocument
 from explorer.ui.gradient.graph_canvas import GraphCanvas
-from explorer.ui.gradient.plot_style import controls_scroll
+from explorer.ui.gradient.plot_style import controls_column, lay_out_beside, stacked
 from explorer.ui.tab_base import bind
 from explorer.ui.widgets.spin_box import SpinBox
 
@@ -124,28 +123,11 @@ class AutogradGraphView(QWidget):
             buttons.addWidget(button)
         walk.addLayout(buttons)
         walk.addWidget(self.step_label)
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.addWidget(source_box)
-        column.addWidget(walk_box)
-        column.addWidget(self.fit_button)
-        column.addWidget(self.about)
-        column.addStretch(1)
-        self.controls = controls_scroll(controls, "graphControls")
-        right = QSplitter(Qt.Orientation.Vertical, objectName="graphSplit")
-        right.addWidget(self.canvas)
-        right.addWidget(self.table)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        right.setChildrenCollapsible(False)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.controls)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        self.controls = controls_column(
+            "graphControls", source_box, walk_box, self.fit_button, self.about
+        )
+        plots = stacked("graphSplit", self.canvas, self.table)
+        lay_out_beside(self, self.controls, plots)
 
     # -- reading ------------------------------------------------------------------------------
     def graph(self) -> AutogradGraph | None:

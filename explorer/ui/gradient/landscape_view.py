@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,7 +36,7 @@ from explorer.training.document import TrainingDocument
 from explorer.ui.gradient.inputs import missing_input, snapshot
 from explorer.ui.gradient.job_bar import JobBar
 from explorer.ui.gradient.landscape_plots import LandscapePlot, SlicePlot
-from explorer.ui.gradient.plot_style import controls_scroll
+from explorer.ui.gradient.plot_style import controls_column, lay_out_beside, stacked
 from explorer.ui.tab_base import bind
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
@@ -117,27 +115,10 @@ class LossLandscapeView(QWidget):
         form.addRow("Loss on", self.split)
         form.addRow("Grid", self.resolution)
         form.addRow(self.job)
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.addWidget(plane_box)
-        column.addWidget(self.info)
-        column.addWidget(about)  # last: on a short screen the explanation scrolls
-        column.addStretch(1)
-        self.controls = controls_scroll(controls, "landscapeControls")
-        plots = QSplitter(Qt.Orientation.Vertical, objectName="landscapePlots")
-        plots.addWidget(self.heatmap)
-        plots.addWidget(self.slice_plot)
-        plots.setStretchFactor(0, 3)
-        plots.setStretchFactor(1, 1)
-        plots.setChildrenCollapsible(False)
-        layout = QSplitter(Qt.Orientation.Horizontal)
-        layout.addWidget(self.controls)
-        layout.addWidget(plots)
-        layout.setStretchFactor(1, 1)
-        layout.setChildrenCollapsible(False)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(layout)
+        # The explanation last: on a short screen it is what scrolls.
+        self.controls = controls_column("landscapeControls", plane_box, self.info, about)
+        plots = stacked("landscapePlots", self.heatmap, self.slice_plot)
+        lay_out_beside(self, self.controls, plots)
 
     # -- reading ------------------------------------------------------------------------------
     def landscape(self) -> Landscape | None:

@@ -35,7 +35,7 @@ from explorer.training.lr_finder import (
 )
 from explorer.ui.gradient.inputs import missing_input, snapshot
 from explorer.ui.gradient.job_bar import JobBar
-from explorer.ui.gradient.plot_style import controls_scroll, style_plot
+from explorer.ui.gradient.plot_style import controls_column, style_plot
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.tab_base import bind
 from explorer.ui.theme import add_legend, theme
@@ -180,13 +180,7 @@ class LRFinderView(QWidget):
         buttons.addWidget(self.use_button)
         buttons.addWidget(self.use_steepest_button)
         use.addLayout(buttons)
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.addWidget(test_box)
-        column.addWidget(use_box)
-        column.addWidget(about)
-        column.addStretch(1)
-        self.controls = controls_scroll(controls, "lrFinderControls")
+        self.controls = controls_column("lrFinderControls", test_box, use_box, about)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.controls)

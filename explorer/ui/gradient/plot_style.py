@@ -1,11 +1,18 @@
 """What the Gradient tab's views share in looks: plots in the theme, a scrolling controls
-column."""
+column beside what it controls."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.ui.theme import set_title, theme
 from explorer.ui.theme import style_plot as style_in_theme
@@ -17,7 +24,6 @@ CONTROLS_WIDTH = 250
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
     """Title, axis labels and a faint grid, in the theme's colours and sizes."""
     for side, text in (("left", left), ("bottom", bottom)):
-        plot.getAxis(side).enableAutoSIPrefix(False)  # a loss reads as it is, not "x0.001"
         plot.setLabel(side, text)
     set_title(plot, title)
     style_in_theme(plot)
@@ -59,6 +65,37 @@ class ControlsColumn(QScrollArea):
         self.fit()  # a hidden page measured its widgets before they were drawn
 
 
-def controls_scroll(controls: QWidget, name: str) -> ControlsColumn:
-    """``controls`` in a :class:`ControlsColumn`."""
+def controls_column(name: str, *widgets: QWidget) -> ControlsColumn:
+    """``widgets`` one under the other from the top, in a :class:`ControlsColumn` named
+    ``name``."""
+    controls = QWidget()
+    column = QVBoxLayout(controls)
+    for widget in widgets:
+        column.addWidget(widget)
+    column.addStretch(1)
     return ControlsColumn(controls, name)
+
+
+def stacked(name: str, top: QWidget, bottom: QWidget) -> QSplitter:
+    """``top`` over ``bottom`` in a splitter named ``name``: three parts to one, neither
+    collapsible."""
+    split = QSplitter(Qt.Orientation.Vertical, objectName=name)
+    split.addWidget(top)
+    split.addWidget(bottom)
+    split.setStretchFactor(0, 3)
+    split.setStretchFactor(1, 1)
+    split.setChildrenCollapsible(False)
+    return split
+
+
+def lay_out_beside(view: QWidget, controls: ControlsColumn, content: QWidget) -> None:
+    """``view``'s layout: ``controls`` left of ``content`` in a splitter, ``content`` taking
+    the room the column leaves."""
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(controls)
+    split.addWidget(content)
+    split.setStretchFactor(1, 1)
+    split.setChildrenCollapsible(False)
+    layout = QVBoxLayout(view)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(split)

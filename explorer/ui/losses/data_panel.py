@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.tensors import MAX_SIZE
+from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import SpinBox
 
 DTYPES = (
@@ -81,14 +82,8 @@ class LossDataPanel(QGroupBox):
 
     def set_quietly(self, n: int, c: int, seed: int, dtype: str) -> None:
         """Show these values without emitting change signals."""
-        widgets = (self.n_spin, self.c_spin, self.seed_spin, self.dtype)
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
+        with signals_blocked(self.n_spin, self.c_spin, self.seed_spin, self.dtype):
             self.n_spin.setValue(n)
             self.c_spin.setValue(c)
             self.seed_spin.setValue(seed)
             self.dtype.setCurrentIndex(self.dtype.findData(dtype))
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)

@@ -24,6 +24,7 @@ from explorer.lossbench.spec import (
 )
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import set_text_color
+from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import DoubleSpinBox, SpinBox
 
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -259,9 +260,7 @@ class LossOptionsPanel(QWidget):
             self.delta,
             self.beta,
         ]
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
+        with signals_blocked(*widgets):
             self.kind.setCurrentIndex(self.kind.findData(kind))
             self.reduction.clear()
             for reduction in spec.reductions:
@@ -279,9 +278,6 @@ class LossOptionsPanel(QWidget):
             self.ignore_index.setValue(options.ignore_index)
             self.delta.setValue(options.delta)
             self.beta.setValue(options.beta)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
         self.weight.setText(_vector_text(options.weight))
         self.pos_weight.setText(_vector_text(options.pos_weight))
         self.weight.setStyleSheet("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -32,6 +32,7 @@ from explorer.model.config import (
 )
 from explorer.ui.theme import theme
 from explorer.ui.widgets.card import set_text_color
+from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import SpinBox
 
 
@@ -168,9 +169,8 @@ class ModelConfigForm(QGroupBox):
     def set_budget(self, budget: int) -> None:
         """Use ``budget`` (parameters) without announcing it (it came from the settings)."""
         self.budget = int(budget)
-        self.budget_spin.blockSignals(True)
-        self.budget_spin.setValue(self.budget)
-        self.budget_spin.blockSignals(False)
+        with QSignalBlocker(self.budget_spin):
+            self.budget_spin.setValue(self.budget)
         self._on_field_edited()
 
     def _on_budget_spin_changed(self, value: int) -> None:
@@ -190,9 +190,7 @@ class ModelConfigForm(QGroupBox):
             self.init_bias,
             self.dtype,
         )
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
+        with signals_blocked(*widgets):
             self.input_features.setValue(config.input_features)
             self.hidden_sizes.setText(format_hidden_sizes(config.hidden_sizes))
             self.output_features.setValue(config.output_features)
@@ -201,9 +199,6 @@ class ModelConfigForm(QGroupBox):
             self.init_bias.setCurrentText(config.init_bias)
             self.dtype.setCurrentText(config.dtype)
             self.seed.setValue(config.seed)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
         self._on_field_edited()
 
     def config(self) -> MLPConfig:

@@ -13,12 +13,9 @@ from explorer.ui.theme import style_plot as style_in_theme
 
 
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> pg.PlotItem:
-    """Title, axis labels and axes in the theme's look."""
+    """Title, axis labels and axes in the theme's look (no "(x0.001)" in a label: students
+    compare raw values with print(param); a :class:`ValueAxisItem` scales at extreme values)."""
     for side, text in (("left", left), ("bottom", bottom)):
-        axis = plot.getAxis(side)
-        # Students compare raw values with print(param): no "(x0.001)" rescaling, except
-        # for a ValueAxisItem at extreme scales.
-        axis.enableAutoSIPrefix(isinstance(axis, ValueAxisItem))
         plot.setLabel(side, text)
     set_title(plot, title)
     return style_in_theme(plot)
@@ -71,6 +68,7 @@ class ValueAxisItem(pg.AxisItem):
     labels get fewer ticks, stepping the spacing 1, 2, 5, 10, ... until they fit.
     """
 
+    scales_its_label = True  # the theme leaves its power of ten in the label
     GAP = 8  # pixels between two labels
     SCALED = ((1e-300, 1e-4), (1e5, math.inf))  # largest |value| with a factor in the label
 

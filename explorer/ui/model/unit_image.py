@@ -63,7 +63,6 @@ class UnitImagePlot(pg.PlotItem):
             values=(-1.0, 1.0), colorMap=pg.colormap.get(colormap), interactive=False, width=10
         )
         axis = self.colorbar.getAxis("right")
-        axis.enableAutoSIPrefix(False)
         style_colorbar(self.colorbar)
         fit_axis_width(axis, -1.0, 1.0)
         self.colorbar.setImageItem(self.image, insert_in=self)

@@ -186,7 +186,6 @@ class WeightPanel(QWidget):
             width=14,
         )
         bar_axis = self.colorbar.getAxis("right")
-        bar_axis.enableAutoSIPrefix(False)
         bar_axis.setLabel("value")
         style_colorbar(self.colorbar)
         fit_axis_width(bar_axis, -1.0, 1.0)  # and for every new scale (a fixed 45 px hid 1e+18)
@@ -313,7 +312,7 @@ class WeightPanel(QWidget):
             self.title.setText("Select a parameter in the module tree")
             self._clear_hover()
             return
-        data = node.obj.data
+        data = np.asarray(node.obj)
         stats = ArrayStats.of(data)
         limit = self._stable_limit(symmetric_limit(data, stats))
         self._show_image(node, data, limit, stats.finite)
@@ -413,7 +412,7 @@ class WeightPanel(QWidget):
         node = self._node
         if node is None or node.obj.data.ndim != 2:
             return
-        data = node.obj.data
+        data = np.asarray(node.obj)
         unit = int(np.clip(round(line.value()), 0, data.shape[0] - 1))
         if unit != self.unit:
             self.unit = unit
@@ -524,7 +523,7 @@ class WeightPanel(QWidget):
             self._clear_hover()
             return
         point = box.mapSceneToView(position)
-        data = self._node.obj.data
+        data = np.asarray(self._node.obj)
         image = data.reshape(data.shape[0], -1) if data.ndim >= 2 else data.reshape(-1, 1)
         row, col = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
         if not (0 <= row < image.shape[0] and 0 <= col < image.shape[1]):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QFontMetricsF
 
 from explorer.inspect.network import ACTIVATION_RANGES
 from explorer.inspect.number_format import format_value
@@ -259,7 +260,7 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
         if content is not None and self._rows_for_size(content) != self._rows:
             self.show_content(self.content)
         elif content is not None:
-            self._fit_labels()
+            self._fit()
 
     def _rows_for_size(self, content: NetworkContent) -> int:
         rect = self.plot_item.vb.rect()
@@ -482,14 +483,28 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
             return
         right = max(c.right for c in self.columns)
         bottom = max(float(c.ys.max()) + 1.0 for c in self.columns)
+        header = self._header_room(right + 0.8, bottom + 0.2)
         self.plot_item.setRange(
-            QRectF(-0.4, -HEADER, right + 0.8, bottom + HEADER + 0.2), padding=0
+            QRectF(-0.4, -header, right + 0.8, bottom + header + 0.2), padding=0
         )
         self._fit_labels()
 
+    def _header_room(self, width: float, height: float) -> float:
+        """The room above the columns, in tiles, that holds a line of the labels' text
+        whole at this size: tiles shrink as a layer grows, the text does not."""
+        rect = self.plot_item.vb.rect()
+        if rect.width() <= 0 or rect.height() <= 0:
+            return HEADER
+        text = QFontMetricsF(theme().font(8)).height() + 8  # the TextItem's own margins
+        header = HEADER
+        for _ in range(8):  # a fixed point: more room, smaller tiles (aspect is locked)
+            tile = min(rect.width() / width, rect.height() / (height + header))
+            header = max(HEADER, text / tile + 0.3)
+        return header
+
     def _fit_labels(self) -> None:
-        """Labels too wide for their column at this size say only the layer's name (the
-        counts are in the hover text)."""
+        """Labels too wide for their column at this size keep their first line, the layer's
+        name and role (the counts are in the hover text)."""
         view = self.plot_item.vb
         (x0, x1), _ = view.viewRange()
         pixels = view.width() / max(x1 - x0, 1e-9)
@@ -499,7 +514,11 @@ class NetworkView(ContentMinimum, pg.GraphicsLayoutWidget):
             full = column.title
             label.setText(full, color=theme().palette.text)
             if label.textItem.boundingRect().width() > room:
-                label.setText(column.name, color=theme().palette.text)
+                label.setText(full.split("\n")[0], color=theme().palette.text)
+            # A label wider than the first or last column moves inward, never off the view.
+            half = label.textItem.boundingRect().width() / 2 / pixels + 0.05
+            centre = (column.left + column.right) / 2
+            label.setPos(max(x0 + half, min(centre, x1 - half)), label.pos().y())
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         started = time.thread_time()

@@ -83,10 +83,8 @@ class NetworkTab(ExplorerTab):
             "The run whose history is shown (selecting a run in the Training tab's runs list "
             "shows its history here too)"
         )
-        self.run_box.setMinimumContentsLength(14)
-        self.run_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        # Wide enough for the runs' names where there is room; 14 characters at least.
+        self.run_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer_box = QComboBox(objectName="historyLayer")
         self.layer_box.setToolTip("The layer whose weights and gradients are drawn over the steps")
         controls = QHBoxLayout()
@@ -296,6 +294,7 @@ class NetworkTab(ExplorerTab):
         self.document.select_unit(layer, unit)
 
     def _on_theme_changed(self) -> None:
+        self.run_box.setMinimumWidth(self.run_box.fontMetrics().horizontalAdvance("x" * 14) + 30)
         set_text_color(self.hints, "warning")
         self.hints.setFixedHeight(self.hints.fontMetrics().height() + 4)
         set_text_color(self.key, "muted")

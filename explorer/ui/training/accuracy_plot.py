@@ -7,14 +7,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.theme import theme
 from explorer.ui.training.curve_style import (
     FOLLOW_PADDING,
     LIVE_X_HEADROOM,
     CurveData,
-    add_legend,
     mark_epochs,
     rebuild_legend,
+    repaint_samples,
+    set_symbol_style,
     style_plot,
 )
 from explorer.ui.training.paint_meter import TimedPaint
@@ -33,7 +35,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         self.plot_item.getAxis("left").setTicks(
             [[(v, str(v)) for v in range(0, 101, 20)], [(v, "") for v in range(10, 100, 20)]]
         )
-        self.legend = add_legend(self.plot_item, offset=(-10, -10))
+        self.legend = legend_outside(self.plot_item, columns=2)
         self._color_index = 0
         self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=6)
         self.train_curve = self.plot_item.plot([], [])
@@ -62,12 +64,12 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
         if index != self._color_index:
             self._color_index = int(index)
             self._set_pens()
+            repaint_samples(self.legend)
 
     def _set_pens(self) -> None:
         base = color(self._color_index)
         self.val_curve.setPen(pg.mkPen(base, width=2))
-        self.val_curve.setSymbolBrush(pg.mkBrush(base))
-        self.val_curve.setSymbolPen(pg.mkPen(base))
+        set_symbol_style(self.val_curve, pg.mkPen(base), pg.mkBrush(base))
         self.train_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
 
     def set_run(self, epochs, val_accuracy, train_accuracy=None, live: bool = False) -> None:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 
-from explorer.ui.theme import add_legend as add_themed_legend
 from explorer.ui.theme import set_title
 from explorer.ui.theme import style_plot as style_in_theme
 
@@ -44,11 +43,6 @@ class CurveData:
     color_index: int = 0  # the run's own color, kept while runs come and go
 
 
-def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    """A legend on the theme's translucent card, readable over the curves."""
-    return add_themed_legend(plot, offset=offset)
-
-
 def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
@@ -56,6 +50,22 @@ def style_plot(plot: pg.PlotItem, title: str, left: str, bottom: str) -> None:
     style_in_theme(plot)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(True)
+
+
+def set_symbol_style(curve: pg.PlotDataItem, pen, brush) -> None:
+    """Give ``curve``'s marks ``pen`` and ``brush``, an empty curve's too: its legend sample
+    draws the marks from the curve's scatter, which pyqtgraph restyles only when it has data."""
+    curve.setSymbolPen(pen)
+    curve.setSymbolBrush(brush)
+    curve.scatter.setPen(pen)
+    curve.scatter.setBrush(brush)
+
+
+def repaint_samples(legend: pg.LegendItem) -> None:
+    """Redraw the legend's line samples after their curves' pens changed (a sample is not
+    told)."""
+    for sample, _label in legend.items:
+        sample.update()
 
 
 def rebuild_legend(legend: pg.LegendItem, entries: list[tuple[pg.PlotDataItem, str]]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -246,9 +246,8 @@ class DatasetPanel(QWidget):
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.adjustSize()
         kind = self.kind_name()
-        self.standardize.blockSignals(True)
-        self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)
-        self.standardize.blockSignals(False)
+        with QSignalBlocker(self.standardize):
+            self.standardize.setChecked(kind not in SYNTHETIC_DATASETS)
         self.sigChanged.emit()
 
     # -- reading --------------------------------------------------------------------------
@@ -320,8 +319,7 @@ class DatasetPanel(QWidget):
         index = self.kind.findData(kind)
         if index < 0:
             raise ValueError(f"dataset kind must be one of {self.kinds()}; got {kind!r}")
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             self.kind.setCurrentIndex(index)
             if kind in SYNTHETIC_DATASETS:
                 for key, box in self.params[kind].items():
@@ -339,8 +337,6 @@ class DatasetPanel(QWidget):
                 _set_number(self.val_fraction, state["val_fraction"], "dataset val_fraction")
             if "standardize" in state:
                 self.standardize.setChecked(bool(state["standardize"]))
-        finally:
-            self.blockSignals(False)
         self.sigChanged.emit()
 
     def kinds(self) -> list[str]:

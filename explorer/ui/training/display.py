@@ -70,6 +70,16 @@ class RunDisplay:
         self.clear_outputs()
         self._update_progress()  # never "Ready" while a run is going
 
+    def resumed(self) -> None:
+        """The run steps again (Resume, Step): the bar and the runs list stop saying
+        "paused", and the time left comes back."""
+        run = self.run
+        self.state = ""
+        if run is not None and run.status == "paused":
+            run.status = "running"
+            self.runs.touch(run.run_id)
+        self._update_progress()
+
     def show_data(self, train: Dataset, val: Dataset, raw_val: np.ndarray, data: Dataset) -> None:
         """Show the data before any training: points in the plane, or validation images."""
         v = self.view
@@ -141,6 +151,7 @@ class RunDisplay:
             v.loss_plot.set_run([], [], [], [])
             v.loss_plot.set_run_name("current run")
             v.accuracy_plot.set_run([], [], [])
+            self._color_next_run()
         else:
             v.loss_plot.set_run_color(run.color_index)
             v.accuracy_plot.set_run_color(run.color_index)
@@ -158,6 +169,15 @@ class RunDisplay:
         if self.run is not None:
             self.view.loss_plot.set_run_name(self.run.name)
             self.view.accuracy_plot.set_run_name(self.run.name)
+        else:
+            self._color_next_run()
+
+    def _color_next_run(self) -> None:
+        # No run is current: the empty "current run" wears the next run's colour, which no
+        # listed run has.
+        index = self.runs.next_color()
+        self.view.loss_plot.set_run_color(index)
+        self.view.accuracy_plot.set_run_color(index)
 
     # -- worker reports -------------------------------------------------------------------
     def on_steps(self, payload: dict) -> None:
@@ -262,6 +282,8 @@ class RunDisplay:
         loss = self.view.loss_plot
         if flush:
             loss.refresh()
+            if self.run is not None:
+                self._pending.setdefault("accuracy", True)  # fitted exactly, not followed
             self._paint_pending(everything=True)
             return
         slow_due = bool(self._pending) and (

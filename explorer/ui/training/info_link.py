@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -229,9 +229,8 @@ class InfoLinkPanel(QWidget):
             self.plot_item.getAxis("bottom").set_names(self._class_names)
         top = max(0, len(self._labels) - 1)
         if self.sample.maximum() != top:  # a new range asks the layouts above for room
-            self.sample.blockSignals(True)
-            self.sample.setRange(0, top)
-            self.sample.blockSignals(False)
+            with QSignalBlocker(self.sample):
+                self.sample.setRange(0, top)
         self._update()
 
     def clear(self, note: str = NO_OUTPUTS) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.data import DataError
 from explorer.model.document import ModelDocument
+from explorer.training.pace import PACES
 from explorer.training.run_setup import RunSetup
 from explorer.ui.background import GuiThreadGarbageCollection
 from explorer.ui.tab_base import bind
@@ -59,6 +60,9 @@ class Runner(QObject):
         self.ask = ask
         self.controller = TrainingController(self)
         self.starting = False  # a run is being set up: its own model rebuild is expected
+        #: What trained the model's weights ("#3", a weights file's name; "" if unknown):
+        #: a run that continues from them says so in its name.
+        self.weights_from = ""
         self._ticks = 0
         self.timer = QTimer(self)
         self.timer.setInterval(DISPLAY_INTERVAL_MS)
@@ -114,6 +118,7 @@ class Runner(QObject):
         if not self.run_in_progress() and not self._new_run():
             self._changed()
             return False
+        self.display.resumed()
         self.controller.step(1)
         self.timer.start()
         self._changed()
@@ -122,8 +127,14 @@ class Runner(QObject):
     def pause(self) -> None:
         self.controller.pause()
 
+    def set_pace(self, pace: str) -> None:
+        """Train at ``pace`` (a key of :data:`~explorer.training.pace.PACES`): the live run
+        from its next step on, and every run after it."""
+        self.controller.set_pace(PACES[pace][1])
+
     def resume(self) -> None:
         if self.run_in_progress():
+            self.display.resumed()
             self.controller.run()
             self.timer.start()
             self._changed()
@@ -214,6 +225,7 @@ class Runner(QObject):
         try:
             config = data.config()
             data.prepare(config)
+            continued = settings.keep_weights.isChecked() and document.trained
             if not settings.keep_weights.isChecked():
                 document.reinitialize(config.seed)
             state = document.model.state_dict()
@@ -229,6 +241,8 @@ class Runner(QObject):
             model_config=setup.model.to_dict(),
             dataset=self.view.dataset.description(),
             status="running",
+            color_index=self.runs.next_color(),
+            continued_from=(self.weights_from or "trained weights") if continued else "",
         )
         run.name = run.default_name(runs[-1] if runs else None)
         try:
@@ -246,6 +260,7 @@ class Runner(QObject):
         )
         self.runs.add(run)  # after begin(): the new run is current, not an overlay
         document.set_trained(True)
+        self.weights_from = f"#{run_id}"
         self._say("")
         return True
 
@@ -272,6 +287,7 @@ class Runner(QObject):
             self.document.notify_weights_changed()
 
     def _on_document_model_changed(self, model) -> None:
+        self.weights_from = ""  # a new model: nothing trained it yet
         job = self.controller.job  # set while the run has its process
         if job is not None and job.model is not model:
             self.stop("stopped")

@@ -7,9 +7,12 @@ editing its name and overlaid on the plots by ticking it.
 
 from __future__ import annotations
 
+import html
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -23,18 +26,41 @@ MAX_RUNS = 50
 MAX_STORED_POINTS = 20_000  # per curve in a saved session; longer curves are thinned
 MAX_NAME_LENGTH = 80
 STATUSES = ("new", "running", "paused", "done", "stopped", "diverged", "error")
-# Settings a run's default name mentions when they differ from the previous run's:
-# (where, key, how it reads).
-NAME_DIFFS = (
-    ("model", "hidden_sizes", lambda v: "hidden " + "-".join(str(h) for h in v)),
-    ("model", "activation", str),
-    ("model", "init_weight", lambda v: f"init {v}"),
-    ("config", "batch_size", lambda v: f"batch {v}"),
-    ("config", "momentum", lambda v: f"momentum {v:g}"),
-    ("config", "weight_decay", lambda v: f"wd {v:g}"),
-    ("config", "epochs", lambda v: f"{v} epochs"),
-    ("config", "seed", lambda v: f"seed {v}"),
-)
+# How a run's default name says a setting that differs from the previous run's, by where the
+# setting is kept; a setting not listed reads "key value".
+NAME_PARTS: dict[str, dict[str, Callable[[Any], str]]] = {
+    "dataset": {
+        "kind": str,
+        "val_fraction": lambda v: f"validation {v:.0%}",
+        "standardize": lambda v: f"standardize {'on' if v else 'off'}",
+        "path": lambda v: PurePath(str(v)).name,
+        "images": lambda v: PurePath(str(v)).name,
+        "labels": lambda v: PurePath(str(v)).name,
+        "label_column": lambda v: f"label column {v}",
+    },
+    "model_config": {
+        "hidden_sizes": lambda v: "hidden " + "-".join(str(h) for h in v),
+        "activation": str,
+        "init_weight": lambda v: f"init {v}",
+        "init_bias": lambda v: f"bias init {v}",
+        "dtype": str,
+        "seed": lambda v: f"model seed {v}",
+    },
+    "config": {
+        "loss": lambda v: "MSE" if v == "mse" else "cross entropy",
+        "optimizer": str,
+        "lr": lambda v: f"lr={v:g}",
+        "batch_size": lambda v: f"batch {v}",
+        "momentum": lambda v: f"momentum {v:g}",
+        "weight_decay": lambda v: f"wd {v:g}",
+        "epochs": lambda v: f"{v} epochs",
+        "seed": lambda v: f"seed {v}",
+        "shuffle": lambda v: f"shuffle {'on' if v else 'off'}",
+        "val_fraction": lambda v: "",  # the dataset says it
+    },
+}
+# A model's input and output widths follow the data: its kind says what changed.
+UNNAMED = {"model_config": {"input_features", "output_features"}}
 
 
 @dataclass
@@ -55,11 +81,16 @@ class Run:
     status: str = "new"
     message: str = ""
     overlay: bool = True
+    #: The run's palette colour, kept for its life (deleting a run recolours no other); by
+    #: default the one its id gives. :meth:`RunListModel.next_color` picks a free one.
+    color_index: int = -1
+    #: Where its first weights came from when it continued from trained ones ("#3", a
+    #: weights file's name); "" for fresh weights.
+    continued_from: str = ""
 
-    @property
-    def color_index(self) -> int:
-        """The run's palette color: fixed by its id, so deleting a run recolors no other."""
-        return (self.run_id - 1) % len(TABLEAU)
+    def __post_init__(self) -> None:
+        if self.color_index < 0:
+            self.color_index = (self.run_id - 1) % len(TABLEAU)
 
     def curves(self) -> CurveData:
         epochs = np.arange(1, len(self.val_accuracy) + 1, dtype=float)
@@ -76,28 +107,48 @@ class Run:
         )
 
     def default_name(self, previous: Run | None = None) -> str:
-        """``#3 spiral adam lr=0.005``, plus what differs from ``previous`` (``init zero``).
+        """A name that says what this run is: ``#1 spiral adam lr=0.005`` for a first run;
+        after that, what differs from ``previous`` (``#4 standardize off``, ``#5 lr=0.01
+        batch 8``, ``#6 continued from #5``), or ``#7 same as #6`` when nothing does.
 
-        The loss is named only when it is MSE (cross entropy is the default); the full
-        configuration is in the run's tooltip.
+        The full configuration is in the run's tooltip (:meth:`describe`).
         """
-        c, m = self.config, self.model_config
-        parts = [
-            f"#{self.run_id}",
-            str(self.dataset.get("kind", "")),
-            str(c.get("optimizer", "")),
-            f"lr={c.get('lr', 0):g}",
-            "MSE" if c.get("loss") == "mse" else "",
-        ]
-        if previous is not None:
-            sources = {"model": (m, previous.model_config), "config": (c, previous.config)}
-            for where, key, text in NAME_DIFFS:
-                mine, theirs = (d.get(key) for d in sources[where])
-                if key == "momentum" and c.get("optimizer") != "momentum":
+        if previous is None:
+            c = self.config
+            parts = [
+                str(self.dataset.get("kind", "")),
+                str(c.get("optimizer", "")),
+                f"lr={c.get('lr', 0):g}",
+                "MSE" if c.get("loss") == "mse" else "",
+            ]
+        else:
+            parts = self._differences(previous)
+        if self.continued_from:
+            parts.append(f"continued from {self.continued_from}")
+        elif previous is not None and previous.continued_from:
+            parts.append("fresh weights")
+        text = " ".join(p for p in parts if p)
+        if not text:
+            text = f"same as #{previous.run_id}"
+        return f"#{self.run_id} {text}"[:MAX_NAME_LENGTH]
+
+    def _differences(self, previous: Run) -> list[str]:
+        """Each setting whose value differs from ``previous``'s, as the name says it."""
+        parts = []
+        same_data = self.dataset.get("kind") == previous.dataset.get("kind")
+        for where, names in NAME_PARTS.items():
+            mine, theirs = getattr(self, where), getattr(previous, where)
+            for key in mine:
+                value = mine[key]
+                if key in UNNAMED.get(where, ()) or key not in theirs or value == theirs[key]:
                     continue
-                if mine is not None and theirs is not None and mine != theirs:
-                    parts.append(text(mine))
-        return " ".join(p for p in parts if p)[:MAX_NAME_LENGTH]
+                if where == "dataset" and key != "kind" and not same_data:
+                    continue  # another dataset's parameters: its kind says it
+                if key == "momentum" and self.config.get("optimizer") != "momentum":
+                    continue
+                say = names.get(key, lambda v, key=key: f"{key.replace('_', ' ')} {v}")
+                parts.append(say(value))
+        return parts
 
     def summary(self) -> str:
         """One line for the list: final validation accuracy and status."""
@@ -110,16 +161,22 @@ class Run:
 
     def describe(self) -> str:
         """A tooltip: the configuration the run was trained with."""
-        lines = [f"<b>{self.name}</b>"]
-        if self.dataset:
-            lines.append("dataset: " + ", ".join(f"{k}={v}" for k, v in self.dataset.items()))
-        if self.model_config:
-            lines.append("model: " + ", ".join(f"{k}={v}" for k, v in self.model_config.items()))
-        if self.config:
-            lines.append("training: " + ", ".join(f"{k}={v}" for k, v in self.config.items()))
+        lines = []
+        for title, values in (
+            ("dataset", self.dataset),
+            ("model", self.model_config),
+            ("training", self.config),
+        ):
+            if values:
+                lines.append(f"{title}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        if self.continued_from:
+            lines.append(f"weights: continued from {self.continued_from}")
+        elif self.config:
+            lines.append("weights: fresh, from the seed")
         if self.message:
             lines.append(self.message)
-        return "<br>".join(lines)
+        # Names and paths are the user's: shown as text, never as markup.
+        return "<br>".join([f"<b>{html.escape(self.name)}</b>", *map(html.escape, lines)])
 
     def to_dict(self) -> dict[str, Any]:
         stride = max(1, math.ceil(len(self.steps) / MAX_STORED_POINTS))
@@ -138,6 +195,8 @@ class Run:
             "status": self.status,
             "message": self.message,
             "overlay": self.overlay,
+            "color_index": self.color_index,
+            "continued_from": self.continued_from,
         }
 
     @classmethod
@@ -172,9 +231,24 @@ class Run:
         message = data.get("message", "")
         if not isinstance(message, str):
             raise ValueError(f"run message must be a string; got {message!r}")
+        color_index = data.get("color_index", -1)
+        if isinstance(color_index, bool) or not isinstance(color_index, int):
+            raise ValueError(f"run color_index must be an integer; got {color_index!r}")
+        if not -1 <= color_index < len(TABLEAU):
+            raise ValueError(
+                f"run color_index must be from 0 to {len(TABLEAU) - 1}; got {color_index!r}"
+            )
+        continued_from = data.get("continued_from", "")
+        if not isinstance(continued_from, str) or len(continued_from) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"run continued_from must be a string of at most {MAX_NAME_LENGTH} characters; "
+                f"got {continued_from!r}"[:300]
+            )
         return cls(
             run_id=run_id,
             name=name,
+            color_index=color_index,
+            continued_from=continued_from,
             status=status,
             message=message[:500],
             overlay=bool(data.get("overlay", True)),
@@ -286,6 +360,16 @@ class RunListModel(QAbstractListModel):
 
     def next_id(self) -> int:
         return max((r.run_id for r in self._runs), default=0) + 1
+
+    def next_color(self) -> int:
+        """The palette colour for the next run: one no listed run has (the least used once
+        every colour is taken), trying them in order after the newest run's."""
+        counts = [0] * len(TABLEAU)
+        for run in self._runs:
+            counts[run.color_index % len(TABLEAU)] += 1
+        start = self._runs[-1].color_index + 1 if self._runs else 0
+        order = [(start + i) % len(TABLEAU) for i in range(len(TABLEAU))]
+        return min(order, key=lambda index: counts[index])
 
     def add(self, run: Run) -> None:
         """Append a run, dropping the oldest finished runs beyond :data:`MAX_RUNS`."""

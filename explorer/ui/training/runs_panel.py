@@ -1,8 +1,8 @@
-"""The run list: tick runs to overlay them, rename in place, delete."""
+"""The run list: tick runs to overlay them, rename in place, delete (button or Delete key)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,7 +29,7 @@ class RunsPanel(QWidget):
         self.view.setModel(model)
         self.view.setToolTip(
             "This session's runs. Tick a run to overlay its curves; "
-            "double-click to rename; hover for its configuration"
+            "double-click (or F2) to rename; Delete removes it; hover for its configuration"
         )
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -45,16 +45,31 @@ class RunsPanel(QWidget):
         self.rename_button.setToolTip("Rename the selected run")
         self.rename_button.clicked.connect(self._on_rename_clicked)
         self.delete_button = QPushButton("Delete", objectName="deleteRun")
-        self.delete_button.setToolTip("Remove the selected run from the session")
+        self.delete_button.setToolTip("Remove the selected run from the session (Delete)")
         self.delete_button.clicked.connect(self._on_delete_clicked)
         buttons.addWidget(self.rename_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.view.installEventFilter(self)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         model.modelReset.connect(self._update_buttons)
         model.rowsRemoved.connect(self._update_buttons)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Delete or Backspace in the list (not in a name being edited) deletes, as the button.
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.view.state() != QAbstractItemView.State.EditingState
+            and self.selected_row() >= 0
+        ):
+            self._on_delete_clicked()
+            return True
+        return super().eventFilter(watched, event)
 
     def selected_row(self) -> int:
         rows = self.view.selectionModel().selectedRows()

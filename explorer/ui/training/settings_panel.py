@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -136,12 +136,9 @@ class SettingsPanel(QWidget):
         state = dict(state)
         keep = state.pop("keep_weights", False)
         config = TrainingConfig.from_dict(state)  # ValueError names a bad field
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             self.set_config(config)
             self.keep_weights.setChecked(bool(keep))
-        finally:
-            self.blockSignals(False)
         self._on_any_changed()
 
     def _update_enabled(self) -> None:

@@ -18,8 +18,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.model.document import ModelDocument
 from explorer.training import WeightsMismatch, load_weights, save_weights
@@ -32,12 +41,17 @@ from explorer.ui.training.document_link import TrainingDocumentLink
 from explorer.ui.training.runner import Runner
 from explorer.ui.training.runs import RunListModel, parse_runs
 from explorer.ui.training.stream_link import RunStreamLink
-from explorer.ui.training.view import TrainingView
+from explorer.ui.training.view import (
+    RESET_KEY,
+    START_KEYS,
+    START_PAUSED_TIP,
+    START_TIP,
+    STEP_KEY,
+    TrainingView,
+    with_key,
+)
 from explorer.ui.training.weights_file import rebuild_offer
 from explorer.ui.widgets.card import set_text_color
-
-START_TIP = "Start a new run: fresh weights from the seed, then train"
-START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -105,6 +119,15 @@ class TrainingTab(ExplorerTab):
         self.stream_link = RunStreamLink(
             self.runner.controller, self.runs, v.runs_panel, self.document.run_stream, self
         )
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on empty space: Space pauses
+        for key, button in (
+            *((key, v.start) for key in START_KEYS),
+            (STEP_KEY, v.step),
+            (RESET_KEY, v.reset),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda button=button: self._press(button))
         v.start.clicked.connect(self.runner.start)
         v.pause.clicked.connect(self.runner.toggle_pause)
         v.step.clicked.connect(self.runner.step)
@@ -113,7 +136,11 @@ class TrainingTab(ExplorerTab):
         v.save_weights.clicked.connect(self._on_save_weights_clicked)
         v.load_weights.clicked.connect(self._on_load_weights_clicked)
         v.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
-        v.log_y.toggled.connect(self.loss_plot.set_log_y)
+        v.pace.currentIndexChanged.connect(self._on_pace_changed)
+        self._on_pace_changed()
+        v.log_y.toggled.connect(self._on_log_y_toggled)
+        v.log_offer.clicked.connect(lambda: v.log_y.setChecked(True))
+        self.loss_plot.sigLogOffer.connect(self._update_log_offer)
         v.runs_panel.sigDeleteRequested.connect(self._on_runs_panel_delete_requested)
         v.info_link.sigOpenDistributions.connect(self.sigOpenDistributions)
         v.info_link.sigSampleChanged.connect(v.decision_plot.select)
@@ -165,6 +192,21 @@ class TrainingTab(ExplorerTab):
         self.refresh_outputs()  # never the old model's picture
         self._update_buttons()
 
+    def _press(self, button: QPushButton) -> None:
+        """A run button's key: as a click, after a number being typed is taken."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractSpinBox):
+            focused.interpretText()
+        if button.isEnabled():
+            button.click()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Space reaches the tab only when the focused widget has no use for it.
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self._press(self.view.pause)
+            return
+        super().keyPressEvent(event)
+
     def _on_adapt_clicked(self) -> None:
         self.runner.adapt()
 
@@ -208,6 +250,7 @@ class TrainingTab(ExplorerTab):
             return False
         self.document.set_trained(True)
         self.document.notify_weights_changed()
+        self.runner.weights_from = Path(path).name
         self.view.settings.keep_weights.setChecked(True)
         self.refresh_outputs()
         self.show_message(
@@ -236,6 +279,18 @@ class TrainingTab(ExplorerTab):
             error = self.view.message.property("textRole") == "error"
             self.show_message(text.replace(old, new, 1), error=error)
 
+    def _on_pace_changed(self, *_args) -> None:
+        self.runner.set_pace(self.view.pace.currentData())
+
+    def _on_log_y_toggled(self, on: bool) -> None:
+        self.loss_plot.set_log_y(on)
+        self._update_log_offer()
+
+    def _update_log_offer(self, *_args) -> None:
+        ratio, offer = self.loss_plot.log_offer(), self.view.log_offer
+        offer.setText(f"runs differ {ratio:,.0f}×: log y?")
+        offer.setVisible(ratio > 0 and not self.view.log_y.isChecked())
+
     def _on_smoothing_value_changed(self, value: int) -> None:
         self.view.smoothing_label.setText(f"{value / 100:.2f}")
         self.loss_plot.set_smoothing(value / 100)
@@ -255,11 +310,18 @@ class TrainingTab(ExplorerTab):
         running = runner.is_running()
         live = runner.run_in_progress()
         has_data = self.data.dataset is not None  # None while loading
-        v.start.setEnabled(not live and has_data)
-        v.start.setToolTip(START_PAUSED_TIP if live and not running else START_TIP)
+        focused = next((b for b in (v.start, v.pause, v.step) if b.hasFocus()), None)
         v.pause.setEnabled(live)
-        v.pause.setText("Pause" if running or not live else "Resume")
+        v.pause.setText("&Pause" if running or not live else "&Resume")
+        v.start.setEnabled(not live and has_data)
+        v.start.setToolTip(
+            with_key(START_PAUSED_TIP if live and not running else START_TIP, START_KEYS[0])
+        )
         v.step.setEnabled(not running and has_data)
+        if focused is not None and not focused.isEnabled():
+            # Qt would pass the focus on along the row, to Reset, where the next Space would
+            # end the run: it goes to Pause during a run, else to the tab (Space does nothing).
+            (v.pause if live else self).setFocus()
         v.load_weights.setEnabled(not live)
         v.dataset.setEnabled(not live)
         v.settings.setEnabled(not live)
@@ -305,6 +367,7 @@ class TrainingTab(ExplorerTab):
         self.runs.replace_all(runs)
         current = state.get("current_run")
         shown = self.runs.find(current) if isinstance(current, int) else None
+        self.runner.weights_from = "" if shown is None else f"#{shown.run_id}"
         self.display.show(shown)
         if shown is not None:  # the bar says which run the curves are, not "Ready"
             self.view.progress.setValue(1000 if shown.status == "done" else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer.training.pace import DEFAULT_PACE, PACES
 from explorer.ui.colors import mix
 from explorer.ui.theme import theme
 from explorer.ui.training.accuracy_plot import AccuracyPlot
@@ -36,6 +39,26 @@ from explorer.ui.training.samples import SampleGrid
 from explorer.ui.training.settings_panel import SettingsPanel
 
 NO_PICTURE_TEXT = "Decision regions are drawn for 2-D data;\nsample images for image data."
+
+#: The run buttons' keys (besides their Alt mnemonics), while the Training tab has the focus.
+#: Space pauses and resumes unless the focused widget takes Space itself (a text field, a
+#: check box, a button).
+START_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+PAUSE_KEY = "Space"
+STEP_KEY = "Ctrl+Right"
+RESET_KEY = "Ctrl+R"
+START_TIP = "Start a new run: fresh weights from the seed, then train"
+START_PAUSED_TIP = "A run is paused: Resume continues it, Reset ends it so Start can begin anew"
+
+
+def key_text(key: str) -> str:
+    """``key`` as this platform writes it (Ctrl+R, or ⌘R on macOS)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def with_key(tip: str, key: str) -> str:
+    """A tooltip that ends with the key that does the same."""
+    return f"{tip} ({key_text(key)})"
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -59,17 +82,19 @@ class TrainingView(QWidget):
         super().__init__(parent)
         self.dataset = DatasetPanel()
         self.settings = SettingsPanel()
-        self.start = _button(
-            "Start",
-            "startTraining",
-            "Start a new run: fresh weights from the seed, then train",
+        self.start = _button("&Start", "startTraining", with_key(START_TIP, START_KEYS[0]))
+        self.pause = _button(
+            "&Pause", "pauseTraining", with_key("Pause the run; press again to resume", PAUSE_KEY)
         )
-        self.pause = _button("Pause", "pauseTraining", "Pause the run; press again to resume")
         self.step = _button(
-            "Step", "stepTraining", "Train on exactly one batch, then wait (starts a run if needed)"
+            "S&tep",
+            "stepTraining",
+            with_key("Train on exactly one batch, then wait (starts a run if needed)", STEP_KEY),
         )
         self.reset = _button(
-            "Reset", "resetTraining", "Stop the run and draw fresh weights from the seed"
+            "R&eset",
+            "resetTraining",
+            with_key("Stop the run and draw fresh weights from the seed", RESET_KEY),
         )
         self.save_weights = _button(
             "Save weights…",
@@ -81,6 +106,17 @@ class TrainingView(QWidget):
             "loadWeights",
             "Load a .npz state_dict into the model (keys and shapes must match)",
         )
+        self.pace = QComboBox(objectName="trainingPace")
+        for key, (label, _rate) in PACES.items():
+            self.pace.addItem(label, key)
+        self.pace.setCurrentIndex(self.pace.findData(DEFAULT_PACE))
+        self.pace.setToolTip(
+            "How fast a run trains. A watchable pace shows the decision regions, the curves "
+            "and the confusion matrix change step by step; Full speed trains as fast as the "
+            "computer can. A change applies at once, during a run too."
+        )
+        pace_label = QLabel("Pa&ce")
+        pace_label.setBuddy(self.pace)
         self.runs_panel = RunsPanel(runs)
 
         data_box = _group("Data", self.dataset)
@@ -90,8 +126,10 @@ class TrainingView(QWidget):
         self._run_buttons = (self.start, self.pause, self.step, self.reset)
         for column, button in enumerate(self._run_buttons):
             buttons.addWidget(button, 0, column)
-        buttons.addWidget(self.save_weights, 1, 0, 1, 2)
-        buttons.addWidget(self.load_weights, 1, 2, 1, 2)
+        buttons.addWidget(pace_label, 1, 0)
+        buttons.addWidget(self.pace, 1, 1, 1, 3)
+        buttons.addWidget(self.save_weights, 2, 0, 1, 2)
+        buttons.addWidget(self.load_weights, 2, 2, 1, 2)
         runs_box = _group("Runs", self.runs_panel)
 
         controls = QWidget()
@@ -154,10 +192,19 @@ class TrainingView(QWidget):
         self.smoothing_label = QLabel("0.60")
         self.log_y = QCheckBox("log y", objectName="lossLogY")
         self.log_y.setToolTip("Logarithmic loss axis")
+        # Offered when the ticked runs' losses differ by orders of magnitude (the tab says).
+        self.log_offer = QToolButton(objectName="lossLogOffer")
+        self.log_offer.setAutoRaise(True)
+        self.log_offer.setToolTip(
+            "The ticked runs' losses differ by orders of magnitude: on a linear axis the "
+            "smaller ones lie flat at the bottom. Click for a logarithmic axis that shows each."
+        )
+        self.log_offer.hide()
         loss_tools = QHBoxLayout()
         loss_tools.addWidget(QLabel("Smoothing"))
         loss_tools.addWidget(self.smoothing, 1)
         loss_tools.addWidget(self.smoothing_label)
+        loss_tools.addWidget(self.log_offer)
         loss_tools.addWidget(self.log_y)
         loss_box = QWidget()
         loss_layout = QVBoxLayout(loss_box)
@@ -260,7 +307,11 @@ class TrainingView(QWidget):
         )
 
     def plot_state(self) -> dict:
-        return {"smoothing": self.smoothing.value(), "log_y": self.log_y.isChecked()}
+        return {
+            "smoothing": self.smoothing.value(),
+            "log_y": self.log_y.isChecked(),
+            "pace": self.pace.currentData(),
+        }
 
     def restore_plot_state(self, state: dict) -> None:
         smoothing = state.get("smoothing", 60)
@@ -270,5 +321,9 @@ class TrainingView(QWidget):
             or not (0 <= smoothing <= 99)
         ):
             raise ValueError(f"training smoothing must be an integer 0..99; got {smoothing!r}")
+        pace = state.get("pace", DEFAULT_PACE)
+        if pace not in PACES:
+            raise ValueError(f"training pace must be one of {', '.join(PACES)}; got {pace!r}")
         self.smoothing.setValue(smoothing)
         self.log_y.setChecked(bool(state.get("log_y", False)))
+        self.pace.setCurrentIndex(self.pace.findData(pace))

@@ -4,7 +4,7 @@ Training itself runs in a process of its own (:class:`explorer.training.process.
 so drawing never competes with it for the interpreter. The worker object has no parent and
 is moved to a QThread that the :class:`TrainingController` owns; there it reads the
 process's messages and emits each as a signal. The controller sends commands (run, steps,
-pause, stop) straight to the process, never calling the worker across threads.
+pause, stop, pace) straight to the process, never calling the worker across threads.
 :meth:`TrainingController.shutdown` stops the process, which ends the worker's reading, and
 waits for both, so closing the window mid-run leaves nothing running.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from explorer.engine import nn
+from explorer.engine import Tensor, nn
 from explorer.training import EpochRecord
 from explorer.training.process import TrainingProcess
 from explorer.training.run_setup import RunSetup
@@ -119,6 +119,7 @@ class TrainingController(QObject):
         self._spare: TrainingProcess | None = None  # started ahead for the next run
         self._job: RunHandle | None = None
         self._running = False
+        self._pace: float | None = None  # steps per second; None: full speed
         # While a worker thread exists the collector is off; the GUI thread collects here.
         self._collect_timer = QTimer(self)
         self._collect_timer.setInterval(250)
@@ -153,6 +154,7 @@ class TrainingController(QObject):
         # Before the writer thread runs any Python: the collector stays out of it.
         GuiThreadGarbageCollection.worker_starts()  # until shutdown() has joined the threads
         process.start(setup)
+        process.send({"kind": "pace", "steps_per_second": self._pace})
         self._process = process
         self._job = RunHandle(setup.run_id, model)
         self._thread = QThread()
@@ -202,10 +204,17 @@ class TrainingController(QObject):
     def _resume_state(self) -> dict[str, Any]:
         # The GUI's model may have been changed while paused (weights loaded, re-initialized):
         # the process continues from it. A copy: the GUI may change it again meanwhile.
-        return {k: v.copy() for k, v in self._job.model.state_dict().items()}
+        return {k: v.numpy().copy() for k, v in self._job.model.state_dict().items()}
 
     def _set_running(self, running: bool) -> None:
         self._running = running
+
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Train at most this many steps a second (None: full speed): the active run at
+        once, and every run after it."""
+        self._pace = steps_per_second
+        if self._process is not None:
+            self._process.send({"kind": "pace", "steps_per_second": steps_per_second})
 
     def pause(self) -> None:
         if self._process is not None:
@@ -257,7 +266,7 @@ class TrainingController(QObject):
             grad = grads.get(name)
             if grad is not None and grad.shape != param.data.shape:
                 grad = None
-            param.grad = grad
+            param.grad = None if grad is None else Tensor(grad)
 
     def _on_worker_stopped(self, payload: dict) -> None:
         if not self._is_current(payload):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.engine import Tensor, plain_path
+from explorer.engine.fast import backward as fast_backward
 
 
 def _exact_sum(*parents):
@@ -11,17 +12,17 @@ def _exact_sum(*parents):
     Tensor.backward walks a chain of such ops without sorting the graph."""
 
     def backward(g):
-        return [g * np.ones_like(p.data) if p.requires_grad else None for p in parents]
+        return [g * np.ones_like(p._data) if p.requires_grad else None for p in parents]
 
     backward.exact = True
-    return Tensor._from_op(sum(p.data for p in parents), parents, backward, "ExactSum")
+    return Tensor._from_op(sum(p._data for p in parents), parents, backward, "ExactSum")
 
 
 def test_exact_ops_give_the_same_gradients_as_plain_ones_whatever_the_graph_shape():
     def grads(exact):
         x = Tensor([1.0, 2.0], requires_grad=True)
         w = Tensor([3.0, 4.0], requires_grad=True)
-        w.grad = np.array([0.5, 0.5], dtype=np.float32)  # contributions are summed, then added
+        w.grad = Tensor(np.array([0.5, 0.5], dtype=np.float32))  # summed, then added
         add = _exact_sum if exact else (lambda *ps: sum(ps[1:], ps[0]))
         a = x * 2
         diamond = add(a + 1, a * 3)  # two non-leaf parents sharing one: sorted from there
@@ -46,7 +47,7 @@ def test_a_leaf_gets_every_contribution_summed_once_whichever_ops_hand_them(had_
         x = Tensor([1.0, 2.0], requires_grad=True)
         w = Tensor([3.0, 4.0], requires_grad=True)
         if had_grad:
-            w.grad = np.array([0.5, 0.5], dtype=np.float32)
+            w.grad = Tensor(np.array([0.5, 0.5], dtype=np.float32))
         add = _exact_sum if exact else (lambda *ps: sum(ps[1:], ps[0]))
         inner = add(add(x * 2, w), w)
         top = add(inner, w, w * 3)  # two non-leaf parents: the sorted walk takes over
@@ -62,7 +63,8 @@ def test_a_leaf_gets_every_contribution_summed_once_whichever_ops_hand_them(had_
     np.testing.assert_array_equal(exact[1], expected)
 
 
-def test_an_exact_gradient_of_the_wrong_shape_is_caught():
+def test_an_exact_gradient_of_the_wrong_shape_is_caught(monkeypatch):
+    monkeypatch.setattr(fast_backward, "CHECK_SHAPES", True)
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
 
     def backward(g):
@@ -70,7 +72,7 @@ def test_an_exact_gradient_of_the_wrong_shape_is_caught():
 
     backward.exact = True
     with pytest.raises(AssertionError, match="Wrong"):
-        Tensor._from_op(x.data.sum(), (x,), backward, "Wrong").backward()
+        Tensor._from_op(x._data.sum(), (x,), backward, "Wrong").backward()
 
 
 def test_a_chain_into_a_plain_op_hands_over_to_the_plain_walk():

@@ -41,8 +41,9 @@ def _step(model, x, y, fused):
     loss.backward()
     for handle in handles:
         handle.remove()
-    grads = {name: p.grad.copy() for name, p in model.named_parameters() if p.grad is not None}
-    return out, loss.data.copy(), grads, None if x.grad is None else x.grad.copy()
+    grads = {n: p.grad.numpy().copy() for n, p in model.named_parameters() if p.grad is not None}
+    x_grad = None if x.grad is None else x.grad.numpy().copy()
+    return out, loss.detach().numpy().copy(), grads, x_grad
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -53,7 +54,7 @@ def test_fused_and_layer_by_layer_give_identical_outputs_and_gradients(activatio
     fused = _step(model, x, y, fused=True)
     plain = _step(model, x, y, fused=False)
     assert np.array_equal(fused[0].data, plain[0].data)
-    assert fused[0].grad_fn == plain[0].grad_fn == "AddmmBackward"
+    assert fused[0].grad_fn.name() == plain[0].grad_fn.name() == "AddmmBackward0"
     assert np.array_equal(fused[1], plain[1])
     for name in plain[2]:
         assert np.array_equal(fused[2][name], plain[2][name]), name
@@ -110,17 +111,27 @@ def test_a_hook_on_the_mlp_itself_keeps_the_fused_path_and_runs():
     model = _model()
     x, _ = _data()
     calls = []
-    model.register_forward_hook(lambda m, args, out: calls.append(out.grad_fn))
+    model.register_forward_hook(lambda m, args, out: calls.append(out.grad_fn.name()))
     model(x)
-    assert calls == ["AddmmBackward"]
+    assert calls == ["AddmmBackward0"]
     assert _fuses(x, model.layers, model.activation)
+
+
+def test_a_backward_hook_on_a_layer_takes_the_layer_by_layer_path_and_runs():
+    model = _model()
+    x, y = _data()
+    seen = []
+    model.linear2.register_full_backward_hook(lambda m, gi, go: seen.append(go[0].shape))
+    assert not _fuses(x, model.layers, model.activation)
+    F.cross_entropy(model(x), y).backward()
+    assert seen == [(16, 8)]
 
 
 def test_other_inputs_and_subclasses_take_the_layer_by_layer_path():
     model = _model()
     x, _ = _data()
-    assert not _fuses(x.data, model.layers, "relu")  # a bare array
-    assert not _fuses(Tensor(x.data[0]), model.layers, "relu")  # 1-D
+    assert not _fuses(x.numpy(), model.layers, "relu")  # a bare array
+    assert not _fuses(Tensor(x.numpy()[0]), model.layers, "relu")  # 1-D
     assert not _fuses(x.double(), model.layers, "relu")  # dtype mismatch
     assert not _fuses(Tensor(np.ones((4, 5), np.float32)), model.layers, "relu")
 
@@ -134,7 +145,7 @@ def test_other_inputs_and_subclasses_take_the_layer_by_layer_path():
     assert not _fuses(x, other.layers, "relu")
     other.linear2.weight = nn.Parameter(np.zeros((8, 5), np.float32))  # takes 5 features, not 8
     assert not _fuses(x, other.layers, "relu")
-    np.testing.assert_allclose(model(Tensor(x.data[0])).data, model(x).data[0], rtol=1e-6)
+    np.testing.assert_allclose(model(Tensor(x.numpy()[0])).data, model(x).data[0], rtol=1e-6)
 
 
 def test_errors_are_the_layer_by_layer_ones():
@@ -170,13 +181,43 @@ def _same_gradients_on_both_paths(backward, activation="relu"):
         assert np.array_equal(results[0][name], results[1][name]), name
 
 
-def test_backward_twice_accumulates_as_layer_by_layer():
+def test_backward_twice_with_retain_graph_accumulates_as_layer_by_layer():
     def twice(model, x, y):
         loss = F.cross_entropy(model(x), y)
-        loss.backward()
+        loss.backward(retain_graph=True)
         loss.backward()
 
     _same_gradients_on_both_paths(twice, activation="tanh")
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_backward_twice_without_retain_graph_raises_as_layer_by_layer(fused):
+    model = _model()
+    x, y = _data()
+    handles = _force_layer_by_layer(model, not fused)
+    loss = F.cross_entropy(model(x), y)
+    loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+    for handle in handles:
+        handle.remove()
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_an_update_before_backward_is_caught_as_layer_by_layer(fused):
+    """Changing a weight the graph saved raises the same error on both paths."""
+    model = _model()
+    x, y = _data()
+    handles = _force_layer_by_layer(model, not fused)
+    loss = F.cross_entropy(model(x), y)
+    with no_grad():  # versions: 1 after Linear's init, 2 after MLP.init_params, 3 now
+        model.linear3.weight -= 0.1
+        model.linear1.weight -= 0.1  # x needs no gradient: linear1 saved only its input
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: "
+                       r"\[torch.FloatTensor \[3, 8\]\] is at version 3; expected version 2"):
+        loss.backward()
+    for handle in handles:
+        handle.remove()
 
 
 def test_gradients_handed_out_are_new_arrays_every_step():
@@ -184,7 +225,7 @@ def test_gradients_handed_out_are_new_arrays_every_step():
     x, y = _data()
     F.cross_entropy(model(x), y).backward()
     first = {name: p.grad for name, p in model.named_parameters()}
-    kept = {name: g.copy() for name, g in first.items()}
+    kept = {name: g.numpy().copy() for name, g in first.items()}
     model.zero_grad()
     F.cross_entropy(model(x * 2), y).backward()
     for name, p in model.named_parameters():
@@ -202,7 +243,7 @@ def test_a_parameter_also_used_outside_the_mlp_sums_both_gradients():
 
 def test_a_bias_of_another_dtype_goes_layer_by_layer_and_keeps_its_dtype():
     model = _model()
-    model.linear2.bias.data = model.linear2.bias.data.astype(np.float64)
+    model.linear2.bias.data = model.linear2.bias.data.double()
     x, y = _data()
     assert not _fuses(x, model.layers, model.activation)
     F.cross_entropy(model(x), y).backward()

@@ -45,9 +45,9 @@ def _train(activation, loss, optimizer, dtype, classes, hidden=(8, 8)) -> list[n
         value = _loss(loss, logits, labels)
         value.backward()
         opt.step()
-        record += [logits.data.copy(), value.data.copy()]
-        record += [p.grad.copy() for p in model.parameters()]
-        record += [p.data.copy() for p in model.parameters()]
+        record += [logits.detach().numpy().copy(), value.detach().numpy().copy()]
+        record += [p.grad.numpy().copy() for p in model.parameters()]
+        record += [p.detach().numpy().copy() for p in model.parameters()]
     return record
 
 

@@ -3,11 +3,13 @@ with what the view shows equal to what the engine computes."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QRectF, QSizeF
 
 from explorer.engine import Tensor, plain_path
 from explorer.model.loss import compute_loss
+from explorer.ui.gradient.graph_canvas import READABLE
 from explorer.ui.losses.tab import LossesTab
-from tests.ui.gradient.helpers import click, make_tab
+from tests.ui.gradient.helpers import click, make_tab, small_run
 
 
 def test_a_sample_through_the_model_stepped_to_the_end_gives_the_engines_gradients(qtbot):
@@ -92,3 +94,34 @@ def test_the_step_labels_name_what_each_input_received(qtbot):
     text = view.step_label.text()
     assert "Step 2 of" in text and "linear2.weight" in text and "received ∂loss/∂linear2" in text
     assert len(view.canvas._labels) == 1 + 3  # received, and one per input of addmm
+
+
+def box_rects(canvas) -> dict[str, QRectF]:
+    """Each node's box, in the graph's coordinates."""
+    return {
+        key: QRectF(box.frame.pos(), QSizeF(box.width, box.height))
+        for key, box in canvas._boxes.items()
+    }
+
+
+def seen(canvas) -> QRectF:
+    """The part of the graph the view shows."""
+    (left, right), (top, bottom) = canvas.plot_item.vb.viewRange()
+    return QRectF(left, top, right - left, bottom - top)
+
+
+def test_the_first_view_shows_the_whole_graph_and_a_step_shows_its_op_whole(qtbot):
+    tab = make_tab(qtbot, small_run(hidden=(64, 64)), record_path=False)
+    tab.resize(900, 600)  # too narrow for the whole graph at a size its text reads
+    tab.show()
+    view = tab.graph_view
+    qtbot.waitUntil(lambda: view.graph() is not None)
+    canvas, box = view.canvas, view.canvas.plot_item.vb
+    qtbot.waitUntil(lambda: box.width() > 100)
+    assert all(seen(canvas).contains(rect) for rect in box_rects(canvas).values())
+    click(qtbot, view.step_button)  # the walk, followed at a size that reads
+    shown = seen(canvas)
+    assert box.width() / shown.width() >= READABLE * 0.99
+    rects = box_rects(canvas)
+    assert shown.contains(rects[view.graph().steps[0].op])
+    assert shown.contains(rects[view.graph().root.key])  # the loss, at the graph's end, whole

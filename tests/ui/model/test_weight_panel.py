@@ -16,7 +16,7 @@ from tests.ui.model.helpers import drawn_labels, tree_rows
 
 def test_selected_weight_is_shown_as_heatmap_and_histograms(tab):
     tab.select("linear2.weight")
-    weight = tab.model().linear2.weight.data
+    weight = tab.model().linear2.weight.data.numpy()
     image = tab.weights.image.image
     assert image.shape == (10, 256)
     np.testing.assert_array_equal(image, weight)
@@ -47,7 +47,7 @@ def test_hovering_the_heatmap_reads_the_weight(qtbot, tab):
     tab.select("linear2.weight")
     view_box = tab.weights.heatmap_plot.vb
     tab.weights._on_scene_mouse_moved(view_box.mapViewToScene(QPointF(3.2, 2.1)))
-    value = tab.model().linear2.weight.data[2, 3]
+    value = tab.model().linear2.weight.data.numpy()[2, 3]
     assert tab.weights.hover_text() == f"model.linear2.weight[2, 3] = {format_value(value, 5)}"
     tab.close()
 
@@ -57,7 +57,7 @@ def test_first_layer_rows_are_shown_as_the_input_picture(tab):
     weights = tab.weights
     assert weights.unit_shown()
     assert "unit-weights" in tab.export_items()
-    weight = tab.model().linear1.weight.data
+    weight = tab.model().linear1.weight.data.numpy()
     np.testing.assert_array_equal(weights.unit_plot.image.image, weight[0].reshape(28, 28))
     weights.select_unit(17)
     np.testing.assert_array_equal(weights.unit_plot.image.image, weight[17].reshape(28, 28))
@@ -110,7 +110,7 @@ def test_exploded_weights_keep_readable_numbers_and_colour_bar_ticks(qtbot, tab)
     tab.select("linear1.weight")
     tab.refresh_parameters()
     std = dict(tree_rows(tab))["linear1.weight"][7]
-    assert std == format_value(weight.data.std(dtype=np.float64))
+    assert std == format_value(weight.data.numpy().std(dtype=np.float64))
     assert std.endswith("e+17") and len(std) <= 9
     # The tree column is wide enough: the view shows the text whole, not "1.1e…".
     index = tab.tree_model.index_of("linear1.weight").siblingAtColumn(7)
@@ -145,7 +145,7 @@ def test_nan_and_inf_weights_are_shown_plainly_and_do_not_set_the_colours(qtbot,
     assert "5 nan, 4 inf" in weights.title.text()
     low, high = weights.colorbar.levels()
     assert np.isfinite(high) and low == -high
-    finite = weight.data[np.isfinite(weight.data)]
+    finite = weight.data.numpy()[np.isfinite(weight.data.numpy())]
     assert high == pytest.approx(symmetric_limit(finite))
     assert finite_limit > 0
     assert weights.nan_backdrop.isVisible()  # NaN pixels are transparent: grey shows
@@ -174,7 +174,7 @@ def test_export_leaves_out_plots_without_data_and_names_what_it_holds(qtbot, tab
     items = tab.export_items()
     assert {"gradient-histogram", "activations"} <= set(items)
     weights = tab.weights
-    np.testing.assert_array_equal(weights.image.export_matrix, model.linear2.weight.data)
+    np.testing.assert_array_equal(weights.image.export_matrix, model.linear2.weight.data.numpy())
     columns, rows, x_label, y_label = weights.image.export_axes
     assert (list(columns), list(rows)) == (list(range(256)), list(range(10)))
     assert (x_label, y_label) == ("input feature j", "output unit i")
@@ -205,7 +205,7 @@ def test_unit_picture_exports_as_a_picture_with_its_colour_bar(tab):
     unit = tab.weights.unit_plot
     assert unit.colorbar.levels() == tab.weights.colorbar.levels()
     assert unit.maximumHeight() <= 1.2 * unit.maximumWidth()  # not a tall strip
-    weight = tab.model().linear1.weight.data
+    weight = tab.model().linear1.weight.data.numpy()
     np.testing.assert_array_equal(unit.image.export_matrix, weight[0].reshape(28, 28))
     assert unit.image.export_axes[2:] == ("pixel column", "pixel row")
 

@@ -40,7 +40,7 @@ def numpy_layers(model, x):
     h, out = np.asarray(x, np.float64), {}
     layers = model.layers
     for index, layer in enumerate(layers):
-        h = h @ layer.weight.data.astype(np.float64).T + layer.bias.data
+        h = h @ layer.weight.data.numpy().astype(np.float64).T + layer.bias.data.numpy()
         if index < len(layers) - 1:
             h = act(h)
         out[f"linear{index + 1}"] = h
@@ -321,3 +321,46 @@ def test_hints_say_what_the_numbers_show_on_one_line(qtbot):
     assert network.hints.text().startswith("Vanishing gradients: linear1")
     assert network.hints.toolTip() == network.hints.text() and network.hints.height() == height
     assert network.run_box.currentText() == "#5 moons"
+
+
+def test_the_run_chooser_names_the_run_in_full_where_there_is_room(qtbot):
+    from explorer.inspect.layer_history import LayerHistory
+    from tests.ui.seen import combo_shows_whole
+
+    network = NetworkTab(ModelDocument())
+    qtbot.addWidget(network)
+    network.resize(1600, 900)
+    network.show()
+    qtbot.waitExposed(network)
+    controls = network.layout().itemAt(0)
+    least = controls.minimumSize().width()
+    name = "#1 spiral adam lr=0.005 standardize off"
+    network.document.run_stream.restore({1: (name, LayerHistory(["linear1", "linear2"]))})
+    qtbot.waitUntil(lambda: network.run_box.currentText() == name)
+    qtbot.waitUntil(lambda: combo_shows_whole(network.run_box))
+    assert controls.minimumSize().width() <= least  # a long name never widens the window
+
+
+@pytest.mark.parametrize("width", [1600, 1100, 800])
+def test_every_layer_title_lies_inside_the_view_whole(qtbot, width):
+    from explorer.ui.theme import theme
+
+    _document, _training, network = make_pair(qtbot, "spiral", hidden=(256,))
+    theme().set(zoom=1.5)
+    network.resize(width, 800)
+    network.refresh()
+    view = network.network
+    qtbot.waitUntil(lambda: view.content is not None)
+    labels = [label for label in view._labels if label.isVisible()]
+    assert len(labels) == 3
+
+    def outside():  # the titles not wholly inside the view, once it is laid out and painted
+        box = view.plot_item.vb.sceneBoundingRect()
+        return [
+            label.textItem.toPlainText()
+            for label in labels
+            if not box.contains(label.mapRectToScene(label.boundingRect()))
+        ]
+
+    qtbot.waitUntil(lambda: not outside(), timeout=5000)
+    assert "(output)" in labels[-1].textItem.toPlainText()

@@ -8,17 +8,10 @@ from explorer.training.document import TrainingDocument
 from explorer.training.trajectory import weight_vector
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
-    assert_no_training_thread_left,
     click,
     make_tab,
     wait_stopped,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_training_thread_left():
-    yield
-    assert_no_training_thread_left()
 
 
 def test_the_settings_and_the_data_are_published(qtbot):

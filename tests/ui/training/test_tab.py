@@ -14,18 +14,11 @@ from explorer.ui.training.numbers import format_value
 from explorer.ui.training.tab import TrainingTab
 from tests.ui.training.tab_helpers import (
     WAIT_MS,
-    assert_no_training_thread_left,
     click,
     make_tab,
     wait_loaded,
     wait_stopped,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_training_thread_left():
-    yield
-    assert_no_training_thread_left()
 
 
 def points(curve) -> int:
@@ -101,7 +94,7 @@ def test_pause_step_resume_and_reset(qtbot):
     qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
     click(qtbot, view.pause)
     wait_stopped(qtbot, tab, "paused")
-    assert view.pause.text() == "Resume"
+    assert view.pause.text() == "&Resume"
     assert not view.dataset.isEnabled()
     # Count recorded steps, not curve points: the curve may be clipped to view and downsampled.
     before = len(tab.display.run.steps)
@@ -118,7 +111,7 @@ def test_pause_step_resume_and_reset(qtbot):
     assert not tab.runner.controller.has_thread()
     assert run.status == "stopped"
     assert points(tab.loss_plot.raw_curve) == 0
-    assert view.pause.text() == "Pause" and not view.pause.isEnabled()
+    assert view.pause.text() == "&Pause" and not view.pause.isEnabled()
     assert view.dataset.isEnabled()
     shutdown(tab)
 
@@ -155,7 +148,7 @@ def test_runs_overlay_rename_and_delete(qtbot):
     assert tab.runs.rename(0, "slow lr")
     assert tab.loss_plot.overlay_names() == ["slow lr"]
     legend = [label.text for _, label in tab.loss_plot.legend.items]
-    assert "slow lr" in legend and second.name in legend
+    assert legend == [second.name, "validation"]  # the runs list names "slow lr"
     tab.runs.set_overlay(0, False)
     assert tab.loss_plot.overlay_names() == []
     tab.runs.set_overlay(0, True)
@@ -187,7 +180,7 @@ def test_weights_round_trip_and_mismatch_message(qtbot, tmp_path):
     tab = make_tab(qtbot, epochs=1)
     click(qtbot, tab.view.start)
     wait_stopped(qtbot, tab, "done")
-    trained = {k: v.copy() for k, v in tab.document.model.state_dict().items()}
+    trained = {k: v.clone() for k, v in tab.document.model.state_dict().items()}
     path = tmp_path / "weights.npz"
     tab.ask_save_path = lambda: str(path)
     click(qtbot, tab.view.save_weights)
@@ -593,4 +586,129 @@ def test_weights_files_built_to_exhaust_memory_give_a_clear_message(qtbot, tmp_p
         (tmp_path / "zero.npz").symlink_to("/dev/zero")
         assert not tab.load_weights(str(tmp_path / "zero.npz"))
         assert "not a regular file but a device" in tab.message()
+    shutdown(tab)
+
+
+def test_ticked_runs_orders_of_magnitude_apart_offer_log_y(qtbot):
+    from explorer.ui.training.runs import Run
+
+    tab = make_tab(qtbot)
+    tab.show()
+    steps = [float(s) for s in range(1, 301)]
+    tab.runs.add(
+        Run(
+            1,
+            "#1 standardize off",
+            steps=steps,
+            losses=list(np.linspace(1400, 10, 300)),
+            status="done",
+        )
+    )
+    tab.runs.add(
+        Run(
+            2,
+            "#2 standardize on",
+            steps=steps,
+            losses=list(np.linspace(0.6, 0.1, 300)),
+            status="done",
+        )
+    )
+    offer, log_y = tab.view.log_offer, tab.view.log_y
+    assert offer.isVisible() and "log y" in offer.text()
+    tab.runs.set_overlay(0, False)  # untick the far run: nothing to offer
+    assert not offer.isVisible()
+    tab.runs.set_overlay(0, True)
+    click(qtbot, offer)
+    assert log_y.isChecked() and tab.loss_plot.is_log_y() and not offer.isVisible()
+    shutdown(tab)
+
+
+def test_keys_start_pause_resume_step_and_reset_and_the_tooltips_say_them(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for button, key in (
+        (view.start, "Ctrl+Return"),
+        (view.pause, "Space"),
+        (view.step, "Ctrl+Right"),
+        (view.reset, "Ctrl+R"),
+    ):
+        assert key in button.toolTip()
+    assert [b.text() for b in (view.start, view.pause, view.step, view.reset)] == [
+        "&Start",
+        "&Pause",
+        "S&tep",
+        "R&eset",
+    ]
+    tab.loss_plot.setFocus()
+    qtbot.waitUntil(tab.loss_plot.hasFocus)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Return, ctrl)
+    qtbot.waitUntil(lambda: tab.display.run is not None and len(tab.display.run.steps) > 3)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Space)  # pause
+    wait_stopped(qtbot, tab, "paused")
+    before = len(tab.display.run.steps)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Right, ctrl)  # one step
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) == before + 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not tab.runner.is_running(), timeout=WAIT_MS)
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_Space)  # resume
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > before + 5, timeout=WAIT_MS)
+    assert tab.runner.is_running()
+    # A widget that takes Space keeps it: the check box toggles, the run goes on.
+    view.log_y.setFocus()
+    qtbot.keyClick(view.log_y, Qt.Key.Key_Space)
+    assert view.log_y.isChecked() and tab.runner.is_running()
+    qtbot.keyClick(tab.loss_plot, Qt.Key.Key_R, ctrl)  # reset
+    assert not tab.runner.run_in_progress() and tab.display.run is None
+    assert QApplication.focusWidget() is not None
+    shutdown(tab)
+
+
+def test_the_run_keys_clash_with_no_other_key_of_the_app(qtbot):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+    from PySide6.QtWidgets import QAbstractButton
+
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.training.view import RESET_KEY, START_KEYS, STEP_KEY
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    keys = [k for a in window.findChildren(QAction) for k in a.shortcuts()]
+    keys += [s.key() for s in window.findChildren(QShortcut)]
+    keys += [b.shortcut() for b in window.findChildren(QAbstractButton)]
+    texts = [k.toString() for k in keys if not k.isEmpty()]
+    for key in (*START_KEYS, STEP_KEY, RESET_KEY):
+        assert texts.count(QKeySequence(key).toString()) == 1, key
+    mnemonics = [t for t in texts if t.startswith("Alt+")]
+    assert len(mnemonics) == len(set(mnemonics)), mnemonics
+    window.close()
+
+
+def test_after_start_by_mouse_space_pauses_and_resumes_and_never_resets(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = make_tab(qtbot, samples=400, epochs=10_000, batch=4)
+    view = tab.view
+    tab.show()
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    click(qtbot, view.start)
+    qtbot.waitUntil(lambda: len(tab.display.run.steps) > 3, timeout=WAIT_MS)
+    assert not view.reset.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    wait_stopped(qtbot, tab, "paused")
+    assert tab.runner.run_in_progress()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(tab.runner.is_running, timeout=WAIT_MS)
+    click(qtbot, view.pause)
+    wait_stopped(qtbot, tab, "paused")
+    click(qtbot, view.reset)  # the run ends; the focus leaves no run button behind
+    qtbot.keyClick(QApplication.focusWidget() or tab, Qt.Key.Key_Space)
+    assert tab.display.run is None and not tab.runner.run_in_progress()
     shutdown(tab)

@@ -75,3 +75,24 @@ def test_the_p_q_numbers_widen_their_panel_but_never_narrow_it(qtbot):
     panel.select(0)
     assert panel.loss_label.minimumWidth() == wide  # a shorter number keeps the room
     assert "0.1269" in panel.loss_label.text()
+
+
+def test_a_finished_run_is_fitted_exactly_even_when_its_last_points_were_painted_live(qtbot):
+    from explorer.training.history import EpochRecord
+
+    display, run = make_display(qtbot)
+    v = display.view
+    v.show()
+    for epoch in range(1, 11):
+        steps = list(range(4 * epoch - 3, 4 * epoch + 1))
+        display.on_steps({"steps": steps, "losses": [1.0 / epoch] * 4, "samples": 32,
+                          "seconds": 0.01})  # fmt: skip
+        record = EpochRecord(epoch, 4 * epoch, 1.0 / epoch, 0.5, 1.0 / epoch, 0.5, 0.01, 3200)
+        display.on_epoch({"record": record})
+        v.loss_plot.refresh(live=True)  # each painted while the run trains
+        display._paint_pending(everything=False)
+    assert v.loss_plot.plot_item.vb.viewRange()[0][1] > 46  # room kept for the run to grow
+    assert v.accuracy_plot.plot_item.vb.viewRange()[0][1] > 12
+    display.tick(flush=True)  # the run ended: nothing new to draw
+    assert v.loss_plot.plot_item.vb.viewRange()[0][1] < 44  # steps 1..40, a little padding
+    qtbot.waitUntil(lambda: v.accuracy_plot.plot_item.vb.viewRange()[0][1] < 11)  # epochs 1..10

@@ -4,6 +4,7 @@ import pytest
 
 from explorer.ui.training.confusion import ConfusionMatrixPlot
 from explorer.ui.training.decision import DecisionRegionPlot, blend_regions
+from explorer.ui.training.palette import color
 from explorer.ui.training.plots import AccuracyPlot, CurveData, LossCurvePlot
 from explorer.ui.training.samples import SampleGrid
 from explorer.ui.training.series import GrowingSeries
@@ -46,7 +47,7 @@ def test_loss_plot_draws_raw_smoothed_and_validation(qtbot):
     assert plot.is_log_y()
 
 
-def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
+def test_overlaid_runs_are_drawn_in_their_colours_and_named_by_the_runs_list(qtbot):
     plot = LossCurvePlot()
     qtbot.addWidget(plot)
     run = CurveData(
@@ -57,12 +58,16 @@ def test_loss_plot_overlays_other_runs_in_the_legend(qtbot):
         np.empty(0),
         np.arange(1.0, 2.0),
         np.array([0.5]),
+        color_index=3,
     )
     plot.set_overlays([run])
+    assert plot.overlay_names() == ["lr 0.1"]
+    assert plot._overlays[0].opts["pen"].color().getRgb()[:3] == color(3)
+    assert plot._overlays[0].name() == "lr 0.1 (smoothed)"  # the CSV column
     labels = [label.text for _, label in plot.legend.items]
-    assert "lr 0.1" in labels
+    assert labels == ["current run", "validation"]  # the legend leaves the data its room
     plot.set_overlays([])
-    assert "lr 0.1" not in [label.text for _, label in plot.legend.items]
+    assert plot.overlay_names() == []
 
 
 def test_accuracy_plot_in_percent(qtbot):
@@ -234,3 +239,159 @@ def test_validation_points_are_appended_one_epoch_at_a_time(qtbot):
     plot.set_validation([5.0], [2.0])  # a run shown afresh replaces them
     plot.refresh()
     assert plot.val_curve.getData()[0].tolist() == [5.0]
+
+
+def test_the_loss_axis_shows_real_values_and_no_multiplier_linear_or_log(qtbot):
+    from tests.ui.model.helpers import drawn_labels
+
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    axis = plot.plot_item.getAxis("left")
+    plot.append_steps(np.arange(1, 101), np.linspace(0.5, 0.1, 100))
+    plot.refresh()
+    assert "(x" not in axis.labelString()
+    assert {"0.1", "0.5"} <= set(drawn_labels(axis))
+    plot.clear_run()
+    plot.append_steps(np.arange(1, 101), np.geomspace(1e-2, 1e-12, 100))
+    plot.refresh()
+    plot.set_log_y(True)
+    assert "(x" not in axis.labelString()
+    labels = drawn_labels(axis)
+    assert "0.01" in labels and "10⁻¹²" in labels  # decades of the real losses
+
+
+def test_the_hover_read_out_goes_when_the_pointer_leaves_and_when_a_run_begins(qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QHBoxLayout(window)
+    plot = LossCurvePlot()
+    beside = QLabel("beside the plot")
+    layout.addWidget(plot)
+    layout.addWidget(beside)
+    window.resize(800, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    plot.append_steps(np.arange(1, 101), np.linspace(2.0, 0.1, 100))
+    plot.refresh()
+
+    def hover():
+        centre, moves = plot.viewport().rect().center(), iter(range(10_000))
+
+        def moved_in():  # pyqtgraph passes on at most one move per 10 ms: keep moving
+            count = next(moves)
+            qtbot.mouseMove(plot.viewport(), centre + QPoint(count % 7, 0))
+            return count > 2 and plot.readout.isVisible()
+
+        qtbot.waitUntil(moved_in)
+        assert plot.readout.toPlainText().startswith("step ")
+
+    hover()
+    moves = iter(range(10_000))
+
+    def moved_out():
+        qtbot.mouseMove(beside, beside.rect().center() + QPoint(next(moves) % 7, 0))
+        return not plot.readout.isVisible()
+
+    qtbot.waitUntil(moved_out)
+    assert not plot.cursor.isVisible()
+    hover()
+    plot.clear_run()  # the next run begins
+    assert not plot.readout.isVisible() and not plot.cursor.isVisible()
+    window.close()
+
+
+def curve(name, steps, losses, color_index=0):
+    steps = np.asarray(steps, dtype=float)
+    empty = np.empty(0)
+    return CurveData(
+        name, steps, np.asarray(losses, float), empty, empty, empty, empty, color_index=color_index
+    )
+
+
+def test_the_loss_view_fits_every_ticked_run_and_offers_log_y_when_they_differ(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    offers = []
+    plot.sigLogOffer.connect(offers.append)
+    unscaled = curve("#1 standardize off", np.arange(1, 2001), np.linspace(1400, 10, 2000), 3)
+    plot.set_overlays([unscaled])
+    plot.set_run(np.arange(1, 101), np.linspace(0.6, 0.1, 100), [100.0], [0.3])
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x0 <= 1 and x1 >= 2000 and y1 >= 1400 and y0 <= 0.1  # both runs, whole
+    assert offers and offers[-1] >= 1400 / 0.6 * 0.9 and plot.log_offer() == offers[-1]
+    plot.set_log_y(True)
+    (_, _), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert y0 <= np.log10(0.1) and y1 >= np.log10(1400)
+    plot.set_overlays([])  # unticked: the view fits what is left, and nothing differs
+    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    assert x1 < 200 and y1 < np.log10(5)
+    assert offers[-1] == 0 and plot.log_offer() == 0
+
+
+def test_a_run_outside_a_zoomed_view_is_marked_at_the_edge_and_in_the_legend(qtbot):
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    old = curve("#1 lr=0.1", np.arange(1, 201), np.linspace(9.0, 5.0, 200), color_index=2)
+    plot.set_overlays([old])
+    plot.set_run(np.arange(1, 201), np.linspace(0.6, 0.1, 200), [], [])
+    assert plot.hidden_runs() == {} and not plot.edge_marks.data.size
+    vb = plot.plot_item.vb
+    vb.setRange(xRange=(50, 150), yRange=(0, 1), padding=0)  # the user zooms on the new run
+    vb.sigRangeChangedManually.emit([True, True])
+    assert plot.hidden_runs() == {"#1 lr=0.1": "above"}
+    x, y = plot.edge_marks.data[0]["x"], plot.edge_marks.data[0]["y"]
+    assert 50 <= x <= 150 and 0.9 < y <= 1
+    assert plot.edge_marks.data[0]["symbol"] == "t1"
+    assert plot.edge_marks.data[0]["brush"].color().getRgb()[:3] == color(2)
+    labels = [label.text for _, label in plot.legend.items]
+    assert labels == ["current run", "validation", "#1 lr=0.1 (▲ above)"]
+    vb.setRange(xRange=(60, 120), yRange=(0, 0.5), padding=0)  # zoomed further
+    vb.sigRangeChangedManually.emit([True, True])
+    x, y = plot.edge_marks.data[0]["x"], plot.edge_marks.data[0]["y"]
+    assert 60 <= x <= 120 and 0.45 < y <= 0.5  # the mark moved with the view's edge
+    vb.setRange(xRange=(300, 400), yRange=(0, 1), padding=0)  # past both runs' ends
+    assert plot.hidden_runs() == {"#1 lr=0.1": "left", "current run": "left"}
+    plot.plot_item.autoBtn.clicked.emit(plot.plot_item.autoBtn)  # "A": fit all, none hidden
+    assert plot.is_following() and plot.hidden_runs() == {}
+    assert not plot.edge_marks.data.size
+    assert [label.text for _, label in plot.legend.items] == ["current run", "validation"]
+
+
+def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    loss, accuracy = LossCurvePlot(), AccuracyPlot()
+    for plot in (loss, accuracy):
+        qtbot.addWidget(plot)
+        plot.resize(560, 420)
+        plot.show()
+    runs = [
+        curve(
+            f"#{i} spiral adam lr=0.00{i} batch {8 * i}",
+            np.arange(1, 301),
+            np.linspace(1.2, 0.1 * i, 300),
+            color_index=i,
+        )
+        for i in range(1, 8)
+    ]
+    for run in runs:
+        run.epochs, run.val_accuracy = np.arange(1.0, 11.0), np.linspace(0.4, 0.9, 10)
+    loss.set_overlays(runs)
+    loss.set_run(np.arange(1, 301), np.linspace(1.1, 0.05, 300), [300.0], [0.1])
+    accuracy.set_overlays(runs)
+    accuracy.set_run(np.arange(1, 11), np.linspace(0.3, 0.95, 10), np.linspace(0.3, 0.9, 10))
+    for plot in (loss, accuracy):
+        qtbot.waitExposed(plot)
+        QApplication.processEvents()
+        data = plot.plot_item.vb.sceneBoundingRect()
+        legend = plot.legend.sceneBoundingRect()
+        assert legend.height() > 0 and not legend.intersects(data)
+        assert data.height() > 0.5 * plot.height()  # the data keeps most of the plot
+    labels = [label.text for _, label in loss.legend.items]
+    assert labels == ["current run", "validation"]

@@ -65,3 +65,31 @@ def test_model_renames_toggles_and_removes(qtbot):
     model.remove(0)
     assert [r.name for r in model.runs()] == ["run 2"]
     assert model.next_id() == 3
+
+
+def test_a_new_run_gets_a_colour_no_listed_run_has_and_keeps_it_when_stored(qtbot):
+    model = RunListModel()
+    for run_id in (1, 2, 3):
+        model.add(Run(run_id=run_id, name=f"r{run_id}", color_index=model.next_color()))
+    assert [r.color_index for r in model.runs()] == [0, 1, 2]
+    model.remove(1)
+    fresh = model.next_color()
+    assert fresh not in (0, 2)
+    run = Run(run_id=4, name="r4", color_index=fresh)
+    assert Run.from_dict(run.to_dict()).color_index == fresh
+    assert Run.from_dict({"run_id": 7, "name": "older session"}).color_index == 6
+    with pytest.raises(ValueError, match="color_index"):
+        Run.from_dict({"run_id": 7, "name": "x", "color_index": 99})
+
+
+def test_where_a_runs_weights_came_from_is_stored_and_checked():
+    run = Run(run_id=3, name="#3 continued from #2", continued_from="#2")
+    assert Run.from_dict(run.to_dict()).continued_from == "#2"
+    with pytest.raises(ValueError, match="continued_from"):
+        Run.from_dict({"run_id": 3, "name": "x", "continued_from": 5})
+
+
+def test_a_names_quoted_markup_is_shown_as_text_in_the_tooltip():
+    run = Run(run_id=1, name="<i>mine</i>", dataset={"kind": "csv", "path": "/a/<b>.csv"})
+    text = run.describe()
+    assert "&lt;i&gt;mine&lt;/i&gt;" in text and "/a/&lt;b&gt;.csv" in text
