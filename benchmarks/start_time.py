@@ -90,7 +90,8 @@ def main() -> int:
         f"start to first paint, {runs} runs: median {statistics.median(ms):.0f} ms, "
         f"min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms ({', '.join(f'{m:.0f}' for m in ms)})"
     )
-    print(f"imported at start: {', '.join(sorted(imported)) or 'none of ' + ', '.join(LATE_PACKAGES)}")
+    none = "none of " + ", ".join(LATE_PACKAGES)
+    print(f"imported at start: {', '.join(sorted(imported)) or none}")
     return 1 if imported else 0
 
 

@@ -15,7 +15,8 @@ SESSION = """>>> for param in model.parameters():
 
 def test_a_session_block_runs_without_its_prompts_and_output():
     block = CodeBlock("09-loop", "parameters()", "A loop", SESSION, session=True)
-    assert block.source == "for param in model.parameters():\n    print(type(param), param.size())\n"
+    expected = "for param in model.parameters():\n    print(type(param), param.size())\n"
+    assert block.source == expected
 
 
 def test_a_plain_block_runs_as_written():

@@ -209,8 +209,8 @@ class ConsoleDock(QDockWidget):
         self._torch_imports = None
         self._show_running(False)
         self.document.notify_weights_changed()  # the cell may have changed them in place
-        if self._closing:
-            self._disconnect()
+        if self._closing:  # after the kernel's reply to the cell, which comes next
+            QTimer.singleShot(0, self._disconnect)
 
     def _show_running(self, running: bool) -> None:
         self.interrupt_button.setEnabled(running)

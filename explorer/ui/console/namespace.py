@@ -3,25 +3,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import sys
-from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
-
 from explorer.data import Dataset
+from explorer.engine.as_torch import torch_modules, torch_namespace
 from explorer.model.document import ModelDocument
-
-#: torch's module -> the engine's module that plays it, for ``import torch`` in a cell.
-TORCH_MODULES = {
-    "torch": "explorer.engine",
-    "torch.nn": "explorer.engine.nn",
-    "torch.nn.functional": "explorer.engine.nn.functional",
-    "torch.nn.init": "explorer.engine.nn.init",
-    "torch.optim": "explorer.engine.optim",
-}
 
 BANNER = """\
 Python with the engine that mirrors PyTorch, in the app: what you change here, the tabs show.
@@ -80,30 +66,13 @@ class TrainingData:
 
 
 def console_namespace(document: ModelDocument) -> dict[str, Any]:
-    """The names the console starts with."""
-    engine = importlib.import_module("explorer.engine")
-    return {
-        "torch": engine,
-        "nn": engine.nn,
-        "F": importlib.import_module("explorer.engine.nn.functional"),
-        "np": np,
-        "model": document.model,
-        "data": TrainingData(document),
-    }
+    """The names the console starts with: ``torch``, ``nn``, ``F``, ``np`` (as code written
+    for torch starts), ``model`` and ``data``."""
+    names = torch_namespace()
+    del names["__name__"]  # the shell's own
+    return names | {"model": document.model, "data": TrainingData(document)}
 
 
-@contextlib.contextmanager
-def engine_as_torch() -> Iterator[None]:
-    """While open, ``import torch`` (and its submodules above) imports the engine; a real
-    torch, if installed, is untouched outside."""
-    modules = {alias: importlib.import_module(target) for alias, target in TORCH_MODULES.items()}
-    previous = {name: sys.modules.get(name) for name in modules}
-    sys.modules.update(modules)
-    try:
-        yield
-    finally:
-        for name, module in previous.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+#: While open, ``import torch`` (and ``torch.nn``, ``torch.nn.functional``...) imports the
+#: engine; a real torch, if installed, is untouched outside.
+engine_as_torch = torch_modules

@@ -53,11 +53,13 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def console(window):
+def console(window, qtbot):
     window.view_menu.show()  # the menu's action, as a person chooses it
     window.console_action.trigger()
     window.view_menu.hide()
-    return window.findChild(QDockWidget, "console")
+    dock = window.findChild(QDockWidget, "console")
+    qtbot.waitUntil(dock.console.ready, timeout=30_000)  # its banner and first prompt came
+    return dock
 
 
 def test_view_console_opens_a_dock_with_its_banner(window, console, qtbot):
@@ -154,11 +156,17 @@ def _while_running(qtbot, console, after_ticks, act):
 
     timer = QTimer()
     timer.timeout.connect(tick)
-    timer.start(5)
+
+    def on_running(running):  # ticks count from the moment the cell runs
+        if running:
+            timer.start(5)
+
+    console.sigRunningChanged.connect(on_running)
     try:
         printed = console.execute("n = 0\nwhile True:\n    n += 1")
     finally:
         timer.stop()
+        console.sigRunningChanged.disconnect(on_running)
     return printed, seen
 
 
