@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
                 return False
             self.console = console
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, console)
+            # A third of the window: the tab above stays the larger part, on a laptop too.
+            height = max(160, self.height() // 3)
+            self.resizeDocks([console], [height], Qt.Orientation.Vertical)
             console.visibilityChanged.connect(self._on_console_visibility_changed)
         self.console.show()
         self.console.raise_()

@@ -237,3 +237,14 @@ def test_the_console_follows_dark_mode_and_zoom(window, console):
     window.set_appearance("light")
     window.set_zoom(1.0)
     assert f"background-color: {theme().hex(LIGHT.background)}" in console.console.style_sheet
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1600, 1000)])
+def test_the_console_opens_below_the_tabs_leaving_them_the_larger_part(qtbot, window, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    window.console_action.trigger()
+    dock = window.findChild(QDockWidget, "console")
+    qtbot.waitUntil(lambda: dock.isVisible() and dock.height() > 0)
+    qtbot.waitUntil(lambda: window.tabs.height() >= 1.5 * dock.height())
+    assert dock.height() >= 150  # a few lines of it are there to type in
