@@ -248,3 +248,15 @@ def test_the_console_opens_below_the_tabs_leaving_them_the_larger_part(qtbot, wi
     qtbot.waitUntil(lambda: dock.isVisible() and dock.height() > 0)
     qtbot.waitUntil(lambda: window.tabs.height() >= 1.5 * dock.height())
     assert dock.height() >= 150  # a few lines of it are there to type in
+
+
+def test_weights_changed_in_the_console_redraw_the_training_tabs_outputs(window, console, qtbot):
+    training = window.tab("training")
+    window.model_document.build(window.model_document.config.adapted(2, 3))  # fits the spiral
+    qtbot.waitUntil(lambda: training.view.confusion_plot.matrix is not None)
+    before = training.view.confusion_plot.matrix.copy()
+    console.execute("with torch.no_grad():\n    for p in model.parameters():\n        p.zero_()")
+    # Zero weights: every logit equal, every sample predicted as class 0.
+    matrix = training.view.confusion_plot.matrix
+    assert matrix.sum() == before.sum() and (matrix[:, 1:] == 0).all()
+    assert not np.array_equal(matrix, before)
