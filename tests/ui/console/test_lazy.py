@@ -17,6 +17,10 @@ window.show()
 app.processEvents()
 late = sorted(name for name in ("qtconsole", "ipykernel", "IPython") if name in sys.modules)
 window.close()
+# As the app ends (explorer.ui.launch.run_gui): PySide6 may crash at exit otherwise.
+from PySide6.QtCore import QCoreApplication, QEvent
+window.deleteLater()
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 print(json.dumps(late))
 """
 
