@@ -1,9 +1,9 @@
 """The main window: the tabs, File, View and Help menus, a status bar, remembered geometry.
 
 The window owns the documents the tabs share (they bind to them and never call each other):
-the model document (Model, Training, Network and Gradient tabs), which sessions save, the
-training document (Training and Gradient tabs) and the loss call document (Losses and Gradient
-tabs).
+the model document (Model, Training, Network and Gradient tabs, and the console), which
+sessions save, the training document (Training and Gradient tabs) and the loss call document
+(Losses and Gradient tabs). The console (View > Console) is a dock made when first opened.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         # Before the tabs: their plots are built in the remembered colours and zoom.
         self.appearance = Appearance(make_settings, self)
         self.faults = None
+        self.console = None  # View > Console makes it (importing IPython takes a while)
         self.model_document = model_document()
         self.training_document = TrainingDocument()
         self.loss_call_document = LossCallDocument()
@@ -151,6 +152,38 @@ class MainWindow(QMainWindow):
         self.appearance.set_preference(name)
         self.appearance_actions[name].setChecked(True)
 
+    def show_console(self) -> bool:
+        """Open the console dock (made the first time), as View > Console does; False with a
+        message when it cannot start."""
+        if self.console is None:
+            try:
+                from explorer.ui.console.dock import ConsoleDock
+
+                console = ConsoleDock(self.model_document, self)
+            except (ImportError, RuntimeError) as error:
+                log.exception("the console could not start")
+                self.console_action.setChecked(False)
+                QMessageBox.warning(self, "Console", f"The console could not start: {error}")
+                return False
+            self.console = console
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, console)
+            # A third of the window: the tab above stays the larger part, on a laptop too.
+            height = max(160, self.height() // 3)
+            self.resizeDocks([console], [height], Qt.Orientation.Vertical)
+            console.visibilityChanged.connect(self._on_console_visibility_changed)
+        self.console.show()
+        self.console.raise_()
+        self.console.setFocus()
+        return True
+
+    def hide_console(self) -> None:
+        if self.console is not None:
+            self.console.hide()
+
+    def _on_console_visibility_changed(self, visible: bool) -> None:
+        # Hidden behind another dock's tab counts as open: only closing unchecks it.
+        self.console_action.setChecked(visible or not self.console.isHidden())
+
     def about_text(self) -> str:
         from PySide6 import __version__ as pyside_version
         from PySide6.QtCore import qVersion
@@ -215,6 +248,8 @@ class MainWindow(QMainWindow):
             log.exception("could not keep the window's state for the next start")
         finally:
             self.appearance.stop_following()
+            if self.console is not None:
+                self.console.shutdown()
             for tab in self.all_tabs():
                 try:
                     tab.shutdown()

@@ -1,4 +1,4 @@
-"""The main window's View menu: zoom in, zoom out, actual size, and the appearance."""
+"""The main window's View menu: zoom in, zoom out, actual size, the appearance, the console."""
 
 from __future__ import annotations
 
@@ -33,10 +33,11 @@ def _zoom_in_keys() -> list[QKeySequence]:
 
 
 def build_view_menu(window: QMainWindow) -> QMenu:
-    """Add View to ``window``'s menu bar, driving ``window.set_zoom`` / ``set_appearance``.
+    """Add View to ``window``'s menu bar, driving ``window.set_zoom`` / ``set_appearance`` /
+    ``show_console`` / ``hide_console``.
 
-    Sets ``window.zoom_in_action``, ``zoom_out_action``, ``actual_size_action`` and
-    ``appearance_actions`` (by name: "system", "light", "dark")."""
+    Sets ``window.zoom_in_action``, ``zoom_out_action``, ``actual_size_action``,
+    ``appearance_actions`` (by name: "system", "light", "dark") and ``console_action``."""
     appearance = window.appearance
     menu = window.menuBar().addMenu("&View")
     window.zoom_in_action = _action(
@@ -81,6 +82,17 @@ def build_view_menu(window: QMainWindow) -> QMenu:
         group.addAction(action)
         appearance_menu.addAction(action)
         window.appearance_actions[name] = action
+    menu.addSeparator()
+    window.console_action = QAction("&Console", window)
+    window.console_action.setObjectName("consoleAction")
+    window.console_action.setCheckable(True)
+    tip = "A Python console on the model the tabs show, with the engine as torch"
+    window.console_action.setStatusTip(tip)
+    window.console_action.setToolTip(tip)
+    window.console_action.triggered.connect(
+        lambda checked: window.show_console() if checked else window.hide_console()
+    )
+    menu.addAction(window.console_action)
     return menu
 
 

@@ -154,6 +154,8 @@ class TrainingTab(ExplorerTab):
         self.runner.sigMessage.connect(self.show_message)
         self.runner.sigChanged.connect(self._update_buttons)
         bind(self, self.document.model_changed, self._on_document_model_changed)
+        # Weights changed in place elsewhere (the console, a loaded file): outputs follow.
+        bind(self, self.document.weights_changed, self.refresh_outputs)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -252,7 +254,6 @@ class TrainingTab(ExplorerTab):
         self.document.notify_weights_changed()
         self.runner.weights_from = Path(path).name
         self.view.settings.keep_weights.setChecked(True)
-        self.refresh_outputs()
         self.show_message(
             f"Loaded {path}. Start continues from these weights "
             "('Continue from current weights' is on)."

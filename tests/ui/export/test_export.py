@@ -387,6 +387,10 @@ print(json.dumps({
     "dark": dark,
 }))
 window.close()
+# As the app ends (explorer.ui.launch.run_gui): PySide6 may crash at exit otherwise.
+from PySide6.QtCore import QCoreApplication, QEvent
+window.deleteLater()
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 """
 
 
