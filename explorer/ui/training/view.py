@@ -182,7 +182,7 @@ class TrainingView(QWidget):
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setToolTip(
             "Training loss per step (faint: raw, bold: smoothed) and "
-            "validation loss per epoch; hover for values"
+            "validation loss per epoch (dashed); hover for values"
         )
         self.smoothing = QSlider(Qt.Orientation.Horizontal, objectName="lossSmoothing")
         self.smoothing.setRange(0, 99)
