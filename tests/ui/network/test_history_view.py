@@ -45,3 +45,12 @@ def test_the_step_labels_of_the_history_plots_never_overlap(qtbot, width, zoom):
             assert overlapping_tick_labels(axis) == [], (name, side)
     steps = [text for _rect, text in tick_labels_drawn(view.dead_plot.getAxis("bottom"))]
     assert steps, "the dead units plot names at least one step"
+
+
+def test_a_closed_view_lets_the_zoom_change(qtbot):
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.show_history(long_run(200))
+    view.close()  # pyqtgraph's close() deletes the view's plot items
+    theme().set(zoom=1.25)  # a restyle of the deleted items would raise in Qt's event loop
+    assert theme().zoom == 1.25
