@@ -292,8 +292,6 @@ class HistoryView(ContentMinimum, pg.GraphicsLayoutWidget):
         PAINT_CLOCK.add("history", time.thread_time() - started)
 
     def _on_theme_changed(self) -> None:
-        if getattr(self, "closed", False):
-            return  # pyqtgraph's close() deleted every item of the view: nothing to restyle
         palette = theme().palette
         self.setBackground(palette.background)
         for kind, curve in self.now_curves.items():

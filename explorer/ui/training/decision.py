@@ -74,8 +74,7 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         self._val_x = np.empty((0, 2))
         self._classes = None  # the points' classes (training, validation), to colour again
         self._regions = None  # what set_regions was given
-        theme().sigChanged.connect(self._on_theme_changed)
-        self._on_theme_changed()
+        theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
         palette = theme().palette
