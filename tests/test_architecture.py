@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import explorer
+from explorer.tabs import TAB_NAMES
 
 PACKAGE = Path(explorer.__file__).resolve().parent
 QT_MODULES = ("PySide6", "pyqtgraph", "shiboken6", "PyQt5", "PyQt6")
@@ -157,7 +158,7 @@ def test_no_import_cycles_even_through_lazy_imports():
     assert find_cycle(graph) == []
 
 
-TABS = ("distributions", "losses", "model", "training", "network", "gradient")
+TABS = TAB_NAMES
 
 
 def test_tabs_never_import_each_other():

@@ -14,8 +14,8 @@ from explorer.cli.common import (
     use_offscreen_qt,
 )
 from explorer.quoting import quoted
+from explorer.tabs import TAB_NAMES
 
-TAB_NAMES = ("distributions", "losses", "model", "training", "gradient")
 MAX_SCREENSHOT_SIDE = 8192
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 import explorer
 from explorer.lossbench.document import LossCallDocument
 from explorer.model.document import ModelDocument
+from explorer.tabs import TAB_NAMES
 from explorer.training.document import TrainingDocument
 from explorer.ui.appearance import Appearance
 from explorer.ui.distributions.tab import DistributionsTab
@@ -49,19 +50,22 @@ def build_tabs(
     training: TrainingDocument | None = None,
     loss_call: LossCallDocument | None = None,
 ) -> list[ExplorerTab]:
-    """Create the tabs in their order on screen; the Model, Training, Network and Gradient
-    tabs are views of ``document``, the Training and Gradient tabs of ``training`` and the
-    Losses and Gradient tabs of ``loss_call`` (made here when not given)."""
+    """Create the tabs in their order on screen (:data:`explorer.tabs.TAB_NAMES`); the Model,
+    Training, Network and Gradient tabs are views of ``document``, the Training and Gradient
+    tabs of ``training`` and the Losses and Gradient tabs of ``loss_call`` (made here when not
+    given)."""
     training = training if training is not None else TrainingDocument()
     loss_call = loss_call if loss_call is not None else LossCallDocument()
-    return [
-        DistributionsTab(),
-        LossesTab(call=loss_call),
-        ModelTab(document),
-        TrainingTab(document, training=training),
-        NetworkTab(document),
-        GradientTab(document, training, loss_call),
-    ]
+    makers = {
+        DistributionsTab.export_name: DistributionsTab,
+        LossesTab.export_name: lambda: LossesTab(call=loss_call),
+        ModelTab.export_name: lambda: ModelTab(document),
+        TrainingTab.export_name: lambda: TrainingTab(document, training=training),
+        NetworkTab.export_name: lambda: NetworkTab(document),
+        GradientTab.export_name: lambda: GradientTab(document, training, loss_call),
+    }
+    # The order, and the names the command line offers, are explorer.tabs'.
+    return [makers[name]() for name in TAB_NAMES]
 
 
 class MainWindow(QMainWindow):

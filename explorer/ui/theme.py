@@ -72,6 +72,8 @@ class _Hook(QObject):
         self._apply = held_weakly(apply)
 
     def run(self) -> None:
+        if getattr(self.parent(), "closed", False):
+            return  # a closed pyqtgraph view has deleted its items: nothing left to restyle
         apply = self._apply()
         if apply is not None:
             apply()

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import explorer
-from explorer.cli import run_cli
+from explorer.cli import build_parser, run_cli
 from explorer.info import cross_entropy, entropy, js_divergence, kl_divergence
 
 ROOT = Path(explorer.__file__).resolve().parent.parent
@@ -162,6 +162,29 @@ def test_screenshot_renders_the_window_showing_a_tab(tmp_path):
     assert result.returncode == 0, result.stderr
     assert png_size(out) == (1280, 820)
     assert not config.exists() or not any(config.rglob("*"))  # the user's settings untouched
+
+
+def test_screenshot_offers_every_tab_of_the_window(qtbot, capsys):
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    names = [tab.export_name for tab in window.all_tabs()]
+    assert "network" in names and "gradient" in names
+    assert run_cli(["screenshot", "--help"]) == 0
+    shown = capsys.readouterr().out
+    for name in names:
+        assert name in shown
+        args = build_parser().parse_args(["screenshot", "--tab", name, "--out", "x.png"])
+        assert args.tab == name
+
+
+def test_screenshot_renders_the_network_tab(tmp_path):
+    out = tmp_path / "network.png"
+    result = run("screenshot", "--tab", "network", "--out", str(out), "--width", "1024",
+                 "--height", "640", XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert png_size(out) == (1024, 640)
 
 
 def test_help_works_without_qt():

@@ -162,3 +162,17 @@ def test_a_restyled_axis_keeps_reading_the_real_values(qtbot):
     assert "0.8" in labels and "800" not in labels
     theme().set(zoom=1.5)
     assert "0.8" in shown_tick_labels(axis)
+
+
+def test_a_closed_plot_view_is_not_restyled(qtbot):
+    import pyqtgraph as pg
+
+    from explorer.ui.theme import theme
+
+    view = pg.PlotWidget()
+    qtbot.addWidget(view)
+    calls = []
+    theme().watch(view, lambda: calls.append(theme().zoom))
+    view.close()  # pyqtgraph deletes the view's items
+    theme().set(zoom=1.25)
+    assert calls == [1.0]  # only the call when it began watching

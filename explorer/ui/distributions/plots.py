@@ -149,6 +149,7 @@ class ContributionsPlot:
         self._ticks = None
         self._unit = ""
         self._last = _Unchanged()
+        self._kl_infinite = (False, False)  # per bar: its KL label lies on the hatch
         theme().watch(self.plot, self._apply_theme)
 
     def _apply_theme(self) -> None:
@@ -231,6 +232,7 @@ class DecompositionPlot:
         self.y_range = YRange(self.plot)
         self._unit = ""
         self._last = _Unchanged()
+        self._kl_infinite = (False, False)  # per bar: its KL label lies on the hatch
         theme().watch(self.plot, self._apply_theme)
 
     def _apply_theme(self) -> None:
@@ -244,6 +246,20 @@ class DecompositionPlot:
             # Per bar: on the entropy's colour, on KL's, then above the bar on the background.
             under = (palette.p if i < 3 else palette.q, kl, None)[i % 3]
             label.set_style(text if under is None else QColor(*ink_on(under)), font)
+        for i, infinite in enumerate(self._kl_infinite):
+            self._style_kl_label(i, infinite)
+
+    def _style_kl_label(self, bar: int, infinite: bool) -> None:
+        """An infinite KL's label lies on the hatch: it gets a box of the plot's background
+        and the text colour, readable in either appearance (a finite one's sits on solid KL)."""
+        palette = theme().palette
+        label = self.labels[3 * bar + 1]
+        if infinite:
+            label.set_box(palette.background)
+            label.set_style(qcolor("text"))
+        else:
+            label.set_box(None)
+            label.set_style(QColor(*ink_on(mix(palette.background, palette.kl, 190 / 255))))
 
     def update(self, c: Comparison) -> None:
         entropies = np.array([c.entropy_p, c.entropy_q])
@@ -269,6 +285,10 @@ class DecompositionPlot:
         if self._last.changed(self.cross_data, totals):
             self.cross_data.setData([0.0, 1.0], totals)
         infinite = np.isinf(kls)
+        if tuple(infinite.tolist()) != self._kl_infinite:
+            self._kl_infinite = tuple(infinite.tolist())
+            for i, on_hatch in enumerate(self._kl_infinite):
+                self._style_kl_label(i, on_hatch)
         self.marks.show(
             np.arange(2.0)[infinite], np.full(int(infinite.sum()), mark_height(self.y_range))
         )

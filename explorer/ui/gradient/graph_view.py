@@ -126,7 +126,8 @@ class AutogradGraphView(QWidget):
         self.controls = controls_column(
             "graphControls", source_box, walk_box, self.fit_button, self.about
         )
-        plots = stacked("graphSplit", self.canvas, self.table)
+        # Two parts to one: the table shows several nodes' numbers under the graph.
+        plots = stacked("graphSplit", self.canvas, self.table, shares=(2, 1))
         lay_out_beside(self, self.controls, plots)
 
     # -- reading ------------------------------------------------------------------------------

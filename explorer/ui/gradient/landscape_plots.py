@@ -9,9 +9,10 @@ from PySide6.QtCore import QRectF, Qt
 
 from explorer.model.landscape import Landscape
 from explorer.ui.gradient.plot_style import style_plot
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
-from explorer.ui.theme import add_legend, theme
 from explorer.ui.theme import style_plot as style_in_theme
+from explorer.ui.theme import theme
 
 COLOR_MAP = "viridis"
 CONTOURS = 10
@@ -57,7 +58,8 @@ class LandscapePlot(ContentMinimum, pg.PlotWidget):
         self.center_mark.csv_exclude = True
         for item in (self.start_mark, self.center_mark):
             plot.addItem(item)
-        self.legend = add_legend(plot, offset=(10, 10))
+        # Above the heatmap, never over it (it would hide a corner of the landscape).
+        self.legend = legend_outside(plot, columns=2)
         self.legend.addItem(self.center_mark, "θ (current weights)")
         self.legend.addItem(self.start_mark, "start of the run")
         self.legend.hide()

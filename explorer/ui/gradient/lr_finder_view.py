@@ -36,9 +36,10 @@ from explorer.training.lr_finder import (
 from explorer.ui.gradient.inputs import missing_input, snapshot
 from explorer.ui.gradient.job_bar import JobBar
 from explorer.ui.gradient.plot_style import controls_column, style_plot
+from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.tab_base import bind
-from explorer.ui.theme import add_legend, theme
+from explorer.ui.theme import theme
 
 RAW_ALPHA = 90
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
@@ -52,7 +53,7 @@ class LRFinderPlot(ContentMinimum, pg.PlotWidget):
         self.plot_item = plot = self.getPlotItem()
         style_plot(plot, "Learning-rate range test", "loss", "learning rate")
         plot.setLogMode(x=True, y=False)
-        self.legend = add_legend(plot, offset=(10, 10))
+        self.legend = legend_outside(plot, columns=2)  # above the curves, never over them
         self.raw_curve = plot.plot([], [], name="loss after the step")
         self.smooth_curve = plot.plot([], [], name="smoothed")
         self.marks = pg.ScatterPlotItem(size=11, symbol="o")

@@ -76,14 +76,17 @@ def controls_column(name: str, *widgets: QWidget) -> ControlsColumn:
     return ControlsColumn(controls, name)
 
 
-def stacked(name: str, top: QWidget, bottom: QWidget) -> QSplitter:
-    """``top`` over ``bottom`` in a splitter named ``name``: three parts to one, neither
-    collapsible."""
+def stacked(name: str, top: QWidget, bottom: QWidget, shares=(3, 1)) -> QSplitter:
+    """``top`` over ``bottom`` in a splitter named ``name``, neither collapsible, sharing its
+    height as ``shares`` (three parts to one) from the start and as it grows."""
     split = QSplitter(Qt.Orientation.Vertical, objectName=name)
     split.addWidget(top)
     split.addWidget(bottom)
-    split.setStretchFactor(0, 3)
-    split.setStretchFactor(1, 1)
+    for index, share in enumerate(shares):
+        split.setStretchFactor(index, share)
+    # Without sizes the first layout follows the widgets' size hints (a graph canvas asks
+    # for far more than a table), not the shares.
+    split.setSizes([100 * share for share in shares])
     split.setChildrenCollapsible(False)
     return split
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.lossbench.tensors import MAX_SIZE
+from explorer.ui.widgets.eliding_combo import ElidingComboBox
 from explorer.ui.widgets.signals import signals_blocked
 from explorer.ui.widgets.spin_box import SpinBox
 
@@ -41,11 +41,8 @@ class LossDataPanel(QGroupBox):
         self.seed_spin.setToolTip("Seed of the random input and target (same seed, same numbers)")
         self.randomize_button = QPushButton("Randomize", objectName="randomize")
         self.randomize_button.setToolTip("Draw a new input and target: the next seed")
-        self.dtype = QComboBox(objectName="dtype")
-        self.dtype.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.dtype.setMinimumContentsLength(8)
+        # Whole where the column has room for it, else elided, in full on hover.
+        self.dtype = ElidingComboBox(8, objectName="dtype")
         for text, value in DTYPES:
             self.dtype.addItem(text, value)
         self.dtype.setToolTip(

@@ -44,6 +44,9 @@ from explorer.ui.theme import theme
 
 #: The theme's colour for each level of message.
 MESSAGE_ROLES = {"error": "error", "warning": "warning", "info": "muted"}
+#: The controls, the tables and the plots side by side: their widths at first, in pixels (the
+#: controls column then takes the least width its texts need).
+SPLIT = (300, 440, 540)
 
 
 class LossesTab(ExplorerTab):
@@ -118,6 +121,8 @@ class LossesTab(ExplorerTab):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll = scroll
         self._controls_fitted = False
+        self._column_wants = 0  # the controls column's width with every text whole
+        self._user_sized = False  # the user dragged a splitter handle: the widths are theirs
         theme().watch(scroll, self._on_theme_changed)
 
         self.input_table = TensorTable(
@@ -168,7 +173,9 @@ class LossesTab(ExplorerTab):
             splitter.addWidget(widget)
         splitter.setStretchFactor(1, 5)
         splitter.setStretchFactor(2, 5)
-        splitter.setSizes([300, 440, 540])
+        splitter.setSizes(list(SPLIT))
+        splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.splitter = splitter
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -321,18 +328,52 @@ class LossesTab(ExplorerTab):
             _label_hint(label, label_width)
         widest = self.options_panel.widest(self._controls_width)
         scroll = self.controls_scroll
-        scroll.setMinimumWidth(
-            widest + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
-        )
+        edges = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        scroll.setMinimumWidth(widest + edges)
+        if self.isVisible():
+            self._column_wants = max(widest, self._controls_width(whole=True)) + edges
+            self._share_width()
 
-    def _controls_width(self) -> int:
+    def _share_width(self) -> None:
+        """Until the user drags a splitter handle: the controls column at its least width,
+        the tables and the plots sharing the rest as SPLIT does (the plots at least their
+        least width), and then the plots lend the column what it needs to show every text
+        whole (the dtype's), down to their least width; the tables keep theirs."""
+        splitter = self.splitter
+        if self._user_sized or not self._column_wants or not splitter.isVisible():
+            return
+        handles = sum(splitter.handle(i).width() for i in range(1, splitter.count()))
+        least_column = self.controls_scroll.minimumWidth()
+        rest = splitter.width() - handles - least_column
+        least_plots = splitter.widget(2).minimumSizeHint().width()
+        plots = max(least_plots, round(rest * SPLIT[2] / (SPLIT[1] + SPLIT[2])))
+        tables = rest - plots
+        lent = max(0, min(self._column_wants - least_column, plots - least_plots))
+        wanted = [least_column + lent, tables, plots - lent]
+        if rest > 0 and splitter.sizes() != wanted:
+            splitter.setSizes(wanted)
+
+    def _on_splitter_moved(self, *_args) -> None:
+        self._user_sized = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._share_width()
+
+    def _controls_width(self, whole: bool = False) -> int:
+        """The controls' least width; ``whole``: with the dtype box showing its text whole."""
+        dtype = self.data_panel.dtype
+        dtype.setMinimumWidth(dtype.sizeHint().width() if whole else 0)
         # Sizes are the style's once polished, and a hidden tab's layouts keep the sizes of
         # their last activation: measure afresh.
         self.controls.ensurePolished()
         for widget in (self.controls, *self.controls.findChildren(QWidget)):
             if widget.layout() is not None:
                 widget.layout().invalidate()
-        return self.controls.minimumSizeHint().width()
+                widget.updateGeometry()  # its parent's layout keeps its last minimum until told
+        width = self.controls.minimumSizeHint().width()
+        dtype.setMinimumWidth(0)
+        return width
 
     def _color_message(self) -> None:
         level = self.message.property("level")

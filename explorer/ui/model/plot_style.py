@@ -7,6 +7,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 
+from explorer.ui.plots.spaced_axis import SpacedAxisItem, leading
 from explorer.ui.theme import set_title, theme
 from explorer.ui.theme import span_title as span_in_theme
 from explorer.ui.theme import style_plot as style_in_theme
@@ -60,16 +61,15 @@ class IndexAxisItem(pg.AxisItem):
         return [str(round(v * scale)) for v in values]
 
 
-class ValueAxisItem(pg.AxisItem):
+class ValueAxisItem(SpacedAxisItem):
     """A value axis readable at any scale, whose labels never overlap.
 
     Between 1e-4 and 1e5 it shows raw numbers (students compare them with ``print``); beyond,
     a power of ten moves into the label (``value (x1e+15)``) and the ticks stay short. Long
-    labels get fewer ticks, stepping the spacing 1, 2, 5, 10, ... until they fit.
+    labels get fewer ticks (see :class:`~explorer.ui.plots.spaced_axis.SpacedAxisItem`).
     """
 
     scales_its_label = True  # the theme leaves its power of ten in the label
-    GAP = 8  # pixels between two labels
     SCALED = ((1e-300, 1e-4), (1e5, math.inf))  # largest |value| with a factor in the label
 
     def __init__(self, orientation: str, **kwargs):
@@ -83,33 +83,10 @@ class ValueAxisItem(pg.AxisItem):
         kwargs.setdefault("siPrefixEnableRanges", self.SCALED)
         super().setLabel(*args, **kwargs)
 
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
-        levels = super().tickSpacing(minVal, maxVal, size)
-        if self.orientation not in ("top", "bottom") or not levels or size <= 0:
-            return levels
-        low, high = sorted((minVal, maxVal))
-        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
-        scale = self.autoSIPrefixScale * self.scale
-        major = levels[0][0]
-        for _ in range(12):
-            first, last = math.ceil(low / major), math.floor(high / major)
-            if last - first < 1:
-                break
-            labels = self.tickStrings([first * major, last * major], scale, major)
-            widest = max(metrics.horizontalAdvance(text) for text in labels) + self.GAP
-            if widest <= size * major / (high - low):
-                break
-            major = _next_nice(major)
-        if major == levels[0][0]:
-            return levels
-        if len(levels) == 1:
-            return [(major, 0.0)]
-        return [(major, 0.0), (major / (4 if _leading(major) == 2 else 5), 0.0)]
-
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         step = spacing * scale
         # As many decimals as the step has: 0.2 -> 1, 0.25 -> 2, 2.5 -> 1, 25 -> 0.
-        extra = 1 if _leading(step) == 2.5 else 0
+        extra = 1 if leading(step) == 2.5 else 0
         places = max(0, extra - math.floor(math.log10(step) + 1e-9))
         labels = []
         for value in values:
@@ -121,15 +98,3 @@ class ValueAxisItem(pg.AxisItem):
             else:
                 labels.append(f"{value:.{places}f}")
         return labels
-
-
-def _leading(step: float) -> float:
-    """The leading digits of ``step``: 1, 2, 2.5 or 5 for the steps axes use."""
-    return round(step / 10.0 ** math.floor(math.log10(step) + 1e-9), 1)
-
-
-def _next_nice(step: float) -> float:
-    """The next step of the 1, 2, 2.5, 5 sequence above ``step``."""
-    power = 10.0 ** math.floor(math.log10(step) + 1e-9)
-    leading = _leading(step)
-    return power * (2 if leading < 2 else 2.5 if leading < 2.5 else 5 if leading < 5 else 10)

@@ -24,6 +24,7 @@ from explorer.ui.network.tiles import colorize, diverging_lut
 from explorer.ui.plots.caching import cache_axes
 from explorer.ui.plots.legend import legend_outside
 from explorer.ui.plots.minimum import ContentMinimum
+from explorer.ui.plots.spaced_axis import SpacedAxisItem
 from explorer.ui.theme import set_title, style_plot, theme
 
 TICK_ROOM = "-0.0005"  # the widest tick label the left axes keep room for
@@ -33,7 +34,7 @@ IMAGE_COLUMNS = 400  # steps of a heatmap, at most (records are resampled onto t
 KIND_TITLES = {"weight": "weights", "grad": "gradients"}
 
 
-class LogAxisItem(pg.AxisItem):
+class LogAxisItem(SpacedAxisItem):
     """A log axis that labels only 1, 2 and 5 times a power of ten (pyqtgraph labels every
     minor tick of a short range, and they overlap)."""
 
@@ -50,7 +51,9 @@ class LogAxisItem(pg.AxisItem):
 
 
 def _plot(title: str, left: str, bottom: str, log: bool = False) -> pg.PlotItem:
-    plot = pg.PlotItem(axisItems={"left": LogAxisItem("left")} if log else None)
+    # Short plots side by side: steps like "1000" and "1500" need fewer ticks than pyqtgraph's.
+    axes = {"left": LogAxisItem("left") if log else SpacedAxisItem("left")}
+    plot = pg.PlotItem(axisItems={**axes, "bottom": SpacedAxisItem("bottom")})
     plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
     plot.hideButtons()

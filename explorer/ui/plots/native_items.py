@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QGraphicsTextItem,
 )
@@ -142,10 +143,15 @@ class _Anchored:
 
 
 class Label(_Anchored, QGraphicsSimpleTextItem):
-    """Plain text at a point of the view, drawn unscaled; ``\\n`` breaks lines."""
+    """Plain text at a point of the view, drawn unscaled; ``\\n`` breaks lines. With
+    :meth:`set_box` it is drawn on a box of its own (readable over a hatch or a line)."""
+
+    #: The box's margin around the text, in pixels.
+    BOX_MARGIN = 3.0
 
     def __init__(self, text: str = "", color="k", anchor=(0.5, 0.5), font=None):
         super().__init__()
+        self._box: QGraphicsRectItem | None = None
         self._init_anchor(anchor)
         self.setBrush(pg.mkBrush(color))
         if font is not None:
@@ -159,6 +165,33 @@ class Label(_Anchored, QGraphicsSimpleTextItem):
         if text != self.text():
             super().setText(text)
             self._fit_anchor()
+
+    def set_box(self, color=None) -> None:
+        """Draw the text on a box of ``color`` (None: on whatever lies under it)."""
+        if color is None:
+            if self._box is not None:
+                self._box.hide()
+            return
+        if self._box is None:
+            self._box = QGraphicsRectItem(self)
+            self._box.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+            self._box.setPen(QPen(pg.QtCore.Qt.PenStyle.NoPen))
+            self._fit_box()
+        self._box.setBrush(pg.mkBrush(color))
+        self._box.show()
+
+    def box(self) -> QGraphicsRectItem | None:
+        """The box the text is drawn on, if it has one shown."""
+        return self._box if self._box is not None and self._box.isVisible() else None
+
+    def _fit_anchor(self) -> None:
+        super()._fit_anchor()
+        self._fit_box()
+
+    def _fit_box(self) -> None:
+        if self._box is not None:
+            margin = self.BOX_MARGIN
+            self._box.setRect(self.boundingRect().adjusted(-margin, -margin, margin, margin))
 
 
 class RichLabel(_Anchored, QGraphicsTextItem):

@@ -52,7 +52,7 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
             self.legend, [(self.val_curve, "validation"), (self.train_curve, "training")]
         )
         cache_axes(self.plot_item)
-        theme().sigChanged.connect(self._on_theme_changed)
+        theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
         self._set_pens()

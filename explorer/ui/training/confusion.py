@@ -54,8 +54,7 @@ class ConfusionMatrixPlot(TimedPaint, pg.PlotWidget):
         self._texts: list[pg.TextItem] = []
         self._matrix = np.zeros((0, 0), dtype=np.int64)
         self._class_names: list[str] = []
-        theme().sigChanged.connect(self._on_theme_changed)
-        self._on_theme_changed()
+        theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
         palette = theme().palette

@@ -12,6 +12,9 @@ from explorer.ui.training.paint_meter import TimedPaint
 from explorer.ui.training.palette import class_colors, color
 
 REGION_STRENGTH = 0.55  # how far a fully confident region moves from the background to its color
+#: How far the plane may be stretched (pixels per unit of x₁ over those per unit of x₂, or the
+#: inverse) to fill a plot that is not square: a little, rather than empty bands beside it.
+MAX_STRETCH = 1.25
 
 
 def blend_regions(probabilities: np.ndarray, num_classes: int, background=(1.0, 1.0, 1.0)):
@@ -33,6 +36,8 @@ def blend_regions(probabilities: np.ndarray, num_classes: int, background=(1.0, 
 class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
     """The model's decision regions over the plane with the training/validation points.
 
+    The view fits the regions (and points): the plane keeps its shape up to a stretch of
+    :data:`MAX_STRETCH` in a plot that is not square, so the data fill it without empty bands.
     ``sigPointClicked(index)`` reports a click on a validation point (its index in the
     validation set), so the tab can show that sample's P and Q.
     """
@@ -47,6 +52,8 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         set_title(self.plot_item, "Decision regions")
         style_plot(self.plot_item)
         self.plot_item.setAspectLocked(True)
+        self.plot_item.vb.setDefaultPadding(0.0)  # the regions have a margin around the data
+        self.plot_item.vb.sigResized.connect(self._fit_aspect)
         self.plot_item.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
@@ -67,8 +74,7 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         self._val_x = np.empty((0, 2))
         self._classes = None  # the points' classes (training, validation), to colour again
         self._regions = None  # what set_regions was given
-        theme().sigChanged.connect(self._on_theme_changed)
-        self._on_theme_changed()
+        theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
         palette = theme().palette
@@ -110,6 +116,18 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
             data=np.arange(len(self._val_x)),
         )
         self.selected.setData([], [])
+        self._fit_aspect()
+
+    def _fit_aspect(self, *_args) -> None:
+        """Lock the aspect at the stretch, within MAX_STRETCH, that fills the view with what
+        it shows."""
+        vb = self.plot_item.vb
+        (x0, x1), (y0, y1) = (r if r is not None else (0.0, 0.0) for r in vb.childrenBounds())
+        box = vb.boundingRect()
+        if min(x1 - x0, y1 - y0, box.width(), box.height()) <= 0:
+            return
+        fills = (box.width() / box.height()) / ((x1 - x0) / (y1 - y0))
+        vb.setAspectLocked(True, float(np.clip(fills, 1 / MAX_STRETCH, MAX_STRETCH)))
 
     def set_regions(self, extent: tuple[float, float, float, float], probabilities) -> None:
         """Show probabilities ``(H, W, C)`` sampled on the grid covering ``extent``.
@@ -128,6 +146,7 @@ class DecisionRegionPlot(TimedPaint, pg.PlotWidget):
         self.image.setImage((rgb * 255).astype(np.uint8), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.show()
+        self._fit_aspect()
 
     def clear_regions(self) -> None:
         self.image.hide()  # ImageItem.clear() would stop later setImage calls from drawing

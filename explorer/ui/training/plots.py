@@ -39,6 +39,11 @@ from explorer.ui.training.palette import color
 from explorer.ui.training.series import GrowingSeries
 
 RAW_ALPHA = 35  # the raw loss is a faint band behind its smoothed line, as in TensorBoard
+# The validation line is drawn over the training lines, dashed, in a halo of the background:
+# it lies on the training line most of a run and must stay visible there.
+VALIDATION_WIDTH = 2
+VALIDATION_HALO = 6
+VALIDATION_DASHES = [3.0, 2.0]  # in pen widths: 6 px drawn, 4 px of halo between
 # A hidden run's name longer than this is shown in the legend by its number ("#3"): the runs
 # list beside the plot names it whole, in the same colour; the current run's, past the second.
 MAX_LEGEND_NAME = 16
@@ -50,8 +55,10 @@ __all__ = ["AccuracyPlot", "CurveData", "LossCurvePlot", "MAX_EPOCH_MARKS", "mak
 class LossCurvePlot(TimedPaint, pg.PlotWidget):
     """Training loss per step, smoothed by a debiased EMA over the faint raw line.
 
-    Validation loss per epoch is drawn as markers at the step that ended the epoch, both
-    named in a legend above the data. Other runs can be overlaid (smoothed line only, in
+    Validation loss per epoch is a dashed line through the steps that ended the epochs (with
+    a mark on each while there are few), drawn over the training lines in a halo of the
+    background so that it stays visible where it meets them; both are named in a legend
+    above the data. Other runs can be overlaid (smoothed line only, in
     their colours of the runs list). Points
     arrive through :meth:`append_steps`; nothing is redrawn until :meth:`refresh`, which the
     tab calls from its display timer, so the paint rate is independent of the training rate.
@@ -79,6 +86,7 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         self.val_curve = self.plot_item.plot([], [], symbol="o", symbolSize=7)
         self.val_curve.opts["name"] = "validation loss"  # CSV column (the legend is rebuilt)
         self.raw_curve.setZValue(-1)  # behind every smoothed line
+        self.val_curve.setZValue(1)  # over them all
         self._set_pens()
         self._overlays: list[pg.PlotDataItem] = []
         self._overlay_data: list[CurveData] = []
@@ -173,7 +181,10 @@ class LossCurvePlot(TimedPaint, pg.PlotWidget):
         base = color(self._color_index)
         self.raw_curve.setPen(pg.mkPen((*base, RAW_ALPHA), width=1))
         self.smooth_curve.setPen(pg.mkPen(base, width=2))
-        self.val_curve.setPen(pg.mkPen(base, width=1, style=Qt.PenStyle.DashLine))
+        dashes = pg.mkPen(base, width=VALIDATION_WIDTH, dash=VALIDATION_DASHES)
+        dashes.setCapStyle(Qt.PenCapStyle.FlatCap)  # a square cap would close the gaps
+        self.val_curve.setPen(dashes)
+        self.val_curve.setShadowPen(pg.mkPen(theme().palette.background, width=VALIDATION_HALO))
         set_symbol_style(
             self.val_curve, pg.mkPen(base, width=2), pg.mkBrush(theme().palette.background)
         )

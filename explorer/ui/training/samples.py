@@ -71,8 +71,7 @@ class SampleGrid(TimedPaint, pg.PlotWidget):
         self._start = 0  # the first sample shown
         self._selected: int | None = None
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
-        theme().sigChanged.connect(self._on_theme_changed)
-        self._on_theme_changed()
+        theme().watch(self, self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
         palette = theme().palette

@@ -182,7 +182,7 @@ class TrainingView(QWidget):
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setToolTip(
             "Training loss per step (faint: raw, bold: smoothed) and "
-            "validation loss per epoch; hover for values"
+            "validation loss per epoch (dashed); hover for values"
         )
         self.smoothing = QSlider(Qt.Orientation.Horizontal, objectName="lossSmoothing")
         self.smoothing.setRange(0, 99)
@@ -244,10 +244,12 @@ class TrainingView(QWidget):
             "one-hot label P and the model's softmax output Q"
         )
 
+        # Half the row each: the decision regions, a square plane, need about as much width
+        # as the row's height.
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(loss_box)
         top.addWidget(self.picture)
-        top.setSizes([560, 400])
+        top.setSizes([500, 500])
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.accuracy_plot)
         bottom.addWidget(self.confusion_plot)
@@ -257,12 +259,14 @@ class TrainingView(QWidget):
         curves.addWidget(bottom)
         curves.setSizes([420, 320])
         # The P/Q panel takes the full height beside the plots: its numbers stack under its
-        # bars, so three plots side by side never squeeze a laptop screen.
+        # bars, so three plots side by side never squeeze a laptop screen. It is narrow (three
+        # or ten bars need little width) and grows by a quarter of what the window gains.
         plots = QSplitter(Qt.Orientation.Horizontal)
         plots.addWidget(curves)
         plots.addWidget(self.info_link)
-        plots.setSizes([900, 340])
-        plots.setStretchFactor(0, 1)
+        plots.setSizes([960, 280])
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 1)
         for splitter in (top, bottom, curves, plots):
             splitter.setChildrenCollapsible(False)
 

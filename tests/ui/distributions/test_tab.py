@@ -790,3 +790,40 @@ def test_an_infinite_bar_and_its_mark_take_the_appearances_colours(qtbot, tab, a
     assert f"background-color:{box}" in mark.toHtml().replace(" ", "")
     assert mark.defaultTextColor().getRgb()[:3] == palette.text_color(palette.kl)
     assert mark.font().pointSizeF() == pytest.approx(1.5 * 11.0)
+
+
+@pytest.mark.parametrize("appearance", ["light", "dark"])
+def test_an_infinite_kl_segments_label_reads_clearly_over_its_hatch(qtbot, tab, appearance):
+    from PySide6.QtGui import QColor
+
+    from explorer.ui.colors import PALETTES, contrast
+    from explorer.ui.distributions.style import infinite_brush
+    from explorer.ui.theme import theme
+
+    palette = PALETTES[appearance]
+    theme().set(palette=palette)
+    tab.resize(1280, 760)
+    tab.show()
+    qtbot.waitExposed(tab)
+    # Q has a zero where P has not: KL(Q‖P) is finite, KL(P‖Q) is infinite.
+    tab.set_distributions([0.05, 0.3, 0.35, 0.2, 0.1], [0.0, 0.3, 0.3, 0.25, 0.15])
+    plot = tab.decomposition
+    label = plot.labels[1]  # KL(P‖Q), on the hatched segment
+    assert label.isVisible() and label.text().startswith("KL(P‖Q)")
+    view = plot.plot.scene().views()[0]
+    image = view.grab().toImage()
+    hatch = infinite_brush("kl").color()
+    box = drawn_rect(label).toAlignedRect().adjusted(1, 1, -1, -1)
+    pixels = [image.pixelColor(x, y) for x in range(box.left(), box.right())
+              for y in range(box.top(), box.bottom())]  # fmt: skip
+    on_hatch = [
+        c for c in pixels
+        if abs(c.red() - hatch.red()) + abs(c.green() - hatch.green())
+        + abs(c.blue() - hatch.blue()) < 60
+    ]  # fmt: skip
+    assert on_hatch == []  # no hatch line crosses the text
+    ink = label.brush().color()
+    ground = QColor(*palette.background)
+    assert contrast(ink.getRgb()[:3], ground.getRgb()[:3]) >= 4.5
+    # The finite KL(Q‖P) beside it keeps its plain label on solid KL.
+    assert plot.labels[1].box() is not None and plot.labels[4].box() is None

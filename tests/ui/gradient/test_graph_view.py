@@ -125,3 +125,31 @@ def test_the_first_view_shows_the_whole_graph_and_a_step_shows_its_op_whole(qtbo
     rects = box_rects(canvas)
     assert shown.contains(rects[view.graph().steps[0].op])
     assert shown.contains(rects[view.graph().root.key])  # the loss, at the graph's end, whole
+
+
+def visible_rows(table) -> int:
+    """How many of the table's rows are in view whole."""
+    bottom = table.viewport().height()
+    return sum(
+        1
+        for row in range(table.rowCount())
+        if 0 <= table.rowViewportPosition(row)
+        and table.rowViewportPosition(row) + table.rowHeight(row) <= bottom
+    )
+
+
+@pytest.mark.parametrize("size", [(1280, 820), (1600, 1000)])
+def test_the_node_table_shows_several_rows_under_the_graph_in_the_window(qtbot, size):
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: [t.shutdown() for t in w.all_tabs()])
+    window.resize(*size)
+    window.show_tab("gradient")
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.tab("gradient").graph_view
+    qtbot.waitUntil(lambda: view.graph() is not None and view.table.rowCount() >= 6)
+    assert view.table.isVisible()
+    assert visible_rows(view.table) >= 6
+    assert view.canvas.height() > 2 * view.table.height() * 0.9  # the graph keeps most

@@ -78,3 +78,20 @@ def test_without_fitting_data_the_test_does_not_start(qtbot):
     assert not view.job.run_button.isEnabled()
     assert "does not fit" in view.settings_label.text()
     assert not view.run()
+
+
+def test_the_legend_lies_above_the_curves_not_over_them(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.gradient.lr_finder_view import LRFinderPlot
+
+    plot = LRFinderPlot()
+    qtbot.addWidget(plot)
+    plot.resize(700, 420)
+    plot.show()
+    qtbot.waitExposed(plot)
+    QApplication.processEvents()
+    names = [label.text for _sample, label in plot.legend.items]
+    assert names == ["loss after the step", "smoothed"]
+    legend = plot.legend.sceneBoundingRect()
+    assert legend.height() > 0 and not legend.intersects(plot.plot_item.vb.sceneBoundingRect())

@@ -720,3 +720,25 @@ def test_edge_arrows_take_the_dots_colour_and_the_appearances_outline(qtbot, tab
         assert marks.scatter.opts["brush"].color() == (
             tab.curves.sample_dots[name].opts["brush"].color()
         )
+
+
+def test_the_dtype_box_shows_each_choice_whole_in_a_laptop_window(qtbot):
+    from explorer.ui.main_window import MainWindow
+    from tests.ui.seen import combo_shows_whole
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 820)
+    window.show_tab("losses")
+    window.show()
+    qtbot.waitExposed(window)
+    dtype = window.tab("losses").data_panel.dtype
+    for index in range(dtype.count()):
+        dtype.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: combo_shows_whole(dtype))
+    # Squeezed to the column's least width, it elides rather than cuts.
+    window.tab("losses").splitter.setSizes([0, 5000, 5000])
+    qtbot.waitUntil(lambda: dtype.shown_text() != dtype.currentText() or combo_shows_whole(dtype))
+    if not combo_shows_whole(dtype):
+        assert dtype.shown_text().endswith("…")
+        assert dtype.toolTip().startswith(dtype.currentText())

@@ -395,3 +395,43 @@ def test_with_seven_runs_the_legends_stay_off_the_data(qtbot):
         assert data.height() > 0.5 * plot.height()  # the data keeps most of the plot
     labels = [label.text for _, label in loss.legend.items]
     assert labels == ["current run", "validation"]
+
+
+def _view_pixels(plot) -> np.ndarray:
+    """The loss plot's data area as drawn, RGB rows x columns."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    rect = plot.plot_item.vb.sceneBoundingRect().toAlignedRect()
+    image = plot.grab(plot.mapFromScene(rect).boundingRect()).toImage()
+    image = image.convertToFormat(image.Format.Format_RGB888)
+    data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    rows = data.reshape(image.height(), image.bytesPerLine())[:, : 3 * image.width()]
+    return rows.reshape(image.height(), image.width(), 3).copy()
+
+
+def test_a_long_runs_validation_loss_stays_visible_over_its_training_line(qtbot):
+    # 100 epochs (a line, not marks) whose validation loss lies right on the training loss:
+    # the worst case, where a line drawn like the training line would vanish under it.
+    plot = LossCurvePlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    steps = np.arange(1.0, 2301.0)
+    epoch_ends = steps[22::23]
+    plot.set_run(steps, np.full(steps.size, 0.1), [], [])
+    plot.plot_item.setRange(xRange=(0, 2300), yRange=(0, 0.2), padding=0)
+    without = _view_pixels(plot)
+    plot.set_validation(epoch_ends, np.full(epoch_ends.size, 0.1))
+    plot.refresh()
+    plot.plot_item.setRange(xRange=(0, 2300), yRange=(0, 0.2), padding=0)
+    with_validation = _view_pixels(plot)
+    columns = np.any(with_validation != without, axis=(0, 2))
+    # Along the whole line, the validation's dashes break the training line with gaps.
+    assert columns.mean() > 0.3
+    assert all(part.any() for part in np.array_split(columns, 10))
+    # Its legend sample is not the training line's either.
+    samples = {label.text: sample.item.opts["pen"] for sample, label in plot.legend.items}
+    validation, training = pg.mkPen(samples["validation"]), pg.mkPen(samples["current run"])
+    assert validation.style() != training.style()
