@@ -18,7 +18,7 @@ Python with the engine that mirrors PyTorch, in the app: what you change here, t
           tab makes a new model and "model" then names it: an old reference keeps the old one.
   data    the Training tab's data: data.train.x, data.train.y, data.val, data.class_names
 
-After each cell the Model tab re-reads the weights. Ctrl+C or Interrupt stops running code;
+After each cell the tabs re-read the weights. Ctrl+C or Interrupt stops running code;
 Examples pastes the lecture notes' code blocks (Shift+Enter runs them).
 """
 
