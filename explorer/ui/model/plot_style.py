@@ -50,17 +50,6 @@ def fit_axis_width(axis: pg.AxisItem, low: float, high: float) -> None:
     axis.setWidth(math.ceil(width) + 2)
 
 
-class IndexAxisItem(pg.AxisItem):
-    """An axis of row or column indices: ticks only at whole numbers (no 0.5 for 2 columns)."""
-
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
-        levels = [(s, o) for s, o in super().tickSpacing(minVal, maxVal, size) if s >= 1]
-        return levels or [(1.0, 0.0)]
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        return [str(round(v * scale)) for v in values]
-
-
 class ValueAxisItem(SpacedAxisItem):
     """A value axis readable at any scale, whose labels never overlap.
 

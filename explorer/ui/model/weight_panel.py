@@ -16,7 +16,6 @@ from explorer.inspect.array_stats import ArrayStats, histogram, symmetric_limit
 from explorer.inspect.module_info import TreeNode, format_shape
 from explorer.inspect.number_format import format_value
 from explorer.ui.model.plot_style import (
-    IndexAxisItem,
     ValueAxisItem,
     fit_axis_width,
     nan_color,
@@ -25,6 +24,7 @@ from explorer.ui.model.plot_style import (
     style_plot,
 )
 from explorer.ui.model.unit_image import UnitImagePlot, square_side
+from explorer.ui.plots.index_axis import IndexAxisItem
 from explorer.ui.plots.minimum import ContentMinimum
 from explorer.ui.theme import style_plot as style_colorbar
 from explorer.ui.theme import theme

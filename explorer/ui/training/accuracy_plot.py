@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from explorer.ui.plots.caching import cache_axes
+from explorer.ui.plots.index_axis import IndexAxisItem
 from explorer.ui.plots.legend import legend_outside
 from explorer.ui.theme import theme
 from explorer.ui.training.curve_style import (
@@ -27,7 +28,11 @@ class AccuracyPlot(TimedPaint, pg.PlotWidget):
     """Validation (and training) accuracy per epoch, in percent, with overlaid runs."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background=theme().palette.background)
+        super().__init__(
+            parent,
+            background=theme().palette.background,
+            axisItems={"bottom": IndexAxisItem("bottom")},  # epochs are whole numbers
+        )
         self.plot_item = self.getPlotItem()
         style_plot(self.plot_item, "Accuracy", "accuracy (%)", "epoch")
         # Room above 100 so its tick label is drawn; fixed ticks so 100 is always one.

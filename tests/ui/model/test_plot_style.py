@@ -1,7 +1,7 @@
 import pyqtgraph as pg
 import pytest
 
-from explorer.ui.model.plot_style import IndexAxisItem, ValueAxisItem, style_plot
+from explorer.ui.model.plot_style import ValueAxisItem, style_plot
 from tests.ui.model.helpers import drawn_labels
 
 
@@ -17,15 +17,6 @@ def plot(qtbot):
         return widget.getPlotItem()
 
     return make
-
-
-def test_index_axis_ticks_whole_numbers_only(plot):
-    item = plot(bottom=IndexAxisItem("bottom"))
-    item.setXRange(-0.5, 1.5, padding=0)  # two columns
-    assert drawn_labels(item.getAxis("bottom")) == ["0", "1"]
-    item.setXRange(-0.5, 783.5, padding=0)
-    labels = drawn_labels(item.getAxis("bottom"))
-    assert labels and all(text.isdigit() for text in labels)
 
 
 def test_value_axis_moves_a_huge_scale_into_the_label_and_never_overlaps(plot):

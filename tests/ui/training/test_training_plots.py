@@ -78,6 +78,21 @@ def test_accuracy_plot_in_percent(qtbot):
     assert list(plot.train_curve.getData()[1]) == [60.0, 80.0]
 
 
+@pytest.mark.parametrize("epochs", [2, 5, 12, 100])
+def test_the_accuracy_plots_epoch_ticks_are_whole_numbers(qtbot, epochs):
+    from tests.ui.model.helpers import drawn_labels
+
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.resize(360, 260)
+    plot.show()
+    qtbot.waitExposed(plot)
+    e = np.arange(1, epochs + 1)
+    plot.set_run(e, np.linspace(0.5, 0.9, epochs), np.linspace(0.4, 0.95, epochs))
+    labels = drawn_labels(plot.plot_item.getAxis("bottom"))
+    assert len(labels) >= 2 and all(text.isdigit() for text in labels), labels
+
+
 def test_regions_fade_to_white_where_the_model_is_unsure():
     probs = np.array([[[0.5, 0.5], [1.0, 0.0]]])
     rgb = blend_regions(probs, 2)
