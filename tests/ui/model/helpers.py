@@ -1,10 +1,11 @@
 """Shared by the Model tab's GUI tests: build the tab, find its widgets, read its tree."""
 
 from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent, QPainter
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.ui.model.tab import ModelTab
+from tests.ui.seen import tick_labels_drawn
 
 
 def make_tab(qtbot) -> ModelTab:
@@ -46,16 +47,7 @@ def tree_rows(tab):
 
 def drawn_labels(axis) -> list[str]:
     """The tick labels a pyqtgraph axis draws now (those that fit; after it has sized itself)."""
-    specs = None
-    for _ in range(2):  # the first pass may widen the axis to fit its labels
-        QApplication.processEvents()
-        image = QImage(8, 8, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            specs = axis.generateDrawSpecs(painter)
-        finally:
-            painter.end()
-    return [text for _rect, _flags, text in specs[2]] if specs else []
+    return [text for _rect, text in tick_labels_drawn(axis)]
 
 
 def view_point(plot, x: float, y: float):

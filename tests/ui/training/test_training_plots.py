@@ -80,7 +80,7 @@ def test_accuracy_plot_in_percent(qtbot):
 
 @pytest.mark.parametrize("epochs", [2, 5, 12, 100])
 def test_the_accuracy_plots_epoch_ticks_are_whole_numbers(qtbot, epochs):
-    from tests.ui.model.helpers import drawn_labels
+    from tests.ui.seen import tick_labels_drawn
 
     plot = AccuracyPlot()
     qtbot.addWidget(plot)
@@ -89,7 +89,8 @@ def test_the_accuracy_plots_epoch_ticks_are_whole_numbers(qtbot, epochs):
     qtbot.waitExposed(plot)
     e = np.arange(1, epochs + 1)
     plot.set_run(e, np.linspace(0.5, 0.9, epochs), np.linspace(0.4, 0.95, epochs))
-    labels = drawn_labels(plot.plot_item.getAxis("bottom"))
+    axis = plot.plot_item.getAxis("bottom")
+    labels = [text for _rect, text in tick_labels_drawn(axis)]
     assert len(labels) >= 2 and all(text.isdigit() for text in labels), labels
 
 
