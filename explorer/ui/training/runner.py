@@ -10,7 +10,8 @@ model rebuilt elsewhere (the Model tab) stops it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -59,7 +60,9 @@ class Runner(QObject):
         self.display = display
         self.ask = ask
         self.controller = TrainingController(self)
-        self.starting = False  # a run is being set up: its own model rebuild is expected
+        # The runner itself changes the model or its weights (a run being set up, a run's
+        # report): the run draws their outputs, the tab need not compute them.
+        self.own_change = False
         #: What trained the model's weights ("#3", a weights file's name; "" if unknown):
         #: a run that continues from them says so in its name.
         self.weights_from = ""
@@ -213,12 +216,9 @@ class Runner(QObject):
             self._say("Choose a dataset that loads first.", error=True)
             return False
         if not data.fits_model():
-            self.starting = True
-            try:
+            with self._own_change():
                 if not self.adapt(refusal="Not started"):
                     return False
-            finally:
-                self.starting = False
         settings = self.view.settings
         run_id = self.runs.next_id()
         document = self.document
@@ -227,7 +227,8 @@ class Runner(QObject):
             data.prepare(config)
             continued = settings.keep_weights.isChecked() and document.trained
             if not settings.keep_weights.isChecked():
-                document.reinitialize(config.seed)
+                with self._own_change():
+                    document.reinitialize(config.seed)
             state = document.model.state_dict()
             setup = RunSetup.create(run_id, document.config, state, data.train, data.val, config)
         except (DataError, ValueError) as error:
@@ -273,7 +274,7 @@ class Runner(QObject):
             self.controller.shutdown()  # a finished run cannot continue: end its thread now
             self.controller.prepare()  # the next run's process loads while nothing waits
         self.display.tick(flush=True)
-        self.document.notify_weights_changed()
+        self._report_weights()
         if text:
             error = reason in ("diverged", "error")
             self._say(text, error=error, details=payload.get("details", ""))
@@ -284,7 +285,19 @@ class Runner(QObject):
         self.display.tick()
         self._ticks += 1
         if self._ticks % MODEL_REFRESH_TICKS == 0:
+            self._report_weights()
+
+    def _report_weights(self) -> None:
+        with self._own_change():
             self.document.notify_weights_changed()
+
+    @contextlib.contextmanager
+    def _own_change(self) -> Iterator[None]:
+        self.own_change = True
+        try:
+            yield
+        finally:
+            self.own_change = False
 
     def _on_document_model_changed(self, model) -> None:
         self.weights_from = ""  # a new model: nothing trained it yet

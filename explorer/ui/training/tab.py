@@ -168,7 +168,7 @@ class TrainingTab(ExplorerTab):
         """Redraw decision regions, confusion matrix and the P/Q panel from the model as it
         is now, outside a run (a restored session, a rebuilt or loaded model); a model that
         does not fit the data leaves them empty."""
-        if self.runner.starting or self.runner.run_in_progress():
+        if self.runner.own_change or self.runner.run_in_progress():
             return  # a run's worker keeps these views current
         prepared = self.data.shown  # the last run's split while its weights are there
         if prepared is None:

@@ -712,3 +712,15 @@ def test_after_start_by_mouse_space_pauses_and_resumes_and_never_resets(qtbot):
     qtbot.keyClick(QApplication.focusWidget() or tab, Qt.Key.Key_Space)
     assert tab.display.run is None and not tab.runner.run_in_progress()
     shutdown(tab)
+
+
+def test_a_finished_run_is_not_evaluated_again_on_the_gui_thread(qtbot):
+    tab = make_tab(qtbot, epochs=2)
+    evaluated = []
+    show_model = tab.display.show_model
+    tab.display.show_model = lambda *args: (evaluated.append(1), show_model(*args))
+    click(qtbot, tab.view.start)
+    wait_stopped(qtbot, tab, "done")
+    assert evaluated == []  # the run's own last outputs are what the views show
+    tab.document.notify_weights_changed()  # weights changed elsewhere (the console)
+    assert evaluated == [1]
