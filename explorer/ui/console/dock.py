@@ -209,8 +209,9 @@ class ConsoleDock(QDockWidget):
         self._torch_imports = None
         self._show_running(False)
         self.document.notify_weights_changed()  # the cell may have changed them in place
-        if self._closing:  # after the kernel's reply to the cell, which comes next
-            QTimer.singleShot(0, self._disconnect)
+        if self._closing:
+            cell = self.manager.kernel.get_parent().get("header", {}).get("msg_id")
+            self._disconnect_after(cell)
 
     def _show_running(self, running: bool) -> None:
         self.interrupt_button.setEnabled(running)
@@ -229,6 +230,23 @@ class ConsoleDock(QDockWidget):
             self.interrupt()  # it ends, then _on_cell_finished lets go
         else:
             self._disconnect()
+
+    def _disconnect_after(self, cell: str | None) -> None:
+        """Let go of the kernel once ``cell``'s reply and its last output ("idle") reached
+        this console: they come after the cell ends, delivered later by the event loop,
+        which the kernel may run before it even sends them."""
+        channel = self.client.iopub_channel
+
+        def on_message(msg: dict) -> None:
+            if (
+                msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+                and msg["parent_header"].get("msg_id") == cell
+            ):
+                channel.message_received.disconnect(on_message)
+                QTimer.singleShot(0, self._disconnect)  # after the others read this message
+
+        channel.message_received.connect(on_message)
 
     def _disconnect(self) -> None:
         _let_go(self.shell, self.client, self._hooks)

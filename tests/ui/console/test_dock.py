@@ -191,8 +191,20 @@ def test_ctrl_c_in_the_console_stops_a_loop(console, qtbot):
     assert "KeyboardInterrupt" in printed
 
 
-def test_closing_the_window_stops_a_running_loop(window, console, qtbot):
-    printed, _seen = _while_running(qtbot, console, 2, window.close)
+@pytest.mark.parametrize("events_before_the_reply", [False, True])
+def test_closing_the_window_stops_a_running_loop(window, console, qtbot, events_before_the_reply):
+    from PySide6.QtCore import QCoreApplication
+
+    def flush(_result):  # the kernel's output streams may process events before its reply
+        QCoreApplication.processEvents()
+
+    if events_before_the_reply:
+        console.shell.events.register("post_run_cell", flush)
+    try:
+        printed, _seen = _while_running(qtbot, console, 2, window.close)
+    finally:
+        if events_before_the_reply:
+            console.shell.events.unregister("post_run_cell", flush)
     assert "KeyboardInterrupt" in printed
     assert not window.isVisible()
 
